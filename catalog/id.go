@@ -1,0 +1,47 @@
+package catalog
+
+import (
+	"crypto/rand"
+	"strings"
+	"unicode"
+)
+
+// NewID makes an id for a record or event from its title: the Latin words
+// of the title, lower-cased (at most 48 characters), then a random suffix so
+// that two outputs with one title never collide ("opening-address-7kq2m4").
+// Titles with no Latin letters (Cyrillic, Chinese) give prefix alone.
+func NewID(prefix, title string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(title) {
+		if b.Len() >= 48 {
+			break
+		}
+		switch {
+		case r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+		default:
+			dash = true
+		}
+	}
+	slug := strings.Trim(b.String(), "-")
+	if slug == "" {
+		slug = prefix
+	}
+	return slug + "-" + randomSuffix(6)
+}
+
+const suffixAlphabet = "abcdefghijkmnpqrstuvwxyz23456789" // no 0/o, 1/l
+
+func randomSuffix(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	for i := range b {
+		b[i] = suffixAlphabet[int(b[i])%len(suffixAlphabet)]
+	}
+	return string(b)
+}

@@ -1,0 +1,140 @@
+package catalog
+
+import "time"
+
+// Kind is what sort of output a record describes.
+type Kind string
+
+// Kinds of record.
+const (
+	KindPresentation Kind = "presentation"
+	KindSpeech       Kind = "speech"
+	KindReport       Kind = "report"
+	KindAgreement    Kind = "agreement"
+	KindBook         Kind = "book"
+	KindChapter      Kind = "chapter"
+	KindArticle      Kind = "article"
+	KindDataset      Kind = "dataset"
+	KindOther        Kind = "other"
+)
+
+// Status is where a record is in its life: drafts and withdrawn records are
+// visible only to holders of a token.
+type Status string
+
+// Statuses of a record.
+const (
+	StatusDraft     Status = "draft"
+	StatusPublished Status = "published"
+	StatusWithdrawn Status = "withdrawn"
+)
+
+// Record is one catalogued output: a presentation, speech, report,
+// agreement, publication or dataset.
+type Record struct {
+	ID           string        `json:"id"`
+	Kind         Kind          `json:"kind"`
+	Status       Status        `json:"status"`
+	Title        string        `json:"title"`
+	Language     string        `json:"language,omitempty"`
+	Translations []Translation `json:"translations,omitempty"`
+	Abstract     string        `json:"abstract,omitempty"`
+	Contributors []Contributor `json:"contributors,omitempty"`
+	Event        string        `json:"event,omitempty"`
+	Session      string        `json:"session,omitempty"`
+	Date         string        `json:"date,omitempty"`
+	Topics       []string      `json:"topics,omitempty"`
+	Keywords     []string      `json:"keywords,omitempty"`
+	Publisher    string        `json:"publisher,omitempty"`
+	Place        string        `json:"place,omitempty"`
+	Series       string        `json:"series,omitempty"`
+	Number       string        `json:"number,omitempty"`
+	Pages        string        `json:"pages,omitempty"`
+	Identifiers  Identifiers   `json:"identifiers,omitzero"`
+	License      string        `json:"license,omitempty"`
+	// Note is free text for cataloguers (provenance, caveats); it is shown
+	// on the record but not cited.
+	Note    string    `json:"note,omitempty"`
+	Created time.Time `json:"created,omitzero"`
+	Updated time.Time `json:"updated,omitzero"`
+	Version int       `json:"version,omitempty"`
+}
+
+// Translation is the title and abstract of a record in another language.
+type Translation struct {
+	Language string `json:"language"`
+	Title    string `json:"title"`
+	Abstract string `json:"abstract,omitempty"`
+}
+
+// Contributor is a person (Family, optional Given) or an organisation
+// (Literal) with their role in the output.
+type Contributor struct {
+	Family      string `json:"family,omitempty"`
+	Given       string `json:"given,omitempty"`
+	Literal     string `json:"literal,omitempty"`
+	Role        string `json:"role,omitempty"`
+	Affiliation string `json:"affiliation,omitempty"`
+	Country     string `json:"country,omitempty"`
+	ORCID       string `json:"orcid,omitempty"`
+	// Translations are the same name written in other scripts or
+	// languages ("Алдошин" beside "Aldoshin").
+	Translations []NameTranslation `json:"translations,omitempty"`
+}
+
+// NameTranslation is a contributor's name in another language or script.
+type NameTranslation struct {
+	Language string `json:"language"`
+	Family   string `json:"family,omitempty"`
+	Given    string `json:"given,omitempty"`
+	Literal  string `json:"literal,omitempty"`
+}
+
+// IsPerson reports whether c names a person rather than an organisation.
+func (c Contributor) IsPerson() bool { return c.Literal == "" }
+
+// DisplayName is the name as it is sorted and listed: "Family, Given" for a
+// person, the literal for an organisation.
+func (c Contributor) DisplayName() string {
+	if c.Literal != "" {
+		return c.Literal
+	}
+	if c.Given == "" {
+		return c.Family
+	}
+	return c.Family + ", " + c.Given
+}
+
+// Identifiers are the external identifiers of a record.
+type Identifiers struct {
+	DOI  string `json:"doi,omitempty"`
+	ISBN string `json:"isbn,omitempty"`
+	ISSN string `json:"issn,omitempty"`
+	URL  string `json:"url,omitempty"`
+}
+
+// RecordFilter selects records for a listing. Empty fields do not filter.
+type RecordFilter struct {
+	Kind     Kind
+	Event    string
+	Session  string
+	Statuses []Status // empty: every status
+	// After is the cursor returned as Next by the previous page.
+	After string
+	// Size is the page size; 0 means DefaultPageSize.
+	Size int
+}
+
+// Page sizes for listings.
+const (
+	DefaultPageSize = 20
+	MaxPageSize     = 100
+)
+
+// RecordPage is one page of a listing, newest first.
+type RecordPage struct {
+	Total   int      `json:"total"`
+	Records []Record `json:"records"`
+	// Next is the cursor of the following page, empty on the last one.
+	Next string `json:"next"`
+}

@@ -1,0 +1,63 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/annals/annals/catalog"
+)
+
+const changeColumns = `revision, entity, entity_id, op, time, actor, before, after`
+
+func scanChanges(rows *sql.Rows) ([]catalog.Change, error) {
+	defer rows.Close()
+	changes := []catalog.Change{}
+	for rows.Next() {
+		var c catalog.Change
+		var at string
+		var before, after sql.NullString
+		if err := rows.Scan(&c.Revision, &c.Entity, &c.EntityID, &c.Op, &at, &c.Actor, &before, &after); err != nil {
+			return nil, err
+		}
+		c.Time = parseTime(at)
+		if before.Valid {
+			c.Before = []byte(before.String)
+		}
+		if after.Valid {
+			c.After = []byte(after.String)
+		}
+		changes = append(changes, c)
+	}
+	return changes, rows.Err()
+}
+
+// FindChanges returns up to limit changes after the given revision.
+func (s *Store) FindChanges(ctx context.Context, after int64, limit int) ([]catalog.Change, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT `+changeColumns+` FROM changes WHERE revision > ? ORDER BY revision LIMIT ?`,
+		after, limit)
+	if err != nil {
+		return nil, err
+	}
+	return scanChanges(rows)
+}
+
+// FindEntityHistory returns every change to one record or event, oldest first.
+func (s *Store) FindEntityHistory(ctx context.Context, entity, id string) ([]catalog.Change, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT `+changeColumns+` FROM changes WHERE entity = ? AND entity_id = ?
+		ORDER BY revision`, entity, id)
+	if err != nil {
+		return nil, err
+	}
+	changes, err := scanChanges(rows)
+	if err == nil && len(changes) == 0 {
+		return nil, catalog.Errorf(catalog.ENOTFOUND, "There is no %s %q.", entity, id)
+	}
+	return changes, err
+}
+
+// LatestRevision returns the newest revision in the change log.
+func (s *Store) LatestRevision(ctx context.Context) (int64, error) {
+	var rev sql.NullInt64
+	err := s.read.QueryRowContext(ctx, `SELECT max(revision) FROM changes`).Scan(&rev)
+	return rev.Int64, err
+}

@@ -1,0 +1,201 @@
+// Package sqlite implements catalog.Store on an embedded SQLite database
+// (modernc.org/sqlite, pure Go) in WAL mode: one writer connection that
+// serialises writes, and a pool of read-only connections that never wait
+// for it.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/annals/annals/catalog"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Options tune a Store. The zero value is right for production.
+type Options struct {
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+	// Synchronous is SQLite's synchronous setting: FULL (the default)
+	// survives power loss; NORMAL survives a crash of the process only.
+	Synchronous string
+	// ReadConns is the size of the read pool; 4 when 0.
+	ReadConns int
+}
+
+// Store is a catalog.Store on SQLite.
+type Store struct {
+	write *sql.DB
+	read  *sql.DB
+	now   func() time.Time
+}
+
+var _ catalog.Store = (*Store)(nil)
+
+// Open opens (creating if needed) the database at path and brings its
+// schema up to date.
+func Open(ctx context.Context, path string, opts Options) (*Store, error) {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Synchronous == "" {
+		opts.Synchronous = "FULL"
+	}
+	if opts.ReadConns == 0 {
+		opts.ReadConns = 4
+	}
+	pragmas := []string{"busy_timeout(10000)", "foreign_keys(1)", "synchronous(" + opts.Synchronous + ")"}
+	write, err := sql.Open("sqlite", dsn(path, append(pragmas, "journal_mode(WAL)"), "immediate"))
+	if err != nil {
+		return nil, err
+	}
+	write.SetMaxOpenConns(1)
+	write.SetConnMaxIdleTime(0)
+	s := &Store{write: write, now: opts.Now}
+	if err := s.migrate(ctx); err != nil {
+		write.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	read, err := sql.Open("sqlite", dsn(path, append(pragmas, "query_only(1)"), "deferred"))
+	if err != nil {
+		write.Close()
+		return nil, err
+	}
+	read.SetMaxOpenConns(opts.ReadConns)
+	read.SetMaxIdleConns(opts.ReadConns)
+	s.read = read
+	return s, nil
+}
+
+func dsn(path string, pragmas []string, txlock string) string {
+	q := url.Values{}
+	for _, p := range pragmas {
+		q.Add("_pragma", p)
+	}
+	q.Set("_txlock", txlock)
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Close closes the database.
+func (s *Store) Close() error {
+	var err error
+	if s.read != nil {
+		err = s.read.Close()
+	}
+	if e := s.write.Close(); e != nil {
+		err = e
+	}
+	return err
+}
+
+// migrate applies the embedded migrations that have not run yet, each in
+// its own transaction.
+func (s *Store) migrate(ctx context.Context) error {
+	if _, err := s.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, applied TEXT NOT NULL) STRICT`); err != nil {
+		return err
+	}
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		version, err := strconv.Atoi(strings.SplitN(path.Base(name), "_", 2)[0])
+		if err != nil {
+			return fmt.Errorf("migration %s: name must start with a number", name)
+		}
+		if err := s.applyMigration(ctx, name, version); err != nil {
+			return fmt.Errorf("migration %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+func (s *Store) applyMigration(ctx context.Context, name string, version int) error {
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		return nil
+	}
+	body, err := migrations.ReadFile(name)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied) VALUES (?, ?)`,
+		version, formatTime(time.Now())); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// writeTx runs fn in a write transaction and commits it if fn returns nil.
+func (s *Store) writeTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// timeLayout sorts as text and keeps microseconds.
+const timeLayout = "2006-01-02T15:04:05.000000Z07:00"
+
+func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
+
+func parseTime(s string) time.Time {
+	t, _ := time.Parse(time.RFC3339Nano, s)
+	return t
+}
+
+// stamp is the time a write is recorded at, in UTC to the microsecond.
+func (s *Store) stamp() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
+
+// actorName is who the change log credits with a write made under ctx.
+func actorName(ctx context.Context) string {
+	if a, ok := catalog.ActorFromContext(ctx); ok && a.Name != "" {
+		return a.Name
+	}
+	return "system"
+}
+
+// logChange appends a row to the change log.
+func logChange(ctx context.Context, tx *sql.Tx, entity, id, op string, at time.Time, before, after []byte) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO changes (entity, entity_id, op, time, actor, before, after)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, entity, id, op, formatTime(at), actorName(ctx), nullText(before), nullText(after))
+	return err
+}
+
+func nullText(b []byte) any {
+	if b == nil {
+		return nil
+	}
+	return string(b)
+}

@@ -1,0 +1,92 @@
+package sqlite_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/annals/annals/catalog"
+	"github.com/annals/annals/catalog/catalogtest"
+	"github.com/annals/annals/catalog/sqlite"
+)
+
+// MustOpen opens a store on a new database file in a temporary directory.
+func MustOpen(tb testing.TB) *sqlite.Store {
+	tb.Helper()
+	s, err := sqlite.Open(context.Background(), filepath.Join(tb.TempDir(), "annals.db"), sqlite.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { s.Close() })
+	return s
+}
+
+func TestConformance(t *testing.T) {
+	catalogtest.RunStoreTests(t, func(t *testing.T) catalog.Store { return MustOpen(t) })
+}
+
+func TestReopenKeepsData(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "annals.db")
+	s, err := sqlite.Open(ctx, path, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	catalogtest.MustCreateEvent(t, s)
+	recs := catalogtest.NewGenerator(9).Records(10)
+	for i := range recs {
+		if err := s.CreateRecord(ctx, &recs[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Close()
+	s, err = sqlite.Open(ctx, path, sqlite.Options{}) // migrations run again and do nothing
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if n, _ := s.CountRecords(ctx); n != 10 {
+		t.Errorf("after reopen: %d records", n)
+	}
+}
+
+func TestBackup(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	catalogtest.MustCreateEvent(t, s)
+	rep, err := s.ImportRecords(ctx, items(catalogtest.NewGenerator(7).Records(200)), catalog.ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Imported != 200 {
+		t.Fatalf("imported %d of 200", rep.Imported)
+	}
+	path := filepath.Join(t.TempDir(), "copy.db")
+	if err := s.Backup(ctx, path); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Backup(ctx, path); catalog.ErrorCode(err) != catalog.ECONFLICT {
+		t.Errorf("backup over an existing file: %v", err)
+	}
+	entries, _ := os.ReadDir(filepath.Dir(path))
+	if len(entries) != 1 {
+		t.Errorf("temporary files left beside the backup: %v", entries)
+	}
+	copy, err := sqlite.Open(ctx, path, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer copy.Close()
+	if catalogtest.TakeFingerprint(t, copy) != catalogtest.TakeFingerprint(t, s) {
+		t.Error("backup differs from the original")
+	}
+}
+
+func items(recs []catalog.Record) []catalog.ImportItem {
+	out := make([]catalog.ImportItem, len(recs))
+	for i, r := range recs {
+		out[i] = catalog.ImportItem{Index: i, Record: r}
+	}
+	return out
+}

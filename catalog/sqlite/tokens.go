@@ -1,0 +1,109 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/annals/annals/catalog"
+)
+
+// tokenTouchInterval limits how often a token's last use is written, so
+// that authenticated reads do not each cost a write.
+const tokenTouchInterval = time.Minute
+
+// CreateToken stores a token with the hash of its secret.
+func (s *Store) CreateToken(ctx context.Context, t *catalog.Token, hash []byte) error {
+	t.Name = strings.TrimSpace(t.Name)
+	if err := catalog.ValidateToken(t); err != nil {
+		return err
+	}
+	return s.writeTx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM tokens WHERE name = ?`, t.Name).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return &catalog.Error{Code: catalog.ECONFLICT, Message: "A token with this name exists.",
+				Fields: []catalog.FieldError{{Field: "name", Message: "is taken; token names are unique so that the history says who did what"}}}
+		}
+		t.ID = catalog.NewID("token", t.Name)
+		t.Created = s.stamp()
+		_, err := tx.ExecContext(ctx, `INSERT INTO tokens (id, name, role, hash, created) VALUES (?, ?, ?, ?, ?)`,
+			t.ID, t.Name, string(t.Role), hash, formatTime(t.Created))
+		return err
+	})
+}
+
+func scanToken(scan func(...any) error) (*catalog.Token, error) {
+	var t catalog.Token
+	var created string
+	var lastUsed, revoked sql.NullString
+	if err := scan(&t.ID, &t.Name, &t.Role, &created, &lastUsed, &revoked); err != nil {
+		return nil, err
+	}
+	t.Created = parseTime(created)
+	if lastUsed.Valid {
+		lu := parseTime(lastUsed.String)
+		t.LastUsed = &lu
+	}
+	if revoked.Valid {
+		rv := parseTime(revoked.String)
+		t.Revoked = &rv
+	}
+	return &t, nil
+}
+
+const tokenColumns = `id, name, role, created, last_used, revoked`
+
+// FindTokenByHash returns the live token with this secret hash.
+func (s *Store) FindTokenByHash(ctx context.Context, hash []byte) (*catalog.Token, error) {
+	row := s.read.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM tokens WHERE hash = ? AND revoked IS NULL`, hash)
+	t, err := scanToken(row.Scan)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, catalog.Errorf(catalog.ENOTFOUND, "The token is not known or was revoked.")
+	}
+	if err != nil {
+		return nil, err
+	}
+	now := s.stamp()
+	if t.LastUsed == nil || now.Sub(*t.LastUsed) > tokenTouchInterval {
+		if _, err := s.write.ExecContext(ctx, `UPDATE tokens SET last_used = ? WHERE id = ?`, formatTime(now), t.ID); err != nil {
+			return nil, err
+		}
+		t.LastUsed = &now
+	}
+	return t, nil
+}
+
+// FindTokens lists every token, newest first.
+func (s *Store) FindTokens(ctx context.Context) ([]catalog.Token, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT `+tokenColumns+` FROM tokens ORDER BY created DESC`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	tokens := []catalog.Token{}
+	for rows.Next() {
+		t, err := scanToken(rows.Scan)
+		if err != nil {
+			return nil, err
+		}
+		tokens = append(tokens, *t)
+	}
+	return tokens, rows.Err()
+}
+
+// RevokeToken revokes a token; it stops working at once.
+func (s *Store) RevokeToken(ctx context.Context, id string) error {
+	res, err := s.write.ExecContext(ctx, `UPDATE tokens SET revoked = ? WHERE id = ? AND revoked IS NULL`, formatTime(s.stamp()), id)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return catalog.Errorf(catalog.ENOTFOUND, "There is no live token %q.", id)
+	}
+	return nil
+}

@@ -1,0 +1,119 @@
+package catalog
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+)
+
+// Store is the catalogue's source of truth. Every write validates its input
+// (NormalizeRecord, ValidateRecord) and commits the change and a ChangeLog
+// row in one transaction; nothing is half-written. Errors are *Error values
+// with the codes listed on each method; any other error is EINTERNAL.
+type Store interface {
+	RecordStore
+	EventStore
+	ChangeLog
+	TokenStore
+	// Backup writes a consistent copy of the store to path while it keeps
+	// serving. ECONFLICT if path exists.
+	Backup(ctx context.Context, path string) error
+	Close() error
+}
+
+// RecordStore holds records.
+type RecordStore interface {
+	// FindRecordByID returns a record. ENOTFOUND if there never was one,
+	// EGONE if it was deleted.
+	FindRecordByID(ctx context.Context, id string) (*Record, error)
+	// FindRecords lists records newest first. EINVALID for a bad cursor.
+	FindRecords(ctx context.Context, filter RecordFilter) (*RecordPage, error)
+	// CreateRecord stores a new record, filling ID (when empty), Created,
+	// Updated and Version. EINVALID, ECONFLICT if the id is taken.
+	CreateRecord(ctx context.Context, r *Record) error
+	// UpdateRecord replaces the record with r.ID when its version is
+	// ifVersion (0: any). ENOTFOUND, EGONE, EINVALID, EPRECONDITION.
+	UpdateRecord(ctx context.Context, r *Record, ifVersion int) error
+	// DeleteRecord removes a record and leaves a tombstone, when its version
+	// is ifVersion (0: any). ENOTFOUND, EGONE, EPRECONDITION.
+	DeleteRecord(ctx context.Context, id string, ifVersion int) error
+	// ImportRecords creates many records; see ImportOptions for dry runs and
+	// all-or-nothing imports. The report has one entry per item.
+	ImportRecords(ctx context.Context, items []ImportItem, opts ImportOptions) (*ImportReport, error)
+	// CountRecords returns how many live records (any status) there are.
+	CountRecords(ctx context.Context) (int, error)
+}
+
+// EventStore holds events and their sessions.
+type EventStore interface {
+	// FindEventByID returns an event. ENOTFOUND, EGONE.
+	FindEventByID(ctx context.Context, id string) (*Event, error)
+	// FindEvents returns every live event, earliest start first.
+	FindEvents(ctx context.Context) ([]Event, error)
+	// CreateEvent stores a new event. EINVALID, ECONFLICT.
+	CreateEvent(ctx context.Context, e *Event) error
+	// UpdateEvent replaces an event when its version is ifVersion (0: any).
+	// EINVALID also when a session still used by records is removed.
+	// ENOTFOUND, EGONE, EPRECONDITION.
+	UpdateEvent(ctx context.Context, e *Event, ifVersion int) error
+	// DeleteEvent removes an event. ECONFLICT while records refer to it.
+	// ENOTFOUND, EGONE, EPRECONDITION.
+	DeleteEvent(ctx context.Context, id string, ifVersion int) error
+}
+
+// Entity types in the change log.
+const (
+	EntityRecord = "record"
+	EntityEvent  = "event"
+)
+
+// Operations in the change log.
+const (
+	OpCreate = "create"
+	OpUpdate = "update"
+	OpDelete = "delete"
+)
+
+// Change is one row of the change log: the revision is a strictly
+// increasing number that the search index and harvesters follow.
+type Change struct {
+	Revision int64           `json:"revision"`
+	Entity   string          `json:"entity"`
+	EntityID string          `json:"id"`
+	Op       string          `json:"operation"`
+	Time     time.Time       `json:"time"`
+	Actor    string          `json:"actor"`
+	Before   json.RawMessage `json:"before,omitempty"`
+	After    json.RawMessage `json:"after,omitempty"`
+}
+
+// ChangeLog is the ordered feed of every write.
+type ChangeLog interface {
+	// FindChanges returns up to limit changes with revisions above after,
+	// in revision order.
+	FindChanges(ctx context.Context, after int64, limit int) ([]Change, error)
+	// FindEntityHistory returns every change to one record or event, oldest
+	// first. ENOTFOUND if there were none.
+	FindEntityHistory(ctx context.Context, entity, id string) ([]Change, error)
+	// LatestRevision returns the newest revision, 0 for an empty log.
+	LatestRevision(ctx context.Context) (int64, error)
+}
+
+// Actor is who makes a change: the name of the token, or of the command.
+type Actor struct {
+	Name string
+	Role Role
+}
+
+type actorKey struct{}
+
+// NewContextWithActor returns a context that attributes writes to a.
+func NewContextWithActor(ctx context.Context, a Actor) context.Context {
+	return context.WithValue(ctx, actorKey{}, a)
+}
+
+// ActorFromContext returns the actor of ctx; ok is false if there is none.
+func ActorFromContext(ctx context.Context) (a Actor, ok bool) {
+	a, ok = ctx.Value(actorKey{}).(Actor)
+	return a, ok
+}
