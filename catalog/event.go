@@ -1,7 +1,5 @@
 package catalog
 
-import "time"
-
 // Event is a conference, forum or meeting that outputs belong to, with its
 // programme of sessions.
 type Event struct {
@@ -14,9 +12,7 @@ type Event struct {
 	End          string             `json:"end,omitempty"`
 	Organizers   []string           `json:"organizers,omitempty"`
 	Sessions     []Session          `json:"sessions,omitempty"`
-	Created      time.Time          `json:"created,omitzero"`
-	Updated      time.Time          `json:"updated,omitzero"`
-	Version      int                `json:"version,omitempty"`
+	Bookkeeping
 }
 
 // EventTranslation is an event's name in another language.

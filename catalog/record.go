@@ -54,7 +54,14 @@ type Record struct {
 	License      string        `json:"license,omitempty"`
 	// Note is free text for cataloguers (provenance, caveats); it is shown
 	// on the record but not cited.
-	Note    string    `json:"note,omitempty"`
+	Note string `json:"note,omitempty"`
+	Bookkeeping
+}
+
+// Bookkeeping is what the store keeps about every record and event: when it
+// was made and last changed, and its version, which starts at 1 and grows by
+// one with each change (the ETag of the API). A client's values are ignored.
+type Bookkeeping struct {
 	Created time.Time `json:"created,omitzero"`
 	Updated time.Time `json:"updated,omitzero"`
 	Version int       `json:"version,omitempty"`

@@ -3,7 +3,6 @@ package catalog
 import (
 	"fmt"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -122,21 +121,37 @@ func (fe *fieldErrors) add(field, format string, args ...any) {
 	*fe = append(*fe, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
 }
 
-// text checks a free-text field: length in characters and no control
-// characters (newlines and tabs are allowed where multiline is true).
+// text checks a free-text field: valid UTF-8, length in characters, and no
+// control characters (newlines and tabs are allowed where multiline is
+// true). It scans bytes, not runes, because it runs over every abstract of
+// every import: in UTF-8 a control character is either an ASCII byte below
+// 0x20, DEL, or a C1 control (0xC2 followed by 0x80-0x9F).
 func (fe *fieldErrors) text(field, s string, max int, multiline bool) {
-	if n := utf8.RuneCountInString(s); n > max {
-		fe.add(field, "is %d characters long; at most %d are allowed", n, max)
+	if !utf8.ValidString(s) {
+		fe.add(field, "is not valid UTF-8")
+		return
 	}
-	for _, r := range s {
-		if r == utf8.RuneError {
-			fe.add(field, "is not valid UTF-8")
-			return
+	if len(s) > max { // only then can it have more than max characters
+		if n := utf8.RuneCountInString(s); n > max {
+			fe.add(field, "is %d characters long; at most %d are allowed", n, max)
 		}
-		if unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\t' || r == '\r')) {
-			fe.add(field, "contains the control character U+%04X", r)
-			return
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		var r rune
+		switch {
+		case c < 0x20 || c == 0x7f:
+			if multiline && (c == '\n' || c == '\t' || c == '\r') {
+				continue
+			}
+			r = rune(c)
+		case c == 0xc2 && i+1 < len(s) && s[i+1] >= 0x80 && s[i+1] <= 0x9f:
+			r = rune(s[i+1])
+		default:
+			continue
 		}
+		fe.add(field, "contains the control character U+%04X", r)
+		return
 	}
 }
 

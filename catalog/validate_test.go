@@ -226,3 +226,32 @@ func TestRoles(t *testing.T) {
 		t.Error("token secret/hash mismatch")
 	}
 }
+
+func TestTextControlCharacters(t *testing.T) {
+	for _, tc := range []struct {
+		in        string
+		multiline bool
+		bad       bool
+	}{
+		{"plain Кириллица 中文", false, false},
+		{"two\nlines\tand tab", true, false},
+		{"two\nlines", false, true},
+		{"nul\x00", true, true},
+		{"del\x7f", true, true},
+		{"c1 \u0085 next line", true, true},
+		{"latin-1 é and ¢", false, false}, // 0xC3 0xA9 and 0xC2 0xA2 are not controls
+		{"bad \xff utf8", false, true},
+	} {
+		var fe fieldErrors
+		fe.text("f", tc.in, 100, tc.multiline)
+		if (len(fe) > 0) != tc.bad {
+			t.Errorf("text(%q, multiline=%v) errors = %v, want bad=%v", tc.in, tc.multiline, fe, tc.bad)
+		}
+	}
+	var fe fieldErrors
+	fe.text("f", "Шесть", 5, false)
+	fe.text("g", "Шестьь", 5, false)
+	if len(fe) != 1 || fe[0].Field != "g" {
+		t.Errorf("length counts characters, not bytes: %v", fe)
+	}
+}

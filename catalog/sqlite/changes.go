@@ -7,7 +7,10 @@ import (
 	"github.com/annals/annals/catalog"
 )
 
-const changeColumns = `revision, entity, entity_id, op, time, actor, before, after`
+// changeQuery selects changes with the document before (from the entity's
+// previous change) and after each.
+const changeQuery = `SELECT c.revision, c.entity, c.entity_id, c.op, c.time, c.actor, p.doc, c.doc
+	FROM changes c LEFT JOIN changes p ON p.revision = c.prev `
 
 func scanChanges(rows *sql.Rows) ([]catalog.Change, error) {
 	defer rows.Close()
@@ -33,7 +36,7 @@ func scanChanges(rows *sql.Rows) ([]catalog.Change, error) {
 
 // FindChanges returns up to limit changes after the given revision.
 func (s *Store) FindChanges(ctx context.Context, after int64, limit int) ([]catalog.Change, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT `+changeColumns+` FROM changes WHERE revision > ? ORDER BY revision LIMIT ?`,
+	rows, err := s.read.QueryContext(ctx, changeQuery+`WHERE c.revision > ? ORDER BY c.revision LIMIT ?`,
 		after, limit)
 	if err != nil {
 		return nil, err
@@ -43,8 +46,8 @@ func (s *Store) FindChanges(ctx context.Context, after int64, limit int) ([]cata
 
 // FindEntityHistory returns every change to one record or event, oldest first.
 func (s *Store) FindEntityHistory(ctx context.Context, entity, id string) ([]catalog.Change, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT `+changeColumns+` FROM changes WHERE entity = ? AND entity_id = ?
-		ORDER BY revision`, entity, id)
+	rows, err := s.read.QueryContext(ctx, changeQuery+`WHERE c.entity = ? AND c.entity_id = ?
+		ORDER BY c.revision`, entity, id)
 	if err != nil {
 		return nil, err
 	}

@@ -43,12 +43,11 @@ func (s *Store) ImportRecords(ctx context.Context, items []catalog.ImportItem, o
 }
 
 func (s *Store) importBatch(ctx context.Context, items []catalog.ImportItem, results []catalog.ImportResult, opts catalog.ImportOptions) error {
-	tx, err := s.write.BeginTx(ctx, nil)
+	t, err := s.begin(ctx)
 	if err != nil {
 		return err
 	}
-	defer tx.Rollback()
-	events := newEventCache(tx)
+	defer t.tx.Rollback()
 	failed := false
 	for i, item := range items {
 		res := &results[i]
@@ -58,7 +57,7 @@ func (s *Store) importBatch(ctx context.Context, items []catalog.ImportItem, res
 			continue
 		}
 		r := item.Record
-		err := s.createRecord(ctx, tx, &r, events)
+		err := s.createRecord(ctx, t, &r)
 		switch catalog.ErrorCode(err) {
 		case "":
 			res.ID, res.Status = r.ID, catalog.ImportCreated
@@ -76,7 +75,7 @@ func (s *Store) importBatch(ctx context.Context, items []catalog.ImportItem, res
 		}
 		return nil // rolled back by the deferred Rollback
 	}
-	return tx.Commit()
+	return t.tx.Commit()
 }
 
 func errorFieldsOrMessage(err error) []catalog.FieldError {
@@ -85,4 +84,3 @@ func errorFieldsOrMessage(err error) []catalog.FieldError {
 	}
 	return []catalog.FieldError{{Message: catalog.ErrorMessage(err)}}
 }
-

@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -15,20 +14,12 @@ import (
 
 // FindRecordByID returns a record. ENOTFOUND, EGONE.
 func (s *Store) FindRecordByID(ctx context.Context, id string) (*catalog.Record, error) {
-	var doc string
-	var deleted sql.NullString
-	err := s.read.QueryRowContext(ctx, `SELECT doc, deleted FROM records WHERE id = ?`, id).Scan(&doc, &deleted)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, catalog.Errorf(catalog.ENOTFOUND, "There is no record %q.", id)
-	}
+	cur, err := findCurrent(ctx, s.read, recordTable, id)
 	if err != nil {
 		return nil, err
 	}
-	if deleted.Valid {
-		return nil, catalog.Errorf(catalog.EGONE, "Record %q was deleted on %s.", id, deleted.String[:10])
-	}
 	var r catalog.Record
-	if err := json.Unmarshal([]byte(doc), &r); err != nil {
+	if err := json.Unmarshal([]byte(cur.doc), &r); err != nil {
 		return nil, fmt.Errorf("record %s: %w", id, err)
 	}
 	return &r, nil
@@ -48,27 +39,26 @@ func (s *Store) FindRecords(ctx context.Context, f catalog.RecordFilter) (*catal
 		size = catalog.DefaultPageSize
 	}
 	size = min(size, catalog.MaxPageSize)
-	where := []string{"deleted IS NULL"}
+	where := []string{"r.deleted IS NULL"}
 	var args []any
 	if f.Kind != "" {
-		where, args = append(where, "kind = ?"), append(args, string(f.Kind))
+		where, args = append(where, "r.kind = ?"), append(args, string(f.Kind))
 	}
 	if f.Event != "" {
-		where, args = append(where, "event = ?"), append(args, f.Event)
+		where, args = append(where, "r.event = ?"), append(args, f.Event)
 	}
 	if f.Session != "" {
-		where, args = append(where, "session = ?"), append(args, f.Session)
+		where, args = append(where, "r.session = ?"), append(args, f.Session)
 	}
 	if len(f.Statuses) > 0 {
-		marks := strings.Repeat(",?", len(f.Statuses))[1:]
-		where = append(where, "status IN ("+marks+")")
+		where = append(where, "r.status IN ("+strings.Repeat(",?", len(f.Statuses))[1:]+")")
 		for _, st := range f.Statuses {
 			args = append(args, string(st))
 		}
 	}
 	page := &catalog.RecordPage{Records: []catalog.Record{}}
 	cond := strings.Join(where, " AND ")
-	if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM records WHERE `+cond, args...).Scan(&page.Total); err != nil {
+	if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM records r WHERE `+cond, args...).Scan(&page.Total); err != nil {
 		return nil, err
 	}
 	if f.After != "" {
@@ -77,11 +67,11 @@ func (s *Store) FindRecords(ctx context.Context, f catalog.RecordFilter) (*catal
 			return nil, &catalog.Error{Code: catalog.EINVALID, Message: "The cursor is not valid.",
 				Fields: []catalog.FieldError{{Field: "after", Message: "is not a cursor returned by this listing; start again without it"}}}
 		}
-		cond += " AND seq < ?"
+		cond += " AND r.seq < ?"
 		args = append(args, seq)
 	}
-	rows, err := s.read.QueryContext(ctx, `SELECT seq, doc FROM records WHERE `+cond+` ORDER BY seq DESC LIMIT ?`,
-		append(args, size+1)...)
+	rows, err := s.read.QueryContext(ctx, `SELECT r.seq, c.doc FROM records r JOIN changes c ON c.revision = r.rev
+		WHERE `+cond+` ORDER BY r.seq DESC LIMIT ?`, append(args, size+1)...)
 	if err != nil {
 		return nil, err
 	}
@@ -123,42 +113,32 @@ func decodeCursor(c string) (int64, error) {
 
 // CreateRecord validates and stores a new record.
 func (s *Store) CreateRecord(ctx context.Context, r *catalog.Record) error {
-	return s.writeTx(ctx, func(tx *sql.Tx) error {
-		return s.createRecord(ctx, tx, r, newEventCache(tx))
-	})
+	return s.writeTx(ctx, func(t *txn) error { return s.createRecord(ctx, t, r) })
 }
 
-func (s *Store) createRecord(ctx context.Context, tx *sql.Tx, r *catalog.Record, events *eventCache) error {
-	if err := prepareRecord(ctx, r, events); err != nil {
+func (s *Store) createRecord(ctx context.Context, t *txn, r *catalog.Record) error {
+	if err := prepareRecord(ctx, t, r); err != nil {
 		return err
 	}
 	if r.ID == "" {
 		r.ID = catalog.NewID("record", r.Title)
 	}
-	if err := checkRecordIDFree(ctx, tx, r.ID); err != nil {
-		return err
-	}
-	now := s.stamp()
-	r.Created, r.Updated, r.Version = now, now, 1
-	doc, err := json.Marshal(r)
-	if err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO records (id, kind, status, event, session, version, created, updated, doc)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.ID, string(r.Kind), string(r.Status), nullString(r.Event), nullString(r.Session),
-		r.Version, formatTime(now), formatTime(now), string(doc)); err != nil {
-		return err
-	}
-	return logChange(ctx, tx, catalog.EntityRecord, r.ID, catalog.OpCreate, now, nil, doc)
+	return s.insertDocument(ctx, t, recordTable, r.ID, r, &r.Bookkeeping, recordColumns(r))
+}
+
+// recordColumns are the copies of a record's fields that listings filter on.
+func recordColumns(r *catalog.Record) columns {
+	return columns{names: []string{"kind", "status", "event", "session"},
+		args: []any{string(r.Kind), string(r.Status), nullString(r.Event), nullString(r.Session)}}
 }
 
 // prepareRecord normalises and validates r against the events in the store.
-func prepareRecord(ctx context.Context, r *catalog.Record, events *eventCache) error {
+func prepareRecord(ctx context.Context, t *txn, r *catalog.Record) error {
 	catalog.NormalizeRecord(r)
 	var lookupErr error
 	err := catalog.ValidateRecord(r, func(id string) (*catalog.Event, bool) {
-		ev, err := events.find(ctx, id)
-		if err != nil && catalog.ErrorCode(err) == catalog.EINTERNAL {
+		ev, err := t.findEvent(ctx, id)
+		if catalog.ErrorCode(err) == catalog.EINTERNAL {
 			lookupErr = err
 		}
 		return ev, err == nil
@@ -169,149 +149,34 @@ func prepareRecord(ctx context.Context, r *catalog.Record, events *eventCache) e
 	return err
 }
 
-func checkRecordIDFree(ctx context.Context, tx *sql.Tx, id string) error {
-	var deleted sql.NullString
-	err := tx.QueryRowContext(ctx, `SELECT deleted FROM records WHERE id = ?`, id).Scan(&deleted)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		return nil
-	case err != nil:
-		return err
-	case deleted.Valid:
-		return idTaken(id, fmt.Sprintf("belonged to a record deleted on %s; harvesters still know it, so choose another id", deleted.String[:10]))
-	default:
-		return idTaken(id, "is taken by another record")
-	}
-}
-
-func idTaken(id, why string) error {
-	return &catalog.Error{Code: catalog.ECONFLICT, Message: fmt.Sprintf("The id %q is taken.", id),
-		Fields: []catalog.FieldError{{Field: "id", Message: fmt.Sprintf("%q %s", id, why)}}}
-}
-
-// currentRow is what a write needs to know of the row it replaces.
-type currentRow struct {
-	version int
-	created string
-	deleted sql.NullString
-	doc     string
-}
-
-func findCurrentRecord(ctx context.Context, tx *sql.Tx, id string) (*currentRow, error) {
-	var c currentRow
-	err := tx.QueryRowContext(ctx, `SELECT version, created, deleted, doc FROM records WHERE id = ?`, id).
-		Scan(&c.version, &c.created, &c.deleted, &c.doc)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, catalog.Errorf(catalog.ENOTFOUND, "There is no record %q.", id)
-	}
-	if err != nil {
-		return nil, err
-	}
-	if c.deleted.Valid {
-		return nil, catalog.Errorf(catalog.EGONE, "Record %q was deleted on %s.", id, c.deleted.String[:10])
-	}
-	return &c, nil
-}
-
-func checkVersion(what string, current, ifVersion int) error {
-	if ifVersion != 0 && ifVersion != current {
-		return catalog.Errorf(catalog.EPRECONDITION,
-			"The %s was changed since you read it: it is at version %d, you sent version %d. Reload it and apply your change again.",
-			what, current, ifVersion)
-	}
-	return nil
-}
-
 // UpdateRecord replaces a record. A replacement identical to the stored
 // record changes nothing and logs nothing.
 func (s *Store) UpdateRecord(ctx context.Context, r *catalog.Record, ifVersion int) error {
-	return s.writeTx(ctx, func(tx *sql.Tx) error {
-		cur, err := findCurrentRecord(ctx, tx, r.ID)
+	return s.writeTx(ctx, func(t *txn) error {
+		cur, err := findCurrent(ctx, t, recordTable, r.ID)
 		if err != nil {
 			return err
 		}
-		if err := checkVersion("record", cur.version, ifVersion); err != nil {
+		if err := checkVersion(recordTable, cur.version, ifVersion); err != nil {
 			return err
 		}
-		if err := prepareRecord(ctx, r, newEventCache(tx)); err != nil {
+		if err := prepareRecord(ctx, t, r); err != nil {
 			return err
 		}
-		var old catalog.Record
-		if err := json.Unmarshal([]byte(cur.doc), &old); err != nil {
-			return err
-		}
-		r.Created, r.Updated, r.Version = old.Created, old.Updated, old.Version
-		doc, err := json.Marshal(r)
-		if err != nil {
-			return err
-		}
-		if string(doc) == cur.doc {
-			return nil
-		}
-		now := s.stamp()
-		r.Updated, r.Version = now, cur.version+1
-		if doc, err = json.Marshal(r); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE records SET kind = ?, status = ?, event = ?, session = ?, version = ?,
-			updated = ?, doc = ? WHERE id = ?`, string(r.Kind), string(r.Status), nullString(r.Event), nullString(r.Session),
-			r.Version, formatTime(now), string(doc), r.ID); err != nil {
-			return err
-		}
-		return logChange(ctx, tx, catalog.EntityRecord, r.ID, catalog.OpUpdate, now, []byte(cur.doc), doc)
+		return s.replaceDocument(ctx, t, recordTable, r.ID, cur, r, &r.Bookkeeping, recordColumns(r))
 	})
 }
 
-// DeleteRecord marks a record deleted, keeping its last document in the
-// tombstone so that harvesters can still be told which sets it was in.
+// DeleteRecord deletes a record, leaving a tombstone.
 func (s *Store) DeleteRecord(ctx context.Context, id string, ifVersion int) error {
-	return s.writeTx(ctx, func(tx *sql.Tx) error {
-		cur, err := findCurrentRecord(ctx, tx, id)
+	return s.writeTx(ctx, func(t *txn) error {
+		cur, err := findCurrent(ctx, t, recordTable, id)
 		if err != nil {
 			return err
 		}
-		if err := checkVersion("record", cur.version, ifVersion); err != nil {
+		if err := checkVersion(recordTable, cur.version, ifVersion); err != nil {
 			return err
 		}
-		now := s.stamp()
-		if _, err := tx.ExecContext(ctx, `UPDATE records SET deleted = ?, updated = ?, version = version + 1 WHERE id = ?`,
-			formatTime(now), formatTime(now), id); err != nil {
-			return err
-		}
-		return logChange(ctx, tx, catalog.EntityRecord, id, catalog.OpDelete, now, []byte(cur.doc), nil)
+		return s.deleteDocument(ctx, t, recordTable, id, cur)
 	})
 }
-
-func nullString(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
-
-// eventCache remembers the events a transaction has looked up, so that an
-// import of thousands of records reads each event once.
-type eventCache struct {
-	tx     *sql.Tx
-	events map[string]*catalog.Event
-}
-
-func newEventCache(tx *sql.Tx) *eventCache {
-	return &eventCache{tx: tx, events: map[string]*catalog.Event{}}
-}
-
-func (c *eventCache) find(ctx context.Context, id string) (*catalog.Event, error) {
-	if ev, ok := c.events[id]; ok {
-		if ev == nil {
-			return nil, catalog.Errorf(catalog.ENOTFOUND, "There is no event %q.", id)
-		}
-		return ev, nil
-	}
-	ev, err := findLiveEvent(ctx, c.tx, id)
-	if err != nil && catalog.ErrorCode(err) == catalog.EINTERNAL {
-		return nil, err
-	}
-	c.events[id] = ev
-	return ev, err
-}
-

@@ -58,7 +58,11 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		opts.ReadConns = 4
 	}
 	pragmas := []string{"busy_timeout(10000)", "foreign_keys(1)", "synchronous(" + opts.Synchronous + ")"}
-	write, err := sql.Open("sqlite", dsn(path, append(pragmas, "journal_mode(WAL)"), "immediate"))
+	// A WAL of up to 10,000 pages between checkpoints lets B-tree pages
+	// that bulk writes touch again and again be copied back once; the file
+	// is trimmed to 64 MiB after each checkpoint.
+	write, err := sql.Open("sqlite", dsn(path, append(pragmas, "journal_mode(WAL)", "wal_autocheckpoint(10000)",
+		"journal_size_limit(67108864)"), "immediate"))
 	if err != nil {
 		return nil, err
 	}
@@ -152,17 +156,81 @@ func (s *Store) applyMigration(ctx context.Context, name string, version int) er
 	return tx.Commit()
 }
 
-// writeTx runs fn in a write transaction and commits it if fn returns nil.
-func (s *Store) writeTx(ctx context.Context, fn func(*sql.Tx) error) error {
+// txn is a write transaction with a cache of prepared statements (an
+// import runs the same few statements thousands of times) and of the
+// events it has looked up.
+type txn struct {
+	tx     *sql.Tx
+	stmts  map[string]*sql.Stmt
+	events map[string]*catalog.Event // nil value: no such live event
+}
+
+func (t *txn) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st, ok := t.stmts[query]; ok {
+		return st, nil
+	}
+	st, err := t.tx.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	t.stmts[query] = st
+	return st, nil
+}
+
+func (t *txn) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	st, err := t.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+// QueryRowContext lets a txn serve where a querier is wanted.
+func (t *txn) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	st, err := t.stmt(ctx, query)
+	if err != nil {
+		return t.tx.QueryRowContext(ctx, query, args...) // reports the same error on Scan
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+// findEvent returns the live event id, remembering the answer for the rest
+// of the transaction.
+func (t *txn) findEvent(ctx context.Context, id string) (*catalog.Event, error) {
+	if ev, ok := t.events[id]; ok {
+		if ev == nil {
+			return nil, catalog.Errorf(catalog.ENOTFOUND, "There is no event %q.", id)
+		}
+		return ev, nil
+	}
+	ev, _, err := findEvent(ctx, t, id)
+	if err != nil && catalog.ErrorCode(err) == catalog.EINTERNAL {
+		return nil, err
+	}
+	t.events[id] = ev
+	return ev, err
+}
+
+// begin starts a write transaction.
+func (s *Store) begin(ctx context.Context) (*txn, error) {
 	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	return &txn{tx: tx, stmts: map[string]*sql.Stmt{}, events: map[string]*catalog.Event{}}, nil
+}
+
+// writeTx runs fn in a write transaction and commits it if fn returns nil.
+func (s *Store) writeTx(ctx context.Context, fn func(*txn) error) error {
+	t, err := s.begin(ctx)
 	if err != nil {
 		return err
 	}
-	defer tx.Rollback()
-	if err := fn(tx); err != nil {
+	defer t.tx.Rollback()
+	if err := fn(t); err != nil {
 		return err
 	}
-	return tx.Commit()
+	return t.tx.Commit()
 }
 
 // timeLayout sorts as text and keeps microseconds.
@@ -186,11 +254,16 @@ func actorName(ctx context.Context) string {
 	return "system"
 }
 
-// logChange appends a row to the change log.
-func logChange(ctx context.Context, tx *sql.Tx, entity, id, op string, at time.Time, before, after []byte) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO changes (entity, entity_id, op, time, actor, before, after)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, entity, id, op, formatTime(at), actorName(ctx), nullText(before), nullText(after))
-	return err
+// logChange appends a row to the change log holding doc, the entity's
+// document after the change (nil for a delete), and returns its revision.
+// prev is the revision of the entity's previous change, 0 for a create.
+func logChange(ctx context.Context, t *txn, entity, id, op string, at time.Time, prev int64, doc []byte) (int64, error) {
+	res, err := t.exec(ctx, `INSERT INTO changes (entity, entity_id, op, time, actor, prev, doc)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, entity, id, op, formatTime(at), actorName(ctx), nullInt(prev), nullText(doc))
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
 }
 
 func nullText(b []byte) any {
@@ -198,4 +271,18 @@ func nullText(b []byte) any {
 		return nil
 	}
 	return string(b)
+}
+
+func nullInt(n int64) any {
+	if n == 0 {
+		return nil
+	}
+	return n
+}
+
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
 }

@@ -15,24 +15,24 @@ import (
 const tokenTouchInterval = time.Minute
 
 // CreateToken stores a token with the hash of its secret.
-func (s *Store) CreateToken(ctx context.Context, t *catalog.Token, hash []byte) error {
-	t.Name = strings.TrimSpace(t.Name)
-	if err := catalog.ValidateToken(t); err != nil {
+func (s *Store) CreateToken(ctx context.Context, tok *catalog.Token, hash []byte) error {
+	tok.Name = strings.TrimSpace(tok.Name)
+	if err := catalog.ValidateToken(tok); err != nil {
 		return err
 	}
-	return s.writeTx(ctx, func(tx *sql.Tx) error {
+	return s.writeTx(ctx, func(tx *txn) error {
 		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM tokens WHERE name = ?`, t.Name).Scan(&n); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM tokens WHERE name = ?`, tok.Name).Scan(&n); err != nil {
 			return err
 		}
 		if n > 0 {
 			return &catalog.Error{Code: catalog.ECONFLICT, Message: "A token with this name exists.",
 				Fields: []catalog.FieldError{{Field: "name", Message: "is taken; token names are unique so that the history says who did what"}}}
 		}
-		t.ID = catalog.NewID("token", t.Name)
-		t.Created = s.stamp()
-		_, err := tx.ExecContext(ctx, `INSERT INTO tokens (id, name, role, hash, created) VALUES (?, ?, ?, ?, ?)`,
-			t.ID, t.Name, string(t.Role), hash, formatTime(t.Created))
+		tok.ID = catalog.NewID("token", tok.Name)
+		tok.Created = s.stamp()
+		_, err := tx.exec(ctx, `INSERT INTO tokens (id, name, role, hash, created) VALUES (?, ?, ?, ?, ?)`,
+			tok.ID, tok.Name, string(tok.Role), hash, formatTime(tok.Created))
 		return err
 	})
 }
