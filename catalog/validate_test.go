@@ -129,7 +129,7 @@ func TestValidateRecordAcceptsMultilingual(t *testing.T) {
 		Kind: KindSpeech, Status: StatusPublished, Title: "Приветственное слово", Language: "ru",
 		Translations: []Translation{{Language: "en", Title: "Opening address"}, {Language: "zh", Title: "开幕致辞"}},
 		Contributors: []Contributor{{Family: "Алдошин", Given: "Сергей Михайлович", Country: "ru",
-			ORCID: "https://orcid.org/0000-0002-1825-0097",
+			ORCID:        "https://orcid.org/0000-0002-1825-0097",
 			Translations: []NameTranslation{{Language: "en", Family: "Aldoshin", Given: "Sergey"}}}},
 		Event: "jinan-2025", Session: "opening", Date: "2025-06-04", Topics: []string{"Science-Policy"},
 		Identifiers: Identifiers{DOI: "https://doi.org/10.1234/ABC"},

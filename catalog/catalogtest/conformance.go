@@ -527,4 +527,3 @@ func testTokens(t *testing.T, s catalog.Store) {
 		t.Errorf("revoke twice: %v", err)
 	}
 }
-
