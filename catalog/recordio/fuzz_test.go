@@ -1,0 +1,66 @@
+package recordio
+
+import (
+	"os"
+	"testing"
+
+	"github.com/annals/annals/catalog"
+)
+
+// checkReadResult holds for every reader: either an EMALFORMED error and
+// no items, or items indexed in order, each with a record or errors.
+func checkReadResult(t *testing.T, items []catalog.ImportItem, err error) {
+	if err != nil {
+		if catalog.ErrorCode(err) != catalog.EMALFORMED || items != nil {
+			t.Fatalf("error %v (code %s) with %d items", err, catalog.ErrorCode(err), len(items))
+		}
+		return
+	}
+	for i, it := range items {
+		if it.Index != i {
+			t.Fatalf("item %d has index %d", i, it.Index)
+		}
+	}
+}
+
+func FuzzReadCSV(f *testing.F) {
+	for _, name := range []string{"testdata/records.csv", "testdata/bom-crlf.csv"} {
+		if data, err := os.ReadFile(name); err == nil {
+			f.Add(data)
+		}
+	}
+	f.Add([]byte("id,title\na,b\nc,d,e\n"))
+	f.Add([]byte("contributors[3].translations[2].family,topics\nx,a;b;;c\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		items, err := ReadCSV(data)
+		checkReadResult(t, items, err)
+	})
+}
+
+func FuzzReadJSON(f *testing.F) {
+	f.Add([]byte(`[{"kind":"report","title":"a","contributors":[{"family":"Б"}]}, 3, {"x":1}]`))
+	f.Add([]byte(`{"title": {"nested": [1, 2, {"deep": null}]}}`))
+	f.Add([]byte("[\n{\"title\":\"\xff\"}]"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		items, err := ReadJSON(data)
+		checkReadResult(t, items, err)
+		items, err = ReadNDJSON(data)
+		checkReadResult(t, items, err)
+	})
+}
+
+func FuzzDecodeRecord(f *testing.F) {
+	f.Add([]byte(`{"kind":"speech","title":"Приветственное слово","contributors":[{"family":"Алдошин"}],"created":1}`))
+	f.Add([]byte(`{"identifiers":{"doi":[]},"translations":[{"language":5}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, err := DecodeRecord(data)
+		if err != nil && catalog.ErrorCode(err) != catalog.EMALFORMED {
+			t.Fatalf("code %s: %v", catalog.ErrorCode(err), err)
+		}
+		if err == nil {
+			// A decoded record can always be validated without panicking.
+			catalog.NormalizeRecord(&r)
+			_ = catalog.ValidateRecord(&r, func(string) (*catalog.Event, bool) { return nil, false })
+		}
+	})
+}
