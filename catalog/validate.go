@@ -29,43 +29,57 @@ func NormalizeRecord(r *Record) {
 	if r.Status == "" {
 		r.Status = StatusDraft
 	}
-	r.Title = strings.TrimSpace(r.Title)
+	r.Title = line(r.Title)
 	r.Language = canonicalLanguage(r.Language)
 	r.Abstract = strings.TrimSpace(r.Abstract)
 	for i := range r.Translations {
 		t := &r.Translations[i]
 		t.Language = canonicalLanguage(t.Language)
-		t.Title = strings.TrimSpace(t.Title)
+		t.Title = line(t.Title)
 		t.Abstract = strings.TrimSpace(t.Abstract)
 	}
 	for i := range r.Contributors {
 		c := &r.Contributors[i]
-		c.Family, c.Given, c.Literal = strings.TrimSpace(c.Family), strings.TrimSpace(c.Given), strings.TrimSpace(c.Literal)
+		c.Family, c.Given, c.Literal = line(c.Family), line(c.Given), line(c.Literal)
 		c.Role = strings.TrimSpace(c.Role)
 		if c.Role == "" {
 			c.Role = DefaultRole(r.Kind)
 		}
-		c.Affiliation = strings.TrimSpace(c.Affiliation)
+		c.Affiliation = line(c.Affiliation)
 		c.Country = strings.ToUpper(strings.TrimSpace(c.Country))
 		c.ORCID = normalizeORCID(c.ORCID)
 		for j := range c.Translations {
 			n := &c.Translations[j]
 			n.Language = canonicalLanguage(n.Language)
-			n.Family, n.Given, n.Literal = strings.TrimSpace(n.Family), strings.TrimSpace(n.Given), strings.TrimSpace(n.Literal)
+			n.Family, n.Given, n.Literal = line(n.Family), line(n.Given), line(n.Literal)
 		}
 	}
 	r.Event, r.Session = strings.TrimSpace(r.Event), strings.TrimSpace(r.Session)
 	r.Date = strings.TrimSpace(r.Date)
 	r.Topics = tidyList(r.Topics, strings.ToLower)
-	r.Keywords = tidyList(r.Keywords, nil)
-	r.Publisher, r.Place = strings.TrimSpace(r.Publisher), strings.TrimSpace(r.Place)
-	r.Series, r.Number, r.Pages = strings.TrimSpace(r.Series), strings.TrimSpace(r.Number), strings.TrimSpace(r.Pages)
+	r.Keywords = tidyList(r.Keywords, line)
+	r.Publisher, r.Place = line(r.Publisher), line(r.Place)
+	r.Series, r.Number, r.Pages = line(r.Series), line(r.Number), line(r.Pages)
 	r.Identifiers.DOI = normalizeDOI(r.Identifiers.DOI)
 	r.Identifiers.ISBN = strings.TrimSpace(r.Identifiers.ISBN)
 	r.Identifiers.ISSN = strings.ToUpper(strings.TrimSpace(r.Identifiers.ISSN))
 	r.Identifiers.URL = strings.TrimSpace(r.Identifiers.URL)
 	r.License = strings.TrimSpace(r.License)
 	r.Note = strings.TrimSpace(r.Note)
+}
+
+// line tidies a single-line field: line breaks and tabs (pasted from a PDF
+// or a spreadsheet cell) become spaces, runs of spaces become one, and the
+// ends are trimmed. Only ASCII white space is touched: an ideographic or
+// no-break space is the writer's choice.
+func line(s string) string {
+	if strings.ContainsAny(s, "\r\n\t") {
+		s = strings.NewReplacer("\r\n", " ", "\r", " ", "\n", " ", "\t", " ").Replace(s)
+	}
+	for strings.Contains(s, "  ") {
+		s = strings.ReplaceAll(s, "  ", " ")
+	}
+	return strings.Trim(s, " ")
 }
 
 // tidyList trims entries, drops empty ones and exact duplicates (after fold,
@@ -333,24 +347,24 @@ func validateIdentifiers(fe *fieldErrors, ids Identifiers) {
 // NormalizeEvent tidies an event as NormalizeRecord does a record.
 func NormalizeEvent(e *Event) {
 	e.ID = strings.TrimSpace(e.ID)
-	e.Name = strings.TrimSpace(e.Name)
+	e.Name = line(e.Name)
 	e.Description = strings.TrimSpace(e.Description)
-	e.Place = strings.TrimSpace(e.Place)
+	e.Place = line(e.Place)
 	e.Start, e.End = strings.TrimSpace(e.Start), strings.TrimSpace(e.End)
 	for i := range e.Translations {
 		e.Translations[i].Language = canonicalLanguage(e.Translations[i].Language)
-		e.Translations[i].Name = strings.TrimSpace(e.Translations[i].Name)
+		e.Translations[i].Name = line(e.Translations[i].Name)
 	}
-	e.Organizers = tidyList(e.Organizers, nil)
+	e.Organizers = tidyList(e.Organizers, line)
 	for i := range e.Sessions {
 		s := &e.Sessions[i]
-		s.Key, s.Title, s.Date = strings.TrimSpace(s.Key), strings.TrimSpace(s.Title), strings.TrimSpace(s.Date)
+		s.Key, s.Title, s.Date = strings.TrimSpace(s.Key), line(s.Title), strings.TrimSpace(s.Date)
 		if s.Order == 0 {
 			s.Order = i + 1
 		}
 		for j := range s.Translations {
 			s.Translations[j].Language = canonicalLanguage(s.Translations[j].Language)
-			s.Translations[j].Title = strings.TrimSpace(s.Translations[j].Title)
+			s.Translations[j].Title = line(s.Translations[j].Title)
 		}
 	}
 }

@@ -156,6 +156,18 @@ func TestValidateRecordSessionOfEvent(t *testing.T) {
 	}
 }
 
+func TestNormalizeJoinsLines(t *testing.T) {
+	r := &Record{Kind: KindOther, Title: "Line one\r\nline  two\t end ", Keywords: []string{"a\nb"},
+		Contributors: []Contributor{{Family: "中\u3000村", Given: "Sergey\u00a0M."}}}
+	NormalizeRecord(r)
+	if r.Title != "Line one line two end" || r.Keywords[0] != "a b" {
+		t.Errorf("title %q keywords %q", r.Title, r.Keywords)
+	}
+	if r.Contributors[0].Family != "中\u3000村" || r.Contributors[0].Given != "Sergey\u00a0M." {
+		t.Errorf("non-ASCII spaces changed: %q %q", r.Contributors[0].Family, r.Contributors[0].Given)
+	}
+}
+
 func TestValidateRecordControlCharacters(t *testing.T) {
 	r := &Record{Kind: KindOther, Title: "bell\x07", Abstract: "two\nlines"}
 	NormalizeRecord(r)

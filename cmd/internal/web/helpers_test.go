@@ -1,0 +1,136 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/annals/annals/catalog"
+	"github.com/annals/annals/catalog/catalogtest"
+	"github.com/annals/annals/catalog/sqlite"
+)
+
+// env is a running server on a real SQLite file, with a librarian and an
+// admin token.
+type env struct {
+	t         *testing.T
+	store     *sqlite.Store
+	server    *Server
+	url       string
+	librarian string
+	admin     string
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	store, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "annals.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	srv := New(Config{Store: store, OpenAPI: []byte(`{}`)})
+	hs := httptest.NewServer(srv.Handler())
+	t.Cleanup(hs.Close)
+	e := &env{t: t, store: store, server: srv, url: hs.URL}
+	e.librarian = e.mustToken("Librarian Ирина", catalog.RoleLibrarian)
+	e.admin = e.mustToken("Admin", catalog.RoleAdmin)
+	catalogtest.MustCreateEvent(t, store)
+	return e
+}
+
+func (e *env) mustToken(name string, role catalog.Role) string {
+	secret, hash := catalog.NewTokenSecret()
+	if err := e.store.CreateToken(context.Background(), &catalog.Token{Name: name, Role: role}, hash); err != nil {
+		e.t.Fatal(err)
+	}
+	return secret
+}
+
+// response is what a request got back.
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func (r response) json(t *testing.T, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.body, v); err != nil {
+		t.Fatalf("response is not JSON (%v): %s", err, r.body)
+	}
+}
+
+// problem decodes a problem+json body.
+func (r response) problem(t *testing.T) Problem {
+	t.Helper()
+	if ct := r.header.Get("Content-Type"); ct != "application/problem+json" {
+		t.Fatalf("Content-Type = %q, want application/problem+json; body %s", ct, r.body)
+	}
+	var p Problem
+	r.json(t, &p)
+	if p.Status != r.status {
+		t.Errorf("problem status %d, response status %d", p.Status, r.status)
+	}
+	return p
+}
+
+// fields returns the problem's field errors by field.
+func (p Problem) fields() map[string]string {
+	out := map[string]string{}
+	for _, f := range p.Errors {
+		out[f.Field] = f.Message
+	}
+	return out
+}
+
+// do sends a request; token "" sends none; headers are "Name: value" pairs.
+func (e *env) do(method, path, token string, body []byte, headers ...string) response {
+	e.t.Helper()
+	req, err := http.NewRequest(method, e.url+path, bytes.NewReader(body))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for _, h := range headers {
+		k, v, _ := strings.Cut(h, ":")
+		req.Header.Set(k, strings.TrimSpace(v))
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	return response{status: resp.StatusCode, header: resp.Header, body: data}
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// speech is a valid record body for the generated event.
+func speech(id string) map[string]any {
+	return map[string]any{
+		"id": id, "kind": "speech", "status": "published", "title": "Приветственное слово", "language": "ru",
+		"translations": []any{map[string]any{"language": "en", "title": "Opening address"}},
+		"contributors": []any{map[string]any{"family": "Алдошин", "given": "Сергей Михайлович", "country": "RU",
+			"orcid": "0000-0002-1825-0097"}},
+		"event": catalogtest.GeneratedEventID, "session": "ai", "date": "2025-06-04",
+	}
+}

@@ -1,0 +1,179 @@
+package web
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/annals/annals/catalog"
+	"github.com/annals/annals/catalog/catalogtest"
+	"github.com/labstack/echo/v4"
+)
+
+func generatedJSON(t *testing.T, n int, spoil func([]catalog.Record)) []byte {
+	recs := catalogtest.NewGenerator(21).Records(n)
+	spoil(recs)
+	return mustJSON(t, recs)
+}
+
+func TestImportKeepsGoodItemsAndNamesBadOnes(t *testing.T) {
+	e := newEnv(t)
+	body := generatedJSON(t, 1000, func(r []catalog.Record) {
+		r[3].Date = "2025-02-30"
+		r[400].Contributors[0].ORCID = "0000-0002-1825-0098"
+		r[999].Event = "atlantis"
+	})
+	resp := e.do("POST", "/api/v1/import", e.librarian, body)
+	var rep catalog.ImportReport
+	resp.json(t, &rep)
+	if resp.status != http.StatusOK || rep.Imported != 997 || rep.Failed != 3 {
+		t.Fatalf("%d: imported %d failed %d", resp.status, rep.Imported, rep.Failed)
+	}
+	var bad []int
+	for _, it := range rep.Items {
+		if it.Status == catalog.ImportFailed {
+			bad = append(bad, it.Index)
+		}
+	}
+	if !slices.Equal(bad, []int{3, 400, 999}) || rep.Items[3].Errors[0].Field != "date" || rep.Items[3].Line == 0 {
+		t.Errorf("failed items %v; item 3: %+v", bad, rep.Items[3])
+	}
+	if n, _ := e.store.CountRecords(context.Background()); n != 997 {
+		t.Errorf("store holds %d", n)
+	}
+}
+
+func TestImportAtomicAndDryRunWriteNothing(t *testing.T) {
+	e := newEnv(t)
+	body := generatedJSON(t, 200, func(r []catalog.Record) { r[150].Date = "2025-13-01" })
+	before := catalogtest.TakeFingerprint(t, e.store)
+
+	atomic := e.do("POST", "/api/v1/import?atomic=true", e.librarian, body)
+	p := atomic.problem(t)
+	if atomic.status != 422 || p.fields()["items[150].date"] == "" || p.Report == nil || p.Report.Items[0].Status != catalog.ImportValid {
+		t.Errorf("atomic: %d %+v", atomic.status, p)
+	}
+	catalogtest.AssertUnchanged(t, e.store, before)
+
+	dry := e.do("POST", "/api/v1/import?dry_run=true", e.librarian, body)
+	var rep catalog.ImportReport
+	dry.json(t, &rep)
+	if dry.status != 200 || !rep.DryRun || rep.Failed != 1 || rep.Imported != 0 {
+		t.Errorf("dry run: %d %+v", dry.status, rep)
+	}
+	catalogtest.AssertUnchanged(t, e.store, before)
+
+	if r := e.do("POST", "/api/v1/import?dry_run=maybe", e.librarian, body); r.status != 400 || r.problem(t).fields()["dry_run"] == "" {
+		t.Errorf("dry_run=maybe: %d", r.status)
+	}
+	catalogtest.AssertUnchanged(t, e.store, before)
+}
+
+func TestImportFormats(t *testing.T) {
+	e := newEnv(t)
+	csvHeader := "id,kind,status,title,contributors[0].family,event,session\r\n"
+	for _, tc := range []struct {
+		name        string
+		contentType string
+		body        string
+		status      int
+		imported    int
+	}{
+		{"csv with BOM and CRLF", "text/csv", "\xef\xbb\xbf" + csvHeader + "c1,report,published,Доклад,Иванов,gen-2025,ai\r\nc2,report,published,报告,王,gen-2025,energy\r\n", 200, 2},
+		{"csv ragged row", "text/csv", csvHeader + "c3,report,published,A,B,gen-2025,ai\r\nc4,report,published,A,B\r\n", 400, 0},
+		{"csv unknown column", "text/csv", "id,titel\nc5,x\n", 400, 0},
+		{"ndjson", "application/x-ndjson", `{"id":"n1","kind":"report","title":"Один","contributors":[{"family":"A"}]}` + "\n" + `{"id":"n2","kind":"report","title":"Два","contributors":[{"family":"B"}]}` + "\n", 200, 2},
+		{"ndjson syntax error", "application/x-ndjson", `{"id":"n3","kind":"report","title":"x","contributors":[{"family":"A"}]}` + "\n{broken\n", 400, 0},
+		{"json syntax error", "application/json", `[{"id":"j1","kind":"report","title":"x","contributors":[{"family":"A"}]}, {`, 400, 0},
+		{"json not an array", "application/json", `42`, 400, 0},
+		{"invalid UTF-8", "text/csv", "id,title\nx,\xff\n", 400, 0},
+		{"unsupported type", "application/pdf", "%PDF-1.7", 415, 0},
+		{"every item bad", "application/json", `[{"kind":"report"}]`, 422, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := catalogtest.TakeFingerprint(t, e.store)
+			r := e.do("POST", "/api/v1/import", e.librarian, []byte(tc.body), "Content-Type: "+tc.contentType)
+			if r.status != tc.status {
+				t.Fatalf("status %d, want %d: %s", r.status, tc.status, r.body)
+			}
+			if tc.status != 200 {
+				if p := r.problem(t); p.Detail == "" {
+					t.Error("no detail")
+				}
+				catalogtest.AssertUnchanged(t, e.store, before)
+				return
+			}
+			var rep catalog.ImportReport
+			r.json(t, &rep)
+			if rep.Imported != tc.imported {
+				t.Errorf("imported %d, want %d: %s", rep.Imported, tc.imported, r.body)
+			}
+		})
+	}
+	rec, err := e.store.FindRecordByID(context.Background(), "c2")
+	if err != nil || rec.Title != "报告" || rec.Contributors[0].Family != "王" {
+		t.Errorf("CSV record: %+v %v", rec, err)
+	}
+}
+
+func TestImportCSVFixture(t *testing.T) {
+	e := newEnv(t)
+	data, err := os.ReadFile("../../../catalog/recordio/testdata/bom-crlf.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := e.do("POST", "/api/v1/import", e.librarian, data, "Content-Type: text/csv")
+	var rep catalog.ImportReport
+	r.json(t, &rep)
+	if r.status != 200 || rep.Imported != 2 {
+		t.Errorf("%d %s", r.status, r.body)
+	}
+}
+
+// TestGracefulShutdown starts a request that takes a while, cancels the
+// server's context (what SIGTERM does in main) and checks that the request
+// still gets its answer and Serve returns cleanly.
+func TestGracefulShutdown(t *testing.T) {
+	e := newEnv(t)
+	started := make(chan struct{})
+	e.server.echo.GET("/test/slow", func(c echo.Context) error {
+		close(started)
+		time.Sleep(300 * time.Millisecond)
+		return c.String(http.StatusOK, "finished")
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- e.server.Serve(ctx, ln) }()
+
+	got := make(chan string, 1)
+	go func() {
+		resp, err := http.Get("http://" + ln.Addr().String() + "/test/slow")
+		if err != nil {
+			got <- "error: " + err.Error()
+			return
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		got <- string(b)
+	}()
+	<-started
+	cancel()
+	if body := <-got; body != "finished" {
+		t.Errorf("in-flight request got %q", body)
+	}
+	if err := <-served; err != nil {
+		t.Errorf("Serve: %v", err)
+	}
+	if _, err := http.Get("http://" + ln.Addr().String() + "/healthz"); err == nil {
+		t.Error("server still accepts connections after shutdown")
+	}
+}

@@ -1,0 +1,226 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/annals/annals/catalog"
+	"github.com/annals/annals/catalog/recordio"
+	"github.com/labstack/echo/v4"
+)
+
+func (s *Server) listRecords(c echo.Context) error {
+	q, err := query(c, "kind", "event", "session", "status", "size", "after")
+	if err != nil {
+		return err
+	}
+	f := catalog.RecordFilter{Kind: catalog.Kind(q.Get("kind")), Event: q.Get("event"), Session: q.Get("session"), After: q.Get("after")}
+	if f.Kind != "" && !f.Kind.Valid() {
+		return badParam("kind", fmt.Sprintf("%q is not a kind", f.Kind))
+	}
+	if f.Size, err = sizeParam(q); err != nil {
+		return err
+	}
+	statuses, err := statusFilter(c, q.Get("status"))
+	if err != nil {
+		return err
+	}
+	f.Statuses = statuses
+	page, err := s.cfg.Store.FindRecords(c.Request().Context(), f)
+	if catalog.ErrorCode(err) == catalog.EINVALID { // a bad cursor is a bad parameter
+		return &catalog.Error{Code: catalog.EMALFORMED, Message: catalog.ErrorMessage(err), Fields: catalog.ErrorFields(err)}
+	}
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, listResponse{Total: page.Total, Records: page.Records, Next: nullable(page.Next)})
+}
+
+// listResponse is a page of records; next is null on the last page.
+type listResponse struct {
+	Total   int              `json:"total"`
+	Records []catalog.Record `json:"records"`
+	Next    *string          `json:"next"`
+}
+
+func nullable(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// statusFilter reads a comma-separated status filter. Without a token only
+// published records are listed, and asking for others is refused.
+func statusFilter(c echo.Context, v string) ([]catalog.Status, error) {
+	if v == "" {
+		if canSeeUnpublished(c) {
+			return nil, nil
+		}
+		return []catalog.Status{catalog.StatusPublished}, nil
+	}
+	var out []catalog.Status
+	for _, part := range strings.Split(v, ",") {
+		st := catalog.Status(strings.TrimSpace(part))
+		if !st.Valid() {
+			return nil, badParam("status", fmt.Sprintf("%q is not a status; use draft, published or withdrawn", st))
+		}
+		if st != catalog.StatusPublished && !canSeeUnpublished(c) {
+			return nil, catalog.Errorf(catalog.EUNAUTHORIZED, "Only holders of a token can list %s records.", st)
+		}
+		out = append(out, st)
+	}
+	return out, nil
+}
+
+func badParam(name, msg string) error {
+	return &catalog.Error{Code: catalog.EMALFORMED, Message: "A parameter has a bad value.",
+		Fields: []catalog.FieldError{{Field: name, Message: msg}}}
+}
+
+// findVisibleRecord returns a record the request may see: drafts and
+// withdrawn records are not found without a token.
+func (s *Server) findVisibleRecord(c echo.Context, id string) (*catalog.Record, error) {
+	r, err := s.cfg.Store.FindRecordByID(c.Request().Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	if r.Status != catalog.StatusPublished && !canSeeUnpublished(c) {
+		return nil, catalog.Errorf(catalog.ENOTFOUND, "There is no record %q.", id)
+	}
+	return r, nil
+}
+
+func (s *Server) getRecord(c echo.Context) error {
+	if _, err := query(c); err != nil {
+		return err
+	}
+	r, err := s.findVisibleRecord(c, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return s.sendRecord(c, http.StatusOK, r)
+}
+
+func (s *Server) sendRecord(c echo.Context, status int, r *catalog.Record) error {
+	tag := etag(r.Version)
+	c.Response().Header().Set("ETag", tag)
+	if status == http.StatusOK && c.Request().Header.Get("If-None-Match") == tag {
+		return c.NoContent(http.StatusNotModified)
+	}
+	return c.JSON(status, r)
+}
+
+func (s *Server) createRecord(c echo.Context) error {
+	c.Set(nounKey, "record")
+	if _, err := query(c); err != nil {
+		return err
+	}
+	body, err := s.readJSONBody(c)
+	if err != nil {
+		return err
+	}
+	r, err := recordio.DecodeRecord(body)
+	if err != nil {
+		return err
+	}
+	if err := s.cfg.Store.CreateRecord(c.Request().Context(), &r); err != nil {
+		return err
+	}
+	c.Response().Header().Set("Location", "/api/v1/records/"+r.ID)
+	return s.sendRecord(c, http.StatusCreated, &r)
+}
+
+func (s *Server) updateRecord(c echo.Context) error {
+	c.Set(nounKey, "record")
+	if _, err := query(c); err != nil {
+		return err
+	}
+	version, err := requireIfMatch(c, "record")
+	if err != nil {
+		return err
+	}
+	body, err := s.readJSONBody(c)
+	if err != nil {
+		return err
+	}
+	r, err := recordio.DecodeRecord(body)
+	if err != nil {
+		return err
+	}
+	id := c.Param("id")
+	if r.ID != "" && r.ID != id {
+		return &catalog.Error{Code: catalog.EINVALID, Message: "1 field is invalid",
+			Fields: []catalog.FieldError{{Field: "id", Message: fmt.Sprintf("%q differs from the record in the address, %q; ids cannot be changed", r.ID, id)}}}
+	}
+	r.ID = id
+	if err := s.cfg.Store.UpdateRecord(c.Request().Context(), &r, version); err != nil {
+		return err
+	}
+	return s.sendRecord(c, http.StatusOK, &r)
+}
+
+func (s *Server) deleteRecord(c echo.Context) error {
+	if _, err := query(c); err != nil {
+		return err
+	}
+	version, _, err := ifMatch(c)
+	if err != nil {
+		return err
+	}
+	if err := s.cfg.Store.DeleteRecord(c.Request().Context(), c.Param("id"), version); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+// historyEntry is one change as the history endpoints show it.
+type historyEntry struct {
+	Revision int64                 `json:"revision"`
+	Time     string                `json:"time"`
+	Actor    string                `json:"actor"`
+	Op       string                `json:"operation"`
+	Changes  []catalog.FieldChange `json:"changes"`
+}
+
+type historyResponse struct {
+	ID      string         `json:"id"`
+	Entity  string         `json:"entity"`
+	Changes []historyEntry `json:"changes"`
+}
+
+func (s *Server) recordHistory(c echo.Context) error {
+	if _, err := query(c); err != nil {
+		return err
+	}
+	id := c.Param("id")
+	_, err := s.findVisibleRecord(c, id)
+	switch {
+	case catalog.ErrorCode(err) == catalog.EGONE && canSeeUnpublished(c):
+		// the history of a deleted record is for librarians
+	case err != nil:
+		return err
+	}
+	return s.sendHistory(c, catalog.EntityRecord, id)
+}
+
+func (s *Server) sendHistory(c echo.Context, entity, id string) error {
+	changes, err := s.cfg.Store.FindEntityHistory(c.Request().Context(), entity, id)
+	if err != nil {
+		return err
+	}
+	resp := historyResponse{ID: id, Entity: entity, Changes: make([]historyEntry, len(changes))}
+	for i, ch := range changes {
+		diff, err := catalog.DiffDocuments(ch.Before, ch.After)
+		if err != nil {
+			return err
+		}
+		if diff == nil {
+			diff = []catalog.FieldChange{}
+		}
+		resp.Changes[i] = historyEntry{Revision: ch.Revision, Time: ch.Time.Format("2006-01-02T15:04:05.000000Z07:00"),
+			Actor: ch.Actor, Op: ch.Op, Changes: diff}
+	}
+	return c.JSON(http.StatusOK, resp)
+}

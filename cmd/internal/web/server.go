@@ -1,0 +1,174 @@
+// Package web is the HTTP face of Annals: the JSON API under /api/v1 and
+// the service endpoints (/healthz), on Echo v4. Every error is an RFC 9457
+// problem; every write needs a bearer token.
+package web
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/annals/annals/catalog"
+	"github.com/annals/annals/catalog/recordio"
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+)
+
+// Config is what the server needs; cmd/annals builds it.
+type Config struct {
+	Store  catalog.Store
+	Logger *slog.Logger
+	// ImportFormats are the file formats POST /api/v1/import accepts.
+	ImportFormats []recordio.Format
+	// OpenAPI is the OpenAPI 3 description served at /api/v1/openapi.json.
+	OpenAPI []byte
+	// MaxBodyBytes limits record and event bodies (default 1 MiB);
+	// MaxImportBytes limits import files (default 64 MiB).
+	MaxBodyBytes   int64
+	MaxImportBytes int64
+	// ShutdownTimeout is how long in-flight requests may run after a
+	// shutdown begins (default 30s).
+	ShutdownTimeout time.Duration
+	// Version is reported by /healthz.
+	Version string
+}
+
+// Server serves the API.
+type Server struct {
+	cfg  Config
+	echo *echo.Echo
+	log  *slog.Logger
+}
+
+// New builds a server with every route registered.
+func New(cfg Config) *Server {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.MaxBodyBytes == 0 {
+		cfg.MaxBodyBytes = 1 << 20
+	}
+	if cfg.MaxImportBytes == 0 {
+		cfg.MaxImportBytes = 64 << 20
+	}
+	if cfg.ShutdownTimeout == 0 {
+		cfg.ShutdownTimeout = 30 * time.Second
+	}
+	if cfg.ImportFormats == nil {
+		cfg.ImportFormats = recordio.Formats()
+	}
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	s := &Server{cfg: cfg, echo: e, log: cfg.Logger}
+	e.HTTPErrorHandler = s.handleError
+	e.Use(middleware.RequestID())
+	e.Use(s.requestLogger())
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableErrorHandler: true,
+		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+			s.log.Error("panic", "request_id", c.Response().Header().Get(echo.HeaderXRequestID), "error", err, "stack", string(stack))
+			return err
+		}}))
+	e.Use(securityHeaders)
+	e.Use(middleware.BodyLimit(byteSize(max(cfg.MaxBodyBytes, cfg.MaxImportBytes))))
+	e.Use(s.authenticate)
+	// Anyone may read the catalogue from a web page of their own.
+	e.Use(middleware.CORSWithConfig(middleware.CORSConfig{AllowOrigins: []string{"*"},
+		AllowMethods: []string{http.MethodGet, http.MethodHead}, ExposeHeaders: []string{"ETag", "Location"}}))
+	s.routes()
+	return s
+}
+
+func (s *Server) routes() {
+	e := s.echo
+	e.GET("/healthz", s.health)
+	// No middleware on the group: Echo would add catch-all routes for it
+	// and answer a wrong method with 404 instead of 405.
+	api := e.Group("/api/v1")
+	api.GET("/openapi.json", s.openAPI)
+	api.GET("/vocabularies", s.vocabularies)
+
+	api.GET("/records", s.listRecords)
+	api.POST("/records", s.createRecord, requireRole(catalog.RoleLibrarian))
+	api.GET("/records/:id", s.getRecord)
+	api.PUT("/records/:id", s.updateRecord, requireRole(catalog.RoleLibrarian))
+	api.DELETE("/records/:id", s.deleteRecord, requireRole(catalog.RoleLibrarian))
+	api.GET("/records/:id/history", s.recordHistory)
+
+	api.GET("/events", s.listEvents)
+	api.POST("/events", s.createEvent, requireRole(catalog.RoleLibrarian))
+	api.GET("/events/:id", s.getEvent)
+	api.PUT("/events/:id", s.updateEvent, requireRole(catalog.RoleLibrarian))
+	api.DELETE("/events/:id", s.deleteEvent, requireRole(catalog.RoleLibrarian))
+	api.GET("/events/:id/history", s.eventHistory)
+
+	api.POST("/import", s.importRecords, requireRole(catalog.RoleLibrarian))
+
+	api.GET("/tokens", s.listTokens, requireRole(catalog.RoleAdmin))
+	api.POST("/tokens", s.createToken, requireRole(catalog.RoleAdmin))
+	api.DELETE("/tokens/:id", s.revokeToken, requireRole(catalog.RoleAdmin))
+}
+
+// Handler returns the server as an http.Handler.
+func (s *Server) Handler() http.Handler { return s.echo }
+
+// Serve serves on ln until ctx is done, then stops accepting connections and
+// lets in-flight requests finish (up to ShutdownTimeout).
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{Handler: s.echo, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
+		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down; waiting for in-flight requests", "timeout", s.cfg.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
+	defer cancel()
+	err := srv.Shutdown(sctx)
+	if e := <-errc; !errors.Is(e, http.ErrServerClosed) {
+		return e
+	}
+	return err
+}
+
+type healthReport struct {
+	Status   string `json:"status"`
+	Version  string `json:"version,omitempty"`
+	Records  int    `json:"records"`
+	Revision int64  `json:"revision"`
+}
+
+func (s *Server) health(c echo.Context) error {
+	ctx := c.Request().Context()
+	n, err := s.cfg.Store.CountRecords(ctx)
+	if err != nil {
+		return err
+	}
+	rev, err := s.cfg.Store.LatestRevision(ctx)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, healthReport{Status: "ok", Version: s.cfg.Version, Records: n, Revision: rev})
+}
+
+func (s *Server) openAPI(c echo.Context) error {
+	if len(s.cfg.OpenAPI) == 0 {
+		return catalog.Errorf(catalog.ENOTFOUND, "This server was built without its OpenAPI description.")
+	}
+	return c.Blob(http.StatusOK, "application/json", s.cfg.OpenAPI)
+}
+
+func (s *Server) vocabularies(c echo.Context) error {
+	return c.JSON(http.StatusOK, map[string]any{
+		"kinds":     catalog.Kinds(),
+		"statuses":  []catalog.Status{catalog.StatusDraft, catalog.StatusPublished, catalog.StatusWithdrawn},
+		"roles":     catalog.Roles(),
+		"topics":    catalog.Topics(),
+		"countries": catalog.Countries(),
+	})
+}
