@@ -1,0 +1,77 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+
+	"github.com/annals/annals/catalog/sqlite"
+)
+
+// Config is everything the commands read from flags and the environment.
+type Config struct {
+	DataDir   string // --data, $ANNALS_DATA, ./annals-data
+	Addr      string // --addr, $ANNALS_ADDR, 127.0.0.1:8080
+	LogFormat string // $ANNALS_LOG_FORMAT: text (default) or json
+}
+
+// DatabasePath is the SQLite file inside the data directory.
+func (c Config) DatabasePath() string { return filepath.Join(c.DataDir, "annals.db") }
+
+// defaultConfig reads the environment.
+func defaultConfig(getenv func(string) string) Config {
+	c := Config{DataDir: getenv("ANNALS_DATA"), Addr: getenv("ANNALS_ADDR"), LogFormat: getenv("ANNALS_LOG_FORMAT")}
+	if c.DataDir == "" {
+		c.DataDir = "annals-data"
+	}
+	if c.Addr == "" {
+		c.Addr = "127.0.0.1:8080"
+	}
+	return c
+}
+
+// errHelp is returned when -h was asked for; the flag package has printed
+// the help already.
+var errHelp = errors.New("help shown")
+
+// newFlags makes a flag set for a command with the --data flag every
+// command shares.
+func newFlags(name string, cfg *Config, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("annals "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.DataDir, "data", cfg.DataDir, "data directory (database, index, styles)")
+	return fs
+}
+
+// parseFlags parses args, turning flag errors into usage errors.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return errHelp
+		}
+		return usagef("flag error: %v", err)
+	}
+	return nil
+}
+
+// openStore opens the catalogue in the data directory, creating both if
+// needed.
+func openStore(ctx context.Context, cfg Config) (*sqlite.Store, error) {
+	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
+		return nil, fmt.Errorf("data directory: %w", err)
+	}
+	return sqlite.Open(ctx, cfg.DatabasePath(), sqlite.Options{})
+}
+
+// newLogger makes the structured logger the service writes to stderr.
+func newLogger(cfg Config, w io.Writer) *slog.Logger {
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, nil))
+	}
+	return slog.New(slog.NewTextHandler(w, nil))
+}

@@ -1,0 +1,119 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/user"
+	"strings"
+
+	"github.com/annals/annals/catalog"
+	"github.com/annals/annals/catalog/recordio"
+)
+
+// runImport imports files into the catalogue, each file on its own (with
+// --atomic, each file all or nothing). It prints one summary line per file
+// and one line per failed item, and fails (exit 1) if any item failed.
+func runImport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg := defaultConfig(getenv)
+	flags := newFlags("import", &cfg, stderr)
+	var opts catalog.ImportOptions
+	flags.BoolVar(&opts.DryRun, "dry-run", false, "check everything and write nothing")
+	flags.BoolVar(&opts.Atomic, "atomic", false, "import each file all or nothing")
+	if err := parseFlags(flags, args); err != nil {
+		return err
+	}
+	if flags.NArg() == 0 {
+		return usagef("name at least one file to import")
+	}
+	formats := recordio.Formats()
+	for _, name := range flags.Args() {
+		if _, ok := recordio.FormatForFile(formats, name); !ok {
+			return usagef("%s: cannot tell the format from the name; use .json, .ndjson, .jsonl or .csv", name)
+		}
+	}
+	store, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	ctx = catalog.NewContextWithActor(ctx, catalog.Actor{Name: cliActor(getenv), Role: catalog.RoleAdmin})
+	failed := 0
+	for _, name := range flags.Args() {
+		format, _ := recordio.FormatForFile(formats, name)
+		n, err := importFile(ctx, store, format, name, opts, stdout)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		failed += n
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d items failed", failed)
+	}
+	return nil
+}
+
+// cliActor names writes made from the command line in the change log.
+func cliActor(getenv func(string) string) string {
+	name := getenv("USER")
+	if u, err := user.Current(); err == nil && name == "" {
+		name = u.Username
+	}
+	if name == "" {
+		return "command line"
+	}
+	return "command line (" + name + ")"
+}
+
+func importFile(ctx context.Context, store catalog.Store, format recordio.Format, name string, opts catalog.ImportOptions, out io.Writer) (failed int, err error) {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return 0, err
+	}
+	items, err := format.Read(data)
+	if err != nil {
+		return 0, err
+	}
+	rep, err := store.ImportRecords(ctx, items, opts)
+	if err != nil {
+		return 0, err
+	}
+	for _, it := range rep.Items {
+		if it.Status == catalog.ImportFailed {
+			fmt.Fprintf(out, "%s:%d: %s\n", name, it.Line, describeFailure(it))
+		}
+	}
+	verb := "imported"
+	switch {
+	case opts.DryRun:
+		verb = "would import"
+	case opts.Atomic && rep.Failed > 0:
+		verb = "imported 0 (atomic); would import"
+	}
+	valid := rep.Total - rep.Failed
+	fmt.Fprintf(out, "%s: %s %d of %d records, %d failed\n", name, verb, valid, rep.Total, rep.Failed)
+	return rep.Failed, nil
+}
+
+// describeFailure says what is wrong with one item in one line.
+func describeFailure(it catalog.ImportResult) string {
+	parts := make([]string, len(it.Errors))
+	for i, e := range it.Errors {
+		parts[i] = e.String()
+	}
+	who := fmt.Sprintf("item %d", it.Index)
+	if it.ID != "" {
+		who += " (" + it.ID + ")"
+	}
+	return who + ": " + strings.Join(parts, "; ")
+}
+
+func firstFailure(rep *catalog.ImportReport) catalog.ImportResult {
+	for _, it := range rep.Items {
+		if it.Status == catalog.ImportFailed {
+			return it
+		}
+	}
+	return catalog.ImportResult{}
+}

@@ -1,0 +1,86 @@
+// Command annals runs the Annals catalogue: the web service and the
+// commands librarians and operators use beside it.
+//
+//	annals serve   [--addr 127.0.0.1:8080] [--data DIR] [--sample]
+//	annals import  [--data DIR] [--dry-run] [--atomic] FILE...
+//	annals token create [--data DIR] --role librarian|admin --name NAME
+//	annals token list|revoke [--data DIR] [ID]
+//	annals backup  [--data DIR] FILE
+//
+// Exit status is 0 on success, 1 on failure and 2 on bad usage.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+func main() {
+	os.Exit(run(context.Background(), os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
+}
+
+// usageError marks a mistake in how the command was called (exit 2).
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+const usage = `Usage:
+  annals serve   [--addr 127.0.0.1:8080] [--data DIR] [--sample]
+  annals import  [--data DIR] [--dry-run] [--atomic] FILE...   (.json .ndjson .jsonl .csv)
+  annals token create [--data DIR] --role librarian|admin --name NAME
+  annals token list   [--data DIR]
+  annals token revoke [--data DIR] ID
+  annals backup  [--data DIR] FILE
+
+--data defaults to $ANNALS_DATA, else ./annals-data; --addr to $ANNALS_ADDR.
+Run "annals COMMAND -h" for a command's flags.
+`
+
+// run is main without the process: it returns the exit status.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stderr, usage)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	cmd, rest := args[0], args[1:]
+	var err error
+	switch cmd {
+	case "serve":
+		err = runServe(ctx, rest, getenv, stderr)
+	case "import":
+		err = runImport(ctx, rest, getenv, stdout, stderr)
+	case "token":
+		err = runToken(ctx, rest, getenv, stdout, stderr)
+	case "backup":
+		err = runBackup(ctx, rest, getenv, stderr)
+	default:
+		err = usagef("unknown command %q", cmd)
+	}
+	var ue usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, errHelp):
+		return 0
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "annals %s: %s\n", cmd, ue.msg)
+		if !strings.HasPrefix(ue.msg, "flag") {
+			fmt.Fprint(stderr, usage)
+		}
+		return 2
+	default:
+		fmt.Fprintf(stderr, "annals %s: %s\n", cmd, oneLine(err.Error()))
+		return 1
+	}
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

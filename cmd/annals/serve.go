@@ -1,0 +1,127 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"os/signal"
+	"syscall"
+
+	"github.com/annals/annals/assets"
+	"github.com/annals/annals/catalog"
+	"github.com/annals/annals/catalog/recordio"
+	"github.com/annals/annals/cmd/internal/web"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func runServe(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
+	cfg := defaultConfig(getenv)
+	flags := newFlags("serve", &cfg, stderr)
+	flags.StringVar(&cfg.Addr, "addr", cfg.Addr, "address to listen on")
+	sample := flags.Bool("sample", false, "load the sample catalogue (Jinan 2025) into an empty store")
+	if err := parseFlags(flags, args); err != nil {
+		return err
+	}
+	if flags.NArg() > 0 {
+		return usagef("serve takes no arguments, got %q", flags.Args())
+	}
+	log := newLogger(cfg, stderr)
+	store, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if *sample {
+		data, err := fs.ReadFile(assets.FS(), assets.SamplePath)
+		if err != nil {
+			return err
+		}
+		loaded, err := loadSample(ctx, store, data)
+		switch {
+		case err != nil:
+			return fmt.Errorf("sample catalogue: %w", err)
+		case loaded == 0:
+			log.Info("the store is not empty; the sample catalogue was not loaded", "data", cfg.DataDir)
+		default:
+			log.Info("sample catalogue loaded", "records", loaded)
+		}
+	}
+	if tokens, err := store.FindTokens(ctx); err == nil && len(tokens) == 0 {
+		log.Info("no tokens yet; reads work, writes need one: annals token create --role admin --name NAME", "data", cfg.DataDir)
+	}
+	openapi, err := fs.ReadFile(assets.FS(), assets.OpenAPIPath)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	srv := web.New(web.Config{Store: store, Logger: log, OpenAPI: openapi, Version: version})
+	log.Info("serving", "url", "http://"+ln.Addr().String(), "data", cfg.DataDir)
+	return srv.Serve(ctx, ln)
+}
+
+// sampleFile is the shape of the sample catalogue in assets.
+type sampleFile struct {
+	Events  []json.RawMessage `json:"events"`
+	Records json.RawMessage   `json:"records"`
+}
+
+// loadSample loads the sample catalogue into s if s holds no records and no
+// events, all or nothing (events made before a failure are deleted again).
+// It returns how many records it loaded.
+func loadSample(ctx context.Context, s catalog.Store, data []byte) (int, error) {
+	n, err := s.CountRecords(ctx)
+	if err != nil {
+		return 0, err
+	}
+	events, err := s.FindEvents(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if n > 0 || len(events) > 0 {
+		return 0, nil
+	}
+	var f sampleFile
+	if err := recordio.DecodeObject(data, &f, "sample catalogue"); err != nil {
+		return 0, err
+	}
+	ctx = catalog.NewContextWithActor(ctx, catalog.Actor{Name: "sample", Role: catalog.RoleAdmin})
+	var created []string
+	undo := func(err error) (int, error) {
+		for _, id := range created {
+			s.DeleteEvent(ctx, id, 0)
+		}
+		return 0, err
+	}
+	for _, raw := range f.Events {
+		ev, err := recordio.DecodeEvent(raw)
+		if err != nil {
+			return undo(err)
+		}
+		if err := s.CreateEvent(ctx, &ev); err != nil {
+			return undo(fmt.Errorf("event %s: %w", ev.ID, err))
+		}
+		created = append(created, ev.ID)
+	}
+	items, err := recordio.ReadJSON(f.Records)
+	if err != nil {
+		return undo(err)
+	}
+	rep, err := s.ImportRecords(ctx, items, catalog.ImportOptions{Atomic: true})
+	if err != nil {
+		return undo(err)
+	}
+	if rep.Failed > 0 {
+		return undo(fmt.Errorf("%d sample records are invalid; the first: %s", rep.Failed, describeFailure(firstFailure(rep))))
+	}
+	return rep.Imported, nil
+}
