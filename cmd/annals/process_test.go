@@ -268,4 +268,3 @@ func mustMarshal(t *testing.T, v any) []byte {
 	}
 	return b
 }
-
