@@ -140,6 +140,21 @@ func TestServeSampleAndSIGTERM(t *testing.T) {
 	if page.Total < 80 {
 		t.Errorf("sample serves %d records", page.Total)
 	}
+	// A backup taken from another process while the server runs.
+	backup := filepath.Join(t.TempDir(), "backup.db")
+	if out, err := exec.Command(annalsBinary(t), "backup", "--data", dir, backup).CombinedOutput(); err != nil {
+		t.Fatalf("backup while serving: %v %s", err, out)
+	}
+	db, err := sql.Open("sqlite", backup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var inBackup int
+	db.QueryRow(`SELECT count(*) FROM records WHERE deleted IS NULL`).Scan(&inBackup)
+	db.Close()
+	if inBackup != page.Total {
+		t.Errorf("backup holds %d records, the server %d", inBackup, page.Total)
+	}
 	s.cmd.Process.Signal(syscall.SIGTERM)
 	select {
 	case err := <-s.done:

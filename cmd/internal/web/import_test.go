@@ -177,3 +177,18 @@ func TestGracefulShutdown(t *testing.T) {
 		t.Error("server still accepts connections after shutdown")
 	}
 }
+
+// TestPanicIsRecovered checks that a handler that panics gets a 500
+// problem without details, and that the server goes on serving.
+func TestPanicIsRecovered(t *testing.T) {
+	e := newEnv(t)
+	e.server.echo.GET("/test/panic", func(c echo.Context) error { panic("handler bug with a secret path /etc/x") })
+	r := e.do("GET", "/test/panic", "", nil)
+	p := r.problem(t)
+	if r.status != 500 || p.Detail != "Internal error." || p.RequestID == "" {
+		t.Errorf("panic: %d %+v", r.status, p)
+	}
+	if r := e.do("GET", "/healthz", "", nil); r.status != 200 {
+		t.Errorf("after a panic: %d", r.status)
+	}
+}
