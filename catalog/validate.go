@@ -169,6 +169,23 @@ func (fe *fieldErrors) text(field, s string, max int, multiline bool) {
 	}
 }
 
+// translationLanguage checks the language of one translation: present, a
+// BCP 47 tag, and (when seen is not nil) not used by an earlier one.
+func (fe *fieldErrors) translationLanguage(field, tag string, seen map[string]bool) {
+	if tag == "" {
+		fe.add(field, "is required")
+		return
+	}
+	fe.language(field, tag)
+	if seen == nil {
+		return
+	}
+	if seen[tag] {
+		fe.add(field, "%q is given twice; one translation per language", tag)
+	}
+	seen[tag] = true
+}
+
 func (fe *fieldErrors) language(field, tag string) {
 	if tag != "" && !ValidLanguage(tag) {
 		fe.add(field, "%q is not a BCP 47 language tag such as en, ru, zh-Hans or sr-Latn", tag)
@@ -238,14 +255,7 @@ func validateTranslations(fe *fieldErrors, ts []Translation) {
 	seen := map[string]bool{}
 	for i, t := range ts {
 		p := fmt.Sprintf("translations[%d]", i)
-		if t.Language == "" {
-			fe.add(p+".language", "is required")
-		}
-		fe.language(p+".language", t.Language)
-		if seen[t.Language] {
-			fe.add(p+".language", "%q is given twice; one translation per language", t.Language)
-		}
-		seen[t.Language] = true
+		fe.translationLanguage(p+".language", t.Language, seen)
 		if t.Title == "" {
 			fe.add(p+".title", "is required")
 		}
@@ -290,10 +300,9 @@ func validateContributors(fe *fieldErrors, r *Record) {
 		}
 		for j, n := range c.Translations {
 			q := fmt.Sprintf("%s.translations[%d]", p, j)
-			if n.Language == "" {
-				fe.add(q+".language", "is required")
-			}
-			fe.language(q+".language", n.Language)
+			// One language may hold several spellings of a name
+			// (Gusakov, Gusekov), so repeats are allowed here.
+			fe.translationLanguage(q+".language", n.Language, nil)
 			if n.Family == "" && n.Literal == "" {
 				fe.add(q, "needs a family or literal name")
 			}
@@ -393,14 +402,7 @@ func ValidateEvent(e *Event) error {
 	seenLang := map[string]bool{}
 	for i, t := range e.Translations {
 		p := fmt.Sprintf("translations[%d]", i)
-		if t.Language == "" {
-			fe.add(p+".language", "is required")
-		}
-		fe.language(p+".language", t.Language)
-		if seenLang[t.Language] {
-			fe.add(p+".language", "%q is given twice; one translation per language", t.Language)
-		}
-		seenLang[t.Language] = true
+		fe.translationLanguage(p+".language", t.Language, seenLang)
 		if t.Name == "" {
 			fe.add(p+".name", "is required")
 		}
@@ -426,12 +428,10 @@ func ValidateEvent(e *Event) error {
 		if s.Date != "" && !ValidDate(s.Date) {
 			fe.add(p+".date", "%q must be YYYY-MM-DD and a real calendar date", s.Date)
 		}
+		seenSessionLang := map[string]bool{}
 		for j, t := range s.Translations {
 			q := fmt.Sprintf("%s.translations[%d]", p, j)
-			fe.language(q+".language", t.Language)
-			if t.Language == "" {
-				fe.add(q+".language", "is required")
-			}
+			fe.translationLanguage(q+".language", t.Language, seenSessionLang)
 			if t.Title == "" {
 				fe.add(q+".title", "is required")
 			}

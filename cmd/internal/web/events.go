@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 
 	"github.com/annals/annals/catalog"
@@ -38,14 +37,7 @@ func (s *Server) sendEvent(c echo.Context, status int, e *catalog.Event) error {
 
 func (s *Server) createEvent(c echo.Context) error {
 	c.Set(nounKey, "event")
-	if _, err := query(c); err != nil {
-		return err
-	}
-	body, err := s.readJSONBody(c)
-	if err != nil {
-		return err
-	}
-	e, err := recordio.DecodeEvent(body)
+	e, err := decodeBody(s, c, recordio.DecodeEvent)
 	if err != nil {
 		return err
 	}
@@ -61,27 +53,17 @@ func (s *Server) createEvent(c echo.Context) error {
 // records.
 func (s *Server) updateEvent(c echo.Context) error {
 	c.Set(nounKey, "event")
-	if _, err := query(c); err != nil {
-		return err
-	}
 	version, _, err := ifMatch(c)
 	if err != nil {
 		return err
 	}
-	body, err := s.readJSONBody(c)
+	e, err := decodeBody(s, c, recordio.DecodeEvent)
 	if err != nil {
 		return err
 	}
-	e, err := recordio.DecodeEvent(body)
-	if err != nil {
+	if e.ID, err = pathID(c, e.ID, "event"); err != nil {
 		return err
 	}
-	id := c.Param("id")
-	if e.ID != "" && e.ID != id {
-		return &catalog.Error{Code: catalog.EINVALID, Message: "1 field is invalid",
-			Fields: []catalog.FieldError{{Field: "id", Message: fmt.Sprintf("%q differs from the event in the address, %q; ids cannot be changed", e.ID, id)}}}
-	}
-	e.ID = id
 	if err := s.cfg.Store.UpdateEvent(c.Request().Context(), &e, version); err != nil {
 		return err
 	}

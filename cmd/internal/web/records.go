@@ -114,14 +114,7 @@ func (s *Server) sendRecord(c echo.Context, status int, r *catalog.Record) error
 
 func (s *Server) createRecord(c echo.Context) error {
 	c.Set(nounKey, "record")
-	if _, err := query(c); err != nil {
-		return err
-	}
-	body, err := s.readJSONBody(c)
-	if err != nil {
-		return err
-	}
-	r, err := recordio.DecodeRecord(body)
+	r, err := decodeBody(s, c, recordio.DecodeRecord)
 	if err != nil {
 		return err
 	}
@@ -134,27 +127,17 @@ func (s *Server) createRecord(c echo.Context) error {
 
 func (s *Server) updateRecord(c echo.Context) error {
 	c.Set(nounKey, "record")
-	if _, err := query(c); err != nil {
-		return err
-	}
 	version, err := requireIfMatch(c, "record")
 	if err != nil {
 		return err
 	}
-	body, err := s.readJSONBody(c)
+	r, err := decodeBody(s, c, recordio.DecodeRecord)
 	if err != nil {
 		return err
 	}
-	r, err := recordio.DecodeRecord(body)
-	if err != nil {
+	if r.ID, err = pathID(c, r.ID, "record"); err != nil {
 		return err
 	}
-	id := c.Param("id")
-	if r.ID != "" && r.ID != id {
-		return &catalog.Error{Code: catalog.EINVALID, Message: "1 field is invalid",
-			Fields: []catalog.FieldError{{Field: "id", Message: fmt.Sprintf("%q differs from the record in the address, %q; ids cannot be changed", r.ID, id)}}}
-	}
-	r.ID = id
 	if err := s.cfg.Store.UpdateRecord(c.Request().Context(), &r, version); err != nil {
 		return err
 	}

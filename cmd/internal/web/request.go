@@ -141,3 +141,27 @@ func sizeParam(q url.Values) (int, error) {
 	}
 	return n, nil
 }
+
+// decodeBody is the start of every handler that takes a JSON document: no
+// query parameters, a JSON body within the size limit, decoded strictly.
+func decodeBody[T any](s *Server, c echo.Context, decode func([]byte) (T, error)) (T, error) {
+	var zero T
+	if _, err := query(c); err != nil {
+		return zero, err
+	}
+	body, err := s.readJSONBody(c)
+	if err != nil {
+		return zero, err
+	}
+	return decode(body)
+}
+
+// pathID returns the id in the address, refusing a body that names another.
+func pathID(c echo.Context, bodyID, noun string) (string, error) {
+	id := c.Param("id")
+	if bodyID != "" && bodyID != id {
+		return "", &catalog.Error{Code: catalog.EINVALID, Message: "1 field is invalid",
+			Fields: []catalog.FieldError{{Field: "id", Message: fmt.Sprintf("%q differs from the %s in the address, %q; ids cannot be changed", bodyID, noun, id)}}}
+	}
+	return id, nil
+}

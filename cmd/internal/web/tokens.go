@@ -22,15 +22,10 @@ type createdToken struct {
 
 func (s *Server) createToken(c echo.Context) error {
 	c.Set(nounKey, "token")
-	if _, err := query(c); err != nil {
-		return err
-	}
-	body, err := s.readJSONBody(c)
+	req, err := decodeBody(s, c, func(b []byte) (req tokenRequest, err error) {
+		return req, recordio.DecodeObject(b, &req, "token")
+	})
 	if err != nil {
-		return err
-	}
-	var req tokenRequest
-	if err := recordio.DecodeObject(body, &req, "token"); err != nil {
 		return err
 	}
 	secret, hash := catalog.NewTokenSecret()
