@@ -19,6 +19,7 @@ const (
 	EFORBIDDEN    = "forbidden"    // role too low (403)
 	ETOOLARGE     = "too_large"    // body or file too large (413)
 	EUNSUPPORTED  = "unsupported"  // media type not understood (415)
+	EUNAVAILABLE  = "unavailable"  // not ready yet, such as a search index being built (503)
 	EINTERNAL     = "internal"     // a bug or an outage; details are logged, not shown
 )
 

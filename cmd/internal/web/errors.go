@@ -23,6 +23,7 @@ var statusOf = map[string]int{
 	catalog.ETOOLARGE:     http.StatusRequestEntityTooLarge,
 	catalog.EUNSUPPORTED:  http.StatusUnsupportedMediaType,
 	catalog.EINVALID:      http.StatusUnprocessableEntity,
+	catalog.EUNAVAILABLE:  http.StatusServiceUnavailable,
 	catalog.EINTERNAL:     http.StatusInternalServerError,
 }
 

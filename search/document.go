@@ -1,0 +1,199 @@
+package search
+
+import (
+	"encoding/hex"
+	"strings"
+	"unicode"
+
+	"github.com/annals/annals/catalog"
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
+)
+
+// familyOf routes a language tag to its analyzer family; text with no tag
+// is routed by its script.
+func familyOf(tag, text string) string {
+	base, _, _ := strings.Cut(strings.ToLower(tag), "-")
+	switch base {
+	case "en":
+		return famEN
+	case "ru":
+		return famRU
+	case "zh", "ja", "ko":
+		return famCJK
+	case "":
+		return familyByScript(text)
+	}
+	return famOther
+}
+
+// familyByScript guesses the family of untagged text from its letters.
+func familyByScript(text string) string {
+	var latin, cyr, cjk int
+	for _, r := range text {
+		switch {
+		case unicode.Is(unicode.Han, r), unicode.Is(unicode.Hiragana, r), unicode.Is(unicode.Katakana, r), unicode.Is(unicode.Hangul, r):
+			cjk++
+		case unicode.Is(unicode.Cyrillic, r):
+			cyr++
+		case unicode.Is(unicode.Latin, r):
+			latin++
+		}
+	}
+	switch {
+	case cjk > 0 && cjk*2 >= latin+cyr:
+		return famCJK
+	case cyr > latin:
+		return famRU
+	case latin > 0:
+		return famEN
+	}
+	return famOther
+}
+
+// baseLanguage is the language of a tag without script or region, the
+// value of the language facet ("sr-Latn" -> "sr").
+func baseLanguage(tag string) string {
+	base, _, _ := strings.Cut(strings.ToLower(tag), "-")
+	return base
+}
+
+// documenter turns records into index documents. It holds a collator,
+// which is not safe for concurrent use: one documenter per goroutine.
+type documenter struct {
+	collator *collate.Collator
+	buf      collate.Buffer
+}
+
+func newDocumenter() *documenter {
+	return &documenter{collator: collate.New(language.Und, collate.Loose)}
+}
+
+// sortKey is the collation key of a title (its first 64 characters), so
+// that sorting by title orders Latin, Cyrillic and Han titles the way the
+// Unicode collation algorithm does, ignoring case and accents.
+func (d *documenter) sortKey(title string) string {
+	if r := []rune(title); len(r) > 64 {
+		title = string(r[:64])
+	}
+	d.buf.Reset()
+	return hex.EncodeToString(d.collator.KeyFromString(&d.buf, title))
+}
+
+// fields accumulates the values of a document's fields.
+type fields map[string][]string
+
+func (f fields) add(name string, values ...string) {
+	for _, v := range values {
+		if v != "" {
+			f[name] = append(f[name], v)
+		}
+	}
+}
+
+// addUnique adds values not already present (facet values count once).
+func (f fields) addUnique(name string, values ...string) {
+	for _, v := range values {
+		if v == "" {
+			continue
+		}
+		dup := false
+		for _, have := range f[name] {
+			dup = dup || have == v
+		}
+		if !dup {
+			f[name] = append(f[name], v)
+		}
+	}
+}
+
+// document is what the index holds for a record.
+func (d *documenter) document(r *catalog.Record) map[string]any {
+	f := fields{}
+	f.add(textField(fTitle, familyOf(r.Language, r.Title)), r.Title)
+	f.add(textField(fAbstract, familyOf(r.Language, r.Abstract)), r.Abstract)
+	titles := []string{r.Title}
+	for _, t := range r.Translations {
+		f.add(textField(fTitle, familyOf(t.Language, t.Title)), t.Title)
+		f.add(textField(fAbstract, familyOf(t.Language, t.Abstract)), t.Abstract)
+		titles = append(titles, t.Title)
+	}
+	for _, k := range r.Keywords {
+		f.add(textField(fKeywords, familyByScript(k)), k) // keywords mix languages freely
+	}
+	for _, t := range r.Topics {
+		f.addUnique(fTopic, t)
+		if topic, ok := catalog.FindTopic(t); ok {
+			for lang, label := range topic.Labels {
+				f.add(textField(fKeywords, familyOf(lang, label)), label)
+			}
+		}
+	}
+	f.add(fLatin, Latinize(strings.Join(titles, " ")))
+	for _, c := range r.Contributors {
+		f.add(fNames, nameForms(c)...)
+		f.addUnique(fCountry, c.Country)
+		if c.Affiliation != "" {
+			f.add(textField(fKeywords, familyByScript(c.Affiliation)), c.Affiliation)
+		}
+	}
+	f.addUnique(fKind, string(r.Kind))
+	f.addUnique(fLanguage, baseLanguage(r.Language))
+	if len(r.Date) >= 4 {
+		f.addUnique(fYear, r.Date[:4])
+	}
+	f.addUnique(fDate, r.Date)
+	f.addUnique(fEvent, r.Event)
+	f.addUnique(fSession, r.Session)
+	f.addUnique(fStatus, string(r.Status))
+	f.addUnique(fTitleKey, d.sortKey(r.Title))
+	doc := make(map[string]any, len(f))
+	for name, values := range f {
+		if len(values) == 1 {
+			doc[name] = values[0]
+		} else {
+			doc[name] = values
+		}
+	}
+	return doc
+}
+
+// nameForms lists every way a contributor's name is written: as given,
+// in each translation, in Latin letters (both romanisations of Cyrillic,
+// pinyin syllables and joined for Han), and the initials of given names,
+// so that "S. Aldoshin", "Aldoshin Sergey", "Алдошин" and "Zhang Tian" for
+// 张天 all match.
+func nameForms(c catalog.Contributor) []string {
+	parts := []string{c.Family, c.Given, c.Literal}
+	for _, t := range c.Translations {
+		parts = append(parts, t.Family, t.Given, t.Literal)
+	}
+	var out []string
+	for i, p := range parts {
+		if p == "" {
+			continue
+		}
+		out = append(out, p)
+		latin := LatinForms(p)
+		out = append(out, latin...)
+		if i%3 == 1 { // a given name: its initials, in every script's Latin form
+			for _, form := range append([]string{p}, latin...) {
+				out = append(out, initials(form))
+			}
+		}
+	}
+	return out
+}
+
+// initials returns the first letter of each word of a given name.
+func initials(given string) string {
+	var b strings.Builder
+	for _, w := range strings.FieldsFunc(given, func(r rune) bool { return r == ' ' || r == '-' || r == '.' }) {
+		r := []rune(w)
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(r[0])
+	}
+	return b.String()
+}

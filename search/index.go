@@ -1,0 +1,354 @@
+// Package search is the full-text index of the catalogue, on Bleve v2. It
+// is derived from the store: it follows the change log, keeps its cursor
+// inside the index in the same batch as the changes it applies, and can
+// always be thrown away and rebuilt. Text is indexed per language family
+// (English, Russian, CJK, other) with that family's analyzer, and queries
+// name the fields they search; the _all field is never used.
+package search
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/annals/annals/catalog"
+	"github.com/blevesearch/bleve/v2"
+)
+
+// Keys of the values the index keeps about itself.
+var (
+	keyVersion = []byte("annals.mapping_version")
+	keyCursor  = []byte("annals.cursor")
+)
+
+// Options tune an Index. The zero value is right for production.
+type Options struct {
+	Logger *slog.Logger
+	// PollInterval is how often the change log is read when nothing
+	// wakes the follower (default 200 ms); Notify wakes it at once.
+	PollInterval time.Duration
+	// BatchSize is how many changes one index batch applies (default 1000).
+	BatchSize int
+}
+
+// Index is the search index of one store.
+type Index struct {
+	dir     string
+	changes catalog.ChangeLog
+	opts    Options
+	log     *slog.Logger
+	wake    chan struct{}
+	rebuild chan struct{}
+
+	mu     sync.RWMutex // guards bi, cursor and status
+	bi     bleve.Index  // nil until an index can be searched
+	cursor int64        // revision of the last change applied to bi
+	status Status
+}
+
+// Status says what the index is doing, for /healthz and the logs.
+type Status struct {
+	State    string `json:"state"`            // "ready", "rebuilding" or "starting"
+	Reason   string `json:"reason,omitempty"` // why it is rebuilding
+	Done     int64  `json:"done,omitempty"`   // rebuilding: changes replayed
+	Total    int64  `json:"total,omitempty"`  // rebuilding: changes to replay
+	Revision int64  `json:"revision"`         // last change applied
+}
+
+// Open opens the index in dir for the store whose change log is changes.
+// A missing, corrupt or outdated index is not an error: Run rebuilds it
+// (an outdated one keeps answering searches meanwhile). An index held by
+// another process is an error.
+func Open(ctx context.Context, dir string, changes catalog.ChangeLog, opts Options) (*Index, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.PollInterval == 0 {
+		opts.PollInterval = 200 * time.Millisecond
+	}
+	if opts.BatchSize == 0 {
+		opts.BatchSize = 1000
+	}
+	ix := &Index{dir: dir, changes: changes, opts: opts, log: opts.Logger,
+		wake: make(chan struct{}, 1), rebuild: make(chan struct{}, 1), status: Status{State: "starting"}}
+	bi, err := openBleve(dir)
+	switch {
+	case errors.Is(err, bleve.ErrorIndexPathDoesNotExist):
+		ix.requestRebuild("the index does not exist yet")
+		return ix, nil
+	case errors.Is(err, errLocked):
+		return nil, fmt.Errorf("search index %s is in use by another process (is the server running?)", dir)
+	case err != nil:
+		ix.requestRebuild("the index cannot be opened: " + err.Error())
+		return ix, nil
+	}
+	version, verr := bi.GetInternal(keyVersion)
+	cursorText, cerr := bi.GetInternal(keyCursor)
+	cursor, perr := strconv.ParseInt(string(cursorText), 10, 64)
+	switch {
+	case verr != nil || cerr != nil:
+		bi.Close()
+		ix.requestRebuild("the index cannot be read")
+		return ix, nil
+	case string(version) != MappingVersion:
+		ix.requestRebuild(fmt.Sprintf("the index has mapping version %q; this program uses %q", version, MappingVersion))
+	case perr != nil:
+		bi.Close()
+		ix.requestRebuild("the index has no cursor into the change log")
+		return ix, nil
+	}
+	ix.bi, ix.cursor = bi, cursor
+	ix.status = Status{State: "ready", Revision: cursor}
+	if ix.needsRebuild() {
+		ix.status.State, ix.status.Reason = "rebuilding", "outdated mapping; the old index answers until the new one is ready"
+	}
+	return ix, nil
+}
+
+var errLocked = errors.New("index locked")
+
+func openBleve(dir string) (bleve.Index, error) {
+	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
+		return nil, bleve.ErrorIndexPathDoesNotExist
+	}
+	bi, err := bleve.OpenUsing(dir, map[string]any{"bolt_timeout": "2s"})
+	if err != nil && err.Error() == "timeout" {
+		return nil, errLocked
+	}
+	return bi, err
+}
+
+func (ix *Index) requestRebuild(reason string) {
+	ix.mu.Lock()
+	ix.status = Status{State: "rebuilding", Reason: reason, Revision: ix.cursor}
+	ix.mu.Unlock()
+	ix.log.Warn("search index will be rebuilt from the store", "reason", reason, "dir", ix.dir)
+	select {
+	case ix.rebuild <- struct{}{}:
+	default:
+	}
+}
+
+func (ix *Index) needsRebuild() bool { return len(ix.rebuild) > 0 }
+
+// RequestRebuild asks Run to rebuild the index from the store; searches go
+// on against the current index until the new one replaces it.
+func (ix *Index) RequestRebuild() { ix.requestRebuild("a rebuild was requested") }
+
+// Status reports what the index is doing.
+func (ix *Index) Status() Status {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.status
+}
+
+// Notify wakes the follower, so that a write just made is applied now
+// rather than at the next poll.
+func (ix *Index) Notify() {
+	select {
+	case ix.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run keeps the index up to date until ctx is done: it rebuilds when asked
+// to (or when Open found no usable index) and otherwise applies new
+// changes as they appear.
+func (ix *Index) Run(ctx context.Context) error {
+	ticker := time.NewTicker(ix.opts.PollInterval)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-ix.rebuild:
+			if err := ix.Rebuild(ctx); err != nil {
+				if ctx.Err() != nil {
+					return nil
+				}
+				ix.log.Error("search index rebuild failed; retrying in 10s", "error", err)
+				time.AfterFunc(10*time.Second, func() { ix.requestRebuild("retry after: " + err.Error()) })
+			}
+			continue
+		default:
+		}
+		if err := ix.CatchUp(ctx); err != nil && ctx.Err() == nil {
+			ix.log.Error("search index follower", "error", err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-ticker.C:
+		case <-ix.wake:
+		case <-ix.rebuild:
+			ix.rebuild <- struct{}{} // handled at the top of the loop
+		}
+	}
+}
+
+// CatchUp applies every change after the index's cursor.
+func (ix *Index) CatchUp(ctx context.Context) error {
+	ix.mu.RLock()
+	bi, cursor := ix.bi, ix.cursor
+	ix.mu.RUnlock()
+	if bi == nil {
+		return nil
+	}
+	docs := newDocumenter()
+	for {
+		changes, err := ix.changes.FindChanges(ctx, cursor, ix.opts.BatchSize)
+		if err != nil || len(changes) == 0 {
+			return err
+		}
+		if err := applyChanges(bi, docs, changes); err != nil {
+			return err
+		}
+		cursor = changes[len(changes)-1].Revision
+		ix.mu.Lock()
+		if ix.bi == bi { // not swapped by a rebuild meanwhile
+			ix.cursor = cursor
+			ix.status.Revision = cursor
+		}
+		ix.mu.Unlock()
+		if len(changes) < ix.opts.BatchSize {
+			return nil
+		}
+	}
+}
+
+// applyChanges indexes a run of changes and moves the cursor past them in
+// the same batch, so that after a crash the index and its cursor agree.
+func applyChanges(bi bleve.Index, docs *documenter, changes []catalog.Change) error {
+	b := bi.NewBatch()
+	for _, ch := range changes {
+		if ch.Entity != catalog.EntityRecord {
+			continue
+		}
+		if ch.Op == catalog.OpDelete {
+			b.Delete(ch.EntityID)
+			continue
+		}
+		var r catalog.Record
+		if err := json.Unmarshal(ch.After, &r); err != nil {
+			return fmt.Errorf("change %d: %w", ch.Revision, err)
+		}
+		if err := b.Index(r.ID, docs.document(&r)); err != nil {
+			return fmt.Errorf("change %d: %w", ch.Revision, err)
+		}
+	}
+	b.SetInternal(keyCursor, []byte(strconv.FormatInt(changes[len(changes)-1].Revision, 10)))
+	return bi.Batch(b)
+}
+
+// Rebuild builds a new index from the whole change log beside the current
+// one, then puts it in its place. Searches use the current index (if any)
+// until the swap.
+func (ix *Index) Rebuild(ctx context.Context) error {
+	start := time.Now()
+	tmp := ix.dir + ".rebuild"
+	if err := os.RemoveAll(tmp); err != nil {
+		return err
+	}
+	m, err := newMapping()
+	if err != nil {
+		return err
+	}
+	fresh, err := bleve.New(tmp, m)
+	if err != nil {
+		return err
+	}
+	if err := fresh.SetInternal(keyVersion, []byte(MappingVersion)); err != nil {
+		fresh.Close()
+		return err
+	}
+	total, err := ix.changes.LatestRevision(ctx)
+	if err != nil {
+		fresh.Close()
+		return err
+	}
+	ix.mu.Lock()
+	ix.status.State, ix.status.Done, ix.status.Total = "rebuilding", 0, total
+	ix.mu.Unlock()
+	ix.log.Info("search index rebuild started", "changes", total)
+	docs := newDocumenter()
+	var cursor int64
+	for {
+		changes, err := ix.changes.FindChanges(ctx, cursor, ix.opts.BatchSize)
+		if err != nil {
+			fresh.Close()
+			return err
+		}
+		if len(changes) == 0 {
+			break
+		}
+		if err := applyChanges(fresh, docs, changes); err != nil {
+			fresh.Close()
+			return err
+		}
+		cursor = changes[len(changes)-1].Revision
+		ix.mu.Lock()
+		ix.status.Done = min(cursor, total)
+		ix.mu.Unlock()
+	}
+	if err := fresh.SetInternal(keyCursor, []byte(strconv.FormatInt(cursor, 10))); err != nil {
+		fresh.Close()
+		return err
+	}
+	if err := fresh.Close(); err != nil {
+		return err
+	}
+	if err := ix.swap(tmp, cursor); err != nil {
+		return err
+	}
+	ix.log.Info("search index rebuilt", "changes", cursor, "took", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// swap replaces the current index with the one built in tmp.
+func (ix *Index) swap(tmp string, cursor int64) error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if ix.bi != nil {
+		ix.bi.Close()
+		ix.bi = nil
+	}
+	if err := os.RemoveAll(ix.dir); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, ix.dir); err != nil {
+		return err
+	}
+	bi, err := openBleve(ix.dir)
+	if err != nil {
+		return err
+	}
+	ix.bi, ix.cursor = bi, cursor
+	ix.status = Status{State: "ready", Revision: cursor}
+	return nil
+}
+
+// Close closes the index.
+func (ix *Index) Close() error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if ix.bi == nil {
+		return nil
+	}
+	err := ix.bi.Close()
+	ix.bi = nil
+	return err
+}
+
+// DocCount returns how many records the index holds.
+func (ix *Index) DocCount() (uint64, error) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.bi == nil {
+		return 0, catalog.Errorf(catalog.EUNAVAILABLE, "The search index is being built.")
+	}
+	return ix.bi.DocCount()
+}

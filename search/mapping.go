@@ -1,0 +1,131 @@
+package search
+
+import (
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/analysis/char/asciifolding"
+	"github.com/blevesearch/bleve/v2/analysis/char/regexp"
+	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/analysis/lang/ru"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/token/unicodenorm"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	index "github.com/blevesearch/bleve_index_api"
+
+	"github.com/blevesearch/bleve/v2/mapping"
+)
+
+// MappingVersion names the shape of the index. An index built with another
+// version is rebuilt from the store; change it whenever the mapping or what
+// documents hold changes.
+const MappingVersion = "annals-search-1"
+
+// Language families: each has its own analyzer and its own fields. Text is
+// routed by the language tag of the record or translation it comes from.
+const (
+	famEN    = "en"    // English: possessives, stop words, Snowball stemming
+	famRU    = "ru"    // Russian: ё folded to е, stop words, Snowball stemming
+	famCJK   = "cjk"   // Chinese, Japanese, Korean: width folding, bigrams
+	famOther = "other" // everything else: NFKC, case and diacritic folding
+)
+
+var families = []string{famEN, famRU, famCJK, famOther}
+
+// Analyzer names, defined in the index mapping itself.
+const (
+	anEN    = "annals_en"
+	anRU    = "annals_ru"
+	anCJK   = "annals_cjk"
+	anOther = "annals_other"
+	anLatin = "annals_latin" // names and transliterations: folded to plain Latin
+)
+
+var analyzerOf = map[string]string{famEN: anEN, famRU: anRU, famCJK: anCJK, famOther: anOther}
+
+// Field names. Text fields are per family: title_en, abstract_ru...
+const (
+	fTitle    = "title"
+	fAbstract = "abstract"
+	fKeywords = "keywords"
+	fNames    = "names" // every form of every contributor's name
+	fLatin    = "latin" // Latin transliteration of titles in other scripts
+	fKind     = "kind"  // facets and filters, one keyword each
+	fTopic    = "topic"
+	fCountry  = "country"
+	fLanguage = "language"
+	fYear     = "year"
+	fDate     = "date"
+	fEvent    = "event"
+	fSession  = "session"
+	fStatus   = "status"
+	fTitleKey = "title_key" // collation key for sorting by title
+)
+
+func textField(part, fam string) string { return part + "_" + fam }
+
+// newMapping builds the index mapping.
+func newMapping() (*mapping.IndexMappingImpl, error) {
+	m := mapping.NewIndexMapping()
+	m.ScoringModel = index.BM25Scoring
+	if err := m.AddCustomTokenFilter("nfkc", map[string]any{"type": unicodenorm.Name, "form": unicodenorm.NFKC}); err != nil {
+		return nil, err
+	}
+	if err := m.AddCustomCharFilter("yo", map[string]any{"type": regexp.Name, "regexp": "[ёЁ]", "replace": "е"}); err != nil {
+		return nil, err
+	}
+	analyzers := map[string]map[string]any{
+		anEN: {"type": custom.Name, "tokenizer": unicode.Name,
+			"token_filters": []string{"nfkc", en.PossessiveName, lowercase.Name, en.StopName, en.SnowballStemmerName}},
+		anRU: {"type": custom.Name, "tokenizer": unicode.Name, "char_filters": []string{"yo"},
+			"token_filters": []string{"nfkc", lowercase.Name, ru.StopName, ru.SnowballStemmerName}},
+		anCJK: {"type": custom.Name, "tokenizer": unicode.Name,
+			"token_filters": []string{"nfkc", cjk.WidthName, lowercase.Name, cjk.BigramName}},
+		anOther: {"type": custom.Name, "tokenizer": unicode.Name, "char_filters": []string{asciifolding.Name},
+			"token_filters": []string{"nfkc", lowercase.Name}},
+		anLatin: {"type": custom.Name, "tokenizer": unicode.Name, "char_filters": []string{asciifolding.Name},
+			"token_filters": []string{"nfkc", lowercase.Name}},
+	}
+	for name, cfg := range analyzers {
+		if err := m.AddCustomAnalyzer(name, cfg); err != nil {
+			return nil, err
+		}
+	}
+	doc := mapping.NewDocumentStaticMapping()
+	for _, fam := range families {
+		for _, part := range []string{fTitle, fAbstract} {
+			f := mapping.NewTextFieldMapping()
+			f.Analyzer = analyzerOf[fam]
+			f.Store = true // for highlighting
+			f.IncludeTermVectors = true
+			f.IncludeInAll = false // queries name their fields; _all is never used
+			f.DocValues = false
+			doc.AddFieldMappingsAt(textField(part, fam), f)
+		}
+		kw := mapping.NewTextFieldMapping()
+		kw.Analyzer = analyzerOf[fam]
+		kw.Store, kw.DocValues, kw.IncludeInAll = false, false, false
+		doc.AddFieldMappingsAt(textField(fKeywords, fam), kw)
+	}
+	for _, name := range []string{fNames, fLatin} {
+		f := mapping.NewTextFieldMapping()
+		f.Analyzer = anLatin
+		f.Store, f.DocValues, f.IncludeInAll = false, false, false
+		doc.AddFieldMappingsAt(name, f)
+	}
+	for _, name := range []string{fKind, fTopic, fCountry, fLanguage, fYear, fDate, fEvent, fSession, fStatus, fTitleKey} {
+		f := mapping.NewKeywordFieldMapping()
+		f.Analyzer = keyword.Name
+		f.Store = false
+		f.IncludeTermVectors = false
+		f.IncludeInAll = false
+		f.DocValues = true // facets and sorting
+		doc.AddFieldMappingsAt(name, f)
+	}
+	m.DefaultMapping = doc
+	m.DefaultAnalyzer = anOther
+	m.IndexDynamic = false
+	m.StoreDynamic = false
+	m.DocValuesDynamic = false
+	return m, nil
+}

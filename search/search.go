@@ -1,0 +1,309 @@
+package search
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/annals/annals/catalog"
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/highlight/format/html"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// Filters narrow a search. Each holds the values accepted for a field (any
+// of them matches); empty fields do not filter.
+type Filters struct {
+	Kind, Event, Session, Topic, Country, Language, Year []string
+	// Contributor matches records with a contributor whose name has all
+	// these words, in any script.
+	Contributor string
+	// From and To bound the date (YYYY, YYYY-MM or YYYY-MM-DD), inclusive.
+	From, To string
+	// Statuses the caller may see; empty means published only.
+	Statuses []catalog.Status
+}
+
+// Sort orders.
+const (
+	SortRelevance = "relevance"
+	SortDate      = "date"
+	SortDateDesc  = "-date"
+	SortTitle     = "title"
+)
+
+// Request is a search.
+type Request struct {
+	Query   string
+	Filters Filters
+	Sort    string // SortRelevance (default), SortDate, SortDateDesc, SortTitle
+	Size    int    // default 20, at most 100
+	After   string // the Next cursor of the previous page
+	// NoFacets skips counting facets (for exports, which page through
+	// everything).
+	NoFacets bool
+}
+
+// Hit is one matching record.
+type Hit struct {
+	ID    string
+	Score float64
+	// Highlights are fragments of the title and abstract with the matched
+	// words in <mark>, HTML-escaped around them.
+	Highlights map[string][]string
+}
+
+// FacetValue is one value of a facet and how many matching records have it.
+type FacetValue struct {
+	Value string `json:"value"`
+	Count int    `json:"count"`
+}
+
+// FacetNames are the facets every search counts.
+var FacetNames = []string{"kind", "topic", "country", "language", "year", "event", "session"}
+
+// Result is one page of a search.
+type Result struct {
+	Total  uint64
+	Hits   []Hit
+	Facets map[string][]FacetValue
+	Next   string // empty on the last page
+}
+
+// Search runs a search. EMALFORMED for an unknown query field or a bad
+// cursor or filter, EUNAVAILABLE while the index is first being built.
+func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
+	clauses, err := ParseQuery(r.Query)
+	if err != nil {
+		return nil, err
+	}
+	filters, err := filterQueries(r.Filters)
+	if err != nil {
+		return nil, err
+	}
+	size := r.Size
+	if size <= 0 {
+		size = catalog.DefaultPageSize
+	}
+	size = min(size, catalog.MaxPageSize)
+	req := bleve.NewSearchRequestOptions(buildQuery(clauses, filters), size, 0, false)
+	order, err := sortOrder(r.Sort)
+	if err != nil {
+		return nil, err
+	}
+	req.SortByCustom(order)
+	if r.After != "" {
+		after, err := decodeAfter(r.After, r.Sort, len(order))
+		if err != nil {
+			return nil, err
+		}
+		req.SearchAfter = after
+	}
+	if !r.NoFacets {
+		for _, name := range FacetNames {
+			req.AddFacet(name, bleve.NewFacetRequest(name, 50))
+		}
+	}
+	req.Highlight = bleve.NewHighlightWithStyle(html.Name)
+	for _, part := range []string{fTitle, fAbstract} {
+		for _, f := range partFields(part) {
+			req.Highlight.AddField(f)
+		}
+	}
+
+	ix.mu.RLock()
+	bi := ix.bi
+	status := ix.status
+	ix.mu.RUnlock()
+	if bi == nil {
+		return nil, catalog.Errorf(catalog.EUNAVAILABLE, "The search index is being built (%d of %d changes); try again shortly.", status.Done, status.Total)
+	}
+	res, err := bi.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	out := &Result{Total: res.Total, Hits: make([]Hit, len(res.Hits)), Facets: facets(res.Facets)}
+	for i, h := range res.Hits {
+		out.Hits[i] = Hit{ID: h.ID, Score: h.Score, Highlights: highlights(h.Fragments)}
+	}
+	if len(res.Hits) == size && uint64(size) < res.Total {
+		out.Next = encodeAfter(r.Sort, order, res.Hits[len(res.Hits)-1])
+	}
+	return out, nil
+}
+
+func termsQuery(field string, values []string, norm func(string) string) query.Query {
+	var qs []query.Query
+	for _, v := range values {
+		q := bleve.NewTermQuery(norm(v))
+		q.SetField(field)
+		qs = append(qs, q)
+	}
+	if len(qs) == 1 {
+		return qs[0]
+	}
+	return bleve.NewDisjunctionQuery(qs...)
+}
+
+func badFilter(name, msg string) error {
+	return &catalog.Error{Code: catalog.EMALFORMED, Message: "A filter has a bad value.",
+		Fields: []catalog.FieldError{{Field: name, Message: msg}}}
+}
+
+// filterQueries turns filters into queries every hit must match.
+func filterQueries(f Filters) ([]query.Query, error) {
+	var out []query.Query
+	for _, kv := range []struct {
+		field  string
+		values []string
+	}{{fKind, f.Kind}, {fEvent, f.Event}, {fSession, f.Session}, {fTopic, f.Topic}, {fCountry, f.Country},
+		{fLanguage, f.Language}, {fYear, f.Year}} {
+		if len(kv.values) > 0 {
+			out = append(out, termsQuery(kv.field, kv.values, keywordFields[kv.field]))
+		}
+	}
+	statuses := f.Statuses
+	if len(statuses) == 0 {
+		statuses = []catalog.Status{catalog.StatusPublished}
+	}
+	st := make([]string, len(statuses))
+	for i, s := range statuses {
+		st[i] = string(s)
+	}
+	out = append(out, termsQuery(fStatus, st, strings.TrimSpace))
+	if f.Contributor != "" {
+		var words []query.Query
+		for _, w := range strings.Fields(f.Contributor) {
+			forms := []query.Query{}
+			for _, text := range append([]string{w}, LatinForms(w)...) {
+				q := bleve.NewMatchQuery(text)
+				q.SetField(fNames)
+				q.SetOperator(query.MatchQueryOperatorAnd)
+				forms = append(forms, q)
+			}
+			words = append(words, bleve.NewDisjunctionQuery(forms...))
+		}
+		out = append(out, bleve.NewConjunctionQuery(words...))
+	}
+	if f.From != "" || f.To != "" {
+		for name, d := range map[string]string{"from": f.From, "to": f.To} {
+			if d != "" && !catalog.ValidDate(d) {
+				return nil, badFilter(name, fmt.Sprintf("%q must be YYYY, YYYY-MM or YYYY-MM-DD", d))
+			}
+		}
+		// Dates are ISO strings, which sort as dates; "to" takes in every
+		// date that starts with it ("2025" takes in "2025-12-31").
+		var min, max string
+		if f.From != "" {
+			min = f.From
+		}
+		if f.To != "" {
+			max = f.To + "\uffff"
+		}
+		q := bleve.NewTermRangeQuery(min, max)
+		q.SetField(fDate)
+		out = append(out, q)
+	}
+	return out, nil
+}
+
+func sortOrder(name string) (search.SortOrder, error) {
+	id := &search.SortDocID{}
+	switch name {
+	case "", SortRelevance:
+		return search.SortOrder{&search.SortScore{Desc: true}, id}, nil
+	case SortDate:
+		return search.SortOrder{&search.SortField{Field: fDate, Missing: search.SortFieldMissingLast}, id}, nil
+	case SortDateDesc:
+		return search.SortOrder{&search.SortField{Field: fDate, Desc: true, Missing: search.SortFieldMissingLast}, &search.SortDocID{Desc: true}}, nil
+	case SortTitle:
+		return search.SortOrder{&search.SortField{Field: fTitleKey, Missing: search.SortFieldMissingLast}, id}, nil
+	}
+	return nil, badFilter("sort", fmt.Sprintf("%q is not a sort order; use relevance, date, -date or title", name))
+}
+
+// cursor is what Next encodes: the sort it belongs to and the sort values
+// of the last hit of the page.
+type cursor struct {
+	Sort  string   `json:"s"`
+	After []string `json:"a"`
+}
+
+func encodeAfter(sortName string, order search.SortOrder, last *search.DocumentMatch) string {
+	after := make([]string, len(order))
+	for i, o := range order {
+		switch o.(type) {
+		case *search.SortScore:
+			after[i] = strconv.FormatFloat(last.Score, 'g', -1, 64)
+		case *search.SortDocID:
+			after[i] = last.ID
+		default:
+			after[i] = last.Sort[i]
+		}
+	}
+	b, _ := json.Marshal(cursor{Sort: sortName, After: after})
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func decodeAfter(s, sortName string, n int) ([]string, error) {
+	bad := badFilter("after", "is not a cursor returned by this search; start again without it")
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return nil, bad
+	}
+	var c cursor
+	if json.Unmarshal(b, &c) != nil || len(c.After) != n {
+		return nil, bad
+	}
+	if c.Sort != sortName {
+		return nil, badFilter("after", "belongs to another sort order; start again without it")
+	}
+	return c.After, nil
+}
+
+func facets(fr search.FacetResults) map[string][]FacetValue {
+	out := make(map[string][]FacetValue, len(FacetNames))
+	for _, name := range FacetNames {
+		values := []FacetValue{}
+		if f, ok := fr[name]; ok && f.Terms != nil {
+			for _, t := range f.Terms.Terms() {
+				values = append(values, FacetValue{Value: t.Term, Count: t.Count})
+			}
+		}
+		sort.SliceStable(values, func(i, j int) bool {
+			if values[i].Count != values[j].Count {
+				return values[i].Count > values[j].Count
+			}
+			return values[i].Value < values[j].Value
+		})
+		out[name] = values
+	}
+	return out
+}
+
+// highlights merges the fragments of the per-language fields into title
+// and abstract, in a fixed order (family order), keeping only fragments
+// that mark something: Bleve also returns the start of fields that did not
+// match.
+func highlights(frags search.FieldFragmentMap) map[string][]string {
+	var out map[string][]string
+	for _, part := range []string{fTitle, fAbstract} {
+		for _, field := range partFields(part) {
+			for _, f := range frags[field] {
+				if !strings.Contains(f, "<mark>") {
+					continue
+				}
+				if out == nil {
+					out = map[string][]string{}
+				}
+				out[part] = append(out[part], f)
+			}
+		}
+	}
+	return out
+}
