@@ -126,8 +126,9 @@ func fuzziness(word string) int {
 }
 
 // buildQuery combines clauses and filters. Phrases and field clauses must
-// match; free words should (the more of them a record has, and the better
-// placed, the higher it ranks); excluded clauses must not; filters must.
+// match; of the free words at least one must, and the more of them a record
+// has, and the better placed, the higher it ranks; excluded clauses must
+// not match; filters must.
 func buildQuery(clauses []Clause, filters []query.Query) query.Query {
 	var must, should, mustNot []query.Query
 	var free []string
@@ -163,9 +164,7 @@ func buildQuery(clauses []Clause, filters []query.Query) query.Query {
 	}
 	if len(should) > 0 {
 		b.AddShould(should...)
-		if len(must) == len(filters) { // only filters besides the free words: at least one word must match
-			b.SetMinShould(1)
-		}
+		b.SetMinShould(1) // at least one free word must match; more rank higher
 	}
 	if len(mustNot) > 0 {
 		b.AddMustNot(mustNot...)
