@@ -23,6 +23,9 @@ type Config struct {
 // DatabasePath is the SQLite file inside the data directory.
 func (c Config) DatabasePath() string { return filepath.Join(c.DataDir, "annals.db") }
 
+// IndexPath is the search index directory inside the data directory.
+func (c Config) IndexPath() string { return filepath.Join(c.DataDir, "index") }
+
 // defaultConfig reads the environment.
 func defaultConfig(getenv func(string) string) Config {
 	c := Config{DataDir: getenv("ANNALS_DATA"), Addr: getenv("ANNALS_ADDR"), LogFormat: getenv("ANNALS_LOG_FORMAT")}

@@ -6,6 +6,7 @@
 //	annals token create [--data DIR] --role librarian|admin --name NAME
 //	annals token list|revoke [--data DIR] [ID]
 //	annals backup  [--data DIR] FILE
+//	annals reindex [--data DIR]
 //
 // Exit status is 0 on success, 1 on failure and 2 on bad usage.
 package main
@@ -37,6 +38,7 @@ const usage = `Usage:
   annals token list   [--data DIR]
   annals token revoke [--data DIR] ID
   annals backup  [--data DIR] FILE
+  annals reindex [--data DIR]      (while the server runs: POST /api/v1/admin/reindex)
 
 --data defaults to $ANNALS_DATA, else ./annals-data; --addr to $ANNALS_ADDR.
 Run "annals COMMAND -h" for a command's flags.
@@ -62,6 +64,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		err = runToken(ctx, rest, getenv, stdout, stderr)
 	case "backup":
 		err = runBackup(ctx, rest, getenv, stderr)
+	case "reindex":
+		err = runReindex(ctx, rest, getenv, stderr)
 	default:
 		err = usagef("unknown command %q", cmd)
 	}

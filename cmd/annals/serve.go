@@ -14,6 +14,7 @@ import (
 	"github.com/annals/annals/catalog"
 	"github.com/annals/annals/catalog/recordio"
 	"github.com/annals/annals/cmd/internal/web"
+	"github.com/annals/annals/search"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -58,15 +59,27 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
+	index, err := search.Open(ctx, cfg.IndexPath(), store, search.Options{Logger: log})
+	if err != nil {
+		return err
+	}
+	defer index.Close()
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err
 	}
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	srv := web.New(web.Config{Store: store, Logger: log, OpenAPI: openapi, Version: version})
+	following := make(chan error, 1)
+	go func() { following <- index.Run(ctx) }()
+	srv := web.New(web.Config{Store: store, Search: index, Logger: log, OpenAPI: openapi, Version: version})
 	log.Info("serving", "url", "http://"+ln.Addr().String(), "data", cfg.DataDir)
-	return srv.Serve(ctx, ln)
+	err = srv.Serve(ctx, ln)
+	stop()
+	if ferr := <-following; err == nil {
+		err = ferr
+	}
+	return err
 }
 
 // sampleFile is the shape of the sample catalogue in assets.

@@ -14,6 +14,7 @@ import (
 	"github.com/annals/annals/catalog"
 	"github.com/annals/annals/catalog/catalogtest"
 	"github.com/annals/annals/catalog/sqlite"
+	"github.com/annals/annals/search"
 )
 
 // env is a running server on a real SQLite file, with a librarian and an
@@ -21,6 +22,7 @@ import (
 type env struct {
 	t         *testing.T
 	store     *sqlite.Store
+	index     *search.Index
 	server    *Server
 	url       string
 	librarian string
@@ -34,10 +36,18 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	srv := New(Config{Store: store, OpenAPI: []byte(`{}`)})
+	index, err := search.Open(context.Background(), filepath.Join(t.TempDir(), "index"), store, search.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { index.Close() })
+	if err := index.Rebuild(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	srv := New(Config{Store: store, Search: index, OpenAPI: []byte(`{}`)})
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(hs.Close)
-	e := &env{t: t, store: store, server: srv, url: hs.URL}
+	e := &env{t: t, store: store, index: index, server: srv, url: hs.URL}
 	e.librarian = e.mustToken("Librarian Ирина", catalog.RoleLibrarian)
 	e.admin = e.mustToken("Admin", catalog.RoleAdmin)
 	catalogtest.MustCreateEvent(t, store)
@@ -50,6 +60,14 @@ func (e *env) mustToken(name string, role catalog.Role) string {
 		e.t.Fatal(err)
 	}
 	return secret
+}
+
+// catchUp brings the search index up to date with the store.
+func (e *env) catchUp() {
+	e.t.Helper()
+	if err := e.index.CatchUp(context.Background()); err != nil {
+		e.t.Fatal(err)
+	}
 }
 
 // response is what a request got back.

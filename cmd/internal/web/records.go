@@ -22,9 +22,12 @@ func (s *Server) listRecords(c echo.Context) error {
 	if f.Size, err = sizeParam(q); err != nil {
 		return err
 	}
-	statuses, err := statusFilter(c, q.Get("status"))
+	statuses, err := parseStatuses(q.Get("status"), canSeeUnpublished(c))
 	if err != nil {
 		return err
+	}
+	if statuses == nil && !canSeeUnpublished(c) {
+		statuses = []catalog.Status{catalog.StatusPublished}
 	}
 	f.Statuses = statuses
 	page, err := s.cfg.Store.FindRecords(c.Request().Context(), f)
@@ -51,14 +54,11 @@ func nullable(s string) *string {
 	return &s
 }
 
-// statusFilter reads a comma-separated status filter. Without a token only
-// published records are listed, and asking for others is refused.
-func statusFilter(c echo.Context, v string) ([]catalog.Status, error) {
+// parseStatuses reads a comma-separated status filter; nil when none is
+// given. Asking for drafts or withdrawn records without a token is refused.
+func parseStatuses(v string, canSeeUnpublished bool) ([]catalog.Status, error) {
 	if v == "" {
-		if canSeeUnpublished(c) {
-			return nil, nil
-		}
-		return []catalog.Status{catalog.StatusPublished}, nil
+		return nil, nil
 	}
 	var out []catalog.Status
 	for _, part := range strings.Split(v, ",") {
@@ -66,8 +66,8 @@ func statusFilter(c echo.Context, v string) ([]catalog.Status, error) {
 		if !st.Valid() {
 			return nil, badParam("status", fmt.Sprintf("%q is not a status; use draft, published or withdrawn", st))
 		}
-		if st != catalog.StatusPublished && !canSeeUnpublished(c) {
-			return nil, catalog.Errorf(catalog.EUNAUTHORIZED, "Only holders of a token can list %s records.", st)
+		if st != catalog.StatusPublished && !canSeeUnpublished {
+			return nil, catalog.Errorf(catalog.EUNAUTHORIZED, "Only holders of a token can see %s records.", st)
 		}
 		out = append(out, st)
 	}
@@ -121,6 +121,7 @@ func (s *Server) createRecord(c echo.Context) error {
 	if err := s.cfg.Store.CreateRecord(c.Request().Context(), &r); err != nil {
 		return err
 	}
+	s.notifySearch()
 	c.Response().Header().Set("Location", "/api/v1/records/"+r.ID)
 	return s.sendRecord(c, http.StatusCreated, &r)
 }
@@ -141,6 +142,7 @@ func (s *Server) updateRecord(c echo.Context) error {
 	if err := s.cfg.Store.UpdateRecord(c.Request().Context(), &r, version); err != nil {
 		return err
 	}
+	s.notifySearch()
 	return s.sendRecord(c, http.StatusOK, &r)
 }
 
@@ -155,6 +157,7 @@ func (s *Server) deleteRecord(c echo.Context) error {
 	if err := s.cfg.Store.DeleteRecord(c.Request().Context(), c.Param("id"), version); err != nil {
 		return err
 	}
+	s.notifySearch()
 	return c.NoContent(http.StatusNoContent)
 }
 

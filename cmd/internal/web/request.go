@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/annals/annals/catalog"
 	"github.com/labstack/echo/v4"
@@ -101,6 +102,8 @@ func query(c echo.Context, allowed ...string) (url.Values, error) {
 	var fields []catalog.FieldError
 	for k, vs := range q {
 		switch {
+		case !utf8.ValidString(k) || !utf8.ValidString(strings.Join(vs, "")):
+			fields = append(fields, catalog.FieldError{Field: strings.ToValidUTF8(k, "\uFFFD"), Message: "is not valid UTF-8 (percent-encode UTF-8 bytes)"})
 		case !slices.Contains(allowed, k):
 			fields = append(fields, catalog.FieldError{Field: k, Message: "is not a parameter here; use " + strings.Join(allowed, ", ")})
 		case len(vs) > 1:

@@ -13,13 +13,16 @@ import (
 
 	"github.com/annals/annals/catalog"
 	"github.com/annals/annals/catalog/recordio"
+	"github.com/annals/annals/search"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 )
 
 // Config is what the server needs; cmd/annals builds it.
 type Config struct {
-	Store  catalog.Store
+	Store catalog.Store
+	// Search is the full-text index; without one, search answers 503.
+	Search *search.Index
 	Logger *slog.Logger
 	// ImportFormats are the file formats POST /api/v1/import accepts.
 	ImportFormats []recordio.Format
@@ -105,6 +108,8 @@ func (s *Server) routes() {
 	api.GET("/events/:id/history", s.eventHistory)
 
 	api.POST("/import", s.importRecords, requireRole(catalog.RoleLibrarian))
+	api.GET("/search", s.search)
+	api.POST("/admin/reindex", s.reindex, requireRole(catalog.RoleAdmin))
 
 	api.GET("/tokens", s.listTokens, requireRole(catalog.RoleAdmin))
 	api.POST("/tokens", s.createToken, requireRole(catalog.RoleAdmin))
@@ -137,10 +142,11 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 }
 
 type healthReport struct {
-	Status   string `json:"status"`
-	Version  string `json:"version,omitempty"`
-	Records  int    `json:"records"`
-	Revision int64  `json:"revision"`
+	Status   string         `json:"status"`
+	Version  string         `json:"version,omitempty"`
+	Records  int            `json:"records"`
+	Revision int64          `json:"revision"`
+	Search   *search.Status `json:"search,omitempty"`
 }
 
 func (s *Server) health(c echo.Context) error {
@@ -153,7 +159,12 @@ func (s *Server) health(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, healthReport{Status: "ok", Version: s.cfg.Version, Records: n, Revision: rev})
+	h := healthReport{Status: "ok", Version: s.cfg.Version, Records: n, Revision: rev}
+	if s.cfg.Search != nil {
+		st := s.cfg.Search.Status()
+		h.Search = &st
+	}
+	return c.JSON(http.StatusOK, h)
 }
 
 func (s *Server) openAPI(c echo.Context) error {

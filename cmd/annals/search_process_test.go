@@ -1,0 +1,122 @@
+package main
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+type health struct {
+	Records  int
+	Revision int64
+	Search   struct {
+		State    string
+		Revision int64
+	}
+}
+
+func (s *server) healthz(t *testing.T) health {
+	t.Helper()
+	resp, err := http.Get(s.url + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var h health
+	json.NewDecoder(resp.Body).Decode(&h)
+	return h
+}
+
+// waitIndexed waits until the index has applied every change in the store.
+func (s *server) waitIndexed(t *testing.T) health {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		h := s.healthz(t)
+		if h.Search.State == "ready" && h.Search.Revision == h.Revision {
+			return h
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("index not caught up: %+v", h)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func (s *server) searchTotal(t *testing.T, q string) int {
+	t.Helper()
+	resp, err := http.Get(s.url + "/api/v1/search?q=" + url.QueryEscape(q))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var r struct{ Total int }
+	json.NewDecoder(resp.Body).Decode(&r)
+	return r.Total
+}
+
+// TestIndexSurvivesKillAndRemoval kills the server while it writes, and
+// checks that the restarted index resumes from its cursor and catches up;
+// then removes the index and checks that it is rebuilt while the server
+// serves.
+func TestIndexSurvivesKillAndRemoval(t *testing.T) {
+	dir := t.TempDir()
+	token := createToken(t, dir)
+	s := startServer(t, dir, "--sample")
+	s.waitIndexed(t)
+	if n := s.searchTotal(t, "Алдошин"); n != 1 {
+		t.Fatalf("sample search: %d", n)
+	}
+	// Writes, then kill -9 at once: some may not be indexed yet.
+	for i := 0; i < 50; i++ {
+		body := `{"kind":"report","status":"published","title":"Водородная энергетика","contributors":[{"family":"Петров"}]}`
+		if code, out, err := post(s.url+"/api/v1/records", token, "application/json", []byte(body)); code != 201 {
+			t.Fatalf("write %d: %d %s %v", i, code, out, err)
+		}
+	}
+	s.cmd.Process.Kill()
+	<-s.done
+
+	s2 := startServer(t, dir)
+	h := s2.waitIndexed(t)
+	if n := s2.searchTotal(t, "водородная"); n != 50 {
+		t.Errorf("after kill -9 and restart, %d of 50 new records are found", n)
+	}
+	if !strings.Contains(s2.stderr.String(), "serving") || strings.Contains(s2.stderr.String(), "rebuild started") {
+		t.Errorf("a restart after kill -9 should resume, not rebuild:\n%s", s2.stderr)
+	}
+	s2.cmd.Process.Kill()
+	<-s2.done
+
+	if err := os.RemoveAll(filepath.Join(dir, "index")); err != nil {
+		t.Fatal(err)
+	}
+	s3 := startServer(t, dir)
+	if got := s3.healthz(t); got.Records != h.Records {
+		t.Errorf("records while rebuilding: %d", got.Records)
+	}
+	s3.waitIndexed(t)
+	if n := s3.searchTotal(t, "водородная"); n != 50 {
+		t.Errorf("after rebuilding a removed index: %d", n)
+	}
+	if !strings.Contains(s3.stderr.String(), "search index will be rebuilt") || !strings.Contains(s3.stderr.String(), "search index rebuilt") {
+		t.Errorf("the rebuild is not in the log:\n%s", s3.stderr)
+	}
+
+	out, err := exec.Command(annalsBinary(t), "reindex", "--data", dir).CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "POST /api/v1/admin/reindex") {
+		t.Errorf("reindex while serving: %v %s", err, out)
+	}
+	s3.cmd.Process.Kill()
+	<-s3.done
+	out, err = exec.Command(annalsBinary(t), "reindex", "--data", dir).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "Rebuilt the search index") {
+		t.Errorf("reindex: %v %s", err, out)
+	}
+}

@@ -1,0 +1,139 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/annals/annals/catalog"
+	"github.com/annals/annals/search"
+	"github.com/labstack/echo/v4"
+)
+
+// searchParams are the query parameters of GET /api/v1/search.
+var searchParams = []string{"q", "kind", "event", "session", "topic", "country", "language", "contributor",
+	"year", "from", "to", "status", "sort", "size", "after", "format"}
+
+// parseSearch reads a search request from query parameters. It is separate
+// from the handler so that what a URL means can be tested without HTTP.
+// Filters take several values separated by commas (kind=report,speech).
+func parseSearch(q url.Values, canSeeUnpublished bool) (search.Request, error) {
+	r := search.Request{Query: q.Get("q"), Sort: q.Get("sort"), After: q.Get("after")}
+	list := func(name string) []string {
+		var out []string
+		for _, v := range strings.Split(q.Get(name), ",") {
+			if v = strings.TrimSpace(v); v != "" {
+				out = append(out, v)
+			}
+		}
+		return out
+	}
+	f := &r.Filters
+	f.Kind, f.Event, f.Session, f.Topic = list("kind"), list("event"), list("session"), list("topic")
+	f.Country, f.Language, f.Year = list("country"), list("language"), list("year")
+	f.Contributor, f.From, f.To = strings.TrimSpace(q.Get("contributor")), q.Get("from"), q.Get("to")
+	for _, k := range f.Kind {
+		if !catalog.Kind(k).Valid() {
+			return r, badParam("kind", fmt.Sprintf("%q is not a kind", k))
+		}
+	}
+	for _, y := range f.Year {
+		if len(y) != 4 || !catalog.ValidDate(y) {
+			return r, badParam("year", fmt.Sprintf("%q is not a year such as 2025", y))
+		}
+	}
+	statuses, err := parseStatuses(q.Get("status"), canSeeUnpublished)
+	if err != nil {
+		return r, err
+	}
+	f.Statuses = statuses
+	if f.Statuses == nil && canSeeUnpublished {
+		f.Statuses = []catalog.Status{catalog.StatusDraft, catalog.StatusPublished, catalog.StatusWithdrawn}
+	}
+	if r.Size, err = sizeParam(q); err != nil {
+		return r, err
+	}
+	if format := q.Get("format"); format != "" && format != "json" {
+		return r, badParam("format", fmt.Sprintf("%q is not available; this server answers json", format))
+	}
+	return r, nil
+}
+
+// searchHit is one hit as the API shows it: the record's main fields from
+// the store, with the score and highlights from the index.
+type searchHit struct {
+	ID           string              `json:"id"`
+	Kind         catalog.Kind        `json:"kind"`
+	Status       catalog.Status      `json:"status"`
+	Title        string              `json:"title"`
+	Language     string              `json:"language,omitempty"`
+	Date         string              `json:"date,omitempty"`
+	Event        string              `json:"event,omitempty"`
+	Session      string              `json:"session,omitempty"`
+	Contributors []string            `json:"contributors"`
+	Score        float64             `json:"score"`
+	Highlights   map[string][]string `json:"highlights,omitempty"`
+}
+
+type searchResponse struct {
+	Total  uint64                         `json:"total"`
+	Hits   []searchHit                    `json:"hits"`
+	Facets map[string][]search.FacetValue `json:"facets"`
+	Next   *string                        `json:"next"`
+}
+
+func (s *Server) search(c echo.Context) error {
+	if s.cfg.Search == nil {
+		return catalog.Errorf(catalog.EUNAVAILABLE, "This server runs without a search index.")
+	}
+	q, err := query(c, searchParams...)
+	if err != nil {
+		return err
+	}
+	req, err := parseSearch(q, canSeeUnpublished(c))
+	if err != nil {
+		return err
+	}
+	res, err := s.cfg.Search.Search(c.Request().Context(), req)
+	if err != nil {
+		return err
+	}
+	resp := searchResponse{Total: res.Total, Hits: make([]searchHit, 0, len(res.Hits)), Facets: res.Facets, Next: nullable(res.Next)}
+	for _, h := range res.Hits {
+		r, err := s.cfg.Store.FindRecordByID(c.Request().Context(), h.ID)
+		if code := catalog.ErrorCode(err); code == catalog.ENOTFOUND || code == catalog.EGONE {
+			continue // deleted since the index last caught up
+		} else if err != nil {
+			return err
+		}
+		resp.Hits = append(resp.Hits, searchHit{ID: r.ID, Kind: r.Kind, Status: r.Status, Title: r.Title, Language: r.Language,
+			Date: r.Date, Event: r.Event, Session: r.Session, Contributors: contributorNames(r), Score: h.Score, Highlights: h.Highlights})
+	}
+	return c.JSON(http.StatusOK, resp)
+}
+
+func contributorNames(r *catalog.Record) []string {
+	names := make([]string, len(r.Contributors))
+	for i, c := range r.Contributors {
+		names[i] = c.DisplayName()
+	}
+	return names
+}
+
+// reindex asks the search index to rebuild itself from the store.
+func (s *Server) reindex(c echo.Context) error {
+	if s.cfg.Search == nil {
+		return catalog.Errorf(catalog.EUNAVAILABLE, "This server runs without a search index.")
+	}
+	s.cfg.Search.RequestRebuild()
+	return c.JSON(http.StatusAccepted, s.cfg.Search.Status())
+}
+
+// notifySearch tells the index that the store has changed, so that the
+// change is searchable at once rather than at the next poll.
+func (s *Server) notifySearch() {
+	if s.cfg.Search != nil {
+		s.cfg.Search.Notify()
+	}
+}
