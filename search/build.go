@@ -10,12 +10,12 @@ import (
 // Field weights: a word in a title says more about a record than the same
 // word in its abstract.
 const (
-	boostTitle    = 3.0
+	boostTitle    = 2.0
 	boostKeywords = 1.5
-	boostNames    = 2.0
-	boostLatin    = 1.5
+	boostNames    = 2.0 // name: clauses
+	boostLatin    = 1.5 // title: clauses, on transliterated titles
 	boostAbstract = 1.0
-	boostNearby   = 2.0 // the free words of a query, next to each other in a title
+	boostNearby   = 1.0 // the free words of a query, next to each other
 )
 
 // textField names for one part across every family.
@@ -125,46 +125,147 @@ func fuzziness(word string) int {
 	return 2
 }
 
+// wordFilter reports whether a word carries meaning in its language (is
+// not a stop word); the index answers it with its analyzers.
+type wordFilter func(word string) bool
+
+// familiesOf lists the families a run of text in one script may be
+// indexed under: Latin text is English or other, Cyrillic Russian or
+// other, Han and kana CJK.
+func familiesOf(text string) []string {
+	switch familyByScript(text) {
+	case famEN:
+		return []string{famEN, famOther}
+	case famRU:
+		return []string{famRU, famOther}
+	case famCJK:
+		return []string{famCJK}
+	}
+	return []string{famOther}
+}
+
+// freeText is the query for the free words: one BM25 over the combined
+// text of each language family (plus names and transliterations), which
+// every match must satisfy for at least one word; and, to order the
+// matches, optional clauses for adjacent words standing together
+// (sequential dependence), for the words in titles, and for runs of Han
+// characters in order.
+func freeText(words []Clause, isContent wordFilter) (must query.Query, should []query.Query) {
+	var plain, all []string
+	var parts []query.Query
+	for _, w := range words {
+		all = append(all, w.Text)
+		if w.Fuzzy {
+			for _, fam := range families {
+				q := bleve.NewMatchQuery(w.Text)
+				q.SetField(textField(fText, fam))
+				q.SetFuzziness(fuzziness(w.Text))
+				parts = append(parts, q)
+			}
+			continue
+		}
+		plain = append(plain, w.Text)
+	}
+	if len(plain) > 0 {
+		// Words in other scripts are also searched in Latin letters, so
+		// that "Алдошин" finds a record with only "Aldoshin" and 张天 one
+		// with "Zhang Tian".
+		terms := plain
+		for _, w := range plain {
+			if isContent(w) {
+				terms = append(terms, LatinForms(w)...)
+			}
+		}
+		text := strings.Join(terms, " ")
+		for _, fam := range families {
+			q := bleve.NewMatchQuery(text)
+			q.SetField(textField(fText, fam))
+			parts = append(parts, q)
+		}
+	}
+	must = bleve.NewDisjunctionQuery(parts...)
+
+	joined := strings.Join(all, " ")
+	for _, pair := range adjacentPairs(all, isContent) {
+		for _, fam := range familiesOf(pair) {
+			q := bleve.NewMatchPhraseQuery(pair)
+			q.SetField(textField(fText, fam))
+			q.SetBoost(boostNearby)
+			should = append(should, q)
+		}
+	}
+	var titles, abstracts []query.Query
+	for _, fam := range families {
+		t := bleve.NewMatchQuery(joined)
+		t.SetField(textField(fTitle, fam))
+		t.SetBoost(boostTitle)
+		titles = append(titles, t)
+		// Only for the highlighter, which marks words in the fields the
+		// query searched: it weighs almost nothing.
+		a := bleve.NewMatchQuery(joined)
+		a.SetField(textField(fAbstract, fam))
+		a.SetBoost(1e-6)
+		abstracts = append(abstracts, a)
+	}
+	should = append(should, bleve.NewDisjunctionQuery(titles...), bleve.NewDisjunctionQuery(abstracts...))
+	for _, w := range plain {
+		if strings.ContainsFunc(w, isHan) { // Han runs have no spaces: reward them in order
+			q := bleve.NewMatchPhraseQuery(w)
+			q.SetField(textField(fText, famCJK))
+			q.SetBoost(boostNearby)
+			should = append(should, q)
+		}
+	}
+	return must, should
+}
+
+// adjacentPairs returns, for each meaningful word of a query and the next
+// one, the text from the first to the second (with any stop words between
+// them, so that "retrieval of information" is a pair that keeps its gap).
+func adjacentPairs(words []string, isContent wordFilter) []string {
+	var content []int
+	for i, w := range words {
+		if isContent(w) && !strings.ContainsFunc(w, isHan) {
+			content = append(content, i)
+		}
+	}
+	var out []string
+	for k := 0; k+1 < len(content); k++ {
+		out = append(out, strings.Join(words[content[k]:content[k+1]+1], " "))
+	}
+	return out
+}
+
 // buildQuery combines clauses and filters. Phrases and field clauses must
-// match; of the free words at least one must, and the more of them a record
-// has, and the better placed, the higher it ranks; excluded clauses must
-// not match; filters must.
-func buildQuery(clauses []Clause, filters []query.Query) query.Query {
+// match; of the free words at least one must, and the more of them a
+// record has, the nearer together and the more in its title, the higher it
+// ranks; excluded clauses must not match; filters must.
+func buildQuery(clauses []Clause, filters []query.Query, isContent wordFilter) query.Query {
 	var must, should, mustNot []query.Query
-	var free []string
+	var free []Clause
 	for _, c := range clauses {
-		q := clauseQuery(c)
 		switch {
 		case c.Exclude:
-			mustNot = append(mustNot, q)
+			mustNot = append(mustNot, clauseQuery(c))
 		case c.Phrase || c.Field != "":
-			must = append(must, q)
+			must = append(must, clauseQuery(c))
 		default:
-			should = append(should, q)
-			free = append(free, c.Text)
+			free = append(free, c)
 		}
 	}
-	if len(free) > 1 { // reward the free words standing together in a title
-		var near []query.Query
-		for _, f := range partFields(fTitle) {
-			q := bleve.NewMatchPhraseQuery(strings.Join(free, " "))
-			q.SetField(f)
-			q.SetBoost(boostNearby)
-			near = append(near, q)
-		}
-		should = append(should, bleve.NewDisjunctionQuery(near...))
+	if len(free) > 0 {
+		text, rank := freeText(free, isContent)
+		must = append(must, text)
+		should = append(should, rank...)
 	}
 	must = append(must, filters...)
-	if len(must) == 0 && len(should) == 0 {
+	if len(must) == 0 {
 		must = append(must, bleve.NewMatchAllQuery())
 	}
 	b := bleve.NewBooleanQuery()
-	if len(must) > 0 {
-		b.AddMust(must...)
-	}
+	b.AddMust(must...)
 	if len(should) > 0 {
 		b.AddShould(should...)
-		b.SetMinShould(1) // at least one free word must match; more rank higher
 	}
 	if len(mustNot) > 0 {
 		b.AddMustNot(mustNot...)

@@ -110,31 +110,46 @@ func (f fields) addUnique(name string, values ...string) {
 // document is what the index holds for a record.
 func (d *documenter) document(r *catalog.Record) map[string]any {
 	f := fields{}
-	f.add(textField(fTitle, familyOf(r.Language, r.Title)), r.Title)
-	f.add(textField(fAbstract, familyOf(r.Language, r.Abstract)), r.Abstract)
+	// addText puts text in a part (title, abstract, keywords) of its
+	// family and in the family's combined text.
+	addText := func(part, fam, text string) {
+		f.add(textField(part, fam), text)
+		f.add(textField(fText, fam), text)
+	}
+	addText(fTitle, familyOf(r.Language, r.Title), r.Title)
+	addText(fAbstract, familyOf(r.Language, r.Abstract), r.Abstract)
 	titles := []string{r.Title}
 	for _, t := range r.Translations {
-		f.add(textField(fTitle, familyOf(t.Language, t.Title)), t.Title)
-		f.add(textField(fAbstract, familyOf(t.Language, t.Abstract)), t.Abstract)
+		addText(fTitle, familyOf(t.Language, t.Title), t.Title)
+		addText(fAbstract, familyOf(t.Language, t.Abstract), t.Abstract)
 		titles = append(titles, t.Title)
 	}
 	for _, k := range r.Keywords {
-		f.add(textField(fKeywords, familyByScript(k)), k) // keywords mix languages freely
+		addText(fKeywords, familyByScript(k), k) // keywords mix languages freely
 	}
 	for _, t := range r.Topics {
 		f.addUnique(fTopic, t)
 		if topic, ok := catalog.FindTopic(t); ok {
-			for lang, label := range topic.Labels {
-				f.add(textField(fKeywords, familyOf(lang, label)), label)
+			for _, lang := range []string{"en", "ru", "zh"} {
+				label := topic.Labels[lang]
+				addText(fKeywords, familyOf(lang, label), label)
 			}
 		}
 	}
-	f.add(fLatin, Latinize(strings.Join(titles, " ")))
+	latinTitles := Latinize(strings.Join(titles, " "))
+	f.add(fLatin, latinTitles)
+	f.add(textField(fText, famOther), latinTitles)
 	for _, c := range r.Contributors {
-		f.add(fNames, nameForms(c)...)
+		forms := nameForms(c)
+		f.add(fNames, forms...)
+		// Names ranked with everything else: each form under the family of
+		// its script ("Алдошин" Russian, "aldoshin" English).
+		for _, form := range forms {
+			f.add(textField(fText, familyByScript(form)), form)
+		}
 		f.addUnique(fCountry, c.Country)
 		if c.Affiliation != "" {
-			f.add(textField(fKeywords, familyByScript(c.Affiliation)), c.Affiliation)
+			addText(fKeywords, familyByScript(c.Affiliation), c.Affiliation)
 		}
 	}
 	f.addUnique(fKind, string(r.Kind))

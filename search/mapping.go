@@ -19,7 +19,7 @@ import (
 // MappingVersion names the shape of the index. An index built with another
 // version is rebuilt from the store; change it whenever the mapping or what
 // documents hold changes.
-const MappingVersion = "annals-search-1"
+const MappingVersion = "annals-search-2"
 
 // Language families: each has its own analyzer and its own fields. Text is
 // routed by the language tag of the record or translation it comes from.
@@ -45,6 +45,7 @@ var analyzerOf = map[string]string{famEN: anEN, famRU: anRU, famCJK: anCJK, famO
 
 // Field names. Text fields are per family: title_en, abstract_ru...
 const (
+	fText     = "text" // title, abstract and keywords together: what free words are ranked on
 	fTitle    = "title"
 	fAbstract = "abstract"
 	fKeywords = "keywords"
@@ -106,6 +107,14 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		kw.Analyzer = analyzerOf[fam]
 		kw.Store, kw.DocValues, kw.IncludeInAll = false, false, false
 		doc.AddFieldMappingsAt(textField(fKeywords, fam), kw)
+		// One BM25 over the whole text ranks better than a sum over
+		// separate fields (measured on CISI and Cranfield: BENCHMARKS.md).
+		// Term vectors keep positions for phrases.
+		text := mapping.NewTextFieldMapping()
+		text.Analyzer = analyzerOf[fam]
+		text.Store, text.DocValues, text.IncludeInAll = false, false, false
+		text.IncludeTermVectors = true
+		doc.AddFieldMappingsAt(textField(fText, fam), text)
 	}
 	for _, name := range []string{fNames, fLatin} {
 		f := mapping.NewTextFieldMapping()

@@ -102,6 +102,20 @@ func ParseQuery(q string) ([]Clause, error) {
 	return clauses, nil
 }
 
+// PlainClauses reads q as plain words with no syntax: quotes, dashes and
+// colons are just punctuation. It is how pasted text (an abstract, a
+// question) is searched for records like it.
+func PlainClauses(q string) []Clause {
+	var out []Clause
+	for _, w := range strings.FieldsFunc(q, func(r rune) bool { return unicode.IsSpace(r) || r == '"' }) {
+		w = strings.TrimLeft(w, "-")
+		if strings.IndexFunc(w, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) }) >= 0 {
+			out = append(out, Clause{Text: w})
+		}
+	}
+	return out
+}
+
 // fieldPrefix returns the length of a field name at the start of rs when
 // it is followed by a colon and a value ("kind:report", `title:"a b"`), and
 // 0 when the colon is stray ("3:2", "note:", "http://...").

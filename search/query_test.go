@@ -51,3 +51,11 @@ func TestParseQueryUnknownField(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+func TestPlainClauses(t *testing.T) {
+	got := PlainClauses(`the "electronic filing machine," -dash title:x ? 3:2`)
+	want := []Clause{{Text: "the"}, {Text: "electronic"}, {Text: "filing"}, {Text: "machine,"}, {Text: "dash"}, {Text: "title:x"}, {Text: "3:2"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("PlainClauses = %+v", got)
+	}
+}

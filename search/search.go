@@ -44,9 +44,13 @@ type Request struct {
 	Sort    string // SortRelevance (default), SortDate, SortDateDesc, SortTitle
 	Size    int    // default 20, at most 100
 	After   string // the Next cursor of the previous page
-	// NoFacets skips counting facets (for exports, which page through
-	// everything).
-	NoFacets bool
+	// PlainText searches Query as plain words, without phrases,
+	// exclusions or fields (see PlainClauses).
+	PlainText bool
+	// NoFacets and NoHighlights skip work that exports and evaluations,
+	// which page through everything, do not need.
+	NoFacets     bool
+	NoHighlights bool
 }
 
 // Hit is one matching record.
@@ -79,6 +83,9 @@ type Result struct {
 // cursor or filter, EUNAVAILABLE while the index is first being built.
 func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	clauses, err := ParseQuery(r.Query)
+	if r.PlainText {
+		clauses, err = PlainClauses(r.Query), nil
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -91,7 +98,14 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 		size = catalog.DefaultPageSize
 	}
 	size = min(size, catalog.MaxPageSize)
-	req := bleve.NewSearchRequestOptions(buildQuery(clauses, filters), size, 0, false)
+	ix.mu.RLock()
+	bi := ix.bi
+	status := ix.status
+	ix.mu.RUnlock()
+	if bi == nil {
+		return nil, catalog.Errorf(catalog.EUNAVAILABLE, "The search index is being built (%d of %d changes); try again shortly.", status.Done, status.Total)
+	}
+	req := bleve.NewSearchRequestOptions(buildQuery(clauses, filters, contentWords(bi)), size, 0, false)
 	order, err := sortOrder(r.Sort)
 	if err != nil {
 		return nil, err
@@ -109,19 +123,13 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 			req.AddFacet(name, bleve.NewFacetRequest(name, 50))
 		}
 	}
-	req.Highlight = bleve.NewHighlightWithStyle(html.Name)
-	for _, part := range []string{fTitle, fAbstract} {
-		for _, f := range partFields(part) {
-			req.Highlight.AddField(f)
+	if !r.NoHighlights {
+		req.Highlight = bleve.NewHighlightWithStyle(html.Name)
+		for _, part := range []string{fTitle, fAbstract} {
+			for _, f := range partFields(part) {
+				req.Highlight.AddField(f)
+			}
 		}
-	}
-
-	ix.mu.RLock()
-	bi := ix.bi
-	status := ix.status
-	ix.mu.RUnlock()
-	if bi == nil {
-		return nil, catalog.Errorf(catalog.EUNAVAILABLE, "The search index is being built (%d of %d changes); try again shortly.", status.Done, status.Total)
 	}
 	res, err := bi.SearchInContext(ctx, req)
 	if err != nil {
@@ -135,6 +143,16 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 		out.Next = encodeAfter(r.Sort, order, res.Hits[len(res.Hits)-1])
 	}
 	return out, nil
+}
+
+// contentWords tells stop words from meaningful ones with the analyzer of
+// the word's script.
+func contentWords(bi bleve.Index) wordFilter {
+	m := bi.Mapping()
+	return func(word string) bool {
+		an := m.AnalyzerNamed(analyzerOf[familyByScript(word)])
+		return an == nil || len(an.Analyze([]byte(word))) > 0
+	}
 }
 
 func termsQuery(field string, values []string, norm func(string) string) query.Query {
