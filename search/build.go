@@ -47,8 +47,8 @@ func textFields(field string) []weightedField {
 	case "title":
 		add(fTitle, boostTitle)
 		out = append(out, weightedField{name: fLatin, boost: boostLatin, latin: true})
-	case "abstract":
-		add(fAbstract, boostAbstract)
+	case "abstract": // abstracts are indexed only within the whole text
+		add(fText, boostAbstract)
 	case "keyword":
 		add(fKeywords, boostKeywords)
 	case "name":
@@ -56,7 +56,7 @@ func textFields(field string) []weightedField {
 	default:
 		add(fTitle, boostTitle)
 		add(fKeywords, boostKeywords)
-		add(fAbstract, boostAbstract)
+		add(fText, boostAbstract)
 		out = append(out, weightedField{name: fNames, boost: boostNames, latin: true},
 			weightedField{name: fLatin, boost: boostLatin, latin: true})
 	}
@@ -194,20 +194,14 @@ func freeText(words []Clause, isContent wordFilter) (must query.Query, should []
 			should = append(should, q)
 		}
 	}
-	var titles, abstracts []query.Query
+	var titles []query.Query
 	for _, fam := range families {
 		t := bleve.NewMatchQuery(joined)
 		t.SetField(textField(fTitle, fam))
 		t.SetBoost(boostTitle)
 		titles = append(titles, t)
-		// Only for the highlighter, which marks words in the fields the
-		// query searched: it weighs almost nothing.
-		a := bleve.NewMatchQuery(joined)
-		a.SetField(textField(fAbstract, fam))
-		a.SetBoost(1e-6)
-		abstracts = append(abstracts, a)
 	}
-	should = append(should, bleve.NewDisjunctionQuery(titles...), bleve.NewDisjunctionQuery(abstracts...))
+	should = append(should, bleve.NewDisjunctionQuery(titles...))
 	for _, w := range plain {
 		if strings.ContainsFunc(w, isHan) { // Han runs have no spaces: reward them in order
 			q := bleve.NewMatchPhraseQuery(w)

@@ -110,18 +110,18 @@ func (f fields) addUnique(name string, values ...string) {
 // document is what the index holds for a record.
 func (d *documenter) document(r *catalog.Record) map[string]any {
 	f := fields{}
-	// addText puts text in a part (title, abstract, keywords) of its
-	// family and in the family's combined text.
+	// addText puts text in a part (title, keywords) of its family and in
+	// the family's combined text.
 	addText := func(part, fam, text string) {
 		f.add(textField(part, fam), text)
 		f.add(textField(fText, fam), text)
 	}
 	addText(fTitle, familyOf(r.Language, r.Title), r.Title)
-	addText(fAbstract, familyOf(r.Language, r.Abstract), r.Abstract)
+	f.add(textField(fText, familyOf(r.Language, r.Abstract)), r.Abstract)
 	titles := []string{r.Title}
 	for _, t := range r.Translations {
 		addText(fTitle, familyOf(t.Language, t.Title), t.Title)
-		addText(fAbstract, familyOf(t.Language, t.Abstract), t.Abstract)
+		f.add(textField(fText, familyOf(t.Language, t.Abstract)), t.Abstract)
 		titles = append(titles, t.Title)
 	}
 	for _, k := range r.Keywords {

@@ -19,7 +19,7 @@ import (
 // MappingVersion names the shape of the index. An index built with another
 // version is rebuilt from the store; change it whenever the mapping or what
 // documents hold changes.
-const MappingVersion = "annals-search-2"
+const MappingVersion = "annals-search-3"
 
 // Language families: each has its own analyzer and its own fields. Text is
 // routed by the language tag of the record or translation it comes from.
@@ -45,9 +45,8 @@ var analyzerOf = map[string]string{famEN: anEN, famRU: anRU, famCJK: anCJK, famO
 
 // Field names. Text fields are per family: title_en, abstract_ru...
 const (
-	fText     = "text" // title, abstract and keywords together: what free words are ranked on
+	fText     = "text" // title, abstract, keywords and names together: what free words are ranked on
 	fTitle    = "title"
-	fAbstract = "abstract"
 	fKeywords = "keywords"
 	fNames    = "names" // every form of every contributor's name
 	fLatin    = "latin" // Latin transliteration of titles in other scripts
@@ -94,15 +93,13 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	}
 	doc := mapping.NewDocumentStaticMapping()
 	for _, fam := range families {
-		for _, part := range []string{fTitle, fAbstract} {
-			f := mapping.NewTextFieldMapping()
-			f.Analyzer = analyzerOf[fam]
-			f.Store = true // for highlighting
-			f.IncludeTermVectors = true
-			f.IncludeInAll = false // queries name their fields; _all is never used
-			f.DocValues = false
-			doc.AddFieldMappingsAt(textField(part, fam), f)
-		}
+		// Titles on their own: for title: queries and the title weight.
+		// Nothing is stored: results and highlights come from the store.
+		title := mapping.NewTextFieldMapping()
+		title.Analyzer = analyzerOf[fam]
+		title.Store, title.DocValues, title.IncludeInAll = false, false, false
+		title.IncludeTermVectors = true // positions, for phrases
+		doc.AddFieldMappingsAt(textField(fTitle, fam), title)
 		kw := mapping.NewTextFieldMapping()
 		kw.Analyzer = analyzerOf[fam]
 		kw.Store, kw.DocValues, kw.IncludeInAll = false, false, false
@@ -131,6 +128,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		f.DocValues = true // facets and sorting
 		doc.AddFieldMappingsAt(name, f)
 	}
+	doc.AddSubDocumentMapping("_all", mapping.NewDocumentDisabledMapping()) // queries name their fields
 	m.DefaultMapping = doc
 	m.DefaultAnalyzer = anOther
 	m.IndexDynamic = false

@@ -22,7 +22,7 @@ type Clause struct {
 // (title:intelligence, name:Aldoshin, kind:report), with what each means.
 var QueryFields = map[string]string{
 	"title":       "words in titles (and translated titles)",
-	"abstract":    "words in abstracts",
+	"abstract":    "words anywhere in the text (title, abstract, keywords)",
 	"keyword":     "keywords, topics and affiliations",
 	"name":        "contributor names, in any script",
 	"author":      "contributor names (same as name)",

@@ -193,7 +193,7 @@ func annalsRankings(tb testing.TB, e *env, c *collection) map[string][]string {
 		for len(ids) < depth {
 			// The queries are prose; their quotes are not query syntax.
 			res, err := e.index.Search(context.Background(), Request{Query: q.Text, PlainText: true, Size: catalog.MaxPageSize,
-				After: after, NoFacets: true, NoHighlights: true})
+				After: after, NoFacets: true})
 			if err != nil {
 				tb.Fatalf("query %s %q: %v", q.ID, q.Text, err)
 			}

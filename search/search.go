@@ -12,7 +12,6 @@ import (
 	"github.com/annals/annals/catalog"
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
-	"github.com/blevesearch/bleve/v2/search/highlight/format/html"
 	"github.com/blevesearch/bleve/v2/search/query"
 )
 
@@ -47,19 +46,16 @@ type Request struct {
 	// PlainText searches Query as plain words, without phrases,
 	// exclusions or fields (see PlainClauses).
 	PlainText bool
-	// NoFacets and NoHighlights skip work that exports and evaluations,
-	// which page through everything, do not need.
-	NoFacets     bool
-	NoHighlights bool
+	// NoFacets skips counting facets, which exports and evaluations, paging
+	// through everything, do not need.
+	NoFacets bool
 }
 
-// Hit is one matching record.
+// Hit is one matching record. Its highlights are made by a Highlighter
+// from the record itself.
 type Hit struct {
 	ID    string
 	Score float64
-	// Highlights are fragments of the title and abstract with the matched
-	// words in <mark>, HTML-escaped around them.
-	Highlights map[string][]string
 }
 
 // FacetValue is one value of a facet and how many matching records have it.
@@ -123,21 +119,13 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 			req.AddFacet(name, bleve.NewFacetRequest(name, 50))
 		}
 	}
-	if !r.NoHighlights {
-		req.Highlight = bleve.NewHighlightWithStyle(html.Name)
-		for _, part := range []string{fTitle, fAbstract} {
-			for _, f := range partFields(part) {
-				req.Highlight.AddField(f)
-			}
-		}
-	}
 	res, err := bi.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
 	out := &Result{Total: res.Total, Hits: make([]Hit, len(res.Hits)), Facets: facets(res.Facets)}
 	for i, h := range res.Hits {
-		out.Hits[i] = Hit{ID: h.ID, Score: h.Score, Highlights: highlights(h.Fragments)}
+		out.Hits[i] = Hit{ID: h.ID, Score: h.Score}
 	}
 	if len(res.Hits) == size && uint64(size) < res.Total {
 		out.Next = encodeAfter(r.Sort, order, res.Hits[len(res.Hits)-1])
@@ -300,28 +288,6 @@ func facets(fr search.FacetResults) map[string][]FacetValue {
 			return values[i].Value < values[j].Value
 		})
 		out[name] = values
-	}
-	return out
-}
-
-// highlights merges the fragments of the per-language fields into title
-// and abstract, in a fixed order (family order), keeping only fragments
-// that mark something: Bleve also returns the start of fields that did not
-// match.
-func highlights(frags search.FieldFragmentMap) map[string][]string {
-	var out map[string][]string
-	for _, part := range []string{fTitle, fAbstract} {
-		for _, field := range partFields(part) {
-			for _, f := range frags[field] {
-				if !strings.Contains(f, "<mark>") {
-					continue
-				}
-				if out == nil {
-					out = map[string][]string{}
-				}
-				out[part] = append(out[part], f)
-			}
-		}
 	}
 	return out
 }

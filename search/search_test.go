@@ -198,13 +198,36 @@ func TestSortByTitleAcrossScripts(t *testing.T) {
 	}
 }
 
-func TestHighlightsEscapeHTML(t *testing.T) {
+func TestHighlights(t *testing.T) {
 	e := newEnv(t)
-	e.load([]catalog.Record{{ID: "xss", Kind: catalog.KindOther, Status: catalog.StatusPublished,
-		Title: `<script>alert(1)</script> & hydrogen <b>bold</b>`}})
-	res := e.searchResult("hydrogen")
-	h := res.Hits[0].Highlights["title"]
-	if len(h) != 1 || h[0] != `&lt;script&gt;alert(1)&lt;/script&gt; &amp; <mark>hydrogen</mark> &lt;b&gt;bold&lt;/b&gt;` {
-		t.Errorf("highlight: %q", h)
+	long := strings.Repeat("Filler words about nothing in particular. ", 12)
+	e.load([]catalog.Record{
+		{ID: "xss", Kind: catalog.KindOther, Status: catalog.StatusPublished, Title: `<script>alert(1)</script> & hydrogen <b>bold</b>`},
+		{ID: "ru", Kind: catalog.KindOther, Status: catalog.StatusPublished, Language: "ru", Title: "Новые технологии хранения водорода",
+			Translations: []catalog.Translation{{Language: "en", Title: "New hydrogen storage technologies"}},
+			Abstract:     long + "Технологии хранения водорода в соляных кавернах. " + long},
+		{ID: "zh", Kind: catalog.KindOther, Status: catalog.StatusPublished, Language: "zh", Title: "中俄人工智能联合实验室"},
+	})
+	for _, tc := range []struct {
+		q, id, part, want string
+	}{
+		{"hydrogen", "xss", "title", `&lt;script&gt;alert(1)&lt;/script&gt; &amp; <mark>hydrogen</mark> &lt;b&gt;bold&lt;/b&gt;`},
+		{"технология", "ru", "title", "Новые <mark>технологии</mark> хранения водорода"},
+		{"hydrogen technology", "ru", "title", "New <mark>hydrogen</mark> storage <mark>technologies</mark>"},
+		{"人工智能", "zh", "title", "中俄<mark>人工智能</mark>联合实验室"},
+		{"каверны", "ru", "abstract", "…"},
+	} {
+		h := e.highlight(tc.q, tc.id)[tc.part]
+		found := false
+		for _, f := range h {
+			found = found || f == tc.want || (tc.want == "…" && strings.HasPrefix(f, "…") && strings.HasSuffix(f, "…") &&
+				strings.Contains(f, "<mark>кавернах</mark>") && len(f) < 400)
+		}
+		if !found {
+			t.Errorf("%q on %s %s: %q", tc.q, tc.id, tc.part, h)
+		}
+	}
+	if h := e.highlight("-hydrogen kind:other", "xss"); h != nil {
+		t.Errorf("excluded words and filters are not highlighted: %v", h)
 	}
 }

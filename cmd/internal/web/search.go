@@ -100,6 +100,7 @@ func (s *Server) search(c echo.Context) error {
 		return err
 	}
 	resp := searchResponse{Total: res.Total, Hits: make([]searchHit, 0, len(res.Hits)), Facets: res.Facets, Next: nullable(res.Next)}
+	highlighter := s.cfg.Search.Highlighter(req)
 	for _, h := range res.Hits {
 		r, err := s.cfg.Store.FindRecordByID(c.Request().Context(), h.ID)
 		if code := catalog.ErrorCode(err); code == catalog.ENOTFOUND || code == catalog.EGONE {
@@ -108,7 +109,7 @@ func (s *Server) search(c echo.Context) error {
 			return err
 		}
 		resp.Hits = append(resp.Hits, searchHit{ID: r.ID, Kind: r.Kind, Status: r.Status, Title: r.Title, Language: r.Language,
-			Date: r.Date, Event: r.Event, Session: r.Session, Contributors: contributorNames(r), Score: h.Score, Highlights: h.Highlights})
+			Date: r.Date, Event: r.Event, Session: r.Session, Contributors: contributorNames(r), Score: h.Score, Highlights: highlighter.Highlight(r)})
 	}
 	return c.JSON(http.StatusOK, resp)
 }
