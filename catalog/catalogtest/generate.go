@@ -33,14 +33,23 @@ func GeneratedEvent() catalog.Event {
 }
 
 // Generator makes records from a seed: the same seed gives the same records.
+// Words follow Zipf's law, as in real text: a few function words are most
+// of it, the real content words of each language come next, and a long
+// tail of made-up words (up to vocabularySize types per language) makes
+// the rest, so that a query word matches a realistic share of records.
 type Generator struct {
-	rng *rand.Rand
-	n   int
+	rng  *rand.Rand
+	zipf *rand.Zipf
+	n    int
 }
+
+// vocabularySize is how many word types each language's text draws from.
+const vocabularySize = 30000
 
 // NewGenerator returns a generator seeded with seed.
 func NewGenerator(seed uint64) *Generator {
-	return &Generator{rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
+	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	return &Generator{rng: rng, zipf: rand.NewZipf(rng, 1.07, 2, vocabularySize-1)}
 }
 
 // Records returns n records, each with an id of the form gen-000042.
@@ -60,19 +69,18 @@ var sessions = []string{"life", "ai", "energy", "materials", "culture"}
 func (g *Generator) Record() catalog.Record {
 	g.n++
 	lang := g.language()
-	words := wordsOf(lang)
 	r := catalog.Record{
 		ID:       fmt.Sprintf("gen-%06d", g.n),
 		Kind:     []catalog.Kind{catalog.KindPresentation, catalog.KindPresentation, catalog.KindReport, catalog.KindArticle}[g.rng.IntN(4)],
 		Status:   catalog.StatusPublished,
 		Language: lang,
-		Title:    g.phrase(words, 4+g.rng.IntN(6)),
-		Abstract: g.phrase(words, 150+g.rng.IntN(101)) + ".",
+		Title:    g.phrase(lang, 4+g.rng.IntN(6), true),
+		Abstract: g.phrase(lang, 150+g.rng.IntN(101), false) + ".",
 		Event:    GeneratedEventID,
 		Session:  sessions[g.rng.IntN(len(sessions))],
 		Date:     fmt.Sprintf("2025-06-%02d", 4+g.rng.IntN(3)),
 		Topics:   []string{topicKeys[g.rng.IntN(len(topicKeys))]},
-		Keywords: []string{g.phrase(words, 1), g.phrase(words, 2)},
+		Keywords: []string{g.phrase(lang, 1, true), g.phrase(lang, 2, true)},
 	}
 	if g.rng.IntN(10) < 2 {
 		r.Status = catalog.StatusDraft
@@ -80,7 +88,7 @@ func (g *Generator) Record() catalog.Record {
 	if g.rng.IntN(2) == 0 {
 		other := []string{"en", "ru", "zh"}[g.rng.IntN(3)]
 		if other != lang {
-			r.Translations = []catalog.Translation{{Language: other, Title: g.phrase(wordsOf(other), 4+g.rng.IntN(5))}}
+			r.Translations = []catalog.Translation{{Language: other, Title: g.phrase(other, 4+g.rng.IntN(5), true)}}
 		}
 	}
 	for range 1 + g.rng.IntN(4) {
@@ -100,14 +108,61 @@ func (g *Generator) language() string {
 	}
 }
 
-func (g *Generator) phrase(words []string, n int) string {
+// vocabularies holds each language's words in Zipf rank order, built once.
+var vocabularies = map[string][]string{"en": vocabulary("en"), "ru": vocabulary("ru"), "zh": vocabulary("zh")}
+
+// vocabulary orders a language's words by rank: function words first; the
+// real content words spread over ranks up to about 4,000 (in real text
+// even the commonest content word is in a minority of records); made-up
+// words everywhere else.
+func vocabulary(lang string) []string {
+	v := make([]string, vocabularySize)
+	fn := functionWords[lang]
+	copy(v, fn)
+	for i, w := range wordsOf(lang) {
+		r := len(fn) + 10 + (i*37)%4000
+		for v[r] != "" {
+			r++
+		}
+		v[r] = w
+	}
+	for r := range v {
+		if v[r] == "" {
+			v[r] = madeUpWord(lang, r)
+		}
+	}
+	return v
+}
+
+// madeUpWord builds a word of 2-4 syllables of the language, the same
+// word for the same rank.
+func madeUpWord(lang string, rank int) string {
+	syl := syllables[lang]
+	h := uint64(rank)*0x9e3779b97f4a7c15 + 1
+	var b strings.Builder
+	for range 2 + rank%3 {
+		h ^= h >> 29
+		h *= 0xbf58476d1ce4e5b9
+		b.WriteString(syl[h%uint64(len(syl))])
+	}
+	return b.String()
+}
+
+func word(lang string, rank int) string { return vocabularies[lang][rank] }
+
+// phrase makes n words of lang; titles (content) skip function words.
+func (g *Generator) phrase(lang string, n int, content bool) string {
 	sep := " "
-	if words[0] == zhWords[0] {
+	if lang == "zh" {
 		sep = ""
 	}
 	parts := make([]string, n)
 	for i := range parts {
-		parts[i] = words[g.rng.IntN(len(words))]
+		rank := int(g.zipf.Uint64())
+		if content {
+			rank = min(rank+len(functionWords[lang]), vocabularySize-1)
+		}
+		parts[i] = word(lang, rank)
 	}
 	s := strings.Join(parts, sep)
 	if sep == " " {
@@ -145,7 +200,7 @@ func wordsOf(lang string) []string {
 var topicKeys = []string{"life-sciences", "artificial-intelligence", "energy", "materials", "culture", "history",
 	"medicine", "microelectronics", "chemistry", "international-cooperation"}
 
-var enWords = strings.Fields(`analysis of the and in for with on a new method model data system energy materials
+var enWords = strings.Fields(`analysis new method model data system energy materials
 	cooperation science research technology development artificial intelligence network learning neural deep
 	protein cell gene genome plant medicinal active ingredient extraction synthesis catalyst polymer composite
 	alloy thin film semiconductor chip microelectronic sensor laser optical quantum battery hydrogen solar wind
@@ -157,6 +212,20 @@ var enWords = strings.Fields(`analysis of the and in for with on a new method mo
 	chemical biological clinical medical health disease treatment drug diagnosis population survey study review
 	results evidence approach framework toward towards based using under between across during via`)
 
+// functionWords are the most frequent words of each language.
+var functionWords = map[string][]string{
+	"en": strings.Fields("the of and in a to for with on is by as from that this are at an be which"),
+	"ru": strings.Fields("и в на с по для о при из к что как от это не"),
+	"zh": strings.Fields("的 和 在 与 对 中 为 及"),
+}
+
+// syllables make the long tail of made-up words.
+var syllables = map[string][]string{
+	"en": strings.Fields("ka lo ter mi sun ra ve tion dor pel an gri mo stal ex tri ven cor pha li"),
+	"ru": strings.Fields("ка ло тер ми сун ра ве ция дор пел ан гри мо стал эк три вен кор фа ли"),
+	"zh": strings.Fields("光 谱 流 体 电 磁 热 声 波 场 晶 链 膜 核 酶 藻 矿 岩 土 风"),
+}
+
 var ruWords = strings.Fields(`анализ метод модель данные система энергия материалы сотрудничество наука
 	исследование исследования технология технологии развитие искусственный интеллект сеть обучение нейронная
 	белок клетка ген геном растение лекарственное активный компонент синтез катализатор полимер композит сплав
@@ -166,8 +235,7 @@ var ruWords = strings.Fields(`анализ метод модель данные 
 	лаборатория платформа трансфер инноваций политика экономический промышленный цифровой вычисления
 	суперкомпьютер моделирование алгоритм оптимизация управление робот изображение распознавание перевод оценка
 	структура свойства эффективность температура давление тепловой механический химический биологический
-	клинический медицинский здоровье болезнь лечение препарат диагностика население обзор результаты подход
-	и в на с для по о при`)
+	клинический медицинский здоровье болезнь лечение препарат диагностика население обзор результаты подход`)
 
 var zhWords = strings.Fields(`分析 方法 模型 数据 系统 能源 材料 合作 科学 研究 技术 发展 人工智能 网络 学习 神经 深度
 	蛋白质 细胞 基因 基因组 植物 药用 活性 成分 提取 合成 催化剂 聚合物 复合 合金 薄膜 半导体 芯片 微电子 传感器

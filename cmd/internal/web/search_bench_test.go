@@ -1,0 +1,107 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/annals/annals/catalog"
+	"github.com/annals/annals/catalog/catalogtest"
+	"github.com/annals/annals/catalog/sqlite"
+	"github.com/annals/annals/search"
+)
+
+// searchBenchQueries are the query strings wrk cycles through.
+var searchBenchQueries = []string{
+	"q=artificial+intelligence", "q=energy+storage+battery", "q=protein+cell", "q=%22solar+energy%22",
+	"q=climate+-soil", "q=title:semiconductor", "q=technology&kind=report", "q=heritage+culture+history",
+	"q=" + url.QueryEscape("технология"), "q=" + url.QueryEscape("искусственный интеллект"),
+	"q=" + url.QueryEscape("история культура") + "&session=culture", "q=" + url.QueryEscape("人工智能"),
+	"q=" + url.QueryEscape("能源"), "q=" + url.QueryEscape("中俄 合作"), "q=" + url.QueryEscape("Petrović"),
+	"q=" + url.QueryEscape("Иванов"), "q=Ivanov", "q=Zhang+Wei", "q=name:Smith", "year=2025&country=RU",
+	"q=materials&sort=-date", "q=analysis&sort=title", "q=inteligence~",
+}
+
+// BenchmarkSearchHTTP measures GET /api/v1/search on a real server over
+// loopback at 100,000 records, under load from wrk in a second process (1
+// thread, 8 connections, 20 s by default), cycling through a fixed mixed
+// query set; each answer has facets, highlights and 20 records loaded from
+// the store. Run it with -benchtime 1x.
+func BenchmarkSearchHTTP(b *testing.B) {
+	wrk := catalogtest.RequireTool(b, "wrk", "apt install wrk")
+	const n = 100_000
+	dir := b.TempDir()
+	store, err := sqlite.Open(context.Background(), filepath.Join(dir, "annals.db"), sqlite.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer store.Close()
+	catalogtest.MustCreateEvent(b, store)
+	if _, err := store.ImportRecords(context.Background(), itemsOf(catalogtest.NewGenerator(42).Records(n)), catalog.ImportOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	index, err := search.Open(context.Background(), filepath.Join(dir, "index"), store, search.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer index.Close()
+	if err := index.Rebuild(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go New(Config{Store: store, Search: index}).Serve(ctx, ln)
+
+	var lua strings.Builder
+	lua.WriteString("queries = {\n")
+	for _, q := range searchBenchQueries {
+		fmt.Fprintf(&lua, "  %q,\n", "/api/v1/search?"+q)
+	}
+	lua.WriteString("}\ncounter = 0\nrequest = function()\n  counter = counter + 1\n  return wrk.format(\"GET\", queries[(counter % #queries) + 1])\nend\n")
+	script := filepath.Join(dir, "search.lua")
+	if err := os.WriteFile(script, []byte(lua.String()), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	duration := os.Getenv("ANNALS_WRK_DURATION")
+	if duration == "" {
+		duration = "20s"
+	}
+	b.ResetTimer()
+	for range b.N {
+		out, err := exec.Command(wrk, "-t1", "-c8", "-d"+duration, "--latency", "-s", script, "http://"+ln.Addr().String()).CombinedOutput()
+		if err != nil {
+			b.Fatalf("wrk: %v\n%s", err, out)
+		}
+		if strings.Contains(string(out), "Non-2xx") {
+			b.Fatalf("wrk saw errors:\n%s", out)
+		}
+		rps := regexp.MustCompile(`Requests/sec:\s+([\d.]+)`).FindSubmatch(out)
+		if rps == nil {
+			b.Fatalf("cannot read wrk output:\n%s", out)
+		}
+		r, _ := strconv.ParseFloat(string(rps[1]), 64)
+		b.ReportMetric(r, "req/s")
+		for _, p := range []string{"50", "99"} {
+			m := regexp.MustCompile(p + `%\s+([\d.]+)(us|ms|s)`).FindSubmatch(out)
+			if m == nil {
+				b.Fatalf("no p%s in wrk output:\n%s", p, out)
+			}
+			v, _ := strconv.ParseFloat(string(m[1]), 64)
+			unit := map[string]time.Duration{"us": time.Microsecond, "ms": time.Millisecond, "s": time.Second}[string(m[2])]
+			b.ReportMetric(v*float64(unit)/float64(time.Millisecond), "p"+p+"-ms")
+		}
+	}
+}
