@@ -162,6 +162,11 @@ func (d *documenter) document(r *catalog.Record) map[string]any {
 	f.addUnique(fSession, r.Session)
 	f.addUnique(fStatus, string(r.Status))
 	f.addUnique(fTitleKey, d.sortKey(r.Title))
+	for _, name := range FacetNames {
+		for _, v := range f[name] {
+			f.add(fFacets, name+"="+v)
+		}
+	}
 	doc := make(map[string]any, len(f))
 	for name, values := range f {
 		if len(values) == 1 {

@@ -115,9 +115,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 		req.SearchAfter = after
 	}
 	if !r.NoFacets {
-		for _, name := range FacetNames {
-			req.AddFacet(name, bleve.NewFacetRequest(name, 50))
-		}
+		req.AddFacet(fFacets, bleve.NewFacetRequest(fFacets, maxFacetValues))
 	}
 	res, err := bi.SearchInContext(ctx, req)
 	if err != nil {
@@ -272,21 +270,37 @@ func decodeAfter(s, sortName string, n int) ([]string, error) {
 	return c.After, nil
 }
 
+// maxFacetValues bounds how many values of all facets together are
+// counted; each facet then keeps its facetSize commonest.
+const (
+	maxFacetValues = 10000
+	facetSize      = 50
+)
+
+// facets splits the combined facet field's counts into the named facets.
 func facets(fr search.FacetResults) map[string][]FacetValue {
 	out := make(map[string][]FacetValue, len(FacetNames))
 	for _, name := range FacetNames {
-		values := []FacetValue{}
-		if f, ok := fr[name]; ok && f.Terms != nil {
-			for _, t := range f.Terms.Terms() {
-				values = append(values, FacetValue{Value: t.Term, Count: t.Count})
+		out[name] = []FacetValue{}
+	}
+	if f, ok := fr[fFacets]; ok && f.Terms != nil {
+		for _, t := range f.Terms.Terms() {
+			name, value, ok := strings.Cut(t.Term, "=")
+			if _, known := out[name]; ok && known {
+				out[name] = append(out[name], FacetValue{Value: value, Count: t.Count})
 			}
 		}
+	}
+	for name, values := range out {
 		sort.SliceStable(values, func(i, j int) bool {
 			if values[i].Count != values[j].Count {
 				return values[i].Count > values[j].Count
 			}
 			return values[i].Value < values[j].Value
 		})
+		if len(values) > facetSize {
+			values = values[:facetSize]
+		}
 		out[name] = values
 	}
 	return out
