@@ -5,12 +5,8 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"testing"
-	"time"
 
 	"github.com/annals/annals/catalog"
 	"github.com/annals/annals/catalog/catalogtest"
@@ -57,28 +53,8 @@ func BenchmarkGetRecordHTTP(b *testing.B) {
 	if err := os.WriteFile(script, []byte(fmt.Sprintf(wrkScript, n)), 0o644); err != nil {
 		b.Fatal(err)
 	}
-	duration := os.Getenv("ANNALS_WRK_DURATION")
-	if duration == "" {
-		duration = "10s"
-	}
 	b.ResetTimer()
 	for range b.N {
-		out, err := exec.Command(wrk, "-t1", "-c32", "-d"+duration, "--latency", "-s", script, "http://"+ln.Addr().String()).CombinedOutput()
-		if err != nil {
-			b.Fatalf("wrk: %v\n%s", err, out)
-		}
-		if regexp.MustCompile(`Non-2xx`).Match(out) {
-			b.Fatalf("wrk saw errors:\n%s", out)
-		}
-		rps := regexp.MustCompile(`Requests/sec:\s+([\d.]+)`).FindSubmatch(out)
-		p99 := regexp.MustCompile(`99%\s+([\d.]+)(us|ms|s)`).FindSubmatch(out)
-		if rps == nil || p99 == nil {
-			b.Fatalf("cannot read wrk output:\n%s", out)
-		}
-		r, _ := strconv.ParseFloat(string(rps[1]), 64)
-		lat, _ := strconv.ParseFloat(string(p99[1]), 64)
-		unit := map[string]time.Duration{"us": time.Microsecond, "ms": time.Millisecond, "s": time.Second}[string(p99[2])]
-		b.ReportMetric(r, "req/s")
-		b.ReportMetric(lat*float64(unit)/float64(time.Millisecond), "p99-ms")
+		runWrk(b, wrk, script, "http://"+ln.Addr().String(), 32, "10s").report(b)
 	}
 }

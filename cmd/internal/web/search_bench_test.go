@@ -6,13 +6,9 @@ import (
 	"net"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/annals/annals/catalog"
 	"github.com/annals/annals/catalog/catalogtest"
@@ -75,33 +71,8 @@ func BenchmarkSearchHTTP(b *testing.B) {
 	if err := os.WriteFile(script, []byte(lua.String()), 0o644); err != nil {
 		b.Fatal(err)
 	}
-	duration := os.Getenv("ANNALS_WRK_DURATION")
-	if duration == "" {
-		duration = "20s"
-	}
 	b.ResetTimer()
 	for range b.N {
-		out, err := exec.Command(wrk, "-t1", "-c8", "-d"+duration, "--latency", "-s", script, "http://"+ln.Addr().String()).CombinedOutput()
-		if err != nil {
-			b.Fatalf("wrk: %v\n%s", err, out)
-		}
-		if strings.Contains(string(out), "Non-2xx") {
-			b.Fatalf("wrk saw errors:\n%s", out)
-		}
-		rps := regexp.MustCompile(`Requests/sec:\s+([\d.]+)`).FindSubmatch(out)
-		if rps == nil {
-			b.Fatalf("cannot read wrk output:\n%s", out)
-		}
-		r, _ := strconv.ParseFloat(string(rps[1]), 64)
-		b.ReportMetric(r, "req/s")
-		for _, p := range []string{"50", "99"} {
-			m := regexp.MustCompile(p + `%\s+([\d.]+)(us|ms|s)`).FindSubmatch(out)
-			if m == nil {
-				b.Fatalf("no p%s in wrk output:\n%s", p, out)
-			}
-			v, _ := strconv.ParseFloat(string(m[1]), 64)
-			unit := map[string]time.Duration{"us": time.Microsecond, "ms": time.Millisecond, "s": time.Second}[string(m[2])]
-			b.ReportMetric(v*float64(unit)/float64(time.Millisecond), "p"+p+"-ms")
-		}
+		runWrk(b, wrk, script, "http://"+ln.Addr().String(), 8, "20s").report(b)
 	}
 }
