@@ -208,8 +208,10 @@ func freeText(words []Clause, isContent wordFilter) (must query.Query, should []
 
 // buildQuery combines clauses and filters. Phrases and field clauses must
 // match; of the free words at least one must, and the more of them a
-// record has and the more in its title, the higher it ranks; excluded clauses must not match; filters must.
-func buildQuery(clauses []Clause, filters []query.Query, isContent wordFilter) query.Query {
+// record has and the more in its title, the higher it ranks; excluded
+// clauses must not match; filters must. The expansion of a verbose query
+// (see feedback), if any, stands beside the free words.
+func buildQuery(clauses []Clause, filters []query.Query, isContent wordFilter, expansion query.Query) query.Query {
 	var must, should, mustNot []query.Query
 	var free []Clause
 	for _, c := range clauses {
@@ -224,6 +226,9 @@ func buildQuery(clauses []Clause, filters []query.Query, isContent wordFilter) q
 	}
 	if len(free) > 0 {
 		text, rank := freeText(free, isContent)
+		if expansion != nil { // feedback words may also find records on their own
+			text = bleve.NewDisjunctionQuery(text, expansion)
+		}
 		must = append(must, text)
 		should = append(should, rank...)
 	}

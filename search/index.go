@@ -41,6 +41,7 @@ type Options struct {
 type Index struct {
 	dir     string
 	changes catalog.ChangeLog
+	records RecordSource
 	opts    Options
 	log     *slog.Logger
 	wake    chan struct{}
@@ -61,11 +62,18 @@ type Status struct {
 	Revision int64  `json:"revision"`         // last change applied
 }
 
-// Open opens the index in dir for the store whose change log is changes.
+// Source is what the index reads from the store: the change log it
+// follows, and records, for query feedback.
+type Source interface {
+	catalog.ChangeLog
+	RecordSource
+}
+
+// Open opens the index in dir for the store src.
 // A missing, corrupt or outdated index is not an error: Run rebuilds it
 // (an outdated one keeps answering searches meanwhile). An index held by
 // another process is an error.
-func Open(ctx context.Context, dir string, changes catalog.ChangeLog, opts Options) (*Index, error) {
+func Open(ctx context.Context, dir string, src Source, opts Options) (*Index, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -75,7 +83,7 @@ func Open(ctx context.Context, dir string, changes catalog.ChangeLog, opts Optio
 	if opts.BatchSize == 0 {
 		opts.BatchSize = 1000
 	}
-	ix := &Index{dir: dir, changes: changes, opts: opts, log: opts.Logger,
+	ix := &Index{dir: dir, changes: src, records: src, opts: opts, log: opts.Logger,
 		wake: make(chan struct{}, 1), rebuild: make(chan struct{}, 1), status: Status{State: "starting"}}
 	bi, err := openBleve(dir)
 	switch {

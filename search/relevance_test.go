@@ -262,9 +262,10 @@ func compareWithFTS5(tb testing.TB, name string) (annals, fts5 metrics) {
 	return c.evaluate(annalsRankings(tb, e, c)), c.evaluate(fts5Rankings(tb, c))
 }
 
-// TestRelevanceAgainstFTS5 guards the relevance figures: Annals must not
-// fall below SQLite FTS5 in MAP on either collection. The goal is 10%
-// above; BENCHMARKS.md has where it stands. Run with -v to see the figures.
+// TestRelevanceAgainstFTS5 guards the relevance goal: Annals' MAP at
+// least 10% above SQLite FTS5's on both collections. The figures do not
+// depend on timing, so this cannot flake; a change that costs relevance
+// fails it. Run with -v to see the figures.
 func TestRelevanceAgainstFTS5(t *testing.T) {
 	if testing.Short() {
 		t.Skip("indexes two test collections; skipped with -short")
@@ -274,8 +275,8 @@ func TestRelevanceAgainstFTS5(t *testing.T) {
 			a, f := compareWithFTS5(t, name)
 			t.Logf("%s (%d judged queries): Annals MAP %.4f nDCG@10 %.4f P@10 %.4f | FTS5 MAP %.4f nDCG@10 %.4f P@10 %.4f | MAP ratio %.3f",
 				name, a.Queries, a.MAP, a.NDCG10, a.P10, f.MAP, f.NDCG10, f.P10, a.MAP/f.MAP)
-			if a.MAP < f.MAP {
-				t.Errorf("Annals MAP %.4f is below FTS5's %.4f", a.MAP, f.MAP)
+			if a.MAP < 1.10*f.MAP {
+				t.Errorf("Annals MAP %.4f is not 10%% above FTS5's %.4f", a.MAP, f.MAP)
 			}
 		})
 	}

@@ -101,7 +101,12 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	if bi == nil {
 		return nil, catalog.Errorf(catalog.EUNAVAILABLE, "The search index is being built (%d of %d changes); try again shortly.", status.Done, status.Total)
 	}
-	req := bleve.NewSearchRequestOptions(buildQuery(clauses, filters, contentWords(bi)), size, 0, false)
+	isContent := contentWords(bi)
+	expansion, err := ix.feedback(ctx, bi, clauses, filters, isContent)
+	if err != nil {
+		return nil, fmt.Errorf("search feedback: %w", err)
+	}
+	req := bleve.NewSearchRequestOptions(buildQuery(clauses, filters, isContent, expansion), size, 0, false)
 	order, err := sortOrder(r.Sort)
 	if err != nil {
 		return nil, err

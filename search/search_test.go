@@ -231,3 +231,27 @@ func TestHighlights(t *testing.T) {
 		t.Errorf("excluded words and filters are not highlighted: %v", h)
 	}
 }
+
+func TestFeedbackExpandsVerboseQueriesOnly(t *testing.T) {
+	e := newEnv(t)
+	rec := func(id, title, abstract string) catalog.Record {
+		return catalog.Record{ID: id, Kind: catalog.KindOther, Status: catalog.StatusPublished, Language: "en", Title: title, Abstract: abstract}
+	}
+	e.load([]catalog.Record{
+		rec("caverns", "Hydrogen storage in salt caverns underground", "Salt caverns keep hydrogen for seasonal balancing of electricity grids."),
+		rec("balancing", "Seasonal balancing of electricity grids", "Electrolysers, reservoirs and interconnectors for seasonal balancing."),
+		rec("poetry", "Medieval poetry of Serbia", "Manuscripts and monasteries."),
+		rec("cells", "Stem cells in cartilage repair", "Clinical results."),
+		rec("zeolites", "Natural zeolites as catalysts", "Refining."),
+	})
+	verbose := e.search("hydrogen storage salt caverns underground")
+	if len(verbose) < 2 || verbose[0] != "caverns" || !contains(verbose, "balancing") {
+		t.Errorf("verbose query: %v; want caverns first and balancing found through feedback", verbose)
+	}
+	if short := e.search("hydrogen caverns"); contains(short, "balancing") {
+		t.Errorf("a short query was expanded: %v", short)
+	}
+	if plain := e.search("hydrogen storage salt caverns underground", func(r *Request) { r.Filters.Kind = []string{"report"} }); len(plain) != 0 {
+		t.Errorf("filters apply to the feedback too: %v", plain)
+	}
+}
