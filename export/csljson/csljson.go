@@ -1,0 +1,149 @@
+// Package csljson maps catalogue records to CSL-JSON items, the input of
+// every citation style and the interchange format of reference managers.
+package csljson
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/annals/annals/catalog"
+)
+
+// Item is a CSL-JSON item (CSL 1.0.2 variables; the fields Annals has).
+type Item struct {
+	ID              string `json:"id"`
+	Type            string `json:"type"`
+	Title           string `json:"title,omitempty"`
+	Author          []Name `json:"author,omitempty"`
+	Editor          []Name `json:"editor,omitempty"`
+	Translator      []Name `json:"translator,omitempty"`
+	Chair           []Name `json:"chair,omitempty"`
+	Organizer       []Name `json:"organizer,omitempty"`
+	Contributor     []Name `json:"contributor,omitempty"`
+	Issued          *Date  `json:"issued,omitempty"`
+	EventTitle      string `json:"event-title,omitempty"`
+	Event           string `json:"event,omitempty"` // the CSL 1.0 name of event-title; older styles read it
+	EventPlace      string `json:"event-place,omitempty"`
+	EventDate       *Date  `json:"event-date,omitempty"`
+	Section         string `json:"section,omitempty"`
+	Publisher       string `json:"publisher,omitempty"`
+	PublisherPlace  string `json:"publisher-place,omitempty"`
+	CollectionTitle string `json:"collection-title,omitempty"`
+	Number          string `json:"number,omitempty"`
+	Page            string `json:"page,omitempty"`
+	DOI             string `json:"DOI,omitempty"`
+	ISBN            string `json:"ISBN,omitempty"`
+	ISSN            string `json:"ISSN,omitempty"`
+	URL             string `json:"URL,omitempty"`
+	Language        string `json:"language,omitempty"`
+	Abstract        string `json:"abstract,omitempty"`
+	Keyword         string `json:"keyword,omitempty"`
+	License         string `json:"license,omitempty"`
+}
+
+// Name is a CSL name: a person (family, given) or an organisation
+// (literal).
+type Name struct {
+	Family  string `json:"family,omitempty"`
+	Given   string `json:"given,omitempty"`
+	Literal string `json:"literal,omitempty"`
+}
+
+// Date is a CSL date: one or two (a range) [year, month, day] parts.
+type Date struct {
+	DateParts [][]int `json:"date-parts"`
+}
+
+// Types maps record kinds to CSL item types.
+var types = map[catalog.Kind]string{
+	catalog.KindPresentation: "speech",
+	catalog.KindSpeech:       "speech",
+	catalog.KindReport:       "report",
+	catalog.KindAgreement:    "treaty",
+	catalog.KindBook:         "book",
+	catalog.KindChapter:      "chapter",
+	catalog.KindArticle:      "article-journal",
+	catalog.KindDataset:      "dataset",
+	catalog.KindOther:        "document",
+}
+
+// TypeOf returns the CSL type of a record kind.
+func TypeOf(k catalog.Kind) string {
+	if t, ok := types[k]; ok {
+		return t
+	}
+	return "document"
+}
+
+// ParseDate turns YYYY, YYYY-MM or YYYY-MM-DD into a CSL date; nil for
+// anything else.
+func ParseDate(s string) *Date {
+	var parts []int
+	for _, p := range strings.Split(s, "-") {
+		n, err := strconv.Atoi(p)
+		if err != nil || len(parts) == 3 {
+			return nil
+		}
+		parts = append(parts, n)
+	}
+	if len(parts) == 0 || len(s) < 4 {
+		return nil
+	}
+	return &Date{DateParts: [][]int{parts}}
+}
+
+func name(c catalog.Contributor) Name {
+	if c.Literal != "" {
+		return Name{Literal: c.Literal}
+	}
+	return Name{Family: c.Family, Given: c.Given}
+}
+
+// FromRecord maps a record to a CSL item. ev is the record's event (nil if
+// it has none or it is unknown); its name, place and dates become the
+// event variables, and the session's title the section.
+func FromRecord(r *catalog.Record, ev *catalog.Event) Item {
+	it := Item{ID: r.ID, Type: TypeOf(r.Kind), Title: r.Title, Issued: ParseDate(r.Date),
+		Publisher: r.Publisher, PublisherPlace: r.Place, CollectionTitle: r.Series, Number: r.Number, Page: r.Pages,
+		DOI: r.Identifiers.DOI, ISBN: r.Identifiers.ISBN, ISSN: r.Identifiers.ISSN, URL: r.Identifiers.URL,
+		Language: r.Language, Abstract: r.Abstract, Keyword: strings.Join(r.Keywords, ", "), License: r.License}
+	for _, c := range r.Contributors {
+		n := name(c)
+		switch c.Role {
+		case catalog.RoleEditor:
+			it.Editor = append(it.Editor, n)
+		case catalog.RoleTranslator:
+			it.Translator = append(it.Translator, n)
+		case catalog.RoleChair:
+			it.Chair = append(it.Chair, n)
+		case catalog.RoleOrganizer:
+			it.Organizer = append(it.Organizer, n)
+		case catalog.RoleContributor:
+			it.Contributor = append(it.Contributor, n)
+		default: // author, speaker, signatory, party: who the output is by
+			it.Author = append(it.Author, n)
+		}
+	}
+	if ev != nil {
+		it.EventTitle, it.Event, it.EventPlace = ev.Name, ev.Name, ev.Place
+		if d := eventDates(ev); d != nil {
+			it.EventDate = d
+		}
+		if s, ok := ev.FindSession(r.Session); ok {
+			it.Section = s.Title
+		}
+	}
+	return it
+}
+
+// eventDates is the event's start, or its start and end as a range.
+func eventDates(ev *catalog.Event) *Date {
+	start, end := ParseDate(ev.Start), ParseDate(ev.End)
+	switch {
+	case start == nil:
+		return nil
+	case end == nil || ev.End == ev.Start:
+		return start
+	}
+	return &Date{DateParts: [][]int{start.DateParts[0], end.DateParts[0]}}
+}
