@@ -1,0 +1,117 @@
+// Package bibtex writes and reads BibTeX (in its BibLaTeX dialect, which
+// has dates, events and languages). Text is written as UTF-8: Cyrillic and
+// Chinese stay as they are, never transliterated or dropped.
+package bibtex
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/annals/annals/export/csljson"
+)
+
+// entryTypes maps CSL types to BibLaTeX entry types. BibLaTeX has no
+// speech or treaty: they are @misc.
+var entryTypes = map[string]string{
+	"report": "report", "book": "book", "chapter": "incollection", "article-journal": "article",
+	"dataset": "dataset", "paper-conference": "inproceedings",
+}
+
+// EntryType returns the BibLaTeX entry type of a CSL type.
+func EntryType(cslType string) string {
+	if t, ok := entryTypes[cslType]; ok {
+		return t
+	}
+	return "misc"
+}
+
+// escaper protects the characters BibTeX gives a meaning to.
+var escaper = strings.NewReplacer(`\`, `\textbackslash{}`, "{", `\{`, "}", `\}`, "%", `\%`, "&", `\&`, "#", `\#`,
+	"$", `\$`, "_", `\_`, "~", `\textasciitilde{}`, "^", `\textasciicircum{}`)
+
+// Escape makes text safe inside a braced BibTeX value.
+func Escape(s string) string {
+	return escaper.Replace(strings.Join(strings.Fields(s), " "))
+}
+
+func names(ns []csljson.Name) string {
+	parts := make([]string, len(ns))
+	for i, n := range ns {
+		switch {
+		case n.Literal != "":
+			parts[i] = "{" + Escape(n.Literal) + "}" // braces: one name, not "Family, Given"
+		case n.Given != "":
+			parts[i] = Escape(n.Family) + ", " + Escape(n.Given)
+		default:
+			parts[i] = Escape(n.Family)
+		}
+	}
+	return strings.Join(parts, " and ")
+}
+
+func date(d *csljson.Date) string {
+	if d == nil {
+		return ""
+	}
+	var ends []string
+	for _, parts := range d.DateParts {
+		var s []string
+		for i, p := range parts {
+			if i == 0 {
+				s = append(s, strconv.Itoa(p))
+			} else {
+				s = append(s, fmt.Sprintf("%02d", p))
+			}
+		}
+		ends = append(ends, strings.Join(s, "-"))
+	}
+	return strings.Join(ends, "/")
+}
+
+// field is one "name = {value}" line.
+type field struct{ name, value string }
+
+// Entry writes one item as a BibLaTeX entry keyed by its id.
+func Entry(it csljson.Item) string {
+	fs := []field{
+		{"author", names(it.Author)}, {"editor", names(it.Editor)}, {"translator", names(it.Translator)},
+		{"title", Escape(it.Title)}, {"date", date(it.Issued)},
+		{"eventtitle", Escape(it.EventTitle)}, {"venue", Escape(it.EventPlace)}, {"eventdate", date(it.EventDate)},
+	}
+	if it.Type == "report" {
+		fs = append(fs, field{"institution", Escape(it.Publisher)})
+	} else {
+		fs = append(fs, field{"publisher", Escape(it.Publisher)})
+	}
+	fs = append(fs, field{"location", Escape(it.PublisherPlace)}, field{"series", Escape(it.CollectionTitle)},
+		field{"number", Escape(it.Number)}, field{"pages", strings.ReplaceAll(Escape(it.Page), "-", "--")},
+		field{"doi", Escape(it.DOI)}, field{"isbn", Escape(it.ISBN)}, field{"issn", Escape(it.ISSN)},
+		field{"url", it.URL}, field{"language", Escape(it.Language)}, field{"keywords", Escape(it.Keyword)},
+		field{"abstract", Escape(it.Abstract)})
+	var b strings.Builder
+	fmt.Fprintf(&b, "@%s{%s,\n", EntryType(it.Type), it.ID)
+	for _, f := range fs {
+		if f.value != "" {
+			fmt.Fprintf(&b, "  %s = {%s},\n", f.name, f.value)
+		}
+	}
+	b.WriteString("}\n")
+	return b.String()
+}
+
+// Write writes items as a BibLaTeX file, one entry after another.
+func Write(w io.Writer, items []csljson.Item) error {
+	for i, it := range items {
+		if i > 0 {
+			if _, err := io.WriteString(w, "\n"); err != nil {
+				return err
+			}
+		}
+		if _, err := io.WriteString(w, Entry(it)); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,120 @@
+// Package ris writes and reads RIS, the tagged format of reference
+// managers (EndNote, Zotero, Mendeley). Text is UTF-8.
+package ris
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/annals/annals/export/csljson"
+)
+
+// risTypes maps CSL types to RIS reference types.
+var risTypes = map[string]string{
+	// RIS has no speech: a conference contribution is the nearest type,
+	// and the one whose event tags reference managers read.
+	"speech": "CONF", "report": "RPRT", "treaty": "GEN", "book": "BOOK", "chapter": "CHAP",
+	"article-journal": "JOUR", "dataset": "DATA", "paper-conference": "CPAPER", "document": "GEN",
+}
+
+// TypeOf returns the RIS type of a CSL type.
+func TypeOf(cslType string) string {
+	if t, ok := risTypes[cslType]; ok {
+		return t
+	}
+	return "GEN"
+}
+
+// oneLine keeps a value on its line: RIS has one value per line.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func name(n csljson.Name) string {
+	switch {
+	case n.Literal != "":
+		return n.Literal
+	case n.Given != "":
+		return n.Family + ", " + n.Given
+	}
+	return n.Family
+}
+
+func risDate(d *csljson.Date) (year, full string) {
+	if d == nil || len(d.DateParts) == 0 || len(d.DateParts[0]) == 0 {
+		return "", ""
+	}
+	p := d.DateParts[0]
+	year = fmt.Sprint(p[0])
+	full = year + "/"
+	for i := 1; i < 3; i++ {
+		if i < len(p) {
+			full += fmt.Sprintf("%02d", p[i])
+		}
+		full += "/"
+	}
+	return year, full
+}
+
+// Record writes one item as a RIS record.
+func Record(it csljson.Item) string {
+	var b strings.Builder
+	tag := func(t, v string) {
+		if v = oneLine(v); v != "" {
+			fmt.Fprintf(&b, "%s  - %s\n", t, v)
+		}
+	}
+	tag("TY", TypeOf(it.Type))
+	tag("ID", it.ID)
+	tag("TI", it.Title)
+	for _, n := range it.Author {
+		tag("AU", name(n))
+	}
+	for _, n := range it.Editor {
+		tag("ED", name(n))
+	}
+	for _, n := range it.Translator {
+		tag("A4", name(n))
+	}
+	year, full := risDate(it.Issued)
+	tag("PY", year)
+	tag("DA", full)
+	if TypeOf(it.Type) == "CONF" { // for conference types CY is the event's place
+		tag("T2", it.EventTitle)
+		tag("CY", it.EventPlace)
+		tag("C1", it.PublisherPlace)
+	} else {
+		tag("CY", it.PublisherPlace)
+	}
+	tag("PB", it.Publisher)
+	tag("T3", it.CollectionTitle)
+	tag("IS", it.Number)
+	if start, end, ok := strings.Cut(it.Page, "-"); ok {
+		tag("SP", start)
+		tag("EP", end)
+	} else {
+		tag("SP", it.Page)
+	}
+	tag("DO", it.DOI)
+	tag("SN", it.ISBN)
+	if it.ISBN == "" {
+		tag("SN", it.ISSN)
+	}
+	tag("UR", it.URL)
+	tag("LA", it.Language)
+	for _, k := range strings.Split(it.Keyword, ",") {
+		tag("KW", k)
+	}
+	tag("AB", it.Abstract)
+	b.WriteString("ER  - \n")
+	return b.String()
+}
+
+// Write writes items as a RIS file.
+func Write(w io.Writer, items []csljson.Item) error {
+	for _, it := range items {
+		if _, err := io.WriteString(w, Record(it)+"\n"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
