@@ -1,0 +1,116 @@
+// Package dc writes records as Dublin Core (the oai_dc format of OAI-PMH):
+// simple, repeatable elements that every harvester and library system
+// reads. Titles and abstracts carry their language in xml:lang.
+package dc
+
+import (
+	"encoding/xml"
+	"io"
+
+	"github.com/annals/annals/catalog"
+)
+
+// Namespaces of the oai_dc container and its elements.
+const (
+	NamespaceOAIDC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
+	NamespaceDC    = "http://purl.org/dc/elements/1.1/"
+	schemaLocation = NamespaceOAIDC + " http://www.openarchives.org/OAI/2.0/oai_dc.xsd"
+)
+
+// element is one Dublin Core element.
+type element struct {
+	XMLName xml.Name
+	Lang    string `xml:"xml:lang,attr,omitempty"`
+	Value   string `xml:",chardata"`
+}
+
+// Document is an oai_dc:dc element.
+type Document struct {
+	XMLName        xml.Name  `xml:"oai_dc:dc"`
+	NSOAIDC        string    `xml:"xmlns:oai_dc,attr"`
+	NSDC           string    `xml:"xmlns:dc,attr"`
+	NSXSI          string    `xml:"xmlns:xsi,attr"`
+	SchemaLocation string    `xml:"xsi:schemaLocation,attr"`
+	Elements       []element `xml:",any"`
+}
+
+// dcTypes maps record kinds to DCMI Type vocabulary terms.
+var dcTypes = map[catalog.Kind]string{
+	catalog.KindPresentation: "Event", catalog.KindSpeech: "Event", catalog.KindDataset: "Dataset",
+}
+
+// FromRecord builds the Dublin Core of a record. ev is its event, if any;
+// recordURL, if not empty, is given as an identifier.
+func FromRecord(r *catalog.Record, ev *catalog.Event, recordURL string) Document {
+	d := Document{NSOAIDC: NamespaceOAIDC, NSDC: NamespaceDC, NSXSI: "http://www.w3.org/2001/XMLSchema-instance",
+		SchemaLocation: schemaLocation}
+	add := func(name, lang, value string) {
+		if value != "" {
+			d.Elements = append(d.Elements, element{XMLName: xml.Name{Local: "dc:" + name}, Lang: lang, Value: value})
+		}
+	}
+	add("title", r.Language, r.Title)
+	for _, t := range r.Translations {
+		add("title", t.Language, t.Title)
+	}
+	for _, c := range r.Contributors {
+		switch c.Role {
+		case catalog.RoleEditor, catalog.RoleTranslator, catalog.RoleChair, catalog.RoleOrganizer, catalog.RoleContributor:
+			add("contributor", "", c.DisplayName())
+		default:
+			add("creator", "", c.DisplayName())
+		}
+	}
+	for _, key := range r.Topics {
+		if t, ok := catalog.FindTopic(key); ok {
+			add("subject", "en", t.Labels["en"])
+		}
+	}
+	for _, k := range r.Keywords {
+		add("subject", "", k)
+	}
+	add("description", r.Language, r.Abstract)
+	for _, t := range r.Translations {
+		add("description", t.Language, t.Abstract)
+	}
+	add("publisher", "", r.Publisher)
+	add("date", "", r.Date)
+	typ := dcTypes[r.Kind]
+	if typ == "" {
+		typ = "Text"
+	}
+	add("type", "", typ)
+	add("type", "", string(r.Kind))
+	if r.Identifiers.DOI != "" {
+		add("identifier", "", "https://doi.org/"+r.Identifiers.DOI)
+	}
+	if r.Identifiers.ISBN != "" {
+		add("identifier", "", "urn:isbn:"+r.Identifiers.ISBN)
+	}
+	if r.Identifiers.ISSN != "" {
+		add("identifier", "", "urn:issn:"+r.Identifiers.ISSN)
+	}
+	add("identifier", "", r.Identifiers.URL)
+	add("identifier", "", recordURL)
+	add("language", "", r.Language)
+	if ev != nil {
+		add("relation", "", ev.Name)
+		add("coverage", "", ev.Place)
+	}
+	add("rights", "", r.License)
+	return d
+}
+
+// Write writes the Dublin Core of a record as an XML document.
+func Write(w io.Writer, d Document) error {
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(d); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
