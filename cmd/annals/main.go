@@ -7,6 +7,7 @@
 //	annals token list|revoke [--data DIR] [ID]
 //	annals backup  [--data DIR] FILE
 //	annals reindex [--data DIR]
+//	annals export  [--data DIR] --format bibtex|ris|csl-json|csv [--q QUERY] [--event ID] [-o FILE]
 //
 // Exit status is 0 on success, 1 on failure and 2 on bad usage.
 package main
@@ -39,6 +40,7 @@ const usage = `Usage:
   annals token revoke [--data DIR] ID
   annals backup  [--data DIR] FILE
   annals reindex [--data DIR]      (while the server runs: POST /api/v1/admin/reindex)
+  annals export  [--data DIR] --format bibtex|ris|csl-json|csv [--q QUERY] [--event ID] [-o FILE] [--include-drafts]
 
 --data defaults to $ANNALS_DATA, else ./annals-data; --addr to $ANNALS_ADDR.
 Run "annals COMMAND -h" for a command's flags.
@@ -66,6 +68,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		err = runBackup(ctx, rest, getenv, stderr)
 	case "reindex":
 		err = runReindex(ctx, rest, getenv, stderr)
+	case "export":
+		err = runExport(ctx, rest, getenv, stdout, stderr)
 	default:
 		err = usagef("unknown command %q", cmd)
 	}

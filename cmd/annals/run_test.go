@@ -80,3 +80,34 @@ func TestImportCommand(t *testing.T) {
 		t.Errorf("backup over an existing file: %d %s", code, stderr)
 	}
 }
+
+func TestExportCommand(t *testing.T) {
+	dir := t.TempDir()
+	records := filepath.Join(t.TempDir(), "r.ndjson")
+	os.WriteFile(records, []byte(`{"id":"a","kind":"report","status":"published","title":"Водородная энергетика","contributors":[{"family":"Петров"}]}`+"\n"+
+		`{"id":"b","kind":"report","status":"draft","title":"Черновик","contributors":[{"family":"Иванов"}]}`+"\n"), 0o644)
+	if code, _, stderr := runCLI(t, dir, "import", records); code != 0 {
+		t.Fatalf("import: %s", stderr)
+	}
+	code, stdout, stderr := runCLI(t, dir, "export", "--format", "bibtex")
+	if code != 0 || !strings.Contains(stdout, "title = {Водородная энергетика}") || strings.Contains(stdout, "Черновик") {
+		t.Errorf("export: %d %q %q", code, stdout, stderr)
+	}
+	out := filepath.Join(t.TempDir(), "all.ris")
+	if code, _, stderr := runCLI(t, dir, "export", "--format", "ris", "--include-drafts", "-o", out); code != 0 {
+		t.Fatalf("export -o: %s", stderr)
+	}
+	if data, _ := os.ReadFile(out); strings.Count(string(data), "TY  - RPRT") != 2 {
+		t.Errorf("ris file: %s", data)
+	}
+	code, stdout, _ = runCLI(t, dir, "export", "--format", "csl-json", "--q", "водородная")
+	if code != 0 || !strings.Contains(stdout, `"title":"Водородная энергетика"`) {
+		t.Errorf("export --q: %d %q", code, stdout)
+	}
+	if code, _, stderr := runCLI(t, dir, "export", "--format", "pdf"); code != 2 || !strings.Contains(stderr, "cannot be streamed") {
+		t.Errorf("bad format: %d %s", code, stderr)
+	}
+	if code, _, _ := runCLI(t, dir, "export", "--format", "bibtex", "--event", "nope"); code != 1 {
+		t.Errorf("unknown event: %d", code)
+	}
+}

@@ -92,13 +92,22 @@ func (s *Server) findVisibleRecord(c echo.Context, id string) (*catalog.Record, 
 	return r, nil
 }
 
+// getRecord answers a record in JSON or, by ?format= or Accept, as
+// BibLaTeX, RIS, CSL-JSON or Dublin Core.
 func (s *Server) getRecord(c echo.Context) error {
-	if _, err := query(c); err != nil {
+	if _, err := query(c, "format"); err != nil {
+		return err
+	}
+	f, err := negotiate(c, "json", "bibtex", "ris", "csl-json", "dc")
+	if err != nil {
 		return err
 	}
 	r, err := s.findVisibleRecord(c, c.Param("id"))
 	if err != nil {
 		return err
+	}
+	if f.name != "json" {
+		return s.sendRecordAs(c, f, r)
 	}
 	return s.sendRecord(c, http.StatusOK, r)
 }

@@ -1,12 +1,16 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/annals/annals/catalog"
+	"github.com/annals/annals/catalog/recordio"
+	"github.com/annals/annals/export"
 	"github.com/annals/annals/search"
 	"github.com/labstack/echo/v4"
 )
@@ -54,8 +58,8 @@ func parseSearch(q url.Values, canSeeUnpublished bool) (search.Request, error) {
 	if r.Size, err = sizeParam(q); err != nil {
 		return r, err
 	}
-	if format := q.Get("format"); format != "" && format != "json" {
-		return r, badParam("format", fmt.Sprintf("%q is not available; this server answers json", format))
+	if format := q.Get("format"); format != "" && format != "json" && !slices.Contains(export.StreamNames, format) {
+		return r, badParam("format", fmt.Sprintf("%q is not a format here; use json, %s", format, strings.Join(export.StreamNames, ", ")))
 	}
 	return r, nil
 }
@@ -94,6 +98,12 @@ func (s *Server) search(c echo.Context) error {
 	req, err := parseSearch(q, canSeeUnpublished(c))
 	if err != nil {
 		return err
+	}
+	if format := q.Get("format"); format != "" && format != "json" {
+		if req.After != "" || q.Get("size") != "" {
+			return badParam("format", "an export has every match: leave out size and after")
+		}
+		return s.exportSearch(c, req, format)
 	}
 	res, err := s.cfg.Search.Search(c.Request().Context(), req)
 	if err != nil {
@@ -136,5 +146,65 @@ func (s *Server) reindex(c echo.Context) error {
 func (s *Server) notifySearch() {
 	if s.cfg.Search != nil {
 		s.cfg.Search.Notify()
+	}
+}
+
+// exportSearch streams every match of a search in a citation format, as a
+// file to download.
+func (s *Server) exportSearch(c echo.Context, req search.Request, format string) error {
+	ctx := c.Request().Context()
+	ids, err := s.allMatches(ctx, req)
+	if err != nil {
+		return err
+	}
+	f, _ := export.FindFormat(format)
+	var widths recordio.Widths
+	if format == "csv" { // the columns must fit the widest record
+		for _, id := range ids {
+			if r, err := s.cfg.Store.FindRecordByID(ctx, id); err == nil {
+				widths.Fit(r)
+			}
+		}
+	}
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, f.MediaType+"; charset=utf-8")
+	h.Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="annals-search.%s"`, f.Ext))
+	h.Set("X-Total-Count", fmt.Sprint(len(ids)))
+	c.Response().WriteHeader(http.StatusOK)
+	w, err := export.NewWriter(format, c.Response(), export.CachedEvents(s.cfg.Store))
+	if err != nil {
+		return err
+	}
+	if err := w.Begin(widths); err != nil {
+		return err
+	}
+	for _, id := range ids {
+		r, err := s.cfg.Store.FindRecordByID(ctx, id)
+		if err != nil {
+			continue // deleted since the search
+		}
+		if err := w.Write(ctx, r); err != nil {
+			return err
+		}
+	}
+	return w.End()
+}
+
+// allMatches pages through every match of a search, in its order.
+func (s *Server) allMatches(ctx context.Context, req search.Request) ([]string, error) {
+	req.Size, req.NoFacets = catalog.MaxPageSize, true
+	var ids []string
+	for {
+		res, err := s.cfg.Search.Search(ctx, req)
+		if err != nil {
+			return nil, err
+		}
+		for _, h := range res.Hits {
+			ids = append(ids, h.ID)
+		}
+		if res.Next == "" {
+			return ids, nil
+		}
+		req.After = res.Next
 	}
 }

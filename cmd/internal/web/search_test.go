@@ -14,8 +14,19 @@ import (
 	"github.com/annals/annals/search"
 )
 
+// loadEventsOnly loads the sample's events without its records.
+func (e *env) loadEventsOnly() {
+	e.t.Helper()
+	e.loadSampleParts(false)
+}
+
 // loadSample loads the shipped sample into the env's store and index.
 func (e *env) loadSample() {
+	e.t.Helper()
+	e.loadSampleParts(true)
+}
+
+func (e *env) loadSampleParts(records bool) {
 	e.t.Helper()
 	data, err := os.ReadFile("../../../assets/sample/jinan-2025.json")
 	if err != nil {
@@ -31,6 +42,9 @@ func (e *env) loadSample() {
 		if err := e.store.CreateEvent(context.Background(), &ev); err != nil {
 			e.t.Fatal(err)
 		}
+	}
+	if !records {
+		return
 	}
 	items, err := recordio.ReadJSON(f.Records)
 	if err != nil {
