@@ -2,6 +2,8 @@ package search
 
 import (
 	"context"
+
+	"github.com/annals/annals/catalog/catalogtest"
 	"strings"
 	"testing"
 )
@@ -11,7 +13,7 @@ import (
 func TestMultilingualSearch(t *testing.T) {
 	e := newEnv(t)
 	e.loadSample()
-	real := multilingualRecords(t)
+	real := catalogtest.MultilingualRecords(t)
 	e.load(real)
 	if n, _ := e.index.DocCount(); int(n) != len(real)+88 {
 		t.Fatalf("index holds %d documents, want %d", n, len(real)+88)

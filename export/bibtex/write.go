@@ -31,9 +31,38 @@ func EntryType(cslType string) string {
 var escaper = strings.NewReplacer(`\`, `\textbackslash{}`, "{", `\{`, "}", `\}`, "%", `\%`, "&", `\&`, "#", `\#`,
 	"$", `\$`, "_", `\_`, "~", `\textasciitilde{}`, "^", `\textasciicircum{}`)
 
-// Escape makes text safe inside a braced BibTeX value.
+// Escape makes one line of text safe inside a braced BibTeX value: special
+// characters are escaped and runs of hyphens are kept from becoming TeX's
+// en and em dashes ("--" is written "-{}-").
 func Escape(s string) string {
-	return escaper.Replace(strings.Join(strings.Fields(s), " "))
+	s = escaper.Replace(strings.Join(strings.Fields(s), " "))
+	for strings.Contains(s, "--") {
+		s = strings.ReplaceAll(s, "--", "-{}-")
+	}
+	return s
+}
+
+// escapeParagraphs is Escape for text in paragraphs (abstracts): the blank
+// lines between paragraphs are kept.
+func escapeParagraphs(s string) string {
+	var paras []string
+	for _, p := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n\n") {
+		if p = Escape(p); p != "" {
+			paras = append(paras, p)
+		}
+	}
+	return strings.Join(paras, "\n\n")
+}
+
+// namePart escapes part of a name; braces keep a part with spaces, commas
+// or quotes whole, so that BibTeX's name rules do not split it into
+// particles or names.
+func namePart(s string) string {
+	e := strings.ReplaceAll(Escape(s), `"`, `{"}`)
+	if strings.ContainsAny(s, " ,\"") {
+		return "{" + e + "}"
+	}
+	return e
 }
 
 func names(ns []csljson.Name) string {
@@ -41,11 +70,11 @@ func names(ns []csljson.Name) string {
 	for i, n := range ns {
 		switch {
 		case n.Literal != "":
-			parts[i] = "{" + Escape(n.Literal) + "}" // braces: one name, not "Family, Given"
+			parts[i] = "{" + strings.ReplaceAll(Escape(n.Literal), `"`, `{"}`) + "}" // one name, not "Family, Given"
 		case n.Given != "":
-			parts[i] = Escape(n.Family) + ", " + Escape(n.Given)
+			parts[i] = namePart(n.Family) + ", " + strings.ReplaceAll(Escape(n.Given), `"`, `{"}`)
 		default:
-			parts[i] = Escape(n.Family)
+			parts[i] = namePart(n.Family)
 		}
 	}
 	return strings.Join(parts, " and ")
@@ -89,7 +118,7 @@ func Entry(it csljson.Item) string {
 		field{"number", Escape(it.Number)}, field{"pages", strings.ReplaceAll(Escape(it.Page), "-", "--")},
 		field{"doi", Escape(it.DOI)}, field{"isbn", Escape(it.ISBN)}, field{"issn", Escape(it.ISSN)},
 		field{"url", it.URL}, field{"language", Escape(it.Language)}, field{"keywords", Escape(it.Keyword)},
-		field{"abstract", Escape(it.Abstract)})
+		field{"abstract", escapeParagraphs(it.Abstract)})
 	var b strings.Builder
 	fmt.Fprintf(&b, "@%s{%s,\n", EntryType(it.Type), it.ID)
 	for _, f := range fs {
