@@ -1,0 +1,152 @@
+package bibtex
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/annals/annals/catalog"
+	"github.com/annals/annals/catalog/recordio"
+)
+
+// ImportFormat is BibTeX as an import format.
+func ImportFormat() recordio.Format {
+	return recordio.Format{Name: "bibtex", MediaTypes: []string{"application/x-bibtex", "text/x-bibtex"},
+		Extensions: []string{".bib", ".bibtex"}, Read: Read}
+}
+
+// kinds maps entry types to record kinds.
+var kinds = map[string]catalog.Kind{
+	"article": catalog.KindArticle, "book": catalog.KindBook, "mvbook": catalog.KindBook, "collection": catalog.KindBook,
+	"proceedings": catalog.KindBook, "incollection": catalog.KindChapter, "inbook": catalog.KindChapter,
+	"inproceedings": catalog.KindPresentation, "conference": catalog.KindPresentation, "report": catalog.KindReport,
+	"techreport": catalog.KindReport, "dataset": catalog.KindDataset,
+}
+
+// languageNames maps babel/polyglossia names (langid) to tags.
+var languageNames = map[string]string{"english": "en", "american": "en", "british": "en", "russian": "ru",
+	"chinese": "zh", "ukrainian": "uk", "belarusian": "be", "serbian": "sr", "kazakh": "kk", "uzbek": "uz",
+	"german": "de", "ngerman": "de", "french": "fr", "spanish": "es", "italian": "it", "portuguese": "pt",
+	"brazilian": "pt-BR", "armenian": "hy", "azerbaijani": "az", "kyrgyz": "ky", "japanese": "ja", "korean": "ko"}
+
+// Read parses a BibTeX (or BibLaTeX) file into import items, one per entry.
+// A file that cannot be read is EMALFORMED with the line of the problem.
+func Read(data []byte) ([]catalog.ImportItem, error) {
+	if err := checkUTF8(data); err != nil {
+		return nil, err
+	}
+	entries, err := parseEntries(strings.TrimPrefix(string(data), "\ufeff"))
+	var se *SyntaxError
+	if errors.As(err, &se) {
+		return nil, &catalog.Error{Code: catalog.EMALFORMED, Message: se.Error()}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(entries) == 0 {
+		return nil, &catalog.Error{Code: catalog.EMALFORMED, Message: "The file has no BibTeX entries (they start with @article{, @book{, ...)."}
+	}
+	items := make([]catalog.ImportItem, len(entries))
+	for i, e := range entries {
+		items[i] = catalog.ImportItem{Index: i, Line: e.Line, Record: record(e)}
+	}
+	return items, nil
+}
+
+// checkUTF8 rejects input that is not UTF-8, naming the line.
+func checkUTF8(data []byte) error {
+	if utf8.Valid(data) {
+		return nil
+	}
+	i := 0
+	for i < len(data) {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size <= 1 {
+			break
+		}
+		i += size
+	}
+	line := 1 + strings.Count(string(data[:i]), "\n")
+	return &catalog.Error{Code: catalog.EMALFORMED, Message: fmt.Sprintf("Line %d: the file is not valid UTF-8 (byte 0x%02X); save it as UTF-8.", line, data[i])}
+}
+
+// record maps one entry to a record. Fields Annals has no place for are
+// left out; the entry's key becomes the id when it is a valid one.
+func record(e parsedEntry) catalog.Record {
+	f := func(name string) string { return decodeLaTeX(e.Fields[name]) }
+	r := catalog.Record{Kind: catalog.KindOther, Title: f("title"), Abstract: f("abstract")}
+	if k, ok := kinds[e.Type]; ok {
+		r.Kind = k
+	}
+	if id := strings.ToLower(e.Key); catalog.ValidID(id) {
+		r.ID = id
+	}
+	for _, role := range []struct{ field, role string }{{"author", catalog.RoleAuthor}, {"editor", catalog.RoleEditor}, {"translator", catalog.RoleTranslator}} {
+		for _, raw := range splitNames(e.Fields[role.field]) {
+			family, given, literal := parseName(raw)
+			if family == "" && literal == "" {
+				continue
+			}
+			r.Contributors = append(r.Contributors, catalog.Contributor{Family: family, Given: given, Literal: literal, Role: role.role})
+		}
+	}
+	r.Date = entryDate(e)
+	for _, name := range []string{"publisher", "institution", "organization", "school"} {
+		if v := f(name); v != "" && r.Publisher == "" {
+			r.Publisher = v
+		}
+	}
+	r.Place = f("location")
+	if r.Place == "" {
+		r.Place = f("address")
+	}
+	r.Series, r.Number = f("series"), f("number")
+	r.Pages = strings.ReplaceAll(f("pages"), "–", "-")
+	r.Identifiers = catalog.Identifiers{DOI: f("doi"), ISBN: f("isbn"), ISSN: f("issn"), URL: strings.TrimSpace(e.Fields["url"])}
+	for _, k := range strings.FieldsFunc(f("keywords"), func(r rune) bool { return r == ',' || r == ';' }) {
+		r.Keywords = append(r.Keywords, strings.TrimSpace(k))
+	}
+	lang := strings.ToLower(f("langid"))
+	if lang == "" {
+		lang = strings.ToLower(f("language"))
+	}
+	if tag, ok := languageNames[lang]; ok {
+		r.Language = tag
+	} else if catalog.ValidLanguage(lang) {
+		r.Language = lang
+	}
+	var notes []string
+	if ev := f("eventtitle"); ev != "" {
+		notes = append(notes, "Event: "+ev)
+	}
+	if v := f("venue"); v != "" {
+		notes = append(notes, "Venue: "+v)
+	}
+	if n := f("note"); n != "" {
+		notes = append(notes, n)
+	}
+	r.Note = strings.Join(notes, "\n")
+	return r
+}
+
+// entryDate reads date = {2025-06-04}, or year and month.
+func entryDate(e parsedEntry) string {
+	if d := strings.TrimSpace(decodeLaTeX(e.Fields["date"])); d != "" {
+		d, _, _ = strings.Cut(d, "/") // a range: its start
+		return d
+	}
+	year := strings.TrimSpace(decodeLaTeX(e.Fields["year"]))
+	if year == "" {
+		return ""
+	}
+	month := strings.ToLower(strings.TrimSpace(decodeLaTeX(e.Fields["month"])))
+	if m, ok := months[month[:min(3, len(month))]]; ok && len(month) >= 3 {
+		month = m
+	}
+	if n, err := strconv.Atoi(month); err == nil && n >= 1 && n <= 12 {
+		return fmt.Sprintf("%s-%02d", year, n)
+	}
+	return year
+}

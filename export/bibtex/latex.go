@@ -1,0 +1,282 @@
+package bibtex
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Combining marks of TeX's accent commands.
+var accents = map[string]rune{
+	"'": '\u0301', "`": '\u0300', "^": '\u0302', `"`: '\u0308', "~": '\u0303', "=": '\u0304', ".": '\u0307',
+	"v": '\u030C', "u": '\u0306', "H": '\u030B', "c": '\u0327', "k": '\u0328', "r": '\u030A', "d": '\u0323', "b": '\u0331',
+}
+
+// Letters and symbols written as commands.
+var symbols = map[string]string{
+	"ss": "ß", "o": "ø", "O": "Ø", "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ", "aa": "å", "AA": "Å",
+	"l": "ł", "L": "Ł", "i": "ı", "j": "ȷ", "textbackslash": `\`, "textasciitilde": "~", "textasciicircum": "^",
+	"textendash": "–", "textemdash": "—", "ldots": "…", "dots": "…", "textquotedblleft": "“", "textquotedblright": "”",
+	"textquoteleft": "‘", "textquoteright": "’", "guillemotleft": "«", "guillemotright": "»", "textregistered": "®",
+	"textcopyright": "©", "texttrademark": "™", "euro": "€", "pounds": "£", "S": "§", "P": "¶", "dag": "†",
+}
+
+// decodeLaTeX turns a BibTeX value into plain UTF-8: accents composed,
+// command letters and symbols replaced, escapes unescaped, "--" and "---"
+// made dashes, case-protecting braces dropped, and white space folded
+// (a blank line stays a paragraph break). UTF-8 text passes as it is.
+func decodeLaTeX(s string) string {
+	rs := []rune(s)
+	var b strings.Builder
+	for i := 0; i < len(rs); i++ {
+		r := rs[i]
+		switch {
+		case r == '\\' && i+1 < len(rs):
+			i = command(rs, i+1, &b)
+		case r == '{' || r == '}':
+		case r == '~':
+			b.WriteRune(' ')
+		case r == '-' && i+1 < len(rs) && rs[i+1] == '-':
+			if i+2 < len(rs) && rs[i+2] == '-' {
+				b.WriteRune('—')
+				i += 2
+			} else {
+				b.WriteRune('–')
+				i++
+			}
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return norm.NFC.String(foldSpace(b.String()))
+}
+
+// command decodes the TeX command whose name starts at rs[i] and returns
+// the index of its last rune.
+func command(rs []rune, i int, b *strings.Builder) int {
+	r := rs[i]
+	if !unicode.IsLetter(r) { // a one-character command: an accent or an escape
+		if mark, ok := accents[string(r)]; ok {
+			base, end := argument(rs, i+1)
+			b.WriteString(base)
+			b.WriteRune(mark)
+			return end
+		}
+		switch r {
+		case '\\':
+			b.WriteRune(' ')
+		case ' ':
+			b.WriteRune(' ')
+		default: // \& \% \$ \# \_ \{ \} and the like
+			b.WriteRune(r)
+		}
+		return i
+	}
+	j := i
+	for j < len(rs) && unicode.IsLetter(rs[j]) {
+		j++
+	}
+	name := string(rs[i:j])
+	if mark, ok := accents[name]; ok && len(name) == 1 {
+		base, end := argument(rs, j)
+		b.WriteString(base)
+		b.WriteRune(mark)
+		return end
+	}
+	if sym, ok := symbols[name]; ok {
+		if j+1 < len(rs) && rs[j] == '{' && rs[j+1] == '}' {
+			j += 2 // \ss{}
+		} else {
+			for j < len(rs) && rs[j] == ' ' { // as in TeX, a control word eats the spaces after it
+				j++
+			}
+		}
+		b.WriteString(sym)
+		return j - 1
+	}
+	// Any other command (\emph, \textit, \url...): keep its argument.
+	for j < len(rs) && rs[j] == ' ' {
+		j++
+	}
+	if j < len(rs) && rs[j] == '{' {
+		return j - 1 // the braces are dropped by the caller, their text kept
+	}
+	return j - 1
+}
+
+// argument returns the letter an accent applies to ("e", "{e}", " e",
+// "{\i}") and the index of its last rune.
+func argument(rs []rune, i int) (string, int) {
+	for i < len(rs) && rs[i] == ' ' {
+		i++
+	}
+	if i >= len(rs) {
+		return "", len(rs) - 1
+	}
+	if rs[i] != '{' {
+		return string(rs[i]), i
+	}
+	depth, j := 0, i
+	for ; j < len(rs); j++ {
+		if rs[j] == '{' {
+			depth++
+		} else if rs[j] == '}' {
+			depth--
+			if depth == 0 {
+				break
+			}
+		}
+	}
+	inner := string(rs[i+1 : min(j, len(rs))])
+	if inner == `\i` {
+		inner = "i"
+	} else if inner == `\j` {
+		inner = "j"
+	}
+	return inner, min(j, len(rs)-1)
+}
+
+// foldSpace folds runs of white space into one space, keeping blank lines
+// as paragraph breaks.
+func foldSpace(s string) string {
+	var paras []string
+	for _, p := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n\n") {
+		if p = strings.Join(strings.Fields(p), " "); p != "" {
+			paras = append(paras, p)
+		}
+	}
+	return strings.Join(paras, "\n\n")
+}
+
+// splitNames splits a raw name list at " and " outside braces.
+func splitNames(raw string) []string {
+	var out []string
+	depth, start := 0, 0
+	rs := []rune(raw)
+	for i := 0; i < len(rs); i++ {
+		switch rs[i] {
+		case '{':
+			depth++
+		case '}':
+			depth--
+		}
+		if depth == 0 && i+5 <= len(rs) && unicode.IsSpace(rs[i]) && strings.EqualFold(string(rs[i+1:i+4]), "and") && unicode.IsSpace(rs[i+4]) {
+			out = append(out, string(rs[start:i]))
+			start = i + 5
+			i += 4
+		}
+	}
+	out = append(out, string(rs[start:]))
+	var names []string
+	for _, n := range out {
+		if n = strings.TrimSpace(n); n != "" {
+			names = append(names, n)
+		}
+	}
+	return names
+}
+
+// words splits at spaces and commas outside braces; commas are kept as
+// words of their own.
+func words(raw string) []string {
+	var out []string
+	var cur strings.Builder
+	depth := 0
+	flush := func() {
+		if cur.Len() > 0 {
+			out = append(out, cur.String())
+			cur.Reset()
+		}
+	}
+	for _, r := range raw {
+		switch {
+		case r == '{':
+			depth++
+			cur.WriteRune(r)
+		case r == '}':
+			depth--
+			cur.WriteRune(r)
+		case depth == 0 && r == ',':
+			flush()
+			out = append(out, ",")
+		case depth == 0 && unicode.IsSpace(r):
+			flush()
+		default:
+			cur.WriteRune(r)
+		}
+	}
+	flush()
+	return out
+}
+
+// parseName reads one BibTeX name: "{Organisation}", "Family, Given",
+// "Given Family", "von Family, Jr, Given".
+func parseName(raw string) (family, given, literal string) {
+	raw = strings.TrimSpace(raw)
+	if groups := splitTop(raw); len(groups) == 1 && groups[0] == raw { // {One Name}: an organisation
+		return "", "", decodeLaTeX(raw)
+	}
+	ws := words(raw)
+	var parts [][]string
+	cur := []string{}
+	for _, w := range ws {
+		if w == "," {
+			parts = append(parts, cur)
+			cur = []string{}
+			continue
+		}
+		cur = append(cur, w)
+	}
+	parts = append(parts, cur)
+	join := func(ws []string) string { return decodeLaTeX(strings.Join(ws, " ")) }
+	switch len(parts) {
+	case 1:
+		w := parts[0]
+		if len(w) == 0 {
+			return "", "", ""
+		}
+		// The family name is the last word and any lower-case particles
+		// ("van der") before it.
+		k := len(w) - 1
+		for k > 0 && startsLower(w[k-1]) {
+			k--
+		}
+		return join(w[k:]), join(w[:k]), ""
+	case 2:
+		return join(parts[0]), join(parts[1]), ""
+	default: // von Last, Jr, First
+		return join(append(parts[0], parts[1]...)), join(parts[2]), ""
+	}
+}
+
+// splitTop returns the top-level brace groups of s ("{a}{b}" has two).
+func splitTop(s string) []string {
+	var out []string
+	depth, start := 0, 0
+	for i, r := range s {
+		switch r {
+		case '{':
+			if depth == 0 {
+				start = i
+			}
+			depth++
+		case '}':
+			depth--
+			if depth == 0 {
+				out = append(out, s[start:i+1])
+			}
+		}
+	}
+	return out
+}
+
+func startsLower(w string) bool {
+	for _, r := range w {
+		if r == '{' || r == '\\' {
+			continue
+		}
+		return unicode.IsLower(r)
+	}
+	return false
+}

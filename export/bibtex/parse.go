@@ -1,0 +1,301 @@
+package bibtex
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+)
+
+// Entry types and field names are case-insensitive; Entry holds them in
+// lower case, with values decoded from LaTeX to plain UTF-8.
+type parsedEntry struct {
+	Type   string
+	Key    string
+	Line   int
+	Fields map[string]string
+	Order  []string // field names as they came
+}
+
+// SyntaxError is a BibTeX file that cannot be read, with where.
+type SyntaxError struct {
+	Line int
+	Msg  string
+}
+
+func (e *SyntaxError) Error() string { return fmt.Sprintf("Line %d: %s.", e.Line, e.Msg) }
+
+// parser reads BibTeX from text.
+type parser struct {
+	src     []rune
+	pos     int
+	line    int
+	strings map[string]string
+}
+
+var months = map[string]string{"jan": "1", "feb": "2", "mar": "3", "apr": "4", "may": "5", "jun": "6",
+	"jul": "7", "aug": "8", "sep": "9", "oct": "10", "nov": "11", "dec": "12"}
+
+// parseEntries reads every entry of a BibTeX file. @string definitions
+// are applied, @comment and @preamble skipped, text outside entries
+// ignored (as BibTeX does).
+func parseEntries(text string) ([]parsedEntry, error) {
+	p := &parser{src: []rune(text), line: 1, strings: map[string]string{}}
+	for k, v := range months {
+		p.strings[k] = v
+	}
+	var out []parsedEntry
+	for {
+		if !p.skipTo('@') {
+			return out, nil
+		}
+		line := p.line
+		p.next() // '@'
+		typ := strings.ToLower(p.ident())
+		if typ == "" {
+			return nil, p.errorf("an entry type must follow @")
+		}
+		p.space()
+		open := p.peek()
+		if open != '{' && open != '(' {
+			return nil, p.errorf("@%s must be followed by { or (", typ)
+		}
+		closer := '}'
+		if open == '(' {
+			closer = ')'
+		}
+		switch typ {
+		case "comment":
+			if _, err := p.braced(open, closer); err != nil {
+				return nil, err
+			}
+			continue
+		case "preamble":
+			p.next()
+			if _, err := p.value(); err != nil {
+				return nil, err
+			}
+			if err := p.expect(closer); err != nil {
+				return nil, err
+			}
+			continue
+		case "string":
+			p.next()
+			if err := p.fields(closer, func(name, value string) { p.strings[name] = value }); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		p.next()
+		p.space()
+		key := p.until(func(r rune) bool { return r == ',' || r == closer || unicode.IsSpace(r) })
+		e := parsedEntry{Type: typ, Key: key, Line: line, Fields: map[string]string{}}
+		p.space()
+		if p.peek() == ',' {
+			p.next()
+		}
+		err := p.fields(closer, func(name, value string) {
+			if _, dup := e.Fields[name]; !dup {
+				e.Order = append(e.Order, name)
+			}
+			e.Fields[name] = value
+		})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+}
+
+// fields reads "name = value, ..." up to closer.
+func (p *parser) fields(closer rune, set func(name, value string)) error {
+	for {
+		p.space()
+		if p.peek() == closer {
+			p.next()
+			return nil
+		}
+		if p.eof() {
+			return p.errorf("the entry is not closed with %c", closer)
+		}
+		name := strings.ToLower(p.ident())
+		if name == "" {
+			return p.errorf("a field name is expected, not %q", string(p.peek()))
+		}
+		p.space()
+		if err := p.expect('='); err != nil {
+			return err
+		}
+		v, err := p.value()
+		if err != nil {
+			return err
+		}
+		set(name, v)
+		p.space()
+		switch p.peek() {
+		case ',':
+			p.next()
+		case closer:
+		default:
+			if p.eof() {
+				return p.errorf("the entry is not closed with %c", closer)
+			}
+			return p.errorf("a comma or %c is expected after the value of %s, not %q", closer, name, string(p.peek()))
+		}
+	}
+}
+
+// value reads a value: parts joined by #, each braced, quoted, a number
+// or a @string name.
+func (p *parser) value() (string, error) {
+	var b strings.Builder
+	for {
+		p.space()
+		switch r := p.peek(); {
+		case r == '{':
+			s, err := p.braced('{', '}')
+			if err != nil {
+				return "", err
+			}
+			b.WriteString(s)
+		case r == '"':
+			s, err := p.quoted()
+			if err != nil {
+				return "", err
+			}
+			b.WriteString(s)
+		case unicode.IsDigit(r):
+			b.WriteString(p.until(func(r rune) bool { return !unicode.IsDigit(r) }))
+		case isIdentRune(r):
+			name := strings.ToLower(p.ident())
+			s, ok := p.strings[name]
+			if !ok {
+				return "", p.errorf("%q is not defined with @string", name)
+			}
+			b.WriteString(s)
+		case p.eof():
+			return "", p.errorf("the file ends where a value is expected")
+		default:
+			return "", p.errorf("a value is expected, not %q", string(r))
+		}
+		p.space()
+		if p.peek() != '#' {
+			return b.String(), nil
+		}
+		p.next()
+	}
+}
+
+// braced reads {...} with nested braces and returns what is inside.
+func (p *parser) braced(open, closer rune) (string, error) {
+	start := p.line
+	p.next()
+	depth := 1
+	var b strings.Builder
+	for !p.eof() {
+		r := p.next()
+		switch {
+		case r == '\\' && !p.eof(): // an escaped brace does not nest
+			b.WriteRune(r)
+			b.WriteRune(p.next())
+			continue
+		case r == open:
+			depth++
+		case r == closer:
+			depth--
+			if depth == 0 {
+				return b.String(), nil
+			}
+		}
+		b.WriteRune(r)
+	}
+	return "", &SyntaxError{Line: start, Msg: fmt.Sprintf("a %c opened here is never closed", open)}
+}
+
+// quoted reads "..." (braces inside may hold quotes).
+func (p *parser) quoted() (string, error) {
+	start := p.line
+	p.next()
+	depth := 0
+	var b strings.Builder
+	for !p.eof() {
+		r := p.next()
+		switch {
+		case r == '\\' && !p.eof():
+			b.WriteRune(r)
+			b.WriteRune(p.next())
+			continue
+		case r == '{':
+			depth++
+		case r == '}':
+			depth--
+		case r == '"' && depth <= 0:
+			return b.String(), nil
+		}
+		b.WriteRune(r)
+	}
+	return "", &SyntaxError{Line: start, Msg: "a quote opened here is never closed"}
+}
+
+func (p *parser) eof() bool  { return p.pos >= len(p.src) }
+func (p *parser) peek() rune { return p.at(p.pos) }
+func (p *parser) at(i int) rune {
+	if i >= len(p.src) {
+		return 0
+	}
+	return p.src[i]
+}
+
+func (p *parser) next() rune {
+	r := p.src[p.pos]
+	p.pos++
+	if r == '\n' {
+		p.line++
+	}
+	return r
+}
+
+func (p *parser) space() {
+	for !p.eof() && unicode.IsSpace(p.peek()) {
+		p.next()
+	}
+}
+
+func (p *parser) skipTo(r rune) bool {
+	for !p.eof() {
+		if p.peek() == r {
+			return true
+		}
+		p.next()
+	}
+	return false
+}
+
+func (p *parser) until(stop func(rune) bool) string {
+	start := p.pos
+	for !p.eof() && !stop(p.peek()) {
+		p.next()
+	}
+	return string(p.src[start:p.pos])
+}
+
+func isIdentRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("_-:.+/'!?*&", r)
+}
+
+func (p *parser) ident() string { return p.until(func(r rune) bool { return !isIdentRune(r) }) }
+
+func (p *parser) expect(r rune) error {
+	p.space()
+	if p.peek() != r {
+		if p.eof() {
+			return p.errorf("the file ends where %q is expected", string(r))
+		}
+		return p.errorf("%q is expected, not %q", string(r), string(p.peek()))
+	}
+	p.next()
+	return nil
+}
+
+func (p *parser) errorf(format string, args ...any) error {
+	return &SyntaxError{Line: p.line, Msg: fmt.Sprintf(format, args...)}
+}

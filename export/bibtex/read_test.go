@@ -1,0 +1,106 @@
+package bibtex
+
+import (
+	"bytes"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/annals/annals/catalog"
+	"github.com/annals/annals/export/csljson"
+)
+
+func TestRead(t *testing.T) {
+	data, err := os.ReadFile("testdata/mixed.bib")
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, err := Read(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(items) != 2 || items[0].Line != 7 || items[1].Line != 18 {
+		t.Fatalf("items: %d, lines %d %d", len(items), items[0].Line, items[1].Line)
+	}
+	a := items[0].Record
+	want := catalog.Record{ID: "aldoshin2025", Kind: catalog.KindArticle, Title: "Приветственное слово: AI – and more",
+		Language: "ru", Date: "2025-06", Pages: "10-20", Keywords: []string{"наука", "科学", "cooperation"},
+		Contributors: []catalog.Contributor{
+			{Family: "Алдошин", Given: "Сергей Михайлович", Role: "author"},
+			{Family: "Müller", Given: "Jörg", Role: "author"},
+			{Family: "Čajkanović", Given: "Veselin", Role: "author"},
+		}}
+	if !reflect.DeepEqual(a, want) {
+		t.Errorf("entry 1:\n got %+v\nwant %+v", a, want)
+	}
+	b := items[1].Record
+	if b.Kind != catalog.KindPresentation || b.Title != "中俄人工智能联合实验室" || b.Date != "2025-06-04" || b.Place != "Jinan, China" ||
+		b.Identifiers.DOI != "10.1234/abc" || b.Identifiers.URL != "https://example.org/a_b%20c" ||
+		!strings.Contains(b.Note, "Event: Conference of Academies") || !strings.Contains(b.Note, "Straße & Co. 100% $5") {
+		t.Errorf("entry 2: %+v", b)
+	}
+	names := b.Contributors
+	if len(names) != 3 || names[0].Family != "张天" || names[1].Literal != "Qilu University of Technology (Shandong Academy of Sciences)" ||
+		names[2].Family != "van Beethoven" || names[2].Given != "Ludwig" {
+		t.Errorf("names: %+v", names)
+	}
+}
+
+func TestReadErrors(t *testing.T) {
+	for name, tc := range map[string]struct{ data, want string }{
+		"unclosed brace": {"@article{a,\n title = {Open\n year = 2025\n", "Line 2: a { opened here is never closed"},
+		"unclosed entry": {"@article{a,\n title = {T},\n", "is not closed"},
+		"no comma":       {"@article{a,\n title = {T}\n year = 2025}\n", "Line 3: a comma or } is expected after the value of title"},
+		"unknown macro":  {"@article{a, title = nosuch}", `"nosuch" is not defined with @string`},
+		"no equals":      {"@article{a, title {T}}", `"=" is expected`},
+		"not utf8":       {"@article{a,\n title = {\xff}}", "Line 2: the file is not valid UTF-8"},
+		"nothing":        {"just text", "no BibTeX entries"},
+		"bad type":       {"@{a, title={x}}", "an entry type must follow @"},
+	} {
+		_, err := Read([]byte(tc.data))
+		if catalog.ErrorCode(err) != catalog.EMALFORMED || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: got %v, want malformed containing %q", name, err, tc.want)
+		}
+	}
+}
+
+func TestDecodeLaTeX(t *testing.T) {
+	for in, want := range map[string]string{
+		`M{\"u}ller`: "Müller", `\'{e}t\'e`: "été", `{\v c}`: "č", `\c{c}a`: "ça", `na\"{\i}ve`: "naïve",
+		`\ss{} \o \AE`:        "ß øÆ", // "\o " eats its space, as in TeX
+		`a -- b --- c -{}- d`: "a – b — c -- d", `\emph{word} \textbf{bold}`: "word bold",
+		"two\n\nparagraphs\n and  lines": "two\n\nparagraphs and lines", `J.~Smith`: "J. Smith", `a\\b`: "a b",
+		"Кириллица 中文 {ПРОТЕКЦИЯ}": "Кириллица 中文 ПРОТЕКЦИЯ",
+	} {
+		if got := decodeLaTeX(in); got != want {
+			t.Errorf("decodeLaTeX(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestWriteThenRead reads back what Write writes.
+func TestWriteThenRead(t *testing.T) {
+	it := csljson.Item{ID: "x-1", Type: "report", Title: "Отчёт -- {скобки} & 100% «кавычки» 中文",
+		Author: []csljson.Name{{Family: "van der Berg", Given: "Anna"}, {Literal: `ТК 354 "Бытовая химия"`}, {Family: "Петров", Given: "П. П."}},
+		Issued: csljson.ParseDate("2025-06-04"), Publisher: "Беларуская навука", PublisherPlace: "Minsk", Page: "1-5",
+		Abstract: "First paragraph.\n\nSecond_paragraph with $ and #.", Keyword: "a, b", DOI: "10.1234/x"}
+	var buf bytes.Buffer
+	if err := Write(&buf, []csljson.Item{it}); err != nil {
+		t.Fatal(err)
+	}
+	items, err := Read(buf.Bytes())
+	if err != nil {
+		t.Fatalf("%v\n%s", err, buf.String())
+	}
+	r := items[0].Record
+	if r.ID != "x-1" || r.Kind != catalog.KindReport || r.Title != it.Title || r.Publisher != it.Publisher || r.Place != "Minsk" ||
+		r.Pages != "1-5" || r.Abstract != it.Abstract || r.Date != "2025-06-04" || r.Identifiers.DOI != "10.1234/x" ||
+		!reflect.DeepEqual(r.Keywords, []string{"a", "b"}) {
+		t.Errorf("read back:\n%+v\nfrom\n%s", r, buf.String())
+	}
+	c := r.Contributors
+	if len(c) != 3 || c[0].Family != "van der Berg" || c[0].Given != "Anna" || c[1].Literal != `ТК 354 "Бытовая химия"` || c[2].Given != "П. П." {
+		t.Errorf("names read back: %+v", c)
+	}
+}
