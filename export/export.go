@@ -155,3 +155,9 @@ func (x *Writer) End() error {
 
 // Count is how many records were written.
 func (x *Writer) Count() int { return x.n }
+
+// ImportFormats are the file formats records can be imported from: JSON,
+// NDJSON and CSV (catalog/recordio), BibTeX and RIS.
+func ImportFormats() []recordio.Format {
+	return append(recordio.Formats(), bibtex.ImportFormat(), ris.ImportFormat())
+}

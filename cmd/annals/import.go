@@ -10,6 +10,7 @@ import (
 
 	"github.com/annals/annals/catalog"
 	"github.com/annals/annals/catalog/recordio"
+	"github.com/annals/annals/export"
 )
 
 // runImport imports files into the catalogue, each file on its own (with
@@ -27,10 +28,10 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	if flags.NArg() == 0 {
 		return usagef("name at least one file to import")
 	}
-	formats := recordio.Formats()
+	formats := export.ImportFormats()
 	for _, name := range flags.Args() {
 		if _, ok := recordio.FormatForFile(formats, name); !ok {
-			return usagef("%s: cannot tell the format from the name; use .json, .ndjson, .jsonl or .csv", name)
+			return usagef("%s: cannot tell the format from the name; use .json, .ndjson, .jsonl, .csv, .bib or .ris", name)
 		}
 	}
 	store, err := openStore(ctx, cfg)

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -191,4 +192,31 @@ func TestPanicIsRecovered(t *testing.T) {
 	if r := e.do("GET", "/healthz", "", nil); r.status != 200 {
 		t.Errorf("after a panic: %d", r.status)
 	}
+}
+
+func TestImportBibTeXAndRIS(t *testing.T) {
+	e := newEnv(t)
+	bib := "@string{ras = {Российская академия наук}}\n@report{ras-2025,\n  title = {Доклад о науке},\n  author = {Алдошин, Сергей},\n  institution = ras,\n  date = {2025-06-04},\n}\n"
+	r := e.do("POST", "/api/v1/import", e.librarian, []byte(bib), "Content-Type: application/x-bibtex")
+	var rep catalog.ImportReport
+	r.json(t, &rep)
+	if r.status != 200 || rep.Imported != 1 || rep.Items[0].ID != "ras-2025" || rep.Items[0].Line != 2 {
+		t.Fatalf("bibtex: %d %s", r.status, r.body)
+	}
+	rec, err := e.store.FindRecordByID(context.Background(), "ras-2025")
+	if err != nil || rec.Publisher != "Российская академия наук" || rec.Contributors[0].Family != "Алдошин" || rec.Status != catalog.StatusDraft {
+		t.Errorf("stored: %+v %v", rec, err)
+	}
+	risData := "TY  - JOUR\nTI  - 人工智能\nAU  - 张, 天\nPY  - 2025\nER  - \n"
+	r = e.do("POST", "/api/v1/import", e.librarian, []byte(risData), "Content-Type: application/x-research-info-systems")
+	r.json(t, &rep)
+	if r.status != 200 || rep.Imported != 1 {
+		t.Errorf("ris: %d %s", r.status, r.body)
+	}
+	before := catalogtest.TakeFingerprint(t, e.store)
+	r = e.do("POST", "/api/v1/import", e.librarian, []byte("@article{x,\n title = {open\n"), "Content-Type: application/x-bibtex")
+	if r.status != 400 || !strings.Contains(r.problem(t).Detail, "Line 2") {
+		t.Errorf("bad bibtex: %d %s", r.status, r.body)
+	}
+	catalogtest.AssertUnchanged(t, e.store, before)
 }

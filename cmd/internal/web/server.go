@@ -13,6 +13,7 @@ import (
 
 	"github.com/annals/annals/catalog"
 	"github.com/annals/annals/catalog/recordio"
+	"github.com/annals/annals/export"
 	"github.com/annals/annals/search"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -61,7 +62,7 @@ func New(cfg Config) *Server {
 		cfg.ShutdownTimeout = 30 * time.Second
 	}
 	if cfg.ImportFormats == nil {
-		cfg.ImportFormats = recordio.Formats()
+		cfg.ImportFormats = export.ImportFormats()
 	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true

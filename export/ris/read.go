@@ -1,0 +1,230 @@
+package ris
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/annals/annals/catalog"
+	"github.com/annals/annals/catalog/recordio"
+)
+
+// ImportFormat is RIS as an import format.
+func ImportFormat() recordio.Format {
+	return recordio.Format{Name: "ris", MediaTypes: []string{"application/x-research-info-systems"},
+		Extensions: []string{".ris"}, Read: Read}
+}
+
+// kinds maps RIS types to record kinds.
+var kinds = map[string]catalog.Kind{
+	"JOUR": catalog.KindArticle, "EJOUR": catalog.KindArticle, "MGZN": catalog.KindArticle, "NEWS": catalog.KindArticle,
+	"BOOK": catalog.KindBook, "EBOOK": catalog.KindBook, "EDBOOK": catalog.KindBook, "CHAP": catalog.KindChapter,
+	"ECHAP": catalog.KindChapter, "CONF": catalog.KindPresentation, "CPAPER": catalog.KindPresentation,
+	"SOUND": catalog.KindSpeech, "RPRT": catalog.KindReport, "DATA": catalog.KindDataset, "DBASE": catalog.KindDataset,
+}
+
+// tagLine is "TY  - JOUR": two characters, two spaces, a dash, a space.
+var tagLine = regexp.MustCompile(`^([A-Z][A-Z0-9])  -( (.*))?$`)
+
+// risEntry is one reference's tags in order.
+type risEntry struct {
+	line int
+	tags [][2]string
+}
+
+func (e *risEntry) all(tag string) []string {
+	var out []string
+	for _, t := range e.tags {
+		if t[0] == tag && t[1] != "" {
+			out = append(out, t[1])
+		}
+	}
+	return out
+}
+
+func (e *risEntry) first(tags ...string) string {
+	for _, tag := range tags {
+		if v := e.all(tag); len(v) > 0 {
+			return v[0]
+		}
+	}
+	return ""
+}
+
+func malformed(line int, format string, args ...any) error {
+	return &catalog.Error{Code: catalog.EMALFORMED, Message: fmt.Sprintf("Line %d: %s.", line, fmt.Sprintf(format, args...))}
+}
+
+// Read parses a RIS file into import items, one per TY ... ER reference.
+// Lines that are not tags continue the previous tag's value (as long
+// abstracts are wrapped). A file that cannot be read is EMALFORMED with
+// the line of the problem.
+func Read(data []byte) ([]catalog.ImportItem, error) {
+	if !utf8.Valid(data) {
+		i := 0
+		for i < len(data) {
+			r, size := utf8.DecodeRune(data[i:])
+			if r == utf8.RuneError && size <= 1 {
+				break
+			}
+			i += size
+		}
+		return nil, malformed(1+strings.Count(string(data[:i]), "\n"), "the file is not valid UTF-8 (byte 0x%02X); save it as UTF-8", data[i])
+	}
+	text := strings.TrimPrefix(strings.ReplaceAll(string(data), "\r\n", "\n"), "\ufeff")
+	var entries []*risEntry
+	var cur *risEntry
+	for n, line := range strings.Split(text, "\n") {
+		no := n + 1
+		m := tagLine.FindStringSubmatch(strings.TrimRight(line, " \t"))
+		if m == nil {
+			m = tagLine.FindStringSubmatch(line)
+		}
+		switch {
+		case m != nil && m[1] == "TY":
+			if cur != nil {
+				return nil, malformed(no, "a new reference starts (TY) before the one from line %d ends with ER", cur.line)
+			}
+			cur = &risEntry{line: no, tags: [][2]string{{"TY", strings.TrimSpace(m[3])}}}
+		case m != nil && m[1] == "ER":
+			if cur == nil {
+				return nil, malformed(no, "ER ends a reference that was not started with TY")
+			}
+			entries = append(entries, cur)
+			cur = nil
+		case m != nil:
+			if cur == nil {
+				return nil, malformed(no, "the tag %s is outside a reference (references start with TY  - )", m[1])
+			}
+			cur.tags = append(cur.tags, [2]string{m[1], strings.TrimSpace(m[3])})
+		case strings.TrimSpace(line) == "":
+		case cur != nil && len(cur.tags) > 0: // a wrapped value
+			last := &cur.tags[len(cur.tags)-1]
+			last[1] += continuation(last[1], line)
+		default:
+			return nil, malformed(no, "%q is not a RIS tag line (\"XX  - value\")", truncate(line, 40))
+		}
+	}
+	if cur != nil {
+		return nil, malformed(cur.line, "the reference started here does not end with ER")
+	}
+	if len(entries) == 0 {
+		return nil, &catalog.Error{Code: catalog.EMALFORMED, Message: "The file has no RIS references (they start with \"TY  - \")."}
+	}
+	items := make([]catalog.ImportItem, len(entries))
+	for i, e := range entries {
+		items[i] = catalog.ImportItem{Index: i, Line: e.line, Record: record(e)}
+	}
+	return items, nil
+}
+
+// continuation joins a wrapped line to its value: directly when the value
+// was cut inside a word (as RIS writers that wrap at 70 characters do),
+// with a space otherwise.
+func continuation(prev, line string) string {
+	if strings.HasPrefix(line, " ") || strings.HasSuffix(prev, " ") {
+		return " " + strings.TrimSpace(line)
+	}
+	return line
+}
+
+func truncate(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
+}
+
+// record maps one reference to a record.
+func record(e *risEntry) catalog.Record {
+	r := catalog.Record{Kind: catalog.KindOther, Title: e.first("TI", "T1", "CT", "BT"), Abstract: e.first("AB", "N2")}
+	if k, ok := kinds[e.first("TY")]; ok {
+		r.Kind = k
+	}
+	if id := strings.ToLower(e.first("ID")); catalog.ValidID(id) {
+		r.ID = id
+	}
+	add := func(tags []string, role string) {
+		for _, v := range tags {
+			family, given, _ := strings.Cut(v, ",")
+			c := catalog.Contributor{Family: strings.TrimSpace(family), Given: strings.TrimSpace(given), Role: role}
+			if c.Given == "" && strings.ContainsAny(c.Family, " ") && looksLikeOrganisation(c.Family) {
+				c.Literal, c.Family = c.Family, ""
+			}
+			r.Contributors = append(r.Contributors, c)
+		}
+	}
+	add(append(append(e.all("AU"), e.all("A1")...), e.all("A3")...), catalog.RoleAuthor)
+	add(append(e.all("ED"), e.all("A2")...), catalog.RoleEditor)
+	add(e.all("A4"), catalog.RoleTranslator)
+	r.Date = risDateToISO(e.first("DA", "Y1"), e.first("PY"))
+	r.Publisher = e.first("PB")
+	r.Place = e.first("C1", "CY")
+	if kinds[e.first("TY")] != catalog.KindPresentation {
+		r.Place = e.first("CY", "C1")
+	}
+	r.Series, r.Number = e.first("T3"), e.first("IS", "M1")
+	if sp, ep := e.first("SP"), e.first("EP"); ep != "" && sp != "" {
+		r.Pages = sp + "-" + ep
+	} else {
+		r.Pages = sp
+	}
+	r.Identifiers.DOI, r.Identifiers.URL = e.first("DO"), e.first("UR", "L2")
+	if sn := e.first("SN"); sn != "" {
+		if catalog.ValidISBN(sn) {
+			r.Identifiers.ISBN = sn
+		} else {
+			r.Identifiers.ISSN = sn
+		}
+	}
+	r.Language = strings.ToLower(e.first("LA"))
+	if !catalog.ValidLanguage(r.Language) {
+		r.Language = ""
+	}
+	r.Keywords = e.all("KW")
+	var notes []string
+	if r.Kind == catalog.KindPresentation {
+		if ev := e.first("T2"); ev != "" {
+			notes = append(notes, "Event: "+ev)
+		}
+	}
+	notes = append(notes, e.all("N1")...)
+	r.Note = strings.Join(notes, "\n")
+	return r
+}
+
+// looksLikeOrganisation tells a one-part name of several words that is an
+// organisation ("Russian Academy of Sciences") from a family name.
+func looksLikeOrganisation(s string) bool {
+	for _, w := range []string{"academy", "university", "institute", "society", "council", "committee", "association",
+		"академия", "университет", "институт", "общество", "совет", "комитет", "大学", "科学院", "研究所"} {
+		if strings.Contains(strings.ToLower(s), w) {
+			return true
+		}
+	}
+	return false
+}
+
+// risDateToISO reads RIS dates ("2025/06/04/", "2025/06//", "2025") and
+// returns YYYY, YYYY-MM or YYYY-MM-DD.
+func risDateToISO(da, py string) string {
+	parts := strings.Split(strings.TrimSpace(da), "/")
+	if len(parts) == 0 || len(parts[0]) != 4 {
+		parts = strings.Split(strings.TrimSpace(py), "/")
+	}
+	if len(parts) == 0 || len(parts[0]) != 4 {
+		return ""
+	}
+	out := parts[0]
+	for _, p := range parts[1:min(3, len(parts))] {
+		if p == "" {
+			break
+		}
+		if len(p) == 1 {
+			p = "0" + p
+		}
+		out += "-" + p
+	}
+	return out
+}

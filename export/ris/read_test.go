@@ -1,0 +1,100 @@
+package ris
+
+import (
+	"bytes"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/annals/annals/catalog"
+	"github.com/annals/annals/export/csljson"
+)
+
+const sample = "\ufeffTY  - JOUR\r\nID  - Elibrary-1\r\nTI  - Технологии хранения водорода\r\nAU  - Петров, Пётр Петрович\r\n" +
+	"AU  - Russian Academy of Sciences\r\nPY  - 2025\r\nDA  - 2025/6/4/\r\nAB  - A long abstract that a writer wra\r\npped at seventy characters\r\n" +
+	" and indented.\r\nKW  - водород\r\nKW  - 氢能\r\nSP  - 10\r\nEP  - 20\r\nSN  - 978-3-16-148410-0\r\nLA  - ru\r\nER  - \r\n\r\n" +
+	"TY  - CONF\nTI  - 中俄人工智能联合实验室\nAU  - 张, 天\nT2  - Conference of Academies\nCY  - Jinan\nPY  - 2025\nER  - \n"
+
+func TestRead(t *testing.T) {
+	items, err := Read([]byte(sample))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(items) != 2 || items[1].Line != 19 {
+		t.Fatalf("%d items; second at line %d", len(items), items[1].Line)
+	}
+	a := items[0].Record
+	want := catalog.Record{ID: "elibrary-1", Kind: catalog.KindArticle, Title: "Технологии хранения водорода",
+		Abstract: "A long abstract that a writer wrapped at seventy characters and indented.", Language: "ru", Date: "2025-06-04",
+		Pages: "10-20", Keywords: []string{"водород", "氢能"}, Identifiers: catalog.Identifiers{ISBN: "978-3-16-148410-0"},
+		Contributors: []catalog.Contributor{{Family: "Петров", Given: "Пётр Петрович", Role: "author"}, {Literal: "Russian Academy of Sciences", Role: "author"}}}
+	if !reflect.DeepEqual(a, want) {
+		t.Errorf("reference 1:\n got %+v\nwant %+v", a, want)
+	}
+	b := items[1].Record
+	if b.Kind != catalog.KindPresentation || b.Title != "中俄人工智能联合实验室" || b.Contributors[0].Family != "张" ||
+		b.Place != "Jinan" || b.Note != "Event: Conference of Academies" || b.Date != "2025" {
+		t.Errorf("reference 2: %+v", b)
+	}
+}
+
+func TestReadErrors(t *testing.T) {
+	for name, tc := range map[string]struct{ data, want string }{
+		"no ER":         {"TY  - JOUR\nTI  - x\n", "Line 1: the reference started here does not end with ER"},
+		"TY twice":      {"TY  - JOUR\nTY  - BOOK\nER  - \n", "Line 2: a new reference starts (TY)"},
+		"tag outside":   {"TI  - x\n", "Line 1: the tag TI is outside a reference"},
+		"ER without TY": {"\n\nER  - \n", "Line 3: ER ends a reference"},
+		"garbage":       {"hello world\n", `Line 1: "hello world" is not a RIS tag line`},
+		"not utf8":      {"TY  - JOUR\nTI  - \xff\nER  - \n", "Line 2: the file is not valid UTF-8"},
+		"nothing":       {"\n\n", "no RIS references"},
+	} {
+		_, err := Read([]byte(tc.data))
+		if catalog.ErrorCode(err) != catalog.EMALFORMED || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: got %v, want malformed containing %q", name, err, tc.want)
+		}
+	}
+}
+
+func TestWriteThenRead(t *testing.T) {
+	items := []csljson.Item{
+		{ID: "a", Type: "report", Title: "Белорусы в Китае", Author: []csljson.Name{{Family: "Дудик", Given: "Александр"}},
+			Issued: csljson.ParseDate("2025"), Publisher: "Беларуская навука", PublisherPlace: "Minsk", Keyword: "Беларусь, 中国", Page: "5-9"},
+		{ID: "b", Type: "speech", Title: "Opening address", Author: []csljson.Name{{Family: "Aldoshin", Given: "Sergey"}},
+			Issued: csljson.ParseDate("2025-06-04"), EventTitle: "Conference", EventPlace: "Jinan"},
+	}
+	var buf bytes.Buffer
+	if err := Write(&buf, items); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Read(buf.Bytes())
+	if err != nil {
+		t.Fatalf("%v\n%s", err, buf.String())
+	}
+	a, b := got[0].Record, got[1].Record
+	if a.ID != "a" || a.Kind != catalog.KindReport || a.Title != "Белорусы в Китае" || a.Publisher != "Беларуская навука" ||
+		a.Place != "Minsk" || a.Date != "2025" || a.Pages != "5-9" || !reflect.DeepEqual(a.Keywords, []string{"Беларусь", "中国"}) {
+		t.Errorf("report read back: %+v", a)
+	}
+	if b.Kind != catalog.KindPresentation || b.Date != "2025-06-04" || b.Note != "Event: Conference" || b.Contributors[0].Given != "Sergey" {
+		t.Errorf("speech read back: %+v", b)
+	}
+}
+
+func FuzzRead(f *testing.F) {
+	f.Add([]byte(sample))
+	f.Add([]byte("TY  - CONF\nAU  - ,\nDA  - 20250//x/\nSP  - \nER  - \nTY  - \nER  - "))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		items, err := Read(data)
+		if err != nil {
+			if catalog.ErrorCode(err) != catalog.EMALFORMED || items != nil {
+				t.Fatalf("error %v with %d items", err, len(items))
+			}
+			return
+		}
+		for _, it := range items {
+			r := it.Record
+			catalog.NormalizeRecord(&r)
+			_ = catalog.ValidateRecord(&r, func(string) (*catalog.Event, bool) { return nil, false })
+		}
+	})
+}
