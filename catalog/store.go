@@ -15,6 +15,7 @@ type Store interface {
 	EventStore
 	ChangeLog
 	TokenStore
+	HarvestStore
 	// Backup writes a consistent copy of the store to path while it keeps
 	// serving. ECONFLICT if path exists.
 	Backup(ctx context.Context, path string) error

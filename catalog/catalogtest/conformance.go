@@ -73,6 +73,7 @@ func RunStoreTests(t *testing.T, open func(t *testing.T) catalog.Store) {
 		{"ImportAtomicAndDryRun", testImportAtomicAndDryRun},
 		{"ChangeLog", testChangeLog},
 		{"Tokens", testTokens},
+		{"Harvest", testHarvest},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
@@ -525,5 +526,111 @@ func testTokens(t *testing.T, s catalog.Store) {
 	}
 	if err := s.RevokeToken(ctx, tok.ID); catalog.ErrorCode(err) != catalog.ENOTFOUND {
 		t.Errorf("revoke twice: %v", err)
+	}
+}
+
+func harvestIDs(items []catalog.HarvestItem) []string {
+	ids := make([]string, len(items))
+	for i, it := range items {
+		ids[i] = it.Record.ID
+		if it.Deleted {
+			ids[i] += "(deleted)"
+		}
+	}
+	return ids
+}
+
+func testHarvest(t *testing.T, s catalog.Store) {
+	ctx := withActor("alice")
+	MustCreateEvent(t, s)
+	mk := func(id string, status catalog.Status, kind catalog.Kind, topics ...string) catalog.Record {
+		r := aldoshin()
+		r.ID, r.Status, r.Kind, r.Topics = id, status, kind, topics
+		if err := s.CreateRecord(ctx, &r); err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	mk("a", catalog.StatusPublished, catalog.KindSpeech, "energy")
+	draft := mk("b", catalog.StatusDraft, catalog.KindReport)
+	withdrawn := mk("c", catalog.StatusPublished, catalog.KindReport, "energy", "history")
+	mk("d", catalog.StatusPublished, catalog.KindSpeech)
+	withdrawn.Status = catalog.StatusWithdrawn
+	if err := s.UpdateRecord(ctx, &withdrawn, 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteRecord(ctx, "d", 0); err != nil {
+		t.Fatal(err)
+	}
+	all, err := s.FindHarvestItems(ctx, catalog.HarvestFilter{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := harvestIDs(all); !slices.Equal(got, []string{"a", "c(deleted)", "d(deleted)"}) {
+		t.Fatalf("harvest: %v (a never-published draft must not appear; withdrawn and deleted are deleted)", got)
+	}
+	if all[1].Record.Title != "Приветственное слово" || all[2].Record.ID != "d" {
+		t.Errorf("deleted items keep their last record: %+v", all[2])
+	}
+	for i := 1; i < len(all); i++ {
+		if all[i].Datestamp.Before(all[i-1].Datestamp) {
+			t.Errorf("not in datestamp order: %v", harvestIDs(all))
+		}
+	}
+	var paged []catalog.HarvestItem
+	after := ""
+	for {
+		page, err := s.FindHarvestItems(ctx, catalog.HarvestFilter{Limit: 1, After: after})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page) == 0 {
+			break
+		}
+		paged = append(paged, page...)
+		after = page[len(page)-1].Position
+	}
+	if !slices.Equal(harvestIDs(paged), harvestIDs(all)) {
+		t.Errorf("paged harvest %v differs from %v", harvestIDs(paged), harvestIDs(all))
+	}
+	for _, tc := range []struct {
+		f    catalog.HarvestFilter
+		want []string
+	}{
+		{catalog.HarvestFilter{Kind: catalog.KindReport}, []string{"c(deleted)"}},
+		{catalog.HarvestFilter{Topic: "energy"}, []string{"a", "c(deleted)"}},
+		{catalog.HarvestFilter{Topic: "history"}, []string{"c(deleted)"}},
+		{catalog.HarvestFilter{Event: GeneratedEventID, Kind: catalog.KindSpeech}, []string{"a", "d(deleted)"}},
+		{catalog.HarvestFilter{From: all[1].Datestamp}, []string{"c(deleted)", "d(deleted)"}},
+		{catalog.HarvestFilter{Before: all[1].Datestamp}, []string{"a"}},
+	} {
+		tc.f.Limit = 100
+		got, err := s.FindHarvestItems(ctx, tc.f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, _ := s.CountHarvestItems(ctx, tc.f)
+		if !slices.Equal(harvestIDs(got), tc.want) || n != len(tc.want) {
+			t.Errorf("%+v: %v (count %d), want %v", tc.f, harvestIDs(got), n, tc.want)
+		}
+	}
+	if _, err := s.FindHarvestItem(ctx, "b"); catalog.ErrorCode(err) != catalog.ENOTFOUND {
+		t.Errorf("a never-published draft: %v", err)
+	}
+	if it, err := s.FindHarvestItem(ctx, "d"); err != nil || !it.Deleted {
+		t.Errorf("deleted record: %+v %v", it, err)
+	}
+	if earliest, _ := s.EarliestDatestamp(ctx); !earliest.Equal(all[0].Datestamp) {
+		t.Errorf("earliest %v, first item %v", earliest, all[0].Datestamp)
+	}
+	draft.Status = catalog.StatusPublished
+	if err := s.UpdateRecord(ctx, &draft, 0); err != nil {
+		t.Fatal(err)
+	}
+	if it, err := s.FindHarvestItem(ctx, "b"); err != nil || it.Deleted {
+		t.Errorf("a draft once published is harvested: %+v %v", it, err)
+	}
+	if _, err := s.FindHarvestItems(ctx, catalog.HarvestFilter{After: "garbage"}); catalog.ErrorCode(err) != catalog.EINVALID {
+		t.Errorf("bad position: %v", err)
 	}
 }

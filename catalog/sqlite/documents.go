@@ -81,10 +81,12 @@ func checkVersion(tb table, current, ifVersion int) error {
 	return nil
 }
 
-// columns are an entity's own filter columns and their values.
+// columns are an entity's own filter columns: their values when a row is
+// inserted, and the SET clauses (with their values) when it is replaced.
 type columns struct {
 	names []string
 	args  []any
+	sets  []string // "name = ?" by default; a column may keep more of its past ("exposed = max(exposed, ?)")
 }
 
 // insertDocument stores v, a new record or event whose bookkeeping is bk,
@@ -132,8 +134,12 @@ func (s *Store) replaceDocument(ctx context.Context, t *txn, tb table, id string
 		return err
 	}
 	set := ""
-	for _, n := range cols.names {
-		set += n + " = ?, "
+	for i, n := range cols.names {
+		if i < len(cols.sets) && cols.sets[i] != "" {
+			set += cols.sets[i] + ", "
+		} else {
+			set += n + " = ?, "
+		}
 	}
 	args := append(cols.args, bk.Version, formatTime(now), rev, id)
 	_, err = t.exec(ctx, `UPDATE `+tb.name+` SET `+set+`version = ?, updated = ?, rev = ? WHERE id = ?`, args...)

@@ -126,10 +126,20 @@ func (s *Store) createRecord(ctx context.Context, t *txn, r *catalog.Record) err
 	return s.insertDocument(ctx, t, recordTable, r.ID, r, &r.Bookkeeping, recordColumns(r))
 }
 
-// recordColumns are the copies of a record's fields that listings filter on.
+// recordColumns are the copies of a record's fields that listings and
+// harvests filter on. Once published, a record stays exposed to harvesters.
 func recordColumns(r *catalog.Record) columns {
-	return columns{names: []string{"kind", "status", "event", "session"},
-		args: []any{string(r.Kind), string(r.Status), nullString(r.Event), nullString(r.Session)}}
+	exposed := 0
+	if r.Status == catalog.StatusPublished {
+		exposed = 1
+	}
+	topics := ""
+	if len(r.Topics) > 0 {
+		topics = "|" + strings.Join(r.Topics, "|") + "|"
+	}
+	return columns{names: []string{"kind", "status", "event", "session", "exposed", "topics"},
+		args: []any{string(r.Kind), string(r.Status), nullString(r.Event), nullString(r.Session), exposed, topics},
+		sets: []string{"", "", "", "", "exposed = max(exposed, ?)", ""}}
 }
 
 // prepareRecord normalises and validates r against the events in the store.
