@@ -27,8 +27,8 @@ type HarvestFilter struct {
 	From   time.Time // datestamp at or after
 	Before time.Time // datestamp strictly before
 	Kind   Kind
-	Event  string
-	Topic  string
+	Event  string // "*": any event
+	Topic  string // "*": any topic
 	// After is the Position of the last item already delivered.
 	After string
 	Limit int

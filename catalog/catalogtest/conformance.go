@@ -600,6 +600,8 @@ func testHarvest(t *testing.T, s catalog.Store) {
 		{catalog.HarvestFilter{Kind: catalog.KindReport}, []string{"c(deleted)"}},
 		{catalog.HarvestFilter{Topic: "energy"}, []string{"a", "c(deleted)"}},
 		{catalog.HarvestFilter{Topic: "history"}, []string{"c(deleted)"}},
+		{catalog.HarvestFilter{Topic: "*"}, []string{"a", "c(deleted)"}},
+		{catalog.HarvestFilter{Event: "*"}, []string{"a", "c(deleted)", "d(deleted)"}},
 		{catalog.HarvestFilter{Event: GeneratedEventID, Kind: catalog.KindSpeech}, []string{"a", "d(deleted)"}},
 		{catalog.HarvestFilter{From: all[1].Datestamp}, []string{"c(deleted)", "d(deleted)"}},
 		{catalog.HarvestFilter{Before: all[1].Datestamp}, []string{"a"}},

@@ -26,10 +26,18 @@ func harvestWhere(f catalog.HarvestFilter) (string, []any) {
 	if f.Kind != "" {
 		where, args = append(where, "r.kind = ?"), append(args, string(f.Kind))
 	}
-	if f.Event != "" {
+	switch f.Event {
+	case "":
+	case "*":
+		where = append(where, "r.event IS NOT NULL")
+	default:
 		where, args = append(where, "r.event = ?"), append(args, f.Event)
 	}
-	if f.Topic != "" {
+	switch f.Topic {
+	case "":
+	case "*":
+		where = append(where, "r.topics != ''")
+	default:
 		where, args = append(where, "r.topics LIKE ?"), append(args, "%|"+f.Topic+"|%")
 	}
 	return strings.Join(where, " AND "), args

@@ -31,6 +31,12 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
+	return newEnvWith(t, nil)
+}
+
+// newEnvWith is newEnv with a chance to change the server's Config.
+func newEnvWith(t *testing.T, configure func(*Config)) *env {
+	t.Helper()
 	store, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "annals.db"), sqlite.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -44,7 +50,11 @@ func newEnv(t *testing.T) *env {
 	if err := index.Rebuild(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	srv := New(Config{Store: store, Search: index, OpenAPI: []byte(`{}`)})
+	cfg := Config{Store: store, Search: index, OpenAPI: []byte(`{}`)}
+	if configure != nil {
+		configure(&cfg)
+	}
+	srv := New(cfg)
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(hs.Close)
 	e := &env{t: t, store: store, index: index, server: srv, url: hs.URL}

@@ -38,6 +38,14 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	// Version is reported by /healthz.
 	Version string
+	// OAI-PMH: the repository's name, its identifier (the domain-like
+	// middle of "oai:annals.local:ID"), the administrator's e-mail, how many
+	// items a list response holds, and how long its resumption tokens last.
+	RepositoryName  string
+	OAIRepositoryID string
+	AdminEmail      string
+	OAIPageSize     int
+	OAITokenTTL     time.Duration
 }
 
 // Server serves the API.
@@ -60,6 +68,21 @@ func New(cfg Config) *Server {
 	}
 	if cfg.ShutdownTimeout == 0 {
 		cfg.ShutdownTimeout = 30 * time.Second
+	}
+	if cfg.RepositoryName == "" {
+		cfg.RepositoryName = "Annals"
+	}
+	if cfg.OAIRepositoryID == "" {
+		cfg.OAIRepositoryID = "annals.local"
+	}
+	if cfg.AdminEmail == "" {
+		cfg.AdminEmail = "admin@annals.local"
+	}
+	if cfg.OAIPageSize == 0 {
+		cfg.OAIPageSize = 100
+	}
+	if cfg.OAITokenTTL == 0 {
+		cfg.OAITokenTTL = 24 * time.Hour
 	}
 	if cfg.ImportFormats == nil {
 		cfg.ImportFormats = export.ImportFormats()
@@ -111,6 +134,9 @@ func (s *Server) routes() {
 	api.POST("/import", s.importRecords, requireRole(catalog.RoleLibrarian))
 	api.GET("/search", s.search)
 	api.POST("/admin/reindex", s.reindex, requireRole(catalog.RoleAdmin))
+
+	e.GET("/oai", s.oai)
+	e.POST("/oai", s.oai)
 
 	api.GET("/tokens", s.listTokens, requireRole(catalog.RoleAdmin))
 	api.POST("/tokens", s.createToken, requireRole(catalog.RoleAdmin))

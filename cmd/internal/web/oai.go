@@ -1,0 +1,505 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/annals/annals/catalog"
+	"github.com/annals/annals/export/dc"
+	"github.com/labstack/echo/v4"
+)
+
+// OAI-PMH 2.0: a harvester copies the catalogue incrementally, deletions
+// included. Items are records that were ever published; sets are kinds,
+// events and topics.
+
+const (
+	oaiNamespace  = "http://www.openarchives.org/OAI/2.0/"
+	oaiSchema     = oaiNamespace + " http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd"
+	oaiDCPrefix   = "oai_dc"
+	oaiTimeLayout = "2006-01-02T15:04:05Z"
+	oaiDayLayout  = "2006-01-02"
+)
+
+// oaiArgs lists the arguments each verb takes besides verb itself.
+var oaiArgs = map[string][]string{
+	"Identify":            {},
+	"ListMetadataFormats": {"identifier"},
+	"ListSets":            {"resumptionToken"},
+	"ListIdentifiers":     {"metadataPrefix", "from", "until", "set", "resumptionToken"},
+	"ListRecords":         {"metadataPrefix", "from", "until", "set", "resumptionToken"},
+	"GetRecord":           {"identifier", "metadataPrefix"},
+}
+
+// oaiError is an OAI-PMH protocol error: answered with 200 and an error
+// element, as the specification asks.
+type oaiError struct {
+	code, msg string
+}
+
+func (e *oaiError) Error() string { return e.code + ": " + e.msg }
+
+func oaiErrorf(code, format string, args ...any) *oaiError {
+	return &oaiError{code: code, msg: fmt.Sprintf(format, args...)}
+}
+
+// oaiRequest is a parsed OAI-PMH request.
+type oaiRequest struct {
+	verb string
+	args map[string]string
+}
+
+// parseOAI reads the verb and arguments from the query (GET) or the form
+// (POST) and checks them against the verb.
+func parseOAI(c echo.Context) (oaiRequest, *oaiError) {
+	var values url.Values
+	if c.Request().Method == http.MethodPost {
+		values, _ = c.FormParams()
+	} else {
+		values = c.QueryParams()
+	}
+	req := oaiRequest{args: map[string]string{}}
+	verbs := values["verb"]
+	if len(verbs) != 1 {
+		return req, oaiErrorf("badVerb", "Give exactly one verb: Identify, ListMetadataFormats, ListSets, ListIdentifiers, ListRecords or GetRecord.")
+	}
+	allowed, ok := oaiArgs[verbs[0]]
+	if !ok {
+		return req, oaiErrorf("badVerb", "%q is not an OAI-PMH verb.", verbs[0])
+	}
+	req.verb = verbs[0]
+	for k, vs := range values {
+		if k == "verb" {
+			continue
+		}
+		found := false
+		for _, a := range allowed {
+			found = found || a == k
+		}
+		if !found {
+			return req, oaiErrorf("badArgument", "%s does not take the argument %q.", req.verb, k)
+		}
+		if len(vs) != 1 {
+			return req, oaiErrorf("badArgument", "The argument %q is repeated.", k)
+		}
+		req.args[k] = vs[0]
+	}
+	if _, ok := req.args["resumptionToken"]; ok && len(req.args) > 1 {
+		return req, oaiErrorf("badArgument", "resumptionToken is an exclusive argument: send it alone with the verb.")
+	}
+	return req, nil
+}
+
+// oaiDate reads a from or until argument: a day or a UTC second.
+func oaiDate(s string) (t time.Time, day bool, err error) {
+	if t, err := time.Parse(oaiDayLayout, s); err == nil {
+		return t, true, nil
+	}
+	t, err = time.Parse(oaiTimeLayout, s)
+	return t, false, err
+}
+
+// harvestToken is what a resumption token holds: the request it continues
+// and where it stopped. Its time window is fixed at the first request, so
+// records changed during a harvest wait for the next one instead of being
+// repeated or skipped.
+type harvestToken struct {
+	Verb     string    `json:"v"`
+	Set      string    `json:"s,omitempty"`
+	From     time.Time `json:"f,omitzero"`
+	Before   time.Time `json:"b"`
+	After    string    `json:"a"`
+	Cursor   int       `json:"c"`
+	Complete int       `json:"n"`
+	Expires  time.Time `json:"e"`
+}
+
+func (t harvestToken) encode() string {
+	b, _ := json.Marshal(t)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func decodeHarvestToken(s, verb string, now time.Time) (harvestToken, *oaiError) {
+	var t harvestToken
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil || json.Unmarshal(b, &t) != nil || t.Verb == "" || t.Before.IsZero() {
+		return t, oaiErrorf("badResumptionToken", "The resumption token is not one this repository issued.")
+	}
+	if t.Verb != verb {
+		return t, oaiErrorf("badResumptionToken", "The resumption token belongs to %s, not %s.", t.Verb, verb)
+	}
+	if now.After(t.Expires) {
+		return t, oaiErrorf("badResumptionToken", "The resumption token expired at %s; start the harvest again.", t.Expires.Format(oaiTimeLayout))
+	}
+	return t, nil
+}
+
+// oaiWriter writes one OAI-PMH response.
+type oaiWriter struct {
+	enc *xml.Encoder
+}
+
+func start(name string, attrs ...xml.Attr) xml.StartElement {
+	return xml.StartElement{Name: xml.Name{Local: name}, Attr: attrs}
+}
+
+func attr(name, value string) xml.Attr { return xml.Attr{Name: xml.Name{Local: name}, Value: value} }
+
+func (w *oaiWriter) element(name, value string, attrs ...xml.Attr) {
+	w.enc.EncodeElement(value, start(name, attrs...))
+}
+
+func (w *oaiWriter) open(name string, attrs ...xml.Attr) { w.enc.EncodeToken(start(name, attrs...)) }
+func (w *oaiWriter) close(name string) {
+	w.enc.EncodeToken(xml.EndElement{Name: xml.Name{Local: name}})
+}
+
+// oai answers GET and POST /oai. The verb's answer is built first (at
+// most one page of items, so memory does not grow with the catalogue),
+// because after a badVerb or badArgument error the request element must be
+// written without attributes.
+func (s *Server) oai(c echo.Context) error {
+	now := time.Now().UTC()
+	base := s.baseURL(c) + "/oai"
+	var body bytes.Buffer
+	w := &oaiWriter{enc: xml.NewEncoder(&body)}
+	w.enc.Indent(" ", " ")
+	req, perr := parseOAI(c)
+	var err error
+	if perr == nil {
+		err = s.oaiVerb(c.Request().Context(), c, w, req, now)
+		w.enc.Flush()
+	} else {
+		err = perr
+	}
+	oe, isOAI := err.(*oaiError)
+	if err != nil && !isOAI {
+		return err
+	}
+	res := c.Response()
+	res.Header().Set(echo.HeaderContentType, "text/xml; charset=utf-8")
+	res.WriteHeader(http.StatusOK)
+	res.Write([]byte(xml.Header))
+	out := &oaiWriter{enc: xml.NewEncoder(res)}
+	out.enc.Indent("", " ")
+	out.open("OAI-PMH", attr("xmlns", oaiNamespace), attr("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance"),
+		attr("xsi:schemaLocation", oaiSchema))
+	out.element("responseDate", now.Format(oaiTimeLayout))
+	if oe != nil && (oe.code == "badVerb" || oe.code == "badArgument") {
+		out.element("request", base)
+	} else {
+		attrs := []xml.Attr{attr("verb", req.verb)}
+		keys := make([]string, 0, len(req.args))
+		for k := range req.args {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			attrs = append(attrs, attr(k, req.args[k]))
+		}
+		out.element("request", base, attrs...)
+	}
+	out.enc.Flush()
+	if oe != nil {
+		out.element("error", oe.msg, attr("code", oe.code))
+	} else {
+		res.Write([]byte("\n"))
+		res.Write(body.Bytes())
+	}
+	out.close("OAI-PMH")
+	return out.enc.Flush()
+}
+
+func (s *Server) oaiVerb(ctx context.Context, c echo.Context, w *oaiWriter, req oaiRequest, now time.Time) error {
+	switch req.verb {
+	case "Identify":
+		return s.oaiIdentify(ctx, c, w)
+	case "ListMetadataFormats":
+		if id, ok := req.args["identifier"]; ok {
+			if _, err := s.oaiItem(ctx, id); err != nil {
+				return err
+			}
+		}
+		w.open("ListMetadataFormats")
+		w.open("metadataFormat")
+		w.element("metadataPrefix", oaiDCPrefix)
+		w.element("schema", "http://www.openarchives.org/OAI/2.0/oai_dc.xsd")
+		w.element("metadataNamespace", dc.NamespaceOAIDC)
+		w.close("metadataFormat")
+		w.close("ListMetadataFormats")
+		return nil
+	case "ListSets":
+		if _, ok := req.args["resumptionToken"]; ok {
+			return oaiErrorf("badResumptionToken", "ListSets answers in one response; it issues no resumption tokens.")
+		}
+		return s.oaiListSets(ctx, w)
+	case "GetRecord":
+		id, ok1 := req.args["identifier"]
+		prefix, ok2 := req.args["metadataPrefix"]
+		if !ok1 || !ok2 {
+			return oaiErrorf("badArgument", "GetRecord needs identifier and metadataPrefix.")
+		}
+		if prefix != oaiDCPrefix {
+			return oaiErrorf("cannotDisseminateFormat", "This repository disseminates oai_dc only, not %q.", prefix)
+		}
+		it, err := s.oaiItem(ctx, id)
+		if err != nil {
+			return err
+		}
+		w.open("GetRecord")
+		s.oaiRecord(ctx, c, w, it, true)
+		w.close("GetRecord")
+		return nil
+	}
+	return s.oaiList(ctx, c, w, req, now)
+}
+
+// baseURL is the scheme and host this request reached the server by.
+func (s *Server) baseURL(c echo.Context) string {
+	return c.Scheme() + "://" + c.Request().Host
+}
+
+func (s *Server) oaiIdentify(ctx context.Context, c echo.Context, w *oaiWriter) error {
+	earliest, err := s.cfg.Store.EarliestDatestamp(ctx)
+	if err != nil {
+		return err
+	}
+	if earliest.IsZero() {
+		earliest = time.Now().UTC()
+	}
+	w.open("Identify")
+	w.element("repositoryName", s.cfg.RepositoryName)
+	w.element("baseURL", s.baseURL(c)+"/oai")
+	w.element("protocolVersion", "2.0")
+	w.element("adminEmail", s.cfg.AdminEmail)
+	w.element("earliestDatestamp", earliest.UTC().Format(oaiTimeLayout))
+	w.element("deletedRecord", "persistent")
+	w.element("granularity", "YYYY-MM-DDThh:mm:ssZ")
+	w.open("description")
+	w.open("oai-identifier", attr("xmlns", "http://www.openarchives.org/OAI/2.0/oai-identifier"),
+		attr("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance"),
+		attr("xsi:schemaLocation", "http://www.openarchives.org/OAI/2.0/oai-identifier http://www.openarchives.org/OAI/2.0/oai-identifier.xsd"))
+	w.element("scheme", "oai")
+	w.element("repositoryIdentifier", s.cfg.OAIRepositoryID)
+	w.element("delimiter", ":")
+	w.element("sampleIdentifier", "oai:"+s.cfg.OAIRepositoryID+":jinan-2025-aldoshin")
+	w.close("oai-identifier")
+	w.close("description")
+	w.close("Identify")
+	return nil
+}
+
+// oaiItem finds the record an OAI identifier names.
+func (s *Server) oaiItem(ctx context.Context, identifier string) (*catalog.HarvestItem, error) {
+	prefix := "oai:" + s.cfg.OAIRepositoryID + ":"
+	if !strings.HasPrefix(identifier, prefix) {
+		return nil, oaiErrorf("idDoesNotExist", "%q is not an identifier of this repository (they start with %s).", identifier, prefix)
+	}
+	it, err := s.cfg.Store.FindHarvestItem(ctx, strings.TrimPrefix(identifier, prefix))
+	if catalog.ErrorCode(err) == catalog.ENOTFOUND {
+		return nil, oaiErrorf("idDoesNotExist", "There is no item %q.", identifier)
+	}
+	return it, err
+}
+
+// setSpecs are the sets a record belongs to.
+func setSpecs(r *catalog.Record) []string {
+	specs := []string{"kind:" + string(r.Kind)}
+	if r.Event != "" {
+		specs = append(specs, "event:"+r.Event)
+	}
+	for _, t := range r.Topics {
+		specs = append(specs, "topic:"+t)
+	}
+	return specs
+}
+
+func (s *Server) oaiListSets(ctx context.Context, w *oaiWriter) error {
+	events, err := s.cfg.Store.FindEvents(ctx)
+	if err != nil {
+		return err
+	}
+	set := func(spec, name string) {
+		w.open("set")
+		w.element("setSpec", spec)
+		w.element("setName", name)
+		w.close("set")
+	}
+	w.open("ListSets")
+	set("kind", "Kinds of output")
+	for _, k := range catalog.Kinds() {
+		set("kind:"+string(k), "Kind: "+string(k))
+	}
+	set("event", "Events")
+	for _, e := range events {
+		set("event:"+e.ID, e.Name)
+	}
+	set("topic", "Topics")
+	for _, t := range catalog.Topics() {
+		set("topic:"+t.Key, t.Labels["en"])
+	}
+	w.close("ListSets")
+	return nil
+}
+
+// harvestFilter turns a set spec into store filters; ok is false for a
+// set that does not exist.
+func harvestFilter(set string) (f catalog.HarvestFilter, ok bool) {
+	parent, child, hasChild := strings.Cut(set, ":")
+	switch {
+	case set == "":
+		return f, true
+	case !hasChild && parent == "kind": // a parent set holds every item of its children
+	case !hasChild && parent == "event":
+		f.Event = "*"
+	case !hasChild && parent == "topic":
+		f.Topic = "*"
+	case parent == "kind" && catalog.Kind(child).Valid():
+		f.Kind = catalog.Kind(child)
+	case parent == "event" && child != "":
+		f.Event = child
+	case parent == "topic":
+		if _, known := catalog.FindTopic(child); !known {
+			return f, false
+		}
+		f.Topic = child
+	default:
+		return f, false
+	}
+	return f, true
+}
+
+// oaiList answers ListIdentifiers and ListRecords, one page at a time.
+func (s *Server) oaiList(ctx context.Context, c echo.Context, w *oaiWriter, req oaiRequest, now time.Time) error {
+	var tok harvestToken
+	if raw, ok := req.args["resumptionToken"]; ok {
+		var err *oaiError
+		if tok, err = decodeHarvestToken(raw, req.verb, now); err != nil {
+			return err
+		}
+	} else {
+		prefix, ok := req.args["metadataPrefix"]
+		if !ok {
+			return oaiErrorf("badArgument", "%s needs metadataPrefix (or a resumptionToken).", req.verb)
+		}
+		if prefix != oaiDCPrefix {
+			return oaiErrorf("cannotDisseminateFormat", "This repository disseminates oai_dc only, not %q.", prefix)
+		}
+		tok = harvestToken{Verb: req.verb, Set: req.args["set"], Before: now.Truncate(time.Microsecond)}
+		var fromDay, untilDay bool
+		if v, ok := req.args["from"]; ok {
+			t, day, err := oaiDate(v)
+			if err != nil {
+				return oaiErrorf("badArgument", "from %q must be YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ.", v)
+			}
+			tok.From, fromDay = t, day
+		}
+		if v, ok := req.args["until"]; ok {
+			t, day, err := oaiDate(v)
+			if err != nil {
+				return oaiErrorf("badArgument", "until %q must be YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ.", v)
+			}
+			untilDay = day
+			if _, both := req.args["from"]; both && fromDay != untilDay {
+				return oaiErrorf("badArgument", "from and until must have the same granularity.")
+			}
+			end := t.Add(time.Second) // until is inclusive
+			if day {
+				end = t.AddDate(0, 0, 1)
+			}
+			if end.Before(tok.Before) {
+				tok.Before = end
+			}
+			if !tok.From.IsZero() && t.Before(tok.From) {
+				return oaiErrorf("badArgument", "from %s is after until %s.", req.args["from"], v)
+			}
+		}
+		if _, ok := harvestFilter(tok.Set); !ok {
+			return oaiErrorf("noRecordsMatch", "There is no set %q (ListSets lists them).", tok.Set)
+		}
+	}
+	f, _ := harvestFilter(tok.Set)
+	f.From, f.Before, f.After, f.Limit = tok.From, tok.Before, tok.After, s.cfg.OAIPageSize+1
+	if tok.After == "" {
+		n, err := s.cfg.Store.CountHarvestItems(ctx, f)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return oaiErrorf("noRecordsMatch", "No items match this request.")
+		}
+		tok.Complete = n
+	}
+	items, err := s.cfg.Store.FindHarvestItems(ctx, f)
+	if catalog.ErrorCode(err) == catalog.EINVALID {
+		return oaiErrorf("badResumptionToken", "The resumption token is not one this repository issued.")
+	}
+	if err != nil {
+		return err
+	}
+	more := len(items) > s.cfg.OAIPageSize
+	if more {
+		items = items[:s.cfg.OAIPageSize]
+	}
+	w.open(req.verb)
+	for i := range items {
+		s.oaiRecord(ctx, c, w, &items[i], req.verb == "ListRecords")
+	}
+	split := more || tok.After != ""
+	if split {
+		next := tok
+		next.Cursor = tok.Cursor + len(items)
+		attrs := []xml.Attr{attr("completeListSize", fmt.Sprint(tok.Complete)), attr("cursor", fmt.Sprint(tok.Cursor))}
+		value := ""
+		if more {
+			next.After = items[len(items)-1].Position
+			next.Expires = now.Add(s.cfg.OAITokenTTL)
+			value = next.encode()
+			attrs = append([]xml.Attr{attr("expirationDate", next.Expires.Format(oaiTimeLayout))}, attrs...)
+		}
+		w.element("resumptionToken", value, attrs...)
+	}
+	w.close(req.verb)
+	return nil
+}
+
+// oaiRecord writes a header (ListIdentifiers) or a record with its Dublin
+// Core (ListRecords, GetRecord); a deleted item has a header only.
+func (s *Server) oaiRecord(ctx context.Context, c echo.Context, w *oaiWriter, it *catalog.HarvestItem, withMetadata bool) {
+	r := &it.Record
+	if withMetadata {
+		w.open("record")
+	}
+	var hattrs []xml.Attr
+	if it.Deleted {
+		hattrs = append(hattrs, attr("status", "deleted"))
+	}
+	w.open("header", hattrs...)
+	w.element("identifier", "oai:"+s.cfg.OAIRepositoryID+":"+r.ID)
+	w.element("datestamp", it.Datestamp.UTC().Format(oaiTimeLayout))
+	for _, spec := range setSpecs(r) {
+		w.element("setSpec", spec)
+	}
+	w.close("header")
+	if withMetadata {
+		if !it.Deleted {
+			var ev *catalog.Event
+			if r.Event != "" {
+				ev, _ = s.cfg.Store.FindEventByID(ctx, r.Event)
+			}
+			w.open("metadata")
+			w.enc.Encode(dc.FromRecord(r, ev, s.baseURL(c)+"/records/"+r.ID))
+			w.close("metadata")
+		}
+		w.close("record")
+	}
+}
