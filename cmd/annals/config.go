@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 
 	"github.com/annals/annals/catalog/sqlite"
 )
@@ -18,6 +19,11 @@ type Config struct {
 	DataDir   string // --data, $ANNALS_DATA, ./annals-data
 	Addr      string // --addr, $ANNALS_ADDR, 127.0.0.1:8080
 	LogFormat string // $ANNALS_LOG_FORMAT: text (default) or json
+	// OAI-PMH: $ANNALS_OAI_ID (the repository identifier, default
+	// annals.local), $ANNALS_ADMIN_EMAIL, $ANNALS_OAI_PAGE_SIZE (default 100).
+	OAIRepositoryID string
+	AdminEmail      string
+	OAIPageSize     int
 }
 
 // DatabasePath is the SQLite file inside the data directory.
@@ -28,7 +34,9 @@ func (c Config) IndexPath() string { return filepath.Join(c.DataDir, "index") }
 
 // defaultConfig reads the environment.
 func defaultConfig(getenv func(string) string) Config {
-	c := Config{DataDir: getenv("ANNALS_DATA"), Addr: getenv("ANNALS_ADDR"), LogFormat: getenv("ANNALS_LOG_FORMAT")}
+	c := Config{DataDir: getenv("ANNALS_DATA"), Addr: getenv("ANNALS_ADDR"), LogFormat: getenv("ANNALS_LOG_FORMAT"),
+		OAIRepositoryID: getenv("ANNALS_OAI_ID"), AdminEmail: getenv("ANNALS_ADMIN_EMAIL")}
+	c.OAIPageSize, _ = strconv.Atoi(getenv("ANNALS_OAI_PAGE_SIZE"))
 	if c.DataDir == "" {
 		c.DataDir = "annals-data"
 	}

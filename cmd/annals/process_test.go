@@ -73,8 +73,15 @@ type server struct {
 
 func startServer(t *testing.T, dir string, extra ...string) *server {
 	t.Helper()
+	return startServerEnv(t, dir, nil, extra...)
+}
+
+// startServerEnv starts a server with extra environment variables.
+func startServerEnv(t *testing.T, dir string, env []string, extra ...string) *server {
+	t.Helper()
 	addr := freeAddr(t)
 	cmd := exec.Command(annalsBinary(t), append([]string{"serve", "--data", dir, "--addr", addr}, extra...)...)
+	cmd.Env = append(os.Environ(), env...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {

@@ -72,7 +72,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	defer stop()
 	following := make(chan error, 1)
 	go func() { following <- index.Run(ctx) }()
-	srv := web.New(web.Config{Store: store, Search: index, Logger: log, OpenAPI: openapi, Version: version})
+	srv := web.New(web.Config{Store: store, Search: index, Logger: log, OpenAPI: openapi, Version: version,
+		OAIRepositoryID: cfg.OAIRepositoryID, AdminEmail: cfg.AdminEmail, OAIPageSize: cfg.OAIPageSize})
 	log.Info("serving", "url", "http://"+ln.Addr().String(), "data", cfg.DataDir)
 	err = srv.Serve(ctx, ln)
 	stop()
