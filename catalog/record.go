@@ -125,6 +125,7 @@ type RecordFilter struct {
 	Kind     Kind
 	Event    string
 	Session  string
+	Topic    string
 	Statuses []Status // empty: every status
 	// After is the cursor returned as Next by the previous page.
 	After string

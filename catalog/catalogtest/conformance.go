@@ -344,6 +344,7 @@ func testListFilters(t *testing.T, s catalog.Store) {
 		{catalog.RecordFilter{Event: GeneratedEventID, Session: "ai"}, func(r catalog.Record) bool { return r.Session == "ai" }},
 		{catalog.RecordFilter{Statuses: []catalog.Status{catalog.StatusPublished}}, func(r catalog.Record) bool { return r.Status == catalog.StatusPublished }},
 		{catalog.RecordFilter{Event: "other"}, func(catalog.Record) bool { return false }},
+		{catalog.RecordFilter{Topic: "energy"}, func(r catalog.Record) bool { return slices.Contains(r.Topics, "energy") }},
 	} {
 		page, err := s.FindRecords(ctx, tc.filter)
 		if err != nil {

@@ -50,6 +50,9 @@ func (s *Store) FindRecords(ctx context.Context, f catalog.RecordFilter) (*catal
 	if f.Session != "" {
 		where, args = append(where, "r.session = ?"), append(args, f.Session)
 	}
+	if f.Topic != "" {
+		where, args = append(where, "r.topics LIKE ?"), append(args, "%|"+f.Topic+"|%")
+	}
 	if len(f.Statuses) > 0 {
 		where = append(where, "r.status IN ("+strings.Repeat(",?", len(f.Statuses))[1:]+")")
 		for _, st := range f.Statuses {

@@ -137,6 +137,11 @@ func (s *Server) routes() {
 
 	e.GET("/oai", s.oai)
 	e.POST("/oai", s.oai)
+	e.GET("/sitemap.xml", s.sitemap)
+	e.GET("/:name", s.sitemapPage) // sitemap-N.xml
+	e.GET("/feeds/records.atom", s.feedAll)
+	e.GET("/feeds/events/:file", s.feedEvent) // ID.atom
+	e.GET("/feeds/topics/:file", s.feedTopic) // KEY.atom
 
 	api.GET("/tokens", s.listTokens, requireRole(catalog.RoleAdmin))
 	api.POST("/tokens", s.createToken, requireRole(catalog.RoleAdmin))

@@ -1,0 +1,243 @@
+package web
+
+import (
+	"encoding/xml"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/annals/annals/catalog"
+	"github.com/labstack/echo/v4"
+)
+
+// sitemapSize is how many URLs one sitemap file may hold (the protocol's
+// limit); a larger catalogue gets a sitemap index.
+const sitemapSize = 50000
+
+type sitemapURL struct {
+	Loc     string `xml:"loc"`
+	LastMod string `xml:"lastmod,omitempty"`
+}
+
+type urlSet struct {
+	XMLName xml.Name     `xml:"urlset"`
+	NS      string       `xml:"xmlns,attr"`
+	URLs    []sitemapURL `xml:"url"`
+}
+
+type sitemapIndex struct {
+	XMLName  xml.Name     `xml:"sitemapindex"`
+	NS       string       `xml:"xmlns,attr"`
+	Sitemaps []sitemapURL `xml:"sitemap"`
+}
+
+const sitemapNS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+// publishedRecords pages through published records, newest first, calling
+// fn for each until it returns false.
+func (s *Server) publishedRecords(c echo.Context, f catalog.RecordFilter, fn func(*catalog.Record) bool) error {
+	f.Statuses, f.Size = []catalog.Status{catalog.StatusPublished}, catalog.MaxPageSize
+	for {
+		page, err := s.cfg.Store.FindRecords(c.Request().Context(), f)
+		if err != nil {
+			return err
+		}
+		for i := range page.Records {
+			if !fn(&page.Records[i]) {
+				return nil
+			}
+		}
+		if page.Next == "" {
+			return nil
+		}
+		f.After = page.Next
+	}
+}
+
+// sitemap answers /sitemap.xml: the pages of published records, or, past
+// 50,000 of them, an index of /sitemap-N.xml files.
+func (s *Server) sitemap(c echo.Context) error {
+	n, err := s.cfg.Store.FindRecords(c.Request().Context(), catalog.RecordFilter{Statuses: []catalog.Status{catalog.StatusPublished}, Size: 1})
+	if err != nil {
+		return err
+	}
+	if n.Total > sitemapSize {
+		idx := sitemapIndex{NS: sitemapNS}
+		for i := 1; (i-1)*sitemapSize < n.Total; i++ {
+			idx.Sitemaps = append(idx.Sitemaps, sitemapURL{Loc: fmt.Sprintf("%s/sitemap-%d.xml", s.baseURL(c), i)})
+		}
+		return s.sendXML(c, idx)
+	}
+	return s.sitemapPart(c, 1)
+}
+
+// sitemapPage answers /sitemap-N.xml.
+func (s *Server) sitemapPage(c echo.Context) error {
+	name := c.Param("name") // "sitemap-3.xml"
+	var n int
+	if _, err := fmt.Sscanf(name, "sitemap-%d.xml", &n); err != nil || n < 1 || name != "sitemap-"+strconv.Itoa(n)+".xml" {
+		return catalog.Errorf(catalog.ENOTFOUND, "There is no %s.", name)
+	}
+	return s.sitemapPart(c, n)
+}
+
+func (s *Server) sitemapPart(c echo.Context, part int) error {
+	set := urlSet{NS: sitemapNS}
+	skip := (part - 1) * sitemapSize
+	err := s.publishedRecords(c, catalog.RecordFilter{}, func(r *catalog.Record) bool {
+		if skip > 0 {
+			skip--
+			return true
+		}
+		set.URLs = append(set.URLs, sitemapURL{Loc: s.baseURL(c) + "/records/" + r.ID, LastMod: r.Updated.UTC().Format("2006-01-02")})
+		return len(set.URLs) < sitemapSize
+	})
+	if err != nil {
+		return err
+	}
+	if part > 1 && len(set.URLs) == 0 {
+		return catalog.Errorf(catalog.ENOTFOUND, "There is no sitemap %d.", part)
+	}
+	return s.sendXML(c, set)
+}
+
+func (s *Server) sendXML(c echo.Context, v any) error {
+	data, err := xml.MarshalIndent(v, "", " ")
+	if err != nil {
+		return err
+	}
+	return c.Blob(http.StatusOK, "application/xml; charset=utf-8", append([]byte(xml.Header), append(data, '\n')...))
+}
+
+// Atom (RFC 4287) feeds of newly catalogued outputs.
+
+type atomLink struct {
+	Rel  string `xml:"rel,attr,omitempty"`
+	Href string `xml:"href,attr"`
+	Type string `xml:"type,attr,omitempty"`
+}
+
+type atomText struct {
+	Lang  string `xml:"xml:lang,attr,omitempty"`
+	Value string `xml:",chardata"`
+}
+
+type atomCategory struct {
+	Term  string `xml:"term,attr"`
+	Label string `xml:"label,attr,omitempty"`
+}
+
+type atomPerson struct {
+	Name string `xml:"name"`
+}
+
+type atomEntry struct {
+	ID         string         `xml:"id"`
+	Title      atomText       `xml:"title"`
+	Updated    string         `xml:"updated"`
+	Published  string         `xml:"published"`
+	Authors    []atomPerson   `xml:"author"`
+	Links      []atomLink     `xml:"link"`
+	Summary    *atomText      `xml:"summary,omitempty"`
+	Categories []atomCategory `xml:"category"`
+}
+
+type atomFeed struct {
+	XMLName xml.Name    `xml:"feed"`
+	NS      string      `xml:"xmlns,attr"`
+	ID      string      `xml:"id"`
+	Title   string      `xml:"title"`
+	Updated string      `xml:"updated"`
+	Author  atomPerson  `xml:"author"`
+	Links   []atomLink  `xml:"link"`
+	Entries []atomEntry `xml:"entry"`
+}
+
+// feedSize is how many of the newest outputs a feed holds.
+const feedSize = 50
+
+func (s *Server) feedAll(c echo.Context) error {
+	return s.feed(c, "All new outputs", catalog.RecordFilter{})
+}
+
+// atomName reads "NAME.atom" from the last part of a feed's path.
+func atomName(c echo.Context) (string, error) {
+	name, ok := strings.CutSuffix(c.Param("file"), ".atom")
+	if !ok || name == "" {
+		return "", catalog.Errorf(catalog.ENOTFOUND, "Feeds end in .atom.")
+	}
+	return name, nil
+}
+
+func (s *Server) feedEvent(c echo.Context) error {
+	id, err := atomName(c)
+	if err != nil {
+		return err
+	}
+	ev, err := s.cfg.Store.FindEventByID(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return s.feed(c, "New outputs of "+ev.Name, catalog.RecordFilter{Event: ev.ID})
+}
+
+func (s *Server) feedTopic(c echo.Context) error {
+	key, err := atomName(c)
+	if err != nil {
+		return err
+	}
+	t, ok := catalog.FindTopic(key)
+	if !ok {
+		return catalog.Errorf(catalog.ENOTFOUND, "There is no topic %q (GET /api/v1/vocabularies lists them).", key)
+	}
+	return s.feed(c, "New outputs on "+t.Labels["en"], catalog.RecordFilter{Topic: t.Key})
+}
+
+func (s *Server) feed(c echo.Context, title string, f catalog.RecordFilter) error {
+	base := s.baseURL(c)
+	self := base + c.Request().URL.Path
+	feed := atomFeed{NS: "http://www.w3.org/2005/Atom", ID: self, Title: s.cfg.RepositoryName + ": " + title,
+		Author: atomPerson{Name: s.cfg.RepositoryName}, Links: []atomLink{{Rel: "self", Href: self, Type: "application/atom+xml"}}}
+	var newest time.Time
+	err := s.publishedRecords(c, f, func(r *catalog.Record) bool {
+		e := atomEntry{ID: base + "/records/" + r.ID, Title: atomText{Lang: r.Language, Value: r.Title},
+			Updated: r.Updated.UTC().Format(time.RFC3339), Published: r.Created.UTC().Format(time.RFC3339),
+			Links: []atomLink{{Rel: "alternate", Href: base + "/records/" + r.ID, Type: "text/html"},
+				{Rel: "alternate", Href: base + "/api/v1/records/" + r.ID, Type: "application/json"}}}
+		for _, ct := range r.Contributors {
+			e.Authors = append(e.Authors, atomPerson{Name: ct.DisplayName()})
+		}
+		if len(e.Authors) == 0 {
+			e.Authors = []atomPerson{{Name: s.cfg.RepositoryName}}
+		}
+		if r.Abstract != "" {
+			e.Summary = &atomText{Lang: r.Language, Value: r.Abstract}
+		}
+		for _, key := range r.Topics {
+			label := key
+			if t, ok := catalog.FindTopic(key); ok {
+				label = t.Labels["en"]
+			}
+			e.Categories = append(e.Categories, atomCategory{Term: key, Label: label})
+		}
+		if r.Updated.After(newest) {
+			newest = r.Updated
+		}
+		feed.Entries = append(feed.Entries, e)
+		return len(feed.Entries) < feedSize
+	})
+	if err != nil {
+		return err
+	}
+	if newest.IsZero() {
+		newest = time.Now()
+	}
+	feed.Updated = newest.UTC().Format(time.RFC3339)
+	data, err := xml.MarshalIndent(feed, "", " ")
+	if err != nil {
+		return err
+	}
+	return c.Blob(http.StatusOK, "application/atom+xml; charset=utf-8", append([]byte(xml.Header), append(data, '\n')...))
+}
