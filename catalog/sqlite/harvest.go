@@ -86,8 +86,8 @@ func (s *Store) FindHarvestItems(ctx context.Context, f catalog.HarvestFilter) (
 		if err != nil {
 			return nil, catalog.Errorf(catalog.EINVALID, "The harvest position is not valid.")
 		}
-		cond += " AND (r.updated > ? OR (r.updated = ? AND r.seq > ?))"
-		args = append(args, updated, updated, seq)
+		cond += " AND (r.updated, r.seq) > (?, ?)" // a row value: SQLite seeks the index to it
+		args = append(args, updated, seq)
 	}
 	limit := f.Limit
 	if limit <= 0 {
