@@ -161,3 +161,40 @@ func (x *Writer) Count() int { return x.n }
 func ImportFormats() []recordio.Format {
 	return append(recordio.Formats(), bibtex.ImportFormat(), ris.ImportFormat())
 }
+
+// RecordSource is what WriteRecords reads: records and their events.
+type RecordSource interface {
+	catalog.EventStore
+	FindRecordByID(ctx context.Context, id string) (*catalog.Record, error)
+}
+
+// WriteRecords writes the records with the given ids, in that order, in a
+// streaming format; records deleted meanwhile are left out. For CSV it
+// reads the records twice: first to size the columns to the widest.
+func WriteRecords(ctx context.Context, src RecordSource, format string, ids []string, out io.Writer) (int, error) {
+	var widths recordio.Widths
+	if format == "csv" {
+		for _, id := range ids {
+			if r, err := src.FindRecordByID(ctx, id); err == nil {
+				widths.Fit(r)
+			}
+		}
+	}
+	w, err := NewWriter(format, out, CachedEvents(src))
+	if err != nil {
+		return 0, err
+	}
+	if err := w.Begin(widths); err != nil {
+		return 0, err
+	}
+	for _, id := range ids {
+		r, err := src.FindRecordByID(ctx, id)
+		if err != nil {
+			continue
+		}
+		if err := w.Write(ctx, r); err != nil {
+			return 0, err
+		}
+	}
+	return w.Count(), w.End()
+}

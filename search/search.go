@@ -310,3 +310,23 @@ func facets(fr search.FacetResults) map[string][]FacetValue {
 	}
 	return out
 }
+
+// AllMatches pages through every match of a request, in its order, and
+// returns their ids (for exports, which take everything).
+func (ix *Index) AllMatches(ctx context.Context, r Request) ([]string, error) {
+	r.Size, r.NoFacets, r.After = catalog.MaxPageSize, true, ""
+	var ids []string
+	for {
+		res, err := ix.Search(ctx, r)
+		if err != nil {
+			return nil, err
+		}
+		for _, h := range res.Hits {
+			ids = append(ids, h.ID)
+		}
+		if res.Next == "" {
+			return ids, nil
+		}
+		r.After = res.Next
+	}
+}

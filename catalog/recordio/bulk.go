@@ -69,7 +69,7 @@ var bom = []byte("\xef\xbb\xbf")
 // ReadJSON reads a JSON array of records (a single object is read as one
 // record).
 func ReadJSON(data []byte) ([]catalog.ImportItem, error) {
-	if err := checkText(data); err != nil {
+	if err := CheckUTF8(data); err != nil {
 		return nil, err
 	}
 	data = bytes.TrimPrefix(data, bom)
@@ -153,7 +153,7 @@ func readItem(raw []byte, index, line int) (catalog.ImportItem, error) {
 
 // ReadNDJSON reads one JSON record per line; blank lines are skipped.
 func ReadNDJSON(data []byte) ([]catalog.ImportItem, error) {
-	if err := checkText(data); err != nil {
+	if err := CheckUTF8(data); err != nil {
 		return nil, err
 	}
 	data = bytes.TrimPrefix(data, bom)

@@ -99,7 +99,7 @@ func firstField(t reflect.Type) string {
 // and keywords take several values separated by ";". Empty cells are
 // absent fields. A UTF-8 byte order mark and Windows line endings are fine.
 func ReadCSV(data []byte) ([]catalog.ImportItem, error) {
-	if err := checkText(data); err != nil {
+	if err := CheckUTF8(data); err != nil {
 		return nil, err
 	}
 	data = bytes.TrimPrefix(data, bom)

@@ -67,7 +67,7 @@ func DecodeObject(data []byte, dst any, what string) error {
 }
 
 func decodeStrict(data []byte, dst any, what string) error {
-	if err := checkText(data); err != nil {
+	if err := CheckUTF8(data); err != nil {
 		return err
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
@@ -131,9 +131,10 @@ func position(data []byte, offset int) (line, col int) {
 	return line, utf8.RuneCount(before[start:]) + 1
 }
 
-// checkText rejects input that is not UTF-8, naming where it goes wrong.
-// (encoding/json would silently turn bad bytes into U+FFFD.)
-func checkText(data []byte) error {
+// CheckUTF8 rejects input that is not UTF-8 (EMALFORMED), naming the line
+// and column where it goes wrong; every reader of files calls it, since
+// encoding/json and others would quietly turn bad bytes into U+FFFD.
+func CheckUTF8(data []byte) error {
 	if utf8.Valid(data) {
 		return nil
 	}

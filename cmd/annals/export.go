@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 
 	"github.com/annals/annals/catalog"
-	"github.com/annals/annals/catalog/recordio"
 	"github.com/annals/annals/catalog/sqlite"
 	"github.com/annals/annals/export"
 	"github.com/annals/annals/search"
@@ -69,7 +68,7 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 		defer os.Remove(file.Name())
 		w = file
 	}
-	n, err := writeExport(ctx, store, *format, ids, w)
+	n, err := export.WriteRecords(ctx, store, *format, ids, w)
 	if err != nil {
 		return err
 	}
@@ -126,46 +125,5 @@ func searchIDs(ctx context.Context, cfg Config, store *sqlite.Store, q, event st
 	if statuses == nil {
 		req.Filters.Statuses = []catalog.Status{catalog.StatusDraft, catalog.StatusPublished, catalog.StatusWithdrawn}
 	}
-	var ids []string
-	for {
-		res, err := index.Search(ctx, req)
-		if err != nil {
-			return nil, err
-		}
-		for _, h := range res.Hits {
-			ids = append(ids, h.ID)
-		}
-		if res.Next == "" {
-			return ids, nil
-		}
-		req.After = res.Next
-	}
-}
-
-func writeExport(ctx context.Context, store catalog.Store, format string, ids []string, out io.Writer) (int, error) {
-	var widths recordio.Widths
-	if format == "csv" {
-		for _, id := range ids {
-			if r, err := store.FindRecordByID(ctx, id); err == nil {
-				widths.Fit(r)
-			}
-		}
-	}
-	w, err := export.NewWriter(format, out, export.CachedEvents(store))
-	if err != nil {
-		return 0, err
-	}
-	if err := w.Begin(widths); err != nil {
-		return 0, err
-	}
-	for _, id := range ids {
-		r, err := store.FindRecordByID(ctx, id)
-		if err != nil {
-			continue
-		}
-		if err := w.Write(ctx, r); err != nil {
-			return 0, err
-		}
-	}
-	return w.Count(), w.End()
+	return index.AllMatches(ctx, req)
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/annals/annals/catalog"
 	"github.com/annals/annals/catalog/recordio"
@@ -34,7 +33,7 @@ var languageNames = map[string]string{"english": "en", "american": "en", "britis
 // Read parses a BibTeX (or BibLaTeX) file into import items, one per entry.
 // A file that cannot be read is EMALFORMED with the line of the problem.
 func Read(data []byte) ([]catalog.ImportItem, error) {
-	if err := checkUTF8(data); err != nil {
+	if err := recordio.CheckUTF8(data); err != nil {
 		return nil, err
 	}
 	entries, err := parseEntries(strings.TrimPrefix(string(data), "\ufeff"))
@@ -53,23 +52,6 @@ func Read(data []byte) ([]catalog.ImportItem, error) {
 		items[i] = catalog.ImportItem{Index: i, Line: e.Line, Record: record(e)}
 	}
 	return items, nil
-}
-
-// checkUTF8 rejects input that is not UTF-8, naming the line.
-func checkUTF8(data []byte) error {
-	if utf8.Valid(data) {
-		return nil
-	}
-	i := 0
-	for i < len(data) {
-		r, size := utf8.DecodeRune(data[i:])
-		if r == utf8.RuneError && size <= 1 {
-			break
-		}
-		i += size
-	}
-	line := 1 + strings.Count(string(data[:i]), "\n")
-	return &catalog.Error{Code: catalog.EMALFORMED, Message: fmt.Sprintf("Line %d: the file is not valid UTF-8 (byte 0x%02X); save it as UTF-8.", line, data[i])}
 }
 
 // record maps one entry to a record. Fields Annals has no place for are

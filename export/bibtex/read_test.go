@@ -54,7 +54,7 @@ func TestReadErrors(t *testing.T) {
 		"no comma":       {"@article{a,\n title = {T}\n year = 2025}\n", "Line 3: a comma or } is expected after the value of title"},
 		"unknown macro":  {"@article{a, title = nosuch}", `"nosuch" is not defined with @string`},
 		"no equals":      {"@article{a, title {T}}", `"=" is expected`},
-		"not utf8":       {"@article{a,\n title = {\xff}}", "Line 2: the file is not valid UTF-8"},
+		"not utf8":       {"@article{a,\n title = {\xff}}", "Line 2, column 11: the data is not valid UTF-8"},
 		"nothing":        {"just text", "no BibTeX entries"},
 		"bad type":       {"@{a, title={x}}", "an entry type must follow @"},
 	} {

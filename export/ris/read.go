@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/annals/annals/catalog"
 	"github.com/annals/annals/catalog/recordio"
@@ -61,16 +60,8 @@ func malformed(line int, format string, args ...any) error {
 // abstracts are wrapped). A file that cannot be read is EMALFORMED with
 // the line of the problem.
 func Read(data []byte) ([]catalog.ImportItem, error) {
-	if !utf8.Valid(data) {
-		i := 0
-		for i < len(data) {
-			r, size := utf8.DecodeRune(data[i:])
-			if r == utf8.RuneError && size <= 1 {
-				break
-			}
-			i += size
-		}
-		return nil, malformed(1+strings.Count(string(data[:i]), "\n"), "the file is not valid UTF-8 (byte 0x%02X); save it as UTF-8", data[i])
+	if err := recordio.CheckUTF8(data); err != nil {
+		return nil, err
 	}
 	text := strings.TrimPrefix(strings.ReplaceAll(string(data), "\r\n", "\n"), "\ufeff")
 	var entries []*risEntry

@@ -45,7 +45,7 @@ func TestReadErrors(t *testing.T) {
 		"tag outside":   {"TI  - x\n", "Line 1: the tag TI is outside a reference"},
 		"ER without TY": {"\n\nER  - \n", "Line 3: ER ends a reference"},
 		"garbage":       {"hello world\n", `Line 1: "hello world" is not a RIS tag line`},
-		"not utf8":      {"TY  - JOUR\nTI  - \xff\nER  - \n", "Line 2: the file is not valid UTF-8"},
+		"not utf8":      {"TY  - JOUR\nTI  - \xff\nER  - \n", "Line 2, column 7: the data is not valid UTF-8"},
 		"nothing":       {"\n\n", "no RIS references"},
 	} {
 		_, err := Read([]byte(tc.data))

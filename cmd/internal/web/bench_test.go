@@ -1,16 +1,12 @@
 package web
 
 import (
-	"context"
 	"fmt"
-	"net"
 	"os"
 	"path/filepath"
 	"testing"
 
-	"github.com/annals/annals/catalog"
 	"github.com/annals/annals/catalog/catalogtest"
-	"github.com/annals/annals/catalog/sqlite"
 )
 
 // wrkScript asks for a different record each time, in a fixed order.
@@ -29,32 +25,13 @@ end
 func BenchmarkGetRecordHTTP(b *testing.B) {
 	wrk := catalogtest.RequireTool(b, "wrk", "apt install wrk")
 	const n = 10_000
-	store, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "annals.db"), sqlite.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer store.Close()
-	catalogtest.MustCreateEvent(b, store)
-	recs := catalogtest.NewGenerator(5).Records(n)
-	for i := range recs {
-		recs[i].Status = catalog.StatusPublished
-	}
-	if _, err := store.ImportRecords(context.Background(), itemsOf(recs), catalog.ImportOptions{}); err != nil {
-		b.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go New(Config{Store: store}).Serve(ctx, ln)
+	url := serveBench(b, Config{Store: benchStore(b, b.TempDir(), n, 5)})
 	script := filepath.Join(b.TempDir(), "get.lua")
 	if err := os.WriteFile(script, []byte(fmt.Sprintf(wrkScript, n)), 0o644); err != nil {
 		b.Fatal(err)
 	}
 	b.ResetTimer()
 	for range b.N {
-		runWrk(b, wrk, script, "http://"+ln.Addr().String(), 32, "10s").report(b)
+		runWrk(b, wrk, script, url, 32, "10s").report(b)
 	}
 }

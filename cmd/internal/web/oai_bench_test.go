@@ -1,20 +1,13 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"runtime"
 	"testing"
-
-	"github.com/annals/annals/catalog"
-	"github.com/annals/annals/catalog/catalogtest"
-	"github.com/annals/annals/catalog/sqlite"
 )
 
 var tokenPattern = regexp.MustCompile(`<resumptionToken[^>]*>([^<]+)</resumptionToken>`)
@@ -31,28 +24,7 @@ func BenchmarkOAIListRecords(b *testing.B) {
 }
 
 func benchmarkHarvest(b *testing.B, n int) {
-	store, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "annals.db"), sqlite.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer store.Close()
-	catalogtest.MustCreateEvent(b, store)
-	recs := catalogtest.NewGenerator(9).Records(n)
-	for i := range recs {
-		recs[i].Status = catalog.StatusPublished
-	}
-	if _, err := store.ImportRecords(context.Background(), itemsOf(recs), catalog.ImportOptions{}); err != nil {
-		b.Fatal(err)
-	}
-	recs = nil
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go New(Config{Store: store}).Serve(ctx, ln)
-	base := "http://" + ln.Addr().String() + "/oai?verb=ListRecords"
+	base := serveBench(b, Config{Store: benchStore(b, b.TempDir(), n, 9)}) + "/oai?verb=ListRecords"
 	runtime.GC()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)

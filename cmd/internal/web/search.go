@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -9,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/annals/annals/catalog"
-	"github.com/annals/annals/catalog/recordio"
 	"github.com/annals/annals/export"
 	"github.com/annals/annals/search"
 	"github.com/labstack/echo/v4"
@@ -153,58 +151,16 @@ func (s *Server) notifySearch() {
 // file to download.
 func (s *Server) exportSearch(c echo.Context, req search.Request, format string) error {
 	ctx := c.Request().Context()
-	ids, err := s.allMatches(ctx, req)
+	ids, err := s.cfg.Search.AllMatches(ctx, req)
 	if err != nil {
 		return err
 	}
 	f, _ := export.FindFormat(format)
-	var widths recordio.Widths
-	if format == "csv" { // the columns must fit the widest record
-		for _, id := range ids {
-			if r, err := s.cfg.Store.FindRecordByID(ctx, id); err == nil {
-				widths.Fit(r)
-			}
-		}
-	}
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, f.MediaType+"; charset=utf-8")
 	h.Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="annals-search.%s"`, f.Ext))
 	h.Set("X-Total-Count", fmt.Sprint(len(ids)))
 	c.Response().WriteHeader(http.StatusOK)
-	w, err := export.NewWriter(format, c.Response(), export.CachedEvents(s.cfg.Store))
-	if err != nil {
-		return err
-	}
-	if err := w.Begin(widths); err != nil {
-		return err
-	}
-	for _, id := range ids {
-		r, err := s.cfg.Store.FindRecordByID(ctx, id)
-		if err != nil {
-			continue // deleted since the search
-		}
-		if err := w.Write(ctx, r); err != nil {
-			return err
-		}
-	}
-	return w.End()
-}
-
-// allMatches pages through every match of a search, in its order.
-func (s *Server) allMatches(ctx context.Context, req search.Request) ([]string, error) {
-	req.Size, req.NoFacets = catalog.MaxPageSize, true
-	var ids []string
-	for {
-		res, err := s.cfg.Search.Search(ctx, req)
-		if err != nil {
-			return nil, err
-		}
-		for _, h := range res.Hits {
-			ids = append(ids, h.ID)
-		}
-		if res.Next == "" {
-			return ids, nil
-		}
-		req.After = res.Next
-	}
+	_, err = export.WriteRecords(ctx, s.cfg.Store, format, ids, c.Response())
+	return err
 }

@@ -3,16 +3,13 @@ package web
 import (
 	"context"
 	"fmt"
-	"net"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/annals/annals/catalog"
 	"github.com/annals/annals/catalog/catalogtest"
-	"github.com/annals/annals/catalog/sqlite"
 	"github.com/annals/annals/search"
 )
 
@@ -36,15 +33,7 @@ func BenchmarkSearchHTTP(b *testing.B) {
 	wrk := catalogtest.RequireTool(b, "wrk", "apt install wrk")
 	const n = 100_000
 	dir := b.TempDir()
-	store, err := sqlite.Open(context.Background(), filepath.Join(dir, "annals.db"), sqlite.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer store.Close()
-	catalogtest.MustCreateEvent(b, store)
-	if _, err := store.ImportRecords(context.Background(), itemsOf(catalogtest.NewGenerator(42).Records(n)), catalog.ImportOptions{}); err != nil {
-		b.Fatal(err)
-	}
+	store := benchStore(b, dir, n, 42)
 	index, err := search.Open(context.Background(), filepath.Join(dir, "index"), store, search.Options{})
 	if err != nil {
 		b.Fatal(err)
@@ -53,13 +42,7 @@ func BenchmarkSearchHTTP(b *testing.B) {
 	if err := index.Rebuild(context.Background()); err != nil {
 		b.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go New(Config{Store: store, Search: index}).Serve(ctx, ln)
+	url := serveBench(b, Config{Store: store, Search: index})
 
 	var lua strings.Builder
 	lua.WriteString("queries = {\n")
@@ -73,6 +56,6 @@ func BenchmarkSearchHTTP(b *testing.B) {
 	}
 	b.ResetTimer()
 	for range b.N {
-		runWrk(b, wrk, script, "http://"+ln.Addr().String(), 8, "20s").report(b)
+		runWrk(b, wrk, script, url, 8, "20s").report(b)
 	}
 }
