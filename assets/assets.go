@@ -1,6 +1,6 @@
 // Package assets holds the files Annals ships inside its binary: the
-// OpenAPI description and the sample catalogue (and, as they arrive,
-// templates, static files, fonts and CSL styles). Only cmd/annals opens it;
+// OpenAPI description, the sample catalogue and the CSL styles and locales
+// (and, as they arrive, templates, static files and fonts). Only cmd/annals opens it;
 // it hands the file system down to the packages that need it, so that
 // their tests can use fstest.MapFS instead.
 package assets
@@ -10,7 +10,7 @@ import (
 	"io/fs"
 )
 
-//go:embed openapi.json sample
+//go:embed openapi.json sample csl/styles/*.csl csl/locales/*.xml
 var files embed.FS
 
 // FS returns the embedded files.
@@ -20,4 +20,8 @@ func FS() fs.FS { return files }
 const (
 	OpenAPIPath = "openapi.json"
 	SamplePath  = "sample/jinan-2025.json"
+	// StylesDir and LocalesDir hold the CSL styles (CC BY-SA 3.0, see
+	// csl/SOURCE.md) and locales.
+	StylesDir  = "csl/styles"
+	LocalesDir = "csl/locales"
 )
