@@ -1,0 +1,365 @@
+package csl
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// nameOptions are the attributes that shape a list of names, inherited
+// from the style, citation or bibliography, and names and name elements.
+var nameOptionKeys = []string{"and", "delimiter-precedes-et-al", "delimiter-precedes-last", "et-al-min",
+	"et-al-use-first", "et-al-use-last", "initialize", "initialize-with", "name-as-sort-order", "sort-separator",
+	"form", "delimiter"}
+
+// nameOpts gathers the options of a name element with what it inherits.
+func (r *renderer) nameOpts(name *node) map[string]string {
+	opts := map[string]string{}
+	for _, k := range nameOptionKeys {
+		if v, ok := r.inherited[k]; ok {
+			opts[k] = v
+		}
+	}
+	if v, ok := r.inherited["name-form"]; ok {
+		opts["form"] = v
+	}
+	if v, ok := r.inherited["name-delimiter"]; ok {
+		opts["delimiter"] = v
+	}
+	if name != nil {
+		for k, v := range name.attr {
+			opts[k] = v
+		}
+	}
+	return opts
+}
+
+// isRomanesque reports whether a name is written in an alphabet where
+// given names are initialised and the order is inverted with a comma:
+// Latin, Cyrillic, Greek and the like. Han, kana and Hangul names are not.
+func isRomanesque(s string) bool {
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r) || unicode.Is(unicode.Hangul, r) {
+			return false
+		}
+	}
+	return true
+}
+
+// initials shortens given names: "Sergey Mikhailovich" -> "S. M.",
+// "Jean-Paul" -> "J.-P.", "А.В." -> "А. В.", keeping particles ("de").
+func initials(given, with string, hyphenInitials bool) string {
+	var out []string
+	for _, word := range strings.Fields(given) {
+		var ps []string
+		for _, part := range strings.Split(word, "-") {
+			var glued []string // "А.В" written without a space: two initials
+			subparts := strings.Split(part, ".")
+			for k, p := range subparts {
+				rs := []rune(p)
+				switch {
+				case len(rs) == 0:
+				case unicode.IsLower(rs[0]): // a particle such as "de" or "им."
+					if k < len(subparts)-1 {
+						p += "."
+					}
+					glued = append(glued, p)
+				default:
+					glued = append(glued, string(rs[0])+strings.TrimRight(with, " "))
+				}
+			}
+			if len(glued) > 0 {
+				ps = append(ps, strings.Join(glued, " "))
+			}
+		}
+		sep := "-"
+		if !hyphenInitials {
+			sep = ""
+		}
+		if w := strings.Join(ps, sep); w != "" {
+			out = append(out, w)
+		}
+	}
+	joined := strings.Join(out, " ")
+	if with != "" && !strings.HasSuffix(with, " ") {
+		joined = strings.ReplaceAll(joined, " ", "")
+	}
+	return strings.TrimSpace(joined)
+}
+
+// nameParts renders the parts of one name with name-part formatting.
+func (r *renderer) namePart(nameNode *node, part, s string) string {
+	if s == "" {
+		return s
+	}
+	s = typographic(s)
+	if nameNode == nil {
+		return s
+	}
+	for _, np := range nameNode.all("name-part") {
+		if np.get("name") == part {
+			return r.decorate(np, s)
+		}
+	}
+	return s
+}
+
+// renderName renders one name. index is its position in the list.
+func (r *renderer) renderName(n Name, nameNode *node, opts map[string]string, index int) string {
+	if n.Literal != "" {
+		return r.namePart(nameNode, "family", n.Literal)
+	}
+	family := n.Family
+	if n.NonDroppingParticle != "" {
+		family = n.NonDroppingParticle + " " + family
+	}
+	given := n.Given
+	if !isRomanesque(n.Family + n.Given) {
+		// Han and kana: family then given, no space, no initials.
+		return r.namePart(nameNode, "family", family) + r.namePart(nameNode, "given", given)
+	}
+	form := opts["form"]
+	if form == "short" {
+		return r.namePart(nameNode, "family", family)
+	}
+	if with, ok := opts["initialize-with"]; ok && given != "" && opts["initialize"] != "false" {
+		given = initials(given, with, true)
+	}
+	if n.DroppingParticle != "" {
+		given = strings.TrimSpace(given + " " + n.DroppingParticle)
+	}
+	familyText := r.namePart(nameNode, "family", family)
+	givenText := r.namePart(nameNode, "given", given)
+	inverted := opts["name-as-sort-order"] == "all" || (opts["name-as-sort-order"] == "first" && index == 0) || r.sorting
+	staticOrder := n.StaticOrdering || isEastAsianItem(r.item.Var("language"))
+	switch {
+	case given == "":
+		return familyText
+	case staticOrder:
+		return familyText + " " + givenText
+	case inverted:
+		sep := ", "
+		if v, ok := opts["sort-separator"]; ok {
+			sep = v
+		}
+		s := familyText + sep + givenText
+		if n.Suffix != "" {
+			s += sep + n.Suffix
+		}
+		return s
+	}
+	s := givenText + " " + familyText
+	if n.Suffix != "" {
+		if n.CommaSuffix {
+			s += ", " + n.Suffix
+		} else {
+			s += " " + n.Suffix
+		}
+	}
+	return s
+}
+
+// isEastAsianItem reports an item in Chinese, Japanese or Korean, whose
+// names (even romanised) are written family first, without a comma.
+func isEastAsianItem(lang string) bool {
+	switch baseLang(strings.ToLower(lang)) {
+	case "zh", "ja", "ko":
+		return true
+	}
+	return false
+}
+
+// renderNameList renders the names of one variable.
+func (r *renderer) renderNameList(names []Name, nameNode, etAlNode *node, opts map[string]string) string {
+	if len(names) == 0 {
+		return ""
+	}
+	if opts["form"] == "count" {
+		return strconv.Itoa(len(names))
+	}
+	min, _ := strconv.Atoi(opts["et-al-min"])
+	useFirst, _ := strconv.Atoi(opts["et-al-use-first"])
+	if r.mode == "citation" || r.sorting {
+		if v, ok := opts["et-al-subsequent-min"]; ok && false {
+			min, _ = strconv.Atoi(v)
+		}
+	}
+	shown := names
+	etAl := false
+	if min > 0 && len(names) >= min && useFirst > 0 && useFirst < len(names) {
+		shown, etAl = names[:useFirst], true
+	}
+	delim := ", "
+	if v, ok := opts["delimiter"]; ok {
+		delim = v
+	}
+	var parts []string
+	for i, n := range shown {
+		parts = append(parts, r.renderName(n, nameNode, opts, i))
+	}
+	inverted := func(i int) bool {
+		return opts["name-as-sort-order"] == "all" || (opts["name-as-sort-order"] == "first" && i == 0)
+	}
+	if etAl {
+		if truthy(opts["et-al-use-last"]) && len(names) > useFirst+1 {
+			return joinAll(parts, delim) + delim + "… " + r.renderName(names[len(names)-1], nameNode, opts, len(names)-1)
+		}
+		term := "et-al"
+		var etAlFmt *node
+		if etAlNode != nil {
+			if t := etAlNode.get("term"); t != "" {
+				term = t
+			}
+			etAlFmt = etAlNode
+		}
+		etAlText := r.locale.term(term, "", false, "")
+		if etAlFmt != nil {
+			etAlText = formatting(etAlFmt, etAlText)
+		}
+		before := " "
+		switch opts["delimiter-precedes-et-al"] {
+		case "always":
+			before = delim
+		case "after-inverted-name":
+			if inverted(len(shown) - 1) {
+				before = delim
+			}
+		case "never":
+		default: // contextual
+			if len(shown) > 1 {
+				before = delim
+			}
+		}
+		return joinAll(parts, delim) + before + etAlText
+	}
+	if len(parts) == 1 {
+		return parts[0]
+	}
+	and := ""
+	switch opts["and"] {
+	case "text":
+		and = r.locale.term("and", "", false, "")
+	case "symbol":
+		and = "&"
+	}
+	if and == "" {
+		return joinAll(parts, delim)
+	}
+	last := parts[len(parts)-1]
+	head := joinAll(parts[:len(parts)-1], delim)
+	before := " "
+	switch opts["delimiter-precedes-last"] {
+	case "always":
+		before = delim
+	case "after-inverted-name":
+		if inverted(len(parts) - 2) {
+			before = delim
+		}
+	case "never":
+	default: // contextual: with three names or more
+		if len(parts) > 2 {
+			before = delim
+		}
+	}
+	return head + before + and + " " + last
+}
+
+// renderNames renders a names element: each variable's list with its
+// label, or, if all are empty, the first substitute that renders.
+func (r *renderer) renderNames(n *node) result {
+	vars := strings.Fields(n.get("variable"))
+	res := result{called: len(vars)}
+	nameNode, etAlNode, labelNode := n.child("name"), n.child("et-al"), n.child("label")
+	opts := r.nameOpts(nameNode)
+	if r.sorting {
+		opts["name-as-sort-order"] = "all"
+	}
+	var parts []string
+	for _, v := range vars {
+		if r.suppressed[v] {
+			continue
+		}
+		names := r.item.names[v]
+		if len(names) == 0 {
+			continue
+		}
+		if r.substituting {
+			r.suppressed[v] = true
+		}
+		s := r.renderNameList(names, nameNode, etAlNode, opts)
+		if nameNode != nil {
+			s = affix(nameNode.get("prefix"), formatting(nameNode, s), nameNode.get("suffix"))
+		}
+		if labelNode != nil && opts["form"] != "count" {
+			label := r.nameLabel(labelNode, v, len(names))
+			if labelBefore(n, labelNode) {
+				s = concat(label, s)
+			} else {
+				s = concat(s, label)
+			}
+		}
+		parts = append(parts, s)
+		res.filled++
+	}
+	if len(parts) > 0 {
+		res.s = r.decorate(n, joinAll(parts, n.get("delimiter")))
+		return res
+	}
+	if sub := n.child("substitute"); sub != nil {
+		for _, c := range sub.children {
+			var cr result
+			if c.name == "names" && c.get("variable") != "" && len(c.children) == 0 {
+				// A bare <names> in a substitute takes the options of its parent.
+				inheritedNode := &node{name: "names", attr: inherit(n.attr, c.attr), children: n.children}
+				inheritedNode.children = withoutSubstitute(n.children)
+				r.substituting = true
+				cr = r.renderNames(inheritedNode)
+				r.substituting = false
+			} else {
+				r.substituting = true
+				cr = r.render(c)
+				r.substituting = false
+			}
+			if cr.s != "" {
+				return result{s: cr.s, called: res.called + cr.called, filled: cr.filled + 1}
+			}
+		}
+	}
+	return res
+}
+
+func withoutSubstitute(children []*node) []*node {
+	var out []*node
+	for _, c := range children {
+		if c.name != "substitute" {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// labelBefore reports whether a label precedes the names in the element.
+func labelBefore(names, label *node) bool {
+	for _, c := range names.children {
+		if c == label {
+			return true
+		}
+		if c.name == "name" {
+			return false
+		}
+	}
+	return false
+}
+
+// nameLabel renders the label of a names variable ("ed.", "eds.").
+func (r *renderer) nameLabel(label *node, variable string, count int) string {
+	plural := count > 1
+	switch label.get("plural") {
+	case "always":
+		plural = true
+	case "never":
+		plural = false
+	}
+	t := r.locale.term(variable, label.get("form"), plural, "")
+	return r.decorate(label, t)
+}

@@ -1,0 +1,315 @@
+package csl
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
+)
+
+// LocaleLoader returns the locale file of a language tag ("ru-RU"), or an
+// error if there is none.
+type LocaleLoader func(tag string) ([]byte, error)
+
+// primaryDialects maps a language to the region its locale file is under.
+var primaryDialects = map[string]string{"en": "en-US", "ru": "ru-RU", "zh": "zh-CN", "de": "de-DE", "fr": "fr-FR",
+	"es": "es-ES", "pt": "pt-PT", "ja": "ja-JP", "ko": "ko-KR", "uk": "uk-UA", "sr": "sr-RS"}
+
+// Processor renders citations and bibliographies in one style and
+// language. It is safe for concurrent use: each call renders with its own
+// state.
+type Processor struct {
+	style  *Style
+	locale chain
+	lang   string
+}
+
+// NewProcessor prepares style for the language tag lang (the style's
+// default-locale, then en-US, when empty). Locales are looked up as CSL
+// says: the style's own locale for the language, its base language and
+// none; then the locale files for the language, its primary dialect and
+// en-US.
+func NewProcessor(style *Style, lang string, load LocaleLoader) (*Processor, error) {
+	if lang == "" {
+		lang = style.DefaultLocale
+	}
+	if lang == "" {
+		lang = "en-US"
+	}
+	var c chain
+	inStyle := func(match func(string) bool) {
+		for _, n := range style.locales {
+			if match(n.get("lang")) {
+				l := newLocale(n.get("lang"))
+				l.merge(n)
+				c = append(c, l)
+			}
+		}
+	}
+	inStyle(func(l string) bool { return l == lang })
+	if base := baseLang(lang); base != lang {
+		inStyle(func(l string) bool { return l == base })
+	}
+	inStyle(func(l string) bool { return l == "" })
+	tried := map[string]bool{}
+	for _, tag := range []string{lang, primaryDialects[baseLang(lang)], "en-US"} {
+		if tag == "" || tried[tag] {
+			continue
+		}
+		tried[tag] = true
+		data, err := load(tag)
+		if err != nil {
+			continue
+		}
+		l, err := ParseLocale(data)
+		if err != nil {
+			return nil, fmt.Errorf("locale %s: %w", tag, err)
+		}
+		c = append(c, l)
+	}
+	if len(c) == 0 {
+		return nil, fmt.Errorf("no locale for %s", lang)
+	}
+	return &Processor{style: style, locale: c, lang: lang}, nil
+}
+
+func (p *Processor) newRenderer(item *Item, mode string) *renderer {
+	section := p.style.citation
+	if mode == "bibliography" && p.style.bibliography != nil {
+		section = p.style.bibliography
+	}
+	return &renderer{style: p.style, locale: p.locale, item: item, mode: mode,
+		inherited: inherit(p.style.root.attr, section.attr), suppressed: map[string]bool{}}
+}
+
+// renderEntry renders one item with a section's layout, unfinished.
+func (p *Processor) renderEntry(item *Item, mode string) string {
+	section := p.style.citation
+	if mode == "bibliography" {
+		section = p.style.bibliography
+	}
+	r := p.newRenderer(item, mode)
+	return r.render(section.child("layout")).s
+}
+
+// Bibliography renders the entries of items, sorted as the style says, in
+// "text" or "html".
+func (p *Processor) Bibliography(items []*Item, format string) []string {
+	if p.style.bibliography == nil {
+		return nil
+	}
+	sorted := p.prepare(items, p.style.bibliography)
+	out := make([]string, len(sorted))
+	for i, it := range sorted {
+		out[i] = p.renderEntry(it, "bibliography")
+	}
+	p.substituteRepeatedAuthors(sorted, out)
+	for i := range out {
+		out[i] = finish(out[i], p.locale, format == "html")
+	}
+	return out
+}
+
+// Citation renders one citation of items, in "text" or "html".
+func (p *Processor) Citation(items []*Item, format string) string {
+	if p.style.bibliography != nil {
+		p.prepare(items, p.style.bibliography) // numbers and year suffixes follow the bibliography
+	}
+	cited := append([]*Item(nil), items...)
+	if s := p.style.citation.child("sort"); s != nil {
+		p.sortItems(cited, s)
+	}
+	layout := p.style.citation.child("layout")
+	var parts []string
+	for _, it := range cited {
+		r := p.newRenderer(it, "citation")
+		if s := r.renderChildren(layout, "").s; s != "" {
+			parts = append(parts, s)
+		}
+	}
+	r := p.newRenderer(&Item{vars: map[string]string{}}, "citation")
+	s := r.decorate(layout, joinAll(parts, layout.get("delimiter")))
+	return finish(s, p.locale, format == "html")
+}
+
+// prepare sorts items for a section, numbers them and adds year suffixes
+// where the style disambiguates with them. It returns the sorted list.
+func (p *Processor) prepare(items []*Item, section *node) []*Item {
+	sorted := append([]*Item(nil), items...)
+	if s := section.child("sort"); s != nil {
+		p.sortItems(sorted, s)
+	}
+	for i, it := range sorted {
+		it.SetVar("citation-number", strconv.Itoa(i+1))
+	}
+	if truthy(p.style.citation.get("disambiguate-add-year-suffix")) {
+		p.addYearSuffixes(sorted)
+	}
+	return sorted
+}
+
+// addYearSuffixes gives items whose citations would read the same (same
+// names, same year) the suffixes a, b, c in bibliography order.
+func (p *Processor) addYearSuffixes(sorted []*Item) {
+	groups := map[string][]*Item{}
+	var order []string
+	for _, it := range sorted {
+		it.SetVar("year-suffix", "")
+		key := plain(p.renderEntry(it, "citation"))
+		if _, ok := groups[key]; !ok {
+			order = append(order, key)
+		}
+		groups[key] = append(groups[key], it)
+	}
+	for _, key := range order {
+		g := groups[key]
+		if len(g) < 2 {
+			continue
+		}
+		for i, it := range g {
+			it.SetVar("year-suffix", suffixLetters(i))
+		}
+	}
+}
+
+// suffixLetters is a, b, ... z, aa, ab...
+func suffixLetters(i int) string {
+	s := ""
+	for i >= 0 {
+		s = string(rune('a'+i%26)) + s
+		i = i/26 - 1
+	}
+	return s
+}
+
+// substituteRepeatedAuthors replaces the names that open an entry with the
+// style's subsequent-author-substitute when they repeat the previous
+// entry's (rule complete-all, the default).
+func (p *Processor) substituteRepeatedAuthors(items []*Item, out []string) {
+	sub, ok := p.style.bibliography.attr["subsequent-author-substitute"]
+	if !ok {
+		return
+	}
+	prev := ""
+	for i, it := range items {
+		names := ""
+		for _, v := range []string{"author", "editor", "translator"} {
+			if len(it.names[v]) > 0 {
+				r := p.newRenderer(it, "bibliography")
+				names = r.renderNameList(it.names[v], nil, nil, r.nameOpts(nil))
+				break
+			}
+		}
+		if names != "" && names == prev {
+			if j := strings.Index(plain(out[i]), plain(names)); j == 0 {
+				out[i] = sub + strings.TrimPrefix(plain(out[i]), plain(names))
+			}
+		}
+		prev = names
+	}
+}
+
+// sortItems sorts items by the keys of a sort element: variables or
+// macros, ascending or descending; an item missing a key sorts after.
+func (p *Processor) sortItems(items []*Item, s *node) {
+	keys := s.all("key")
+	col := collate.New(language.Make(p.lang), collate.Loose)
+	type keyed struct {
+		it   *Item
+		vals []string
+		nums []int
+	}
+	ks := make([]keyed, len(items))
+	for i, it := range items {
+		k := keyed{it: it}
+		for _, key := range keys {
+			v, n := p.sortValue(it, key)
+			// Punctuation before the first letter does not count ("«Газпром»").
+			v = strings.TrimLeftFunc(v, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+			k.vals, k.nums = append(k.vals, v), append(k.nums, n)
+		}
+		ks[i] = k
+	}
+	sort.SliceStable(ks, func(a, b int) bool {
+		for i, key := range keys {
+			va, vb := ks[a].vals[i], ks[b].vals[i]
+			if va == vb {
+				continue
+			}
+			if va == "" {
+				return false
+			}
+			if vb == "" {
+				return true
+			}
+			var less bool
+			if ks[a].nums[i] >= 0 && ks[b].nums[i] >= 0 {
+				if ks[a].nums[i] == ks[b].nums[i] {
+					continue
+				}
+				less = ks[a].nums[i] < ks[b].nums[i]
+			} else {
+				c := col.CompareString(va, vb)
+				if c == 0 {
+					continue
+				}
+				less = c < 0
+			}
+			if key.get("sort") == "descending" {
+				return !less
+			}
+			return less
+		}
+		return false
+	})
+	for i := range ks {
+		items[i] = ks[i].it
+	}
+}
+
+// sortValue renders one sort key for an item; the number is >= 0 when the
+// key compares as a number.
+func (p *Processor) sortValue(it *Item, key *node) (string, int) {
+	r := p.newRenderer(it, "bibliography")
+	r.sorting = true
+	for _, k := range []string{"names-min", "names-use-first", "names-use-last"} {
+		if v, ok := key.attr[k]; ok {
+			r.inherited["et-al-"+strings.TrimPrefix(k, "names-")] = v
+		}
+	}
+	if v := key.get("variable"); v != "" {
+		switch {
+		case nameVars[v]:
+			return plain(r.renderNameList(it.names[v], nil, nil, r.nameOptsSort())), -1
+		case dateVars[v]:
+			if d := it.dates[v]; d != nil {
+				return sortDate(d), -1
+			}
+			return "", -1
+		default:
+			s := it.Var(v)
+			if n, err := strconv.Atoi(strings.TrimSpace(s)); err == nil {
+				return s, n
+			}
+			return s, -1
+		}
+	}
+	if m := p.style.macros[key.get("macro")]; m != nil {
+		s := plain(r.renderChildren(m, "").s)
+		if n, err := strconv.Atoi(strings.TrimSpace(s)); err == nil {
+			return s, n
+		}
+		return s, -1
+	}
+	return "", -1
+}
+
+func (r *renderer) nameOptsSort() map[string]string {
+	o := r.nameOpts(nil)
+	o["name-as-sort-order"] = "all"
+	return o
+}

@@ -1,0 +1,306 @@
+package csl
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// result is what rendering an element gives: its text, and how many
+// variables it called and found not empty (for groups' implicit
+// suppression).
+type result struct {
+	s              string
+	called, filled int
+}
+
+func (r result) add(o result) result {
+	return result{s: r.s, called: r.called + o.called, filled: r.filled + o.filled}
+}
+
+// renderer renders one item with one style and locale.
+type renderer struct {
+	style        *Style
+	locale       chain
+	item         *Item
+	mode         string            // "citation" or "bibliography"
+	sorting      bool              // rendering a sort key
+	inherited    map[string]string // name options from style and citation/bibliography
+	suppressed   map[string]bool   // variables already used by a substitute
+	substituting bool
+}
+
+// renderChildren renders the children of n and joins them with its
+// delimiter.
+func (r *renderer) renderChildren(n *node, delim string) result {
+	parts, res := r.renderParts(n.children)
+	res.s = joinAll(parts, delim)
+	return res
+}
+
+// renderParts renders elements into separate pieces. The children of the
+// chosen branch of a choose stand as pieces of their own, so that the
+// delimiter of the enclosing element goes between them, as CSL says.
+func (r *renderer) renderParts(children []*node) ([]string, result) {
+	var parts []string
+	var res result
+	for _, c := range children {
+		if c.name == "choose" {
+			for _, branch := range c.children {
+				if branch.name == "else" || r.test(branch) {
+					p, br := r.renderParts(branch.children)
+					parts = append(parts, p...)
+					res = res.add(br)
+					break
+				}
+			}
+			continue
+		}
+		cr := r.render(c)
+		res = res.add(cr)
+		if cr.s != "" {
+			parts = append(parts, cr.s)
+		}
+	}
+	return parts, res
+}
+
+// decorate applies an element's text case, formatting, quotes, affixes
+// and display to its rendered text.
+func (r *renderer) decorate(n *node, s string) string {
+	if s == "" {
+		return ""
+	}
+	if tc := n.get("text-case"); tc != "" {
+		s = textCase(s, tc, r.item.Var("language"))
+	}
+	if truthy(n.get("strip-periods")) {
+		s = strings.ReplaceAll(s, ".", "")
+	}
+	s = formatting(n, s)
+	if truthy(n.get("quotes")) {
+		s = quote(s)
+	}
+	return affix(n.get("prefix"), s, n.get("suffix"))
+}
+
+// render renders one element.
+func (r *renderer) render(n *node) result {
+	switch n.name {
+	case "text":
+		return r.renderText(n)
+	case "group":
+		res := r.renderChildren(n, n.get("delimiter"))
+		if res.called > 0 && res.filled == 0 {
+			return result{called: res.called}
+		}
+		res.s = r.decorate(n, res.s)
+		return res
+	case "choose":
+		return r.renderChoose(n)
+	case "names":
+		return r.renderNames(n)
+	case "date":
+		return r.renderDate(n)
+	case "number":
+		return r.renderNumber(n)
+	case "label":
+		return r.renderLabel(n, n.get("variable"))
+	case "layout":
+		res := r.renderChildren(n, n.get("delimiter"))
+		res.s = r.decorate(n, res.s)
+		return res
+	}
+	return result{}
+}
+
+func (r *renderer) renderText(n *node) result {
+	switch {
+	case n.get("macro") != "":
+		m := r.style.macros[n.get("macro")]
+		if m == nil {
+			return result{}
+		}
+		res := r.renderChildren(m, "")
+		res.s = r.decorate(n, res.s)
+		return res
+	case n.get("variable") != "":
+		name := n.get("variable")
+		v := r.variable(name, n.get("form"))
+		res := result{called: 1}
+		if name == "year-suffix" && v == "" {
+			// An absent year suffix is no evidence that a group is empty
+			// (citeproc-js adds it after disambiguation): "(n.d.)" stays.
+			return result{}
+		}
+		if v == "" || r.suppressed[name] {
+			return res
+		}
+		if r.substituting {
+			r.suppressed[name] = true
+		}
+		res.filled = 1
+		if name == "page" {
+			v = pageRange(v, r.style.root.get("page-range-format"), r.locale)
+		}
+		if name == "URL" || name == "DOI" {
+			res.s = affix(n.get("prefix"), formatting(n, v), n.get("suffix"))
+			return res
+		}
+		res.s = r.decorate(n, typographic(v))
+		return res
+	case n.get("term") != "":
+		t := r.locale.term(n.get("term"), n.get("form"), truthy(n.get("plural")), "")
+		return result{s: r.decorate(n, t)}
+	case n.has("value"):
+		return result{s: r.decorate(n, n.get("value"))}
+	}
+	return result{}
+}
+
+func (n *node) has(name string) bool {
+	_, ok := n.attr[name]
+	return ok
+}
+
+// variable returns a variable's text, in its short form when asked.
+func (r *renderer) variable(name, form string) string {
+	if form == "short" {
+		if v := r.item.Var(name + "-short"); v != "" {
+			return v
+		}
+		if name == "title" {
+			if v := r.item.Var("shortTitle"); v != "" {
+				return v
+			}
+		}
+	}
+	return r.item.Var(name)
+}
+
+// renderChoose renders the first branch whose conditions hold.
+func (r *renderer) renderChoose(n *node) result {
+	for _, branch := range n.children {
+		if branch.name == "else" || r.test(branch) {
+			return r.renderChildren(branch, "")
+		}
+	}
+	return result{}
+}
+
+// test evaluates the conditions of an if or else-if.
+func (r *renderer) test(n *node) bool {
+	match := n.get("match")
+	if match == "" {
+		match = "all"
+	}
+	var outcomes []bool
+	for attr, value := range n.attr {
+		if attr == "match" {
+			continue
+		}
+		for _, v := range strings.Fields(value) {
+			outcomes = append(outcomes, r.condition(attr, v))
+		}
+	}
+	switch match {
+	case "any":
+		for _, o := range outcomes {
+			if o {
+				return true
+			}
+		}
+		return false
+	case "none":
+		for _, o := range outcomes {
+			if o {
+				return false
+			}
+		}
+		return true
+	}
+	for _, o := range outcomes {
+		if !o {
+			return false
+		}
+	}
+	return len(outcomes) > 0
+}
+
+func (r *renderer) condition(kind, v string) bool {
+	switch kind {
+	case "type":
+		return r.item.Type == v
+	case "variable":
+		return r.item.hasVar(v) && !r.suppressed[v]
+	case "is-numeric":
+		return isNumeric(r.item.Var(v))
+	case "is-uncertain-date":
+		d := r.item.dates[v]
+		return d != nil && d.Circa
+	case "locator":
+		return r.item.Var("label") == v || (v == "page" && r.item.Var("locator") != "" && r.item.Var("label") == "")
+	case "position":
+		return v == "first" && r.mode == "citation"
+	case "disambiguate":
+		return r.item.Var("disambiguate") == "true" && v == "true"
+	}
+	return false
+}
+
+// isNumeric follows CSL: digits, optionally with letters as prefix or
+// suffix, joined by "-", "&", "," or "and".
+func isNumeric(s string) bool {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return false
+	}
+	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == '-' || r == '–' || r == ',' || r == '&' || r == ' ' }) {
+		if part == "and" {
+			continue
+		}
+		digits := false
+		for _, c := range part {
+			if c >= '0' && c <= '9' {
+				digits = true
+			}
+		}
+		if !digits {
+			return false
+		}
+		if _, err := strconv.Atoi(strings.TrimLeft(strings.TrimRight(part, "abcdefghijklmnopqrstuvwxyz"), "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")); err != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// typographic sets apostrophes as the typographer's ’ ("Students’").
+func typographic(s string) string {
+	if !strings.ContainsAny(s, "'\"") {
+		return s
+	}
+	balanced := strings.Count(s, `"`)%2 == 0
+	out := make([]rune, 0, len(s)+4)
+	rs := []rune(s)
+	for i, c := range rs {
+		switch {
+		case c == '\'' && i > 0 && unicode.IsLetter(rs[i-1]):
+			c = '’'
+		case c == '"' && balanced:
+			// straight double quotes in the data become the locale's quotes
+			if i == 0 || unicode.IsSpace(rs[i-1]) || strings.ContainsRune("([{\u2014\u2013-", rs[i-1]) {
+				c = mQuoteOpen
+			} else {
+				out = append(out, mQuoteClose)
+				if i+1 < len(rs) && (rs[i+1] == ',' || rs[i+1] == '.') {
+					// the data's own punctuation is not moved into the quotes
+					out = append(out, mKeepOutside)
+				}
+				continue
+			}
+		}
+		out = append(out, c)
+	}
+	return string(out)
+}

@@ -1,0 +1,258 @@
+package csl
+
+import (
+	"html"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Rendered text carries its formatting as marker runes from the Unicode
+// private use area, so that joining pieces can look at the punctuation on
+// either side of a join across formatting, and so that quotes can be
+// nested and punctuation moved into them at the end. finish turns the
+// markers into HTML tags, or drops them for plain text.
+const (
+	mItalicOn     = '\uE001'
+	mItalicOff    = '\uE002'
+	mBoldOn       = '\uE003'
+	mBoldOff      = '\uE004'
+	mSmallCapsOn  = '\uE005'
+	mSmallCapsOff = '\uE006'
+	mSupOn        = '\uE007'
+	mSupOff       = '\uE008'
+	mSubOn        = '\uE009'
+	mSubOff       = '\uE00A'
+	mUnderOn      = '\uE00B'
+	mUnderOff     = '\uE00C'
+	mNormalOn     = '\uE00D' // font-style="normal" inside italics
+	mNormalOff    = '\uE00E'
+	mQuoteOpen    = '\uE010'
+	mQuoteClose   = '\uE011'
+	mKeepOutside  = '\uE012' // punctuation after here was in the data: it stays put
+)
+
+func isMarker(r rune) bool { return r >= '\uE000' && r <= '\uE01F' }
+
+// lastVisible returns the last rune of s that is not a marker, and its
+// byte index (-1 if none).
+func lastVisible(s string) (rune, int) {
+	for i := len(s); i > 0; {
+		r, size := utf8.DecodeLastRuneInString(s[:i])
+		i -= size
+		if !isMarker(r) {
+			return r, i
+		}
+	}
+	return 0, -1
+}
+
+// firstVisible returns the first rune of s that is not a marker and its
+// byte index (-1 if none).
+func firstVisible(s string) (rune, int) {
+	for i, r := range s {
+		if !isMarker(r) {
+			return r, i
+		}
+	}
+	return 0, -1
+}
+
+// visible reports whether s has any text besides markers and spaces.
+func visible(s string) bool {
+	for _, r := range s {
+		if !isMarker(r) && !unicode.IsSpace(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// plain drops the markers.
+func plain(s string) string {
+	return strings.Map(func(r rune) rune {
+		if isMarker(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// concat joins b after a, resolving the punctuation where they meet the
+// way bibliographies are set: one full stop after an abbreviation's or a
+// question's, one space, no doubled comma.
+func concat(a, b string) string {
+	if a == "" {
+		return b
+	}
+	if b == "" {
+		return a
+	}
+	ra, ia := lastVisible(a)
+	rb, ib := firstVisible(b)
+	if ia < 0 || ib < 0 {
+		return a + b
+	}
+	drop := false
+	switch {
+	case rb == '.' && (ra == '.' || ra == '?' || ra == '!' || ra == '…'):
+		drop = true
+	case (rb == ',' || rb == ';' || rb == ':') && ra == rb:
+		drop = true
+	case rb == ' ' && ra == ' ':
+		drop = true
+	case rb == ',' && (ra == '?' || ra == '!') && false:
+		drop = true
+	}
+	if drop {
+		b = b[:ib] + b[ib+utf8.RuneLen(rb):]
+	}
+	return a + b
+}
+
+// joinAll joins pieces with a delimiter, resolving punctuation at every
+// join.
+func joinAll(parts []string, delim string) string {
+	out := ""
+	for i, p := range parts {
+		if i > 0 {
+			out = concat(out, delim)
+		}
+		out = concat(out, p)
+	}
+	return out
+}
+
+// affix wraps s in a prefix and a suffix.
+func affix(prefix, s, suffix string) string {
+	if s == "" {
+		return ""
+	}
+	return concat(concat(prefix, s), suffix)
+}
+
+// formatting wraps s in the markers of the formatting attributes of n.
+func formatting(n *node, s string) string {
+	if s == "" || n == nil {
+		return s
+	}
+	wrap := func(on, off rune) { s = string(on) + s + string(off) }
+	switch n.get("font-style") {
+	case "italic", "oblique":
+		wrap(mItalicOn, mItalicOff)
+	case "normal":
+		wrap(mNormalOn, mNormalOff)
+	}
+	if n.get("font-weight") == "bold" {
+		wrap(mBoldOn, mBoldOff)
+	}
+	if n.get("font-variant") == "small-caps" {
+		wrap(mSmallCapsOn, mSmallCapsOff)
+	}
+	if n.get("text-decoration") == "underline" {
+		wrap(mUnderOn, mUnderOff)
+	}
+	switch n.get("vertical-align") {
+	case "sup":
+		wrap(mSupOn, mSupOff)
+	case "sub":
+		wrap(mSubOn, mSubOff)
+	}
+	return s
+}
+
+// quote wraps s in quote markers.
+func quote(s string) string {
+	if s == "" {
+		return ""
+	}
+	return string(mQuoteOpen) + s + string(mQuoteClose)
+}
+
+// finish turns a rendered string into text or HTML: punctuation moves into
+// closing quotes where the locale says so, quotes become the locale's
+// (inner quotes inside outer ones), formatting markers become tags or
+// nothing, and spaces are tidied.
+func finish(s string, locale chain, asHTML bool) string {
+	if truthy(locale.option("punctuation-in-quote")) {
+		s = punctuationIntoQuotes(s)
+	}
+	open, close := locale.term("open-quote", "", false, ""), locale.term("close-quote", "", false, "")
+	openIn, closeIn := locale.term("open-inner-quote", "", false, ""), locale.term("close-inner-quote", "", false, "")
+	var b strings.Builder
+	depth := 0
+	for _, r := range s {
+		switch r {
+		case mQuoteOpen:
+			if depth%2 == 0 {
+				b.WriteString(escape(open, asHTML))
+			} else {
+				b.WriteString(escape(openIn, asHTML))
+			}
+			depth++
+		case mQuoteClose:
+			depth--
+			if depth%2 == 0 {
+				b.WriteString(escape(close, asHTML))
+			} else {
+				b.WriteString(escape(closeIn, asHTML))
+			}
+		default:
+			if !isMarker(r) {
+				b.WriteString(escape(string(r), asHTML))
+			} else if asHTML {
+				b.WriteString(htmlTags[r])
+			}
+		}
+	}
+	out := b.String()
+	for strings.Contains(out, "  ") {
+		out = strings.ReplaceAll(out, "  ", " ")
+	}
+	return strings.TrimSpace(out)
+}
+
+var htmlTags = map[rune]string{
+	mItalicOn: "<i>", mItalicOff: "</i>", mBoldOn: "<b>", mBoldOff: "</b>",
+	mSmallCapsOn: `<span style="font-variant:small-caps;">`, mSmallCapsOff: "</span>",
+	mSupOn: "<sup>", mSupOff: "</sup>", mSubOn: "<sub>", mSubOff: "</sub>",
+	mUnderOn: `<span style="text-decoration:underline;">`, mUnderOff: "</span>",
+	mNormalOn: `<span style="font-style:normal;">`, mNormalOff: "</span>",
+}
+
+func escape(s string, asHTML bool) string {
+	if asHTML {
+		return html.EscapeString(s)
+	}
+	return s
+}
+
+// punctuationIntoQuotes moves a full stop or comma that follows a closing
+// quote inside it (American usage).
+func punctuationIntoQuotes(s string) string {
+	rs := []rune(s)
+	for i := 0; i < len(rs); i++ {
+		if rs[i] != mQuoteClose {
+			continue
+		}
+		j := i + 1
+		for j < len(rs) && isMarker(rs[j]) && rs[j] != mQuoteOpen && rs[j] != mQuoteClose && rs[j] != mKeepOutside {
+			j++
+		}
+		if j < len(rs) && (rs[j] == '.' || rs[j] == ',') {
+			p := rs[j]
+			copy(rs[i+1:j+1], rs[i:j])
+			rs[i] = p
+			// drop the moved mark if the quoted text already ends with one
+			if k := i - 1; k >= 0 {
+				for k >= 0 && isMarker(rs[k]) {
+					k--
+				}
+				if k >= 0 && (rs[k] == '.' || rs[k] == '?' || rs[k] == '!') && p == '.' {
+					rs = append(rs[:i], rs[i+1:]...)
+				}
+			}
+		}
+	}
+	return string(rs)
+}

@@ -1,0 +1,51 @@
+package csl
+
+import (
+	"bytes"
+	"fmt"
+)
+
+// Style is a parsed CSL style.
+type Style struct {
+	ID, Title     string
+	Class         string // in-text or note
+	DefaultLocale string
+	root          *node
+	macros        map[string]*node
+	citation      *node
+	bibliography  *node
+	locales       []*node // the style's own <locale> elements
+}
+
+// ParseStyle reads a CSL style file.
+func ParseStyle(data []byte) (*Style, error) {
+	root, err := parseTree(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("style: %w", err)
+	}
+	if root.name != "style" {
+		return nil, fmt.Errorf("style: the root element is %q, not style", root.name)
+	}
+	s := &Style{root: root, Class: root.get("class"), DefaultLocale: root.get("default-locale"), macros: map[string]*node{}}
+	if info := root.child("info"); info != nil {
+		if id := info.child("id"); id != nil {
+			s.ID = trimSpace(id.text)
+		}
+		if t := info.child("title"); t != nil {
+			s.Title = trimSpace(t.text)
+		}
+	}
+	for _, m := range root.all("macro") {
+		s.macros[m.get("name")] = m
+	}
+	s.citation = root.child("citation")
+	s.bibliography = root.child("bibliography")
+	s.locales = root.all("locale")
+	if s.citation == nil {
+		return nil, fmt.Errorf("style: no <citation> element")
+	}
+	return s, nil
+}
+
+// HasBibliography reports whether the style defines a bibliography.
+func (s *Style) HasBibliography() bool { return s.bibliography != nil }
