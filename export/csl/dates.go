@@ -31,7 +31,9 @@ func (r *renderer) renderDate(n *node) result {
 		return res
 	}
 	parts, delim := r.dateParts(n)
+	r.dateVar = name
 	res.s = r.decorate(n, r.formatDate(d, parts, delim))
+	r.dateVar = ""
 	return res
 }
 
@@ -189,6 +191,14 @@ func (r *renderer) datePart(p []int, part *node) string {
 			s = fmt.Sprintf("%02d", v%100)
 		default:
 			s = strconv.Itoa(v)
+		}
+		if r.dateVar == "issued" && !r.style.explicitYearSuffix && !r.suffixPlaced {
+			// a style that does not place year-suffix gets it after the
+			// first year of issued it renders ("1930a")
+			if ys := r.item.Var("year-suffix"); ys != "" {
+				s += ys
+				r.suffixPlaced = true
+			}
 		}
 	case "month":
 		switch {

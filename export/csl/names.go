@@ -9,7 +9,7 @@ import (
 // nameOptions are the attributes that shape a list of names, inherited
 // from the style, citation or bibliography, and names and name elements.
 var nameOptionKeys = []string{"and", "delimiter-precedes-et-al", "delimiter-precedes-last", "et-al-min",
-	"et-al-use-first", "et-al-use-last", "initialize", "initialize-with", "name-as-sort-order", "sort-separator",
+	"et-al-use-first", "et-al-use-last", "initialize", "initialize-with", "initialize-with-hyphen", "name-as-sort-order", "sort-separator",
 	"form", "delimiter"}
 
 // nameOpts gathers the options of a name element with what it inherits.
@@ -48,52 +48,70 @@ func isRomanesque(s string) bool {
 
 // initials shortens given names: "Sergey Mikhailovich" -> "S. M.",
 // "Jean-Paul" -> "J.-P.", "А.В." -> "А. В.", keeping particles ("de").
-func initials(given, with string, hyphenInitials bool) string {
-	var out []string
+// Without initialize, full names stay and only the initials already there
+// are written the style's way ("John Q" -> "John Q.", "А.В." -> "А. В.").
+// When initialize-with has no trailing space, initials close up ("J.P.")
+// while whole words keep their spaces.
+func initials(given, with string, initialize, hyphenInitials bool) string {
+	mark := strings.TrimRight(with, " ")
+	closeUp := with != "" && !strings.HasSuffix(with, " ")
+	hyphen := "-"
+	if !hyphenInitials {
+		hyphen = ""
+	}
+	var b strings.Builder
+	prevInitial := false
 	for _, word := range strings.Fields(given) {
-		var ps []string
-		for _, part := range strings.Split(word, "-") {
-			var glued []string // "А.В" written without a space: two initials
+		for h, part := range strings.Split(word, "-") {
+			// "А.В" written without a space is two initials
 			subparts := strings.Split(part, ".")
 			for k, p := range subparts {
 				rs := []rune(p)
-				switch {
-				case len(rs) == 0:
-				case unicode.IsLower(rs[0]): // a particle such as "de" or "им."
-					if k < len(subparts)-1 {
-						p += "."
-					}
-					glued = append(glued, p)
-				default:
-					glued = append(glued, string(rs[0])+strings.TrimRight(with, " "))
+				if len(rs) == 0 {
+					continue
 				}
+				abbreviated := k < len(subparts)-1 // "им.", "Ст."
+				initial := false
+				switch {
+				case unicode.IsLower(rs[0]): // a particle such as "de" or "им."
+				case initialize || len(rs) == 1:
+					p, initial = string(rs[0])+mark, true
+					abbreviated = false
+				default:
+					initial = abbreviated // "Ст." closes up like an initial
+				}
+				if abbreviated {
+					p += "."
+				}
+				switch {
+				case b.Len() == 0:
+				case h > 0 && k == firstNonEmpty(subparts):
+					b.WriteString(hyphen)
+				case closeUp && prevInitial && initial:
+				default:
+					b.WriteByte(' ')
+				}
+				b.WriteString(p)
+				prevInitial = initial
 			}
-			if len(glued) > 0 {
-				ps = append(ps, strings.Join(glued, " "))
-			}
-		}
-		sep := "-"
-		if !hyphenInitials {
-			sep = ""
-		}
-		if w := strings.Join(ps, sep); w != "" {
-			out = append(out, w)
 		}
 	}
-	joined := strings.Join(out, " ")
-	if with != "" && !strings.HasSuffix(with, " ") {
-		joined = strings.ReplaceAll(joined, " ", "")
+	return b.String()
+}
+
+// firstNonEmpty is the index of the first non-empty string of ss.
+func firstNonEmpty(ss []string) int {
+	for i, s := range ss {
+		if s != "" {
+			return i
+		}
 	}
-	return strings.TrimSpace(joined)
+	return -1
 }
 
 // nameParts renders the parts of one name with name-part formatting.
 func (r *renderer) namePart(nameNode *node, part, s string) string {
-	if s == "" {
-		return s
-	}
-	s = typographic(s)
-	if nameNode == nil {
+	if s == "" || nameNode == nil {
 		return s
 	}
 	for _, np := range nameNode.all("name-part") {
@@ -107,23 +125,29 @@ func (r *renderer) namePart(nameNode *node, part, s string) string {
 // renderName renders one name. index is its position in the list.
 func (r *renderer) renderName(n Name, nameNode *node, opts map[string]string, index int) string {
 	if n.Literal != "" {
-		return r.namePart(nameNode, "family", n.Literal)
+		return r.namePart(nameNode, "family", typographic(n.Literal))
+	}
+	if n.Given == "" {
+		// a family name alone is often an institution's, quotes and all
+		n.Family = typographic(n.Family)
+	} else {
+		// quotes inside a personal name are a nickname's or noise: dropped
+		n.Family, n.Given = strings.ReplaceAll(n.Family, `"`, ""), strings.ReplaceAll(n.Given, `"`, "")
 	}
 	family := n.Family
 	if n.NonDroppingParticle != "" {
 		family = n.NonDroppingParticle + " " + family
 	}
 	given := n.Given
+	if opts["form"] == "short" {
+		return r.namePart(nameNode, "family", family)
+	}
 	if !isRomanesque(n.Family + n.Given) {
 		// Han and kana: family then given, no space, no initials.
 		return r.namePart(nameNode, "family", family) + r.namePart(nameNode, "given", given)
 	}
-	form := opts["form"]
-	if form == "short" {
-		return r.namePart(nameNode, "family", family)
-	}
-	if with, ok := opts["initialize-with"]; ok && given != "" && opts["initialize"] != "false" {
-		given = initials(given, with, true)
+	if with, ok := opts["initialize-with"]; ok && given != "" {
+		given = initials(given, with, opts["initialize"] != "false", opts["initialize-with-hyphen"] != "false")
 	}
 	if n.DroppingParticle != "" {
 		given = strings.TrimSpace(given + " " + n.DroppingParticle)
@@ -302,7 +326,15 @@ func (r *renderer) renderNames(n *node) result {
 		res.filled++
 	}
 	if len(parts) > 0 {
-		res.s = r.decorate(n, joinAll(parts, n.get("delimiter")))
+		s := joinAll(parts, n.get("delimiter"))
+		if r.mode == "bibliography" && !r.sorting && !r.namesMarked {
+			r.namesMarked = true
+			if r.namesAs != nil {
+				s = *r.namesAs
+			}
+			s = string(mNamesOn) + s + string(mNamesOff)
+		}
+		res.s = r.decorate(n, s)
 		return res
 	}
 	if sub := n.child("substitute"); sub != nil {

@@ -94,3 +94,16 @@ func inherit(maps ...map[string]string) map[string]string {
 func truthy(s string) bool { return s == "true" }
 
 func trimSpace(s string) string { return strings.TrimSpace(s) }
+
+// any reports whether n or a node below it satisfies f.
+func (n *node) any(f func(*node) bool) bool {
+	if f(n) {
+		return true
+	}
+	for _, c := range n.children {
+		if c.any(f) {
+			return true
+		}
+	}
+	return false
+}

@@ -123,6 +123,24 @@ func compareStyle(t *testing.T, style string, itemsJSON []byte, show int) (int, 
 	return match, len(want)
 }
 
+// withoutEventNames drops event and event-title from items. citation-js
+// turns an item's event into event-title and citeproc-js 2.4 renders
+// nothing for a style's variable="event" (IEEE, Harvard), where CSL 1.0.2
+// reads it as event-title: we print the conference, citeproc-js does not.
+// Comparing without event names shows how the rest of the entries agree.
+func withoutEventNames(t *testing.T, itemsJSON []byte) []byte {
+	var items []map[string]any
+	if err := json.Unmarshal(itemsJSON, &items); err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range items {
+		delete(it, "event")
+		delete(it, "event-title")
+	}
+	out, _ := json.Marshal(items)
+	return out
+}
+
 func TestAgainstCiteproc(t *testing.T) {
 	items := testItems(t)
 	for _, style := range strings.Split(os.Getenv("ANNALS_CSL_STYLES"), ",") {
@@ -131,6 +149,8 @@ func TestAgainstCiteproc(t *testing.T) {
 		}
 		m, n := compareStyle(t, style, items, 8)
 		t.Logf("%s: %d of %d entries match citeproc-js (%.1f%%)", style, m, n, 100*float64(m)/float64(max(n, 1)))
+		m, n = compareStyle(t, style, withoutEventNames(t, items), 8)
+		t.Logf("%s without event names: %d of %d entries match citeproc-js (%.1f%%)", style, m, n, 100*float64(m)/float64(max(n, 1)))
 	}
 	_ = fmt.Sprint
 }

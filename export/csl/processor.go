@@ -1,6 +1,8 @@
 package csl
 
 import (
+	"bytes"
+	"cmp"
 	"fmt"
 	"sort"
 	"strconv"
@@ -186,31 +188,35 @@ func suffixLetters(i int) string {
 	return s
 }
 
-// substituteRepeatedAuthors replaces the names that open an entry with the
-// style's subsequent-author-substitute when they repeat the previous
-// entry's (rule complete-all, the default).
+// substituteRepeatedAuthors renders again, with the style's
+// subsequent-author-substitute in place of its names, each entry whose
+// first names element repeats the previous entry's (rule complete-all, the
+// default and the only one the bundled styles use).
 func (p *Processor) substituteRepeatedAuthors(items []*Item, out []string) {
 	sub, ok := p.style.bibliography.attr["subsequent-author-substitute"]
 	if !ok {
 		return
 	}
 	prev := ""
-	for i, it := range items {
-		names := ""
-		for _, v := range []string{"author", "editor", "translator"} {
-			if len(it.names[v]) > 0 {
-				r := p.newRenderer(it, "bibliography")
-				names = r.renderNameList(it.names[v], nil, nil, r.nameOpts(nil))
-				break
-			}
-		}
+	for i, s := range out {
+		names := markedNames(s)
 		if names != "" && names == prev {
-			if j := strings.Index(plain(out[i]), plain(names)); j == 0 {
-				out[i] = sub + strings.TrimPrefix(plain(out[i]), plain(names))
-			}
+			r := p.newRenderer(items[i], "bibliography")
+			r.namesAs = &sub
+			out[i] = r.render(p.style.bibliography.child("layout")).s
 		}
 		prev = names
 	}
+}
+
+// markedNames returns the names marked in a rendered entry.
+func markedNames(s string) string {
+	start := strings.IndexRune(s, mNamesOn)
+	end := strings.IndexRune(s, mNamesOff)
+	if start < 0 || end < start {
+		return ""
+	}
+	return s[start+len(string(mNamesOn)) : end]
 }
 
 // sortItems sorts items by the keys of a sort element: variables or
@@ -218,9 +224,11 @@ func (p *Processor) substituteRepeatedAuthors(items []*Item, out []string) {
 func (p *Processor) sortItems(items []*Item, s *node) {
 	keys := s.all("key")
 	col := collate.New(language.Make(p.lang), collate.Loose)
+	first := firstScripts(p.lang)
+	var buf collate.Buffer
 	type keyed struct {
 		it   *Item
-		vals []string
+		vals [][]byte // collation keys, nil when the value is missing
 		nums []int
 	}
 	ks := make([]keyed, len(items))
@@ -230,45 +238,77 @@ func (p *Processor) sortItems(items []*Item, s *node) {
 			v, n := p.sortValue(it, key)
 			// Punctuation before the first letter does not count ("«Газпром»").
 			v = strings.TrimLeftFunc(v, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
-			k.vals, k.nums = append(k.vals, v), append(k.nums, n)
+			var ck []byte
+			if v != "" {
+				// the language's own script sorts first, as in CLDR
+				// (Cyrillic before Latin in Russian, Han first in Chinese)
+				ck = append([]byte{scriptRank(v, first)}, col.KeyFromString(&buf, v)...)
+				buf.Reset()
+			}
+			k.vals, k.nums = append(k.vals, ck), append(k.nums, n)
 		}
 		ks[i] = k
 	}
 	sort.SliceStable(ks, func(a, b int) bool {
 		for i, key := range keys {
 			va, vb := ks[a].vals[i], ks[b].vals[i]
-			if va == vb {
+			switch {
+			case va == nil && vb == nil:
 				continue
-			}
-			if va == "" {
+			case va == nil:
 				return false
-			}
-			if vb == "" {
+			case vb == nil:
 				return true
 			}
-			var less bool
+			var c int
 			if ks[a].nums[i] >= 0 && ks[b].nums[i] >= 0 {
-				if ks[a].nums[i] == ks[b].nums[i] {
-					continue
-				}
-				less = ks[a].nums[i] < ks[b].nums[i]
+				c = cmp.Compare(ks[a].nums[i], ks[b].nums[i])
 			} else {
-				c := col.CompareString(va, vb)
-				if c == 0 {
-					continue
-				}
-				less = c < 0
+				c = bytes.Compare(va, vb)
+			}
+			if c == 0 {
+				continue
 			}
 			if key.get("sort") == "descending" {
-				return !less
+				return c > 0
 			}
-			return less
+			return c < 0
 		}
 		return false
 	})
 	for i := range ks {
 		items[i] = ks[i].it
 	}
+}
+
+// firstScripts are the scripts CLDR collation puts before all others for
+// a language.
+func firstScripts(lang string) []*unicode.RangeTable {
+	base, _, _ := strings.Cut(strings.ToLower(lang), "-")
+	switch base {
+	case "ru", "uk", "be", "bg", "sr", "mk", "kk", "ky", "tg", "tt", "ba", "mn":
+		return []*unicode.RangeTable{unicode.Cyrillic}
+	case "zh":
+		return []*unicode.RangeTable{unicode.Han}
+	}
+	return nil
+}
+
+// scriptRank is the position of the script of s's first letter among
+// first, or len(first) for every other script.
+func scriptRank(s string, first []*unicode.RangeTable) byte {
+	for _, r := range s {
+		if !unicode.IsLetter(r) {
+			continue
+		}
+		for i, t := range first {
+			if unicode.Is(t, r) {
+				return byte(i)
+			}
+		}
+		break
+	}
+	return byte(len(first))
 }
 
 // sortValue renders one sort key for an item; the number is >= 0 when the

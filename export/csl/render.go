@@ -28,6 +28,10 @@ type renderer struct {
 	inherited    map[string]string // name options from style and citation/bibliography
 	suppressed   map[string]bool   // variables already used by a substitute
 	substituting bool
+	namesMarked  bool    // the first names of a bibliography entry are marked
+	namesAs      *string // what the first names render as instead (subsequent-author-substitute)
+	dateVar      string  // the date variable being rendered
+	suffixPlaced bool    // the implicit year suffix has been placed
 }
 
 // renderChildren renders the children of n and joins them with its
@@ -107,6 +111,14 @@ func (r *renderer) render(n *node) result {
 	case "label":
 		return r.renderLabel(n, n.get("variable"))
 	case "layout":
+		if r.mode == "bibliography" && r.style.bibliography.has("second-field-align") {
+			// the first field (a number, a label) stands apart from the rest
+			parts, res := r.renderParts(n.children)
+			if len(parts) > 1 {
+				res.s = r.decorate(n, parts[0]+string(mFieldSep)+joinAll(parts[1:], n.get("delimiter")))
+				return res
+			}
+		}
 		res := r.renderChildren(n, n.get("delimiter"))
 		res.s = r.decorate(n, res.s)
 		return res
@@ -153,7 +165,13 @@ func (r *renderer) renderText(n *node) result {
 		t := r.locale.term(n.get("term"), n.get("form"), truthy(n.get("plural")), "")
 		return result{s: r.decorate(n, t)}
 	case n.has("value"):
-		return result{s: r.decorate(n, n.get("value"))}
+		v := n.get("value")
+		if strings.HasPrefix(v, ".") || strings.HasPrefix(v, ",") {
+			// punctuation written out as a value stays outside quotes, as
+			// in citeproc-js (only affixes and delimiters move in)
+			v = string(mKeepOutside) + v
+		}
+		return result{s: r.decorate(n, v)}
 	}
 	return result{}
 }

@@ -30,6 +30,9 @@ const (
 	mQuoteOpen    = '\uE010'
 	mQuoteClose   = '\uE011'
 	mKeepOutside  = '\uE012' // punctuation after here was in the data: it stays put
+	mNamesOn      = '\uE013' // the first names of an entry, for subsequent-author-substitute
+	mNamesOff     = '\uE014'
+	mFieldSep     = '\uE015' // after the first field of an entry (second-field-align)
 )
 
 func isMarker(r rune) bool { return r >= '\uE000' && r <= '\uE01F' }
@@ -174,6 +177,12 @@ func quote(s string) string {
 // (inner quotes inside outer ones), formatting markers become tags or
 // nothing, and spaces are tidied.
 func finish(s string, locale chain, asHTML bool) string {
+	if left, right, ok := strings.Cut(s, string(mFieldSep)); ok {
+		if asHTML {
+			return `<div class="csl-left-margin">` + finish(left, locale, true) + `</div><div class="csl-right-inline">` + finish(right, locale, true) + `</div>`
+		}
+		return finish(left, locale, false) + " " + finish(right, locale, false)
+	}
 	if truthy(locale.option("punctuation-in-quote")) {
 		s = punctuationIntoQuotes(s)
 	}
@@ -241,6 +250,10 @@ func punctuationIntoQuotes(s string) string {
 		}
 		if j < len(rs) && (rs[j] == '.' || rs[j] == ',') {
 			p := rs[j]
+			// into the innermost of the quotes that close here
+			for i > 0 && rs[i-1] == mQuoteClose {
+				i--
+			}
 			copy(rs[i+1:j+1], rs[i:j])
 			rs[i] = p
 			// drop the moved mark if the quoted text already ends with one

@@ -15,6 +15,9 @@ type Style struct {
 	citation      *node
 	bibliography  *node
 	locales       []*node // the style's own <locale> elements
+	// explicitYearSuffix is set when the style places year-suffix itself;
+	// otherwise it follows the first year of issued rendered.
+	explicitYearSuffix bool
 }
 
 // ParseStyle reads a CSL style file.
@@ -41,6 +44,7 @@ func ParseStyle(data []byte) (*Style, error) {
 	s.citation = root.child("citation")
 	s.bibliography = root.child("bibliography")
 	s.locales = root.all("locale")
+	s.explicitYearSuffix = root.any(func(n *node) bool { return n.name == "text" && n.get("variable") == "year-suffix" })
 	if s.citation == nil {
 		return nil, fmt.Errorf("style: no <citation> element")
 	}

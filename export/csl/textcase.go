@@ -3,13 +3,30 @@ package csl
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
-// stopWords stay lower case in English title case (the list CSL uses).
-var stopWords = map[string]bool{"a": true, "an": true, "and": true, "as": true, "at": true, "but": true, "by": true,
-	"down": true, "for": true, "from": true, "in": true, "into": true, "nor": true, "of": true, "on": true,
-	"onto": true, "or": true, "over": true, "so": true, "the": true, "till": true, "to": true, "up": true,
-	"via": true, "with": true, "yet": true}
+// stopWords stay lower case in English title case: articles,
+// conjunctions and prepositions of any length (the Chicago rule, and the
+// list citeproc-js applies).
+var stopWords = map[string]bool{
+	"a": true, "about": true, "above": true, "across": true, "afore": true, "after": true,
+	"against": true, "al": true, "along": true, "alongside": true, "amid": true, "amidst": true,
+	"among": true, "amongst": true, "an": true, "and": true, "anenst": true, "apropos": true,
+	"apud": true, "around": true, "as": true, "aside": true, "astride": true, "at": true,
+	"athwart": true, "atop": true, "barring": true, "before": true, "behind": true, "below": true,
+	"beneath": true, "beside": true, "besides": true, "between": true, "beyond": true, "but": true,
+	"by": true, "c": true, "ca": true, "circa": true, "de": true, "despite": true, "down": true,
+	"during": true, "et": true, "except": true, "for": true, "forenenst": true, "from": true,
+	"given": true, "in": true, "inside": true, "into": true, "lest": true, "like": true,
+	"modulo": true, "near": true, "next": true, "nor": true, "notwithstanding": true, "of": true,
+	"off": true, "on": true, "onto": true, "or": true, "out": true, "over": true, "per": true,
+	"plus": true, "pro": true, "qua": true, "sans": true, "since": true, "so": true, "than": true,
+	"the": true, "through": true, "throughout": true, "thru": true, "thruout": true, "till": true,
+	"to": true, "toward": true, "towards": true, "under": true, "underneath": true, "until": true,
+	"unto": true, "up": true, "upon": true, "v": true, "van": true, "versus": true, "via": true,
+	"von": true, "vs": true, "with": true, "within": true, "without": true, "yet": true,
+}
 
 // mapWords applies fn to each word of s (a run of letters, digits and
 // apostrophes), passing its index among words; markers and other runes
@@ -70,15 +87,41 @@ func textCase(s, tc, lang string) string {
 		if !isEnglish(lang) {
 			return s
 		}
-		return mapWords(s, func(w string, i int) string {
-			if strings.ToLower(w) != w { // already has capitals (DNA, iPhone): leave it
-				return w
-			}
-			if i > 0 && stopWords[w] {
-				return w
-			}
-			return upperFirst(w)
-		})
+		return titleCase(s)
 	}
 	return s
+}
+
+// titleCase capitalises the words of s that are all lower case, except
+// stop words and single letters in mid-title; the first word and the word
+// after a colon, question or exclamation mark are always capitalised.
+func titleCase(s string) string {
+	var b, w strings.Builder
+	first, afterPunct := true, false
+	flush := func() {
+		if w.Len() == 0 {
+			return
+		}
+		word := w.String()
+		w.Reset()
+		capitalise := first || afterPunct || (utf8.RuneCountInString(word) > 1 && !stopWords[word])
+		if capitalise && strings.ToLower(word) == word {
+			word = upperFirst(word)
+		}
+		b.WriteString(word)
+		first, afterPunct = false, false
+	}
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\'' || r == '’' || unicode.Is(unicode.Mn, r) {
+			w.WriteRune(r)
+			continue
+		}
+		flush()
+		if r == ':' || r == '?' || r == '!' {
+			afterPunct = true
+		}
+		b.WriteRune(r)
+	}
+	flush()
+	return b.String()
 }
