@@ -22,15 +22,21 @@ func (r *renderer) renderDate(n *node) result {
 		r.suppressed[name] = true
 	}
 	res.filled = 1
+	parts, delim := r.dateParts(n)
 	if r.sorting {
-		res.s = sortDate(d)
+		// a macro's date sorts on the parts it shows (a year-only date
+		// ties with another of the same year)
+		shown := map[string]bool{}
+		for _, p := range parts {
+			shown[p.get("name")] = true
+		}
+		res.s = sortDateParts(d, shown)
 		return res
 	}
 	if d.Literal != "" && len(d.Parts) == 0 {
 		res.s = r.decorate(n, d.Literal)
 		return res
 	}
-	parts, delim := r.dateParts(n)
 	r.dateVar = name
 	res.s = r.decorate(n, r.formatDate(d, parts, delim))
 	r.dateVar = ""
@@ -232,9 +238,21 @@ func (r *renderer) datePart(p []int, part *node) string {
 
 // sortDate is a date as a sort key: YYYYMMDD, padded.
 func sortDate(d *Date) string {
+	return sortDateParts(d, map[string]bool{"year": true, "month": true, "day": true})
+}
+
+// sortDateParts is a sort key of the given parts of a date, the others
+// taken as zero.
+func sortDateParts(d *Date, shown map[string]bool) string {
 	if len(d.Parts) == 0 {
 		return d.Literal
 	}
 	p := d.Parts[0]
-	return fmt.Sprintf("%05d%02d%02d", partValue(p, "year")+10000, partValue(p, "month"), partValue(p, "day"))
+	part := func(unit string) int {
+		if !shown[unit] {
+			return 0
+		}
+		return partValue(p, unit)
+	}
+	return fmt.Sprintf("%05d%02d%02d", part("year")+10000, part("month"), part("day"))
 }

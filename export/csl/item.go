@@ -32,6 +32,8 @@ type Item struct {
 	vars  map[string]string
 	names map[string][]Name
 	dates map[string]*Date
+	// disamb is set while a processor disambiguates citations
+	disamb disambiguation
 }
 
 // nameVars and dateVars are the CSL variables that hold names and dates.

@@ -139,15 +139,21 @@ func (r *renderer) renderName(n Name, nameNode *node, opts map[string]string, in
 		family = n.NonDroppingParticle + " " + family
 	}
 	given := n.Given
-	if opts["form"] == "short" {
+	level := r.givenLevel(n, index)
+	if opts["form"] == "short" && level == 0 {
 		return r.namePart(nameNode, "family", family)
 	}
 	if !isRomanesque(n.Family + n.Given) {
 		// Han and kana: family then given, no space, no initials.
 		return r.namePart(nameNode, "family", family) + r.namePart(nameNode, "given", given)
 	}
-	if with, ok := opts["initialize-with"]; ok && given != "" {
-		given = initials(given, with, opts["initialize"] != "false", opts["initialize-with-hyphen"] != "false")
+	with, ok := opts["initialize-with"]
+	if level == givenInitials && !ok {
+		with, ok = ". ", true
+	}
+	if ok && given != "" && level != givenFull {
+		initialize := opts["initialize"] != "false" || level == givenInitials
+		given = initials(given, with, initialize, opts["initialize-with-hyphen"] != "false")
 	}
 	if n.DroppingParticle != "" {
 		given = strings.TrimSpace(given + " " + n.DroppingParticle)
@@ -203,10 +209,8 @@ func (r *renderer) renderNameList(names []Name, nameNode, etAlNode *node, opts m
 	}
 	min, _ := strconv.Atoi(opts["et-al-min"])
 	useFirst, _ := strconv.Atoi(opts["et-al-use-first"])
-	if r.mode == "citation" || r.sorting {
-		if v, ok := opts["et-al-subsequent-min"]; ok && false {
-			min, _ = strconv.Atoi(v)
-		}
+	if r.mode == "citation" && !r.sorting {
+		useFirst += r.item.disamb.extraNames
 	}
 	shown := names
 	etAl := false
@@ -254,7 +258,11 @@ func (r *renderer) renderNameList(names []Name, nameNode, etAlNode *node, opts m
 				before = delim
 			}
 		}
-		return joinAll(parts, delim) + before + etAlText
+		head := joinAll(parts, delim)
+		if strings.TrimSpace(before) == "" && isHan(firstRune(etAlText)) {
+			before = "" // "梁等": no space before a Chinese term (as citeproc-js)
+		}
+		return head + before + etAlText
 	}
 	if len(parts) == 1 {
 		return parts[0]
@@ -395,3 +403,7 @@ func (r *renderer) nameLabel(label *node, variable string, count int) string {
 	t := r.locale.term(variable, label.get("form"), plural, "")
 	return r.decorate(label, t)
 }
+
+func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
+
+func firstRune(s string) rune { r, _ := firstVisible(s); return r }

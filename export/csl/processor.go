@@ -99,29 +99,79 @@ func (p *Processor) renderEntry(item *Item, mode string) string {
 }
 
 // Bibliography renders the entries of items, sorted as the style says, in
-// "text" or "html".
+// "text" or "html". Items the style leaves out are not listed.
 func (p *Processor) Bibliography(items []*Item, format string) []string {
+	return p.NewDocument(items).Bibliography(format)
+}
+
+// Citation renders one citation of items, disambiguated among themselves,
+// in "text" or "html".
+func (p *Processor) Citation(items []*Item, format string) string {
+	d := p.NewDocument(items)
+	ids := make([]string, len(items))
+	for i, it := range items {
+		ids[i] = it.ID
+	}
+	s, _ := d.Citation(format, ids...)
+	return s
+}
+
+// Document is a set of items cited together: numbered in bibliography
+// order and disambiguated once, then rendered as a bibliography or as
+// citations of some of them. A document owns its items.
+type Document struct {
+	p      *Processor
+	sorted []*Item // bibliography order
+	byID   map[string]*Item
+}
+
+// NewDocument sorts, numbers and disambiguates items for p's style.
+func (p *Processor) NewDocument(items []*Item) *Document {
+	d := &Document{p: p, byID: make(map[string]*Item, len(items))}
+	for _, it := range items {
+		d.byID[it.ID] = it
+	}
+	section := p.style.citation
+	if p.style.bibliography != nil {
+		section = p.style.bibliography // numbers and year suffixes follow the bibliography
+	}
+	d.sorted = p.prepare(items, section)
+	return d
+}
+
+// Bibliography renders the document's entries in "text" or "html".
+func (d *Document) Bibliography(format string) []string {
+	p := d.p
 	if p.style.bibliography == nil {
 		return nil
 	}
-	sorted := p.prepare(items, p.style.bibliography)
-	out := make([]string, len(sorted))
-	for i, it := range sorted {
+	out := make([]string, len(d.sorted))
+	for i, it := range d.sorted {
 		out[i] = p.renderEntry(it, "bibliography")
 	}
-	p.substituteRepeatedAuthors(sorted, out)
-	for i := range out {
-		out[i] = finish(out[i], p.locale, format == "html")
+	p.substituteRepeatedAuthors(d.sorted, out)
+	entries := out[:0]
+	for _, e := range out {
+		// an item the style leaves out (an entry with no text) is dropped
+		if e = finish(e, p.locale, format == "html"); visible(plain(e)) {
+			entries = append(entries, e)
+		}
 	}
-	return out
+	return entries
 }
 
-// Citation renders one citation of items, in "text" or "html".
-func (p *Processor) Citation(items []*Item, format string) string {
-	if p.style.bibliography != nil {
-		p.prepare(items, p.style.bibliography) // numbers and year suffixes follow the bibliography
+// Citation renders one citation of the items with the given IDs, in
+// "text" or "html".
+func (d *Document) Citation(format string, ids ...string) (string, error) {
+	p := d.p
+	cited := make([]*Item, 0, len(ids))
+	for _, id := range ids {
+		it := d.byID[id]
+		if it == nil {
+			return "", fmt.Errorf("no item %q in the document", id)
+		}
+		cited = append(cited, it)
 	}
-	cited := append([]*Item(nil), items...)
 	if s := p.style.citation.child("sort"); s != nil {
 		p.sortItems(cited, s)
 	}
@@ -135,11 +185,11 @@ func (p *Processor) Citation(items []*Item, format string) string {
 	}
 	r := p.newRenderer(&Item{vars: map[string]string{}}, "citation")
 	s := r.decorate(layout, joinAll(parts, layout.get("delimiter")))
-	return finish(s, p.locale, format == "html")
+	return finish(s, p.locale, format == "html"), nil
 }
 
-// prepare sorts items for a section, numbers them and adds year suffixes
-// where the style disambiguates with them. It returns the sorted list.
+// prepare sorts items for a section, numbers them and disambiguates
+// their citations as the style asks. It returns the sorted list.
 func (p *Processor) prepare(items []*Item, section *node) []*Item {
 	sorted := append([]*Item(nil), items...)
 	if s := section.child("sort"); s != nil {
@@ -148,44 +198,8 @@ func (p *Processor) prepare(items []*Item, section *node) []*Item {
 	for i, it := range sorted {
 		it.SetVar("citation-number", strconv.Itoa(i+1))
 	}
-	if truthy(p.style.citation.get("disambiguate-add-year-suffix")) {
-		p.addYearSuffixes(sorted)
-	}
+	p.disambiguate(sorted)
 	return sorted
-}
-
-// addYearSuffixes gives items whose citations would read the same (same
-// names, same year) the suffixes a, b, c in bibliography order.
-func (p *Processor) addYearSuffixes(sorted []*Item) {
-	groups := map[string][]*Item{}
-	var order []string
-	for _, it := range sorted {
-		it.SetVar("year-suffix", "")
-		key := plain(p.renderEntry(it, "citation"))
-		if _, ok := groups[key]; !ok {
-			order = append(order, key)
-		}
-		groups[key] = append(groups[key], it)
-	}
-	for _, key := range order {
-		g := groups[key]
-		if len(g) < 2 {
-			continue
-		}
-		for i, it := range g {
-			it.SetVar("year-suffix", suffixLetters(i))
-		}
-	}
-}
-
-// suffixLetters is a, b, ... z, aa, ab...
-func suffixLetters(i int) string {
-	s := ""
-	for i >= 0 {
-		s = string(rune('a'+i%26)) + s
-		i = i/26 - 1
-	}
-	return s
 }
 
 // substituteRepeatedAuthors renders again, with the style's

@@ -88,16 +88,28 @@ func (r *renderer) decorate(n *node, s string) string {
 	return affix(n.get("prefix"), s, n.get("suffix"))
 }
 
+// asGroup applies a group's implicit condition to what its children
+// rendered: nothing if they called variables and all were empty. A group
+// that renders counts as a filled variable for the group around it, and a
+// macro is a group, as in citeproc-js (the reference implementation
+// styles are tested with).
+func asGroup(res result) result {
+	if res.called > 0 && res.filled == 0 {
+		return result{called: res.called}
+	}
+	if res.s != "" {
+		res.filled = max(res.filled, 1)
+	}
+	return res
+}
+
 // render renders one element.
 func (r *renderer) render(n *node) result {
 	switch n.name {
 	case "text":
 		return r.renderText(n)
 	case "group":
-		res := r.renderChildren(n, n.get("delimiter"))
-		if res.called > 0 && res.filled == 0 {
-			return result{called: res.called}
-		}
+		res := asGroup(r.renderChildren(n, n.get("delimiter")))
 		res.s = r.decorate(n, res.s)
 		return res
 	case "choose":
@@ -133,7 +145,7 @@ func (r *renderer) renderText(n *node) result {
 		if m == nil {
 			return result{}
 		}
-		res := r.renderChildren(m, "")
+		res := asGroup(r.renderChildren(m, ""))
 		res.s = r.decorate(n, res.s)
 		return res
 	case n.get("variable") != "":
