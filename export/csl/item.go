@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Name is a CSL name.
@@ -120,7 +122,40 @@ func nameFromMap(m map[string]any) Name {
 	if n.Family == "" && n.Given == "" && n.Literal == "" {
 		n.Literal = str(m, "name")
 	}
+	parseParticles(&n)
 	return n
+}
+
+// parseParticles finds particles written into the name parts, as CSL
+// processors do: lower-case words ending the given name are a dropping
+// particle ("Jean de la" Fontaine), lower-case words opening the family
+// name a non-dropping one ("van" Gogh).
+func parseParticles(n *Name) {
+	if n.DroppingParticle == "" {
+		words := strings.Fields(n.Given)
+		i := len(words)
+		for i > 1 && startsLower(words[i-1]) {
+			i--
+		}
+		if i < len(words) {
+			n.Given, n.DroppingParticle = strings.Join(words[:i], " "), strings.Join(words[i:], " ")
+		}
+	}
+	if n.NonDroppingParticle == "" {
+		words := strings.Fields(n.Family)
+		i := 0
+		for i < len(words)-1 && startsLower(words[i]) {
+			i++
+		}
+		if i > 0 {
+			n.NonDroppingParticle, n.Family = strings.Join(words[:i], " "), strings.Join(words[i:], " ")
+		}
+	}
+}
+
+func startsLower(w string) bool {
+	r, _ := utf8.DecodeRuneInString(w)
+	return unicode.IsLower(r)
 }
 
 func dateFromAny(v any) *Date {

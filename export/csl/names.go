@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // nameOptions are the attributes that shape a list of names, inherited
@@ -62,7 +63,7 @@ func initials(given, with string, initialize, hyphenInitials bool) string {
 	var b strings.Builder
 	prevInitial := false
 	for _, word := range strings.Fields(given) {
-		for h, part := range strings.Split(word, "-") {
+		for h, part := range splitHyphens(word) {
 			// "А.В" written without a space is two initials
 			subparts := strings.Split(part, ".")
 			for k, p := range subparts {
@@ -74,6 +75,9 @@ func initials(given, with string, initialize, hyphenInitials bool) string {
 				initial := false
 				switch {
 				case unicode.IsLower(rs[0]): // a particle such as "de" or "им."
+				case !unicode.IsLetter(rs[0]): // "(бакалавриат)": not a name
+				case abbreviated && len(rs) > 1: // "Ст.", "Wm.": kept as written
+					p, initial, abbreviated = p+mark, true, false
 				case initialize || len(rs) == 1:
 					p, initial = string(rs[0])+mark, true
 					abbreviated = false
@@ -97,6 +101,24 @@ func initials(given, with string, initialize, hyphenInitials bool) string {
 		}
 	}
 	return b.String()
+}
+
+// splitHyphens splits a word at the hyphens that join two names
+// ("Jean-Paul"), not at those before a lower-case letter ("E-mail").
+func splitHyphens(word string) []string {
+	var parts []string
+	start := 0
+	for i, r := range word {
+		if r != '-' || i == 0 {
+			continue
+		}
+		next, _ := utf8.DecodeRuneInString(word[i+1:])
+		if unicode.IsUpper(next) {
+			parts = append(parts, word[start:i])
+			start = i + 1
+		}
+	}
+	return append(parts, word[start:])
 }
 
 // firstNonEmpty is the index of the first non-empty string of ss.
@@ -274,11 +296,14 @@ func (r *renderer) renderNameList(names []Name, nameNode, etAlNode *node, opts m
 	case "symbol":
 		and = "&"
 	}
+	// the comma between names stays outside a name's own quotes
+	// (“Газпром”, …), as in citeproc-js; the one before "and" does not
+	between := string(mKeepOutside) + delim
 	if and == "" {
-		return joinAll(parts, delim)
+		return joinAll(parts, between)
 	}
 	last := parts[len(parts)-1]
-	head := joinAll(parts[:len(parts)-1], delim)
+	head := joinAll(parts[:len(parts)-1], between)
 	before := " "
 	switch opts["delimiter-precedes-last"] {
 	case "always":

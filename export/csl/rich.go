@@ -96,6 +96,11 @@ func concat(a, b string) string {
 	if ia < 0 || ib < 0 {
 		return a + b
 	}
+	if strings.ContainsRune(a[ia:], mQuoteClose) && strings.ContainsRune(b[:ib], mKeepOutside) {
+		// a full stop written out after a quotation stays, as in
+		// citeproc-js: “Why?”.
+		return a + b
+	}
 	drop := false
 	switch {
 	case rb == '.' && (ra == '.' || ra == '?' || ra == '!' || ra == '…'):
@@ -103,8 +108,6 @@ func concat(a, b string) string {
 	case (rb == ',' || rb == ';' || rb == ':') && ra == rb:
 		drop = true
 	case rb == ' ' && ra == ' ':
-		drop = true
-	case rb == ',' && (ra == '?' || ra == '!') && false:
 		drop = true
 	}
 	if drop {
