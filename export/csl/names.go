@@ -55,7 +55,7 @@ func isRomanesque(s string) bool {
 // while whole words keep their spaces.
 func initials(given, with string, initialize, hyphenInitials bool) string {
 	mark := strings.TrimRight(with, " ")
-	closeUp := with != "" && !strings.HasSuffix(with, " ")
+	closeUp := !strings.HasSuffix(with, " ")
 	hyphen := "-"
 	if !hyphenInitials {
 		hyphen = ""
@@ -131,6 +131,35 @@ func firstNonEmpty(ss []string) int {
 	return -1
 }
 
+// markNames marks the first names rendered in a bibliography entry (or
+// what their substitute rendered), and puts the subsequent-author
+// substitute in their place when asked.
+func (r *renderer) markNames(s string) string {
+	if r.mode != "bibliography" || r.sorting || r.namesMarked || s == "" {
+		return s
+	}
+	r.namesMarked = true
+	if r.namesAs != nil {
+		s = *r.namesAs
+	}
+	return string(mNamesOn) + s + string(mNamesOff)
+}
+
+// apostrophes sets the apostrophes of a name as ’ ("d’Arcus").
+func apostrophes(s string) string { return strings.ReplaceAll(s, "'", "’") }
+
+// withParticle joins a particle to a family name: with a space, or none
+// after an apostrophe or hyphen ("d’Wander", "al-One").
+func withParticle(particle, family string) string {
+	if particle == "" {
+		return family
+	}
+	if strings.HasSuffix(particle, "’") || strings.HasSuffix(particle, "-") {
+		return particle + family
+	}
+	return particle + " " + family
+}
+
 // nameParts renders the parts of one name with name-part formatting.
 func (r *renderer) namePart(nameNode *node, part, s string) string {
 	if s == "" || nameNode == nil {
@@ -156,10 +185,9 @@ func (r *renderer) renderName(n Name, nameNode *node, opts map[string]string, in
 		// quotes inside a personal name are a nickname's or noise: dropped
 		n.Family, n.Given = strings.ReplaceAll(n.Family, `"`, ""), strings.ReplaceAll(n.Given, `"`, "")
 	}
-	family := n.Family
-	if n.NonDroppingParticle != "" {
-		family = n.NonDroppingParticle + " " + family
-	}
+	n.Family, n.Given = apostrophes(n.Family), apostrophes(n.Given)
+	n.NonDroppingParticle, n.DroppingParticle = apostrophes(n.NonDroppingParticle), apostrophes(n.DroppingParticle)
+	family := withParticle(n.NonDroppingParticle, n.Family)
 	given := n.Given
 	level := r.givenLevel(n, index)
 	if opts["form"] == "short" && level == 0 {
@@ -177,12 +205,22 @@ func (r *renderer) renderName(n Name, nameNode *node, opts map[string]string, in
 		initialize := opts["initialize"] != "false" || level == givenInitials
 		given = initials(given, with, initialize, opts["initialize-with-hyphen"] != "false")
 	}
-	if n.DroppingParticle != "" {
-		given = strings.TrimSpace(given + " " + n.DroppingParticle)
+	inverted := opts["name-as-sort-order"] == "all" || (opts["name-as-sort-order"] == "first" && index == 0) || r.sorting
+	demote := r.inherited["demote-non-dropping-particle"]
+	if demote == "" {
+		demote = "display-and-sort"
+	}
+	particles := n.DroppingParticle
+	if inverted && n.NonDroppingParticle != "" && n.Given != "" && (demote == "display-and-sort" || r.sorting && demote == "sort-only") {
+		// "Gogh, Vincent van": the particle follows the given name
+		family = n.Family
+		particles = strings.TrimSpace(particles + " " + n.NonDroppingParticle)
+	}
+	if particles != "" {
+		given = strings.TrimSpace(given + " " + particles)
 	}
 	familyText := r.namePart(nameNode, "family", family)
 	givenText := r.namePart(nameNode, "given", given)
-	inverted := opts["name-as-sort-order"] == "all" || (opts["name-as-sort-order"] == "first" && index == 0) || r.sorting
 	staticOrder := n.StaticOrdering || isEastAsianItem(r.item.Var("language"))
 	switch {
 	case given == "":
@@ -247,8 +285,9 @@ func (r *renderer) renderNameList(names []Name, nameNode, etAlNode *node, opts m
 	for i, n := range shown {
 		parts = append(parts, r.renderName(n, nameNode, opts, i))
 	}
-	inverted := func(i int) bool {
-		return opts["name-as-sort-order"] == "all" || (opts["name-as-sort-order"] == "first" && i == 0)
+	inverted := func(i int) bool { // a personal name written family first
+		personal := i >= 0 && i < len(names) && names[i].Literal == "" && names[i].Given != ""
+		return personal && (opts["name-as-sort-order"] == "all" || (opts["name-as-sort-order"] == "first" && i == 0))
 	}
 	if etAl {
 		if truthy(opts["et-al-use-last"]) && len(names) > useFirst+1 {
@@ -343,7 +382,7 @@ func (r *renderer) renderNames(n *node) result {
 		if r.substituting {
 			r.suppressed[v] = true
 		}
-		s := r.renderNameList(names, nameNode, etAlNode, opts)
+		s := r.markNames(r.renderNameList(names, nameNode, etAlNode, opts))
 		if nameNode != nil {
 			s = affix(nameNode.get("prefix"), formatting(nameNode, s), nameNode.get("suffix"))
 		}
@@ -359,15 +398,11 @@ func (r *renderer) renderNames(n *node) result {
 		res.filled++
 	}
 	if len(parts) > 0 {
-		s := joinAll(parts, n.get("delimiter"))
-		if r.mode == "bibliography" && !r.sorting && !r.namesMarked {
-			r.namesMarked = true
-			if r.namesAs != nil {
-				s = *r.namesAs
-			}
-			s = string(mNamesOn) + s + string(mNamesOff)
+		delim, ok := n.attr["delimiter"]
+		if !ok {
+			delim = r.inherited["names-delimiter"]
 		}
-		res.s = r.decorate(n, s)
+		res.s = r.decorate(n, joinAll(parts, delim))
 		return res
 	}
 	if sub := n.child("substitute"); sub != nil {
@@ -386,7 +421,7 @@ func (r *renderer) renderNames(n *node) result {
 				r.substituting = false
 			}
 			if cr.s != "" {
-				return result{s: cr.s, called: res.called + cr.called, filled: cr.filled + 1}
+				return result{s: r.markNames(cr.s), called: res.called + cr.called, filled: cr.filled + 1}
 			}
 		}
 	}

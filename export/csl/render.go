@@ -85,7 +85,11 @@ func (r *renderer) decorate(n *node, s string) string {
 	if truthy(n.get("quotes")) {
 		s = quote(s)
 	}
-	return affix(n.get("prefix"), s, n.get("suffix"))
+	s = affix(n.get("prefix"), s, n.get("suffix"))
+	if m, ok := displayMarkers[n.get("display")]; ok && s != "" {
+		s = string(m[0]) + s + string(m[1])
+	}
+	return s
 }
 
 // asGroup applies a group's implicit condition to what its children
@@ -171,7 +175,7 @@ func (r *renderer) renderText(n *node) result {
 			res.s = affix(n.get("prefix"), formatting(n, v), n.get("suffix"))
 			return res
 		}
-		res.s = r.decorate(n, typographic(v))
+		res.s = r.decorate(n, typographic(richText(v)))
 		return res
 	case n.get("term") != "":
 		t := r.locale.term(n.get("term"), n.get("form"), truthy(n.get("plural")), "")
@@ -305,32 +309,56 @@ func isNumeric(s string) bool {
 	return true
 }
 
-// typographic sets apostrophes as the typographer's ’ ("Students’").
+// typographic sets the data's apostrophes as ’ ("Students’", "d’eau")
+// and its straight quotes, double or single, as quotation marks that the
+// locale will draw (nested ones as inner quotes).
 func typographic(s string) string {
 	if !strings.ContainsAny(s, "'\"") {
 		return s
 	}
-	balanced := strings.Count(s, `"`)%2 == 0
-	out := make([]rune, 0, len(s)+4)
 	rs := []rune(s)
+	letter := func(i int) bool {
+		return i >= 0 && i < len(rs) && (unicode.IsLetter(rs[i]) || unicode.IsDigit(rs[i]))
+	}
+	opening := func(i int) bool { // after a space, a bracket or the start
+		j := i - 1
+		for j >= 0 && isMarker(rs[j]) {
+			j--
+		}
+		return j < 0 || unicode.IsSpace(rs[j]) || strings.ContainsRune("([{\u2014\u2013-/", rs[j])
+	}
+	// pair the quotes: an opening one before text, a closing one after
+	kind := make([]rune, len(rs)) // mQuoteOpen, mQuoteClose or 0
+	var open []int
+	for i, c := range rs {
+		if c != '"' && c != '\'' {
+			continue
+		}
+		switch {
+		case opening(i) && (letter(i+1) || i+1 < len(rs) && (rs[i+1] == '\'' || rs[i+1] == '"' || isMarker(rs[i+1]))):
+			open = append(open, i)
+		case len(open) > 0 && rs[open[len(open)-1]] == c && !(c == '\'' && letter(i+1)):
+			j := open[len(open)-1]
+			open = open[:len(open)-1]
+			kind[j], kind[i] = mQuoteOpen, mQuoteClose
+		}
+	}
+	out := make([]rune, 0, len(rs)+4)
 	for i, c := range rs {
 		switch {
-		case c == '\'' && i > 0 && unicode.IsLetter(rs[i-1]):
-			c = '’'
-		case c == '"' && balanced:
-			// straight double quotes in the data become the locale's quotes
-			if i == 0 || unicode.IsSpace(rs[i-1]) || strings.ContainsRune("([{\u2014\u2013-", rs[i-1]) {
-				c = mQuoteOpen
-			} else {
-				out = append(out, mQuoteClose)
-				if i+1 < len(rs) && (rs[i+1] == ',' || rs[i+1] == '.') {
-					// the data's own punctuation is not moved into the quotes
-					out = append(out, mKeepOutside)
-				}
-				continue
+		case kind[i] == mQuoteOpen:
+			out = append(out, mQuoteOpen)
+		case kind[i] == mQuoteClose:
+			out = append(out, mQuoteClose)
+			if i+1 < len(rs) && (rs[i+1] == ',' || rs[i+1] == '.') {
+				// the data's own punctuation is not moved into the quotes
+				out = append(out, mKeepOutside)
 			}
+		case c == '\'':
+			out = append(out, '’') // an apostrophe
+		default:
+			out = append(out, c)
 		}
-		out = append(out, c)
 	}
 	return string(out)
 }

@@ -1,7 +1,6 @@
 package csl
 
 import (
-	"html"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -33,6 +32,16 @@ const (
 	mNamesOn      = '\uE013' // the first names of an entry, for subsequent-author-substitute
 	mNamesOff     = '\uE014'
 	mFieldSep     = '\uE015' // after the first field of an entry (second-field-align)
+	mBlockOn      = '\uE016' // display="block" and the like
+	mBlockOff     = '\uE017'
+	mMarginOn     = '\uE018'
+	mMarginOff    = '\uE019'
+	mInlineOn     = '\uE01A'
+	mInlineOff    = '\uE01B'
+	mIndentOn     = '\uE01C'
+	mIndentOff    = '\uE01D'
+	mNoCaseOn     = '\uE01E' // <span class="nocase"> in the data
+	mNoCaseOff    = '\uE01F'
 )
 
 func isMarker(r rune) bool { return r >= '\uE000' && r <= '\uE01F' }
@@ -218,6 +227,11 @@ func finish(s string, locale chain, asHTML bool) string {
 		}
 	}
 	out := b.String()
+	if asHTML { // a display block left empty (its names substituted away)
+		for _, m := range displayMarkers {
+			out = strings.ReplaceAll(out, htmlTags[m[0]]+htmlTags[m[1]], "")
+		}
+	}
 	for strings.Contains(out, "  ") {
 		out = strings.ReplaceAll(out, "  ", " ")
 	}
@@ -230,11 +244,25 @@ var htmlTags = map[rune]string{
 	mSupOn: "<sup>", mSupOff: "</sup>", mSubOn: "<sub>", mSubOff: "</sub>",
 	mUnderOn: `<span style="text-decoration:underline;">`, mUnderOff: "</span>",
 	mNormalOn: `<span style="font-style:normal;">`, mNormalOff: "</span>",
+	mBlockOn: `<div class="csl-block">`, mBlockOff: "</div>",
+	mMarginOn: `<div class="csl-left-margin">`, mMarginOff: "</div>",
+	mInlineOn: `<div class="csl-right-inline">`, mInlineOff: "</div>",
+	mIndentOn: `<div class="csl-indent">`, mIndentOff: "</div>",
 }
+
+// displayMarkers are the markers of each display attribute value.
+var displayMarkers = map[string][2]rune{
+	"block": {mBlockOn, mBlockOff}, "left-margin": {mMarginOn, mMarginOff},
+	"right-inline": {mInlineOn, mInlineOff}, "indent": {mIndentOn, mIndentOff},
+}
+
+// htmlEscaper writes numeric entities, as citeproc-js does, so that the
+// output reads as XML too.
+var htmlEscaper = strings.NewReplacer("&", "&#38;", "<", "&#60;", ">", "&#62;")
 
 func escape(s string, asHTML bool) string {
 	if asHTML {
-		return html.EscapeString(s)
+		return htmlEscaper.Replace(s)
 	}
 	return s
 }
@@ -271,4 +299,66 @@ func punctuationIntoQuotes(s string) string {
 		}
 	}
 	return string(rs)
+}
+
+// inputTags are the HTML-like tags CSL-JSON text may carry, and the
+// markers they become.
+var inputTags = []struct {
+	open, close string
+	on, off     rune
+}{
+	{"<i>", "</i>", mItalicOn, mItalicOff},
+	{"<b>", "</b>", mBoldOn, mBoldOff},
+	{"<sup>", "</sup>", mSupOn, mSupOff},
+	{"<sub>", "</sub>", mSubOn, mSubOff},
+	{"<sc>", "</sc>", mSmallCapsOn, mSmallCapsOff},
+	{`<span style="font-variant:small-caps;">`, "</span>", mSmallCapsOn, mSmallCapsOff},
+	{`<span style="font-variant: small-caps;">`, "</span>", mSmallCapsOn, mSmallCapsOff},
+	{`<span class="nocase">`, "</span>", mNoCaseOn, mNoCaseOff},
+	{`<span class="nodecor">`, "</span>", mNormalOn, mNormalOff},
+}
+
+// richText turns the markup CSL-JSON allows in text (<i>, <b>, <sup>,
+// <sub>, <sc>, small-caps, nocase and nodecor spans) into markers. Tags
+// that are not closed, or any other "<", stay as text.
+func richText(s string) string {
+	if !strings.Contains(s, "<") {
+		return s
+	}
+	var b strings.Builder
+	var closers []int // index into inputTags of each open tag
+	for i := 0; i < len(s); {
+		if s[i] != '<' {
+			b.WriteByte(s[i])
+			i++
+			continue
+		}
+		matched := false
+		if n := len(closers); n > 0 {
+			t := inputTags[closers[n-1]]
+			if strings.HasPrefix(s[i:], t.close) {
+				b.WriteRune(t.off)
+				closers = closers[:n-1]
+				i += len(t.close)
+				continue
+			}
+		}
+		for k, t := range inputTags {
+			if strings.HasPrefix(s[i:], t.open) && strings.Contains(s[i+len(t.open):], t.close) {
+				b.WriteRune(t.on)
+				closers = append(closers, k)
+				i += len(t.open)
+				matched = true
+				break
+			}
+		}
+		if !matched {
+			b.WriteByte('<')
+			i++
+		}
+	}
+	for n := len(closers); n > 0; n-- { // close what the data left open
+		b.WriteRune(inputTags[closers[n-1]].off)
+	}
+	return b.String()
 }

@@ -65,8 +65,45 @@ func isEnglish(lang string) bool {
 	return lang == "" || strings.HasPrefix(strings.ToLower(lang), "en")
 }
 
-// textCase applies a CSL text-case to rendered text.
+// placeholder stands for a nocase span while a case is applied.
+const placeholder = '\uE0FF'
+
+// textCase applies a CSL text-case to rendered text, leaving spans marked
+// nocase in the data (<span class="nocase">) as they are.
 func textCase(s, tc, lang string) string {
+	if !strings.ContainsRune(s, mNoCaseOn) {
+		return applyCase(s, tc, lang)
+	}
+	var kept []string
+	var b, span strings.Builder
+	depth := 0
+	for _, r := range s {
+		switch {
+		case r == mNoCaseOn:
+			depth++
+			span.WriteRune(r)
+		case depth > 0:
+			span.WriteRune(r)
+			if r == mNoCaseOff {
+				if depth--; depth == 0 {
+					kept = append(kept, span.String())
+					span.Reset()
+					b.WriteRune(placeholder)
+				}
+			}
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteString(span.String()) // an unclosed span
+	out := applyCase(b.String(), tc, lang)
+	for _, k := range kept {
+		out = strings.Replace(out, string(placeholder), k, 1)
+	}
+	return out
+}
+
+func applyCase(s, tc, lang string) string {
 	switch tc {
 	case "lowercase":
 		return strings.Map(unicode.ToLower, s)

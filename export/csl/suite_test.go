@@ -1,0 +1,174 @@
+package csl_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/annals/annals/catalog/catalogtest"
+	"github.com/annals/annals/export/csl"
+)
+
+// fixture is one processor test of the CSL test suite.
+type fixture struct {
+	name     string
+	sections map[string]string // MODE, CSL, INPUT, RESULT, CITATION-ITEMS...
+}
+
+var sectionRe = regexp.MustCompile(`(?s)>>=+ *([A-Z-]+) *=+>>\r?\n(.*?)\r?\n<<=+ *([A-Z-]+) *=+<<`)
+
+func readFixture(path string) (fixture, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return fixture{}, err
+	}
+	f := fixture{name: strings.TrimSuffix(filepath.Base(path), ".txt"), sections: map[string]string{}}
+	for _, m := range sectionRe.FindAllStringSubmatch(string(data), -1) {
+		if m[1] == m[3] {
+			f.sections[m[1]] = m[2]
+		}
+	}
+	return f, nil
+}
+
+// citedIDs are the item IDs a fixture cites, in order, when it says
+// which (CITATION-ITEMS or CITATIONS); nil when every input item is in.
+func (f fixture) citedIDs() []string {
+	var ids []string
+	seen := map[string]bool{}
+	add := func(id any) {
+		s, _ := id.(string)
+		if n, ok := id.(float64); ok {
+			s = strings.TrimSuffix(strings.TrimRight(strings.TrimRight(jsonNumber(n), "0"), "."), ".")
+		}
+		if s != "" && !seen[s] {
+			seen[s] = true
+			ids = append(ids, s)
+		}
+	}
+	if ci, ok := f.sections["CITATION-ITEMS"]; ok {
+		var cites [][]map[string]any
+		if json.Unmarshal([]byte(ci), &cites) == nil {
+			for _, c := range cites {
+				for _, it := range c {
+					add(it["id"])
+				}
+			}
+		}
+		return ids
+	}
+	if cs, ok := f.sections["CITATIONS"]; ok {
+		var cites [][]any
+		if json.Unmarshal([]byte(cs), &cites) == nil {
+			for _, c := range cites {
+				if len(c) == 0 {
+					continue
+				}
+				if m, ok := c[0].(map[string]any); ok {
+					items, _ := m["citationItems"].([]any)
+					for _, it := range items {
+						if im, ok := it.(map[string]any); ok {
+							add(im["id"])
+						}
+					}
+				}
+			}
+		}
+		return ids
+	}
+	return nil
+}
+
+func jsonNumber(n float64) string { b, _ := json.Marshal(n); return string(b) }
+
+var tagSpace = regexp.MustCompile(`\s*(<[^>]+>)\s*`)
+
+// normalizeHTML makes bibliographies comparable: no layout whitespace
+// around tags, single spaces.
+func normalizeHTML(s string) string {
+	s = strings.ReplaceAll(s, "\u00a0", " ")
+	return normalize(tagSpace.ReplaceAllString(s, "$1"))
+}
+
+// runBibliographyFixture renders a bibliography-mode fixture and returns
+// our HTML and the expected one.
+func runBibliographyFixture(f fixture) (got, want string, err error) {
+	style, err := csl.ParseStyle([]byte(f.sections["CSL"]))
+	if err != nil {
+		return "", "", err
+	}
+	items, err := csl.ParseItems([]byte(f.sections["INPUT"]))
+	if err != nil {
+		return "", "", err
+	}
+	if ids := f.citedIDs(); ids != nil {
+		byID := map[string]*csl.Item{}
+		for _, it := range items {
+			byID[it.ID] = it
+		}
+		items = items[:0]
+		for _, id := range ids {
+			if it := byID[id]; it != nil {
+				items = append(items, it)
+			}
+		}
+	}
+	p, err := csl.NewProcessor(style, "", loader)
+	if err != nil {
+		return "", "", err
+	}
+	var b strings.Builder
+	b.WriteString(`<div class="csl-bib-body">`)
+	for _, e := range p.Bibliography(items, "html") {
+		b.WriteString(`<div class="csl-entry">` + e + `</div>`)
+	}
+	b.WriteString(`</div>`)
+	return normalizeHTML(b.String()), normalizeHTML(f.sections["RESULT"]), nil
+}
+
+// TestCSLTestSuiteBibliographies runs the bibliography-mode processor
+// tests of the CSL test suite (../shared/corpora/csl-test-suite, from
+// citation-style-language/test-suite) and reports how many pass. Output
+// is compared as HTML with layout whitespace normalised. The count may
+// not fall below the floor measured when it was last raised.
+func TestCSLTestSuiteBibliographies(t *testing.T) {
+	dir := catalogtest.SharedPath(t, "corpora", "csl-test-suite")
+	paths, _ := filepath.Glob(filepath.Join(dir, "*.txt"))
+	sort.Strings(paths)
+	var total, passed int
+	var failed []string
+	for _, path := range paths {
+		f, err := readFixture(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.TrimSpace(f.sections["MODE"]) != "bibliography" {
+			continue
+		}
+		total++
+		got, want, err := runBibliographyFixture(f)
+		if err == nil && got == want {
+			passed++
+			continue
+		}
+		failed = append(failed, f.name)
+		if testing.Verbose() && os.Getenv("ANNALS_CSL_SUITE_SHOW") != "" {
+			t.Logf("%s (err %v)\n  ours: %s\n  want: %s", f.name, err, got, want)
+		}
+	}
+	if total == 0 {
+		t.Skip("no bibliography fixtures found")
+	}
+	t.Logf("CSL test suite, bibliography mode: %d of %d pass (%.1f%%)", passed, total, percent(passed, total))
+	if testing.Verbose() {
+		t.Logf("failing: %s", strings.Join(failed, " "))
+	}
+	const floor = 169
+	if passed < floor {
+		t.Errorf("%d bibliography fixtures pass, fewer than the %d that passed before", passed, floor)
+	}
+}
