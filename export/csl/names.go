@@ -1,6 +1,7 @@
 package csl
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -129,6 +130,27 @@ func firstNonEmpty(ss []string) int {
 		}
 	}
 	return -1
+}
+
+// combineEditorTranslator puts editor and translator, when a names
+// element asks for both and they are the same people, as one list labelled
+// with the editortranslator term ("ed. & trans.").
+func (r *renderer) combineEditorTranslator(vars []string) []string {
+	ed, tr := -1, -1
+	for i, v := range vars {
+		switch v {
+		case "editor":
+			ed = i
+		case "translator":
+			tr = i
+		}
+	}
+	if ed < 0 || tr < 0 || len(r.item.names["editor"]) == 0 || !slices.Equal(r.item.names["editor"], r.item.names["translator"]) {
+		return vars
+	}
+	out := slices.Clone(vars)
+	out[min(ed, tr)] = "editortranslator"
+	return slices.Delete(out, max(ed, tr), max(ed, tr)+1)
 }
 
 // markNames marks the first names rendered in a bibliography entry (or
@@ -302,6 +324,9 @@ func (r *renderer) renderNameList(names []Name, nameNode, etAlNode *node, opts m
 			etAlFmt = etAlNode
 		}
 		etAlText := r.locale.term(term, "", false, "")
+		if strings.TrimSpace(etAlText) == "" { // a style that writes no "et al."
+			return joinAll(parts, delim)
+		}
 		if etAlFmt != nil {
 			etAlText = formatting(etAlFmt, etAlText)
 		}
@@ -370,23 +395,30 @@ func (r *renderer) renderNames(n *node) result {
 	if r.sorting {
 		opts["name-as-sort-order"] = "all"
 	}
+	vars = r.combineEditorTranslator(vars)
 	var parts []string
 	for _, v := range vars {
 		if r.suppressed[v] {
 			continue
 		}
 		names := r.item.names[v]
+		if v == "editortranslator" {
+			names = r.item.names["editor"]
+		}
 		if len(names) == 0 {
 			continue
 		}
 		if r.substituting {
 			r.suppressed[v] = true
+			if v == "editortranslator" {
+				r.suppressed["editor"], r.suppressed["translator"] = true, true
+			}
 		}
 		s := r.markNames(r.renderNameList(names, nameNode, etAlNode, opts))
 		if nameNode != nil {
 			s = affix(nameNode.get("prefix"), formatting(nameNode, s), nameNode.get("suffix"))
 		}
-		if labelNode != nil && opts["form"] != "count" {
+		if labelNode != nil && opts["form"] != "count" && !r.sorting { // sort keys have no labels
 			label := r.nameLabel(labelNode, v, len(names))
 			if labelBefore(n, labelNode) {
 				s = concat(label, s)

@@ -19,7 +19,7 @@ func (r *renderer) renderNumber(n *node) result {
 	res.filled = 1
 	num, err := strconv.Atoi(strings.TrimSpace(v))
 	if err != nil {
-		res.s = r.decorate(n, v)
+		res.s = r.decorate(n, numberRange(v))
 		return res
 	}
 	switch n.get("form") {
@@ -173,3 +173,19 @@ func collapsePages(a, b, format string) string {
 	}
 	return full
 }
+
+// numberRangeRe finds a hyphen between two numbers.
+var numberRangeRe = regexp.MustCompile(`(\d)\s*-\s*(\d)`)
+
+// numberRange writes a range of numbers ("3-4") with an en dash.
+func numberRange(v string) string {
+	if !strings.Contains(v, "-") {
+		return v
+	}
+	return numberRangeRe.ReplaceAllString(v, "$1–$2")
+}
+
+// numericVars are the number variables a style may print with cs:text.
+var numericVars = map[string]bool{"volume": true, "issue": true, "number": true, "edition": true,
+	"chapter-number": true, "collection-number": true, "part-number": true, "supplement-number": true,
+	"number-of-volumes": true, "number-of-pages": true, "citation-number": true}

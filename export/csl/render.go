@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // result is what rendering an element gives: its text, and how many
@@ -127,17 +128,7 @@ func (r *renderer) render(n *node) result {
 	case "label":
 		return r.renderLabel(n, n.get("variable"))
 	case "layout":
-		if r.mode == "bibliography" && r.style.bibliography.has("second-field-align") {
-			// the first field (a number, a label) stands apart from the rest
-			parts, res := r.renderParts(n.children)
-			if len(parts) > 1 {
-				res.s = r.decorate(n, parts[0]+string(mFieldSep)+joinAll(parts[1:], n.get("delimiter")))
-				return res
-			}
-		}
-		res := r.renderChildren(n, n.get("delimiter"))
-		res.s = r.decorate(n, res.s)
-		return res
+		return r.renderLayout(n)
 	}
 	return result{}
 }
@@ -170,6 +161,8 @@ func (r *renderer) renderText(n *node) result {
 		res.filled = 1
 		if name == "page" {
 			v = pageRange(v, r.style.root.get("page-range-format"), r.locale)
+		} else if numericVars[name] {
+			v = numberRange(v)
 		}
 		if name == "URL" || name == "DOI" {
 			res.s = affix(n.get("prefix"), formatting(n, v), n.get("suffix"))
@@ -361,4 +354,28 @@ func typographic(s string) string {
 		}
 	}
 	return string(out)
+}
+
+// renderLayout renders a layout: its children, with the first field apart
+// under second-field-align, and its suffix inside a display block that
+// ends the entry.
+func (r *renderer) renderLayout(n *node) result {
+	parts, res := r.renderParts(n.children)
+	if r.mode == "bibliography" && r.style.bibliography.has("second-field-align") && len(parts) > 1 {
+		res.s = parts[0] + string(mFieldSep) + joinAll(parts[1:], n.get("delimiter"))
+	} else {
+		res.s = joinAll(parts, n.get("delimiter"))
+	}
+	if res.s == "" {
+		return res
+	}
+	suffix := n.get("suffix")
+	last, _ := utf8.DecodeLastRuneInString(res.s)
+	if suffix != "" && (last == mInlineOff || last == mBlockOff || last == mIndentOff) {
+		body := strings.TrimSuffix(res.s, string(last))
+		res.s = r.decorate(&node{name: "layout", attr: map[string]string{"prefix": n.get("prefix")}}, concat(body, suffix)+string(last))
+		return res
+	}
+	res.s = r.decorate(n, res.s)
+	return res
 }
