@@ -28,6 +28,8 @@ type Processor struct {
 	style  *Style
 	locale chain
 	lang   string
+	// fileLocale is the locale file the processor's terms come from.
+	fileLocale string
 }
 
 // NewProcessor prepares style for the language tag lang (the style's
@@ -58,6 +60,7 @@ func NewProcessor(style *Style, lang string, load LocaleLoader) (*Processor, err
 	}
 	inStyle(func(l string) bool { return l == "" })
 	tried := map[string]bool{}
+	fileLocale := ""
 	for _, tag := range []string{lang, primaryDialects[baseLang(lang)], "en-US"} {
 		if tag == "" || tried[tag] {
 			continue
@@ -71,12 +74,15 @@ func NewProcessor(style *Style, lang string, load LocaleLoader) (*Processor, err
 		if err != nil {
 			return nil, fmt.Errorf("locale %s: %w", tag, err)
 		}
+		if fileLocale == "" {
+			fileLocale = tag
+		}
 		c = append(c, l)
 	}
 	if len(c) == 0 {
 		return nil, fmt.Errorf("no locale for %s", lang)
 	}
-	return &Processor{style: style, locale: c, lang: lang}, nil
+	return &Processor{style: style, locale: c, lang: lang, fileLocale: fileLocale}, nil
 }
 
 func (p *Processor) newRenderer(item *Item, mode string) *renderer {
@@ -97,6 +103,18 @@ func (p *Processor) renderEntry(item *Item, mode string) string {
 	r := p.newRenderer(item, mode)
 	return r.render(section.child("layout")).s
 }
+
+// Locale is the language the processor writes in: the locale file its
+// terms come from (en-US when there is none for the language asked).
+func (p *Processor) Locale() string {
+	if p.fileLocale == "" {
+		return p.lang
+	}
+	return p.fileLocale
+}
+
+// Style is the style the processor renders.
+func (p *Processor) Style() *Style { return p.style }
 
 // Bibliography renders the entries of items, sorted as the style says, in
 // "text" or "html". Items the style leaves out are not listed.

@@ -9,6 +9,7 @@ import (
 type Style struct {
 	ID, Title     string
 	Class         string // in-text or note
+	Format        string // the citation-format category: author-date, numeric, note...
 	DefaultLocale string
 	root          *node
 	macros        map[string]*node
@@ -36,6 +37,11 @@ func ParseStyle(data []byte) (*Style, error) {
 		}
 		if t := info.child("title"); t != nil {
 			s.Title = trimSpace(t.text)
+		}
+		for _, c := range info.all("category") {
+			if f := c.get("citation-format"); f != "" {
+				s.Format = f
+			}
 		}
 	}
 	for _, m := range root.all("macro") {
