@@ -49,7 +49,7 @@ type Library struct {
 	styles     map[string]*entry
 	problems   []StyleProblem
 	scanned    time.Time
-	dirMod     time.Time // the data directory's modification time at the last scan
+	dirMod     time.Time             // the data directory's modification time at the last scan
 	processors map[string]*Processor // by style ID and language
 }
 
