@@ -32,6 +32,9 @@ func (c Config) DatabasePath() string { return filepath.Join(c.DataDir, "annals.
 // IndexPath is the search index directory inside the data directory.
 func (c Config) IndexPath() string { return filepath.Join(c.DataDir, "index") }
 
+// StylesDir is where a librarian puts CSL styles of their own.
+func (c Config) StylesDir() string { return filepath.Join(c.DataDir, "styles") }
+
 // defaultConfig reads the environment.
 func defaultConfig(getenv func(string) string) Config {
 	c := Config{DataDir: getenv("ANNALS_DATA"), Addr: getenv("ANNALS_ADDR"), LogFormat: getenv("ANNALS_LOG_FORMAT"),

@@ -59,6 +59,13 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
+	styles, err := openStyles(cfg)
+	if err != nil {
+		return err
+	}
+	for _, p := range styles.Problems() {
+		log.Warn("citation style not offered", "file", p.File, "error", p.Error)
+	}
 	index, err := search.Open(ctx, cfg.IndexPath(), store, search.Options{Logger: log})
 	if err != nil {
 		return err
@@ -72,7 +79,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	defer stop()
 	following := make(chan error, 1)
 	go func() { following <- index.Run(ctx) }()
-	srv := web.New(web.Config{Store: store, Search: index, Logger: log, OpenAPI: openapi, Version: version,
+	srv := web.New(web.Config{Store: store, Search: index, Styles: styles, Logger: log, OpenAPI: openapi, Version: version,
 		OAIRepositoryID: cfg.OAIRepositoryID, AdminEmail: cfg.AdminEmail, OAIPageSize: cfg.OAIPageSize})
 	log.Info("serving", "url", "http://"+ln.Addr().String(), "data", cfg.DataDir)
 	err = srv.Serve(ctx, ln)

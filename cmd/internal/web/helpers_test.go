@@ -5,15 +5,18 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/annals/annals/assets"
 	"github.com/annals/annals/catalog"
 	"github.com/annals/annals/catalog/catalogtest"
 	"github.com/annals/annals/catalog/sqlite"
+	"github.com/annals/annals/export/csl"
 	"github.com/annals/annals/search"
 )
 
@@ -50,7 +53,7 @@ func newEnvWith(t *testing.T, configure func(*Config)) *env {
 	if err := index.Rebuild(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	cfg := Config{Store: store, Search: index, OpenAPI: []byte(`{}`)}
+	cfg := Config{Store: store, Search: index, Styles: testStyles(t, ""), OpenAPI: []byte(`{}`)}
 	if configure != nil {
 		configure(&cfg)
 	}
@@ -62,6 +65,22 @@ func newEnvWith(t *testing.T, configure func(*Config)) *env {
 	e.admin = e.mustToken("Admin", catalog.RoleAdmin)
 	catalogtest.MustCreateEvent(t, store)
 	return e
+}
+
+// testStyles is the library of the built-in styles and those in dataDir.
+func testStyles(t *testing.T, dataDir string) *csl.Library {
+	t.Helper()
+	builtin, err := fs.Sub(assets.FS(), assets.StylesDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := csl.NewLibrary(builtin, dataDir, func(tag string) ([]byte, error) {
+		return fs.ReadFile(assets.FS(), assets.LocalesDir+"/locales-"+tag+".xml")
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
 }
 
 func (e *env) mustToken(name string, role catalog.Role) string {

@@ -14,6 +14,7 @@ import (
 	"github.com/annals/annals/catalog"
 	"github.com/annals/annals/catalog/recordio"
 	"github.com/annals/annals/export"
+	"github.com/annals/annals/export/csl"
 	"github.com/annals/annals/search"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -27,6 +28,9 @@ type Config struct {
 	Logger *slog.Logger
 	// ImportFormats are the file formats POST /api/v1/import accepts.
 	ImportFormats []recordio.Format
+	// Styles are the citation styles offered; without them the citation
+	// endpoints answer 503.
+	Styles *csl.Library
 	// OpenAPI is the OpenAPI 3 description served at /api/v1/openapi.json.
 	OpenAPI []byte
 	// MaxBodyBytes limits record and event bodies (default 1 MiB);
@@ -123,6 +127,8 @@ func (s *Server) routes() {
 	api.PUT("/records/:id", s.updateRecord, requireRole(catalog.RoleLibrarian))
 	api.DELETE("/records/:id", s.deleteRecord, requireRole(catalog.RoleLibrarian))
 	api.GET("/records/:id/history", s.recordHistory)
+	api.GET("/records/:id/citation", s.recordCitation)
+	api.GET("/styles", s.listStyles)
 
 	api.GET("/events", s.listEvents)
 	api.POST("/events", s.createEvent, requireRole(catalog.RoleLibrarian))

@@ -1,0 +1,145 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"mime"
+	"net/http"
+	"regexp"
+	"strings"
+
+	"github.com/annals/annals/catalog"
+	"github.com/annals/annals/export"
+	"github.com/annals/annals/export/csl"
+	"github.com/annals/annals/export/csljson"
+	"github.com/labstack/echo/v4"
+)
+
+// stylesResponse is GET /api/v1/styles.
+type stylesResponse struct {
+	Styles []csl.StyleInfo `json:"styles"`
+	// Problems are .csl files in the data directory that are not offered.
+	Problems []csl.StyleProblem `json:"problems,omitempty"`
+}
+
+func (s *Server) listStyles(c echo.Context) error {
+	if _, err := query(c); err != nil {
+		return err
+	}
+	if s.cfg.Styles == nil {
+		return &catalog.Error{Code: catalog.EUNAVAILABLE, Message: "No citation styles are configured."}
+	}
+	return c.JSON(http.StatusOK, stylesResponse{Styles: s.cfg.Styles.Styles(), Problems: s.cfg.Styles.Problems()})
+}
+
+// localeRe is a language tag the citation endpoint accepts: en, en-US,
+// zh-CN, sr-Latn-RS...
+var localeRe = regexp.MustCompile(`^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?$`)
+
+// citationText is the JSON form of GET /records/{id}/citation.
+type citationText struct {
+	Style        string `json:"style"`
+	Locale       string `json:"locale"`
+	Format       string `json:"format"`
+	Bibliography string `json:"bibliography"`
+	Citation     string `json:"citation"`
+}
+
+// recordCitation formats one record in a CSL style: the bibliography entry
+// (mode=bibliography, the default) or the in-text citation
+// (mode=citation), as text or HTML, or both in JSON (Accept:
+// application/json).
+func (s *Server) recordCitation(c echo.Context) error {
+	q, err := query(c, "style", "locale", "format", "mode")
+	if err != nil {
+		return err
+	}
+	if s.cfg.Styles == nil {
+		return &catalog.Error{Code: catalog.EUNAVAILABLE, Message: "No citation styles are configured."}
+	}
+	styleID := q.Get("style")
+	if styleID == "" {
+		styleID = "apa"
+	}
+	locale := q.Get("locale")
+	if locale != "" && !localeRe.MatchString(locale) {
+		return badParam("locale", fmt.Sprintf("%q is not a language tag such as en-US, ru-RU or zh-CN", locale))
+	}
+	format := q.Get("format")
+	switch format {
+	case "":
+		format = "text"
+	case "text", "html":
+	default:
+		return badParam("format", fmt.Sprintf("%q is not a citation format; use text or html", format))
+	}
+	mode := q.Get("mode")
+	switch mode {
+	case "":
+		mode = "bibliography"
+	case "bibliography", "citation":
+	default:
+		return badParam("mode", fmt.Sprintf("%q is not a mode; use bibliography (the reference) or citation (the in-text form)", mode))
+	}
+	p, err := s.cfg.Styles.Processor(styleID, locale)
+	if errors.Is(err, csl.ErrNoStyle) {
+		return badParam("style", fmt.Sprintf("%q is not a style here; GET /api/v1/styles lists them (apa, chicago-author-date, ieee...)", styleID))
+	}
+	if err != nil {
+		return err
+	}
+	r, err := s.findVisibleRecord(c, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	item, err := cslItem(r, export.CachedEvents(s.cfg.Store)(ctx, r.Event))
+	if err != nil {
+		return err
+	}
+	ref := citationText{Style: styleID, Locale: p.Locale(), Format: format}
+	if entries := p.Bibliography([]*csl.Item{item}, format); len(entries) > 0 {
+		ref.Bibliography = entries[0]
+	}
+	ref.Citation = p.Citation([]*csl.Item{item}, format)
+
+	h := c.Response().Header()
+	h.Set("Content-Language", p.Locale())
+	h.Set("Vary", "Accept")
+	h.Set("ETag", fmt.Sprintf(`"%d-%s-%s-%s-%s"`, r.Version, styleID, p.Locale(), format, mode))
+	if acceptsJSON(c) {
+		return c.JSON(http.StatusOK, ref)
+	}
+	body := ref.Bibliography
+	if mode == "citation" {
+		body = ref.Citation
+	}
+	if format == "html" {
+		return c.HTML(http.StatusOK, body)
+	}
+	return c.String(http.StatusOK, body)
+}
+
+// acceptsJSON reports whether the request's Accept header names JSON.
+func acceptsJSON(c echo.Context) bool {
+	for _, part := range strings.Split(c.Request().Header.Get("Accept"), ",") {
+		if mt, _, err := mime.ParseMediaType(strings.TrimSpace(part)); err == nil && mt == "application/json" {
+			return true
+		}
+	}
+	return false
+}
+
+// cslItem turns a record into an item for the CSL processor.
+func cslItem(r *catalog.Record, ev *catalog.Event) (*csl.Item, error) {
+	data, err := json.Marshal(csljson.FromRecord(r, ev))
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]any
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, err
+	}
+	return csl.ItemFromMap(m), nil
+}
