@@ -59,7 +59,12 @@ func (p *Processor) tellApart(g []*Item, byCiteGiven bool) {
 		for _, it := range g {
 			most = max(most, len(firstNames(it)))
 		}
+		// one more name at a time, as the specification says; past a few,
+		// straight to all of them (each try renders the whole group)
 		for extra := 1; extra < most && len(p.ambiguousGroups(g)) > 0; extra++ {
+			if extra > 8 {
+				extra = most
+			}
 			for _, it := range g {
 				it.disamb.extraNames = extra
 			}

@@ -126,15 +126,18 @@ func pageRange(v, format string, locale chain) string {
 // collapsePages shortens the end of a range per page-range-format.
 func collapsePages(a, b, format string) string {
 	na, ea := strconv.Atoi(a)
-	nb, eb := strconv.Atoi(b)
-	if ea != nil || eb != nil || nb < na {
+	_, eb := strconv.Atoi(b)
+	if ea != nil || eb != nil || na < 0 {
 		return b
 	}
-	full := strconv.Itoa(nb)
+	full := b
 	if len(b) < len(a) { // given short ("321-28"): expand first
 		full = a[:len(a)-len(b)] + b
 	}
-	sa := strconv.Itoa(na)
+	if nb, _ := strconv.Atoi(full); nb < na {
+		return b
+	}
+	sa := a
 	switch format {
 	case "", "expanded":
 		return full

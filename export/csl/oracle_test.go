@@ -93,7 +93,7 @@ func loader(tag string) ([]byte, error) {
 	return fs.ReadFile(assets.FS(), assets.LocalesDir+"/locales-"+tag+".xml")
 }
 
-func processor(t *testing.T, style string) *csl.Processor {
+func processor(t testing.TB, style string) *csl.Processor {
 	t.Helper()
 	data, err := fs.ReadFile(assets.FS(), assets.StylesDir+"/"+style+".csl")
 	if err != nil {

@@ -3,6 +3,7 @@ package csl
 import (
 	"bytes"
 	"fmt"
+	"strings"
 )
 
 // Style is a parsed CSL style.
@@ -47,6 +48,9 @@ func ParseStyle(data []byte) (*Style, error) {
 	for _, m := range root.all("macro") {
 		s.macros[m.get("name")] = m
 	}
+	if err := checkMacros(s.macros, root); err != nil {
+		return nil, fmt.Errorf("style: %w", err)
+	}
 	s.citation = root.child("citation")
 	s.bibliography = root.child("bibliography")
 	s.locales = root.all("locale")
@@ -59,3 +63,52 @@ func ParseStyle(data []byte) (*Style, error) {
 
 // HasBibliography reports whether the style defines a bibliography.
 func (s *Style) HasBibliography() bool { return s.bibliography != nil }
+
+// checkMacros finds calls to macros the style does not define and macros
+// that call themselves, directly or not, which would never finish.
+func checkMacros(macros map[string]*node, root *node) error {
+	calls := func(n *node) []string {
+		var out []string
+		n.any(func(c *node) bool {
+			if name := c.get("macro"); name != "" && (c.name == "text" || c.name == "key") {
+				out = append(out, name)
+			}
+			return false
+		})
+		return out
+	}
+	for _, name := range calls(root) {
+		if macros[name] == nil {
+			return fmt.Errorf("macro %q is called but not defined", name)
+		}
+	}
+	const (
+		unvisited = iota
+		visiting
+		done
+	)
+	state := map[string]int{}
+	var visit func(name string, path []string) error
+	visit = func(name string, path []string) error {
+		switch state[name] {
+		case visiting:
+			return fmt.Errorf("macro %q calls itself (%s)", name, strings.Join(append(path, name), " → "))
+		case done:
+			return nil
+		}
+		state[name] = visiting
+		for _, callee := range calls(macros[name]) {
+			if err := visit(callee, append(path, name)); err != nil {
+				return err
+			}
+		}
+		state[name] = done
+		return nil
+	}
+	for name := range macros {
+		if err := visit(name, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}

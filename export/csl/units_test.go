@@ -1,0 +1,87 @@
+package csl
+
+import "testing"
+
+func TestInitials(t *testing.T) {
+	for _, tc := range []struct {
+		given, with string
+		initialize  bool
+		want        string
+	}{
+		{"Сергей Михайлович", ". ", true, "С. М."},
+		{"А.В.", ". ", true, "А. В."},
+		{"А.В.", ".", true, "А.В."},
+		{"Jean-Paul", ". ", true, "J.-P."},
+		{"John Quincy", "", true, "JQ"},
+		{"John Q", ". ", false, "John Q."},
+		{"Ст.преподаватель", ". ", true, "Ст. преподаватель"},
+		{"E-mail", ". ", true, "E."},
+		{"Әсел", ". ", true, "Ә."},
+		{"(бакалавриат)", ". ", true, "(бакалавриат)"},
+	} {
+		if got := initials(tc.given, tc.with, tc.initialize, true); got != tc.want {
+			t.Errorf("initials(%q, %q, %v) = %q, want %q", tc.given, tc.with, tc.initialize, got, tc.want)
+		}
+	}
+}
+
+func TestTitleCase(t *testing.T) {
+	for in, want := range map[string]string{
+		"rare-earth magnets without heavy rare earths": "Rare-Earth Magnets without Heavy Rare Earths",
+		"the DNA of iPhones: a study":                  "The DNA of iPhones: A Study",
+		"a tale of two cities":                         "A Tale of Two Cities",
+	} {
+		if got := titleCase(in); got != want {
+			t.Errorf("titleCase(%q) = %q, want %q", in, got, want)
+		}
+	}
+	// text marked nocase in the data keeps its case
+	if got := textCase(richText(`the <span class="nocase">iPhone</span> and ebola`), "title", "en"); plain(got) != "The iPhone and Ebola" {
+		t.Errorf("nocase: %q", plain(got))
+	}
+}
+
+func TestPageRanges(t *testing.T) {
+	for _, tc := range []struct{ in, format, want string }{
+		{"321-28", "expanded", "321–328"},
+		{"321-328", "chicago", "321–28"},
+		{"101-108", "chicago", "101–8"},
+		{"42-45", "minimal", "42–5"},
+		{"42-45", "minimal-two", "42–45"},
+		{"e9612", "chicago", "e9612"},
+		{"15-10", "expanded", "15–10"},
+	} {
+		if got := pageRange(tc.in, tc.format, nil); got != tc.want {
+			t.Errorf("pageRange(%q, %s) = %q, want %q", tc.in, tc.format, got, tc.want)
+		}
+	}
+}
+
+func TestTypographicQuotes(t *testing.T) {
+	for in, want := range map[string]string{
+		`Students' work`:                        "Students’ work",
+		`"Газпром", акционерное общество`:       "\uE010Газпром\uE011\uE012, акционерное общество",
+		`Simple 'title' here`:                   "Simple \uE010title\uE011 here",
+		`d ' eau`:                               "d ’ eau",
+		`an "unbalanced quote`:                  `an "unbalanced quote`,
+		`система "Боярские списки XVIII века"`: "система \uE010Боярские списки XVIII века\uE011",
+	} {
+		if got := typographic(in); got != want {
+			t.Errorf("typographic(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestScriptOrderFollowsTheLanguage(t *testing.T) {
+	cyr, lat, han := "Абрамов", "Abdyldaev", "王"
+	ru, zh := firstScripts("ru-RU"), firstScripts("zh-CN")
+	if !(scriptRank(cyr, ru) < scriptRank(lat, ru)) {
+		t.Error("Russian: Cyrillic does not come first")
+	}
+	if !(scriptRank(han, zh) < scriptRank(lat, zh)) {
+		t.Error("Chinese: Han does not come first")
+	}
+	if scriptRank(cyr, firstScripts("en-US")) != scriptRank(lat, firstScripts("en-US")) {
+		t.Error("English: scripts are ranked")
+	}
+}
