@@ -19,7 +19,7 @@ func (r *renderer) renderDate(n *node) result {
 		return res
 	}
 	if r.substituting {
-		r.suppressed[name] = true
+		r.suppress(name)
 	}
 	res.filled = 1
 	parts, delim := r.dateParts(n)

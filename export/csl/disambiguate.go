@@ -22,7 +22,8 @@ const (
 )
 
 // disambiguate runs the style's disambiguation over items in
-// bibliography order.
+// bibliography order. Citations are rendered once and again only for the
+// items a step changed.
 func (p *Processor) disambiguate(items []*Item) {
 	c := p.style.citation
 	for _, it := range items {
@@ -30,24 +31,60 @@ func (p *Processor) disambiguate(items []*Item) {
 		it.SetVar("disambiguate", "")
 		it.disamb = disambiguation{}
 	}
+	addNames, addYear := truthy(c.get("disambiguate-add-names")), truthy(c.get("disambiguate-add-year-suffix"))
+	addGiven := truthy(c.get("disambiguate-add-givenname"))
+	if !addNames && !addYear && !addGiven && !p.style.usesDisambiguate {
+		return
+	}
 	rule := c.get("givenname-disambiguation-rule")
 	if rule == "" {
 		rule = "by-cite"
 	}
-	addGiven := truthy(c.get("disambiguate-add-givenname"))
 	if addGiven && rule != "by-cite" {
 		p.expandAmbiguousNames(items, rule)
 	}
-	for _, g := range p.ambiguousGroups(items) {
-		p.tellApart(g, addGiven && rule == "by-cite")
+	keys := make(map[*Item]string, len(items))
+	for _, it := range items {
+		keys[it] = p.citeKey(it)
 	}
-	if truthy(c.get("disambiguate-add-year-suffix")) {
-		for _, g := range p.ambiguousGroups(items) {
+	for _, g := range groupByKey(items, keys) {
+		p.tellApart(g, addGiven && rule == "by-cite")
+		for _, it := range g {
+			keys[it] = p.citeKey(it)
+		}
+	}
+	if addYear {
+		for _, g := range groupByKey(items, keys) {
 			for i, it := range g {
 				it.SetVar("year-suffix", suffixLetters(i))
 			}
 		}
 	}
+}
+
+// citeKey is an item's citation as plain text, what ambiguity is judged
+// on.
+func (p *Processor) citeKey(it *Item) string { return plain(p.renderEntry(it, "citation")) }
+
+// groupByKey returns the groups of two or more items with the same key,
+// in the items' order.
+func groupByKey(items []*Item, keys map[*Item]string) [][]*Item {
+	groups := map[string][]*Item{}
+	var order []string
+	for _, it := range items {
+		k := keys[it]
+		if len(groups[k]) == 0 {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], it)
+	}
+	var out [][]*Item
+	for _, k := range order {
+		if len(groups[k]) > 1 {
+			out = append(out, groups[k])
+		}
+	}
+	return out
 }
 
 // tellApart tries, on a group of items whose citations read the same,
@@ -96,22 +133,11 @@ func (p *Processor) tellApart(g []*Item, byCiteGiven bool) {
 // ambiguousGroups returns the groups of two or more items whose
 // citations render the same, in the items' order.
 func (p *Processor) ambiguousGroups(items []*Item) [][]*Item {
-	groups := map[string][]*Item{}
-	var order []string
+	keys := make(map[*Item]string, len(items))
 	for _, it := range items {
-		key := plain(p.renderEntry(it, "citation"))
-		if _, ok := groups[key]; !ok {
-			order = append(order, key)
-		}
-		groups[key] = append(groups[key], it)
+		keys[it] = p.citeKey(it)
 	}
-	var out [][]*Item
-	for _, key := range order {
-		if len(groups[key]) > 1 {
-			out = append(out, groups[key])
-		}
-	}
-	return out
+	return groupByKey(items, keys)
 }
 
 // firstNames are the names a citation most likely shows: the first name

@@ -409,9 +409,10 @@ func (r *renderer) renderNames(n *node) result {
 			continue
 		}
 		if r.substituting {
-			r.suppressed[v] = true
+			r.suppress(v)
 			if v == "editortranslator" {
-				r.suppressed["editor"], r.suppressed["translator"] = true, true
+				r.suppress("editor")
+				r.suppress("translator")
 			}
 		}
 		s := r.markNames(r.renderNameList(names, nameNode, etAlNode, opts))

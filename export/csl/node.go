@@ -16,6 +16,16 @@ type node struct {
 	attr     map[string]string
 	children []*node
 	text     string
+	// conds are the tests of an if or else-if, read once when parsed
+	conds []cond
+	match string // all, any or none
+}
+
+// cond is one condition attribute of an if: its kind (type, variable,
+// is-numeric...) and the values it lists.
+type cond struct {
+	kind   string
+	values []string
 }
 
 func (n *node) get(name string) string { return n.attr[name] }
@@ -59,6 +69,9 @@ func parseTree(r io.Reader) (*node, error) {
 			for _, a := range t.Attr {
 				n.attr[a.Name.Local] = a.Value
 			}
+			if n.name == "if" || n.name == "else-if" {
+				n.compileConditions()
+			}
 			if len(stack) > 0 {
 				p := stack[len(stack)-1]
 				p.children = append(p.children, n)
@@ -78,6 +91,19 @@ func parseTree(r io.Reader) (*node, error) {
 		return nil, fmt.Errorf("no root element")
 	}
 	return root, nil
+}
+
+// compileConditions reads the tests of an if or else-if once.
+func (n *node) compileConditions() {
+	n.match = n.attr["match"]
+	if n.match == "" {
+		n.match = "all"
+	}
+	for attr, value := range n.attr {
+		if attr != "match" {
+			n.conds = append(n.conds, cond{kind: attr, values: strings.Fields(value)})
+		}
+	}
 }
 
 // attrs merges inherited attributes: later maps win.

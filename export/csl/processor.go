@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"fmt"
+	"maps"
 	"sort"
 	"strconv"
 	"strings"
@@ -30,6 +31,9 @@ type Processor struct {
 	lang   string
 	// fileLocale is the locale file the processor's terms come from.
 	fileLocale string
+	// inheritCitation and inheritBibliography are the options a names
+	// element inherits from the style and the section (read-only).
+	inheritCitation, inheritBibliography map[string]string
 }
 
 // NewProcessor prepares style for the language tag lang (the style's
@@ -82,16 +86,23 @@ func NewProcessor(style *Style, lang string, load LocaleLoader) (*Processor, err
 	if len(c) == 0 {
 		return nil, fmt.Errorf("no locale for %s", lang)
 	}
-	return &Processor{style: style, locale: c, lang: lang, fileLocale: fileLocale}, nil
+	p := &Processor{style: style, locale: c, lang: lang, fileLocale: fileLocale,
+		inheritCitation: inherit(style.root.attr, style.citation.attr)}
+	p.inheritBibliography = p.inheritCitation
+	if style.bibliography != nil {
+		p.inheritBibliography = inherit(style.root.attr, style.bibliography.attr)
+	}
+	return p, nil
 }
 
+// newRenderer starts the rendering of an item in a mode (citation or
+// bibliography).
 func (p *Processor) newRenderer(item *Item, mode string) *renderer {
-	section := p.style.citation
-	if mode == "bibliography" && p.style.bibliography != nil {
-		section = p.style.bibliography
+	inherited := p.inheritCitation
+	if mode == "bibliography" {
+		inherited = p.inheritBibliography
 	}
-	return &renderer{style: p.style, locale: p.locale, item: item, mode: mode,
-		inherited: inherit(p.style.root.attr, section.attr), suppressed: map[string]bool{}}
+	return &renderer{style: p.style, locale: p.locale, item: item, mode: mode, inherited: inherited}
 }
 
 // renderEntry renders one item with a section's layout, unfinished.
@@ -255,6 +266,10 @@ func markedNames(s string) string {
 // macros, ascending or descending; an item missing a key sorts after.
 func (p *Processor) sortItems(items []*Item, s *node) {
 	keys := s.all("key")
+	mode := "bibliography"
+	if p.style.citation.child("sort") == s {
+		mode = "citation"
+	}
 	col := collate.New(language.Make(p.lang), collate.Loose)
 	first := firstScripts(p.lang)
 	var buf collate.Buffer
@@ -267,7 +282,7 @@ func (p *Processor) sortItems(items []*Item, s *node) {
 	for i, it := range items {
 		k := keyed{it: it}
 		for _, key := range keys {
-			v, n := p.sortValue(it, key)
+			v, n := p.sortValue(it, key, mode)
 			// Punctuation before the first letter does not count ("«Газпром»").
 			v = strings.TrimLeftFunc(v, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 			var ck []byte
@@ -345,11 +360,14 @@ func scriptRank(s string, first []*unicode.RangeTable) byte {
 
 // sortValue renders one sort key for an item; the number is >= 0 when the
 // key compares as a number.
-func (p *Processor) sortValue(it *Item, key *node) (string, int) {
-	r := p.newRenderer(it, "bibliography")
+func (p *Processor) sortValue(it *Item, key *node, mode string) (string, int) {
+	r := p.newRenderer(it, mode)
 	r.sorting = true
 	for _, k := range []string{"names-min", "names-use-first", "names-use-last"} {
 		if v, ok := key.attr[k]; ok {
+			if !r.ownInherited {
+				r.inherited, r.ownInherited = maps.Clone(r.inherited), true
+			}
 			r.inherited["et-al-"+strings.TrimPrefix(k, "names-")] = v
 		}
 	}

@@ -27,7 +27,8 @@ type renderer struct {
 	mode         string            // "citation" or "bibliography"
 	sorting      bool              // rendering a sort key
 	inherited    map[string]string // name options from style and citation/bibliography
-	suppressed   map[string]bool   // variables already used by a substitute
+	ownInherited bool              // inherited is this renderer's copy
+	suppressed   map[string]bool   // variables already used by a substitute (nil until one is)
 	substituting bool
 	namesMarked  bool    // the first names of a bibliography entry are marked
 	namesAs      *string // what the first names render as instead (subsequent-author-substitute)
@@ -156,7 +157,7 @@ func (r *renderer) renderText(n *node) result {
 			return res
 		}
 		if r.substituting {
-			r.suppressed[name] = true
+			r.suppress(name)
 		}
 		res.filled = 1
 		if name == "page" {
@@ -215,43 +216,31 @@ func (r *renderer) renderChoose(n *node) result {
 	return result{}
 }
 
-// test evaluates the conditions of an if or else-if.
+// test evaluates the conditions of an if or else-if, stopping as soon
+// as the outcome is known.
 func (r *renderer) test(n *node) bool {
-	match := n.get("match")
-	if match == "" {
-		match = "all"
-	}
-	var outcomes []bool
-	for attr, value := range n.attr {
-		if attr == "match" {
-			continue
-		}
-		for _, v := range strings.Fields(value) {
-			outcomes = append(outcomes, r.condition(attr, v))
-		}
-	}
-	switch match {
-	case "any":
-		for _, o := range outcomes {
-			if o {
+	any := false
+	for _, c := range n.conds {
+		for _, v := range c.values {
+			ok := r.condition(c.kind, v)
+			any = true
+			switch {
+			case n.match == "any" && ok:
 				return true
-			}
-		}
-		return false
-	case "none":
-		for _, o := range outcomes {
-			if o {
+			case n.match == "none" && ok:
+				return false
+			case n.match == "all" && !ok:
 				return false
 			}
 		}
+	}
+	switch n.match {
+	case "any":
+		return false
+	case "none":
 		return true
 	}
-	for _, o := range outcomes {
-		if !o {
-			return false
-		}
-	}
-	return len(outcomes) > 0
+	return any
 }
 
 func (r *renderer) condition(kind, v string) bool {
@@ -378,4 +367,12 @@ func (r *renderer) renderLayout(n *node) result {
 	}
 	res.s = r.decorate(n, res.s)
 	return res
+}
+
+// suppress marks a variable used by a substitute: it renders no more.
+func (r *renderer) suppress(name string) {
+	if r.suppressed == nil {
+		r.suppressed = map[string]bool{}
+	}
+	r.suppressed[name] = true
 }

@@ -20,6 +20,8 @@ type Style struct {
 	// explicitYearSuffix is set when the style places year-suffix itself;
 	// otherwise it follows the first year of issued rendered.
 	explicitYearSuffix bool
+	// usesDisambiguate is set when a condition tests disambiguate="true".
+	usesDisambiguate bool
 }
 
 // ParseStyle reads a CSL style file.
@@ -54,6 +56,7 @@ func ParseStyle(data []byte) (*Style, error) {
 	s.citation = root.child("citation")
 	s.bibliography = root.child("bibliography")
 	s.locales = root.all("locale")
+	s.usesDisambiguate = root.any(func(n *node) bool { return n.has("disambiguate") })
 	s.explicitYearSuffix = root.any(func(n *node) bool { return n.name == "text" && n.get("variable") == "year-suffix" })
 	if s.citation == nil {
 		return nil, fmt.Errorf("style: no <citation> element")

@@ -59,11 +59,11 @@ func TestPageRanges(t *testing.T) {
 
 func TestTypographicQuotes(t *testing.T) {
 	for in, want := range map[string]string{
-		`Students' work`:                        "Students’ work",
-		`"Газпром", акционерное общество`:       "\uE010Газпром\uE011\uE012, акционерное общество",
-		`Simple 'title' here`:                   "Simple \uE010title\uE011 here",
-		`d ' eau`:                               "d ’ eau",
-		`an "unbalanced quote`:                  `an "unbalanced quote`,
+		`Students' work`: "Students’ work",
+		`"Газпром", акционерное общество`: "\uE010Газпром\uE011\uE012, акционерное общество",
+		`Simple 'title' here`:  "Simple \uE010title\uE011 here",
+		`d ' eau`:              "d ’ eau",
+		`an "unbalanced quote`: `an "unbalanced quote`,
 		`система "Боярские списки XVIII века"`: "система \uE010Боярские списки XVIII века\uE011",
 	} {
 		if got := typographic(in); got != want {
