@@ -47,6 +47,24 @@ func (r *renderer) renderDate(n *node) result {
 // delimiter between them. A localized form takes the locale's and lets the
 // style's date-parts override their attributes.
 func (r *renderer) dateParts(n *node) ([]*node, string) {
+	if r.cache == nil {
+		return r.buildDateParts(n)
+	}
+	if e, ok := r.cache.dateParts.Load(n); ok {
+		d := e.(datePartsEntry)
+		return d.parts, d.delim
+	}
+	parts, delim := r.buildDateParts(n)
+	r.cache.dateParts.Store(n, datePartsEntry{parts, delim})
+	return parts, delim
+}
+
+type datePartsEntry struct {
+	parts []*node
+	delim string
+}
+
+func (r *renderer) buildDateParts(n *node) ([]*node, string) {
 	form := n.get("form")
 	if form == "" {
 		return n.all("date-part"), n.get("delimiter")
@@ -81,6 +99,7 @@ func (r *renderer) dateParts(n *node) ([]*node, string) {
 				}
 			}
 		}
+		merged.classify()
 		out = append(out, merged)
 	}
 	return out, local.get("delimiter")

@@ -15,7 +15,27 @@ var nameOptionKeys = []string{"and", "delimiter-precedes-et-al", "delimiter-prec
 	"form", "delimiter"}
 
 // nameOpts gathers the options of a name element with what it inherits.
+// The map returned is shared: it is not to be changed, except when sorting
+// (sort keys get a map of their own).
 func (r *renderer) nameOpts(name *node) map[string]string {
+	if r.cache != nil && !r.sorting && !r.ownInherited {
+		key := nameOptsKey{name, r.mode}
+		if o, ok := r.cache.nameOpts.Load(key); ok {
+			return o.(map[string]string)
+		}
+		o := r.buildNameOpts(name)
+		r.cache.nameOpts.Store(key, o)
+		return o
+	}
+	return r.buildNameOpts(name)
+}
+
+type nameOptsKey struct {
+	name *node
+	mode string
+}
+
+func (r *renderer) buildNameOpts(name *node) map[string]string {
 	opts := map[string]string{}
 	for _, k := range nameOptionKeys {
 		if v, ok := r.inherited[k]; ok {
@@ -445,6 +465,7 @@ func (r *renderer) renderNames(n *node) result {
 				// A bare <names> in a substitute takes the options of its parent.
 				inheritedNode := &node{name: "names", attr: inherit(n.attr, c.attr), children: n.children}
 				inheritedNode.children = withoutSubstitute(n.children)
+				inheritedNode.classify()
 				r.substituting = true
 				cr = r.renderNames(inheritedNode)
 				r.substituting = false

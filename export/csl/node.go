@@ -19,6 +19,31 @@ type node struct {
 	// conds are the tests of an if or else-if, read once when parsed
 	conds []cond
 	match string // all, any or none
+	// decorated and formatted say whether the node has attributes that
+	// decorate and formatting apply (most have none)
+	decorated, formatted bool
+}
+
+// formattingAttrs and decoratingAttrs are the attributes formatting and
+// decorate read.
+var (
+	formattingAttrs = []string{"font-style", "font-weight", "font-variant", "text-decoration", "vertical-align"}
+	decoratingAttrs = []string{"text-case", "strip-periods", "quotes", "prefix", "suffix", "display"}
+)
+
+// classify notes which kinds of attributes the node has.
+func (n *node) classify() {
+	for _, a := range formattingAttrs {
+		if _, ok := n.attr[a]; ok {
+			n.formatted = true
+		}
+	}
+	n.decorated = n.formatted
+	for _, a := range decoratingAttrs {
+		if _, ok := n.attr[a]; ok {
+			n.decorated = true
+		}
+	}
 }
 
 // cond is one condition attribute of an if: its kind (type, variable,
@@ -72,6 +97,7 @@ func parseTree(r io.Reader) (*node, error) {
 			if n.name == "if" || n.name == "else-if" {
 				n.compileConditions()
 			}
+			n.classify()
 			if len(stack) > 0 {
 				p := stack[len(stack)-1]
 				p.children = append(p.children, n)

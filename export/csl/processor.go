@@ -34,6 +34,7 @@ type Processor struct {
 	// inheritCitation and inheritBibliography are the options a names
 	// element inherits from the style and the section (read-only).
 	inheritCitation, inheritBibliography map[string]string
+	cache                                *renderCache
 }
 
 // NewProcessor prepares style for the language tag lang (the style's
@@ -87,7 +88,7 @@ func NewProcessor(style *Style, lang string, load LocaleLoader) (*Processor, err
 		return nil, fmt.Errorf("no locale for %s", lang)
 	}
 	p := &Processor{style: style, locale: c, lang: lang, fileLocale: fileLocale,
-		inheritCitation: inherit(style.root.attr, style.citation.attr)}
+		inheritCitation: inherit(style.root.attr, style.citation.attr), cache: &renderCache{}}
 	p.inheritBibliography = p.inheritCitation
 	if style.bibliography != nil {
 		p.inheritBibliography = inherit(style.root.attr, style.bibliography.attr)
@@ -102,7 +103,7 @@ func (p *Processor) newRenderer(item *Item, mode string) *renderer {
 	if mode == "bibliography" {
 		inherited = p.inheritBibliography
 	}
-	return &renderer{style: p.style, locale: p.locale, item: item, mode: mode, inherited: inherited}
+	return &renderer{style: p.style, locale: p.locale, item: item, mode: mode, inherited: inherited, cache: p.cache}
 }
 
 // renderEntry renders one item with a section's layout, unfinished.

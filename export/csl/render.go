@@ -3,6 +3,7 @@ package csl
 import (
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -28,6 +29,7 @@ type renderer struct {
 	sorting      bool              // rendering a sort key
 	inherited    map[string]string // name options from style and citation/bibliography
 	ownInherited bool              // inherited is this renderer's copy
+	cache        *renderCache      // the processor's, shared by its renderers
 	suppressed   map[string]bool   // variables already used by a substitute (nil until one is)
 	substituting bool
 	namesMarked  bool    // the first names of a bibliography entry are marked
@@ -74,8 +76,8 @@ func (r *renderer) renderParts(children []*node) ([]string, result) {
 // decorate applies an element's text case, formatting, quotes, affixes
 // and display to its rendered text.
 func (r *renderer) decorate(n *node, s string) string {
-	if s == "" {
-		return ""
+	if s == "" || !n.decorated {
+		return s
 	}
 	if tc := n.get("text-case"); tc != "" {
 		s = textCase(s, tc, r.item.Var("language"))
@@ -362,7 +364,9 @@ func (r *renderer) renderLayout(n *node) result {
 	last, _ := utf8.DecodeLastRuneInString(res.s)
 	if suffix != "" && (last == mInlineOff || last == mBlockOff || last == mIndentOff) {
 		body := strings.TrimSuffix(res.s, string(last))
-		res.s = r.decorate(&node{name: "layout", attr: map[string]string{"prefix": n.get("prefix")}}, concat(body, suffix)+string(last))
+		prefixOnly := &node{name: "layout", attr: map[string]string{"prefix": n.get("prefix")}}
+		prefixOnly.classify()
+		res.s = r.decorate(prefixOnly, concat(body, suffix)+string(last))
 		return res
 	}
 	res.s = r.decorate(n, res.s)
@@ -375,4 +379,11 @@ func (r *renderer) suppress(name string) {
 		r.suppressed = map[string]bool{}
 	}
 	r.suppressed[name] = true
+}
+
+// renderCache keeps what a processor works out from its style once: the
+// options of each name element and the parts of each localized date.
+type renderCache struct {
+	nameOpts  sync.Map // nameOptsKey -> map[string]string
+	dateParts sync.Map // *node -> datePartsEntry
 }

@@ -148,7 +148,7 @@ func affix(prefix, s, suffix string) string {
 
 // formatting wraps s in the markers of the formatting attributes of n.
 func formatting(n *node, s string) string {
-	if s == "" || n == nil {
+	if s == "" || n == nil || !n.formatted {
 		return s
 	}
 	wrap := func(on, off rune) { s = string(on) + s + string(off) }
@@ -195,35 +195,51 @@ func finish(s string, locale chain, asHTML bool) string {
 		}
 		return finish(left, locale, false) + " " + finish(right, locale, false)
 	}
-	if truthy(locale.option("punctuation-in-quote")) {
+	if truthy(locale.option("punctuation-in-quote")) && strings.ContainsRune(s, mQuoteClose) {
 		s = punctuationIntoQuotes(s)
 	}
 	open, close := locale.term("open-quote", "", false, ""), locale.term("close-quote", "", false, "")
 	openIn, closeIn := locale.term("open-inner-quote", "", false, ""), locale.term("close-inner-quote", "", false, "")
 	var b strings.Builder
+	b.Grow(len(s))
 	depth := 0
+	space := true // drop leading spaces and collapse runs
+	write := func(t string) {
+		if t != "" {
+			b.WriteString(t)
+			space = false
+		}
+	}
 	for _, r := range s {
-		switch r {
-		case mQuoteOpen:
+		switch {
+		case r == mQuoteOpen:
 			if depth%2 == 0 {
-				b.WriteString(escape(open, asHTML))
+				write(escape(open, asHTML))
 			} else {
-				b.WriteString(escape(openIn, asHTML))
+				write(escape(openIn, asHTML))
 			}
 			depth++
-		case mQuoteClose:
+		case r == mQuoteClose:
 			depth--
 			if depth%2 == 0 {
-				b.WriteString(escape(close, asHTML))
+				write(escape(close, asHTML))
 			} else {
-				b.WriteString(escape(closeIn, asHTML))
+				write(escape(closeIn, asHTML))
 			}
-		default:
-			if !isMarker(r) {
-				b.WriteString(escape(string(r), asHTML))
-			} else if asHTML {
+		case isMarker(r):
+			if asHTML {
 				b.WriteString(htmlTags[r])
 			}
+		case r == ' ':
+			if !space {
+				b.WriteByte(' ')
+				space = true
+			}
+		case asHTML && (r == '&' || r == '<' || r == '>'):
+			write(htmlEscaper.Replace(string(r)))
+		default:
+			b.WriteRune(r)
+			space = false
 		}
 	}
 	out := b.String()
@@ -231,9 +247,9 @@ func finish(s string, locale chain, asHTML bool) string {
 		for _, m := range displayMarkers {
 			out = strings.ReplaceAll(out, htmlTags[m[0]]+htmlTags[m[1]], "")
 		}
-	}
-	for strings.Contains(out, "  ") {
-		out = strings.ReplaceAll(out, "  ", " ")
+		for strings.Contains(out, "  ") { // spaces on either side of a tag
+			out = strings.ReplaceAll(out, "  ", " ")
+		}
 	}
 	return strings.TrimSpace(out)
 }
