@@ -7,7 +7,8 @@ require (
 	github.com/blevesearch/bleve_index_api v1.4.1
 	github.com/labstack/echo/v4 v4.16.0
 	github.com/mozillazg/go-pinyin v0.21.0
-	golang.org/x/text v0.40.0
+	golang.org/x/image v0.47.0
+	golang.org/x/text v0.43.0
 	modernc.org/sqlite v1.62.0
 )
 

@@ -10,7 +10,7 @@ import (
 	"io/fs"
 )
 
-//go:embed openapi.json sample csl/styles/*.csl csl/locales/*.xml
+//go:embed openapi.json sample csl/styles/*.csl csl/locales/*.xml fonts/*.ttf
 var files embed.FS
 
 // FS returns the embedded files.
@@ -24,4 +24,10 @@ const (
 	// csl/SOURCE.md) and locales.
 	StylesDir  = "csl/styles"
 	LocalesDir = "csl/locales"
+	// Fonts for PDFs (see fonts/SOURCE.md for their licences): DejaVu Sans
+	// for Latin and Cyrillic, Droid Sans Fallback for CJK.
+	FontRegular = "fonts/DejaVuSans.ttf"
+	FontBold    = "fonts/DejaVuSans-Bold.ttf"
+	FontItalic  = "fonts/DejaVuSans-Oblique.ttf"
+	FontCJK     = "fonts/DroidSansFallbackFull.ttf"
 )

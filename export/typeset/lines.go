@@ -1,0 +1,212 @@
+package typeset
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Piece is a run of text on a line, in one face, at a horizontal offset
+// from the line's start.
+type Piece struct {
+	Face  *Face
+	Text  string
+	X     float64
+	Width float64
+}
+
+// Line is one line of a laid-out paragraph.
+type Line struct {
+	Pieces []Piece
+	Width  float64
+}
+
+// Text is the line's text, pieces joined by what separates them.
+func (l Line) Text() string {
+	var b strings.Builder
+	for _, p := range l.Pieces {
+		b.WriteString(p.Text)
+	}
+	return b.String()
+}
+
+// noStart are characters a line may not begin with (closing punctuation),
+// noEnd characters it may not end with (opening punctuation): the common
+// rules of Chinese and Japanese line breaking (kinsoku), which also hold
+// for Latin and Cyrillic punctuation.
+const (
+	noStart = ",.;:!?)]}»”’%…、。，．；：！？）］｝」』》〉】〕〗〙〛・ー々〻ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ"
+	noEnd   = "([{«“‘（［｛「『《〈【〔〖〘〚"
+)
+
+// atom is the smallest piece a line break does not cut: a word, or a CJK
+// character with the punctuation that clings to it.
+type atom struct {
+	segs  []seg
+	width float64
+	space float64 // the width of the space after it, 0 without one
+}
+
+// seg is a measured part of an atom in one face.
+type seg struct {
+	face  *Face
+	text  string
+	width float64
+}
+
+func (a *atom) add(f *Face, s string, size float64) {
+	w := f.Width(s, size)
+	if n := len(a.segs); n > 0 && a.segs[n-1].face == f {
+		a.segs[n-1].text += s
+		a.segs[n-1].width += w
+	} else {
+		a.segs = append(a.segs, seg{f, s, w})
+	}
+	a.width += w
+}
+
+func (a *atom) lastFace() *Face { return a.segs[len(a.segs)-1].face }
+
+func (a *atom) lastRune() rune {
+	r, _ := utf8.DecodeLastRuneInString(a.segs[len(a.segs)-1].text)
+	return r
+}
+
+func isCJK(r rune) bool {
+	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) ||
+		r >= 0x3000 && r <= 0x303f || r >= 0xff00 && r <= 0xffef
+}
+
+// atoms cuts runs into atoms.
+func atoms(runs []Run, size float64) []*atom {
+	var out []*atom
+	var cur *atom     // the atom being built; nil where a break may come
+	glueNext := false // the last character may not end a line
+	for _, run := range runs {
+		for _, r := range run.Text {
+			if unicode.IsSpace(r) {
+				if n := len(out); n > 0 && out[n-1].space == 0 {
+					out[n-1].space = run.Face.Width(" ", size)
+				}
+				cur, glueNext = nil, false
+				continue
+			}
+			var last *atom
+			if n := len(out); n > 0 && out[n-1].space == 0 {
+				last = out[n-1] // the atom just before, with no space between
+			}
+			switch {
+			case last != nil && (glueNext || strings.ContainsRune(noStart, r)):
+				cur = last // after an opening bracket, or closing punctuation
+			case cur != nil && !isCJK(r) && cur.lastFace() == run.Face && !strings.ContainsRune("-–—/", cur.lastRune()):
+				// the word goes on
+			default:
+				cur = &atom{}
+				out = append(out, cur)
+			}
+			cur.add(run.Face, string(r), size)
+			glueNext = strings.ContainsRune(noEnd, r)
+			if isCJK(r) {
+				cur = nil // a line may break after a CJK character
+			}
+		}
+	}
+	return out
+}
+
+// Layout breaks text, in a style and at a size, into lines no wider than
+// width (same unit as size). Lines break at spaces, after hyphens and
+// between CJK characters; a word wider than the line is cut between
+// characters. Words are never hyphenated.
+func (s *Set) Layout(text string, style Style, size, width float64) ([]Line, error) {
+	runs, err := s.Runs(strings.Join(strings.Fields(text), " "), style)
+	if err != nil {
+		return nil, err
+	}
+	var lines []Line
+	var line []*atom
+	lineWidth := 0.0
+	flush := func() {
+		if len(line) > 0 {
+			lines = append(lines, makeLine(line))
+		}
+		line, lineWidth = nil, 0
+	}
+	for _, a := range atoms(runs, size) {
+		if a.width > width { // a word longer than the line: cut between characters
+			flush()
+			for i, piece := range cut(a, size, width) {
+				if i > 0 {
+					flush()
+				}
+				line, lineWidth = append(line, piece), piece.width
+			}
+			continue
+		}
+		gap := 0.0
+		if n := len(line); n > 0 {
+			gap = line[n-1].space
+		}
+		if len(line) > 0 && lineWidth+gap+a.width > width {
+			flush()
+			gap = 0
+		}
+		line = append(line, a)
+		lineWidth += gap + a.width
+	}
+	flush()
+	return lines, nil
+}
+
+// cut splits an atom wider than width into atoms that fit.
+func cut(a *atom, size, width float64) []*atom {
+	var out []*atom
+	cur := &atom{}
+	for _, sg := range a.segs {
+		for _, r := range sg.text {
+			w := sg.face.Width(string(r), size)
+			if cur.width > 0 && cur.width+w > width {
+				out = append(out, cur)
+				cur = &atom{}
+			}
+			cur.add(sg.face, string(r), size)
+		}
+	}
+	cur.space = a.space
+	return append(out, cur)
+}
+
+// makeLine places a line's atoms: pieces of one face each, neighbours in
+// the same face joined (with the space between them, so that text
+// extracted from the PDF reads as written).
+func makeLine(atoms []*atom) Line {
+	var l Line
+	x := 0.0
+	for i, a := range atoms {
+		gap := 0.0
+		if i > 0 {
+			gap = atoms[i-1].space
+		}
+		for j, sg := range a.segs {
+			lead := 0.0 // the space before this segment
+			if j == 0 {
+				lead = gap
+			}
+			// a face's own space was measured for the gap, so a piece in
+			// the same face can carry it as text
+			if n := len(l.Pieces); n > 0 && l.Pieces[n-1].Face == sg.face {
+				p := &l.Pieces[n-1]
+				if lead > 0 {
+					p.Text += " "
+				}
+				p.Text += sg.text
+				p.Width += lead + sg.width
+			} else {
+				l.Pieces = append(l.Pieces, Piece{Face: sg.face, Text: sg.text, X: x + lead, Width: sg.width})
+			}
+			x += lead + sg.width
+		}
+	}
+	l.Width = x
+	return l
+}
