@@ -3,10 +3,12 @@
 package csljson
 
 import (
+	"encoding/json"
 	"strconv"
 	"strings"
 
 	"github.com/annals/annals/catalog"
+	"github.com/annals/annals/export/csl"
 )
 
 // Item is a CSL-JSON item (CSL 1.0.2 variables; the fields Annals has).
@@ -146,4 +148,17 @@ func eventDates(ev *catalog.Event) *Date {
 		return start
 	}
 	return &Date{DateParts: [][]int{start.DateParts[0], end.DateParts[0]}}
+}
+
+// ProcessorItem is the record as an item for the CSL processor.
+func ProcessorItem(r *catalog.Record, ev *catalog.Event) (*csl.Item, error) {
+	data, err := json.Marshal(FromRecord(r, ev))
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]any
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, err
+	}
+	return csl.ItemFromMap(m), nil
 }

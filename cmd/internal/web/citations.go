@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"mime"
@@ -94,7 +93,7 @@ func (s *Server) recordCitation(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	item, err := cslItem(r, export.CachedEvents(s.cfg.Store)(ctx, r.Event))
+	item, err := csljson.ProcessorItem(r, export.CachedEvents(s.cfg.Store)(ctx, r.Event))
 	if err != nil {
 		return err
 	}
@@ -129,17 +128,4 @@ func acceptsJSON(c echo.Context) bool {
 		}
 	}
 	return false
-}
-
-// cslItem turns a record into an item for the CSL processor.
-func cslItem(r *catalog.Record, ev *catalog.Event) (*csl.Item, error) {
-	data, err := json.Marshal(csljson.FromRecord(r, ev))
-	if err != nil {
-		return nil, err
-	}
-	var m map[string]any
-	if err := json.Unmarshal(data, &m); err != nil {
-		return nil, err
-	}
-	return csl.ItemFromMap(m), nil
 }

@@ -1,0 +1,163 @@
+// Package proceedings renders a PDF of a conference's outputs with
+// gofpdf: a cover, the programme, contents with page numbers and links,
+// one chapter per session with every entry on its own page and a "Cite
+// as" line, running heads, bookmarks and an index of contributors. Every
+// name is printed in its own script, switching fonts by script run.
+package proceedings
+
+import (
+	"cmp"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/annals/annals/catalog"
+	"github.com/annals/annals/export/csl"
+	"github.com/annals/annals/export/typeset"
+)
+
+// Document is what the proceedings hold.
+type Document struct {
+	// Title is the proceedings' title ("Proceedings of ..."); the event's
+	// name when empty.
+	Title string
+	// Event is the conference; nil for a selection from a search.
+	Event *catalog.Event
+	// Sections are the chapters, in order.
+	Sections []Section
+	// Style formats the "Cite as" line of each entry; none without it.
+	Style *csl.Processor
+	// Generated is printed on the cover and set as the creation date.
+	Generated time.Time
+}
+
+// Section is one chapter: a session of the event, or "Other outputs".
+type Section struct {
+	Key          string
+	Title        string
+	Translations []string // the title in other languages
+	Date         string
+	Records      []catalog.Record
+}
+
+// Entries counts the records of the document.
+func (d *Document) Entries() int {
+	n := 0
+	for _, s := range d.Sections {
+		n += len(s.Records)
+	}
+	return n
+}
+
+// Arrange puts records into chapters: the event's sessions in programme
+// order (by their order, then as listed), the records of each by date and
+// ID, and the records of no known session last under otherTitle. Sessions
+// without records are left out.
+func Arrange(ev *catalog.Event, records []catalog.Record, otherTitle string) []Section {
+	bySession := map[string][]catalog.Record{}
+	for _, r := range records {
+		bySession[r.Session] = append(bySession[r.Session], r)
+	}
+	var sections []Section
+	if ev != nil {
+		sessions := slices.Clone(ev.Sessions)
+		slices.SortStableFunc(sessions, func(a, b catalog.Session) int { return cmp.Compare(a.Order, b.Order) })
+		for _, s := range sessions {
+			recs := bySession[s.Key]
+			if len(recs) == 0 {
+				continue
+			}
+			delete(bySession, s.Key)
+			sec := Section{Key: s.Key, Title: s.Title, Date: s.Date, Records: recs}
+			for _, t := range s.Translations {
+				if t.Title != "" && t.Title != s.Title {
+					sec.Translations = append(sec.Translations, t.Title)
+				}
+			}
+			sections = append(sections, sec)
+		}
+	}
+	var rest []catalog.Record
+	for _, recs := range bySession {
+		rest = append(rest, recs...)
+	}
+	if len(rest) > 0 {
+		sections = append(sections, Section{Key: "", Title: otherTitle, Records: rest})
+	}
+	for i := range sections {
+		slices.SortStableFunc(sections[i].Records, func(a, b catalog.Record) int {
+			return cmp.Or(cmp.Compare(a.Date, b.Date), cmp.Compare(a.ID, b.ID))
+		})
+	}
+	return sections
+}
+
+// UnprintableError names a record with a character no embedded font has.
+type UnprintableError struct {
+	Record string // the record's ID, or "" for the document's own text
+	Field  string
+	Err    *typeset.MissingGlyphError
+}
+
+func (e *UnprintableError) Error() string {
+	where := "the document"
+	if e.Record != "" {
+		where = "record " + e.Record
+	}
+	return fmt.Sprintf("%s, %s: %v", where, e.Field, e.Err)
+}
+
+func (e *UnprintableError) Unwrap() error { return e.Err }
+
+// check finds the first string of the document that no font can draw,
+// before anything is rendered.
+func (d *Document) check(fonts *typeset.Set) error {
+	try := func(record, field, text string) error {
+		if err := fonts.Check(text); err != nil {
+			missing, _ := err.(*typeset.MissingGlyphError)
+			return &UnprintableError{Record: record, Field: field, Err: missing}
+		}
+		return nil
+	}
+	texts := []string{d.Title}
+	if d.Event != nil {
+		texts = append(texts, d.Event.Name, d.Event.Place, d.Event.Description)
+		texts = append(texts, d.Event.Organizers...)
+		for _, t := range d.Event.Translations {
+			texts = append(texts, t.Name)
+		}
+	}
+	for _, s := range d.Sections {
+		texts = append(append(texts, s.Title), s.Translations...)
+	}
+	for _, t := range texts {
+		if err := try("", "title", t); err != nil {
+			return err
+		}
+	}
+	for _, s := range d.Sections {
+		for i := range s.Records {
+			r := &s.Records[i]
+			fields := map[string]string{"title": r.Title, "abstract": r.Abstract, "keywords": strings.Join(r.Keywords, ", "),
+				"publisher": r.Publisher, "place": r.Place, "series": r.Series, "note": r.Note}
+			for j, t := range r.Translations {
+				fields[fmt.Sprintf("translations[%d].title", j)] = t.Title
+				fields[fmt.Sprintf("translations[%d].abstract", j)] = t.Abstract
+			}
+			for j, c := range r.Contributors {
+				fields[fmt.Sprintf("contributors[%d]", j)] = strings.Join([]string{c.Family, c.Given, c.Literal, c.Affiliation}, " ")
+				for _, t := range c.Translations {
+					fields[fmt.Sprintf("contributors[%d].translations", j)] += " " + t.Family + " " + t.Given
+				}
+			}
+			for _, field := range slices.Sorted(maps.Keys(fields)) {
+				if err := try(r.ID, field, fields[field]); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}

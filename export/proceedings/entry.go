@@ -1,0 +1,289 @@
+package proceedings
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/annals/annals/catalog"
+	"github.com/annals/annals/export/csl"
+	"github.com/annals/annals/export/csljson"
+	"github.com/annals/annals/export/typeset"
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
+)
+
+// kindLabels name the kinds of output as printed.
+var kindLabels = map[catalog.Kind]string{
+	catalog.KindPresentation: "Presentation", catalog.KindSpeech: "Speech", catalog.KindReport: "Report",
+	catalog.KindAgreement: "Agreement", catalog.KindBook: "Book", catalog.KindChapter: "Chapter",
+	catalog.KindArticle: "Article", catalog.KindDataset: "Dataset", catalog.KindOther: "Other output",
+}
+
+// entry writes one record, from the top of a new page.
+func (w *writer) entry(d *Document, s Section, r *catalog.Record) error {
+	w.newPage()
+	w.entryPage[r.ID] = w.page
+	if w.drawing() {
+		w.pdf.SetLink(w.link(w.entryLink, r.ID), 0, w.pdf.PageNo())
+	}
+	w.bookmark(r.Title, 1)
+	meta := []string{kindLabels[r.Kind]}
+	if r.Date != "" {
+		meta = append(meta, dateText(r.Date))
+	}
+	if s.Key != "" {
+		meta = append(meta, s.Title)
+	}
+	if w.drawing() {
+		w.pdf.SetTextColor(grey, grey, grey)
+	}
+	if _, err := w.paragraph(strings.Join(meta, " · "), typeset.Regular, 8.5, 12, 0); err != nil {
+		return err
+	}
+	if w.drawing() {
+		w.pdf.SetTextColor(0, 0, 0)
+	}
+	w.y += 6
+	steps := []func() error{
+		func() error { _, err := w.paragraph(r.Title, typeset.Bold, 15, 19, 0); return err },
+		func() error { return w.translatedTitles(r) },
+		func() error { return w.contributors(r) },
+		func() error { return w.abstracts(r) },
+		func() error { return w.details(r) },
+		func() error { return w.citeAs(d, r) },
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (w *writer) translatedTitles(r *catalog.Record) error {
+	for _, t := range r.Translations {
+		if t.Title == "" {
+			continue
+		}
+		if _, err := w.paragraph(t.Title+" ["+t.Language+"]", typeset.Italic, 11, 15, 0); err != nil {
+			return err
+		}
+	}
+	w.y += 8
+	return nil
+}
+
+// contributors lists the people with their other spellings, affiliation,
+// country and ORCID, and notes where they appear for the index.
+func (w *writer) contributors(r *catalog.Record) error {
+	for _, c := range r.Contributors {
+		w.noteIndex(c)
+		name := displayName(c)
+		var others []string
+		for _, t := range c.Translations {
+			if o := displayName(catalog.Contributor{Family: t.Family, Given: t.Given, Literal: t.Literal}); o != "" && o != name {
+				others = append(others, o)
+			}
+		}
+		if len(others) > 0 {
+			name += " (" + strings.Join(others, ", ") + ")"
+		}
+		if c.Role != "" && c.Role != catalog.RoleAuthor && c.Role != catalog.RoleSpeaker {
+			name += ", " + c.Role
+		}
+		w.need(28)
+		if _, err := w.paragraph(name, typeset.Bold, 10, 14, 0); err != nil {
+			return err
+		}
+		var about []string
+		for _, s := range []string{c.Affiliation, c.Country} {
+			if s != "" {
+				about = append(about, s)
+			}
+		}
+		if c.ORCID != "" {
+			about = append(about, "ORCID "+c.ORCID)
+		}
+		if len(about) > 0 {
+			if _, err := w.paragraph(strings.Join(about, " · "), typeset.Regular, 9, 13, 0); err != nil {
+				return err
+			}
+		}
+		w.y += 3
+	}
+	w.y += 8
+	return nil
+}
+
+// abstracts sets the abstract and its translations, paragraph by
+// paragraph.
+func (w *writer) abstracts(r *catalog.Record) error {
+	type text struct{ label, body string }
+	var texts []text
+	if r.Abstract != "" {
+		texts = append(texts, text{"Abstract", r.Abstract})
+	}
+	for _, t := range r.Translations {
+		if t.Abstract != "" {
+			texts = append(texts, text{"Abstract [" + t.Language + "]", t.Abstract})
+		}
+	}
+	for _, t := range texts {
+		w.need(40)
+		if _, err := w.paragraph(t.label, typeset.Bold, 10, 14, 0); err != nil {
+			return err
+		}
+		for _, p := range strings.Split(t.body, "\n") {
+			if strings.TrimSpace(p) == "" {
+				continue
+			}
+			if _, err := w.paragraph(p, typeset.Regular, 10, 14, 0); err != nil {
+				return err
+			}
+			w.y += 4
+		}
+		w.y += 6
+	}
+	return nil
+}
+
+// details sets keywords, publication facts and identifiers.
+func (w *writer) details(r *catalog.Record) error {
+	lines := []struct{ label, value string }{
+		{"Keywords", strings.Join(r.Keywords, ", ")},
+		{"Published", strings.Join(nonEmpty(r.Publisher, r.Place, r.Series, r.Number, r.Pages), ", ")},
+		{"DOI", r.Identifiers.DOI}, {"ISBN", r.Identifiers.ISBN}, {"ISSN", r.Identifiers.ISSN},
+		{"URL", r.Identifiers.URL}, {"Licence", r.License}, {"Record", r.ID},
+	}
+	for _, l := range lines {
+		if l.value == "" {
+			continue
+		}
+		if _, err := w.paragraph(l.label+": "+l.value, typeset.Regular, 9, 13, 0); err != nil {
+			return err
+		}
+	}
+	w.y += 10
+	return nil
+}
+
+func nonEmpty(ss ...string) []string {
+	var out []string
+	for _, s := range ss {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// citeAs draws the boxed "Cite as" line in the document's style, kept on
+// one page.
+func (w *writer) citeAs(d *Document, r *catalog.Record) error {
+	if d.Style == nil {
+		return nil
+	}
+	item, err := csljson.ProcessorItem(r, d.Event)
+	if err != nil {
+		return err
+	}
+	refs := d.Style.Bibliography([]*csl.Item{item}, "text")
+	if len(refs) == 0 {
+		return nil
+	}
+	const pad, size, leading = 8.0, 9.0, 13.0
+	lines, err := w.fonts.Layout(refs[0], typeset.Regular, size, contentW-2*pad)
+	if err != nil {
+		return &UnprintableError{Record: r.ID, Field: "citation", Err: asMissing(err)}
+	}
+	height := 2*pad + leading*float64(len(lines)+1)
+	w.need(height)
+	top := w.y
+	if w.drawing() {
+		w.pdf.SetDrawColor(ruleGrey, ruleGrey, ruleGrey)
+		w.pdf.SetFillColor(246, 246, 246)
+		w.pdf.Rect(marginX, top, contentW, height, "DF")
+	}
+	w.textAt(marginX+pad, top+pad+size*0.8, "Cite as", typeset.Bold, size, contentW)
+	y := top + pad + leading
+	for _, l := range lines {
+		w.drawLine(l, marginX+pad, y+size*0.8, size)
+		y += leading
+	}
+	w.y = top + height + 6
+	return nil
+}
+
+func asMissing(err error) *typeset.MissingGlyphError {
+	m, _ := err.(*typeset.MissingGlyphError)
+	return m
+}
+
+// indexEntry is a contributor in the index, with the pages they are on.
+type indexEntry struct {
+	name  string
+	pages []int
+}
+
+func (w *writer) noteIndex(c catalog.Contributor) {
+	key := displayName(c)
+	if key == "" {
+		return
+	}
+	e := w.index[key]
+	if e == nil {
+		e = &indexEntry{name: indexName(c)}
+		w.index[key] = e
+	}
+	if n := len(e.pages); n == 0 || e.pages[n-1] != w.page {
+		e.pages = append(e.pages, w.page)
+	}
+}
+
+// indexName is "Family, Given" (Chinese names without a comma).
+func indexName(c catalog.Contributor) string {
+	if c.Literal != "" || c.Given == "" || isHanName(c.Family+c.Given) {
+		return displayName(c)
+	}
+	return c.Family + ", " + c.Given
+}
+
+// contributorIndex lists every contributor with their pages, sorted by
+// the Unicode collation (Latin, then Cyrillic, then Han).
+func (w *writer) contributorIndex(d *Document) error {
+	w.headLeft, w.headRight = headLeft(d), "Index of contributors"
+	w.newPage()
+	w.bookmark("Index of contributors", 0)
+	if _, err := w.paragraph("Index of contributors", typeset.Bold, 16, 22, 0); err != nil {
+		return err
+	}
+	w.y += 8
+	entries := make([]*indexEntry, 0, len(w.index))
+	for _, e := range w.index {
+		entries = append(entries, e)
+	}
+	col := collate.New(language.Und, collate.Loose)
+	slices.SortFunc(entries, func(a, b *indexEntry) int { return col.CompareString(a.name, b.name) })
+	const pagesW = 120
+	for _, e := range entries {
+		pages := make([]string, len(e.pages))
+		for i, p := range e.pages {
+			pages[i] = fmt.Sprint(p)
+		}
+		lines, err := w.fonts.Layout(e.name, typeset.Regular, 9.5, contentW-pagesW)
+		if err != nil {
+			return err
+		}
+		for i, l := range lines {
+			w.need(13)
+			w.drawLine(l, marginX, w.y+9.5*0.8, 9.5)
+			if i == 0 {
+				num := w.fit(strings.Join(pages, ", "), typeset.Regular, 9.5, pagesW)
+				w.drawLine(num, pageW-marginX-num.Width, w.y+9.5*0.8, 9.5)
+			}
+			w.y += 13
+		}
+	}
+	return nil
+}

@@ -1,0 +1,68 @@
+package proceedings
+
+import (
+	"encoding/json"
+	"io/fs"
+	"testing"
+	"time"
+
+	"github.com/annals/annals/assets"
+	"github.com/annals/annals/catalog"
+	"github.com/annals/annals/export/csl"
+	"github.com/annals/annals/export/typeset"
+)
+
+func testFonts(t testing.TB) *typeset.Set {
+	t.Helper()
+	face := func(name, path string) *typeset.Face {
+		data, err := fs.ReadFile(assets.FS(), path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := typeset.NewFace(name, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	return typeset.NewSet(face("sans", assets.FontRegular), face("sans-bold", assets.FontBold),
+		face("sans-italic", assets.FontItalic), face("cjk", assets.FontCJK))
+}
+
+func testStyle(t testing.TB, id string) *csl.Processor {
+	t.Helper()
+	data, err := fs.ReadFile(assets.FS(), assets.StylesDir+"/"+id+".csl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := csl.ParseStyle(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := csl.NewProcessor(s, "", func(tag string) ([]byte, error) {
+		return fs.ReadFile(assets.FS(), assets.LocalesDir+"/locales-"+tag+".xml")
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// sampleDocument is the Jinan 2025 sample catalogue as proceedings.
+func sampleDocument(t testing.TB) *Document {
+	t.Helper()
+	data, err := fs.ReadFile(assets.FS(), assets.SamplePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f struct {
+		Events  []catalog.Event
+		Records []catalog.Record
+	}
+	if err := json.Unmarshal(data, &f); err != nil {
+		t.Fatal(err)
+	}
+	ev := &f.Events[0]
+	return &Document{Event: ev, Sections: Arrange(ev, f.Records, "Other outputs"), Style: testStyle(t, "apa"),
+		Generated: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)}
+}

@@ -1,0 +1,180 @@
+package proceedings
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/annals/annals/export/typeset"
+	"github.com/jung-kurt/gofpdf"
+)
+
+// A4 in points, and the text block.
+const (
+	pageW, pageH = 595.28, 841.89
+	marginX      = 62.0
+	marginTop    = 72.0
+	marginBottom = 72.0
+	contentW     = pageW - 2*marginX
+	bottom       = pageH - marginBottom
+)
+
+// Grey levels for secondary text and rules.
+const (
+	grey     = 90
+	ruleGrey = 170
+)
+
+// writer lays the document out page by page. In the measuring pass it
+// has no PDF and only counts pages and records where things fall; in the
+// drawing pass it draws, knowing every page number in advance.
+type writer struct {
+	pdf    *gofpdf.Fpdf // nil while measuring
+	fonts  *typeset.Set
+	family map[*typeset.Face]string
+
+	page int
+	y    float64
+	// head is the running head of the pages that follow: left and right.
+	headLeft, headRight string
+	furniture           bool // pages get a head and a folio
+	total               int  // pages of the document, known when drawing
+
+	entryPage   map[string]int // record ID -> first page
+	sectionPage map[string]int // section key -> first page
+	entryLink   map[string]int // record ID -> PDF link (drawing)
+	sectionLink map[string]int
+	index       map[string]*indexEntry // contributors, by name key
+}
+
+func newWriter(fonts *typeset.Set, pdf *gofpdf.Fpdf) *writer {
+	w := &writer{pdf: pdf, fonts: fonts, family: map[*typeset.Face]string{},
+		entryPage: map[string]int{}, sectionPage: map[string]int{}, entryLink: map[string]int{},
+		sectionLink: map[string]int{}, index: map[string]*indexEntry{}}
+	for _, f := range fonts.Faces() {
+		w.family[f] = f.Name
+		if pdf != nil {
+			pdf.AddUTF8FontFromBytes(f.Name, "", f.Data)
+		}
+	}
+	return w
+}
+
+func (w *writer) drawing() bool { return w.pdf != nil }
+
+// newPage starts a page, with the running head and the folio ("12 / 148")
+// when the document has furniture there.
+func (w *writer) newPage() {
+	w.page++
+	w.y = marginTop
+	if !w.drawing() {
+		return
+	}
+	w.pdf.AddPage()
+	if !w.furniture {
+		return
+	}
+	w.pdf.SetTextColor(grey, grey, grey)
+	w.textAt(marginX, marginTop-30, w.headLeft, typeset.Italic, 8, contentW*0.6)
+	if w.headRight != "" {
+		right := w.fit(w.headRight, typeset.Italic, 8, contentW*0.38)
+		w.drawLine(right, pageW-marginX-right.Width, marginTop-30, 8)
+	}
+	w.pdf.SetDrawColor(ruleGrey, ruleGrey, ruleGrey)
+	w.pdf.SetLineWidth(0.4)
+	w.pdf.Line(marginX, marginTop-24, pageW-marginX, marginTop-24)
+	folio := fmt.Sprintf("%d / %d", w.page, w.total)
+	line := w.fit(folio, typeset.Regular, 8, contentW)
+	w.drawLine(line, (pageW-line.Width)/2, pageH-marginBottom/2, 8)
+	w.pdf.SetTextColor(0, 0, 0)
+}
+
+// need starts a new page unless height fits under the current position.
+func (w *writer) need(height float64) {
+	if w.page == 0 || w.y+height > bottom {
+		w.newPage()
+	}
+}
+
+// fit lays text on a single line, cut to width.
+func (w *writer) fit(text string, style typeset.Style, size, width float64) typeset.Line {
+	lines, _ := w.fonts.Layout(text, style, size, width)
+	if len(lines) == 0 {
+		return typeset.Line{}
+	}
+	if len(lines) > 1 { // too long for a head: the first line, with an ellipsis
+		l := lines[0]
+		if ell, err := w.fonts.Layout(l.Text()+" …", style, size, width); err == nil && len(ell) == 1 {
+			return ell[0]
+		}
+		return l
+	}
+	return lines[0]
+}
+
+// textAt draws text on one line at (x, baseline).
+func (w *writer) textAt(x, baseline float64, text string, style typeset.Style, size, width float64) {
+	if w.drawing() && strings.TrimSpace(text) != "" {
+		w.drawLine(w.fit(text, style, size, width), x, baseline, size)
+	}
+}
+
+// drawLine draws the pieces of a line, each in its face.
+func (w *writer) drawLine(l typeset.Line, x, baseline, size float64) {
+	if !w.drawing() {
+		return
+	}
+	for _, p := range l.Pieces {
+		w.pdf.SetFont(w.family[p.Face], "", size)
+		w.pdf.Text(x+p.X, baseline, p.Text)
+	}
+}
+
+// paragraph sets text from the current position, breaking pages as it
+// goes, indented by indent; it returns the lines it set.
+func (w *writer) paragraph(text string, style typeset.Style, size, leading, indent float64) ([]typeset.Line, error) {
+	lines, err := w.fonts.Layout(text, style, size, contentW-indent)
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range lines {
+		w.need(leading)
+		w.drawLine(l, marginX+indent, w.y+size*0.8, size)
+		w.y += leading
+	}
+	return lines, nil
+}
+
+// height is how much vertical room text takes.
+func (w *writer) height(text string, style typeset.Style, size, leading, width float64) float64 {
+	lines, _ := w.fonts.Layout(text, style, size, width)
+	return float64(len(lines)) * leading
+}
+
+// rule draws a thin line across the text block and moves down.
+func (w *writer) rule(space float64) {
+	if w.drawing() {
+		w.pdf.SetDrawColor(ruleGrey, ruleGrey, ruleGrey)
+		w.pdf.SetLineWidth(0.4)
+		w.pdf.Line(marginX, w.y+space/2, pageW-marginX, w.y+space/2)
+	}
+	w.y += space
+}
+
+// bookmark adds an outline entry at the current position.
+func (w *writer) bookmark(title string, level int) {
+	if !w.drawing() {
+		return
+	}
+	w.pdf.SetFont(w.family[w.fonts.Faces()[0]], "", 10) // outline titles are UTF-16 only under a UTF-8 font
+	w.pdf.Bookmark(title, level, w.y)
+}
+
+// link returns the PDF link of a key in a map of links, made on first use.
+func (w *writer) link(links map[string]int, key string) int {
+	id, ok := links[key]
+	if !ok {
+		id = w.pdf.AddLink()
+		links[key] = id
+	}
+	return id
+}

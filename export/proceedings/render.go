@@ -1,0 +1,141 @@
+package proceedings
+
+import (
+	"context"
+	"errors"
+	"io"
+	"maps"
+	"strings"
+
+	"github.com/annals/annals/export/typeset"
+	"github.com/jung-kurt/gofpdf"
+)
+
+// Options are how a document is rendered.
+type Options struct {
+	Fonts *typeset.Set
+	// Progress, when set, is told how many entries are done of how many,
+	// after each entry.
+	Progress func(done, total int)
+}
+
+// Stats say what was rendered.
+type Stats struct {
+	Pages   int
+	Entries int
+}
+
+// Render writes the document as a PDF to out. Every string is checked
+// against the fonts first: a character none of them has fails the render
+// with an UnprintableError naming the record, before anything is drawn.
+// The layout is done twice: once to learn on which page everything
+// falls, once to draw with those page numbers in the contents, the folios
+// and the index.
+func Render(ctx context.Context, out io.Writer, d *Document, opt Options) (Stats, error) {
+	if opt.Fonts == nil {
+		return Stats{}, errors.New("proceedings: no fonts")
+	}
+	if err := d.check(opt.Fonts); err != nil {
+		return Stats{}, err
+	}
+	measure := newWriter(opt.Fonts, nil)
+	if err := layout(ctx, measure, d, nil); err != nil {
+		return Stats{}, err
+	}
+	pdf := gofpdf.New("P", "pt", "A4", "")
+	pdf.SetMargins(0, 0, 0)
+	pdf.SetAutoPageBreak(false, 0)
+	pdf.SetCompression(true)
+	setMetadata(pdf, d)
+	draw := newWriter(opt.Fonts, pdf)
+	draw.total = measure.page
+	draw.entryPage, draw.sectionPage = measure.entryPage, measure.sectionPage
+	if err := layout(ctx, draw, d, opt.Progress); err != nil {
+		return Stats{}, err
+	}
+	if err := pdf.Error(); err != nil {
+		return Stats{}, err
+	}
+	if err := pdf.Output(out); err != nil {
+		return Stats{}, err
+	}
+	return Stats{Pages: draw.page, Entries: d.Entries()}, nil
+}
+
+// layout runs through the document once.
+func layout(ctx context.Context, w *writer, d *Document, progress func(done, total int)) error {
+	if err := w.cover(d); err != nil {
+		return err
+	}
+	if d.Event != nil && len(d.Sections) > 0 {
+		if err := w.programme(d); err != nil {
+			return err
+		}
+	}
+	// the contents take the same room in both passes: their page numbers
+	// are set apart in a column of their own
+	entryPage, sectionPage := w.entryPage, w.sectionPage
+	if err := w.contents(d); err != nil {
+		return err
+	}
+	w.entryPage, w.sectionPage = map[string]int{}, map[string]int{}
+	done, total := 0, d.Entries()
+	for _, s := range d.Sections {
+		if err := w.section(d, s); err != nil {
+			return err
+		}
+		for i := range s.Records {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if err := w.entry(d, s, &s.Records[i]); err != nil {
+				return err
+			}
+			done++
+			if progress != nil {
+				progress(done, total)
+			}
+		}
+	}
+	if w.drawing() {
+		// what was drawn must be where the contents said
+		if !maps.Equal(entryPage, w.entryPage) || !maps.Equal(sectionPage, w.sectionPage) {
+			return errors.New("proceedings: the pages moved between the two passes")
+		}
+	}
+	if len(w.index) > 0 {
+		return w.contributorIndex(d)
+	}
+	return nil
+}
+
+// setMetadata fills the document information: title, author, subject,
+// keywords, dates.
+func setMetadata(pdf *gofpdf.Fpdf, d *Document) {
+	title := d.Title
+	if title == "" && d.Event != nil {
+		title = "Proceedings: " + d.Event.Name
+	}
+	pdf.SetTitle(title, true)
+	var subject, author []string
+	var keywords []string
+	if d.Event != nil {
+		subject = append(subject, d.Event.Name)
+		if d.Event.Place != "" {
+			subject = append(subject, d.Event.Place)
+		}
+		if dates := dateRange(d.Event.Start, d.Event.End); dates != "" {
+			subject = append(subject, dates)
+		}
+		author = d.Event.Organizers
+	}
+	for _, s := range d.Sections {
+		keywords = append(keywords, s.Title)
+	}
+	pdf.SetSubject(strings.Join(subject, ", "), true)
+	pdf.SetAuthor(strings.Join(author, "; "), true)
+	pdf.SetKeywords(strings.Join(keywords, "; "), true)
+	pdf.SetCreator("Annals", true)
+	pdf.SetCreationDate(d.Generated)
+	pdf.SetModificationDate(d.Generated)
+}
