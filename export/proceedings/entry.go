@@ -1,6 +1,7 @@
 package proceedings
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"github.com/annals/annals/export/csl"
 	"github.com/annals/annals/export/csljson"
 	"github.com/annals/annals/export/typeset"
+	"github.com/mozillazg/go-pinyin"
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
 )
@@ -249,8 +251,9 @@ func indexName(c catalog.Contributor) string {
 	return c.Family + ", " + c.Given
 }
 
-// contributorIndex lists every contributor with their pages, sorted by
-// the Unicode collation (Latin, then Cyrillic, then Han).
+// contributorIndex lists every contributor with their pages: Latin and
+// Cyrillic names by the Unicode collation (Latin first), then Chinese
+// names in the order of their pinyin.
 func (w *writer) contributorIndex(d *Document) error {
 	w.headLeft, w.headRight = headLeft(d), "Index of contributors"
 	w.newPage()
@@ -264,7 +267,22 @@ func (w *writer) contributorIndex(d *Document) error {
 		entries = append(entries, e)
 	}
 	col := collate.New(language.Und, collate.Loose)
-	slices.SortFunc(entries, func(a, b *indexEntry) int { return col.CompareString(a.name, b.name) })
+	args := pinyin.NewArgs()
+	key := func(e *indexEntry) (int, string) {
+		if isHanName(strings.ReplaceAll(e.name, " ", "")) { // Chinese names by their pinyin
+			var syl []string
+			for _, p := range pinyin.Pinyin(e.name, args) {
+				syl = append(syl, p...)
+			}
+			return 1, strings.Join(syl, " ")
+		}
+		return 0, e.name
+	}
+	slices.SortFunc(entries, func(a, b *indexEntry) int {
+		ga, ka := key(a)
+		gb, kb := key(b)
+		return cmp.Or(cmp.Compare(ga, gb), col.CompareString(ka, kb), strings.Compare(a.name, b.name))
+	})
 	const pagesW = 120
 	for _, e := range entries {
 		pages := make([]string, len(e.pages))

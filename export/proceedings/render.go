@@ -23,6 +23,8 @@ type Options struct {
 type Stats struct {
 	Pages   int
 	Entries int
+	// EntryPages is the page each record starts on.
+	EntryPages map[string]int
 }
 
 // Render writes the document as a PDF to out. Every string is checked
@@ -59,7 +61,7 @@ func Render(ctx context.Context, out io.Writer, d *Document, opt Options) (Stats
 	if err := pdf.Output(out); err != nil {
 		return Stats{}, err
 	}
-	return Stats{Pages: draw.page, Entries: d.Entries()}, nil
+	return Stats{Pages: draw.page, Entries: d.Entries(), EntryPages: draw.entryPage}, nil
 }
 
 // layout runs through the document once.

@@ -1,0 +1,203 @@
+package proceedings
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"unicode"
+
+	"github.com/annals/annals/catalog"
+	"github.com/annals/annals/catalog/catalogtest"
+)
+
+// renderSample writes the sample proceedings to a file.
+func renderSample(t *testing.T) (string, *Document, Stats) {
+	t.Helper()
+	d := sampleDocument(t)
+	path := filepath.Join(t.TempDir(), "proceedings.pdf")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := Render(context.Background(), f, d, Options{Fonts: testFonts(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path, d, st
+}
+
+func run(t *testing.T, tool string, args ...string) string {
+	t.Helper()
+	bin := catalogtest.RequireTool(t, tool, "apt install poppler-utils qpdf")
+	out, err := exec.Command(bin, args...).Output()
+	if err != nil {
+		t.Fatalf("%s %v: %v\n%s", tool, args, err, out)
+	}
+	return string(out)
+}
+
+// squeeze drops whitespace, so that text wrapped over lines compares with
+// the text it came from.
+func squeeze(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+func TestProceedingsTextHasEveryTitleAndName(t *testing.T) {
+	path, d, st := renderSample(t)
+	text := run(t, "pdftotext", "-enc", "UTF-8", path, "-")
+	pages := strings.Split(text, "\f")
+	if info := run(t, "pdfinfo", path); !regexp.MustCompile(`(?m)^Pages:\s+`+itoa(st.Pages)+`$`).MatchString(info) {
+		t.Errorf("pdfinfo says\n%s\nRender said %d pages", info, st.Pages)
+	}
+	all := squeeze(text)
+	names := 0
+	for _, s := range d.Sections {
+		for _, r := range s.Records {
+			p := st.EntryPages[r.ID]
+			if p < 1 || p > len(pages) {
+				t.Fatalf("%s: page %d of %d", r.ID, p, len(pages))
+			}
+			// the entry is on the page the contents give
+			if !strings.Contains(squeeze(pages[p-1]), squeeze(r.Title)) {
+				t.Errorf("%s: the title %q is not on page %d", r.ID, r.Title, p)
+			}
+			for _, c := range r.Contributors {
+				names++
+				if !strings.Contains(all, squeeze(displayName(c))) {
+					t.Errorf("%s: the name %q is not in the text", r.ID, displayName(c))
+				}
+			}
+		}
+	}
+	for _, must := range []string{"Алдошин Сергей Михайлович", "张天", "中俄人工智能联合实验室共建协议", "Белорусы в Китае", "Index of contributors"} {
+		if !strings.Contains(all, squeeze(must)) {
+			t.Errorf("%q is not in the text", must)
+		}
+	}
+	if names < 80 {
+		t.Errorf("only %d names checked", names)
+	}
+}
+
+func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
+
+func TestProceedingsFontsOutlineAndStructure(t *testing.T) {
+	path, d, st := renderSample(t)
+	fonts := run(t, "pdffonts", path)
+	rows := strings.Split(strings.TrimSpace(fonts), "\n")[2:]
+	if len(rows) != 4 {
+		t.Errorf("fonts:\n%s", fonts)
+	}
+	for _, row := range rows {
+		if f := strings.Fields(row); len(f) < 5 || f[len(f)-5] != "yes" {
+			t.Errorf("not embedded: %s", row)
+		}
+	}
+	run(t, "qpdf", "--check", path)
+	var doc struct {
+		Outlines []outline `json:"outlines"`
+	}
+	if err := json.Unmarshal([]byte(run(t, "qpdf", "--json", "--json-key=outlines", path)), &doc); err != nil {
+		t.Fatal(err)
+	}
+	top := map[string]outline{}
+	for _, o := range doc.Outlines {
+		top[o.Title] = o
+	}
+	for _, want := range []string{"Programme", "Contents", "Index of contributors"} {
+		if _, ok := top[want]; !ok {
+			t.Errorf("no bookmark %q", want)
+		}
+	}
+	lastEntry := 0
+	for _, p := range st.EntryPages {
+		lastEntry = max(lastEntry, p)
+	}
+	if got := top["Index of contributors"].Page; got != lastEntry+1 || got > st.Pages {
+		t.Errorf("the index bookmark points at page %d; the last entry starts on %d, the last page is %d", got, lastEntry, st.Pages)
+	}
+	for _, s := range d.Sections {
+		o, ok := top[s.Title]
+		if !ok {
+			t.Errorf("no bookmark for the session %q", s.Title)
+			continue
+		}
+		if len(o.Kids) != len(s.Records) {
+			t.Errorf("%s: %d entry bookmarks for %d records", s.Title, len(o.Kids), len(s.Records))
+			continue
+		}
+		for i, r := range s.Records {
+			if o.Kids[i].Title != r.Title || o.Kids[i].Page != st.EntryPages[r.ID] {
+				t.Errorf("bookmark %q -> page %d; record %q starts on %d", o.Kids[i].Title, o.Kids[i].Page, r.Title, st.EntryPages[r.ID])
+			}
+		}
+	}
+}
+
+type outline struct {
+	Title string    `json:"title"`
+	Page  int       `json:"destpageposfrom1"`
+	Kids  []outline `json:"kids"`
+}
+
+func TestAnUnprintableCharacterFailsBeforeRendering(t *testing.T) {
+	d := sampleDocument(t)
+	rec := &d.Sections[1].Records[0]
+	rec.Abstract += " Cuneiform: 𒀀."
+	var out bytes.Buffer
+	_, err := Render(context.Background(), &out, d, Options{Fonts: testFonts(t)})
+	var bad *UnprintableError
+	if !errors.As(err, &bad) || bad.Record != rec.ID || bad.Field != "abstract" || bad.Err.Rune != '𒀀' {
+		t.Fatalf("err = %v", err)
+	}
+	if !strings.Contains(err.Error(), rec.ID) || !strings.Contains(err.Error(), "U+12000") {
+		t.Errorf("message %q", err)
+	}
+	if out.Len() != 0 {
+		t.Errorf("%d bytes written", out.Len())
+	}
+}
+
+func TestRenderStopsWhenCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := 0
+	_, err := Render(ctx, &bytes.Buffer{}, sampleDocument(t), Options{Fonts: testFonts(t), Progress: func(n, total int) {
+		if done = n; n == 10 {
+			cancel()
+		}
+	}})
+	if !errors.Is(err, context.Canceled) || done != 10 {
+		t.Errorf("err %v after %d entries", err, done)
+	}
+}
+
+func TestArrangeFollowsTheProgramme(t *testing.T) {
+	ev := &catalog.Event{ID: "e", Sessions: []catalog.Session{{Key: "b", Title: "B", Order: 2}, {Key: "a", Title: "A", Order: 1}, {Key: "empty", Title: "E", Order: 3}}}
+	recs := []catalog.Record{{ID: "3", Session: "b", Date: "2025-06-05"}, {ID: "2", Session: "a"}, {ID: "1", Session: "b", Date: "2025-06-04"}, {ID: "x", Session: "gone"}}
+	var got []string
+	for _, s := range Arrange(ev, recs, "Other") {
+		ids := []string{s.Title + ":"}
+		for _, r := range s.Records {
+			ids = append(ids, r.ID)
+		}
+		got = append(got, strings.Join(ids, ""))
+	}
+	if strings.Join(got, " ") != "A:2 B:13 Other:x" {
+		t.Errorf("sections %v", got)
+	}
+}
