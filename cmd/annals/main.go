@@ -8,6 +8,7 @@
 //	annals backup  [--data DIR] FILE
 //	annals reindex [--data DIR]
 //	annals export  [--data DIR] --format bibtex|ris|csl-json|csv [--q QUERY] [--event ID] [-o FILE]
+//	annals proceedings [--data DIR] --event ID [--session KEY] [--style apa] -o FILE.pdf
 //
 // Exit status is 0 on success, 1 on failure and 2 on bad usage.
 package main
@@ -41,6 +42,7 @@ const usage = `Usage:
   annals backup  [--data DIR] FILE
   annals reindex [--data DIR]      (while the server runs: POST /api/v1/admin/reindex)
   annals export  [--data DIR] --format bibtex|ris|csl-json|csv [--q QUERY] [--event ID] [-o FILE] [--include-drafts]
+  annals proceedings [--data DIR] --event ID [--session KEY] [--style apa] [--locale ru-RU] [--title T] -o FILE.pdf
 
 --data defaults to $ANNALS_DATA, else ./annals-data; --addr to $ANNALS_ADDR.
 Run "annals COMMAND -h" for a command's flags.
@@ -70,6 +72,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		err = runReindex(ctx, rest, getenv, stderr)
 	case "export":
 		err = runExport(ctx, rest, getenv, stdout, stderr)
+	case "proceedings":
+		err = runProceedings(ctx, rest, getenv, stderr)
 	default:
 		err = usagef("unknown command %q", cmd)
 	}

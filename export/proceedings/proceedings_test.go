@@ -61,7 +61,7 @@ func TestProceedingsTextHasEveryTitleAndName(t *testing.T) {
 	path, d, st := renderSample(t)
 	text := run(t, "pdftotext", "-enc", "UTF-8", path, "-")
 	pages := strings.Split(text, "\f")
-	if info := run(t, "pdfinfo", path); !regexp.MustCompile(`(?m)^Pages:\s+`+itoa(st.Pages)+`$`).MatchString(info) {
+	if info := run(t, "pdfinfo", path); !regexp.MustCompile(`(?m)^Pages:\s+` + itoa(st.Pages) + `$`).MatchString(info) {
 		t.Errorf("pdfinfo says\n%s\nRender said %d pages", info, st.Pages)
 	}
 	all := squeeze(text)
