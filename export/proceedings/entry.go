@@ -81,10 +81,10 @@ func (w *writer) translatedTitles(r *catalog.Record) error {
 func (w *writer) contributors(r *catalog.Record) error {
 	for _, c := range r.Contributors {
 		w.noteIndex(c)
-		name := displayName(c)
+		name := DisplayName(c)
 		var others []string
 		for _, t := range c.Translations {
-			if o := displayName(catalog.Contributor{Family: t.Family, Given: t.Given, Literal: t.Literal}); o != "" && o != name {
+			if o := DisplayName(catalog.Contributor{Family: t.Family, Given: t.Given, Literal: t.Literal}); o != "" && o != name {
 				others = append(others, o)
 			}
 		}
@@ -229,7 +229,7 @@ type indexEntry struct {
 }
 
 func (w *writer) noteIndex(c catalog.Contributor) {
-	key := displayName(c)
+	key := DisplayName(c)
 	if key == "" {
 		return
 	}
@@ -246,7 +246,7 @@ func (w *writer) noteIndex(c catalog.Contributor) {
 // indexName is "Family, Given" (Chinese names without a comma).
 func indexName(c catalog.Contributor) string {
 	if c.Literal != "" || c.Given == "" || isHanName(c.Family+c.Given) {
-		return displayName(c)
+		return DisplayName(c)
 	}
 	return c.Family + ", " + c.Given
 }

@@ -188,14 +188,14 @@ func headLeft(d *Document) string {
 func shortNames(cs []catalog.Contributor) string {
 	var names []string
 	for _, c := range cs {
-		names = append(names, displayName(c))
+		names = append(names, DisplayName(c))
 	}
 	return strings.Join(names, ", ")
 }
 
-// displayName is a contributor's name as printed: family then given for
+// DisplayName is a contributor's name as printed: family then given for
 // every script ("Алдошин Сергей Михайлович", "张天" with no space).
-func displayName(c catalog.Contributor) string {
+func DisplayName(c catalog.Contributor) string {
 	if c.Literal != "" {
 		return c.Literal
 	}

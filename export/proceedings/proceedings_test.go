@@ -1,4 +1,4 @@
-package proceedings
+package proceedings_test
 
 import (
 	"bytes"
@@ -15,18 +15,20 @@ import (
 
 	"github.com/annals/annals/catalog"
 	"github.com/annals/annals/catalog/catalogtest"
+	"github.com/annals/annals/export/proceedings"
+	"github.com/annals/annals/export/proceedings/proceedingstest"
 )
 
 // renderSample writes the sample proceedings to a file.
-func renderSample(t *testing.T) (string, *Document, Stats) {
+func renderSample(t *testing.T) (string, *proceedings.Document, proceedings.Stats) {
 	t.Helper()
-	d := sampleDocument(t)
+	d := proceedingstest.SampleDocument(t)
 	path := filepath.Join(t.TempDir(), "proceedings.pdf")
 	f, err := os.Create(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := Render(context.Background(), f, d, Options{Fonts: testFonts(t)})
+	st, err := proceedings.Render(context.Background(), f, d, proceedings.Options{Fonts: proceedingstest.Fonts(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,8 +80,8 @@ func TestProceedingsTextHasEveryTitleAndName(t *testing.T) {
 			}
 			for _, c := range r.Contributors {
 				names++
-				if !strings.Contains(all, squeeze(displayName(c))) {
-					t.Errorf("%s: the name %q is not in the text", r.ID, displayName(c))
+				if !strings.Contains(all, squeeze(proceedings.DisplayName(c))) {
+					t.Errorf("%s: the name %q is not in the text", r.ID, proceedings.DisplayName(c))
 				}
 			}
 		}
@@ -156,12 +158,12 @@ type outline struct {
 }
 
 func TestAnUnprintableCharacterFailsBeforeRendering(t *testing.T) {
-	d := sampleDocument(t)
+	d := proceedingstest.SampleDocument(t)
 	rec := &d.Sections[1].Records[0]
 	rec.Abstract += " Cuneiform: 𒀀."
 	var out bytes.Buffer
-	_, err := Render(context.Background(), &out, d, Options{Fonts: testFonts(t)})
-	var bad *UnprintableError
+	_, err := proceedings.Render(context.Background(), &out, d, proceedings.Options{Fonts: proceedingstest.Fonts(t)})
+	var bad *proceedings.UnprintableError
 	if !errors.As(err, &bad) || bad.Record != rec.ID || bad.Field != "abstract" || bad.Err.Rune != '𒀀' {
 		t.Fatalf("err = %v", err)
 	}
@@ -176,7 +178,7 @@ func TestAnUnprintableCharacterFailsBeforeRendering(t *testing.T) {
 func TestRenderStopsWhenCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := 0
-	_, err := Render(ctx, &bytes.Buffer{}, sampleDocument(t), Options{Fonts: testFonts(t), Progress: func(n, total int) {
+	_, err := proceedings.Render(ctx, &bytes.Buffer{}, proceedingstest.SampleDocument(t), proceedings.Options{Fonts: proceedingstest.Fonts(t), Progress: func(n, total int) {
 		if done = n; n == 10 {
 			cancel()
 		}
@@ -190,7 +192,7 @@ func TestArrangeFollowsTheProgramme(t *testing.T) {
 	ev := &catalog.Event{ID: "e", Sessions: []catalog.Session{{Key: "b", Title: "B", Order: 2}, {Key: "a", Title: "A", Order: 1}, {Key: "empty", Title: "E", Order: 3}}}
 	recs := []catalog.Record{{ID: "3", Session: "b", Date: "2025-06-05"}, {ID: "2", Session: "a"}, {ID: "1", Session: "b", Date: "2025-06-04"}, {ID: "x", Session: "gone"}}
 	var got []string
-	for _, s := range Arrange(ev, recs, "Other") {
+	for _, s := range proceedings.Arrange(ev, recs, "Other") {
 		ids := []string{s.Title + ":"}
 		for _, r := range s.Records {
 			ids = append(ids, r.ID)

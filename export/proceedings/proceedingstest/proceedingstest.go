@@ -1,4 +1,6 @@
-package proceedings
+// Package proceedingstest gives tests and benchmarks the embedded fonts,
+// styles and the sample catalogue as proceedings.
+package proceedingstest
 
 import (
 	"encoding/json"
@@ -9,10 +11,12 @@ import (
 	"github.com/annals/annals/assets"
 	"github.com/annals/annals/catalog"
 	"github.com/annals/annals/export/csl"
+	"github.com/annals/annals/export/proceedings"
 	"github.com/annals/annals/export/typeset"
 )
 
-func testFonts(t testing.TB) *typeset.Set {
+// Fonts is the embedded font set.
+func Fonts(t testing.TB) *typeset.Set {
 	t.Helper()
 	face := func(name, path string) *typeset.Face {
 		data, err := fs.ReadFile(assets.FS(), path)
@@ -29,7 +33,8 @@ func testFonts(t testing.TB) *typeset.Set {
 		face("sans-italic", assets.FontItalic), face("cjk", assets.FontCJK))
 }
 
-func testStyle(t testing.TB, id string) *csl.Processor {
+// Style is a built-in style's processor in its default locale.
+func Style(t testing.TB, id string) *csl.Processor {
 	t.Helper()
 	data, err := fs.ReadFile(assets.FS(), assets.StylesDir+"/"+id+".csl")
 	if err != nil {
@@ -48,8 +53,8 @@ func testStyle(t testing.TB, id string) *csl.Processor {
 	return p
 }
 
-// sampleDocument is the Jinan 2025 sample catalogue as proceedings.
-func sampleDocument(t testing.TB) *Document {
+// SampleDocument is the Jinan 2025 sample catalogue as proceedings in APA.
+func SampleDocument(t testing.TB) *proceedings.Document {
 	t.Helper()
 	data, err := fs.ReadFile(assets.FS(), assets.SamplePath)
 	if err != nil {
@@ -63,6 +68,6 @@ func sampleDocument(t testing.TB) *Document {
 		t.Fatal(err)
 	}
 	ev := &f.Events[0]
-	return &Document{Event: ev, Sections: Arrange(ev, f.Records, "Other outputs"), Style: testStyle(t, "apa"),
+	return &proceedings.Document{Event: ev, Sections: proceedings.Arrange(ev, f.Records, "Other outputs"), Style: Style(t, "apa"),
 		Generated: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)}
 }
