@@ -16,6 +16,7 @@ type Store interface {
 	ChangeLog
 	TokenStore
 	HarvestStore
+	ExportJobStore
 	// Backup writes a consistent copy of the store to path while it keeps
 	// serving. ECONFLICT if path exists.
 	Backup(ctx context.Context, path string) error

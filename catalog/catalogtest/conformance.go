@@ -74,6 +74,7 @@ func RunStoreTests(t *testing.T, open func(t *testing.T) catalog.Store) {
 		{"ChangeLog", testChangeLog},
 		{"Tokens", testTokens},
 		{"Harvest", testHarvest},
+		{"ExportJobs", testExportJobs},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
