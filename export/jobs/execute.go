@@ -1,0 +1,112 @@
+package jobs
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"os"
+	"time"
+
+	"github.com/annals/annals/catalog"
+	"github.com/annals/annals/export/bundle"
+	"github.com/annals/annals/export/proceedings"
+)
+
+// execute renders one job. Its file is written under a temporary name and
+// renamed when complete; any failure removes it and says why on the job.
+func (r *Runner) execute(ctx context.Context, j *catalog.ExportJob) {
+	started := r.cfg.Now().UTC()
+	j.Status, j.Started = catalog.JobRunning, &started
+	if err := r.cfg.Store.UpdateExportJob(ctx, j); err != nil {
+		r.cfg.Logger.Error("export job", "id", j.ID, "error", err)
+		return
+	}
+	tmp := r.tempPath(j)
+	size, err := r.render(ctx, j, tmp)
+	if err != nil {
+		os.Remove(tmp)
+		why := err.Error()
+		if errors.Is(err, context.Canceled) {
+			why = "interrupted: the server was stopping"
+		}
+		r.fail(ctx, j, why)
+		return
+	}
+	ext := ".pdf"
+	if j.Kind == KindBundle {
+		ext = ".zip"
+	}
+	j.File = j.ID + ext
+	if err := os.Rename(tmp, r.Path(j)); err != nil {
+		os.Remove(tmp)
+		r.fail(ctx, j, err.Error())
+		return
+	}
+	finished := r.cfg.Now().UTC()
+	expires := finished.Add(r.cfg.Keep)
+	j.Status, j.Size, j.Finished, j.Expires = catalog.JobDone, size, &finished, &expires
+	j.Progress.Done = j.Progress.Total
+	if err := r.cfg.Store.UpdateExportJob(context.WithoutCancel(ctx), j); err != nil {
+		r.cfg.Logger.Error("export job", "id", j.ID, "error", err)
+	}
+	r.cfg.Logger.Info("export done", "id", j.ID, "kind", j.Kind, "bytes", size, "seconds", finished.Sub(started).Seconds())
+}
+
+// render writes the job's file to path and returns its size.
+func (r *Runner) render(ctx context.Context, j *catalog.ExportJob, path string) (int64, error) {
+	var req Request
+	if err := json.Unmarshal(j.Request, &req); err != nil {
+		return 0, err
+	}
+	proc, err := r.cfg.Styles.Processor(req.Style, req.Locale)
+	if err != nil {
+		return 0, err
+	}
+	sel := proceedings.Selection{Event: req.Event, Session: req.Session, IDs: req.IDs, Title: req.Title, IncludeDrafts: req.IncludeDrafts}
+	doc, err := proceedings.Build(ctx, r.cfg.Store, sel, proc, r.cfg.Now())
+	if err != nil {
+		return 0, err
+	}
+	j.Progress = catalog.JobProgress{Total: doc.Entries()}
+	if err := r.cfg.Store.UpdateExportJob(ctx, j); err != nil {
+		return 0, err
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	progress := r.progress(ctx, j)
+	var werr error
+	if j.Kind == KindBundle {
+		_, werr = bundle.Write(ctx, f, bundle.Contents{Document: doc, Fonts: r.cfg.Fonts, Selection: sel, Style: req.Style,
+			Locale: proc.Locale(), Progress: progress})
+	} else {
+		_, werr = proceedings.Render(ctx, f, doc, proceedings.Options{Fonts: r.cfg.Fonts, Progress: progress})
+	}
+	if werr != nil {
+		return 0, werr
+	}
+	if err := f.Sync(); err != nil {
+		return 0, err
+	}
+	size, err := f.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return 0, err
+	}
+	return size, f.Close()
+}
+
+// progress writes a job's progress to the store, at most every
+// progressEvery.
+func (r *Runner) progress(ctx context.Context, j *catalog.ExportJob) func(done, total int) {
+	var last time.Time
+	return func(done, total int) {
+		j.Progress = catalog.JobProgress{Done: done, Total: total}
+		if now := time.Now(); now.Sub(last) >= r.progressEvery {
+			last = now
+			r.cfg.Store.UpdateExportJob(ctx, j)
+		}
+	}
+}

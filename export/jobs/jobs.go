@@ -1,0 +1,306 @@
+// Package jobs makes proceedings PDFs and bundles in the background: a
+// request is stored as a queued job at once, a few workers render jobs one
+// at a time each with their progress in the store, the file is written
+// under a temporary name and renamed when complete, finished files are
+// removed after a while, and jobs a restart interrupted are marked failed.
+package jobs
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/annals/annals/catalog"
+	"github.com/annals/annals/export/csl"
+	"github.com/annals/annals/export/typeset"
+)
+
+// Request is what staff ask for (the body of POST /api/v1/exports).
+type Request struct {
+	Kind          string   `json:"kind"`
+	Event         string   `json:"event,omitempty"`
+	Session       string   `json:"session,omitempty"`
+	Q             string   `json:"q,omitempty"`
+	IDs           []string `json:"ids,omitempty"`
+	Style         string   `json:"style,omitempty"`
+	Locale        string   `json:"locale,omitempty"`
+	Title         string   `json:"title,omitempty"`
+	IncludeDrafts bool     `json:"include_drafts,omitempty"`
+}
+
+// Kinds of export.
+const (
+	KindProceedings = "proceedings"
+	KindBundle      = "bundle"
+)
+
+// Config is what a runner needs.
+type Config struct {
+	Store  catalog.Store
+	Dir    string // where finished files are kept
+	Styles *csl.Library
+	Fonts  *typeset.Set
+	// Search resolves a query to record IDs, best first; nil when there is
+	// no index (requests with q are then refused).
+	Search func(ctx context.Context, q string, includeDrafts bool) ([]string, error)
+	// Workers is how many jobs run at once (default 1); Queue how many may
+	// wait (default 100); Keep how long finished files are kept (default
+	// 24 hours).
+	Workers int
+	Queue   int
+	Keep    time.Duration
+	Logger  *slog.Logger
+	Now     func() time.Time
+}
+
+// Runner runs export jobs.
+type Runner struct {
+	cfg   Config
+	queue chan string
+	// progressEvery limits how often progress is written to the store.
+	progressEvery time.Duration
+}
+
+// New makes a runner; Run starts it.
+func New(cfg Config) (*Runner, error) {
+	if cfg.Workers <= 0 {
+		cfg.Workers = 1
+	}
+	if cfg.Queue <= 0 {
+		cfg.Queue = 100
+	}
+	if cfg.Keep <= 0 {
+		cfg.Keep = 24 * time.Hour
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if err := os.MkdirAll(cfg.Dir, 0o755); err != nil {
+		return nil, err
+	}
+	return &Runner{cfg: cfg, queue: make(chan string, cfg.Queue), progressEvery: 250 * time.Millisecond}, nil
+}
+
+var localeRe = regexp.MustCompile(`^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?$`)
+
+// invalid is a 422 naming one field.
+func invalid(field, msg string) error {
+	return &catalog.Error{Code: catalog.EINVALID, Message: "The export request is not valid.",
+		Fields: []catalog.FieldError{{Field: field, Message: msg}}}
+}
+
+// check validates a request and fills its defaults; a query is resolved to
+// record IDs here, so that the job holds what was asked for then.
+func (r *Runner) check(ctx context.Context, req *Request) error {
+	if req.Kind != KindProceedings && req.Kind != KindBundle {
+		return invalid("kind", fmt.Sprintf("%q is not a kind of export; use proceedings (a PDF) or bundle (a ZIP)", req.Kind))
+	}
+	given := 0
+	for _, set := range []bool{req.Event != "", req.Q != "", len(req.IDs) > 0} {
+		if set {
+			given++
+		}
+	}
+	if given != 1 {
+		return invalid("event", "give exactly one of event, q and ids")
+	}
+	if req.Session != "" && req.Event == "" {
+		return invalid("session", "a session needs its event")
+	}
+	if len(req.IDs) > 10000 || len(req.Title) > 500 {
+		return invalid("ids", "at most 10,000 records and a title of at most 500 bytes")
+	}
+	if req.Style == "" {
+		req.Style = "apa"
+	}
+	if req.Locale != "" && !localeRe.MatchString(req.Locale) {
+		return invalid("locale", fmt.Sprintf("%q is not a language tag such as en-US, ru-RU or zh-CN", req.Locale))
+	}
+	if _, err := r.cfg.Styles.Processor(req.Style, req.Locale); errors.Is(err, csl.ErrNoStyle) {
+		return invalid("style", fmt.Sprintf("%q is not a style here; GET /api/v1/styles lists them", req.Style))
+	} else if err != nil {
+		return err
+	}
+	if err := r.cfg.Fonts.Check(req.Title); err != nil {
+		return invalid("title", err.Error())
+	}
+	if req.Event != "" {
+		ev, err := r.cfg.Store.FindEventByID(ctx, req.Event)
+		if err != nil {
+			return invalid("event", fmt.Sprintf("there is no event %q", req.Event))
+		}
+		if _, ok := ev.FindSession(req.Session); req.Session != "" && !ok {
+			return invalid("session", fmt.Sprintf("%q is not a session of %s", req.Session, ev.ID))
+		}
+	}
+	if req.Q != "" {
+		if r.cfg.Search == nil {
+			return &catalog.Error{Code: catalog.EUNAVAILABLE, Message: "Search is not available, so q cannot be used; give event or ids."}
+		}
+		ids, err := r.cfg.Search(ctx, req.Q, req.IncludeDrafts)
+		if err != nil {
+			return err
+		}
+		if len(ids) == 0 {
+			return invalid("q", fmt.Sprintf("%q matches no records", req.Q))
+		}
+		req.IDs = ids
+	}
+	return nil
+}
+
+// Submit checks a request and queues it as a job.
+func (r *Runner) Submit(ctx context.Context, req Request, actor string) (*catalog.ExportJob, error) {
+	if err := r.check(ctx, &req); err != nil {
+		return nil, err
+	}
+	body, err := json.Marshal(req)
+	if err != nil {
+		return nil, err
+	}
+	j := &catalog.ExportJob{Kind: req.Kind, Status: catalog.JobQueued, Request: body, Actor: actor}
+	if err := r.cfg.Store.CreateExportJob(ctx, j); err != nil {
+		return nil, err
+	}
+	select {
+	case r.queue <- j.ID:
+		return j, nil
+	default:
+		r.fail(context.WithoutCancel(ctx), j, "too many exports were waiting")
+		return nil, &catalog.Error{Code: catalog.EUNAVAILABLE, Message: fmt.Sprintf("%d exports are waiting already; try again later.", cap(r.queue))}
+	}
+}
+
+// Run recovers the jobs a restart interrupted, then runs jobs and removes
+// expired files until ctx is done.
+func (r *Runner) Run(ctx context.Context) error {
+	if err := r.recover(ctx); err != nil {
+		return err
+	}
+	var wg sync.WaitGroup
+	for range r.cfg.Workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r.work(ctx)
+		}()
+	}
+	ticker := time.NewTicker(time.Minute)
+	defer ticker.Stop()
+	r.expire(ctx)
+	for {
+		select {
+		case <-ctx.Done():
+			wg.Wait()
+			return nil
+		case <-ticker.C:
+			r.expire(ctx)
+		}
+	}
+}
+
+// recover fails the jobs that were running when the process stopped and
+// queues again those that were waiting.
+func (r *Runner) recover(ctx context.Context) error {
+	jobs, err := r.cfg.Store.FindExportJobs(ctx, catalog.JobQueued, catalog.JobRunning)
+	if err != nil {
+		return err
+	}
+	for i := range jobs {
+		j := &jobs[i]
+		if j.Status == catalog.JobRunning {
+			os.Remove(r.tempPath(j))
+			r.fail(ctx, j, "interrupted by a restart of the server; ask for it again")
+			continue
+		}
+		select {
+		case r.queue <- j.ID:
+		default:
+			r.fail(ctx, j, "too many exports were waiting at the restart")
+		}
+	}
+	return nil
+}
+
+func (r *Runner) work(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case id := <-r.queue:
+			j, err := r.cfg.Store.FindExportJobByID(ctx, id)
+			if err != nil {
+				continue
+			}
+			r.execute(ctx, j)
+		}
+	}
+}
+
+// Path is where a job's finished file is.
+func (r *Runner) Path(j *catalog.ExportJob) string { return filepath.Join(r.cfg.Dir, filepath.Base(j.File)) }
+
+func (r *Runner) tempPath(j *catalog.ExportJob) string {
+	return filepath.Join(r.cfg.Dir, "."+j.ID+".tmp")
+}
+
+// fail records why a job failed.
+func (r *Runner) fail(ctx context.Context, j *catalog.ExportJob, why string) {
+	now := r.cfg.Now().UTC()
+	j.Status, j.Error, j.Finished = catalog.JobFailed, why, &now
+	if err := r.cfg.Store.UpdateExportJob(context.WithoutCancel(ctx), j); err != nil {
+		r.cfg.Logger.Error("export job", "id", j.ID, "error", err)
+	}
+	r.cfg.Logger.Warn("export failed", "id", j.ID, "why", why)
+}
+
+// expire removes the files of jobs past their time.
+func (r *Runner) expire(ctx context.Context) {
+	jobs, err := r.cfg.Store.FindExportJobs(ctx, catalog.JobDone)
+	if err != nil {
+		return
+	}
+	now := r.cfg.Now()
+	for i := range jobs {
+		j := &jobs[i]
+		if j.Expires == nil || now.Before(*j.Expires) {
+			continue
+		}
+		if err := os.Remove(r.Path(j)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			r.cfg.Logger.Error("removing an expired export", "id", j.ID, "error", err)
+			continue
+		}
+		j.Status = catalog.JobExpired
+		r.cfg.Store.UpdateExportJob(ctx, j)
+	}
+}
+
+// FileName is a name to offer the download under: the event or the first
+// words of the title, and the kind.
+func FileName(j *catalog.ExportJob) string {
+	var req Request
+	json.Unmarshal(j.Request, &req)
+	base := req.Event
+	if req.Session != "" {
+		base += "-" + req.Session
+	}
+	if base == "" {
+		base = "selection"
+	}
+	ext := ".pdf"
+	if j.Kind == KindBundle {
+		ext = ".zip"
+	}
+	return strings.Trim(regexp.MustCompile(`[^A-Za-z0-9._-]+`).ReplaceAllString(base, "-"), "-") + "-" + j.Kind + ext
+}
