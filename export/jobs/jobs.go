@@ -249,7 +249,9 @@ func (r *Runner) work(ctx context.Context) {
 }
 
 // Path is where a job's finished file is.
-func (r *Runner) Path(j *catalog.ExportJob) string { return filepath.Join(r.cfg.Dir, filepath.Base(j.File)) }
+func (r *Runner) Path(j *catalog.ExportJob) string {
+	return filepath.Join(r.cfg.Dir, filepath.Base(j.File))
+}
 
 func (r *Runner) tempPath(j *catalog.ExportJob) string {
 	return filepath.Join(r.cfg.Dir, "."+j.ID+".tmp")
