@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"time"
 
 	"github.com/annals/annals/catalog/sqlite"
 )
@@ -24,7 +25,15 @@ type Config struct {
 	OAIRepositoryID string
 	AdminEmail      string
 	OAIPageSize     int
+	// Exports: $ANNALS_EXPORT_WORKERS, how many proceedings or bundles are
+	// made at once (default 1); $ANNALS_EXPORT_KEEP, how long finished
+	// files are kept (a Go duration such as 24h, the default).
+	ExportWorkers int
+	ExportKeep    time.Duration
 }
+
+// ExportsDir is where finished proceedings and bundles are kept.
+func (c Config) ExportsDir() string { return filepath.Join(c.DataDir, "exports") }
 
 // DatabasePath is the SQLite file inside the data directory.
 func (c Config) DatabasePath() string { return filepath.Join(c.DataDir, "annals.db") }
@@ -40,6 +49,8 @@ func defaultConfig(getenv func(string) string) Config {
 	c := Config{DataDir: getenv("ANNALS_DATA"), Addr: getenv("ANNALS_ADDR"), LogFormat: getenv("ANNALS_LOG_FORMAT"),
 		OAIRepositoryID: getenv("ANNALS_OAI_ID"), AdminEmail: getenv("ANNALS_ADMIN_EMAIL")}
 	c.OAIPageSize, _ = strconv.Atoi(getenv("ANNALS_OAI_PAGE_SIZE"))
+	c.ExportWorkers, _ = strconv.Atoi(getenv("ANNALS_EXPORT_WORKERS"))
+	c.ExportKeep, _ = time.ParseDuration(getenv("ANNALS_EXPORT_KEEP"))
 	if c.DataDir == "" {
 		c.DataDir = "annals-data"
 	}

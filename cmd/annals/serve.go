@@ -14,6 +14,7 @@ import (
 	"github.com/annals/annals/catalog"
 	"github.com/annals/annals/catalog/recordio"
 	"github.com/annals/annals/cmd/internal/web"
+	"github.com/annals/annals/export/jobs"
 	"github.com/annals/annals/search"
 )
 
@@ -30,6 +31,12 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	if flags.NArg() > 0 {
 		return usagef("serve takes no arguments, got %q", flags.Args())
+	}
+	if v := getenv("ANNALS_EXPORT_WORKERS"); v != "" && cfg.ExportWorkers < 1 {
+		return usagef("ANNALS_EXPORT_WORKERS=%q: give a number of 1 or more", v)
+	}
+	if v := getenv("ANNALS_EXPORT_KEEP"); v != "" && cfg.ExportKeep <= 0 {
+		return usagef("ANNALS_EXPORT_KEEP=%q: give a duration such as 24h or 90m", v)
 	}
 	log := newLogger(cfg, stderr)
 	store, err := openStore(ctx, cfg)
@@ -75,17 +82,30 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
+	fonts, err := openFonts()
+	if err != nil {
+		return err
+	}
+	exports, err := jobs.New(jobs.Config{Store: store, Dir: cfg.ExportsDir(), Styles: styles, Fonts: fonts,
+		Search: web.SearchIDs(index), Workers: cfg.ExportWorkers, Keep: cfg.ExportKeep, Logger: log})
+	if err != nil {
+		return err
+	}
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	following := make(chan error, 1)
 	go func() { following <- index.Run(ctx) }()
-	srv := web.New(web.Config{Store: store, Search: index, Styles: styles, Logger: log, OpenAPI: openapi, Version: version,
-		OAIRepositoryID: cfg.OAIRepositoryID, AdminEmail: cfg.AdminEmail, OAIPageSize: cfg.OAIPageSize})
+	exporting := make(chan error, 1)
+	go func() { exporting <- exports.Run(ctx) }()
+	srv := web.New(web.Config{Store: store, Search: index, Styles: styles, Exports: exports, Logger: log, OpenAPI: openapi,
+		Version: version, OAIRepositoryID: cfg.OAIRepositoryID, AdminEmail: cfg.AdminEmail, OAIPageSize: cfg.OAIPageSize})
 	log.Info("serving", "url", "http://"+ln.Addr().String(), "data", cfg.DataDir)
 	err = srv.Serve(ctx, ln)
 	stop()
-	if ferr := <-following; err == nil {
-		err = ferr
+	for _, ch := range []chan error{following, exporting} {
+		if ferr := <-ch; err == nil {
+			err = ferr
+		}
 	}
 	return err
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/annals/annals/catalog/recordio"
 	"github.com/annals/annals/export"
 	"github.com/annals/annals/export/csl"
+	"github.com/annals/annals/export/jobs"
 	"github.com/annals/annals/search"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -31,6 +32,9 @@ type Config struct {
 	// Styles are the citation styles offered; without them the citation
 	// endpoints answer 503.
 	Styles *csl.Library
+	// Exports runs proceedings and bundle jobs; without it the export
+	// endpoints answer 503.
+	Exports *jobs.Runner
 	// OpenAPI is the OpenAPI 3 description served at /api/v1/openapi.json.
 	OpenAPI []byte
 	// MaxBodyBytes limits record and event bodies (default 1 MiB);
@@ -129,6 +133,10 @@ func (s *Server) routes() {
 	api.GET("/records/:id/history", s.recordHistory)
 	api.GET("/records/:id/citation", s.recordCitation)
 	api.GET("/styles", s.listStyles)
+
+	api.POST("/exports", s.createExport, requireRole(catalog.RoleLibrarian))
+	api.GET("/exports/:id", s.getExport, requireRole(catalog.RoleLibrarian))
+	api.GET("/exports/:id/file", s.exportFile, requireRole(catalog.RoleLibrarian))
 
 	api.GET("/events", s.listEvents)
 	api.POST("/events", s.createEvent, requireRole(catalog.RoleLibrarian))
