@@ -203,3 +203,46 @@ func TestArrangeFollowsTheProgramme(t *testing.T) {
 		t.Errorf("sections %v", got)
 	}
 }
+
+// TestLongRussianAndChineseAbstractsSurviveLineBreaking sets the real
+// eLibrary and CNKI records (long abstracts in Russian and Chinese) and
+// finds every word of them in the text poppler extracts.
+func TestLongRussianAndChineseAbstractsSurviveLineBreaking(t *testing.T) {
+	recs := catalogtest.MultilingualRecords(t)
+	d := &proceedings.Document{Title: "Multilingual test records", Sections: proceedings.Arrange(nil, recs, "Records"),
+		Style: proceedingstest.Style(t, "china-national-standard-gb-t-7714-2015-numeric")}
+	path := filepath.Join(t.TempDir(), "multilingual.pdf")
+	f, _ := os.Create(path)
+	st, err := proceedings.Render(context.Background(), f, d, proceedings.Options{Fonts: proceedingstest.Fonts(t)})
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// -raw keeps the text in the order it was drawn, and keeps hyphens at
+	// the ends of lines (without it pdftotext joins "научно-" and
+	// "технический"); the running heads and folios of pages that break an
+	// abstract are taken out
+	text := squeeze(run(t, "pdftotext", "-raw", "-enc", "UTF-8", path, "-"))
+	text = regexp.MustCompile(`\d+/`+itoa(st.Pages)).ReplaceAllString(text, "")
+	text = strings.ReplaceAll(strings.ReplaceAll(text, squeeze(d.Title), ""), "Records", "")
+	checked := 0
+	for _, r := range recs {
+		for _, s := range []string{r.Title, r.Abstract} {
+			if s == "" {
+				continue
+			}
+			checked++
+			if want := squeeze(s); !strings.Contains(text, want) {
+				rs := []rune(want)
+				n := 0
+				for n < len(rs) && strings.Contains(text, string(rs[:n+1])) {
+					n++
+				}
+				t.Errorf("%s: not found whole in the PDF's text; it goes wrong after %q, at %q", r.ID, string(rs[max(0, n-20):n]), string(rs[n:min(len(rs), n+10)]))
+			}
+		}
+	}
+	if checked < 100 || st.Pages < len(recs) {
+		t.Errorf("%d texts checked, %d pages", checked, st.Pages)
+	}
+}
