@@ -12,14 +12,14 @@ import (
 // Selection is what staff ask proceedings of: an event (or one of its
 // sessions), or records by ID (the matches of a search, say).
 type Selection struct {
-	Event   string
-	Session string
-	IDs     []string
+	Event   string   `json:"event,omitempty"`
+	Session string   `json:"session,omitempty"`
+	IDs     []string `json:"ids,omitempty"`
 	// Title overrides the proceedings' title.
-	Title string
+	Title string `json:"title,omitempty"`
 	// IncludeDrafts takes drafts and withdrawn records too; otherwise
 	// only published ones.
-	IncludeDrafts bool
+	IncludeDrafts bool `json:"include_drafts,omitempty"`
 }
 
 // Validate checks that the selection asks for one thing.
