@@ -10,7 +10,7 @@ import (
 	"io/fs"
 )
 
-//go:embed openapi.json sample csl/styles/*.csl csl/locales/*.xml fonts/*.ttf
+//go:embed openapi.json sample csl/styles/*.csl csl/locales/*.xml fonts/*.ttf templates/*.html static/* i18n/*.json
 var files embed.FS
 
 // FS returns the embedded files.

@@ -1,6 +1,9 @@
 package catalog
 
-import "time"
+import (
+	"time"
+	"unicode"
+)
 
 // Kind is what sort of output a record describes.
 type Kind string
@@ -109,7 +112,20 @@ func (c Contributor) DisplayName() string {
 	if c.Given == "" {
 		return c.Family
 	}
+	if isHan(c.Family) && isHan(c.Given) { // 张天, family then given, as written
+		return c.Family + c.Given
+	}
 	return c.Family + ", " + c.Given
+}
+
+// isHan reports whether s is all Han characters.
+func isHan(s string) bool {
+	for _, r := range s {
+		if !unicode.Is(unicode.Han, r) {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // Identifiers are the external identifiers of a record.

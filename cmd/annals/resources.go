@@ -1,8 +1,12 @@
 package main
 
 import (
+	"crypto/rand"
+	"errors"
 	"fmt"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/annals/annals/assets"
@@ -45,4 +49,26 @@ func openFonts() (*typeset.Set, error) {
 		faces = append(faces, face)
 	}
 	return typeset.NewSet(faces[0], faces[1], faces[2], faces[3]), nil
+}
+
+// sessionKey reads the key that signs librarians' session cookies from
+// DATA/session.key, making it (32 random bytes, readable by the owner
+// only) the first time.
+func sessionKey(cfg Config) ([]byte, error) {
+	path := filepath.Join(cfg.DataDir, "session.key")
+	key, err := os.ReadFile(path)
+	if err == nil && len(key) >= 32 {
+		return key, nil
+	}
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	key = make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
+		return nil, err
+	}
+	return key, os.WriteFile(path, key, 0o600)
 }

@@ -86,6 +86,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
+	key, err := sessionKey(cfg)
+	if err != nil {
+		return err
+	}
 	exports, err := jobs.New(jobs.Config{Store: store, Dir: cfg.ExportsDir(), Styles: styles, Fonts: fonts,
 		Search: web.SearchIDs(index), Workers: cfg.ExportWorkers, Keep: cfg.ExportKeep, Logger: log})
 	if err != nil {
@@ -97,7 +101,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	go func() { following <- index.Run(ctx) }()
 	exporting := make(chan error, 1)
 	go func() { exporting <- exports.Run(ctx) }()
-	srv := web.New(web.Config{Store: store, Search: index, Styles: styles, Exports: exports, Logger: log, OpenAPI: openapi,
+	srv := web.New(web.Config{Store: store, Search: index, Styles: styles, Exports: exports, Site: assets.FS(), SessionKey: key, Logger: log, OpenAPI: openapi,
 		Version: version, OAIRepositoryID: cfg.OAIRepositoryID, AdminEmail: cfg.AdminEmail, OAIPageSize: cfg.OAIPageSize})
 	log.Info("serving", "url", "http://"+ln.Addr().String(), "data", cfg.DataDir)
 	err = srv.Serve(ctx, ln)

@@ -124,3 +124,9 @@ func (s *Server) problemFor(err error, c echo.Context) *Problem {
 	return &Problem{Type: "about:blank", Title: titleFor(status, noun), Status: status,
 		Detail: catalog.ErrorMessage(err), Errors: catalog.ErrorFields(err)}
 }
+
+// handleErrorJSON answers an error as a problem, whatever the route.
+func (s *Server) handleErrorJSON(c echo.Context, err error) error {
+	s.handleError(err, c)
+	return nil
+}

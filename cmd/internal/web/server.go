@@ -6,6 +6,8 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -35,6 +37,11 @@ type Config struct {
 	// Exports runs proceedings and bundle jobs; without it the export
 	// endpoints answer 503.
 	Exports *jobs.Runner
+	// Site holds the templates, static files and messages of the HTML
+	// pages (assets.FS()); without it only the API is served. SessionKey
+	// (32 bytes or more) signs the librarians' session cookies.
+	Site       fs.FS
+	SessionKey []byte
 	// OpenAPI is the OpenAPI 3 description served at /api/v1/openapi.json.
 	OpenAPI []byte
 	// MaxBodyBytes limits record and event bodies (default 1 MiB);
@@ -113,6 +120,13 @@ func New(cfg Config) *Server {
 	e.Use(middleware.CORSWithConfig(middleware.CORSConfig{AllowOrigins: []string{"*"},
 		AllowMethods: []string{http.MethodGet, http.MethodHead}, ExposeHeaders: []string{"ETag", "Location"}}))
 	s.routes()
+	if cfg.Site != nil {
+		st, err := newSite(s, cfg.Site, cfg.SessionKey)
+		if err != nil {
+			panic(fmt.Sprintf("web: the pages cannot be set up: %v", err)) // embedded files: a build error
+		}
+		st.routes(e)
+	}
 	return s
 }
 

@@ -1,0 +1,174 @@
+package web
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/annals/annals/catalog"
+	"github.com/labstack/echo/v4"
+)
+
+// Librarians sign in by giving their token once: the server answers with
+// an HttpOnly, SameSite session cookie naming the token and when the
+// session ends, signed with the server's key. Every request checks that
+// the token is still live, so revoking it ends its sessions. Forms carry a
+// CSRF token derived from the session; the sign-in form, before there is
+// a session, a random one matched against a cookie.
+
+const (
+	sessionCookie = "annals_session"
+	preCSRFCookie = "annals_csrf"
+	sessionLength = 12 * time.Hour
+)
+
+type session struct {
+	cookie string
+	actor  catalog.Actor
+}
+
+func (st *site) sign(msg string) string {
+	m := hmac.New(sha256.New, st.key)
+	m.Write([]byte(msg))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// currentSession reads and checks the session cookie.
+func (st *site) currentSession(c echo.Context) (session, bool) {
+	if s, ok := c.Get("site.session").(session); ok {
+		return s, true
+	}
+	ck, err := c.Cookie(sessionCookie)
+	if err != nil {
+		return session{}, false
+	}
+	parts := strings.Split(ck.Value, ".")
+	if len(parts) != 3 {
+		return session{}, false
+	}
+	id, exp, sig := parts[0], parts[1], parts[2]
+	if !hmac.Equal([]byte(sig), []byte(st.sign(id+"."+exp))) {
+		return session{}, false
+	}
+	until, err := strconv.ParseInt(exp, 10, 64)
+	if err != nil || time.Now().Unix() > until {
+		return session{}, false
+	}
+	tokens, err := st.srv.cfg.Store.FindTokens(c.Request().Context())
+	if err != nil {
+		return session{}, false
+	}
+	for _, t := range tokens {
+		if t.ID == id && t.Revoked == nil {
+			s := session{cookie: ck.Value, actor: catalog.Actor{Name: t.Name, Role: t.Role}}
+			c.Set("site.session", s)
+			return s, true
+		}
+	}
+	return session{}, false
+}
+
+// csrfToken is the CSRF token of a session's forms.
+func (st *site) csrfToken(cookie string) string { return st.sign("csrf." + cookie) }
+
+// checkCSRF refuses a form without the session's CSRF token, or posted
+// from another site.
+func (st *site) checkCSRF(c echo.Context, s session) error {
+	if origin := c.Request().Header.Get("Origin"); origin != "" {
+		if u, err := url.Parse(origin); err != nil || u.Host != c.Request().Host {
+			return catalog.Errorf(catalog.EFORBIDDEN, "The form was sent from another site.")
+		}
+	}
+	if !hmac.Equal([]byte(c.FormValue("csrf")), []byte(st.csrfToken(s.cookie))) {
+		return catalog.Errorf(catalog.EFORBIDDEN, "The form has expired; reload the page and send it again.")
+	}
+	return nil
+}
+
+// requireSession sends visitors without a session to the sign-in page,
+// checks the CSRF token of every form, and attributes writes to the
+// session's token.
+func (st *site) requireSession(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		s, ok := st.currentSession(c)
+		if !ok || !s.actor.Role.AtLeast(catalog.RoleLibrarian) {
+			if c.Request().Method != http.MethodGet {
+				return st.fail(c, catalog.Errorf(catalog.EUNAUTHORIZED, "Sign in first."))
+			}
+			return c.Redirect(http.StatusSeeOther, "/sign-in?next="+url.QueryEscape(c.Request().URL.RequestURI()))
+		}
+		if c.Request().Method == http.MethodPost {
+			if err := st.checkCSRF(c, s); err != nil {
+				return st.fail(c, err)
+			}
+		}
+		c.Set(actorKey, s.actor)
+		c.SetRequest(c.Request().WithContext(catalog.NewContextWithActor(c.Request().Context(), s.actor)))
+		return next(c)
+	}
+}
+
+type signInPage struct {
+	*view
+	Next  string
+	Error string
+}
+
+// safeNext keeps a redirect after sign-in on this site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.Contains(next, "\\") {
+		return "/librarian/"
+	}
+	return next
+}
+
+func (st *site) signInPage(c echo.Context) error {
+	v := st.newView(c, "")
+	v.Title, v.NoIndex = v.T("signin.title"), true
+	buf := make([]byte, 16)
+	rand.Read(buf)
+	token := hex.EncodeToString(buf)
+	c.SetCookie(&http.Cookie{Name: preCSRFCookie, Value: token, Path: "/sign-in", HttpOnly: true, SameSite: http.SameSiteStrictMode,
+		Secure: c.Scheme() == "https", MaxAge: 3600})
+	v.CSRF = token
+	return st.render(c, http.StatusOK, "signin", signInPage{view: v, Next: safeNext(c.QueryParam("next"))})
+}
+
+func (st *site) signIn(c echo.Context) error {
+	v := st.newView(c, "")
+	v.Title, v.NoIndex = v.T("signin.title"), true
+	ck, err := c.Cookie(preCSRFCookie)
+	if err != nil || ck.Value == "" || !hmac.Equal([]byte(ck.Value), []byte(c.FormValue("csrf"))) {
+		return st.fail(c, catalog.Errorf(catalog.EFORBIDDEN, "The form has expired; reload the page and sign in again."))
+	}
+	v.CSRF = ck.Value
+	next := safeNext(c.FormValue("next"))
+	secret := strings.TrimSpace(c.FormValue("token"))
+	tok, err := st.srv.cfg.Store.FindTokenByHash(c.Request().Context(), catalog.HashTokenSecret(secret))
+	if err != nil || secret == "" {
+		return st.render(c, http.StatusUnauthorized, "signin", signInPage{view: v, Next: next, Error: v.T("signin.bad")})
+	}
+	exp := strconv.FormatInt(time.Now().Add(sessionLength).Unix(), 10)
+	value := tok.ID + "." + exp + "." + st.sign(tok.ID+"."+exp)
+	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: value, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
+		Secure: c.Scheme() == "https", MaxAge: int(sessionLength.Seconds())})
+	return c.Redirect(http.StatusSeeOther, next)
+}
+
+func (st *site) signOut(c echo.Context) error {
+	s, ok := st.currentSession(c)
+	if ok {
+		if err := st.checkCSRF(c, s); err != nil {
+			return st.fail(c, err)
+		}
+	}
+	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, MaxAge: -1})
+	return c.Redirect(http.StatusSeeOther, "/")
+}

@@ -1,0 +1,297 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/annals/annals/catalog"
+	"github.com/annals/annals/catalog/recordio"
+	"github.com/labstack/echo/v4"
+)
+
+// librarianPage is the librarian's start page: what to do, and the
+// records changed last.
+type librarianPage struct {
+	*view
+	Recent []catalog.Record
+	Events []catalog.Event
+}
+
+func (st *site) librarianHome(c echo.Context) error {
+	v := st.newView(c, "")
+	v.Nav, v.Title, v.NoIndex = "librarian", v.T("lib.title"), true
+	ctx := c.Request().Context()
+	page, err := st.srv.cfg.Store.FindRecords(ctx, catalog.RecordFilter{Size: 15})
+	if err != nil {
+		return st.fail(c, err)
+	}
+	events, err := st.srv.cfg.Store.FindEvents(ctx)
+	if err != nil {
+		return st.fail(c, err)
+	}
+	return st.render(c, http.StatusOK, "librarian", librarianPage{view: v, Recent: page.Records, Events: events})
+}
+
+// recordFormPage is the form to create or edit a record, with the
+// validation messages beside their fields.
+type recordFormPage struct {
+	*view
+	New      bool
+	F        recordForm
+	Errors   map[string][]string
+	Kinds    []catalog.Kind
+	Statuses []catalog.Status
+	Topics   []catalog.Topic
+	Events   []catalog.Event
+}
+
+// TopicLabel names a topic in the interface language.
+func (p recordFormPage) TopicLabel(t catalog.Topic) string {
+	if l := t.Labels[p.Lang]; l != "" {
+		return l
+	}
+	return t.Labels["en"]
+}
+
+func (st *site) renderRecordForm(c echo.Context, status int, isNew bool, f recordForm, errs map[string][]string) error {
+	v := st.newView(c, "")
+	v.Nav, v.NoIndex = "librarian", true
+	v.Title = v.T("lib.newRecord")
+	if !isNew {
+		v.Title = v.T("record.edit") + ": " + f.Title
+	}
+	events, err := st.srv.cfg.Store.FindEvents(c.Request().Context())
+	if err != nil {
+		return st.fail(c, err)
+	}
+	return st.render(c, status, "record_form", recordFormPage{view: v, New: isNew, F: f, Errors: errs, Kinds: catalog.Kinds(),
+		Statuses: []catalog.Status{catalog.StatusDraft, catalog.StatusPublished, catalog.StatusWithdrawn},
+		Topics:   catalog.Topics(), Events: events})
+}
+
+func (st *site) recordForm(c echo.Context) error {
+	id := c.Param("id")
+	if id == "" {
+		f := recordForm{Kind: string(catalog.KindPresentation), Status: string(catalog.StatusDraft), Topics: map[string]bool{},
+			Event: c.QueryParam("event")}
+		return st.renderRecordForm(c, http.StatusOK, true, f, nil)
+	}
+	r, err := st.srv.cfg.Store.FindRecordByID(c.Request().Context(), id)
+	if err != nil {
+		return st.fail(c, err)
+	}
+	return st.renderRecordForm(c, http.StatusOK, false, formFromRecord(r), nil)
+}
+
+func (st *site) saveRecord(c echo.Context) error {
+	ctx := c.Request().Context()
+	values, err := c.FormParams()
+	if err != nil {
+		return st.fail(c, err)
+	}
+	f := formFromValues(values)
+	id := c.Param("id")
+	isNew := id == ""
+	var old *catalog.Record
+	if !isNew {
+		if old, err = st.srv.cfg.Store.FindRecordByID(ctx, id); err != nil {
+			return st.fail(c, err)
+		}
+		f.ID = id
+	}
+	r := f.record(old)
+	if isNew {
+		err = st.srv.cfg.Store.CreateRecord(ctx, &r)
+	} else {
+		err = st.srv.cfg.Store.UpdateRecord(ctx, &r, f.Version)
+	}
+	if err != nil {
+		switch catalog.ErrorCode(err) {
+		case catalog.EINVALID, catalog.ECONFLICT, catalog.EPRECONDITION, catalog.EMALFORMED:
+			status := http.StatusUnprocessableEntity
+			if catalog.ErrorCode(err) == catalog.EPRECONDITION {
+				status = http.StatusPreconditionFailed
+			}
+			return st.renderRecordForm(c, status, isNew, f, fieldErrors(err))
+		}
+		return st.fail(c, err)
+	}
+	st.srv.notifySearch()
+	return c.Redirect(http.StatusSeeOther, "/records/"+r.ID+"?saved=1")
+}
+
+// eventFormPage is the form of an event.
+type eventFormPage struct {
+	*view
+	New    bool
+	F      eventForm
+	Errors map[string][]string
+}
+
+func (st *site) eventForm(c echo.Context) error {
+	v := st.newView(c, "")
+	v.Nav, v.NoIndex, v.Title = "librarian", true, v.T("lib.newEvent")
+	id := c.Param("id")
+	if id == "" {
+		return st.render(c, http.StatusOK, "event_form", eventFormPage{view: v, New: true})
+	}
+	e, err := st.srv.cfg.Store.FindEventByID(c.Request().Context(), id)
+	if err != nil {
+		return st.fail(c, err)
+	}
+	v.Title = v.T("record.edit") + ": " + e.Name
+	return st.render(c, http.StatusOK, "event_form", eventFormPage{view: v, F: formFromEvent(e)})
+}
+
+func (st *site) saveEvent(c echo.Context) error {
+	ctx := c.Request().Context()
+	values, err := c.FormParams()
+	if err != nil {
+		return st.fail(c, err)
+	}
+	f := eventFormFromValues(values)
+	id := c.Param("id")
+	var old *catalog.Event
+	if id != "" {
+		if old, err = st.srv.cfg.Store.FindEventByID(ctx, id); err != nil {
+			return st.fail(c, err)
+		}
+		f.ID = id
+	}
+	e := f.event(old)
+	if old == nil {
+		err = st.srv.cfg.Store.CreateEvent(ctx, &e)
+	} else {
+		err = st.srv.cfg.Store.UpdateEvent(ctx, &e, f.Version)
+	}
+	if err != nil {
+		if code := catalog.ErrorCode(err); code == catalog.EINVALID || code == catalog.ECONFLICT || code == catalog.EPRECONDITION {
+			v := st.newView(c, "")
+			v.Nav, v.NoIndex, v.Title = "librarian", true, v.T("lib.newEvent")
+			return st.render(c, http.StatusUnprocessableEntity, "event_form", eventFormPage{view: v, New: old == nil, F: f, Errors: fieldErrors(err)})
+		}
+		return st.fail(c, err)
+	}
+	return c.Redirect(http.StatusSeeOther, "/events/"+e.ID)
+}
+
+// importPage is the upload form and, after an upload, its report.
+type importPage struct {
+	*view
+	Report *catalog.ImportReport
+	Error  string
+	Name   string
+}
+
+func (st *site) importPage(c echo.Context) error {
+	v := st.newView(c, "")
+	v.Nav, v.NoIndex, v.Title = "librarian", true, v.T("lib.import")
+	return st.render(c, http.StatusOK, "import", importPage{view: v})
+}
+
+// importUpload imports an uploaded file, or checks it (dry run) when the
+// preview button was pressed.
+func (st *site) importUpload(c echo.Context) error {
+	v := st.newView(c, "")
+	v.Nav, v.NoIndex, v.Title = "librarian", true, v.T("lib.import")
+	page := importPage{view: v}
+	fh, err := c.FormFile("file")
+	if err != nil {
+		page.Error = "Choose a file to import."
+		return st.render(c, http.StatusBadRequest, "import", page)
+	}
+	page.Name = fh.Filename
+	format, ok := recordio.FormatForFile(st.srv.cfg.ImportFormats, fh.Filename)
+	if !ok {
+		page.Error = fmt.Sprintf("%q is not a file Annals imports: use .json, .ndjson, .csv, .bib or .ris.", fh.Filename)
+		return st.render(c, http.StatusUnsupportedMediaType, "import", page)
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return st.fail(c, err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, st.srv.cfg.MaxImportBytes+1))
+	if err != nil {
+		return st.fail(c, err)
+	}
+	if int64(len(data)) > st.srv.cfg.MaxImportBytes {
+		page.Error = fmt.Sprintf("The file is larger than %s.", humanBytes(st.srv.cfg.MaxImportBytes))
+		return st.render(c, http.StatusRequestEntityTooLarge, "import", page)
+	}
+	items, err := format.Read(data)
+	if err != nil {
+		page.Error = catalog.ErrorMessage(err)
+		if ce, ok := err.(*catalog.Error); ok {
+			for _, fe := range ce.Fields {
+				page.Error += " " + strings.TrimSpace(fe.Field+" "+fe.Message) + "."
+			}
+		}
+		return st.render(c, http.StatusBadRequest, "import", page)
+	}
+	opts := catalog.ImportOptions{DryRun: c.FormValue("action") != "import", Atomic: c.FormValue("atomic") == "on"}
+	report, err := st.srv.cfg.Store.ImportRecords(c.Request().Context(), items, opts)
+	if err != nil {
+		return st.fail(c, err)
+	}
+	if report.Imported > 0 && !opts.DryRun {
+		st.srv.notifySearch()
+	}
+	page.Report = report
+	return st.render(c, http.StatusOK, "import", page)
+}
+
+// historyPage lists every change to a record, newest first.
+type historyPage struct {
+	*view
+	R       *catalog.Record
+	ID      string
+	Changes []pageChange
+}
+
+type pageChange struct {
+	Revision int64
+	Time     string
+	Actor    string
+	Op       string
+	Fields   []string
+}
+
+func (st *site) historyPage(c echo.Context) error {
+	v := st.newView(c, "")
+	v.Nav, v.NoIndex = "librarian", true
+	id := c.Param("id")
+	changes, err := st.srv.cfg.Store.FindEntityHistory(c.Request().Context(), "record", id)
+	if err != nil {
+		return st.fail(c, err)
+	}
+	v.Title = v.T("history.title", id)
+	p := historyPage{view: v, ID: id}
+	for i := len(changes) - 1; i >= 0; i-- {
+		ch := changes[i]
+		pc := pageChange{Revision: ch.Revision, Time: ch.Time.UTC().Format("2006-01-02 15:04:05 UTC"), Actor: ch.Actor, Op: ch.Op}
+		var before, after map[string]json.RawMessage
+		json.Unmarshal(ch.Before, &before)
+		json.Unmarshal(ch.After, &after)
+		for k, a := range after {
+			if k == "version" || k == "updated" || k == "created" {
+				continue
+			}
+			if string(before[k]) != string(a) {
+				pc.Fields = append(pc.Fields, k)
+			}
+		}
+		for k := range before {
+			if _, ok := after[k]; !ok && after != nil {
+				pc.Fields = append(pc.Fields, k)
+			}
+		}
+		slices.Sort(pc.Fields)
+		p.Changes = append(p.Changes, pc)
+	}
+	return st.render(c, http.StatusOK, "history", p)
+}

@@ -1,0 +1,325 @@
+package web
+
+import (
+	"context"
+	"html/template"
+	"net/http"
+	"strings"
+
+	"github.com/annals/annals/catalog"
+	"github.com/annals/annals/export"
+	"github.com/annals/annals/export/csl"
+	"github.com/annals/annals/export/csljson"
+	"github.com/annals/annals/export/proceedings"
+	"github.com/labstack/echo/v4"
+)
+
+// recordPage shows one record: its metadata with translations side by
+// side, contributors, event and session, a citation in the chosen style,
+// downloads, and the metadata machines read (Highwire citation_* tags,
+// schema.org JSON-LD).
+type recordPage struct {
+	*view
+	R            *catalog.Record
+	Event        *catalog.Event
+	EventName    string
+	SessionTitle string
+	Versions     []textVersion
+	Contributors []pageContributor
+	Topics       []string
+	Styles       []csl.StyleInfo
+	Style        string
+	Reference    template.HTML
+	InText       template.HTML
+	Downloads    []pageLink
+	Meta         [][2]string
+	JSONLD       map[string]any
+	CanEdit      bool
+}
+
+// textVersion is the record's title and abstract in one language.
+type textVersion struct {
+	Lang, LangName, Title, Abstract string
+	Original                        bool
+}
+
+type pageContributor struct {
+	Name, Others, Role, Affiliation, Country, ORCID string
+}
+
+func (st *site) recordPage(c echo.Context) error {
+	ctx := c.Request().Context()
+	v := st.newView(c, "")
+	v.Nav = "search"
+	r, err := st.srv.cfg.Store.FindRecordByID(ctx, c.Param("id"))
+	if err != nil {
+		return st.fail(c, err)
+	}
+	if r.Status != catalog.StatusPublished && v.Actor == nil {
+		return st.fail(c, catalog.Errorf(catalog.ENOTFOUND, "There is no record %q.", r.ID))
+	}
+	v.Title = r.Title
+	p := recordPage{view: v, R: r, CanEdit: v.Actor != nil}
+	if r.Event != "" {
+		p.Event = export.CachedEvents(st.srv.cfg.Store)(ctx, r.Event)
+	}
+	if p.Event != nil {
+		p.EventName = localName(p.Event.Name, p.Event.Translations, v.Lang)
+		if s, ok := p.Event.FindSession(r.Session); ok {
+			p.SessionTitle = localTitle(s.Title, s.Translations, v.Lang)
+		}
+	}
+	p.Versions = append(p.Versions, textVersion{Lang: r.Language, LangName: v.LanguageName(r.Language), Title: r.Title, Abstract: r.Abstract, Original: true})
+	for _, t := range r.Translations {
+		p.Versions = append(p.Versions, textVersion{Lang: t.Language, LangName: v.LanguageName(t.Language), Title: t.Title, Abstract: t.Abstract})
+	}
+	for _, cn := range r.Contributors {
+		pc := pageContributor{Name: cn.DisplayName(), Affiliation: cn.Affiliation, ORCID: cn.ORCID}
+		if cn.Country != "" {
+			pc.Country = v.CountryName(cn.Country)
+		}
+		if cn.Role != "" {
+			pc.Role = cn.Role
+		}
+		var others []string
+		for _, t := range cn.Translations {
+			if n := (catalog.Contributor{Family: t.Family, Given: t.Given, Literal: t.Literal}).DisplayName(); n != "" {
+				others = append(others, n)
+			}
+		}
+		pc.Others = strings.Join(others, "; ")
+		p.Contributors = append(p.Contributors, pc)
+	}
+	for _, key := range r.Topics {
+		if t, ok := catalog.FindTopic(key); ok {
+			label := t.Labels[v.Lang]
+			if label == "" {
+				label = t.Labels["en"]
+			}
+			p.Topics = append(p.Topics, label)
+		}
+	}
+	st.citation(c, &p)
+	for _, f := range []struct{ label, format string }{{"BibTeX", "bibtex"}, {"RIS", "ris"}, {"CSL-JSON", "csl-json"}, {"Dublin Core", "dc"}} {
+		p.Downloads = append(p.Downloads, pageLink{Label: f.label, URL: "/api/v1/records/" + r.ID + "?format=" + f.format})
+	}
+	p.Meta = highwire(r, p.Event, recordURL(c, r.ID))
+	p.JSONLD = jsonLD(r, p.Event, recordURL(c, r.ID))
+	v.NoIndex = r.Status != catalog.StatusPublished
+	return st.render(c, http.StatusOK, "record", p)
+}
+
+// citation fills the citation box in the style asked for (?style=), APA
+// by default.
+func (st *site) citation(c echo.Context, p *recordPage) {
+	lib := st.srv.cfg.Styles
+	if lib == nil {
+		return
+	}
+	p.Styles = lib.Styles()
+	p.Style = c.QueryParam("style")
+	proc, err := lib.Processor(p.Style, "")
+	if err != nil {
+		p.Style = "apa"
+		if proc, err = lib.Processor(p.Style, ""); err != nil {
+			return
+		}
+	}
+	item, err := csljson.ProcessorItem(p.R, p.Event)
+	if err != nil {
+		return
+	}
+	if refs := proc.Bibliography([]*csl.Item{item}, "html"); len(refs) > 0 {
+		p.Reference = template.HTML(refs[0]) // the processor escapes the data
+	}
+	p.InText = template.HTML(proc.Citation([]*csl.Item{item}, "html"))
+}
+
+// highwire are the citation_* meta tags Google Scholar reads.
+func highwire(r *catalog.Record, ev *catalog.Event, url string) [][2]string {
+	m := [][2]string{{"citation_title", r.Title}}
+	for _, t := range r.Translations {
+		m = append(m, [2]string{"citation_title", t.Title})
+	}
+	for _, cn := range r.Contributors {
+		m = append(m, [2]string{"citation_author", cn.DisplayName()})
+		if cn.Affiliation != "" {
+			m = append(m, [2]string{"citation_author_institution", cn.Affiliation})
+		}
+	}
+	if r.Date != "" {
+		m = append(m, [2]string{"citation_publication_date", strings.ReplaceAll(r.Date, "-", "/")})
+	}
+	if ev != nil {
+		m = append(m, [2]string{"citation_conference_title", ev.Name})
+	}
+	for _, kv := range [][2]string{{"citation_language", r.Language}, {"citation_publisher", r.Publisher},
+		{"citation_doi", r.Identifiers.DOI}, {"citation_isbn", r.Identifiers.ISBN}, {"citation_issn", r.Identifiers.ISSN},
+		{"citation_keywords", strings.Join(r.Keywords, "; ")}, {"citation_abstract_html_url", url}} {
+		if kv[1] != "" {
+			m = append(m, kv)
+		}
+	}
+	return m
+}
+
+// jsonLD is the record as schema.org.
+func jsonLD(r *catalog.Record, ev *catalog.Event, url string) map[string]any {
+	types := map[catalog.Kind]string{catalog.KindPresentation: "PresentationDigitalDocument", catalog.KindSpeech: "CreativeWork",
+		catalog.KindReport: "Report", catalog.KindAgreement: "Legislation", catalog.KindBook: "Book", catalog.KindChapter: "Chapter",
+		catalog.KindArticle: "ScholarlyArticle", catalog.KindDataset: "Dataset"}
+	t := types[r.Kind]
+	if t == "" {
+		t = "CreativeWork"
+	}
+	ld := map[string]any{"@context": "https://schema.org", "@type": t, "@id": url, "url": url, "name": r.Title, "identifier": r.ID}
+	if r.Language != "" {
+		ld["inLanguage"] = r.Language
+	}
+	if r.Abstract != "" {
+		ld["abstract"] = r.Abstract
+	}
+	if r.Date != "" {
+		ld["datePublished"] = r.Date
+	}
+	if len(r.Keywords) > 0 {
+		ld["keywords"] = strings.Join(r.Keywords, ", ")
+	}
+	var authors []map[string]any
+	for _, cn := range r.Contributors {
+		a := map[string]any{"@type": "Person", "name": cn.DisplayName()}
+		if cn.Literal != "" {
+			a["@type"] = "Organization"
+		}
+		if cn.Family != "" {
+			a["familyName"], a["givenName"] = cn.Family, cn.Given
+		}
+		if cn.Affiliation != "" {
+			a["affiliation"] = map[string]any{"@type": "Organization", "name": cn.Affiliation}
+		}
+		if cn.ORCID != "" {
+			a["sameAs"] = "https://orcid.org/" + cn.ORCID
+		}
+		authors = append(authors, a)
+	}
+	if len(authors) > 0 {
+		ld["author"] = authors
+	}
+	var alt []string
+	for _, tr := range r.Translations {
+		alt = append(alt, tr.Title)
+	}
+	if len(alt) > 0 {
+		ld["alternateName"] = alt
+	}
+	if r.Identifiers.DOI != "" {
+		ld["sameAs"] = "https://doi.org/" + r.Identifiers.DOI
+	}
+	if ev != nil {
+		e := map[string]any{"@type": "Event", "name": ev.Name}
+		if ev.Place != "" {
+			e["location"] = ev.Place
+		}
+		if ev.Start != "" {
+			e["startDate"] = ev.Start
+		}
+		if ev.End != "" {
+			e["endDate"] = ev.End
+		}
+		ld["recordedAt"] = e
+	}
+	return ld
+}
+
+// eventsPage lists the events.
+type eventsPage struct {
+	*view
+	Events []catalog.Event
+}
+
+func (st *site) eventsPage(c echo.Context) error {
+	v := st.newView(c, "")
+	v.Nav, v.Title = "events", v.T("events.title")
+	events, err := st.srv.cfg.Store.FindEvents(c.Request().Context())
+	if err != nil {
+		return st.fail(c, err)
+	}
+	return st.render(c, http.StatusOK, "events", eventsPage{view: v, Events: events})
+}
+
+// eventPage is an event's programme: its sessions in order, each with
+// links to its outputs.
+type eventPage struct {
+	*view
+	E        *catalog.Event
+	Name     string
+	Others   []string
+	Sessions []eventSession
+	CanBuild bool
+}
+
+type eventSession struct {
+	Key, Title, Date string
+	Records          []catalog.Record
+}
+
+func (st *site) eventPage(c echo.Context) error {
+	ctx := c.Request().Context()
+	v := st.newView(c, "")
+	v.Nav = "events"
+	ev, err := st.srv.cfg.Store.FindEventByID(ctx, c.Param("id"))
+	if err != nil {
+		return st.fail(c, err)
+	}
+	p := eventPage{view: v, E: ev, Name: localName(ev.Name, ev.Translations, v.Lang), CanBuild: v.Actor != nil}
+	v.Title = p.Name
+	if p.Name != ev.Name {
+		p.Others = append(p.Others, ev.Name)
+	}
+	for _, t := range ev.Translations {
+		if t.Name != p.Name && t.Name != ev.Name {
+			p.Others = append(p.Others, t.Name)
+		}
+	}
+	statuses := []catalog.Status{catalog.StatusPublished}
+	if v.Actor != nil {
+		statuses = nil
+	}
+	records, err := allRecords(ctx, st.srv.cfg.Store, catalog.RecordFilter{Event: ev.ID, Statuses: statuses})
+	if err != nil {
+		return st.fail(c, err)
+	}
+	for _, sec := range arrangeForPage(ev, records) {
+		es := eventSession{Key: sec.Key, Title: sec.Title, Records: sec.Records}
+		if sec.Key == "" {
+			es.Title = v.T("event.other")
+		} else if s, ok := ev.FindSession(sec.Key); ok {
+			es.Title, es.Date = localTitle(s.Title, s.Translations, v.Lang), v.Date(s.Date)
+		}
+		p.Sessions = append(p.Sessions, es)
+	}
+	return st.render(c, http.StatusOK, "event", p)
+}
+
+// arrangeForPage orders an event's records by its programme, as the
+// proceedings do.
+func arrangeForPage(ev *catalog.Event, records []catalog.Record) []proceedings.Section {
+	return proceedings.Arrange(ev, records, "")
+}
+
+// allRecords lists every record a filter selects.
+func allRecords(ctx context.Context, store catalog.Store, f catalog.RecordFilter) ([]catalog.Record, error) {
+	var out []catalog.Record
+	f.Size = catalog.MaxPageSize
+	for {
+		page, err := store.FindRecords(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page.Records...)
+		if page.Next == "" {
+			return out, nil
+		}
+		f.After = page.Next
+	}
+}

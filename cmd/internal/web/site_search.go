@@ -1,0 +1,331 @@
+package web
+
+import (
+	"cmp"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/annals/annals/catalog"
+	"github.com/annals/annals/export"
+	"github.com/annals/annals/search"
+	"github.com/labstack/echo/v4"
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
+)
+
+// searchPage is the search page: one box, results, facets, sorting,
+// pages and exports of the results. With no query and no filter it shows
+// the box and the events to browse.
+type searchPage struct {
+	*view
+	Query    string
+	Sort     string
+	Sorts    []string
+	Searched bool
+	Total    uint64
+	Hits     []pageHit
+	Facets   []pageFacet
+	Next     string // URL of the next page
+	First    string // URL of the first page, when past it
+	Exports  []pageLink
+	Clear    string
+	Events   []catalog.Event
+	Examples []pageLink
+	Err      string
+}
+
+type pageHit struct {
+	ID, Title, Date, Kind, Status string
+	TitleHTML                     template.HTML
+	Snippet                       template.HTML
+	Names                         []string
+	Lang                          string
+	EventName                     string
+}
+
+type pageFacet struct {
+	Name   string
+	Label  string
+	Values []pageFacetValue
+}
+
+type pageFacetValue struct {
+	Label    string
+	Count    string
+	URL      string
+	Selected bool
+}
+
+type pageLink struct{ Label, URL string }
+
+// facetParams are the filters a facet value toggles.
+var facetParams = []string{"kind", "topic", "country", "language", "year", "event", "session"}
+
+func (st *site) searchPage(c echo.Context) error {
+	v := st.newView(c, "")
+	v.Nav = "search"
+	ctx := c.Request().Context()
+	params := url.Values{}
+	for _, k := range append([]string{"q", "sort", "after"}, facetParams...) {
+		if val := strings.TrimSpace(c.QueryParam(k)); val != "" {
+			params.Set(k, val)
+		}
+	}
+	p := searchPage{view: v, Query: params.Get("q"), Sort: params.Get("sort"), Sorts: []string{"relevance", "-date", "date", "title"}}
+	events, err := st.srv.cfg.Store.FindEvents(ctx)
+	if err != nil {
+		return st.fail(c, err)
+	}
+	p.Events = events
+	p.Searched = len(params) > 0
+	v.Title = v.T("nav.search")
+	if p.Query != "" {
+		v.Title = p.Query + " — " + v.T("nav.search")
+	}
+	if !p.Searched {
+		v.Title = v.T("site.name")
+		return st.render(c, http.StatusOK, "search", p)
+	}
+	if st.srv.cfg.Search == nil {
+		return st.fail(c, catalog.Errorf(catalog.EUNAVAILABLE, "This server runs without a search index."))
+	}
+	req, err := parseSearch(params, v.Actor != nil)
+	if err == nil {
+		req.Size = 20
+		var res *search.Result
+		res, err = st.srv.cfg.Search.Search(ctx, req)
+		if err == nil {
+			st.fillResults(c, &p, req, res, params, events)
+			return st.render(c, http.StatusOK, "search", p)
+		}
+	}
+	if code := catalog.ErrorCode(err); code != catalog.EMALFORMED && code != catalog.EINVALID {
+		return st.fail(c, err)
+	}
+	p.Err = catalog.ErrorMessage(err)
+	return st.render(c, http.StatusBadRequest, "search", p)
+}
+
+// fillResults turns a search result into the page's hits, facets and
+// links.
+func (st *site) fillResults(c echo.Context, p *searchPage, req search.Request, res *search.Result, params url.Values, events []catalog.Event) {
+	ctx := c.Request().Context()
+	v := p.view
+	p.Total = res.Total
+	eventNames := map[string]string{}
+	sessionNames := map[string]string{}
+	for _, e := range events {
+		eventNames[e.ID] = localName(e.Name, e.Translations, v.Lang)
+		for _, s := range e.Sessions {
+			sessionNames[s.Key] = localTitle(s.Title, s.Translations, v.Lang)
+		}
+	}
+	h := st.srv.cfg.Search.Highlighter(req)
+	for _, hit := range res.Hits {
+		r, err := st.srv.cfg.Store.FindRecordByID(ctx, hit.ID)
+		if err != nil {
+			continue
+		}
+		ph := pageHit{ID: r.ID, Title: r.Title, Date: v.Date(r.Date), Kind: v.T("kind." + string(r.Kind)), Lang: r.Language,
+			EventName: eventNames[r.Event], Status: string(r.Status)}
+		for _, cn := range r.Contributors {
+			ph.Names = append(ph.Names, cn.DisplayName())
+		}
+		marks := h.Highlight(r)
+		// the highlighter escapes the record's text around its <mark>s
+		if t := marks["title"]; len(t) > 0 && stripMarks(t[0]) == template.HTMLEscapeString(r.Title) {
+			ph.TitleHTML = template.HTML(t[0])
+		}
+		if a := marks["abstract"]; len(a) > 0 {
+			ph.Snippet = template.HTML(a[0])
+		} else if r.Abstract != "" {
+			ph.Snippet = template.HTML(template.HTMLEscapeString(truncate(r.Abstract, 240)))
+		}
+		p.Hits = append(p.Hits, ph)
+	}
+	for _, name := range facetParams {
+		values := res.Facets[name]
+		if len(values) == 0 {
+			continue
+		}
+		selected := splitList(params.Get(name))
+		f := pageFacet{Name: name, Label: v.T("facet." + name)}
+		for _, fv := range values {
+			label := st.facetLabel(v, name, fv.Value, eventNames, sessionNames)
+			on := slices.Contains(selected, fv.Value)
+			next := slices.DeleteFunc(slices.Clone(selected), func(s string) bool { return s == fv.Value })
+			if !on {
+				next = append(next, fv.Value)
+			}
+			f.Values = append(f.Values, pageFacetValue{Label: label, Count: v.Num(fv.Count), Selected: on,
+				URL: withParam(params, name, strings.Join(next, ","))})
+		}
+		// chosen values first, then by count as the index gives them; years
+		// newest first
+		slices.SortStableFunc(f.Values, func(a, b pageFacetValue) int {
+			switch {
+			case a.Selected == b.Selected:
+				return 0
+			case a.Selected:
+				return -1
+			}
+			return 1
+		})
+		if name == "year" {
+			slices.SortStableFunc(f.Values, func(a, b pageFacetValue) int { return cmp.Compare(b.Label, a.Label) })
+		}
+		p.Facets = append(p.Facets, f)
+	}
+	if res.Next != "" {
+		p.Next = withParam(params, "after", res.Next)
+	}
+	if params.Get("after") != "" {
+		p.First = withParam(params, "after", "")
+	}
+	clear := url.Values{}
+	if q := params.Get("q"); q != "" {
+		clear.Set("q", q)
+	}
+	p.Clear = "/search?" + clear.Encode()
+	exportParams := url.Values{}
+	for k, vals := range params {
+		if k != "after" {
+			exportParams[k] = vals
+		}
+	}
+	for _, f := range export.StreamNames {
+		q := url.Values{}
+		for k, vals := range exportParams {
+			q[k] = vals
+		}
+		q.Set("format", f)
+		label := map[string]string{"bibtex": "BibTeX", "ris": "RIS", "csl-json": "CSL-JSON", "csv": "CSV"}[f]
+		p.Exports = append(p.Exports, pageLink{Label: label, URL: "/api/v1/search?" + q.Encode()})
+	}
+	if res.Total == 0 {
+		for _, ex := range []string{"технология", "人工智能", "Aldoshin", "Zhang Tian"} {
+			p.Examples = append(p.Examples, pageLink{Label: ex, URL: "/search?q=" + url.QueryEscape(ex)})
+		}
+	}
+}
+
+// facetLabel names a facet value in the interface language.
+func (st *site) facetLabel(v *view, facet, value string, events, sessions map[string]string) string {
+	switch facet {
+	case "kind":
+		return v.T("kind." + value)
+	case "topic":
+		if t, ok := catalog.FindTopic(value); ok {
+			if l := t.Labels[v.Lang]; l != "" {
+				return l
+			}
+			return t.Labels["en"]
+		}
+	case "country":
+		if r, err := language.ParseRegion(value); err == nil {
+			if n := display.Regions(language.Make(v.Lang)).Name(r); n != "" {
+				return n
+			}
+		}
+	case "language":
+		if t, err := language.Parse(value); err == nil {
+			if n := display.Languages(language.Make(v.Lang)).Name(t); n != "" {
+				return n
+			}
+		}
+	case "event":
+		if n := events[value]; n != "" {
+			return n
+		}
+	case "session":
+		if n := sessions[value]; n != "" {
+			return n
+		}
+	}
+	return value
+}
+
+// withParam is a search URL with one parameter changed ("" removes it);
+// a change of filter or sort starts again from the first page.
+func withParam(params url.Values, name, value string) string {
+	q := url.Values{}
+	for k, v := range params {
+		if k != "after" || name == "after" {
+			q[k] = v
+		}
+	}
+	if value == "" {
+		q.Del(name)
+	} else {
+		q.Set(name, value)
+	}
+	return "/search?" + q.Encode()
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func stripMarks(s string) string {
+	return strings.NewReplacer("<mark>", "", "</mark>", "").Replace(s)
+}
+
+// truncate cuts s after about n bytes, at a space when it can.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := strings.LastIndex(s[:n], " ")
+	if cut < n/2 {
+		cut = n
+		for cut > 0 && !utf8RuneStart(s[cut]) {
+			cut--
+		}
+	}
+	return s[:cut] + "…"
+}
+
+func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
+
+// localName is an event's name in the interface language, when it has one.
+func localName(name string, tr []catalog.EventTranslation, lang string) string {
+	for _, t := range tr {
+		if t.Language == lang && t.Name != "" {
+			return t.Name
+		}
+	}
+	return name
+}
+
+// localTitle is a session's title in the interface language.
+func localTitle(title string, tr []catalog.SessionTranslation, lang string) string {
+	for _, t := range tr {
+		if t.Language == lang && t.Title != "" {
+			return t.Title
+		}
+	}
+	return title
+}
+
+// Num writes a count the interface language's way: 1,234 / 1 234.
+func (v *view) Num(n any) string {
+	s := fmt.Sprint(n)
+	sep := ","
+	if v.Lang == "ru" {
+		sep = "\u00a0"
+	}
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + sep + s[i:]
+	}
+	return s
+}
