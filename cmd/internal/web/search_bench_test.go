@@ -3,12 +3,16 @@ package web
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
+	"regexp"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/annals/annals/assets"
 	"github.com/annals/annals/catalog/catalogtest"
 	"github.com/annals/annals/search"
 )
@@ -58,4 +62,68 @@ func BenchmarkSearchHTTP(b *testing.B) {
 	for range b.N {
 		runWrk(b, wrk, script, url, 8, "20s").report(b)
 	}
+}
+
+// BenchmarkSearchPage measures the HTML search page (GET /search) at
+// 100,000 records under load from wrk in a second process, with 2 and 8
+// connections, cycling through the same queries as BenchmarkSearchHTTP;
+// each page has facets with labels, highlights and 20 results. It also
+// reports the weight of a results page: HTML, CSS and JavaScript. Run it
+// with -benchtime 1x.
+func BenchmarkSearchPage(b *testing.B) {
+	wrk := catalogtest.RequireTool(b, "wrk", "apt install wrk")
+	const n = 100_000
+	dir := b.TempDir()
+	store := benchStore(b, dir, n, 42)
+	index, err := search.Open(context.Background(), filepath.Join(dir, "index"), store, search.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer index.Close()
+	if err := index.Rebuild(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	base := serveBench(b, Config{Store: store, Search: index, Site: assets.FS(), SessionKey: []byte(strings.Repeat("k", 32))})
+	weight := 0
+	for _, path := range []string{"/search?q=artificial+intelligence"} {
+		page := httpGet(b, base+path)
+		weight += len(page)
+		for _, m := range regexp.MustCompile(`(?:href|src)="(/static/[^"]+)"`).FindAllStringSubmatch(string(page), -1) {
+			weight += len(httpGet(b, base+m[1]))
+		}
+	}
+	var lua strings.Builder
+	lua.WriteString("queries = {\n")
+	for _, q := range searchBenchQueries {
+		fmt.Fprintf(&lua, "  %q,\n", "/search?"+q)
+	}
+	lua.WriteString("}\ncounter = 0\nrequest = function()\n  counter = counter + 1\n  return wrk.format(\"GET\", queries[(counter % #queries) + 1])\nend\n")
+	script := filepath.Join(dir, "page.lua")
+	if err := os.WriteFile(script, []byte(lua.String()), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for range b.N {
+		for _, conns := range []int{2, 8} {
+			r := runWrk(b, wrk, script, base, conns, "20s")
+			b.ReportMetric(r.rps, fmt.Sprintf("c%d-req/s", conns))
+			b.ReportMetric(float64(r.p50.Microseconds())/1000, fmt.Sprintf("c%d-p50-ms", conns))
+			b.ReportMetric(float64(r.p99.Microseconds())/1000, fmt.Sprintf("c%d-p99-ms", conns))
+		}
+	}
+	b.ReportMetric(float64(weight)/1024, "page-KB")
+}
+
+func httpGet(b *testing.B, u string) []byte {
+	b.Helper()
+	resp, err := http.Get(u)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 {
+		b.Fatalf("%s: %d", u, resp.StatusCode)
+	}
+	return data
 }

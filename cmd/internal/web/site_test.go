@@ -1,0 +1,215 @@
+package web
+
+import (
+	"bytes"
+	"mime/multipart"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/annals/annals/assets"
+)
+
+// newPagesEnv is a server with its pages and the sample catalogue.
+func newPagesEnv(t *testing.T) *env {
+	t.Helper()
+	e := newEnvWith(t, func(c *Config) { c.Site, c.SessionKey = assets.FS(), []byte(strings.Repeat("k", 32)) })
+	loadSampleInto(t, e.store)
+	e.catchUp()
+	return e
+}
+
+// browserClient keeps cookies and does not follow redirects.
+func browserClient(t *testing.T) *http.Client {
+	jar, _ := cookiejar.New(nil)
+	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+func get(t *testing.T, c *http.Client, u string, headers ...string) (*http.Response, string) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", u, nil)
+	for _, h := range headers {
+		k, v, _ := strings.Cut(h, ":")
+		req.Header.Set(k, strings.TrimSpace(v))
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var buf bytes.Buffer
+	buf.ReadFrom(resp.Body)
+	return resp, buf.String()
+}
+
+var csrfRe = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// signIn signs a client in with a token.
+func signIn(t *testing.T, c *http.Client, base, token string) {
+	t.Helper()
+	_, page := get(t, c, base+"/sign-in")
+	m := csrfRe.FindStringSubmatch(page)
+	if m == nil {
+		t.Fatal("no CSRF token on the sign-in page")
+	}
+	resp, err := c.PostForm(base+"/sign-in", url.Values{"csrf": {m[1]}, "token": {token}, "next": {"/librarian/"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/librarian/" {
+		t.Fatalf("sign-in: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+}
+
+func TestPagesSpeakTheReadersLanguage(t *testing.T) {
+	e := newPagesEnv(t)
+	c := browserClient(t)
+	for _, tc := range []struct{ accept, lang, word string }{
+		{"ru-RU,ru;q=0.9,en;q=0.5", "ru", "Поиск"}, {"zh-CN", "zh", "检索"}, {"de-DE", "en", "Search"}, {"", "en", "Search"},
+	} {
+		resp, body := get(t, c, e.url+"/search?q=energy", "Accept-Language: "+tc.accept)
+		if !strings.Contains(body, `<html lang="`+tc.lang+`">`) || !strings.Contains(body, tc.word) || resp.Header.Get("Content-Language") != tc.lang {
+			t.Errorf("Accept-Language %q: not in %s", tc.accept, tc.lang)
+		}
+	}
+	// the switch is remembered
+	get(t, c, e.url+"/?lang=zh")
+	if _, body := get(t, c, e.url+"/events", "Accept-Language: ru"); !strings.Contains(body, `<html lang="zh">`) {
+		t.Error("the chosen language was not remembered")
+	}
+	// dates the language's way
+	if _, body := get(t, c, e.url+"/records/jinan-2025-aldoshin?lang=ru"); !strings.Contains(body, "4 июня 2025 г.") {
+		t.Error("no Russian date on the record page")
+	}
+}
+
+func TestPagesMetadataAndErrors(t *testing.T) {
+	e := newPagesEnv(t)
+	c := browserClient(t)
+	_, body := get(t, c, e.url+"/records/jinan-2025-aldoshin")
+	for _, want := range []string{`<meta name="citation_title" content="Приветственное слово">`, `<meta name="citation_author" content="Алдошин, Сергей Михайлович">`,
+		`<meta name="citation_publication_date" content="2025/06/04">`, `"@type":"CreativeWork"`, `"name":"Приветственное слово"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the record page lacks %s", want)
+		}
+	}
+	resp, body := get(t, c, e.url+"/records/no-such-record")
+	if resp.StatusCode != 404 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") || !strings.Contains(body, "404") {
+		t.Errorf("missing record: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	// static files under their hash, cached for a year
+	m := regexp.MustCompile(`href="(/static/app\.[0-9a-f]{12}\.css)"`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatal("no hashed stylesheet link")
+	}
+	if resp, _ := get(t, c, e.url+m[1]); resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Cache-Control"), "immutable") {
+		t.Errorf("stylesheet: %d %q", resp.StatusCode, resp.Header.Get("Cache-Control"))
+	}
+	if resp, _ := get(t, c, e.url+"/static/app.css"); resp.StatusCode != 404 {
+		t.Errorf("an unhashed name: %d", resp.StatusCode)
+	}
+	// a draft is not shown without a session
+	draft := speech("jinan-2025-draft")
+	draft["status"], draft["event"], draft["session"] = "draft", "jinan-2025", "opening"
+	e.do("POST", "/api/v1/records", e.librarian, mustJSON(t, draft))
+	if resp, _ := get(t, c, e.url+"/records/jinan-2025-draft"); resp.StatusCode != 404 {
+		t.Errorf("draft without a session: %d", resp.StatusCode)
+	}
+}
+
+func TestLibrarianPagesNeedASessionAndCSRF(t *testing.T) {
+	e := newPagesEnv(t)
+	c := browserClient(t)
+	resp, _ := get(t, c, e.url+"/librarian/records/new")
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/sign-in?next=") {
+		t.Errorf("without a session: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	// a bad token
+	_, page := get(t, c, e.url+"/sign-in")
+	csrf := csrfRe.FindStringSubmatch(page)[1]
+	r, _ := c.PostForm(e.url+"/sign-in", url.Values{"csrf": {csrf}, "token": {"annals_wrong"}})
+	if r.StatusCode != http.StatusUnauthorized {
+		t.Errorf("a bad token: %d", r.StatusCode)
+	}
+	// sign-in without the form's CSRF token
+	r, _ = c.PostForm(e.url+"/sign-in", url.Values{"token": {e.librarian}})
+	if r.StatusCode != http.StatusForbidden {
+		t.Errorf("sign-in without CSRF: %d", r.StatusCode)
+	}
+	signIn(t, c, e.url, e.librarian)
+	for _, form := range []url.Values{{"title": {"No CSRF"}}, {"title": {"Bad CSRF"}, "csrf": {"nope"}}} {
+		r, _ := c.PostForm(e.url+"/librarian/records/new", form)
+		if r.StatusCode != http.StatusForbidden {
+			t.Errorf("%v: %d", form, r.StatusCode)
+		}
+	}
+	// a cross-site form is refused even with the token
+	_, page = get(t, c, e.url+"/librarian/records/new")
+	csrf = csrfRe.FindStringSubmatch(page)[1]
+	req, _ := http.NewRequest("POST", e.url+"/librarian/records/new", strings.NewReader(url.Values{"csrf": {csrf}, "title": {"x"}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", "https://evil.example")
+	if r, _ := c.Do(req); r.StatusCode != http.StatusForbidden {
+		t.Errorf("cross-site: %d", r.StatusCode)
+	}
+	// revoking the token ends the session
+	tokens, _ := e.store.FindTokens(t.Context())
+	for _, tok := range tokens {
+		if tok.Name == "Librarian Ирина" {
+			e.store.RevokeToken(t.Context(), tok.ID)
+		}
+	}
+	if resp, _ := get(t, c, e.url+"/librarian/"); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("after revoking: %d", resp.StatusCode)
+	}
+}
+
+func TestImportPreviewWritesNothing(t *testing.T) {
+	e := newPagesEnv(t)
+	c := browserClient(t)
+	signIn(t, c, e.url, e.librarian)
+	_, page := get(t, c, e.url+"/librarian/import")
+	csrf := csrfRe.FindStringSubmatch(page)[1]
+	before, _ := e.store.CountRecords(t.Context())
+	post := func(action, name, content string) (int, string) {
+		var body bytes.Buffer
+		w := multipart.NewWriter(&body)
+		w.WriteField("csrf", csrf)
+		w.WriteField("action", action)
+		fw, _ := w.CreateFormFile("file", name)
+		fw.Write([]byte(content))
+		w.Close()
+		req, _ := http.NewRequest("POST", e.url+"/librarian/import", &body)
+		req.Header.Set("Content-Type", w.FormDataContentType())
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var out bytes.Buffer
+		out.ReadFrom(resp.Body)
+		return resp.StatusCode, out.String()
+	}
+	bib := "@inproceedings{a, title={Квантовые вычисления}, author={Петров, Иван}, year={2025}}\n@inproceedings{b, title={}, year={20x5}}\n"
+	status, html := post("preview", "refs.bib", bib)
+	if status != 200 || !strings.Contains(html, "Nothing was written") || !strings.Contains(html, "failed") {
+		t.Errorf("preview: %d", status)
+	}
+	if after, _ := e.store.CountRecords(t.Context()); after != before {
+		t.Errorf("the preview wrote %d records", after-before)
+	}
+	status, _ = post("import", "refs.bib", bib)
+	if after, _ := e.store.CountRecords(t.Context()); status != 200 || after != before+1 {
+		t.Errorf("import: %d, %d records added", status, after-before)
+	}
+	if status, html = post("import", "refs.txt", "hello"); status != http.StatusUnsupportedMediaType || !strings.Contains(html, "refs.txt") {
+		t.Errorf("a .txt file: %d", status)
+	}
+	if status, _ = post("import", "broken.bib", "@article{x, title={unclosed"); status != http.StatusBadRequest {
+		t.Errorf("broken BibTeX: %d", status)
+	}
+}
