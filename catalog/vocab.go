@@ -12,6 +12,9 @@ func Kinds() []Kind { return slices.Clone(kinds) }
 // Valid reports whether k is a known kind.
 func (k Kind) Valid() bool { return slices.Contains(kinds, k) }
 
+// RecordStatuses lists the statuses a record may have.
+func RecordStatuses() []Status { return []Status{StatusDraft, StatusPublished, StatusWithdrawn} }
+
 // Valid reports whether s is a known status.
 func (s Status) Valid() bool {
 	return s == StatusDraft || s == StatusPublished || s == StatusWithdrawn

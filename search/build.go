@@ -211,7 +211,7 @@ func freeText(words []Clause, isContent wordFilter) (must query.Query, should []
 // record has and the more in its title, the higher it ranks; excluded
 // clauses must not match; filters must. The expansion of a verbose query
 // (see feedback), if any, stands beside the free words.
-func buildQuery(clauses []Clause, filters []query.Query, isContent wordFilter, expansion query.Query) query.Query {
+func buildQuery(clauses []Clause, filters filterSet, isContent wordFilter, expansion query.Query) query.Query {
 	var must, should, mustNot []query.Query
 	var free []Clause
 	for _, c := range clauses {
@@ -232,7 +232,8 @@ func buildQuery(clauses []Clause, filters []query.Query, isContent wordFilter, e
 		must = append(must, text)
 		should = append(should, rank...)
 	}
-	must = append(must, filters...)
+	must = append(must, filters.must...)
+	mustNot = append(mustNot, filters.mustNot...)
 	if len(must) == 0 {
 		must = append(must, bleve.NewMatchAllQuery())
 	}

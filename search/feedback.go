@@ -35,7 +35,7 @@ type weightedTerm struct {
 }
 
 // feedback returns the expansion of a verbose query, or nil.
-func (ix *Index) feedback(ctx context.Context, bi bleve.Index, clauses []Clause, filters []query.Query, isContent wordFilter) (query.Query, error) {
+func (ix *Index) feedback(ctx context.Context, bi bleve.Index, clauses []Clause, filters filterSet, isContent wordFilter) (query.Query, error) {
 	free := 0
 	for _, c := range clauses {
 		if c.Field == "" && !c.Phrase && !c.Exclude && isContent(c.Text) {

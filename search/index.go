@@ -51,6 +51,8 @@ type Index struct {
 	bi     bleve.Index  // nil until an index can be searched
 	cursor int64        // revision of the last change applied to bi
 	status Status
+
+	facets facetCache // facet values of the newest snapshot searched
 }
 
 // Status says what the index is doing, for /healthz and the logs.

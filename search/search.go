@@ -5,7 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -119,14 +119,31 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 		}
 		req.SearchAfter = after
 	}
-	if !r.NoFacets {
-		req.AddFacet(fFacets, bleve.NewFacetRequest(fFacets, maxFacetValues))
+	if r.Sort != "" && r.Sort != SortRelevance {
+		req.Score = bleve.ScoreNone // the order does not depend on it
 	}
-	res, err := bi.SearchInContext(ctx, req)
+	counter := &facetCounter{cache: &ix.facets}
+	sctx := ctx
+	if !r.NoFacets {
+		sctx = counter.withCounting(ctx)
+	}
+	res, err := bi.SearchInContext(sctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
-	out := &Result{Total: res.Total, Hits: make([]Hit, len(res.Hits)), Facets: facets(res.Facets)}
+	found, counted := counter.result()
+	if !r.NoFacets && !counted {
+		// The snapshot could not be tabled: count the Bleve way.
+		req.AddFacet(fFacets, bleve.NewFacetRequest(fFacets, maxFacetValues))
+		if res, err = bi.SearchInContext(ctx, req); err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		found = facets(res.Facets)
+	}
+	if found == nil {
+		found = namedFacets(nil)
+	}
+	out := &Result{Total: res.Total, Hits: make([]Hit, len(res.Hits)), Facets: found}
 	for i, h := range res.Hits {
 		out.Hits[i] = Hit{ID: h.ID, Score: h.Score}
 	}
@@ -164,9 +181,16 @@ func badFilter(name, msg string) error {
 		Fields: []catalog.FieldError{{Field: name, Message: msg}}}
 }
 
-// filterQueries turns filters into queries every hit must match.
-func filterQueries(f Filters) ([]query.Query, error) {
+// filterSet is what filters ask of every hit: queries it must match and
+// queries it must not.
+type filterSet struct {
+	must, mustNot []query.Query
+}
+
+// filterQueries turns filters into queries.
+func filterQueries(f Filters) (filterSet, error) {
 	var out []query.Query
+	var excluded []query.Query
 	for _, kv := range []struct {
 		field  string
 		values []string
@@ -180,11 +204,18 @@ func filterQueries(f Filters) ([]query.Query, error) {
 	if len(statuses) == 0 {
 		statuses = []catalog.Status{catalog.StatusPublished}
 	}
-	st := make([]string, len(statuses))
-	for i, s := range statuses {
-		st[i] = string(s)
+	// Nearly every record is published, so a search excludes the
+	// statuses it may not see (a short list to skip) rather than requiring
+	// the ones it may (a list as long as the catalogue to walk).
+	var hidden []string
+	for _, s := range catalog.RecordStatuses() {
+		if !slices.Contains(statuses, s) {
+			hidden = append(hidden, string(s))
+		}
 	}
-	out = append(out, termsQuery(fStatus, st, strings.TrimSpace))
+	if len(hidden) > 0 {
+		excluded = append(excluded, termsQuery(fStatus, hidden, strings.TrimSpace))
+	}
 	if f.Contributor != "" {
 		var words []query.Query
 		for _, w := range strings.Fields(f.Contributor) {
@@ -202,7 +233,7 @@ func filterQueries(f Filters) ([]query.Query, error) {
 	if f.From != "" || f.To != "" {
 		for name, d := range map[string]string{"from": f.From, "to": f.To} {
 			if d != "" && !catalog.ValidDate(d) {
-				return nil, badFilter(name, fmt.Sprintf("%q must be YYYY, YYYY-MM or YYYY-MM-DD", d))
+				return filterSet{}, badFilter(name, fmt.Sprintf("%q must be YYYY, YYYY-MM or YYYY-MM-DD", d))
 			}
 		}
 		// Dates are ISO strings, which sort as dates; "to" takes in every
@@ -218,7 +249,7 @@ func filterQueries(f Filters) ([]query.Query, error) {
 		q.SetField(fDate)
 		out = append(out, q)
 	}
-	return out, nil
+	return filterSet{must: out, mustNot: excluded}, nil
 }
 
 func sortOrder(name string) (search.SortOrder, error) {
@@ -284,31 +315,13 @@ const (
 
 // facets splits the combined facet field's counts into the named facets.
 func facets(fr search.FacetResults) map[string][]FacetValue {
-	out := make(map[string][]FacetValue, len(FacetNames))
-	for _, name := range FacetNames {
-		out[name] = []FacetValue{}
-	}
+	var counted []termCount
 	if f, ok := fr[fFacets]; ok && f.Terms != nil {
 		for _, t := range f.Terms.Terms() {
-			name, value, ok := strings.Cut(t.Term, "=")
-			if _, known := out[name]; ok && known {
-				out[name] = append(out[name], FacetValue{Value: value, Count: t.Count})
-			}
+			counted = append(counted, termCount{t.Term, t.Count})
 		}
 	}
-	for name, values := range out {
-		sort.SliceStable(values, func(i, j int) bool {
-			if values[i].Count != values[j].Count {
-				return values[i].Count > values[j].Count
-			}
-			return values[i].Value < values[j].Value
-		})
-		if len(values) > facetSize {
-			values = values[:facetSize]
-		}
-		out[name] = values
-	}
-	return out
+	return namedFacets(counted)
 }
 
 // AllMatches pages through every match of a request, in its order, and

@@ -1,0 +1,197 @@
+package search
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/collector"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// Counting facets the way Bleve does decodes every match's doc values,
+// which at 100,000 records cost more than finding and ranking the matches.
+// Instead, for each snapshot of the index a facetTable lists every
+// document's facet values as small integers (one pass over the doc values,
+// repeated only when the index changes), and a search counts its matches'
+// values from the table as the collector sees them.
+
+// facetTable is the facet values of every document of one index snapshot.
+type facetTable struct {
+	reader index.IndexReader // the snapshot it was built from (identity only)
+	terms  []string          // value number → "facet=value"
+	start  []uint32          // document number d has values[start[d]:start[d+1]]
+	values []uint32
+}
+
+// errNoFacetTable says a snapshot's document numbers are not laid out as
+// the table expects; the search then counts facets the Bleve way.
+var errNoFacetTable = errors.New("search: index document numbers are not sequential")
+
+// docNumber decodes Scorch's internal id: a big-endian document number.
+func docNumber(id index.IndexInternalID) (uint64, bool) {
+	if len(id) != 8 {
+		return 0, false
+	}
+	return binary.BigEndian.Uint64(id), true
+}
+
+// buildFacetTable reads the facet values of every live document of r.
+func buildFacetTable(r index.IndexReader) (*facetTable, error) {
+	ids, err := r.DocIDReaderAll()
+	if err != nil {
+		return nil, err
+	}
+	defer ids.Close()
+	dv, err := r.DocValueReader([]string{fFacets})
+	if err != nil {
+		return nil, err
+	}
+	t := &facetTable{reader: r}
+	numbers := map[string]uint32{}
+	visit := func(_ string, term []byte) {
+		n, ok := numbers[string(term)]
+		if !ok {
+			n = uint32(len(t.terms))
+			t.terms = append(t.terms, string(term))
+			numbers[t.terms[n]] = n
+		}
+		t.values = append(t.values, n)
+	}
+	for {
+		id, err := ids.Next()
+		if err != nil {
+			return nil, err
+		}
+		if id == nil {
+			break
+		}
+		d, ok := docNumber(id)
+		if !ok || d < uint64(len(t.start)) || d > 1<<32-2 {
+			return nil, errNoFacetTable
+		}
+		for uint64(len(t.start)) <= d {
+			t.start = append(t.start, uint32(len(t.values)))
+		}
+		if err := dv.VisitDocValues(id, visit); err != nil {
+			return nil, err
+		}
+	}
+	t.start = append(t.start, uint32(len(t.values)))
+	return t, nil
+}
+
+// facetCache keeps the table of the newest snapshot searched.
+type facetCache struct {
+	mu    sync.Mutex
+	table *facetTable
+	off   bool // count the Bleve way (for tests that compare the two)
+}
+
+// tableFor returns the table of snapshot r, building it if r is new.
+func (c *facetCache) tableFor(r index.IndexReader) (*facetTable, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.off {
+		return nil, errNoFacetTable
+	}
+	if c.table != nil && c.table.reader == r {
+		return c.table, nil
+	}
+	t, err := buildFacetTable(r)
+	if err != nil {
+		return nil, err
+	}
+	c.table = t
+	return t, nil
+}
+
+// facetCounter counts the facet values of one search's matches.
+type facetCounter struct {
+	cache  *facetCache
+	table  *facetTable
+	counts []uint32
+	err    error
+}
+
+// withCounting returns ctx set up so that Bleve's collector hands every
+// match to fc before ranking it.
+func (fc *facetCounter) withCounting(ctx context.Context) context.Context {
+	var handler search.MakeDocumentMatchHandler = func(sctx *search.SearchContext) (search.DocumentMatchHandler, bool, error) {
+		rank, loadID, err := collector.MakeTopNDocumentMatchHandler(sctx)
+		if err != nil || rank == nil {
+			return rank, loadID, err
+		}
+		t, err := fc.cache.tableFor(sctx.IndexReader)
+		if err != nil {
+			fc.err = err
+			return rank, loadID, nil
+		}
+		fc.table, fc.counts = t, make([]uint32, len(t.terms))
+		last := uint64(len(t.start) - 1)
+		return func(d *search.DocumentMatch) error {
+			if d != nil {
+				if n, ok := docNumber(d.IndexInternalID); ok && n < last {
+					for _, v := range t.values[t.start[n]:t.start[n+1]] {
+						fc.counts[v]++
+					}
+				}
+			}
+			return rank(d)
+		}, loadID, nil
+	}
+	return context.WithValue(ctx, search.MakeDocumentMatchHandlerKey, handler)
+}
+
+// result returns the counts as named facets, or false if the table could
+// not be used.
+func (fc *facetCounter) result() (map[string][]FacetValue, bool) {
+	if fc.err != nil || fc.table == nil {
+		return nil, false
+	}
+	var counted []termCount
+	for v, n := range fc.counts {
+		if n > 0 {
+			counted = append(counted, termCount{fc.table.terms[v], int(n)})
+		}
+	}
+	return namedFacets(counted), true
+}
+
+// termCount is a "facet=value" term and how many matches have it.
+type termCount struct {
+	term  string
+	count int
+}
+
+// namedFacets splits counted "facet=value" terms into the named facets,
+// each with its facetSize commonest values, commonest first.
+func namedFacets(counted []termCount) map[string][]FacetValue {
+	out := make(map[string][]FacetValue, len(FacetNames))
+	for _, name := range FacetNames {
+		out[name] = []FacetValue{}
+	}
+	for _, tc := range counted {
+		name, value, ok := strings.Cut(tc.term, "=")
+		if _, known := out[name]; ok && known {
+			out[name] = append(out[name], FacetValue{Value: value, Count: tc.count})
+		}
+	}
+	for name, values := range out {
+		sort.SliceStable(values, func(i, j int) bool {
+			if values[i].Count != values[j].Count {
+				return values[i].Count > values[j].Count
+			}
+			return values[i].Value < values[j].Value
+		})
+		if len(values) > facetSize {
+			values = values[:facetSize]
+		}
+		out[name] = values
+	}
+	return out
+}
