@@ -2,8 +2,10 @@ package search
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -171,5 +173,72 @@ func TestIndexInUseByAnotherOpener(t *testing.T) {
 	_, err := Open(context.Background(), filepath.Join(e.dir, "index"), e.store, Options{})
 	if err == nil {
 		t.Fatal("a second open of an index in use succeeded")
+	}
+}
+
+// TestRebuildAppliesEachRecordsChangesInOrder rebuilds, in batches of two
+// changes applied two at a time, a log where records are created, changed
+// in later batches and deleted: the index must hold each record's last
+// version only.
+func TestRebuildAppliesEachRecordsChangesInOrder(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	// A record whose first version takes long to analyse, changed in the
+	// next batch: applied out of order, the old version would win.
+	slow := report("slow", "Original slow title")
+	slow.Abstract = strings.Repeat("hydrogen storage caverns salt ", 3300)
+	if err := e.store.CreateRecord(ctx, &slow); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 12 {
+		r := report(fmt.Sprintf("r%d", i), fmt.Sprintf("Original title %d", i))
+		if err := e.store.CreateRecord(ctx, &r); err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 { // the second batch
+			slow.Title, slow.Abstract = "Revised2 slow title", ""
+			if err := e.store.UpdateRecord(ctx, &slow, 0); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for round := range 3 {
+		for i := range 12 {
+			r, err := e.store.FindRecordByID(ctx, fmt.Sprintf("r%d", i))
+			if err != nil {
+				t.Fatal(err)
+			}
+			r.Title = fmt.Sprintf("Revised%d title %d", round, i)
+			if err := e.store.UpdateRecord(ctx, r, 0); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for i := 0; i < 12; i += 4 {
+		if err := e.store.DeleteRecord(ctx, fmt.Sprintf("r%d", i), 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ix, err := Open(ctx, filepath.Join(t.TempDir(), "index"), e.store, Options{BatchSize: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	<-ix.rebuild
+	if err := ix.Rebuild(ctx); err != nil {
+		t.Fatal(err)
+	}
+	e.index = ix
+	if got := e.search("original"); len(got) != 0 {
+		t.Errorf("older versions indexed: %v", got)
+	}
+	if got := e.search("revised0 revised1"); len(got) != 0 {
+		t.Errorf("older versions indexed: %v", got)
+	}
+	if got := e.search("revised2"); len(got) != 10 {
+		t.Errorf("last versions: %v, want 10 (13 less 3 deleted)", got)
+	}
+	if n, _ := ix.DocCount(); n != 10 {
+		t.Errorf("documents: %d", n)
 	}
 }

@@ -7,6 +7,7 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -233,25 +234,37 @@ func (ix *Index) CatchUp(ctx context.Context) error {
 // applyChanges indexes a run of changes and moves the cursor past them in
 // the same batch, so that after a crash the index and its cursor agree.
 func applyChanges(bi bleve.Index, docs *documenter, changes []catalog.Change) error {
+	b, _, err := changeBatch(bi, docs, changes)
+	if err != nil {
+		return err
+	}
+	return bi.Batch(b)
+}
+
+// changeBatch makes the index batch for a run of changes, with the cursor
+// moved past them, and lists the records it touches.
+func changeBatch(bi bleve.Index, docs *documenter, changes []catalog.Change) (*bleve.Batch, map[string]bool, error) {
 	b := bi.NewBatch()
+	touched := make(map[string]bool, len(changes))
 	for _, ch := range changes {
 		if ch.Entity != catalog.EntityRecord {
 			continue
 		}
+		touched[ch.EntityID] = true
 		if ch.Op == catalog.OpDelete {
 			b.Delete(ch.EntityID)
 			continue
 		}
 		var r catalog.Record
 		if err := json.Unmarshal(ch.After, &r); err != nil {
-			return fmt.Errorf("change %d: %w", ch.Revision, err)
+			return nil, nil, fmt.Errorf("change %d: %w", ch.Revision, err)
 		}
 		if err := b.Index(r.ID, docs.document(&r)); err != nil {
-			return fmt.Errorf("change %d: %w", ch.Revision, err)
+			return nil, nil, fmt.Errorf("change %d: %w", ch.Revision, err)
 		}
 	}
 	b.SetInternal(keyCursor, []byte(strconv.FormatInt(changes[len(changes)-1].Revision, 10)))
-	return bi.Batch(b)
+	return b, touched, nil
 }
 
 // Rebuild builds a new index from the whole change log beside the current
@@ -285,6 +298,7 @@ func (ix *Index) Rebuild(ctx context.Context) error {
 	ix.mu.Unlock()
 	ix.log.Info("search index rebuild started", "changes", total)
 	docs := newDocumenter()
+	batches := &batchPipeline{bi: fresh}
 	var cursor int64
 	for {
 		changes, err := ix.changes.FindChanges(ctx, cursor, ix.opts.BatchSize)
@@ -295,7 +309,12 @@ func (ix *Index) Rebuild(ctx context.Context) error {
 		if len(changes) == 0 {
 			break
 		}
-		if err := applyChanges(fresh, docs, changes); err != nil {
+		b, touched, err := changeBatch(fresh, docs, changes)
+		if err == nil {
+			err = batches.add(b, touched)
+		}
+		if err != nil {
+			batches.wait()
 			fresh.Close()
 			return err
 		}
@@ -303,6 +322,10 @@ func (ix *Index) Rebuild(ctx context.Context) error {
 		ix.mu.Lock()
 		ix.status.Done = min(cursor, total)
 		ix.mu.Unlock()
+	}
+	if err := batches.wait(); err != nil {
+		fresh.Close()
+		return err
 	}
 	if err := fresh.SetInternal(keyCursor, []byte(strconv.FormatInt(cursor, 10))); err != nil {
 		fresh.Close()
@@ -361,4 +384,68 @@ func (ix *Index) DocCount() (uint64, error) {
 		return 0, catalog.Errorf(catalog.EUNAVAILABLE, "The search index is being built.")
 	}
 	return ix.bi.DocCount()
+}
+
+// batchesInFlight is how many batches a rebuild applies at once: while
+// Bleve turns one into a segment (one core), it analyses the next.
+const batchesInFlight = 2
+
+// batchPipeline applies a rebuild's batches with up to batchesInFlight at
+// once. A batch waits for every earlier one that touches the same records,
+// so that the changes of one record still apply in their order.
+type batchPipeline struct {
+	bi      bleve.Index
+	running []*runningBatch
+}
+
+type runningBatch struct {
+	touched map[string]bool
+	done    chan error
+}
+
+// add starts applying b, after the batches it must follow.
+func (p *batchPipeline) add(b *bleve.Batch, touched map[string]bool) error {
+	var first error
+	keep := p.running[:0]
+	for _, r := range p.running {
+		if overlaps(r.touched, touched) {
+			first = cmp.Or(first, <-r.done)
+			continue
+		}
+		keep = append(keep, r)
+	}
+	p.running = keep
+	for len(p.running) >= batchesInFlight {
+		first = cmp.Or(first, <-p.running[0].done)
+		p.running = p.running[1:]
+	}
+	if first != nil {
+		return first
+	}
+	r := &runningBatch{touched: touched, done: make(chan error, 1)}
+	go func() { r.done <- p.bi.Batch(b) }()
+	p.running = append(p.running, r)
+	return nil
+}
+
+// wait waits for every running batch and returns the first error.
+func (p *batchPipeline) wait() error {
+	var first error
+	for _, r := range p.running {
+		first = cmp.Or(first, <-r.done)
+	}
+	p.running = nil
+	return first
+}
+
+func overlaps(a, b map[string]bool) bool {
+	if len(b) < len(a) {
+		a, b = b, a
+	}
+	for id := range a {
+		if b[id] {
+			return true
+		}
+	}
+	return false
 }
