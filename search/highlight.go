@@ -4,6 +4,7 @@ import (
 	"html"
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/annals/annals/catalog"
@@ -36,7 +37,13 @@ func (ix *Index) Highlighter(r Request) *Highlighter {
 	if err != nil || bi == nil {
 		return nil
 	}
-	h := &Highlighter{m: bi.Mapping(), terms: map[string]map[string]bool{}}
+	return newHighlighter(bi.Mapping(), clauses)
+}
+
+// newHighlighter prepares the highlighting of query clauses with the
+// analyzers of mapping m; nil when there is nothing to mark.
+func newHighlighter(m mapping.IndexMapping, clauses []Clause) *Highlighter {
+	h := &Highlighter{m: m, terms: map[string]map[string]bool{}}
 	any := false
 	for _, c := range clauses {
 		if c.Exclude || (c.Field != "" && c.Field != "title" && c.Field != "abstract" && c.Field != "keyword") {
@@ -111,14 +118,19 @@ func spans(toks analysis.TokenStream, base int) []span {
 // marks returns the merged byte ranges of text that match the query.
 func (h *Highlighter) marks(lang, text string) [][2]int {
 	fam := familyOf(lang, text)
-	terms := h.terms[fam]
+	return h.marksIn(fam, h.terms[fam], text, 0, len(text))
+}
+
+// marksIn returns the merged byte ranges of text[from:to] that match terms,
+// as offsets into text; from and to must be word boundaries.
+func (h *Highlighter) marksIn(fam string, terms map[string]bool, text string, from, to int) [][2]int {
 	if len(terms) == 0 {
 		return nil
 	}
 	var ranges [][2]int
-	for _, s := range h.analyze(fam, text) {
+	for _, s := range h.analyze(fam, text[from:to]) {
 		if terms[s.term] {
-			ranges = append(ranges, [2]int{s.start, s.end})
+			ranges = append(ranges, [2]int{from + s.start, from + s.end})
 		}
 	}
 	sort.Slice(ranges, func(i, j int) bool { return ranges[i][0] < ranges[j][0] })
@@ -131,6 +143,59 @@ func (h *Highlighter) marks(lang, text string) [][2]int {
 		merged = append(merged, r)
 	}
 	return merged
+}
+
+// chunkBytes is how much of an abstract is analysed at a time while
+// looking for its first match: most of a long abstract after it is never
+// shown, and need not be analysed.
+const chunkBytes = 512
+
+// firstMark returns the first range of text that matches terms.
+func (h *Highlighter) firstMark(fam string, terms map[string]bool, text string) ([2]int, bool) {
+	for from := 0; from < len(text); {
+		to := wordEnd(text, min(len(text), from+chunkBytes))
+		if m := h.marksIn(fam, terms, text, from, to); len(m) > 0 {
+			return m[0], true
+		}
+		from = to
+	}
+	return [2]int{}, false
+}
+
+// isBreak reports whether a word cannot run across r: spaces, and the
+// punctuation that separates runs of Han characters.
+func isBreak(r rune) bool {
+	return unicode.IsSpace(r) || strings.ContainsRune("。，、；：！？（）《》「」", r)
+}
+
+// wordEnd returns the first word boundary at or after i.
+func wordEnd(text string, i int) int {
+	for i < len(text) && !utf8.RuneStart(text[i]) {
+		i++
+	}
+	for i < len(text) {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if isBreak(r) {
+			return i
+		}
+		i += size
+	}
+	return len(text)
+}
+
+// wordStart returns the last word boundary at or before i.
+func wordStart(text string, i int) int {
+	for i > 0 && i < len(text) && !utf8.RuneStart(text[i]) {
+		i--
+	}
+	for i > 0 {
+		r, size := utf8.DecodeLastRuneInString(text[:i])
+		if isBreak(r) {
+			return i
+		}
+		i -= size
+	}
+	return 0
 }
 
 // render writes text[from:to] with the ranges marked, escaping the rest.
@@ -164,8 +229,8 @@ func (h *Highlighter) Highlight(r *catalog.Record) map[string][]string {
 		}
 	}
 	abstract := func(lang, text string) {
-		if m := h.marks(lang, text); len(m) > 0 {
-			out["abstract"] = append(out["abstract"], fragment(text, m))
+		if f := h.fragment(lang, text); f != "" {
+			out["abstract"] = append(out["abstract"], f)
 		}
 	}
 	title(r.Language, r.Title)
@@ -180,14 +245,27 @@ func (h *Highlighter) Highlight(r *catalog.Record) map[string][]string {
 	return out
 }
 
-// fragment cuts about fragmentBytes of text around its first mark, at word
-// (or, in text without spaces, character) boundaries, with ellipses where
-// it was cut.
-func fragment(text string, m [][2]int) string {
-	if len(text) <= fragmentBytes {
-		return render(text, m, 0, len(text))
+// fragment returns about fragmentBytes of an abstract around its first
+// match, marked, at word (or, in text without spaces, character)
+// boundaries, with ellipses where it was cut; "" if nothing matches. Only
+// the text up to the end of the fragment is analysed.
+func (h *Highlighter) fragment(lang, text string) string {
+	fam := familyOf(lang, text)
+	terms := h.terms[fam]
+	if len(terms) == 0 {
+		return ""
 	}
-	from := max(0, m[0][0]-fragmentBytes/3)
+	if len(text) <= fragmentBytes {
+		if m := h.marksIn(fam, terms, text, 0, len(text)); len(m) > 0 {
+			return render(text, m, 0, len(text))
+		}
+		return ""
+	}
+	first, ok := h.firstMark(fam, terms, text)
+	if !ok {
+		return ""
+	}
+	from := max(0, first[0]-fragmentBytes/3)
 	to := min(len(text), from+fragmentBytes)
 	for from > 0 && !utf8.RuneStart(text[from]) {
 		from--
@@ -196,16 +274,16 @@ func fragment(text string, m [][2]int) string {
 		to++
 	}
 	if from > 0 {
-		if i := strings.IndexByte(text[from:m[0][0]], ' '); i >= 0 {
+		if i := strings.IndexByte(text[from:first[0]], ' '); i >= 0 {
 			from += i + 1
 		}
 	}
 	if to < len(text) {
-		if i := strings.LastIndexByte(text[m[0][1]:to], ' '); i >= 0 {
-			to = m[0][1] + i
+		if i := strings.LastIndexByte(text[first[1]:to], ' '); i >= 0 {
+			to = first[1] + i
 		}
 	}
-	s := render(text, m, from, to)
+	s := render(text, h.marksIn(fam, terms, text, wordStart(text, from), wordEnd(text, to)), from, to)
 	if from > 0 {
 		s = "…" + s
 	}
