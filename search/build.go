@@ -2,6 +2,7 @@ package search
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -173,8 +174,25 @@ func freeText(words []Clause, isContent wordFilter) (must query.Query, should []
 		// with "Zhang Tian".
 		terms := plain
 		for _, w := range plain {
-			if isContent(w) {
+			if !isContent(w) {
+				continue
+			}
+			if !strings.ContainsFunc(w, isHan) {
 				terms = append(terms, LatinForms(w)...)
+				continue
+			}
+			// Pinyin syllables are ambiguous ("he" is 和, 合, 河 and more):
+			// in text only the joined form ("hezuo", "jinan"); the
+			// syllables only in names, all of them (王芳: "wang" and "fang").
+			for _, form := range LatinForms(w) {
+				if !strings.Contains(form, " ") {
+					terms = append(terms, form)
+					continue
+				}
+				q := bleve.NewMatchQuery(form)
+				q.SetField(fNames)
+				q.SetOperator(query.MatchQueryOperatorAnd)
+				parts = append(parts, q)
 			}
 		}
 		text := strings.Join(terms, " ")
@@ -196,7 +214,9 @@ func freeText(words []Clause, isContent wordFilter) (must query.Query, should []
 	}
 	should = append(should, bleve.NewDisjunctionQuery(titles...))
 	for _, w := range plain {
-		if strings.ContainsFunc(w, isHan) { // Han runs have no spaces: reward them in order
+		// Han runs have no spaces: reward them in order (a run of two is
+		// one bigram, already ranked by the words themselves).
+		if strings.ContainsFunc(w, isHan) && utf8.RuneCountInString(w) > 2 {
 			q := bleve.NewMatchPhraseQuery(w)
 			q.SetField(textField(fText, famCJK))
 			q.SetBoost(boostNearby)

@@ -2,10 +2,12 @@ package search
 
 import (
 	"context"
-
-	"github.com/annals/annals/catalog/catalogtest"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/annals/annals/catalog"
+	"github.com/annals/annals/catalog/catalogtest"
 )
 
 // TestMultilingualSearch runs the checks of the issue on the real Russian
@@ -69,6 +71,32 @@ func TestMultilingualSearch(t *testing.T) {
 			if len(ids) == 0 || !contains(first(ids, 3), id) {
 				t.Errorf("%q: %s not in the first three of %v", q, id, first(ids, 5))
 			}
+		}
+	})
+
+	t.Run("Han words and pinyin", func(t *testing.T) {
+		// A name typed in characters finds it written in pinyin only; a
+		// place typed in characters finds its pinyin in English text.
+		e.load([]catalog.Record{
+			{ID: "pinyin-name", Kind: catalog.KindPresentation, Status: catalog.StatusPublished, Language: "en",
+				Title: "Soil microbiomes of the loess plateau", Contributors: []catalog.Contributor{{Family: "Wang", Given: "Fang"}}},
+			{ID: "pinyin-place", Kind: catalog.KindReport, Status: catalog.StatusPublished, Language: "en",
+				Title: "Regional innovation platforms in Jinan", Contributors: []catalog.Contributor{{Family: "Smith"}}},
+			// Has 和 (he, "and") and 做 (zuo), the syllables of 合作 (cooperation), but not the word.
+			{ID: "homophones", Kind: catalog.KindReport, Status: catalog.StatusPublished, Language: "zh",
+				Title: "土壤和水的研究怎么做", Contributors: []catalog.Contributor{{Family: "李"}}},
+		})
+		// The sample has one talk by 王芳 (Wang Fang); no other record has both syllables in a name.
+		ids := e.search("王芳")
+		slices.Sort(ids)
+		if !slices.Equal(ids, []string{"jinan-2025-life-sciences-07", "pinyin-name"}) {
+			t.Errorf("王芳: %v, want the two records of Wang Fang only", ids)
+		}
+		if ids := e.search("济南"); !contains(ids, "pinyin-place") {
+			t.Errorf("济南 does not find Jinan: %v", first(ids, 5))
+		}
+		if ids := e.search("合作"); contains(ids, "homophones") {
+			t.Error("合作 found a record through the pinyin of other characters (和 he, 做 zuo)")
 		}
 	})
 
