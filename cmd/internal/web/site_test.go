@@ -213,3 +213,37 @@ func TestImportPreviewWritesNothing(t *testing.T) {
 		t.Errorf("broken BibTeX: %d", status)
 	}
 }
+
+// TestEventPageListsTheProgramme checks the event page: every session
+// with a link to each of its published outputs, and a proceedings button
+// that sends a reader who is not signed in to sign in first.
+func TestEventPageListsTheProgramme(t *testing.T) {
+	e := newPagesEnv(t)
+	c := browserClient(t)
+	resp, page := get(t, c, e.url+"/events/jinan-2025", "Accept-Language: en")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("event page: %d", resp.StatusCode)
+	}
+	links := map[string]bool{}
+	for _, m := range regexp.MustCompile(`href="/records/([^"]+)"`).FindAllStringSubmatch(page, -1) {
+		links[m[1]] = true
+	}
+	if len(links) != 88 || !links["jinan-2025-aldoshin"] || !links["jinan-2025-life-sciences-07"] {
+		t.Errorf("the programme links %d outputs, want the 88 of the sample", len(links))
+	}
+	for _, session := range []string{`id="session-opening"`, `id="session-ai"`, `id="session-energy"`} {
+		if !strings.Contains(page, session) {
+			t.Errorf("no section %s", session)
+		}
+	}
+	m := regexp.MustCompile(`<a class="button" href="(/librarian/proceedings\?event=jinan-2025)">`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatal("no proceedings button for a reader")
+	}
+	if resp, _ := get(t, c, e.url+m[1]); resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/sign-in?next=") {
+		t.Errorf("proceedings without a session: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if strings.Contains(page, "/librarian/events/jinan-2025/edit") {
+		t.Error("a reader is offered the edit link")
+	}
+}
