@@ -72,3 +72,59 @@ func TestFacetTableCountsAsBleveDoes(t *testing.T) {
 	e.catchUp()
 	compare("after changes")
 }
+
+// TestFacetsStayConsistentWhileWriting searches with facets while records
+// are created and deleted, each change making a new index snapshot: every
+// answer's kind counts (one kind per record) must add up to its total, so
+// a table from another snapshot than the one searched would show.
+func TestFacetsStayConsistentWhileWriting(t *testing.T) {
+	e := newEnv(t)
+	catalogtest.MustCreateEvent(t, e.store)
+	recs := catalogtest.NewGenerator(11).Records(600)
+	e.load(recs[:400])
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go e.index.Run(ctx)
+	writes := make(chan error, 1)
+	go func() {
+		defer close(writes)
+		for i, r := range recs[400:] {
+			if err := e.store.CreateRecord(ctx, &r); err != nil {
+				writes <- err
+				return
+			}
+			if i%3 == 0 {
+				if err := e.store.DeleteRecord(ctx, recs[i].ID, 0); err != nil {
+					writes <- err
+					return
+				}
+			}
+			e.index.Notify()
+		}
+	}()
+	searches := 0
+	for done := false; !done; searches++ {
+		select {
+		case err, open := <-writes:
+			if err != nil {
+				t.Fatal(err)
+			}
+			done = !open
+		default:
+		}
+		for _, q := range []string{"", "energy", "технология"} {
+			res, err := e.index.Search(context.Background(), Request{Query: q})
+			if err != nil {
+				t.Fatal(err)
+			}
+			sum := 0
+			for _, v := range res.Facets["kind"] {
+				sum += v.Count
+			}
+			if uint64(sum) != res.Total {
+				t.Fatalf("search %d %q: kind counts add up to %d, total %d", searches, q, sum, res.Total)
+			}
+		}
+	}
+	t.Logf("%d rounds of searches while 200 records were created and 67 deleted", searches)
+}
