@@ -13,6 +13,7 @@ import (
 	"github.com/annals/annals/export"
 	"github.com/annals/annals/search"
 	"github.com/labstack/echo/v4"
+	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
 )
@@ -58,6 +59,7 @@ type pageFacetValue struct {
 	Count    string
 	URL      string
 	Selected bool
+	n        int // the count, for ordering
 }
 
 type pageLink struct{ Label, URL string }
@@ -147,6 +149,7 @@ func (st *site) fillResults(c echo.Context, p *searchPage, req search.Request, r
 		}
 		p.Hits = append(p.Hits, ph)
 	}
+	collator := collate.New(language.Make(v.Lang))
 	for _, name := range facetParams {
 		values := res.Facets[name]
 		if len(values) == 0 {
@@ -162,22 +165,9 @@ func (st *site) fillResults(c echo.Context, p *searchPage, req search.Request, r
 				next = append(next, fv.Value)
 			}
 			f.Values = append(f.Values, pageFacetValue{Label: label, Count: v.Num(fv.Count), Selected: on,
-				URL: withParam(params, name, strings.Join(next, ","))})
+				URL: withParam(params, name, strings.Join(next, ",")), n: fv.Count})
 		}
-		// chosen values first, then by count as the index gives them; years
-		// newest first
-		slices.SortStableFunc(f.Values, func(a, b pageFacetValue) int {
-			switch {
-			case a.Selected == b.Selected:
-				return 0
-			case a.Selected:
-				return -1
-			}
-			return 1
-		})
-		if name == "year" {
-			slices.SortStableFunc(f.Values, func(a, b pageFacetValue) int { return cmp.Compare(b.Label, a.Label) })
-		}
+		orderFacetValues(collator, f.Values, name == "year")
 		p.Facets = append(p.Facets, f)
 	}
 	if res.Next != "" {
@@ -211,6 +201,26 @@ func (st *site) fillResults(c echo.Context, p *searchPage, req search.Request, r
 			p.Examples = append(p.Examples, pageLink{Label: ex, URL: "/search?q=" + url.QueryEscape(ex)})
 		}
 	}
+}
+
+// orderFacetValues puts chosen values first, then the commonest, and values
+// as common as each other in the alphabetical order of the interface
+// language (pinyin in Chinese, Cyrillic before Latin in Russian); years go
+// newest first.
+func orderFacetValues(c *collate.Collator, values []pageFacetValue, years bool) {
+	slices.SortStableFunc(values, func(a, b pageFacetValue) int {
+		switch {
+		case a.Selected != b.Selected && a.Selected:
+			return -1
+		case a.Selected != b.Selected:
+			return 1
+		case years:
+			return cmp.Compare(b.Label, a.Label)
+		case a.n != b.n:
+			return cmp.Compare(b.n, a.n)
+		}
+		return c.CompareString(a.Label, b.Label)
+	})
 }
 
 // facetLabel names a facet value in the interface language.
