@@ -26,6 +26,9 @@ type facetTable struct {
 	terms  []string          // value number → "facet=value"
 	start  []uint32          // document number d has values[start[d]:start[d+1]]
 	values []uint32
+	// titleKeys holds each document's title sort key, read the first time
+	// a search of this snapshot sorts by title.
+	titleKeys []string
 }
 
 // errNoFacetTable says a snapshot's document numbers are not laid out as
@@ -110,21 +113,128 @@ func (c *facetCache) tableFor(r index.IndexReader) (*facetTable, error) {
 	return t, nil
 }
 
+// titleKeysFor returns the title sort keys of snapshot r by document
+// number, reading them if r is new or not yet sorted by title.
+func (c *facetCache) titleKeysFor(r index.IndexReader) ([]string, error) {
+	t, err := c.tableFor(r)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if t.titleKeys != nil {
+		return t.titleKeys, nil
+	}
+	keys, err := readTitleKeys(r, len(t.start)-1)
+	if err != nil {
+		return nil, err
+	}
+	t.titleKeys = keys
+	return keys, nil
+}
+
+// readTitleKeys reads the title sort key of every live document of r.
+func readTitleKeys(r index.IndexReader, docs int) ([]string, error) {
+	ids, err := r.DocIDReaderAll()
+	if err != nil {
+		return nil, err
+	}
+	defer ids.Close()
+	dv, err := r.DocValueReader([]string{fTitleKey})
+	if err != nil {
+		return nil, err
+	}
+	keys := make([]string, docs)
+	for {
+		id, err := ids.Next()
+		if err != nil || id == nil {
+			return keys, err
+		}
+		d, ok := docNumber(id)
+		if !ok || d >= uint64(docs) {
+			return nil, errNoFacetTable
+		}
+		if err := dv.VisitDocValues(id, func(_ string, term []byte) { keys[d] = string(term) }); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// titleSort orders matches by title like a Bleve sort on the title key
+// field, but takes each match's key from the snapshot's table instead of
+// decoding its doc values.
+type titleSort struct {
+	keys *[]string // shared by copies; filled when the collector starts
+	desc bool
+}
+
+func newTitleSort() *titleSort { return &titleSort{keys: new([]string)} }
+
+// UpdateVisitor is not used: the sort reads no fields.
+func (s *titleSort) UpdateVisitor(string, []byte) {}
+
+// Value is the match's title key; a match without one sorts last.
+func (s *titleSort) Value(d *search.DocumentMatch) string {
+	keys := *s.keys
+	if n, ok := docNumber(d.IndexInternalID); ok && n < uint64(len(keys)) && keys[n] != "" {
+		return keys[n]
+	}
+	if s.desc {
+		return search.LowTerm
+	}
+	return search.HighTerm
+}
+
+// DecodeValue returns the key as it is.
+func (s *titleSort) DecodeValue(v string) string { return v }
+
+// Descending reports the direction.
+func (s *titleSort) Descending() bool { return s.desc }
+
+// RequiresDocID is false: the key comes by document number.
+func (s *titleSort) RequiresDocID() bool { return false }
+
+// RequiresScoring is false.
+func (s *titleSort) RequiresScoring() bool { return false }
+
+// RequiresFields is empty: no doc values are visited.
+func (s *titleSort) RequiresFields() []string { return nil }
+
+// Reverse flips the direction.
+func (s *titleSort) Reverse() { s.desc = !s.desc }
+
+// Copy shares the keys.
+func (s *titleSort) Copy() search.SearchSort { return &titleSort{keys: s.keys, desc: s.desc} }
+
 // facetCounter counts the facet values of one search's matches.
 type facetCounter struct {
 	cache  *facetCache
+	count  bool       // count facets
+	title  *titleSort // if not nil, the search's title sort, to give its keys
 	table  *facetTable
 	counts []uint32
 	err    error
 }
 
-// withCounting returns ctx set up so that Bleve's collector hands every
+// withCounting returns ctx set up so that, when Bleve's collector starts,
+// fc gives the title sort its keys, and so that the collector hands every
 // match to fc before ranking it.
 func (fc *facetCounter) withCounting(ctx context.Context) context.Context {
 	var handler search.MakeDocumentMatchHandler = func(sctx *search.SearchContext) (search.DocumentMatchHandler, bool, error) {
 		rank, loadID, err := collector.MakeTopNDocumentMatchHandler(sctx)
 		if err != nil || rank == nil {
 			return rank, loadID, err
+		}
+		if fc.title != nil {
+			keys, err := fc.cache.titleKeysFor(sctx.IndexReader)
+			if err != nil {
+				fc.err = err
+				return rank, loadID, nil
+			}
+			*fc.title.keys = keys
+		}
+		if !fc.count {
+			return rank, loadID, nil
 		}
 		t, err := fc.cache.tableFor(sctx.IndexReader)
 		if err != nil {

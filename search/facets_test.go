@@ -10,7 +10,8 @@ import (
 )
 
 // TestFacetTableCountsAsBleveDoes compares the facets counted from the
-// per-snapshot table with Bleve's own facet counting, on an index of
+// per-snapshot table, and results sorted by title with the table's keys,
+// with Bleve's own facet counting and sorting, on an index of
 // several segments with deleted and re-indexed documents, before and after
 // changes, with filters, statuses and on later pages.
 func TestFacetTableCountsAsBleveDoes(t *testing.T) {
@@ -22,7 +23,8 @@ func TestFacetTableCountsAsBleveDoes(t *testing.T) {
 	}
 	requests := []Request{
 		{Query: ""}, {Query: "energy"}, {Query: "технология"}, {Query: "人工智能"},
-		{Query: "materials", Sort: SortTitle},
+		{Query: "materials", Sort: SortTitle}, {Query: "", Sort: SortTitle}, {Query: "технология", Sort: SortTitle},
+		{Query: "energy", Sort: SortDateDesc},
 		{Query: "", Filters: Filters{Kind: []string{"presentation"}, Year: []string{"2025"}}},
 		{Query: "", Filters: Filters{Statuses: []catalog.Status{catalog.StatusDraft, catalog.StatusPublished}}},
 	}
@@ -43,6 +45,9 @@ func TestFacetTableCountsAsBleveDoes(t *testing.T) {
 				}
 				if tabled.Total != counted.Total || !reflect.DeepEqual(tabled.Facets, counted.Facets) {
 					t.Errorf("%s, %q page %d: table %d %v\nBleve %d %v", stage, r.Query, page, tabled.Total, tabled.Facets, counted.Total, counted.Facets)
+				}
+				if !reflect.DeepEqual(tabled.Hits, counted.Hits) || tabled.Next != counted.Next {
+					t.Errorf("%s, %q sorted by %q, page %d: the table's order differs from Bleve's", stage, r.Query, r.Sort, page)
 				}
 				if tabled.Facets["kind"] == nil || (tabled.Total > 0 && len(tabled.Facets["kind"]) == 0) {
 					t.Errorf("%s, %q: no kind facet: %v", stage, r.Query, tabled.Facets)

@@ -111,6 +111,11 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	counter := &facetCounter{cache: &ix.facets, count: !r.NoFacets}
+	if r.Sort == SortTitle && !ix.facets.off {
+		counter.title = newTitleSort()
+		order = search.SortOrder{counter.title, order[1]}
+	}
 	req.SortByCustom(order)
 	if r.After != "" {
 		after, err := decodeAfter(r.After, r.Sort, len(order))
@@ -122,9 +127,8 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	if r.Sort != "" && r.Sort != SortRelevance {
 		req.Score = bleve.ScoreNone // the order does not depend on it
 	}
-	counter := &facetCounter{cache: &ix.facets}
 	sctx := ctx
-	if !r.NoFacets {
+	if counter.count || counter.title != nil {
 		sctx = counter.withCounting(ctx)
 	}
 	res, err := bi.SearchInContext(sctx, req)
@@ -132,9 +136,13 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 		return nil, fmt.Errorf("search: %w", err)
 	}
 	found, counted := counter.result()
-	if !r.NoFacets && !counted {
-		// The snapshot could not be tabled: count the Bleve way.
-		req.AddFacet(fFacets, bleve.NewFacetRequest(fFacets, maxFacetValues))
+	if counter.err != nil || (counter.count && !counted) {
+		// The snapshot could not be tabled: sort and count the Bleve way.
+		plain, _ := sortOrder(r.Sort)
+		req.SortByCustom(plain)
+		if counter.count {
+			req.AddFacet(fFacets, bleve.NewFacetRequest(fFacets, maxFacetValues))
+		}
 		if res, err = bi.SearchInContext(ctx, req); err != nil {
 			return nil, fmt.Errorf("search: %w", err)
 		}
