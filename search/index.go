@@ -54,7 +54,7 @@ type Index struct {
 	cursor int64        // revision of the last change applied to bi
 	status Status
 
-	facets facetCache // facet values of the newest snapshot searched
+	tables snapshotCache // facet values and title keys of the newest snapshot searched
 }
 
 // Status says what the index is doing, for /healthz and the logs.

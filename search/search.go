@@ -111,8 +111,8 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	counter := &facetCounter{cache: &ix.facets, count: !r.NoFacets}
-	if r.Sort == SortTitle && !ix.facets.off {
+	counter := &facetCounter{cache: &ix.tables, count: !r.NoFacets}
+	if r.Sort == SortTitle && !ix.tables.off {
 		counter.title = newTitleSort()
 		order = search.SortOrder{counter.title, order[1]}
 	}

@@ -13,15 +13,18 @@ import (
 	index "github.com/blevesearch/bleve_index_api"
 )
 
-// Counting facets the way Bleve does decodes every match's doc values,
-// which at 100,000 records cost more than finding and ranking the matches.
-// Instead, for each snapshot of the index a facetTable lists every
-// document's facet values as small integers (one pass over the doc values,
-// repeated only when the index changes), and a search counts its matches'
-// values from the table as the collector sees them.
+// Counting facets and sorting by a field the way Bleve does decodes every
+// match's doc values, which at 100,000 records cost more than finding and
+// ranking the matches. Instead, for each snapshot of the index a
+// snapshotTable lists every document's facet values as small integers and,
+// once a search sorts by title, its title key (one pass over the doc
+// values, repeated only when the index changes); a search counts its
+// matches' values and takes their keys from the table as the collector
+// sees them.
 
-// facetTable is the facet values of every document of one index snapshot.
-type facetTable struct {
+// snapshotTable is the facet values (and title keys) of every document of
+// one index snapshot.
+type snapshotTable struct {
 	reader index.IndexReader // the snapshot it was built from (identity only)
 	terms  []string          // value number → "facet=value"
 	start  []uint32          // document number d has values[start[d]:start[d+1]]
@@ -31,9 +34,9 @@ type facetTable struct {
 	titleKeys []string
 }
 
-// errNoFacetTable says a snapshot's document numbers are not laid out as
-// the table expects; the search then counts facets the Bleve way.
-var errNoFacetTable = errors.New("search: index document numbers are not sequential")
+// errNoSnapshotTable says a snapshot's document numbers are not laid out as
+// the table expects; the search then counts and sorts the Bleve way.
+var errNoSnapshotTable = errors.New("search: index document numbers are not sequential")
 
 // docNumber decodes Scorch's internal id: a big-endian document number.
 func docNumber(id index.IndexInternalID) (uint64, bool) {
@@ -43,8 +46,8 @@ func docNumber(id index.IndexInternalID) (uint64, bool) {
 	return binary.BigEndian.Uint64(id), true
 }
 
-// buildFacetTable reads the facet values of every live document of r.
-func buildFacetTable(r index.IndexReader) (*facetTable, error) {
+// buildSnapshotTable reads the facet values of every live document of r.
+func buildSnapshotTable(r index.IndexReader) (*snapshotTable, error) {
 	ids, err := r.DocIDReaderAll()
 	if err != nil {
 		return nil, err
@@ -54,7 +57,7 @@ func buildFacetTable(r index.IndexReader) (*facetTable, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := &facetTable{reader: r}
+	t := &snapshotTable{reader: r}
 	numbers := map[string]uint32{}
 	visit := func(_ string, term []byte) {
 		n, ok := numbers[string(term)]
@@ -75,7 +78,7 @@ func buildFacetTable(r index.IndexReader) (*facetTable, error) {
 		}
 		d, ok := docNumber(id)
 		if !ok || d < uint64(len(t.start)) || d > 1<<32-2 {
-			return nil, errNoFacetTable
+			return nil, errNoSnapshotTable
 		}
 		for uint64(len(t.start)) <= d {
 			t.start = append(t.start, uint32(len(t.values)))
@@ -88,24 +91,24 @@ func buildFacetTable(r index.IndexReader) (*facetTable, error) {
 	return t, nil
 }
 
-// facetCache keeps the table of the newest snapshot searched.
-type facetCache struct {
+// snapshotCache keeps the table of the newest snapshot searched.
+type snapshotCache struct {
 	mu    sync.Mutex
-	table *facetTable
+	table *snapshotTable
 	off   bool // count the Bleve way (for tests that compare the two)
 }
 
 // tableFor returns the table of snapshot r, building it if r is new.
-func (c *facetCache) tableFor(r index.IndexReader) (*facetTable, error) {
+func (c *snapshotCache) tableFor(r index.IndexReader) (*snapshotTable, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.off {
-		return nil, errNoFacetTable
+		return nil, errNoSnapshotTable
 	}
 	if c.table != nil && c.table.reader == r {
 		return c.table, nil
 	}
-	t, err := buildFacetTable(r)
+	t, err := buildSnapshotTable(r)
 	if err != nil {
 		return nil, err
 	}
@@ -115,7 +118,7 @@ func (c *facetCache) tableFor(r index.IndexReader) (*facetTable, error) {
 
 // titleKeysFor returns the title sort keys of snapshot r by document
 // number, reading them if r is new or not yet sorted by title.
-func (c *facetCache) titleKeysFor(r index.IndexReader) ([]string, error) {
+func (c *snapshotCache) titleKeysFor(r index.IndexReader) ([]string, error) {
 	t, err := c.tableFor(r)
 	if err != nil {
 		return nil, err
@@ -152,7 +155,7 @@ func readTitleKeys(r index.IndexReader, docs int) ([]string, error) {
 		}
 		d, ok := docNumber(id)
 		if !ok || d >= uint64(docs) {
-			return nil, errNoFacetTable
+			return nil, errNoSnapshotTable
 		}
 		if err := dv.VisitDocValues(id, func(_ string, term []byte) { keys[d] = string(term) }); err != nil {
 			return nil, err
@@ -208,10 +211,10 @@ func (s *titleSort) Copy() search.SearchSort { return &titleSort{keys: s.keys, d
 
 // facetCounter counts the facet values of one search's matches.
 type facetCounter struct {
-	cache  *facetCache
+	cache  *snapshotCache
 	count  bool       // count facets
 	title  *titleSort // if not nil, the search's title sort, to give its keys
-	table  *facetTable
+	table  *snapshotTable
 	counts []uint32
 	err    error
 }

@@ -32,14 +32,14 @@ func TestFacetTableCountsAsBleveDoes(t *testing.T) {
 		t.Helper()
 		for _, r := range requests {
 			for page := 0; page < 2; page++ {
-				e.index.facets.off = false
+				e.index.tables.off = false
 				tabled, err := e.index.Search(context.Background(), r)
 				if err != nil {
 					t.Fatal(err)
 				}
-				e.index.facets.off = true
+				e.index.tables.off = true
 				counted, err := e.index.Search(context.Background(), r)
-				e.index.facets.off = false
+				e.index.tables.off = false
 				if err != nil {
 					t.Fatal(err)
 				}
