@@ -338,10 +338,10 @@ func (ix *Index) Rebuild(ctx context.Context) error {
 	if err := ix.swap(tmp, cursor); err != nil {
 		return err
 	}
+	ix.log.Info("search index rebuilt", "changes", cursor, "took", time.Since(start).Round(time.Millisecond))
 	// A rebuild leaves several hundred megabytes of garbage at 100,000
 	// records; give it back to the system now rather than over minutes.
 	debug.FreeOSMemory()
-	ix.log.Info("search index rebuilt", "changes", cursor, "took", time.Since(start).Round(time.Millisecond))
 	return nil
 }
 

@@ -67,8 +67,27 @@ func freeAddr(t *testing.T) string {
 type server struct {
 	cmd    *exec.Cmd
 	url    string
-	stderr *bytes.Buffer
+	stderr *lockedBuffer
 	done   chan error
+}
+
+// lockedBuffer collects a process's output; it can be read while the
+// process writes.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
 }
 
 func startServer(t *testing.T, dir string, extra ...string) *server {
@@ -82,12 +101,12 @@ func startServerEnv(t *testing.T, dir string, env []string, extra ...string) *se
 	addr := freeAddr(t)
 	cmd := exec.Command(annalsBinary(t), append([]string{"serve", "--data", dir, "--addr", addr}, extra...)...)
 	cmd.Env = append(os.Environ(), env...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
+	stderr := &lockedBuffer{}
+	cmd.Stderr = stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	s := &server{cmd: cmd, url: "http://" + addr, stderr: &stderr, done: make(chan error, 1)}
+	s := &server{cmd: cmd, url: "http://" + addr, stderr: stderr, done: make(chan error, 1)}
 	go func() { s.done <- cmd.Wait() }()
 	t.Cleanup(func() { cmd.Process.Kill() })
 	deadline := time.Now().Add(20 * time.Second)

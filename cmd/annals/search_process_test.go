@@ -105,6 +105,10 @@ func TestIndexSurvivesKillAndRemoval(t *testing.T) {
 	if n := s3.searchTotal(t, "водородная"); n != 50 {
 		t.Errorf("after rebuilding a removed index: %d", n)
 	}
+	// The index answers as soon as it is swapped in; the log line follows.
+	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(s3.stderr.String(), "search index rebuilt") && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond)
+	}
 	if !strings.Contains(s3.stderr.String(), "search index will be rebuilt") || !strings.Contains(s3.stderr.String(), "search index rebuilt") {
 		t.Errorf("the rebuild is not in the log:\n%s", s3.stderr)
 	}
