@@ -99,6 +99,12 @@ type ChangeLog interface {
 	FindEntityHistory(ctx context.Context, entity, id string) ([]Change, error)
 	// LatestRevision returns the newest revision, 0 for an empty log.
 	LatestRevision(ctx context.Context) (int64, error)
+	// FindCurrentRecords returns, for up to limit live records (any
+	// status) after position after, the change that holds each one's
+	// current document, in the order the records were created, and the
+	// position of the last one (to pass as after; 0 starts). It is for
+	// rebuilding what is derived from the store without replaying history.
+	FindCurrentRecords(ctx context.Context, after int64, limit int) ([]Change, int64, error)
 }
 
 // Actor is who makes a change: the name of the token, or of the command.

@@ -23,9 +23,11 @@ const (
 	feedbackWeight   = 0.5 // weight of the added words against the query's
 )
 
-// RecordSource loads the records the feedback reads.
+// RecordSource loads the records the feedback reads, and counts them for
+// a rebuild's progress.
 type RecordSource interface {
 	FindRecordByID(ctx context.Context, id string) (*catalog.Record, error)
+	CountRecords(ctx context.Context) (int, error)
 }
 
 // weightedTerm is a candidate expansion term of one family.

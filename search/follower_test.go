@@ -177,9 +177,9 @@ func TestIndexInUseByAnotherOpener(t *testing.T) {
 }
 
 // TestRebuildAppliesEachRecordsChangesInOrder rebuilds, in batches of two
-// changes applied two at a time, a log where records are created, changed
-// in later batches and deleted: the index must hold each record's last
-// version only.
+// applied two at a time, a store whose records were created, changed
+// several times and deleted (one of them with a first version slow to
+// analyse): the index must hold each live record's last version only.
 func TestRebuildAppliesEachRecordsChangesInOrder(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()

@@ -61,8 +61,8 @@ type Index struct {
 type Status struct {
 	State    string `json:"state"`            // "ready", "rebuilding" or "starting"
 	Reason   string `json:"reason,omitempty"` // why it is rebuilding
-	Done     int64  `json:"done,omitempty"`   // rebuilding: changes replayed
-	Total    int64  `json:"total,omitempty"`  // rebuilding: changes to replay
+	Done     int64  `json:"done,omitempty"`   // rebuilding: records indexed
+	Total    int64  `json:"total,omitempty"`  // rebuilding: records to index
 	Revision int64  `json:"revision"`         // last change applied
 }
 
@@ -268,7 +268,7 @@ func changeBatch(bi bleve.Index, docs *documenter, changes []catalog.Change) (*b
 	return b, touched, nil
 }
 
-// Rebuild builds a new index from the whole change log beside the current
+// Rebuild builds a new index from every live record beside the current
 // one, then puts it in its place. Searches use the current index (if any)
 // until the swap.
 func (ix *Index) Rebuild(ctx context.Context) error {
@@ -289,28 +289,37 @@ func (ix *Index) Rebuild(ctx context.Context) error {
 		fresh.Close()
 		return err
 	}
-	total, err := ix.changes.LatestRevision(ctx)
+	// The index is built from each live record's current document; the
+	// changes after cursor, made while it is built, are caught up after
+	// the swap (applying a change twice does no harm).
+	cursor, err := ix.changes.LatestRevision(ctx)
+	if err != nil {
+		fresh.Close()
+		return err
+	}
+	total, err := ix.records.CountRecords(ctx)
 	if err != nil {
 		fresh.Close()
 		return err
 	}
 	ix.mu.Lock()
-	ix.status.State, ix.status.Done, ix.status.Total = "rebuilding", 0, total
+	ix.status.State, ix.status.Done, ix.status.Total = "rebuilding", 0, int64(total)
 	ix.mu.Unlock()
-	ix.log.Info("search index rebuild started", "changes", total)
+	ix.log.Info("search index rebuild started", "records", total, "revision", cursor)
 	docs := newDocumenter()
 	batches := &batchPipeline{bi: fresh}
-	var cursor int64
+	var position, done int64
 	for {
-		changes, err := ix.changes.FindChanges(ctx, cursor, ix.opts.BatchSize)
+		current, next, err := ix.changes.FindCurrentRecords(ctx, position, ix.opts.BatchSize)
 		if err != nil {
+			batches.wait()
 			fresh.Close()
 			return err
 		}
-		if len(changes) == 0 {
+		if len(current) == 0 {
 			break
 		}
-		b, touched, err := changeBatch(fresh, docs, changes)
+		b, touched, err := changeBatch(fresh, docs, current)
 		if err == nil {
 			err = batches.add(b, touched)
 		}
@@ -319,9 +328,9 @@ func (ix *Index) Rebuild(ctx context.Context) error {
 			fresh.Close()
 			return err
 		}
-		cursor = changes[len(changes)-1].Revision
+		position, done = next, done+int64(len(current))
 		ix.mu.Lock()
-		ix.status.Done = min(cursor, total)
+		ix.status.Done = min(done, int64(total))
 		ix.mu.Unlock()
 	}
 	if err := batches.wait(); err != nil {
@@ -338,7 +347,7 @@ func (ix *Index) Rebuild(ctx context.Context) error {
 	if err := ix.swap(tmp, cursor); err != nil {
 		return err
 	}
-	ix.log.Info("search index rebuilt", "changes", cursor, "took", time.Since(start).Round(time.Millisecond))
+	ix.log.Info("search index rebuilt", "records", done, "revision", cursor, "took", time.Since(start).Round(time.Millisecond))
 	// A rebuild leaves several hundred megabytes of garbage at 100,000
 	// records; give it back to the system now rather than over minutes.
 	debug.FreeOSMemory()
@@ -396,7 +405,9 @@ const batchesInFlight = 2
 
 // batchPipeline applies a rebuild's batches with up to batchesInFlight at
 // once. A batch waits for every earlier one that touches the same records,
-// so that the changes of one record still apply in their order.
+// so that the changes of one record still apply in their order. (A
+// rebuild's batches hold distinct records and never wait; the check keeps
+// the pipeline right for batches of changes.)
 type batchPipeline struct {
 	bi      bleve.Index
 	running []*runningBatch

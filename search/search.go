@@ -99,7 +99,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	status := ix.status
 	ix.mu.RUnlock()
 	if bi == nil {
-		return nil, catalog.Errorf(catalog.EUNAVAILABLE, "The search index is being built (%d of %d changes); try again shortly.", status.Done, status.Total)
+		return nil, catalog.Errorf(catalog.EUNAVAILABLE, "The search index is being built (%d of %d records); try again shortly.", status.Done, status.Total)
 	}
 	isContent := contentWords(bi)
 	expansion, err := ix.feedback(ctx, bi, clauses, filters, isContent)

@@ -2,7 +2,9 @@ package catalogtest
 
 import (
 	"context"
+	"encoding/json"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/annals/annals/catalog"
@@ -72,6 +74,7 @@ func RunStoreTests(t *testing.T, open func(t *testing.T) catalog.Store) {
 		{"ImportReportsBadItems", testImportReportsBadItems},
 		{"ImportAtomicAndDryRun", testImportAtomicAndDryRun},
 		{"ChangeLog", testChangeLog},
+		{"CurrentRecords", testCurrentRecords},
 		{"Tokens", testTokens},
 		{"Harvest", testHarvest},
 		{"ExportJobs", testExportJobs},
@@ -490,6 +493,68 @@ func testChangeLog(t *testing.T, s catalog.Store) {
 	}
 	if _, err := s.FindEntityHistory(ctx, catalog.EntityRecord, "nope"); catalog.ErrorCode(err) != catalog.ENOTFOUND {
 		t.Errorf("history of nothing: %v", err)
+	}
+}
+
+// testCurrentRecords checks that FindCurrentRecords pages through each
+// live record once, with its current document, skipping deleted ones and
+// superseded versions.
+func testCurrentRecords(t *testing.T, s catalog.Store) {
+	ctx := withActor("alice")
+	MustCreateEvent(t, s)
+	recs := NewGenerator(6).Records(25)
+	mustImport(t, s, recs, catalog.ImportOptions{})
+	for i := 0; i < 25; i += 5 { // a new version of every fifth record
+		r, err := s.FindRecordByID(ctx, recs[i].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Title, r.Status = "Revised "+r.Title, catalog.StatusDraft
+		if err := s.UpdateRecord(ctx, r, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := 1; i < 25; i += 6 { // and some deleted
+		if err := s.DeleteRecord(ctx, recs[i].ID, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var got []catalog.Change
+	for after := int64(0); ; {
+		page, next, err := s.FindCurrentRecords(ctx, after, 7)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page) == 0 {
+			if next != after {
+				t.Errorf("an empty page moved the position from %d to %d", after, next)
+			}
+			break
+		}
+		got, after = append(got, page...), next
+	}
+	var want []string
+	for i, r := range recs {
+		if (i-1)%6 != 0 || i < 1 {
+			want = append(want, r.ID)
+		}
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d current records, want %d", len(got), len(want))
+	}
+	latest, _ := s.LatestRevision(ctx)
+	for i, c := range got {
+		var r catalog.Record
+		if err := json.Unmarshal(c.After, &r); err != nil {
+			t.Fatal(err)
+		}
+		if c.EntityID != want[i] || r.ID != want[i] || c.Entity != catalog.EntityRecord || c.Revision > latest {
+			t.Errorf("current record %d: %s %s (revision %d), want %s", i, c.EntityID, r.ID, c.Revision, want[i])
+		}
+		revised := strings.HasPrefix(r.Title, "Revised ")
+		if stored, _ := s.FindRecordByID(ctx, r.ID); revised != strings.HasPrefix(stored.Title, "Revised ") || r.Version != stored.Version {
+			t.Errorf("%s: the document is not the current version", r.ID)
+		}
 	}
 }
 

@@ -64,3 +64,27 @@ func (s *Store) LatestRevision(ctx context.Context) (int64, error) {
 	err := s.read.QueryRowContext(ctx, `SELECT max(revision) FROM changes`).Scan(&rev)
 	return rev.Int64, err
 }
+
+// FindCurrentRecords returns the current change of up to limit live
+// records after position after (a records.seq), in seq order.
+func (s *Store) FindCurrentRecords(ctx context.Context, after int64, limit int) ([]catalog.Change, int64, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT r.seq, c.revision, c.entity, c.entity_id, c.op, c.time, c.actor, c.doc
+		FROM records r JOIN changes c ON c.revision = r.rev
+		WHERE r.deleted IS NULL AND r.seq > ? ORDER BY r.seq LIMIT ?`, after, limit)
+	if err != nil {
+		return nil, after, err
+	}
+	defer rows.Close()
+	changes := []catalog.Change{}
+	last := after
+	for rows.Next() {
+		var c catalog.Change
+		var at, doc string
+		if err := rows.Scan(&last, &c.Revision, &c.Entity, &c.EntityID, &c.Op, &at, &c.Actor, &doc); err != nil {
+			return nil, after, err
+		}
+		c.Time, c.After = parseTime(at), []byte(doc)
+		changes = append(changes, c)
+	}
+	return changes, last, rows.Err()
+}
