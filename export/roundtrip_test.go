@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,8 +12,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/annals/annals/assets"
-	"github.com/annals/annals/catalog"
 	"github.com/annals/annals/catalog/catalogtest"
 	"github.com/annals/annals/export/bibtex"
 	"github.com/annals/annals/export/csljson"
@@ -62,20 +59,10 @@ func toCSL(t *testing.T, file string) []map[string]any {
 // testItems are the sample catalogue and the real multilingual records as
 // CSL-JSON, as Annals writes them.
 func testItems(t *testing.T) []csljson.Item {
-	data, err := fs.ReadFile(assets.FS(), assets.SamplePath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var f struct {
-		Events  []catalog.Event
-		Records []catalog.Record
-	}
-	if err := json.Unmarshal(data, &f); err != nil {
-		t.Fatal(err)
-	}
+	events, records := catalogtest.Sample(t)
 	var items []csljson.Item
-	for i := range f.Records {
-		items = append(items, csljson.FromRecord(&f.Records[i], &f.Events[0]))
+	for i := range records {
+		items = append(items, csljson.FromRecord(&records[i], &events[0]))
 	}
 	for _, r := range catalogtest.MultilingualRecords(t) {
 		items = append(items, csljson.FromRecord(&r, nil))

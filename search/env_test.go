@@ -2,15 +2,12 @@ package search
 
 import (
 	"context"
-	"encoding/json"
-	"io/fs"
 	"path/filepath"
 	"slices"
 	"testing"
 
-	"github.com/annals/annals/assets"
 	"github.com/annals/annals/catalog"
-	"github.com/annals/annals/catalog/recordio"
+	"github.com/annals/annals/catalog/catalogtest"
 	"github.com/annals/annals/catalog/sqlite"
 )
 
@@ -84,35 +81,13 @@ func (e *env) load(recs []catalog.Record) {
 // loadSample loads the shipped sample catalogue.
 func (e *env) loadSample() {
 	e.t.Helper()
-	data, err := fs.ReadFile(assets.FS(), assets.SamplePath)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	var f struct {
-		Events  []json.RawMessage `json:"events"`
-		Records json.RawMessage   `json:"records"`
-	}
-	if err := json.Unmarshal(data, &f); err != nil {
-		e.t.Fatal(err)
-	}
-	for _, raw := range f.Events {
-		ev, err := recordio.DecodeEvent(raw)
-		if err != nil {
-			e.t.Fatal(err)
-		}
-		if err := e.store.CreateEvent(context.Background(), &ev); err != nil {
+	events, records := catalogtest.Sample(e.t)
+	for i := range events {
+		if err := e.store.CreateEvent(context.Background(), &events[i]); err != nil {
 			e.t.Fatal(err)
 		}
 	}
-	items, err := recordio.ReadJSON(f.Records)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	recs := make([]catalog.Record, len(items))
-	for i, it := range items {
-		recs[i] = it.Record
-	}
-	e.load(recs)
+	e.load(records)
 }
 
 // search runs q and returns the ids of the hits, in order.

@@ -235,37 +235,34 @@ func (ix *Index) CatchUp(ctx context.Context) error {
 // applyChanges indexes a run of changes and moves the cursor past them in
 // the same batch, so that after a crash the index and its cursor agree.
 func applyChanges(bi bleve.Index, docs *documenter, changes []catalog.Change) error {
-	b, _, err := changeBatch(bi, docs, changes)
+	b, err := changeBatch(bi, docs, changes)
 	if err != nil {
 		return err
 	}
+	b.SetInternal(keyCursor, []byte(strconv.FormatInt(changes[len(changes)-1].Revision, 10)))
 	return bi.Batch(b)
 }
 
-// changeBatch makes the index batch for a run of changes, with the cursor
-// moved past them, and lists the records it touches.
-func changeBatch(bi bleve.Index, docs *documenter, changes []catalog.Change) (*bleve.Batch, map[string]bool, error) {
+// changeBatch makes the index batch for a run of changes.
+func changeBatch(bi bleve.Index, docs *documenter, changes []catalog.Change) (*bleve.Batch, error) {
 	b := bi.NewBatch()
-	touched := make(map[string]bool, len(changes))
 	for _, ch := range changes {
 		if ch.Entity != catalog.EntityRecord {
 			continue
 		}
-		touched[ch.EntityID] = true
 		if ch.Op == catalog.OpDelete {
 			b.Delete(ch.EntityID)
 			continue
 		}
 		var r catalog.Record
 		if err := json.Unmarshal(ch.After, &r); err != nil {
-			return nil, nil, fmt.Errorf("change %d: %w", ch.Revision, err)
+			return nil, fmt.Errorf("change %d: %w", ch.Revision, err)
 		}
 		if err := b.Index(r.ID, docs.document(&r)); err != nil {
-			return nil, nil, fmt.Errorf("change %d: %w", ch.Revision, err)
+			return nil, fmt.Errorf("change %d: %w", ch.Revision, err)
 		}
 	}
-	b.SetInternal(keyCursor, []byte(strconv.FormatInt(changes[len(changes)-1].Revision, 10)))
-	return b, touched, nil
+	return b, nil
 }
 
 // Rebuild builds a new index from every live record beside the current
@@ -319,9 +316,9 @@ func (ix *Index) Rebuild(ctx context.Context) error {
 		if len(current) == 0 {
 			break
 		}
-		b, touched, err := changeBatch(fresh, docs, current)
+		b, err := changeBatch(fresh, docs, current)
 		if err == nil {
-			err = batches.add(b, touched)
+			err = batches.add(b)
 		}
 		if err != nil {
 			batches.wait()
@@ -404,63 +401,35 @@ func (ix *Index) DocCount() (uint64, error) {
 const batchesInFlight = 2
 
 // batchPipeline applies a rebuild's batches with up to batchesInFlight at
-// once. A batch waits for every earlier one that touches the same records,
-// so that the changes of one record still apply in their order. (A
-// rebuild's batches hold distinct records and never wait; the check keeps
-// the pipeline right for batches of changes.)
+// once. The batches must touch distinct records (a rebuild's do: each holds
+// other records' current documents), since they may apply in any order.
 type batchPipeline struct {
 	bi      bleve.Index
-	running []*runningBatch
+	running []chan error
 }
 
-type runningBatch struct {
-	touched map[string]bool
-	done    chan error
-}
-
-// add starts applying b, after the batches it must follow.
-func (p *batchPipeline) add(b *bleve.Batch, touched map[string]bool) error {
+// add starts applying b, once fewer than batchesInFlight are running.
+func (p *batchPipeline) add(b *bleve.Batch) error {
 	var first error
-	keep := p.running[:0]
-	for _, r := range p.running {
-		if overlaps(r.touched, touched) {
-			first = cmp.Or(first, <-r.done)
-			continue
-		}
-		keep = append(keep, r)
-	}
-	p.running = keep
 	for len(p.running) >= batchesInFlight {
-		first = cmp.Or(first, <-p.running[0].done)
+		first = cmp.Or(first, <-p.running[0])
 		p.running = p.running[1:]
 	}
 	if first != nil {
 		return first
 	}
-	r := &runningBatch{touched: touched, done: make(chan error, 1)}
-	go func() { r.done <- p.bi.Batch(b) }()
-	p.running = append(p.running, r)
+	done := make(chan error, 1)
+	go func() { done <- p.bi.Batch(b) }()
+	p.running = append(p.running, done)
 	return nil
 }
 
 // wait waits for every running batch and returns the first error.
 func (p *batchPipeline) wait() error {
 	var first error
-	for _, r := range p.running {
-		first = cmp.Or(first, <-r.done)
+	for _, done := range p.running {
+		first = cmp.Or(first, <-done)
 	}
 	p.running = nil
 	return first
-}
-
-func overlaps(a, b map[string]bool) bool {
-	if len(b) < len(a) {
-		a, b = b, a
-	}
-	for id := range a {
-		if b[id] {
-			return true
-		}
-	}
-	return false
 }

@@ -129,7 +129,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	}
 	sctx := ctx
 	if counter.count || counter.title != nil {
-		sctx = counter.withCounting(ctx)
+		sctx = counter.withTables(ctx)
 	}
 	res, err := bi.SearchInContext(sctx, req)
 	if err != nil {

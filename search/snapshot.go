@@ -46,17 +46,35 @@ func docNumber(id index.IndexInternalID) (uint64, bool) {
 	return binary.BigEndian.Uint64(id), true
 }
 
-// buildSnapshotTable reads the facet values of every live document of r.
-func buildSnapshotTable(r index.IndexReader) (*snapshotTable, error) {
+// eachLiveDoc calls fn for every live document of r, in document number
+// order, with its number and a function that visits its values of field.
+func eachLiveDoc(r index.IndexReader, field string, fn func(d uint64, values func(index.DocValueVisitor) error) error) error {
 	ids, err := r.DocIDReaderAll()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer ids.Close()
-	dv, err := r.DocValueReader([]string{fFacets})
+	dv, err := r.DocValueReader([]string{field})
 	if err != nil {
-		return nil, err
+		return err
 	}
+	for {
+		id, err := ids.Next()
+		if err != nil || id == nil {
+			return err
+		}
+		d, ok := docNumber(id)
+		if !ok {
+			return errNoSnapshotTable
+		}
+		if err := fn(d, func(v index.DocValueVisitor) error { return dv.VisitDocValues(id, v) }); err != nil {
+			return err
+		}
+	}
+}
+
+// buildSnapshotTable reads the facet values of every live document of r.
+func buildSnapshotTable(r index.IndexReader) (*snapshotTable, error) {
 	t := &snapshotTable{reader: r}
 	numbers := map[string]uint32{}
 	visit := func(_ string, term []byte) {
@@ -68,24 +86,17 @@ func buildSnapshotTable(r index.IndexReader) (*snapshotTable, error) {
 		}
 		t.values = append(t.values, n)
 	}
-	for {
-		id, err := ids.Next()
-		if err != nil {
-			return nil, err
-		}
-		if id == nil {
-			break
-		}
-		d, ok := docNumber(id)
-		if !ok || d < uint64(len(t.start)) || d > 1<<32-2 {
-			return nil, errNoSnapshotTable
+	err := eachLiveDoc(r, fFacets, func(d uint64, values func(index.DocValueVisitor) error) error {
+		if d < uint64(len(t.start)) || d > 1<<32-2 {
+			return errNoSnapshotTable
 		}
 		for uint64(len(t.start)) <= d {
 			t.start = append(t.start, uint32(len(t.values)))
 		}
-		if err := dv.VisitDocValues(id, visit); err != nil {
-			return nil, err
-		}
+		return values(visit)
+	})
+	if err != nil {
+		return nil, err
 	}
 	t.start = append(t.start, uint32(len(t.values)))
 	return t, nil
@@ -138,29 +149,17 @@ func (c *snapshotCache) titleKeysFor(r index.IndexReader) ([]string, error) {
 
 // readTitleKeys reads the title sort key of every live document of r.
 func readTitleKeys(r index.IndexReader, docs int) ([]string, error) {
-	ids, err := r.DocIDReaderAll()
-	if err != nil {
-		return nil, err
-	}
-	defer ids.Close()
-	dv, err := r.DocValueReader([]string{fTitleKey})
-	if err != nil {
-		return nil, err
-	}
 	keys := make([]string, docs)
-	for {
-		id, err := ids.Next()
-		if err != nil || id == nil {
-			return keys, err
+	err := eachLiveDoc(r, fTitleKey, func(d uint64, values func(index.DocValueVisitor) error) error {
+		if d >= uint64(docs) {
+			return errNoSnapshotTable
 		}
-		d, ok := docNumber(id)
-		if !ok || d >= uint64(docs) {
-			return nil, errNoSnapshotTable
-		}
-		if err := dv.VisitDocValues(id, func(_ string, term []byte) { keys[d] = string(term) }); err != nil {
-			return nil, err
-		}
+		return values(func(_ string, term []byte) { keys[d] = string(term) })
+	})
+	if err != nil {
+		return nil, err
 	}
+	return keys, nil
 }
 
 // titleSort orders matches by title like a Bleve sort on the title key
@@ -219,10 +218,10 @@ type facetCounter struct {
 	err    error
 }
 
-// withCounting returns ctx set up so that, when Bleve's collector starts,
+// withTables returns ctx set up so that, when Bleve's collector starts,
 // fc gives the title sort its keys, and so that the collector hands every
 // match to fc before ranking it.
-func (fc *facetCounter) withCounting(ctx context.Context) context.Context {
+func (fc *facetCounter) withTables(ctx context.Context) context.Context {
 	var handler search.MakeDocumentMatchHandler = func(sctx *search.SearchContext) (search.DocumentMatchHandler, bool, error) {
 		rank, loadID, err := collector.MakeTopNDocumentMatchHandler(sctx)
 		if err != nil || rank == nil {

@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"github.com/annals/annals/assets"
-	"github.com/annals/annals/catalog"
 	"github.com/annals/annals/catalog/catalogtest"
 	"github.com/annals/annals/export/csl"
 	"github.com/annals/annals/export/csljson"
@@ -21,18 +20,10 @@ import (
 // CSL-JSON.
 func testItems(t *testing.T) []byte {
 	t.Helper()
-	data, err := fs.ReadFile(assets.FS(), assets.SamplePath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var f struct {
-		Events  []catalog.Event
-		Records []catalog.Record
-	}
-	json.Unmarshal(data, &f)
+	events, records := catalogtest.Sample(t)
 	var items []csljson.Item
-	for i := range f.Records {
-		items = append(items, csljson.FromRecord(&f.Records[i], &f.Events[0]))
+	for i := range records {
+		items = append(items, csljson.FromRecord(&records[i], &events[0]))
 	}
 	for _, r := range catalogtest.MultilingualRecords(t) {
 		items = append(items, csljson.FromRecord(&r, nil))

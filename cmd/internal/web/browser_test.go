@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"encoding/json"
-	"io/fs"
 	"net/http"
 	"net/url"
 	"os"
@@ -14,7 +13,6 @@ import (
 	"time"
 
 	"github.com/annals/annals/assets"
-	"github.com/annals/annals/catalog"
 	"github.com/annals/annals/catalog/catalogtest"
 	"github.com/annals/annals/export/jobs"
 	"github.com/chromedp/chromedp"
@@ -41,7 +39,7 @@ func newSiteEnv(t *testing.T) *siteEnv {
 		}
 		c.Exports = runner
 	})
-	loadSampleInto(t, e.store)
+	catalogtest.LoadSample(t, e.store)
 	e.catchUp()
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
@@ -66,35 +64,6 @@ func newSiteEnv(t *testing.T) *siteEnv {
 	}
 	os.MkdirAll(shots, 0o755)
 	return &siteEnv{env: e, browser: bctx, shots: shots}
-}
-
-// loadSampleInto puts the sample catalogue in a store.
-func loadSampleInto(t *testing.T, s catalog.Store) {
-	t.Helper()
-	data, err := fs.ReadFile(assets.FS(), assets.SamplePath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var f struct {
-		Events  []catalog.Event
-		Records []catalog.Record
-	}
-	if err := json.Unmarshal(data, &f); err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	for i := range f.Events {
-		if err := s.CreateEvent(ctx, &f.Events[i]); err != nil {
-			t.Fatal(err)
-		}
-	}
-	items := make([]catalog.ImportItem, len(f.Records))
-	for i := range f.Records {
-		items[i] = catalog.ImportItem{Record: f.Records[i]}
-	}
-	if _, err := s.ImportRecords(ctx, items, catalog.ImportOptions{Atomic: true}); err != nil {
-		t.Fatal(err)
-	}
 }
 
 // do runs steps in the browser.

@@ -57,16 +57,21 @@ func (s *Server) createExport(c echo.Context) error {
 	return c.JSON(http.StatusAccepted, s.showJob(j))
 }
 
-// getExport shows a job's status and progress.
-func (s *Server) getExport(c echo.Context) error {
+// findExport finds the job a request names.
+func (s *Server) findExport(c echo.Context) (*catalog.ExportJob, error) {
 	c.Set(nounKey, "export")
 	if _, err := query(c); err != nil {
-		return err
+		return nil, err
 	}
 	if err := s.exportsAvailable(); err != nil {
-		return err
+		return nil, err
 	}
-	j, err := s.cfg.Store.FindExportJobByID(c.Request().Context(), c.Param("id"))
+	return s.cfg.Store.FindExportJobByID(c.Request().Context(), c.Param("id"))
+}
+
+// getExport shows a job's status and progress.
+func (s *Server) getExport(c echo.Context) error {
+	j, err := s.findExport(c)
 	if err != nil {
 		return err
 	}
@@ -76,14 +81,7 @@ func (s *Server) getExport(c echo.Context) error {
 
 // exportFile sends a finished job's PDF or ZIP.
 func (s *Server) exportFile(c echo.Context) error {
-	c.Set(nounKey, "export")
-	if _, err := query(c); err != nil {
-		return err
-	}
-	if err := s.exportsAvailable(); err != nil {
-		return err
-	}
-	j, err := s.cfg.Store.FindExportJobByID(c.Request().Context(), c.Param("id"))
+	j, err := s.findExport(c)
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/annals/annals/assets"
 	"github.com/annals/annals/catalog/catalogtest"
+	"github.com/annals/annals/catalog/sqlite"
 	"github.com/annals/annals/search"
 )
 
@@ -35,29 +36,10 @@ var searchBenchQueries = []string{
 // the store. Run it with -benchtime 1x.
 func BenchmarkSearchHTTP(b *testing.B) {
 	wrk := catalogtest.RequireTool(b, "wrk", "apt install wrk")
-	const n = 100_000
 	dir := b.TempDir()
-	store := benchStore(b, dir, n, 42)
-	index, err := search.Open(context.Background(), filepath.Join(dir, "index"), store, search.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer index.Close()
-	if err := index.Rebuild(context.Background()); err != nil {
-		b.Fatal(err)
-	}
+	store, index := benchSearchIndex(b, dir)
 	url := serveBench(b, Config{Store: store, Search: index})
-
-	var lua strings.Builder
-	lua.WriteString("queries = {\n")
-	for _, q := range searchBenchQueries {
-		fmt.Fprintf(&lua, "  %q,\n", "/api/v1/search?"+q)
-	}
-	lua.WriteString("}\ncounter = 0\nrequest = function()\n  counter = counter + 1\n  return wrk.format(\"GET\", queries[(counter % #queries) + 1])\nend\n")
-	script := filepath.Join(dir, "search.lua")
-	if err := os.WriteFile(script, []byte(lua.String()), 0o644); err != nil {
-		b.Fatal(err)
-	}
+	script := wrkQueryScript(b, dir, "/api/v1/search?")
 	b.ResetTimer()
 	for range b.N {
 		runWrk(b, wrk, script, url, 8, "20s").report(b)
@@ -72,17 +54,8 @@ func BenchmarkSearchHTTP(b *testing.B) {
 // with -benchtime 1x.
 func BenchmarkSearchPage(b *testing.B) {
 	wrk := catalogtest.RequireTool(b, "wrk", "apt install wrk")
-	const n = 100_000
 	dir := b.TempDir()
-	store := benchStore(b, dir, n, 42)
-	index, err := search.Open(context.Background(), filepath.Join(dir, "index"), store, search.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer index.Close()
-	if err := index.Rebuild(context.Background()); err != nil {
-		b.Fatal(err)
-	}
+	store, index := benchSearchIndex(b, dir)
 	base := serveBench(b, Config{Store: store, Search: index, Site: assets.FS(), SessionKey: []byte(strings.Repeat("k", 32))})
 	weight := 0
 	for _, path := range []string{"/search?q=artificial+intelligence"} {
@@ -92,16 +65,7 @@ func BenchmarkSearchPage(b *testing.B) {
 			weight += len(httpGet(b, base+m[1]))
 		}
 	}
-	var lua strings.Builder
-	lua.WriteString("queries = {\n")
-	for _, q := range searchBenchQueries {
-		fmt.Fprintf(&lua, "  %q,\n", "/search?"+q)
-	}
-	lua.WriteString("}\ncounter = 0\nrequest = function()\n  counter = counter + 1\n  return wrk.format(\"GET\", queries[(counter % #queries) + 1])\nend\n")
-	script := filepath.Join(dir, "page.lua")
-	if err := os.WriteFile(script, []byte(lua.String()), 0o644); err != nil {
-		b.Fatal(err)
-	}
+	script := wrkQueryScript(b, dir, "/search?")
 	b.ResetTimer()
 	for range b.N {
 		for _, conns := range []int{2, 8} {
@@ -112,6 +76,39 @@ func BenchmarkSearchPage(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(weight)/1024, "page-KB")
+}
+
+// benchSearchIndex makes a store of 100,000 generated records in dir and
+// builds its search index.
+func benchSearchIndex(b *testing.B, dir string) (*sqlite.Store, *search.Index) {
+	b.Helper()
+	store := benchStore(b, dir, 100_000, 42)
+	index, err := search.Open(context.Background(), filepath.Join(dir, "index"), store, search.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { index.Close() })
+	if err := index.Rebuild(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	return store, index
+}
+
+// wrkQueryScript writes a wrk script to dir that cycles through
+// searchBenchQueries at path, and returns its file name.
+func wrkQueryScript(b *testing.B, dir, path string) string {
+	b.Helper()
+	var lua strings.Builder
+	lua.WriteString("queries = {\n")
+	for _, q := range searchBenchQueries {
+		fmt.Fprintf(&lua, "  %q,\n", path+q)
+	}
+	lua.WriteString("}\ncounter = 0\nrequest = function()\n  counter = counter + 1\n  return wrk.format(\"GET\", queries[(counter % #queries) + 1])\nend\n")
+	script := filepath.Join(dir, "queries.lua")
+	if err := os.WriteFile(script, []byte(lua.String()), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	return script
 }
 
 func httpGet(b *testing.B, u string) []byte {

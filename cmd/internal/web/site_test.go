@@ -11,13 +11,14 @@ import (
 	"testing"
 
 	"github.com/annals/annals/assets"
+	"github.com/annals/annals/catalog/catalogtest"
 )
 
 // newPagesEnv is a server with its pages and the sample catalogue.
 func newPagesEnv(t *testing.T) *env {
 	t.Helper()
 	e := newEnvWith(t, func(c *Config) { c.Site, c.SessionKey = assets.FS(), []byte(strings.Repeat("k", 32)) })
-	loadSampleInto(t, e.store)
+	catalogtest.LoadSample(t, e.store)
 	e.catchUp()
 	return e
 }

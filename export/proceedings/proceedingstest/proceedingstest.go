@@ -3,13 +3,12 @@
 package proceedingstest
 
 import (
-	"encoding/json"
 	"io/fs"
 	"testing"
 	"time"
 
 	"github.com/annals/annals/assets"
-	"github.com/annals/annals/catalog"
+	"github.com/annals/annals/catalog/catalogtest"
 	"github.com/annals/annals/export/csl"
 	"github.com/annals/annals/export/proceedings"
 	"github.com/annals/annals/export/typeset"
@@ -56,18 +55,8 @@ func Style(t testing.TB, id string) *csl.Processor {
 // SampleDocument is the Jinan 2025 sample catalogue as proceedings in APA.
 func SampleDocument(t testing.TB) *proceedings.Document {
 	t.Helper()
-	data, err := fs.ReadFile(assets.FS(), assets.SamplePath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var f struct {
-		Events  []catalog.Event
-		Records []catalog.Record
-	}
-	if err := json.Unmarshal(data, &f); err != nil {
-		t.Fatal(err)
-	}
-	ev := &f.Events[0]
-	return &proceedings.Document{Event: ev, Sections: proceedings.Arrange(ev, f.Records, "Other outputs"), Style: Style(t, "apa"),
+	events, records := catalogtest.Sample(t)
+	ev := &events[0]
+	return &proceedings.Document{Event: ev, Sections: proceedings.Arrange(ev, records, "Other outputs"), Style: Style(t, "apa"),
 		Generated: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)}
 }
