@@ -2,6 +2,7 @@ package search
 
 import (
 	"encoding/hex"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -169,10 +170,13 @@ func (d *documenter) document(r *catalog.Record) map[string]any {
 	}
 	doc := make(map[string]any, len(f))
 	for name, values := range f {
-		if len(values) == 1 {
+		switch {
+		case len(values) == 1:
 			doc[name] = values[0]
-		} else {
+		case slices.Contains(wholeValueFields, name):
 			doc[name] = values
+		default:
+			doc[name] = joinValues(values) // one text, its values kept apart by the analyzer
 		}
 	}
 	return doc

@@ -4,13 +4,10 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/analysis/char/asciifolding"
-	"github.com/blevesearch/bleve/v2/analysis/char/regexp"
 	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/analysis/lang/ru"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
-	"github.com/blevesearch/bleve/v2/analysis/token/unicodenorm"
-	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	index "github.com/blevesearch/bleve_index_api"
 
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -19,7 +16,7 @@ import (
 // MappingVersion names the shape of the index. An index built with another
 // version is rebuilt from the store; change it whenever the mapping or what
 // documents hold changes.
-const MappingVersion = "annals-search-4"
+const MappingVersion = "annals-search-5"
 
 // Language families: each has its own analyzer and its own fields. Text is
 // routed by the language tag of the record or translation it comes from.
@@ -67,27 +64,27 @@ const (
 
 func textField(part, fam string) string { return part + "_" + fam }
 
+// wholeValueFields hold values indexed whole, one term each; every other
+// field is analysed text.
+var wholeValueFields = []string{fKind, fTopic, fCountry, fLanguage, fYear, fDate, fEvent, fSession, fStatus, fTitleKey, fFacets}
+
 // newMapping builds the index mapping.
 func newMapping() (*mapping.IndexMappingImpl, error) {
 	m := mapping.NewIndexMapping()
 	m.ScoringModel = index.BM25Scoring
-	if err := m.AddCustomTokenFilter("nfkc", map[string]any{"type": unicodenorm.Name, "form": unicodenorm.NFKC}); err != nil {
-		return nil, err
-	}
-	if err := m.AddCustomCharFilter("yo", map[string]any{"type": regexp.Name, "regexp": "[ёЁ]", "replace": "е"}); err != nil {
-		return nil, err
-	}
+	// Every analyzer reads a field's values joined (tkValues) and ends by
+	// spacing them apart (tfGap); see analysis.go.
 	analyzers := map[string]map[string]any{
-		anEN: {"type": custom.Name, "tokenizer": unicode.Name,
-			"token_filters": []string{"nfkc", en.PossessiveName, lowercase.Name, en.StopName, en.SnowballStemmerName}},
-		anRU: {"type": custom.Name, "tokenizer": unicode.Name, "char_filters": []string{"yo"},
-			"token_filters": []string{"nfkc", lowercase.Name, ru.StopName, ru.SnowballStemmerName}},
-		anCJK: {"type": custom.Name, "tokenizer": unicode.Name,
-			"token_filters": []string{"nfkc", cjk.WidthName, lowercase.Name, cjk.BigramName}},
-		anOther: {"type": custom.Name, "tokenizer": unicode.Name, "char_filters": []string{asciifolding.Name},
-			"token_filters": []string{"nfkc", lowercase.Name}},
-		anLatin: {"type": custom.Name, "tokenizer": unicode.Name, "char_filters": []string{asciifolding.Name},
-			"token_filters": []string{"nfkc", lowercase.Name}},
+		anEN: {"type": custom.Name, "tokenizer": tkValues,
+			"token_filters": []string{tfNFKC, en.PossessiveName, lowercase.Name, en.StopName, tfStemEN, tfGap}},
+		anRU: {"type": custom.Name, "tokenizer": tkValues,
+			"token_filters": []string{tfNFKC, lowercase.Name, tfYo, ru.StopName, tfStemRU, tfGap}},
+		anCJK: {"type": custom.Name, "tokenizer": tkValues,
+			"token_filters": []string{tfNFKC, cjk.WidthName, lowercase.Name, cjk.BigramName, tfGap}},
+		anOther: {"type": custom.Name, "tokenizer": tkValues, "char_filters": []string{asciifolding.Name},
+			"token_filters": []string{tfNFKC, lowercase.Name, tfGap}},
+		anLatin: {"type": custom.Name, "tokenizer": tkValues, "char_filters": []string{asciifolding.Name},
+			"token_filters": []string{tfNFKC, lowercase.Name, tfGap}},
 	}
 	for name, cfg := range analyzers {
 		if err := m.AddCustomAnalyzer(name, cfg); err != nil {
@@ -122,7 +119,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		f.Store, f.DocValues, f.IncludeInAll = false, false, false
 		doc.AddFieldMappingsAt(name, f)
 	}
-	for _, name := range []string{fKind, fTopic, fCountry, fLanguage, fYear, fDate, fEvent, fSession, fStatus, fTitleKey, fFacets} {
+	for _, name := range wholeValueFields {
 		f := mapping.NewKeywordFieldMapping()
 		f.Analyzer = keyword.Name
 		f.Store = false

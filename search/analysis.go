@@ -1,0 +1,207 @@
+package search
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/analysis/lang/ru"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/registry"
+	"golang.org/x/text/unicode/norm"
+)
+
+// The analysis parts Annals adds to Bleve's. They are registered under
+// these names when the package is loaded, as Bleve requires, and the index
+// mapping refers to them by name.
+const (
+	// tkValues splits a field's text into its values at valueSeparator
+	// and each value into words as Bleve's Unicode tokenizer does.
+	tkValues = "annals_values"
+	// tfGap removes the marks tkValues leaves between values and puts
+	// valueGap positions there instead, so that no phrase spans two values.
+	tfGap = "annals_value_gap"
+	// tfNFKC normalises a term to NFKC, without copying terms that already
+	// are (most of them).
+	tfNFKC = "annals_nfkc"
+	// tfYo folds ё to е, as Russian print mostly does.
+	tfYo = "annals_yo"
+	// tfStemEN and tfStemRU are Bleve's Snowball stemmers, remembering
+	// the stems of the words they have seen.
+	tfStemEN = "annals_stem_en"
+	tfStemRU = "annals_stem_ru"
+)
+
+// valueSeparator joins the values of a multi-valued text field into the
+// one string Bleve analyses for it. One string per field is much cheaper
+// to index than one per value (Bleve merges the values' token lists one
+// by one), and the gap keeps what separate values meant for phrases.
+const valueSeparator = "\x1e" // ASCII record separator
+
+// valueGap is how many positions separate two values of a field: more than
+// any phrase a person types.
+const valueGap = 100
+
+// valueMark is the token tkValues puts between values. It passes through
+// every filter unchanged (no filter changes a lone control character; the
+// CJK bigram filter lets non-CJK tokens through) until tfGap removes it.
+var valueMark = []byte(valueSeparator)
+
+func init() {
+	for _, err := range []error{
+		registry.RegisterTokenizer(tkValues, func(map[string]any, *registry.Cache) (analysis.Tokenizer, error) {
+			return valuesTokenizer{words: wordsTokenizer{unicode: unicode.NewUnicodeTokenizer()}}, nil
+		}),
+		registry.RegisterTokenFilter(tfGap, func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) {
+			return gapFilter{}, nil
+		}),
+		registry.RegisterTokenFilter(tfNFKC, func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) {
+			return nfkcFilter{}, nil
+		}),
+		registry.RegisterTokenFilter(tfYo, func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) {
+			return yoFilter{}, nil
+		}),
+		registry.RegisterTokenFilter(tfStemEN, memoStemmerOf(en.SnowballStemmerName)),
+		registry.RegisterTokenFilter(tfStemRU, memoStemmerOf(ru.SnowballStemmerName)),
+	} {
+		if err != nil {
+			panic(fmt.Sprintf("search: registering an analysis part: %v", err))
+		}
+	}
+}
+
+// joinValues is the text of a multi-valued field, as tkValues reads it.
+func joinValues(values []string) string { return strings.Join(values, valueSeparator) }
+
+// valuesTokenizer tokenizes each value of a joined field with words, and
+// puts a valueMark token between values.
+type valuesTokenizer struct{ words analysis.Tokenizer }
+
+func (t valuesTokenizer) Tokenize(input []byte) analysis.TokenStream {
+	if bytes.IndexByte(input, valueSeparator[0]) < 0 {
+		return t.words.Tokenize(input)
+	}
+	var out analysis.TokenStream
+	offset, position := 0, 0
+	for value := range bytes.SplitSeq(input, valueMark) {
+		if offset > 0 { // a mark before every value but the first
+			position++
+			out = append(out, &analysis.Token{Term: valueMark, Start: offset - 1, End: offset,
+				Position: position, Type: analysis.AlphaNumeric})
+		}
+		for _, tok := range t.words.Tokenize(value) {
+			tok.Start += offset
+			tok.End += offset
+			tok.Position += position
+			out = append(out, tok)
+		}
+		if len(out) > 0 {
+			position = out[len(out)-1].Position
+		}
+		offset += len(value) + 1
+	}
+	return out
+}
+
+// gapFilter replaces each valueMark token with valueGap positions.
+type gapFilter struct{}
+
+func (gapFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
+	shift, kept := 0, input[:0]
+	for _, tok := range input {
+		if bytes.Equal(tok.Term, valueMark) {
+			shift += valueGap - 1 // the mark's own position becomes part of the gap
+			continue
+		}
+		tok.Position += shift
+		kept = append(kept, tok)
+	}
+	return kept
+}
+
+// nfkcFilter normalises terms to NFKC (full-width letters to ASCII,
+// ligatures and compatibility forms to their letters).
+type nfkcFilter struct{}
+
+func (nfkcFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
+	for _, tok := range input {
+		if !isASCII(tok.Term) && norm.NFKC.QuickSpan(tok.Term) < len(tok.Term) {
+			tok.Term = norm.NFKC.Bytes(tok.Term)
+		}
+	}
+	return input
+}
+
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// yoFilter replaces ё with е in lower-cased terms.
+type yoFilter struct{}
+
+var yo, ye = []byte("ё"), []byte("е")
+
+func (yoFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
+	for _, tok := range input {
+		if bytes.Contains(tok.Term, yo) {
+			tok.Term = bytes.ReplaceAll(tok.Term, yo, ye) // a copy: the term may point into the field's value
+		}
+	}
+	return input
+}
+
+// stemsRemembered bounds the words a memoStemmer remembers: words follow
+// Zipf's law, so the commonest tens of thousands are nearly all of a
+// text's words (a few megabytes).
+const stemsRemembered = 50_000
+
+// memoStemmer remembers a stemmer's answers: stemming is a pure function
+// of the word, and a catalogue's text repeats the same words over and
+// over. Stems are shared between tokens, so no filter after it may change
+// a term's bytes in place (tfGap, the only one, does not).
+type memoStemmer struct {
+	stem analysis.TokenFilter
+	mu   sync.RWMutex
+	memo map[string][]byte
+}
+
+func memoStemmerOf(stemmer string) registry.TokenFilterConstructor {
+	return func(_ map[string]any, cache *registry.Cache) (analysis.TokenFilter, error) {
+		stem, err := cache.TokenFilterNamed(stemmer)
+		if err != nil {
+			return nil, err
+		}
+		return &memoStemmer{stem: stem, memo: make(map[string][]byte)}, nil
+	}
+}
+
+func (m *memoStemmer) Filter(input analysis.TokenStream) analysis.TokenStream {
+	var one [1]*analysis.Token
+	for _, tok := range input {
+		m.mu.RLock()
+		stem, ok := m.memo[string(tok.Term)]
+		m.mu.RUnlock()
+		if ok {
+			tok.Term = stem
+			continue
+		}
+		word := string(tok.Term)
+		one[0] = tok
+		m.stem.Filter(one[:])
+		m.mu.Lock()
+		if len(m.memo) < stemsRemembered {
+			m.memo[word] = tok.Term
+		}
+		m.mu.Unlock()
+	}
+	return input
+}
