@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -19,8 +20,9 @@ import (
 const benchRecords = 100_000
 
 // BenchmarkIndexBuild rebuilds the index of a store of 100,000 generated
-// records (abstracts of 150-250 words in English, Russian and Chinese) from
-// its change log, as "annals reindex" does, and reports records/s.
+// records (abstracts of 150-250 words in English, Russian and Chinese), as
+// "annals reindex" does, and reports records/s and the process's peak RSS
+// during the rebuild.
 func BenchmarkIndexBuild(b *testing.B) {
 	e := newEnv(b)
 	catalogtest.MustCreateEvent(b, e.store)
@@ -31,6 +33,10 @@ func BenchmarkIndexBuild(b *testing.B) {
 	if _, err := e.store.ImportRecords(context.Background(), items, catalog.ImportOptions{}); err != nil {
 		b.Fatal(err)
 	}
+	e.index.opts.RebuildGCPercent = FastRebuildGCPercent // as annals serve and reindex do
+	items = nil
+	runtime.GC()
+	resetPeakRSS()
 	b.ResetTimer()
 	for range b.N {
 		if err := e.index.Rebuild(context.Background()); err != nil {
@@ -38,6 +44,7 @@ func BenchmarkIndexBuild(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(benchRecords*b.N)/b.Elapsed().Seconds(), "records/s")
+	b.ReportMetric(peakRSSMB(), "peak-RSS-MB")
 }
 
 // benchQueries is a fixed mixed set: English, Russian and Chinese words,
@@ -174,13 +181,23 @@ func ftsSearch(b *testing.B, db *sql.DB, q string) {
 }
 
 // rssMB reads the resident set size of this process.
-func rssMB() float64 {
+func rssMB() float64 { return statusMB("VmRSS:") }
+
+// peakRSSMB reads the largest resident set size of this process since it
+// started or since resetPeakRSS.
+func peakRSSMB() float64 { return statusMB("VmHWM:") }
+
+// resetPeakRSS starts peakRSSMB afresh (Linux).
+func resetPeakRSS() { _ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) }
+
+// statusMB reads a size in /proc/self/status, in MB.
+func statusMB(key string) float64 {
 	data, err := os.ReadFile("/proc/self/status")
 	if err != nil {
 		return 0
 	}
 	for _, line := range strings.Split(string(data), "\n") {
-		if strings.HasPrefix(line, "VmRSS:") {
+		if strings.HasPrefix(line, key) {
 			kb, _ := strconv.Atoi(strings.Fields(line)[1])
 			return float64(kb) / 1024
 		}

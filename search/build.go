@@ -74,9 +74,7 @@ var keywordFields = map[string]func(string) string{
 // clauseQuery is the Bleve query for one clause.
 func clauseQuery(c Clause) query.Query {
 	if norm, ok := keywordFields[c.Field]; ok {
-		q := bleve.NewTermQuery(norm(c.Text))
-		q.SetField(c.Field)
-		return q
+		return termsQuery(c.Field, []string{c.Text}, norm)
 	}
 	var parts []query.Query
 	for _, f := range textFields(c.Field) {

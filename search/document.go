@@ -128,8 +128,15 @@ func (d *documenter) document(r *catalog.Record) map[string]any {
 	for _, k := range r.Keywords {
 		addText(fKeywords, familyByScript(k), k) // keywords mix languages freely
 	}
+	// Facet values, and the status, go in one field as "name=value":
+	// facets are counted from it and filters match it.
+	facet := func(name, value string) {
+		if value != "" {
+			f.addUnique(fFacets, facetTerm(name, value))
+		}
+	}
 	for _, t := range r.Topics {
-		f.addUnique(fTopic, t)
+		facet(fTopic, t)
 		if topic, ok := catalog.FindTopic(t); ok {
 			for _, lang := range []string{"en", "ru", "zh"} {
 				label := topic.Labels[lang]
@@ -148,26 +155,21 @@ func (d *documenter) document(r *catalog.Record) map[string]any {
 		for _, form := range forms {
 			f.add(textField(fText, familyByScript(form)), form)
 		}
-		f.addUnique(fCountry, c.Country)
+		facet(fCountry, c.Country)
 		if c.Affiliation != "" {
 			addText(fKeywords, familyByScript(c.Affiliation), c.Affiliation)
 		}
 	}
-	f.addUnique(fKind, string(r.Kind))
-	f.addUnique(fLanguage, baseLanguage(r.Language))
+	facet(fKind, string(r.Kind))
+	facet(fLanguage, baseLanguage(r.Language))
 	if len(r.Date) >= 4 {
-		f.addUnique(fYear, r.Date[:4])
+		facet(fYear, r.Date[:4])
 	}
-	f.addUnique(fDate, r.Date)
-	f.addUnique(fEvent, r.Event)
-	f.addUnique(fSession, r.Session)
-	f.addUnique(fStatus, string(r.Status))
-	f.addUnique(fTitleKey, d.sortKey(r.Title))
-	for _, name := range FacetNames {
-		for _, v := range f[name] {
-			f.add(fFacets, name+"="+v)
-		}
-	}
+	facet(fEvent, r.Event)
+	facet(fSession, r.Session)
+	facet(fStatus, string(r.Status))
+	f.add(fDate, r.Date)
+	f.add(fTitleKey, d.sortKey(r.Title))
 	doc := make(map[string]any, len(f))
 	for name, values := range f {
 		switch {

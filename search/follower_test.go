@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"testing"
 	"time"
 
@@ -234,5 +235,33 @@ func TestRebuildIndexesCurrentVersionsOnly(t *testing.T) {
 	}
 	if n, _ := ix.DocCount(); n != 10 {
 		t.Errorf("documents: %d", n)
+	}
+}
+
+// TestRebuildRelaxesTheCollectorAndPutsItBack: with RebuildGCPercent the
+// collector's target is raised for the rebuild and restored after; a
+// target already higher is left alone.
+func TestRebuildRelaxesTheCollectorAndPutsItBack(t *testing.T) {
+	gcPercent := func() int { p := debug.SetGCPercent(-1); debug.SetGCPercent(p); return p }
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	e := newEnv(t)
+	e.index.opts.RebuildGCPercent = 300
+	for _, before := range []int{100, 500} {
+		debug.SetGCPercent(before)
+		restore := e.index.collectLessOften()
+		during := gcPercent()
+		restore()
+		if want := max(before, 300); during != want {
+			t.Errorf("GOGC %d: %d during the rebuild, want %d", before, during, want)
+		}
+		if after := gcPercent(); after != before {
+			t.Errorf("GOGC %d: %d after the rebuild", before, after)
+		}
+	}
+	if err := e.index.Rebuild(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if after := gcPercent(); after != 500 {
+		t.Errorf("after a rebuild GOGC is %d, want 500 as before", after)
 	}
 }

@@ -47,26 +47,34 @@ const (
 	fKeywords = "keywords"
 	fNames    = "names" // every form of every contributor's name
 	fLatin    = "latin" // Latin transliteration of titles in other scripts
-	fKind     = "kind"  // facets and filters, one keyword each
+	fDate     = "date"
+	fTitleKey = "title_key" // collation key for sorting by title
+	// fFacets holds every facet value of a record, and its status, as
+	// "name=value" terms (facetTerm): filters match them, and counting
+	// facets visits one field per match instead of seven.
+	fFacets = "facets"
+)
+
+// Names in fFacets: the facets (FacetNames) and the status.
+const (
+	fKind     = "kind"
 	fTopic    = "topic"
 	fCountry  = "country"
 	fLanguage = "language"
 	fYear     = "year"
-	fDate     = "date"
 	fEvent    = "event"
 	fSession  = "session"
 	fStatus   = "status"
-	fTitleKey = "title_key" // collation key for sorting by title
-	// fFacets holds every facet value of a record as "facet=value", so
-	// that counting facets visits one field per match instead of seven.
-	fFacets = "facets"
 )
+
+// facetTerm is the term of fFacets for a facet's (or the status's) value.
+func facetTerm(name, value string) string { return name + "=" + value }
 
 func textField(part, fam string) string { return part + "_" + fam }
 
 // wholeValueFields hold values indexed whole, one term each; every other
 // field is analysed text.
-var wholeValueFields = []string{fKind, fTopic, fCountry, fLanguage, fYear, fDate, fEvent, fSession, fStatus, fTitleKey, fFacets}
+var wholeValueFields = []string{fDate, fTitleKey, fFacets}
 
 // newMapping builds the index mapping.
 func newMapping() (*mapping.IndexMappingImpl, error) {
@@ -126,7 +134,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		f.IncludeTermVectors = false
 		f.IncludeInAll = false
 		// Doc values only where they are read: sorting and counting facets.
-		f.DocValues = name == fDate || name == fTitleKey || name == fFacets
+		f.DocValues = true // sorting and counting facets read them
 		doc.AddFieldMappingsAt(name, f)
 	}
 	doc.AddSubDocumentMapping("_all", mapping.NewDocumentDisabledMapping()) // queries name their fields

@@ -171,11 +171,13 @@ func contentWords(bi bleve.Index) wordFilter {
 	}
 }
 
+// termsQuery matches records with any of values (written the index's way
+// by norm) for a facet or the status.
 func termsQuery(field string, values []string, norm func(string) string) query.Query {
 	var qs []query.Query
 	for _, v := range values {
-		q := bleve.NewTermQuery(norm(v))
-		q.SetField(field)
+		q := bleve.NewTermQuery(facetTerm(field, norm(v)))
+		q.SetField(fFacets)
 		qs = append(qs, q)
 	}
 	if len(qs) == 1 {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/annals/annals/assets"
 	"github.com/annals/annals/export/csl"
 	"github.com/annals/annals/export/typeset"
+	"github.com/annals/annals/search"
 )
 
 // openStyles is the library of citation styles: the built-in ones and
@@ -71,4 +73,14 @@ func sessionKey(cfg Config) ([]byte, error) {
 		return nil, err
 	}
 	return key, os.WriteFile(path, key, 0o600)
+}
+
+// searchOptions are the search index's options for this process: a
+// rebuild relaxes the garbage collector unless GOGC says otherwise.
+func searchOptions(log *slog.Logger) search.Options {
+	opts := search.Options{Logger: log}
+	if _, set := os.LookupEnv("GOGC"); !set {
+		opts.RebuildGCPercent = search.FastRebuildGCPercent
+	}
+	return opts
 }

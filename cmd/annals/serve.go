@@ -73,7 +73,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	for _, p := range styles.Problems() {
 		log.Warn("citation style not offered", "file", p.File, "error", p.Error)
 	}
-	index, err := search.Open(ctx, cfg.IndexPath(), store, search.Options{Logger: log})
+	index, err := search.Open(ctx, cfg.IndexPath(), store, searchOptions(log))
 	if err != nil {
 		return err
 	}
