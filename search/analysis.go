@@ -60,7 +60,7 @@ func init() {
 			return gapFilter{}, nil
 		}),
 		registry.RegisterTokenFilter(tfNFKC, func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) {
-			return nfkcFilter{}, nil
+			return newNFKCFilter(), nil
 		}),
 		registry.RegisterTokenFilter(tfYo, func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) {
 			return yoFilter{}, nil
@@ -124,23 +124,52 @@ func (gapFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
 }
 
 // nfkcFilter normalises terms to NFKC (full-width letters to ASCII,
-// ligatures and compatibility forms to their letters).
-type nfkcFilter struct{}
+// ligatures and compatibility forms to their letters). Most terms already
+// are: those made only of stable characters are left as they are without
+// asking the normaliser.
+type nfkcFilter struct {
+	stable []uint64 // bit r: BMP rune r is stable (nfkcStable)
+}
 
-func (nfkcFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
+func newNFKCFilter() nfkcFilter {
+	f := nfkcFilter{stable: make([]uint64, 0x10000/64)}
+	var buf [utf8.UTFMax]byte
+	for r := rune(0); r < 0x10000; r++ {
+		if utf8.ValidRune(r) && nfkcStable(norm.NFKC.Properties(buf[:utf8.EncodeRune(buf[:], r)])) {
+			f.stable[r/64] |= 1 << (r % 64)
+		}
+	}
+	return f
+}
+
+// nfkcStable reports a character NFKC leaves as it is and that never
+// combines with the one before it. A string of such characters is in
+// NFKC: nothing decomposes, nothing composes (the second character of
+// every composition combines backwards), nothing is reordered.
+func nfkcStable(p norm.Properties) bool {
+	return len(p.Decomposition()) == 0 && p.BoundaryBefore()
+}
+
+func (f nfkcFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
 	for _, tok := range input {
-		if !isASCII(tok.Term) && norm.NFKC.QuickSpan(tok.Term) < len(tok.Term) {
+		if !f.isStable(tok.Term) {
 			tok.Term = norm.NFKC.Bytes(tok.Term)
 		}
 	}
 	return input
 }
 
-func isASCII(b []byte) bool {
-	for _, c := range b {
-		if c >= utf8.RuneSelf {
+// isStable reports whether every character of b is stable.
+func (f nfkcFilter) isStable(b []byte) bool {
+	for i := 0; i < len(b); {
+		r, size := rune(b[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRune(b[i:])
+		}
+		if r >= 0x10000 || f.stable[r/64]&(1<<(r%64)) == 0 {
 			return false
 		}
+		i += size
 	}
 	return true
 }

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"math/rand/v2"
 	"slices"
 	"strconv"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/analysis/lang/ru"
 	"github.com/blevesearch/bleve/v2/registry"
+	"golang.org/x/text/unicode/norm"
 )
 
 // TestPhrasesStayWithinOneValue: a field's values are indexed as one text,
@@ -91,6 +93,43 @@ func TestRememberedStemsAreSnowballs(t *testing.T) {
 		}
 		if words < 10_000 {
 			t.Fatalf("only %d words compared", words)
+		}
+	}
+}
+
+// TestNFKCFilterNormalisesAsTheNormaliserDoes: terms of stable characters
+// are left alone, and that is right for every stable character, for
+// random strings of them, and for every word of the real records.
+func TestNFKCFilterNormalisesAsTheNormaliserDoes(t *testing.T) {
+	f := newNFKCFilter()
+	var stable []rune
+	for r := rune(0); r < 0x10000; r++ {
+		if f.stable[r/64]&(1<<(r%64)) != 0 {
+			stable = append(stable, r)
+		}
+	}
+	if len(stable) < 40_000 {
+		t.Fatalf("only %d stable characters", len(stable))
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	texts := []string{"ＡＢＣ１２３", "ﬁnance", "Ⅻ", "e\u0301", "и\u0306", "각", "\u1100\u1161", "①", "㎏", "ё", "Å"}
+	for _, r := range stable {
+		texts = append(texts, string(r))
+	}
+	for range 200_000 {
+		var b strings.Builder
+		for range 1 + rng.IntN(4) {
+			b.WriteRune(stable[rng.IntN(len(stable))])
+		}
+		texts = append(texts, b.String())
+	}
+	for _, text := range multilingualTexts(t) {
+		texts = append(texts, strings.Fields(text)...)
+	}
+	for _, text := range texts {
+		got := string(f.Filter(analysis.TokenStream{{Term: []byte(text)}})[0].Term)
+		if want := norm.NFKC.String(text); got != want {
+			t.Fatalf("%q (%+q): got %+q, NFKC is %+q", text, text, got, want)
 		}
 	}
 }
