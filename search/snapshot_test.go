@@ -4,6 +4,7 @@ import (
 	"context"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/annals/annals/catalog"
 	"github.com/annals/annals/catalog/catalogtest"
@@ -33,6 +34,7 @@ func TestFacetTableCountsAsBleveDoes(t *testing.T) {
 		for _, r := range requests {
 			for page := 0; page < 2; page++ {
 				e.index.tables.off = false
+				e.index.tables.builtAt = time.Time{} // a table for this snapshot, however recent the last
 				tabled, err := e.index.Search(context.Background(), r)
 				if err != nil {
 					t.Fatal(err)
@@ -132,4 +134,58 @@ func TestFacetsStayConsistentWhileWriting(t *testing.T) {
 		}
 	}
 	t.Logf("%d rounds of searches while 200 records were created and 67 deleted", searches)
+}
+
+// TestTablesWaitWhileTheIndexChangesFast: a snapshot newer than the table
+// is searched the Bleve way, with the same answers, until the table is
+// tableRebuildSpacing times as old as it took to build; then it gets its
+// own table.
+func TestTablesWaitWhileTheIndexChangesFast(t *testing.T) {
+	e := newEnv(t)
+	catalogtest.MustCreateEvent(t, e.store)
+	recs := catalogtest.NewGenerator(5).Records(50)
+	e.load(recs)
+	kinds := func() int {
+		t.Helper()
+		res := e.searchResult("")
+		for _, v := range res.Facets["kind"] {
+			if v.Value == string(catalog.KindReport) {
+				return v.Count
+			}
+		}
+		return 0
+	}
+	before := kinds()
+	e.index.tables.buildTook = time.Minute // as if tables were slow to build: the next waits
+	first, built := e.index.tables.table, e.index.tables.builtAt
+	if first == nil {
+		t.Fatal("the first search built no table")
+	}
+	rec, err := e.store.FindRecordByID(context.Background(), e.search("")[0]) // one searches count
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := before + 1
+	if rec.Kind == catalog.KindReport {
+		rec.Kind, want = catalog.KindArticle, before-1
+	} else {
+		rec.Kind = catalog.KindReport
+	}
+	if err := e.store.UpdateRecord(context.Background(), rec, rec.Version); err != nil {
+		t.Fatal(err)
+	}
+	e.catchUp()
+	if got := kinds(); got != want {
+		t.Errorf("right after the change: %d reports, want %d", got, want)
+	}
+	if e.index.tables.table != first {
+		t.Error("a new table was built too soon after the last")
+	}
+	e.index.tables.builtAt = built.Add(-tableRebuildSpacing * time.Minute)
+	if got := kinds(); got != want {
+		t.Errorf("later: %d reports, want %d", got, want)
+	}
+	if e.index.tables.table == first {
+		t.Error("no new table once the last was old enough")
+	}
 }
