@@ -56,20 +56,7 @@ func (s *Store) FindExportJobs(ctx context.Context, statuses ...catalog.JobStatu
 			args = append(args, string(st))
 		}
 	}
-	rows, err := s.read.QueryContext(ctx, query+` ORDER BY created, id`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	jobs := []catalog.ExportJob{}
-	for rows.Next() {
-		j, err := scanJob(rows.Scan)
-		if err != nil {
-			return nil, err
-		}
-		jobs = append(jobs, *j)
-	}
-	return jobs, rows.Err()
+	return queryAll(ctx, s, scanJob, query+` ORDER BY created, id`, args...)
 }
 
 func scanJob(scan func(...any) error) (*catalog.ExportJob, error) {

@@ -93,21 +93,8 @@ func (s *Store) FindHarvestItems(ctx context.Context, f catalog.HarvestFilter) (
 	if limit <= 0 {
 		limit = 100
 	}
-	rows, err := s.read.QueryContext(ctx, `SELECT `+harvestColumns+` FROM records r JOIN changes c ON c.revision = r.rev
+	return queryAll(ctx, s, scanHarvestItem, `SELECT `+harvestColumns+` FROM records r JOIN changes c ON c.revision = r.rev
 		WHERE `+cond+` ORDER BY r.updated, r.seq LIMIT ?`, append(args, limit)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	items := []catalog.HarvestItem{}
-	for rows.Next() {
-		it, err := scanHarvestItem(rows.Scan)
-		if err != nil {
-			return nil, err
-		}
-		items = append(items, *it)
-	}
-	return items, rows.Err()
 }
 
 // CountHarvestItems counts the items a filter selects.

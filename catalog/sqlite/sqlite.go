@@ -286,3 +286,22 @@ func nullString(s string) any {
 	}
 	return s
 }
+
+// queryAll runs a query on the read pool and scans every row it returns
+// with scan (a scanToken-like function taking rows.Scan).
+func queryAll[T any](ctx context.Context, s *Store, scan func(func(...any) error) (*T, error), query string, args ...any) ([]T, error) {
+	rows, err := s.read.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []T{}
+	for rows.Next() {
+		v, err := scan(rows.Scan)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *v)
+	}
+	return out, rows.Err()
+}

@@ -80,20 +80,7 @@ func (s *Store) FindTokenByHash(ctx context.Context, hash []byte) (*catalog.Toke
 
 // FindTokens lists every token, newest first.
 func (s *Store) FindTokens(ctx context.Context) ([]catalog.Token, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT `+tokenColumns+` FROM tokens ORDER BY created DESC`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	tokens := []catalog.Token{}
-	for rows.Next() {
-		t, err := scanToken(rows.Scan)
-		if err != nil {
-			return nil, err
-		}
-		tokens = append(tokens, *t)
-	}
-	return tokens, rows.Err()
+	return queryAll(ctx, s, scanToken, `SELECT `+tokenColumns+` FROM tokens ORDER BY created DESC`)
 }
 
 // RevokeToken revokes a token; it stops working at once.

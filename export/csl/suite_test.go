@@ -22,6 +22,25 @@ type fixture struct {
 
 var sectionRe = regexp.MustCompile(`(?s)>>=+ *([A-Z-]+) *=+>>\r?\n(.*?)\r?\n<<=+ *([A-Z-]+) *=+<<`)
 
+// suiteFixtures reads the CSL test suite's fixtures of one mode
+// (bibliography or citation), in file name order.
+func suiteFixtures(t *testing.T, mode string) []fixture {
+	t.Helper()
+	paths, _ := filepath.Glob(filepath.Join(catalogtest.SharedPath(t, "corpora", "csl-test-suite"), "*.txt"))
+	sort.Strings(paths)
+	var out []fixture
+	for _, path := range paths {
+		f, err := readFixture(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.TrimSpace(f.sections["MODE"]) == mode {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 func readFixture(path string) (fixture, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -137,19 +156,9 @@ func runBibliographyFixture(f fixture) (got, want string, err error) {
 // is compared as HTML with layout whitespace normalised. The count may
 // not fall below the floor measured when it was last raised.
 func TestCSLTestSuiteBibliographies(t *testing.T) {
-	dir := catalogtest.SharedPath(t, "corpora", "csl-test-suite")
-	paths, _ := filepath.Glob(filepath.Join(dir, "*.txt"))
-	sort.Strings(paths)
 	var total, passed int
 	var failed []string
-	for _, path := range paths {
-		f, err := readFixture(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if strings.TrimSpace(f.sections["MODE"]) != "bibliography" {
-			continue
-		}
+	for _, f := range suiteFixtures(t, "bibliography") {
 		total++
 		got, want, err := runBibliographyFixture(f)
 		if err == nil && got == want {
@@ -237,18 +246,8 @@ var errUnsupported = errors.New("cite options are not supported")
 // test suite and reports how many pass; the count may not fall below the
 // floor measured when it was last raised.
 func TestCSLTestSuiteCitations(t *testing.T) {
-	dir := catalogtest.SharedPath(t, "corpora", "csl-test-suite")
-	paths, _ := filepath.Glob(filepath.Join(dir, "*.txt"))
-	sort.Strings(paths)
 	var total, passed, unsupported int
-	for _, path := range paths {
-		f, err := readFixture(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if strings.TrimSpace(f.sections["MODE"]) != "citation" {
-			continue
-		}
+	for _, f := range suiteFixtures(t, "citation") {
 		total++
 		got, want, err := runCitationFixture(f)
 		switch {
