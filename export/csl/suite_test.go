@@ -114,14 +114,20 @@ func normalizeHTML(s string) string {
 	return normalize(tagSpace.ReplaceAllString(s, "$1"))
 }
 
+// parse reads a fixture's style and items.
+func (f fixture) parse() (*csl.Style, []*csl.Item, error) {
+	style, err := csl.ParseStyle([]byte(f.sections["CSL"]))
+	if err != nil {
+		return nil, nil, err
+	}
+	items, err := csl.ParseItems([]byte(f.sections["INPUT"]))
+	return style, items, err
+}
+
 // runBibliographyFixture renders a bibliography-mode fixture and returns
 // our HTML and the expected one.
 func runBibliographyFixture(f fixture) (got, want string, err error) {
-	style, err := csl.ParseStyle([]byte(f.sections["CSL"]))
-	if err != nil {
-		return "", "", err
-	}
-	items, err := csl.ParseItems([]byte(f.sections["INPUT"]))
+	style, items, err := f.parse()
 	if err != nil {
 		return "", "", err
 	}
@@ -188,11 +194,7 @@ func TestCSLTestSuiteBibliographies(t *testing.T) {
 // with locators, prefixes or other options count as failures: the
 // processor does not take them yet.
 func runCitationFixture(f fixture) (got, want string, err error) {
-	style, err := csl.ParseStyle([]byte(f.sections["CSL"]))
-	if err != nil {
-		return "", "", err
-	}
-	items, err := csl.ParseItems([]byte(f.sections["INPUT"]))
+	style, items, err := f.parse()
 	if err != nil {
 		return "", "", err
 	}
