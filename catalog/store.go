@@ -90,10 +90,22 @@ type Change struct {
 }
 
 // ChangeLog is the ordered feed of every write.
+//
+// Changes become visible in revision order: once a reader sees revision n,
+// every change with a lower revision is visible too and none will ever
+// appear below n. A follower can therefore keep one number, the last
+// revision it applied, and never skip a change by moving past it. (SQLite's
+// single writer gives this for free; a store whose sequence can commit out
+// of order must hold back what is above a still-open transaction.)
 type ChangeLog interface {
 	// FindChanges returns up to limit changes with revisions above after,
 	// in revision order.
 	FindChanges(ctx context.Context, after int64, limit int) ([]Change, error)
+	// WaitForChanges returns nil once the log holds a revision above
+	// after, at once if it already does, and ctx.Err() if ctx is done
+	// first. Followers (the search index, text extraction, harvest caches)
+	// wait here instead of being woken by whoever wrote.
+	WaitForChanges(ctx context.Context, after int64) error
 	// FindEntityHistory returns every change to one record or event, oldest
 	// first. ENOTFOUND if there were none.
 	FindEntityHistory(ctx context.Context, entity, id string) ([]Change, error)

@@ -37,9 +37,9 @@ const FastRebuildGCPercent = 200
 // Options tune an Index. The zero value is right for production.
 type Options struct {
 	Logger *slog.Logger
-	// PollInterval is how often the change log is read when nothing
-	// wakes the follower (default 200 ms); Notify wakes it at once.
-	PollInterval time.Duration
+	// RetryInterval is how long the follower waits after failing to read
+	// or apply changes before it tries again (default 1 s).
+	RetryInterval time.Duration
 	// BatchSize is how many changes one index batch applies (default 1000).
 	BatchSize int
 	// RebuildGCPercent, if above the garbage collector's current target
@@ -57,7 +57,6 @@ type Index struct {
 	records RecordSource
 	opts    Options
 	log     *slog.Logger
-	wake    chan struct{}
 	rebuild chan struct{}
 
 	mu     sync.RWMutex // guards bi, cursor and status
@@ -92,14 +91,14 @@ func Open(ctx context.Context, dir string, src Source, opts Options) (*Index, er
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	if opts.PollInterval == 0 {
-		opts.PollInterval = 200 * time.Millisecond
+	if opts.RetryInterval == 0 {
+		opts.RetryInterval = time.Second
 	}
 	if opts.BatchSize == 0 {
 		opts.BatchSize = 1000
 	}
 	ix := &Index{dir: dir, changes: src, records: src, opts: opts, log: opts.Logger,
-		wake: make(chan struct{}, 1), rebuild: make(chan struct{}, 1), status: Status{State: "starting"}}
+		rebuild: make(chan struct{}, 1), status: Status{State: "starting"}}
 	bi, err := openBleve(dir)
 	switch {
 	case errors.Is(err, bleve.ErrorIndexPathDoesNotExist):
@@ -171,21 +170,11 @@ func (ix *Index) Status() Status {
 	return ix.status
 }
 
-// Notify wakes the follower, so that a write just made is applied now
-// rather than at the next poll.
-func (ix *Index) Notify() {
-	select {
-	case ix.wake <- struct{}{}:
-	default:
-	}
-}
-
 // Run keeps the index up to date until ctx is done: it rebuilds when asked
 // to (or when Open found no usable index) and otherwise applies new
-// changes as they appear.
+// changes as the change log announces them (ChangeLog.WaitForChanges), so
+// that nothing that writes to the store has to wake the index.
 func (ix *Index) Run(ctx context.Context) error {
-	ticker := time.NewTicker(ix.opts.PollInterval)
-	defer ticker.Stop()
 	for {
 		select {
 		case <-ix.rebuild:
@@ -200,16 +189,52 @@ func (ix *Index) Run(ctx context.Context) error {
 		default:
 		}
 		if err := ix.CatchUp(ctx); err != nil && ctx.Err() == nil {
-			ix.log.Error("search index follower", "error", err)
+			ix.log.Error("search index follower; retrying", "error", err)
+			if !sleep(ctx, ix.opts.RetryInterval) {
+				return nil
+			}
+			continue
 		}
-		select {
-		case <-ctx.Done():
+		if !ix.waitForWork(ctx) {
 			return nil
-		case <-ticker.C:
-		case <-ix.wake:
-		case <-ix.rebuild:
-			ix.rebuild <- struct{}{} // handled at the top of the loop
 		}
+	}
+}
+
+// waitForWork returns when the change log holds changes past the cursor
+// or a rebuild is asked for; false when ctx is done.
+func (ix *Index) waitForWork(ctx context.Context) bool {
+	ix.mu.RLock()
+	cursor := ix.cursor
+	ix.mu.RUnlock()
+	wctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	changed := make(chan error, 1)
+	go func() { changed <- ix.changes.WaitForChanges(wctx, cursor) }()
+	select {
+	case <-ctx.Done():
+		return false
+	case err := <-changed:
+		if err != nil && ctx.Err() == nil {
+			ix.log.Error("search index: waiting for changes; retrying", "error", err)
+			return sleep(ctx, ix.opts.RetryInterval)
+		}
+		return ctx.Err() == nil
+	case <-ix.rebuild:
+		ix.rebuild <- struct{}{} // handled at the top of Run's loop
+		return true
+	}
+}
+
+// sleep waits for d, false if ctx is done first.
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
 	}
 }
 

@@ -106,7 +106,6 @@ func TestFacetsStayConsistentWhileWriting(t *testing.T) {
 					return
 				}
 			}
-			e.index.Notify()
 		}
 	}()
 	searches := 0

@@ -74,6 +74,8 @@ func RunStoreTests(t *testing.T, open func(t *testing.T) catalog.Store) {
 		{"ImportReportsBadItems", testImportReportsBadItems},
 		{"ImportAtomicAndDryRun", testImportAtomicAndDryRun},
 		{"ChangeLog", testChangeLog},
+		{"WaitForChanges", testWaitForChanges},
+		{"ConcurrentWritersRevisionOrder", testConcurrentWritersRevisionOrder},
 		{"CurrentRecords", testCurrentRecords},
 		{"Tokens", testTokens},
 		{"Harvest", testHarvest},

@@ -75,7 +75,7 @@ func (s *Store) importBatch(ctx context.Context, items []catalog.ImportItem, res
 		}
 		return nil // rolled back by the deferred Rollback
 	}
-	return t.tx.Commit()
+	return s.commit(t)
 }
 
 func errorFieldsOrMessage(err error) []catalog.FieldError {

@@ -34,13 +34,19 @@ type Options struct {
 	Synchronous string
 	// ReadConns is the size of the read pool; 4 when 0.
 	ReadConns int
+	// ChangePoll is how often WaitForChanges looks for changes committed
+	// by another process (default 250 ms); this process's own commits wake
+	// it at once.
+	ChangePoll time.Duration
 }
 
 // Store is a catalog.Store on SQLite.
 type Store struct {
-	write *sql.DB
-	read  *sql.DB
-	now   func() time.Time
+	write   *sql.DB
+	read    *sql.DB
+	now     func() time.Time
+	poll    time.Duration
+	commits *commitSignal
 }
 
 var _ catalog.Store = (*Store)(nil)
@@ -57,6 +63,9 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if opts.ReadConns == 0 {
 		opts.ReadConns = 4
 	}
+	if opts.ChangePoll <= 0 {
+		opts.ChangePoll = 250 * time.Millisecond
+	}
 	pragmas := []string{"busy_timeout(10000)", "foreign_keys(1)", "synchronous(" + opts.Synchronous + ")"}
 	// A WAL of up to 10,000 pages between checkpoints lets B-tree pages
 	// that bulk writes touch again and again be copied back once; the file
@@ -68,7 +77,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	}
 	write.SetMaxOpenConns(1)
 	write.SetConnMaxIdleTime(0)
-	s := &Store{write: write, now: opts.Now}
+	s := &Store{write: write, now: opts.Now, poll: opts.ChangePoll, commits: newCommitSignal()}
 	if err := s.migrate(ctx); err != nil {
 		write.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -230,7 +239,16 @@ func (s *Store) writeTx(ctx context.Context, fn func(*txn) error) error {
 	if err := fn(t); err != nil {
 		return err
 	}
-	return t.tx.Commit()
+	return s.commit(t)
+}
+
+// commit commits a write transaction and wakes those waiting for changes.
+func (s *Store) commit(t *txn) error {
+	if err := t.tx.Commit(); err != nil {
+		return err
+	}
+	s.commits.committed()
+	return nil
 }
 
 // timeLayout sorts as text and keeps microseconds.

@@ -48,9 +48,6 @@ func (s *Server) importRecords(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if report.Imported > 0 {
-		s.notifySearch()
-	}
 	refused := !opts.DryRun && report.Failed > 0 && (opts.Atomic || report.Imported == 0)
 	if !refused {
 		return c.JSON(http.StatusOK, report)

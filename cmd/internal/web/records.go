@@ -130,7 +130,6 @@ func (s *Server) createRecord(c echo.Context) error {
 	if err := s.cfg.Store.CreateRecord(c.Request().Context(), &r); err != nil {
 		return err
 	}
-	s.notifySearch()
 	c.Response().Header().Set("Location", "/api/v1/records/"+r.ID)
 	return s.sendRecord(c, http.StatusCreated, &r)
 }
@@ -151,7 +150,6 @@ func (s *Server) updateRecord(c echo.Context) error {
 	if err := s.cfg.Store.UpdateRecord(c.Request().Context(), &r, version); err != nil {
 		return err
 	}
-	s.notifySearch()
 	return s.sendRecord(c, http.StatusOK, &r)
 }
 
@@ -166,7 +164,6 @@ func (s *Server) deleteRecord(c echo.Context) error {
 	if err := s.cfg.Store.DeleteRecord(c.Request().Context(), c.Param("id"), version); err != nil {
 		return err
 	}
-	s.notifySearch()
 	return c.NoContent(http.StatusNoContent)
 }
 

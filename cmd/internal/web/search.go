@@ -139,14 +139,6 @@ func (s *Server) reindex(c echo.Context) error {
 	return c.JSON(http.StatusAccepted, s.cfg.Search.Status())
 }
 
-// notifySearch tells the index that the store has changed, so that the
-// change is searchable at once rather than at the next poll.
-func (s *Server) notifySearch() {
-	if s.cfg.Search != nil {
-		s.cfg.Search.Notify()
-	}
-}
-
 // exportSearch streams every match of a search in a citation format, as a
 // file to download.
 func (s *Server) exportSearch(c echo.Context, req search.Request, format string) error {

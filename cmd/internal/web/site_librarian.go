@@ -120,7 +120,6 @@ func (st *site) saveRecord(c echo.Context) error {
 		}
 		return st.fail(c, err)
 	}
-	st.srv.notifySearch()
 	return c.Redirect(http.StatusSeeOther, "/records/"+r.ID+"?saved=1")
 }
 
@@ -237,9 +236,6 @@ func (st *site) importUpload(c echo.Context) error {
 	report, err := st.srv.cfg.Store.ImportRecords(c.Request().Context(), items, opts)
 	if err != nil {
 		return st.fail(c, err)
-	}
-	if report.Imported > 0 && !opts.DryRun {
-		st.srv.notifySearch()
 	}
 	page.Report = report
 	return st.render(c, http.StatusOK, "import", page)

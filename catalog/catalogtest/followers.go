@@ -1,0 +1,162 @@
+package catalogtest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/annals/annals/catalog"
+)
+
+// testWaitForChanges checks that a waiter returns at once when the log is
+// already past its revision, gives up with ctx's error when nothing
+// happens, and wakes when a write commits.
+func testWaitForChanges(t *testing.T, s catalog.Store) {
+	ctx := withActor("alice")
+	MustCreateEvent(t, s)
+	rev, err := s.LatestRevision(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.WaitForChanges(ctx, rev-1); err != nil {
+		t.Errorf("waiting for a change already in the log: %v", err)
+	}
+	quiet, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	defer cancel()
+	if err := s.WaitForChanges(quiet, rev); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("waiting with nothing written: %v, want the context's deadline", err)
+	}
+	woken := make(chan error, 1)
+	wctx, wcancel := context.WithTimeout(ctx, 10*time.Second)
+	defer wcancel()
+	go func() { woken <- s.WaitForChanges(wctx, rev) }()
+	time.Sleep(20 * time.Millisecond)
+	r := aldoshin()
+	if err := s.CreateRecord(ctx, &r); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-woken; err != nil {
+		t.Errorf("a write did not wake the waiter: %v", err)
+	}
+}
+
+// testConcurrentWritersRevisionOrder has several writers create, update
+// and import records at once while a follower reads the change log the way
+// the search index does: a small page at a time after the last revision
+// it saw, waiting when it has caught up. Changes must become visible in
+// revision order, so the follower must see every revision exactly once.
+func testConcurrentWritersRevisionOrder(t *testing.T, s catalog.Store) {
+	ctx := withActor("alice")
+	MustCreateEvent(t, s)
+	const writers, each = 4, 40
+	gen := NewGenerator(11)
+	batches := make([][]catalog.Record, writers)
+	for w := range batches {
+		batches[w] = gen.Records(each)
+	}
+
+	var seen []int64
+	followerDone := make(chan error, 1)
+	stop := make(chan int64, 1) // the latest revision, once every writer is done
+	go func() {
+		cursor, target := int64(0), int64(-1)
+		for target < 0 || cursor < target {
+			changes, err := s.FindChanges(ctx, cursor, 7)
+			if err != nil {
+				followerDone <- err
+				return
+			}
+			for _, c := range changes {
+				seen = append(seen, c.Revision)
+				cursor = c.Revision
+			}
+			select {
+			case target = <-stop:
+			default:
+			}
+			if len(changes) == 0 && target < 0 {
+				wctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+				err := s.WaitForChanges(wctx, cursor)
+				cancel()
+				if err != nil && !errors.Is(err, context.DeadlineExceeded) {
+					followerDone <- err
+					return
+				}
+			}
+		}
+		followerDone <- nil
+	}()
+
+	var wg sync.WaitGroup
+	errs := make(chan error, writers)
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs <- writeConcurrently(ctx, s, w, batches[w])
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	latest, err := s.LatestRevision(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop <- latest
+	if err := <-followerDone; err != nil {
+		t.Fatal(err)
+	}
+
+	all, err := s.FindChanges(ctx, 0, 100000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) != len(all) {
+		t.Fatalf("the follower saw %d changes, the log holds %d: a change became visible below a revision already seen", len(seen), len(all))
+	}
+	for i := range all {
+		if seen[i] != all[i].Revision {
+			t.Fatalf("change %d: the follower saw revision %d, the log has %d", i, seen[i], all[i].Revision)
+		}
+	}
+}
+
+// writeConcurrently is one writer: single creates, updates, and an import
+// of the rest.
+func writeConcurrently(ctx context.Context, s catalog.Store, w int, recs []catalog.Record) error {
+	for i := range recs {
+		recs[i].ID = fmt.Sprintf("w%d-%03d", w, i)
+	}
+	half := len(recs) / 2
+	for i := range recs[:half] {
+		if err := s.CreateRecord(ctx, &recs[i]); err != nil {
+			return err
+		}
+		if i%4 == 0 {
+			recs[i].Title += " (revised)"
+			if err := s.UpdateRecord(ctx, &recs[i], 0); err != nil {
+				return err
+			}
+		}
+	}
+	items := make([]catalog.ImportItem, 0, len(recs)-half)
+	for i, r := range recs[half:] {
+		items = append(items, catalog.ImportItem{Index: i, Record: r})
+	}
+	rep, err := s.ImportRecords(ctx, items, catalog.ImportOptions{})
+	if err != nil {
+		return err
+	}
+	if rep.Imported != len(items) {
+		return fmt.Errorf("writer %d imported %d of %d", w, rep.Imported, len(items))
+	}
+	return nil
+}
