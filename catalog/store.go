@@ -10,26 +10,37 @@ import (
 // (NormalizeRecord, ValidateRecord) and commits the change and a ChangeLog
 // row in one transaction; nothing is half-written. Errors are *Error values
 // with the codes listed on each method; any other error is EINTERNAL.
+//
+// Consumers ask for the part they use (a RecordReader to make proceedings,
+// a TokenStore to check credentials), not for the whole Store. Operational
+// state that is not the catalogue (export jobs, backups) is not part of
+// it: see ExportJobStore.
 type Store interface {
 	RecordStore
 	EventStore
 	ChangeLog
 	TokenStore
 	HarvestStore
-	ExportJobStore
-	// Backup writes a consistent copy of the store to path while it keeps
-	// serving. ECONFLICT if path exists.
-	Backup(ctx context.Context, path string) error
 	Close() error
 }
 
-// RecordStore holds records.
-type RecordStore interface {
+// RecordReader reads records.
+type RecordReader interface {
 	// FindRecordByID returns a record. ENOTFOUND if there never was one,
 	// EGONE if it was deleted.
 	FindRecordByID(ctx context.Context, id string) (*Record, error)
+	// FindRecordsByIDs returns, in one read, the live records among ids in
+	// the order of ids (any status). Ids never used or deleted are left
+	// out; an id given twice is returned once.
+	FindRecordsByIDs(ctx context.Context, ids []string) ([]Record, error)
 	// FindRecords lists records newest first. EINVALID for a bad cursor.
 	FindRecords(ctx context.Context, filter RecordFilter) (*RecordPage, error)
+	// CountRecords returns how many live records (any status) there are.
+	CountRecords(ctx context.Context) (int, error)
+}
+
+// RecordWriter writes records.
+type RecordWriter interface {
 	// CreateRecord stores a new record, filling ID (when empty), Created,
 	// Updated and Version. EINVALID, ECONFLICT if the id is taken.
 	CreateRecord(ctx context.Context, r *Record) error
@@ -42,16 +53,25 @@ type RecordStore interface {
 	// ImportRecords creates many records; see ImportOptions for dry runs and
 	// all-or-nothing imports. The report has one entry per item.
 	ImportRecords(ctx context.Context, items []ImportItem, opts ImportOptions) (*ImportReport, error)
-	// CountRecords returns how many live records (any status) there are.
-	CountRecords(ctx context.Context) (int, error)
 }
 
-// EventStore holds events and their sessions.
-type EventStore interface {
+// RecordStore holds records.
+type RecordStore interface {
+	RecordReader
+	RecordWriter
+}
+
+// EventReader reads events.
+type EventReader interface {
 	// FindEventByID returns an event. ENOTFOUND, EGONE.
 	FindEventByID(ctx context.Context, id string) (*Event, error)
 	// FindEvents returns every live event, earliest start first.
 	FindEvents(ctx context.Context) ([]Event, error)
+}
+
+// EventStore holds events and their sessions.
+type EventStore interface {
+	EventReader
 	// CreateEvent stores a new event. EINVALID, ECONFLICT.
 	CreateEvent(ctx context.Context, e *Event) error
 	// UpdateEvent replaces an event when its version is ifVersion (0: any).

@@ -55,7 +55,7 @@ var StreamNames = []string{"bibtex", "ris", "csl-json", "csv"}
 type EventFinder func(ctx context.Context, id string) *catalog.Event
 
 // CachedEvents wraps a store's event lookup so that each event is read once.
-func CachedEvents(s catalog.EventStore) EventFinder {
+func CachedEvents(s catalog.EventReader) EventFinder {
 	cache := map[string]*catalog.Event{}
 	return func(ctx context.Context, id string) *catalog.Event {
 		if id == "" {
@@ -164,20 +164,39 @@ func ImportFormats() []recordio.Format {
 
 // RecordSource is what WriteRecords reads: records and their events.
 type RecordSource interface {
-	catalog.EventStore
-	FindRecordByID(ctx context.Context, id string) (*catalog.Record, error)
+	catalog.EventReader
+	FindRecordsByIDs(ctx context.Context, ids []string) ([]catalog.Record, error)
 }
 
+// recordsPerRead is how many records WriteRecords reads at a time.
+const recordsPerRead = 500
+
 // WriteRecords writes the records with the given ids, in that order, in a
-// streaming format; records deleted meanwhile are left out. For CSV it
-// reads the records twice: first to size the columns to the widest.
-func WriteRecords(ctx context.Context, src RecordSource, format string, ids []string, out io.Writer) (int, error) {
+// streaming format, reading them a few hundred at a time; records deleted
+// meanwhile, and those keep (when not nil) refuses, are left out. For CSV
+// it reads the records twice: first to size the columns to the widest.
+func WriteRecords(ctx context.Context, src RecordSource, format string, ids []string, keep func(*catalog.Record) bool, out io.Writer) (int, error) {
+	each := func(fn func(*catalog.Record) error) error {
+		for start := 0; start < len(ids); start += recordsPerRead {
+			records, err := src.FindRecordsByIDs(ctx, ids[start:min(start+recordsPerRead, len(ids))])
+			if err != nil {
+				return err
+			}
+			for i := range records {
+				if keep != nil && !keep(&records[i]) {
+					continue
+				}
+				if err := fn(&records[i]); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
 	var widths recordio.Widths
 	if format == "csv" {
-		for _, id := range ids {
-			if r, err := src.FindRecordByID(ctx, id); err == nil {
-				widths.Fit(r)
-			}
+		if err := each(func(r *catalog.Record) error { widths.Fit(r); return nil }); err != nil {
+			return 0, err
 		}
 	}
 	w, err := NewWriter(format, out, CachedEvents(src))
@@ -187,14 +206,8 @@ func WriteRecords(ctx context.Context, src RecordSource, format string, ids []st
 	if err := w.Begin(widths); err != nil {
 		return 0, err
 	}
-	for _, id := range ids {
-		r, err := src.FindRecordByID(ctx, id)
-		if err != nil {
-			continue
-		}
-		if err := w.Write(ctx, r); err != nil {
-			return 0, err
-		}
+	if err := each(func(r *catalog.Record) error { return w.Write(ctx, r) }); err != nil {
+		return 0, err
 	}
 	return w.Count(), w.End()
 }

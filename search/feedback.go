@@ -23,10 +23,10 @@ const (
 	feedbackWeight   = 0.5 // weight of the added words against the query's
 )
 
-// RecordSource loads the records the feedback reads, and counts them for
-// a rebuild's progress.
+// RecordSource loads the records of hits (for display and for the
+// feedback), and counts them for a rebuild's progress.
 type RecordSource interface {
-	FindRecordByID(ctx context.Context, id string) (*catalog.Record, error)
+	FindRecordsByIDs(ctx context.Context, ids []string) ([]catalog.Record, error)
 	CountRecords(ctx context.Context) (int, error)
 }
 
@@ -64,13 +64,18 @@ func (ix *Index) feedback(ctx context.Context, bi bleve.Index, clauses []Clause,
 			}
 		}
 	}
+	hits := make([]Hit, len(res.Hits))
+	for i, h := range res.Hits {
+		hits[i] = Hit{ID: h.ID, Score: h.Score}
+	}
+	found, err := ix.LoadHits(ctx, filters.from, hits)
+	if err != nil {
+		return nil, err
+	}
 	weights := map[string]*weightedTerm{}
 	top := res.Hits[0].Score
-	for _, h := range res.Hits {
-		r, err := ix.records.FindRecordByID(ctx, h.ID)
-		if err != nil {
-			continue // deleted since: no feedback from it
-		}
+	for _, h := range found { // records deleted or hidden since give no feedback
+		r := h.Record
 		counts, length := map[string]*weightedTerm{}, 0
 		for _, piece := range recordTexts(r) {
 			fam := familyOf(piece.lang, piece.text)

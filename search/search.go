@@ -195,6 +195,7 @@ func badFilter(name, msg string) error {
 // queries it must not.
 type filterSet struct {
 	must, mustNot []query.Query
+	from          Filters // what they were made of
 }
 
 // filterQueries turns filters into queries.
@@ -259,7 +260,7 @@ func filterQueries(f Filters) (filterSet, error) {
 		q.SetField(fDate)
 		out = append(out, q)
 	}
-	return filterSet{must: out, mustNot: excluded}, nil
+	return filterSet{must: out, mustNot: excluded, from: f}, nil
 }
 
 func sortOrder(name string) (search.SortOrder, error) {

@@ -73,13 +73,13 @@ func RunStoreTests(t *testing.T, open func(t *testing.T) catalog.Store) {
 		{"Events", testEvents},
 		{"ImportReportsBadItems", testImportReportsBadItems},
 		{"ImportAtomicAndDryRun", testImportAtomicAndDryRun},
+		{"FindRecordsByIDs", testFindRecordsByIDs},
 		{"ChangeLog", testChangeLog},
 		{"WaitForChanges", testWaitForChanges},
 		{"ConcurrentWritersRevisionOrder", testConcurrentWritersRevisionOrder},
 		{"CurrentRecords", testCurrentRecords},
 		{"Tokens", testTokens},
 		{"Harvest", testHarvest},
-		{"ExportJobs", testExportJobs},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })

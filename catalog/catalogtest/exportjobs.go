@@ -10,7 +10,13 @@ import (
 	"github.com/annals/annals/catalog"
 )
 
-func testExportJobs(t *testing.T, s catalog.Store) {
+// RunExportJobStoreTests runs the conformance tests of an export job store
+// against a new, empty store that open makes.
+func RunExportJobStoreTests(t *testing.T, open func(t *testing.T) catalog.ExportJobStore) {
+	t.Run("ExportJobs", func(t *testing.T) { testExportJobs(t, open(t)) })
+}
+
+func testExportJobs(t *testing.T, s catalog.ExportJobStore) {
 	ctx := context.Background()
 	a := &catalog.ExportJob{Kind: "proceedings", Status: catalog.JobQueued, Request: []byte(`{"event":"e"}`), Actor: "Ирина"}
 	b := &catalog.ExportJob{Kind: "bundle", Status: catalog.JobQueued, Request: []byte(`{"ids":["x"]}`)}

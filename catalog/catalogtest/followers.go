@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -159,4 +160,48 @@ func writeConcurrently(ctx context.Context, s catalog.Store, w int, recs []catal
 		return fmt.Errorf("writer %d imported %d of %d", w, rep.Imported, len(items))
 	}
 	return nil
+}
+
+// testFindRecordsByIDs checks the batch read: the order asked for, unknown
+// and deleted ids left out, a repeated id once, drafts included, and more
+// ids than one query's parameters hold.
+func testFindRecordsByIDs(t *testing.T, s catalog.Store) {
+	ctx := withActor("alice")
+	MustCreateEvent(t, s)
+	recs := NewGenerator(12).Records(1200)
+	recs[3].Status = catalog.StatusDraft
+	mustImport(t, s, recs, catalog.ImportOptions{})
+	if err := s.DeleteRecord(ctx, recs[5].ID, 0); err != nil {
+		t.Fatal(err)
+	}
+	ids := []string{recs[7].ID, "never-there", recs[3].ID, recs[5].ID, recs[0].ID, recs[7].ID}
+	got, err := s.FindRecordsByIDs(ctx, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gotIDs []string
+	for _, r := range got {
+		gotIDs = append(gotIDs, r.ID)
+	}
+	want := []string{recs[7].ID, recs[3].ID, recs[0].ID}
+	if !slices.Equal(gotIDs, want) {
+		t.Errorf("FindRecordsByIDs(%v) = %v, want %v", ids, gotIDs, want)
+	}
+	if len(got) == 3 && (got[1].Status != catalog.StatusDraft || got[0].Title != recs[7].Title || got[0].Version != 1) {
+		t.Errorf("records read in a batch differ from what was stored: %+v", got[:2])
+	}
+	all := make([]string, 0, len(recs))
+	for i := len(recs) - 1; i >= 0; i-- {
+		all = append(all, recs[i].ID)
+	}
+	got, err = s.FindRecordsByIDs(ctx, all)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(recs)-1 || got[0].ID != recs[len(recs)-1].ID || got[len(got)-1].ID != recs[0].ID {
+		t.Errorf("%d ids: %d records, first %s, last %s", len(all), len(got), got[0].ID, got[len(got)-1].ID)
+	}
+	if got, err := s.FindRecordsByIDs(ctx, nil); err != nil || len(got) != 0 {
+		t.Errorf("no ids: %v, %v", got, err)
+	}
 }

@@ -193,3 +193,49 @@ func (s *Store) DeleteRecord(ctx context.Context, id string, ifVersion int) erro
 		return s.deleteDocument(ctx, t, recordTable, id, cur)
 	})
 }
+
+// idsPerQuery bounds the parameters of one IN list (SQLite allows 32,766).
+const idsPerQuery = 500
+
+// FindRecordsByIDs returns the live records among ids in the order of ids,
+// reading a page of hits in one query.
+func (s *Store) FindRecordsByIDs(ctx context.Context, ids []string) ([]catalog.Record, error) {
+	found := make(map[string]*catalog.Record, len(ids))
+	for start := 0; start < len(ids); start += idsPerQuery {
+		chunk := ids[start:min(start+idsPerQuery, len(ids))]
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		rows, err := s.read.QueryContext(ctx, `SELECT c.doc FROM records r JOIN changes c ON c.revision = r.rev
+			WHERE r.deleted IS NULL AND r.id IN (`+strings.Repeat(",?", len(chunk))[1:]+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var doc string
+			if err := rows.Scan(&doc); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			r := new(catalog.Record)
+			if err := json.Unmarshal([]byte(doc), r); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			found[r.ID] = r
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]catalog.Record, 0, len(found))
+	for _, id := range ids {
+		if r, ok := found[id]; ok {
+			out = append(out, *r)
+			delete(found, id) // a repeated id once
+		}
+	}
+	return out, nil
+}

@@ -49,7 +49,10 @@ type Store struct {
 	commits *commitSignal
 }
 
-var _ catalog.Store = (*Store)(nil)
+var (
+	_ catalog.Store          = (*Store)(nil)
+	_ catalog.ExportJobStore = (*Store)(nil)
+)
 
 // Open opens (creating if needed) the database at path and brings its
 // schema up to date.

@@ -26,6 +26,10 @@ func TestConformance(t *testing.T) {
 	catalogtest.RunStoreTests(t, func(t *testing.T) catalog.Store { return MustOpen(t) })
 }
 
+func TestExportJobStoreConformance(t *testing.T) {
+	catalogtest.RunExportJobStoreTests(t, func(t *testing.T) catalog.ExportJobStore { return MustOpen(t) })
+}
+
 func TestReopenKeepsData(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "annals.db")

@@ -68,7 +68,7 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 		defer os.Remove(file.Name())
 		w = file
 	}
-	n, err := export.WriteRecords(ctx, store, *format, ids, w)
+	n, err := export.WriteRecords(ctx, store, *format, ids, nil, w)
 	if err != nil {
 		return err
 	}

@@ -90,7 +90,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	exports, err := jobs.New(jobs.Config{Store: store, Dir: cfg.ExportsDir(), Styles: styles, Fonts: fonts,
+	exports, err := jobs.New(jobs.Config{Catalog: store, Jobs: store, Dir: cfg.ExportsDir(), Styles: styles, Fonts: fonts,
 		Search: web.SearchIDs(index), Workers: cfg.ExportWorkers, Keep: cfg.ExportKeep, Logger: log})
 	if err != nil {
 		return err

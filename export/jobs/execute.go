@@ -18,7 +18,7 @@ import (
 func (r *Runner) execute(ctx context.Context, j *catalog.ExportJob) {
 	started := r.cfg.Now().UTC()
 	j.Status, j.Started = catalog.JobRunning, &started
-	if err := r.cfg.Store.UpdateExportJob(ctx, j); err != nil {
+	if err := r.cfg.Jobs.UpdateExportJob(ctx, j); err != nil {
 		r.cfg.Logger.Error("export job", "id", j.ID, "error", err)
 		return
 	}
@@ -47,7 +47,7 @@ func (r *Runner) execute(ctx context.Context, j *catalog.ExportJob) {
 	expires := finished.Add(r.cfg.Keep)
 	j.Status, j.Size, j.Finished, j.Expires = catalog.JobDone, size, &finished, &expires
 	j.Progress.Done = j.Progress.Total
-	if err := r.cfg.Store.UpdateExportJob(context.WithoutCancel(ctx), j); err != nil {
+	if err := r.cfg.Jobs.UpdateExportJob(context.WithoutCancel(ctx), j); err != nil {
 		r.cfg.Logger.Error("export job", "id", j.ID, "error", err)
 	}
 	r.cfg.Logger.Info("export done", "id", j.ID, "kind", j.Kind, "bytes", size, "seconds", finished.Sub(started).Seconds())
@@ -64,12 +64,12 @@ func (r *Runner) render(ctx context.Context, j *catalog.ExportJob, path string) 
 		return 0, err
 	}
 	sel := proceedings.Selection{Event: req.Event, Session: req.Session, IDs: req.IDs, Title: req.Title, IncludeDrafts: req.IncludeDrafts}
-	doc, err := proceedings.Build(ctx, r.cfg.Store, sel, proc, r.cfg.Now())
+	doc, err := proceedings.Build(ctx, r.cfg.Catalog, sel, proc, r.cfg.Now())
 	if err != nil {
 		return 0, err
 	}
 	j.Progress = catalog.JobProgress{Total: doc.Entries()}
-	if err := r.cfg.Store.UpdateExportJob(ctx, j); err != nil {
+	if err := r.cfg.Jobs.UpdateExportJob(ctx, j); err != nil {
 		return 0, err
 	}
 	f, err := os.Create(path)
@@ -106,7 +106,7 @@ func (r *Runner) progress(ctx context.Context, j *catalog.ExportJob) func(done, 
 		j.Progress = catalog.JobProgress{Done: done, Total: total}
 		if now := time.Now(); now.Sub(last) >= r.progressEvery {
 			last = now
-			r.cfg.Store.UpdateExportJob(ctx, j)
+			r.cfg.Jobs.UpdateExportJob(ctx, j)
 		}
 	}
 }

@@ -20,6 +20,7 @@ import (
 
 	"github.com/annals/annals/catalog"
 	"github.com/annals/annals/export/csl"
+	"github.com/annals/annals/export/proceedings"
 	"github.com/annals/annals/export/typeset"
 )
 
@@ -42,12 +43,17 @@ const (
 	KindBundle      = "bundle"
 )
 
+// Catalog is what a runner reads from the catalogue.
+type Catalog = proceedings.Source
+
 // Config is what a runner needs.
 type Config struct {
-	Store  catalog.Store
-	Dir    string // where finished files are kept
-	Styles *csl.Library
-	Fonts  *typeset.Set
+	// Catalog holds the records and events exported; Jobs keeps the jobs.
+	Catalog Catalog
+	Jobs    catalog.ExportJobStore
+	Dir     string // where finished files are kept
+	Styles  *csl.Library
+	Fonts   *typeset.Set
 	// Search resolves a query to record IDs, best first; nil when there is
 	// no index (requests with q are then refused).
 	Search func(ctx context.Context, q string, includeDrafts bool) ([]string, error)
@@ -136,7 +142,7 @@ func (r *Runner) check(ctx context.Context, req *Request) error {
 		return invalid("title", err.Error())
 	}
 	if req.Event != "" {
-		ev, err := r.cfg.Store.FindEventByID(ctx, req.Event)
+		ev, err := r.cfg.Catalog.FindEventByID(ctx, req.Event)
 		if err != nil {
 			return invalid("event", fmt.Sprintf("there is no event %q", req.Event))
 		}
@@ -170,7 +176,7 @@ func (r *Runner) Submit(ctx context.Context, req Request, actor string) (*catalo
 		return nil, err
 	}
 	j := &catalog.ExportJob{Kind: req.Kind, Status: catalog.JobQueued, Request: body, Actor: actor}
-	if err := r.cfg.Store.CreateExportJob(ctx, j); err != nil {
+	if err := r.cfg.Jobs.CreateExportJob(ctx, j); err != nil {
 		return nil, err
 	}
 	select {
@@ -213,7 +219,7 @@ func (r *Runner) Run(ctx context.Context) error {
 // recover fails the jobs that were running when the process stopped and
 // queues again those that were waiting.
 func (r *Runner) recover(ctx context.Context) error {
-	jobs, err := r.cfg.Store.FindExportJobs(ctx, catalog.JobQueued, catalog.JobRunning)
+	jobs, err := r.cfg.Jobs.FindExportJobs(ctx, catalog.JobQueued, catalog.JobRunning)
 	if err != nil {
 		return err
 	}
@@ -239,13 +245,18 @@ func (r *Runner) work(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case id := <-r.queue:
-			j, err := r.cfg.Store.FindExportJobByID(ctx, id)
+			j, err := r.cfg.Jobs.FindExportJobByID(ctx, id)
 			if err != nil {
 				continue
 			}
 			r.execute(ctx, j)
 		}
 	}
+}
+
+// FindJob returns a job. ENOTFOUND.
+func (r *Runner) FindJob(ctx context.Context, id string) (*catalog.ExportJob, error) {
+	return r.cfg.Jobs.FindExportJobByID(ctx, id)
 }
 
 // Path is where a job's finished file is.
@@ -261,7 +272,7 @@ func (r *Runner) tempPath(j *catalog.ExportJob) string {
 func (r *Runner) fail(ctx context.Context, j *catalog.ExportJob, why string) {
 	now := r.cfg.Now().UTC()
 	j.Status, j.Error, j.Finished = catalog.JobFailed, why, &now
-	if err := r.cfg.Store.UpdateExportJob(context.WithoutCancel(ctx), j); err != nil {
+	if err := r.cfg.Jobs.UpdateExportJob(context.WithoutCancel(ctx), j); err != nil {
 		r.cfg.Logger.Error("export job", "id", j.ID, "error", err)
 	}
 	r.cfg.Logger.Warn("export failed", "id", j.ID, "why", why)
@@ -269,7 +280,7 @@ func (r *Runner) fail(ctx context.Context, j *catalog.ExportJob, why string) {
 
 // expire removes the files of jobs past their time.
 func (r *Runner) expire(ctx context.Context) {
-	jobs, err := r.cfg.Store.FindExportJobs(ctx, catalog.JobDone)
+	jobs, err := r.cfg.Jobs.FindExportJobs(ctx, catalog.JobDone)
 	if err != nil {
 		return
 	}
@@ -284,7 +295,7 @@ func (r *Runner) expire(ctx context.Context) {
 			continue
 		}
 		j.Status = catalog.JobExpired
-		r.cfg.Store.UpdateExportJob(ctx, j)
+		r.cfg.Jobs.UpdateExportJob(ctx, j)
 	}
 }
 

@@ -45,7 +45,7 @@ func sampleStore(t *testing.T) *sqlite.Store {
 	return s
 }
 
-func newRunner(t *testing.T, store catalog.Store, dir string, configure func(*Config)) *Runner {
+func newRunner(t *testing.T, store *sqlite.Store, dir string, configure func(*Config)) *Runner {
 	t.Helper()
 	builtin, _ := fs.Sub(assets.FS(), assets.StylesDir)
 	styles, err := csl.NewLibrary(builtin, "", func(tag string) ([]byte, error) {
@@ -54,7 +54,7 @@ func newRunner(t *testing.T, store catalog.Store, dir string, configure func(*Co
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := Config{Store: store, Dir: dir, Styles: styles, Fonts: proceedingstest.Fonts(t)}
+	cfg := Config{Catalog: store, Jobs: store, Dir: dir, Styles: styles, Fonts: proceedingstest.Fonts(t)}
 	if configure != nil {
 		configure(&cfg)
 	}
@@ -75,7 +75,7 @@ func start(t *testing.T, r *Runner) {
 }
 
 // wait polls a job until it is no longer queued or running.
-func wait(t *testing.T, store catalog.Store, id string) *catalog.ExportJob {
+func wait(t *testing.T, store catalog.ExportJobStore, id string) *catalog.ExportJob {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {

@@ -38,9 +38,15 @@ func (s Selection) Validate() error {
 	return nil
 }
 
+// Source is what proceedings are made from: records and their events.
+type Source interface {
+	catalog.RecordReader
+	catalog.EventReader
+}
+
 // Build reads the selected records from the store and arranges them as
 // proceedings, with style for the "Cite as" lines (nil for none).
-func Build(ctx context.Context, store catalog.Store, sel Selection, style *csl.Processor, now time.Time) (*Document, error) {
+func Build(ctx context.Context, store Source, sel Selection, style *csl.Processor, now time.Time) (*Document, error) {
 	if err := sel.Validate(); err != nil {
 		return nil, err
 	}
@@ -75,16 +81,19 @@ func Build(ctx context.Context, store catalog.Store, sel Selection, style *csl.P
 			f.After = page.Next
 		}
 	} else {
+		found, err := store.FindRecordsByIDs(ctx, sel.IDs)
+		if err != nil {
+			return nil, err
+		}
+		if err := checkAllFound(sel.IDs, found); err != nil {
+			return nil, err
+		}
 		events := map[string]bool{}
-		for _, id := range sel.IDs {
-			r, err := store.FindRecordByID(ctx, id)
-			if err != nil {
-				return nil, fmt.Errorf("record %s: %w", id, err)
-			}
+		for _, r := range found {
 			if !sel.IncludeDrafts && r.Status != catalog.StatusPublished {
 				continue
 			}
-			records = append(records, *r)
+			records = append(records, r)
 			events[r.Event] = true
 		}
 		if len(events) == 1 { // all from one event: its programme orders them
@@ -110,4 +119,19 @@ func Build(ctx context.Context, store catalog.Store, sel Selection, style *csl.P
 	}
 	d.Sections = Arrange(d.Event, records, "Other outputs")
 	return d, nil
+}
+
+// checkAllFound returns ENOTFOUND naming the first of ids that is not among
+// the records found (deleted since it was chosen, or never there).
+func checkAllFound(ids []string, found []catalog.Record) error {
+	have := make(map[string]bool, len(found))
+	for _, r := range found {
+		have[r.ID] = true
+	}
+	for _, id := range ids {
+		if !have[id] {
+			return catalog.Errorf(catalog.ENOTFOUND, "There is no record %q (deleted since it was chosen?).", id)
+		}
+	}
+	return nil
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/annals/annals/assets"
+	"github.com/annals/annals/catalog"
 	"github.com/annals/annals/catalog/catalogtest"
 	"github.com/annals/annals/export/jobs"
 	"github.com/chromedp/chromedp"
@@ -33,7 +34,7 @@ func newSiteEnv(t *testing.T) *siteEnv {
 	e := newEnvWith(t, func(c *Config) {
 		c.Site, c.SessionKey = assets.FS(), []byte(strings.Repeat("k", 32))
 		var err error
-		runner, err = jobs.New(jobs.Config{Store: c.Store, Dir: t.TempDir(), Styles: c.Styles, Fonts: testFonts(t), Search: SearchIDs(c.Search)})
+		runner, err = jobs.New(jobs.Config{Catalog: c.Store, Jobs: c.Store.(catalog.ExportJobStore), Dir: t.TempDir(), Styles: c.Styles, Fonts: testFonts(t), Search: SearchIDs(c.Search)})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -66,7 +66,7 @@ func (s *Server) findExport(c echo.Context) (*catalog.ExportJob, error) {
 	if err := s.exportsAvailable(); err != nil {
 		return nil, err
 	}
-	return s.cfg.Store.FindExportJobByID(c.Request().Context(), c.Param("id"))
+	return s.cfg.Exports.FindJob(c.Request().Context(), c.Param("id"))
 }
 
 // getExport shows a job's status and progress.

@@ -39,7 +39,7 @@ func newExportEnv(t *testing.T) *env {
 	var runner *jobs.Runner
 	e := newEnvWith(t, func(c *Config) {
 		var err error
-		runner, err = jobs.New(jobs.Config{Store: c.Store, Dir: t.TempDir(), Styles: c.Styles, Fonts: testFonts(t), Search: SearchIDs(c.Search)})
+		runner, err = jobs.New(jobs.Config{Catalog: c.Store, Jobs: c.Store.(catalog.ExportJobStore), Dir: t.TempDir(), Styles: c.Styles, Fonts: testFonts(t), Search: SearchIDs(c.Search)})
 		if err != nil {
 			t.Fatal(err)
 		}

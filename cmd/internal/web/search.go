@@ -108,14 +108,13 @@ func (s *Server) search(c echo.Context) error {
 		return err
 	}
 	resp := searchResponse{Total: res.Total, Hits: make([]searchHit, 0, len(res.Hits)), Facets: res.Facets, Next: nullable(res.Next)}
+	found, err := s.cfg.Search.LoadHits(c.Request().Context(), req.Filters, res.Hits)
+	if err != nil {
+		return err
+	}
 	highlighter := s.cfg.Search.Highlighter(req)
-	for _, h := range res.Hits {
-		r, err := s.cfg.Store.FindRecordByID(c.Request().Context(), h.ID)
-		if code := catalog.ErrorCode(err); code == catalog.ENOTFOUND || code == catalog.EGONE {
-			continue // deleted since the index last caught up
-		} else if err != nil {
-			return err
-		}
+	for _, h := range found {
+		r := h.Record
 		resp.Hits = append(resp.Hits, searchHit{ID: r.ID, Kind: r.Kind, Status: r.Status, Title: r.Title, Language: r.Language,
 			Date: r.Date, Event: r.Event, Session: r.Session, Contributors: contributorNames(r), Score: h.Score, Highlights: highlighter.Highlight(r)})
 	}
@@ -153,6 +152,6 @@ func (s *Server) exportSearch(c echo.Context, req search.Request, format string)
 	h.Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="annals-search.%s"`, f.Ext))
 	h.Set("X-Total-Count", fmt.Sprint(len(ids)))
 	c.Response().WriteHeader(http.StatusOK)
-	_, err = export.WriteRecords(ctx, s.cfg.Store, format, ids, c.Response())
+	_, err = export.WriteRecords(ctx, s.cfg.Store, format, ids, req.Filters.Visible, c.Response())
 	return err
 }

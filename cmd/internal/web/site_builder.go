@@ -87,7 +87,10 @@ type exportPage struct {
 }
 
 func (st *site) findJob(c echo.Context) (*catalog.ExportJob, error) {
-	return st.srv.cfg.Store.FindExportJobByID(c.Request().Context(), c.Param("id"))
+	if err := st.srv.exportsAvailable(); err != nil {
+		return nil, err
+	}
+	return st.srv.cfg.Exports.FindJob(c.Request().Context(), c.Param("id"))
 }
 
 func (st *site) exportPage(c echo.Context) error {

@@ -101,8 +101,9 @@ func (st *site) searchPage(c echo.Context) error {
 		var res *search.Result
 		res, err = st.srv.cfg.Search.Search(ctx, req)
 		if err == nil {
-			st.fillResults(c, &p, req, res, params, events)
-			return st.render(c, http.StatusOK, "search", p)
+			if err = st.fillResults(c, &p, req, res, params, events); err == nil {
+				return st.render(c, http.StatusOK, "search", p)
+			}
 		}
 	}
 	if code := catalog.ErrorCode(err); code != catalog.EMALFORMED && code != catalog.EINVALID {
@@ -114,7 +115,7 @@ func (st *site) searchPage(c echo.Context) error {
 
 // fillResults turns a search result into the page's hits, facets and
 // links.
-func (st *site) fillResults(c echo.Context, p *searchPage, req search.Request, res *search.Result, params url.Values, events []catalog.Event) {
+func (st *site) fillResults(c echo.Context, p *searchPage, req search.Request, res *search.Result, params url.Values, events []catalog.Event) error {
 	ctx := c.Request().Context()
 	v := p.view
 	p.Total = res.Total
@@ -126,12 +127,13 @@ func (st *site) fillResults(c echo.Context, p *searchPage, req search.Request, r
 			sessionNames[s.Key] = localTitle(s.Title, s.Translations, v.Lang)
 		}
 	}
+	found, err := st.srv.cfg.Search.LoadHits(ctx, req.Filters, res.Hits)
+	if err != nil {
+		return err
+	}
 	h := st.srv.cfg.Search.Highlighter(req)
-	for _, hit := range res.Hits {
-		r, err := st.srv.cfg.Store.FindRecordByID(ctx, hit.ID)
-		if err != nil {
-			continue
-		}
+	for _, hit := range found {
+		r := hit.Record
 		ph := pageHit{ID: r.ID, Title: r.Title, Date: v.Date(r.Date), Kind: v.T("kind." + string(r.Kind)), Lang: r.Language,
 			EventName: eventNames[r.Event], Status: string(r.Status)}
 		for _, cn := range r.Contributors {
@@ -201,6 +203,7 @@ func (st *site) fillResults(c echo.Context, p *searchPage, req search.Request, r
 			p.Examples = append(p.Examples, pageLink{Label: ex, URL: "/search?q=" + url.QueryEscape(ex)})
 		}
 	}
+	return nil
 }
 
 // orderFacetValues puts chosen values first, then the commonest, and values
