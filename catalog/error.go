@@ -106,3 +106,11 @@ func ErrorFields(err error) []FieldError {
 	}
 	return nil
 }
+
+// BadCursor is the error for a paging cursor (or harvest position) that
+// this listing did not give out: EMALFORMED, naming the parameter, the
+// same whichever layer finds it (the store, the index).
+func BadCursor(field string) error {
+	return &Error{Code: EMALFORMED, Message: "The cursor is not valid.",
+		Fields: []FieldError{{Field: field, Message: "is not a cursor returned by this listing; start again without it"}}}
+}

@@ -10,7 +10,7 @@ import (
 // published reported as deleted.
 type HarvestStore interface {
 	// FindHarvestItems returns up to f.Limit items in datestamp order.
-	// EINVALID for a bad position.
+	// EMALFORMED for a bad position (BadCursor).
 	FindHarvestItems(ctx context.Context, f HarvestFilter) ([]HarvestItem, error)
 	// CountHarvestItems counts the items f selects, ignoring After and Limit.
 	CountHarvestItems(ctx context.Context, f HarvestFilter) (int, error)
@@ -46,4 +46,11 @@ type HarvestItem struct {
 	Datestamp time.Time
 	// Position marks the item in datestamp order, for paging.
 	Position string
+}
+
+// HarvestedAsDeleted is the rule harvesters see records by: a record once
+// published stays in the harvest, reported as deleted when it was deleted
+// or is no longer published (a draft never published is never shown).
+func HarvestedAsDeleted(status Status, deleted bool) bool {
+	return deleted || status != StatusPublished
 }

@@ -1,5 +1,10 @@
 package catalog
 
+import (
+	"context"
+	"errors"
+)
+
 // ImportItem is one record read from an import file. Errors holds what went
 // wrong reading it (a wrong type, an unknown column); such an item is
 // reported and never stored.
@@ -44,4 +49,91 @@ type ImportReport struct {
 	Imported int            `json:"imported"`
 	Failed   int            `json:"failed"`
 	Items    []ImportResult `json:"items"`
+}
+
+// importBatch is how many records a non-atomic import commits at a time:
+// large enough that commits (each an fsync) do not dominate, small enough
+// that a crash loses little work.
+const importBatch = 1000
+
+// Transactor runs fn in one write transaction of a store, committed when
+// fn returns nil and rolled back when it returns an error (which InTx
+// returns).
+type Transactor interface {
+	InTx(ctx context.Context, fn func(Tx) error) error
+}
+
+// errRollback ends a transaction whose writes must not be kept (a dry run,
+// an atomic import with a failed item).
+var errRollback = errors.New("rolled back on purpose")
+
+// ImportRecordsIn creates many records through db. A dry run or an atomic
+// import runs in one transaction (rolled back for a dry run, and for an
+// atomic import with any failed item); otherwise items are committed in
+// batches and each invalid item is reported and skipped.
+func ImportRecordsIn(ctx context.Context, db Transactor, items []ImportItem, opts ImportOptions) (*ImportReport, error) {
+	report := &ImportReport{DryRun: opts.DryRun, Atomic: opts.Atomic, Total: len(items),
+		Items: make([]ImportResult, len(items))}
+	batch := importBatch
+	if opts.DryRun || opts.Atomic {
+		batch = len(items)
+	}
+	for start := 0; start < len(items) || start == 0; start += batch {
+		end := min(start+batch, len(items))
+		err := db.InTx(ctx, func(tx Tx) error { return importBatchIn(ctx, tx, items[start:end], report.Items[start:end], opts) })
+		if err != nil && !errors.Is(err, errRollback) {
+			return nil, err
+		}
+		if end == len(items) {
+			break
+		}
+	}
+	for i := range report.Items {
+		switch report.Items[i].Status {
+		case ImportCreated:
+			report.Imported++
+		case ImportFailed:
+			report.Failed++
+		}
+	}
+	return report, nil
+}
+
+func importBatchIn(ctx context.Context, tx Tx, items []ImportItem, results []ImportResult, opts ImportOptions) error {
+	events := newEventLookup(tx)
+	failed := false
+	for i, item := range items {
+		res := &results[i]
+		*res = ImportResult{Index: item.Index, Line: item.Line, ID: item.Record.ID}
+		if len(item.Errors) > 0 {
+			res.Status, res.Errors, failed = ImportFailed, item.Errors, true
+			continue
+		}
+		r := item.Record
+		err := createRecord(ctx, tx, events, &r)
+		switch ErrorCode(err) {
+		case "":
+			res.ID, res.Status = r.ID, ImportCreated
+		case EINVALID, ECONFLICT:
+			res.Status, res.Errors, failed = ImportFailed, errorFieldsOrMessage(err), true
+		default:
+			return err
+		}
+	}
+	if opts.DryRun || (opts.Atomic && failed) {
+		for i := range results {
+			if results[i].Status == ImportCreated {
+				results[i].Status = ImportValid
+			}
+		}
+		return errRollback
+	}
+	return nil
+}
+
+func errorFieldsOrMessage(err error) []FieldError {
+	if f := ErrorFields(err); len(f) > 0 {
+		return f
+	}
+	return []FieldError{{Message: ErrorMessage(err)}}
 }

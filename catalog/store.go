@@ -33,7 +33,8 @@ type RecordReader interface {
 	// the order of ids (any status). Ids never used or deleted are left
 	// out; an id given twice is returned once.
 	FindRecordsByIDs(ctx context.Context, ids []string) ([]Record, error)
-	// FindRecords lists records newest first. EINVALID for a bad cursor.
+	// FindRecords lists records newest first. EMALFORMED for a bad cursor
+	// (BadCursor).
 	FindRecords(ctx context.Context, filter RecordFilter) (*RecordPage, error)
 	// CountRecords returns how many live records (any status) there are.
 	CountRecords(ctx context.Context) (int, error)

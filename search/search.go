@@ -302,7 +302,7 @@ func encodeAfter(sortName string, order search.SortOrder, last *search.DocumentM
 }
 
 func decodeAfter(s, sortName string, n int) ([]string, error) {
-	bad := badFilter("after", "is not a cursor returned by this search; start again without it")
+	bad := catalog.BadCursor("after")
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil {
 		return nil, bad

@@ -316,7 +316,7 @@ func testListPagesNewestFirst(t *testing.T, s catalog.Store) {
 	if !slices.Equal(seen, want) {
 		t.Errorf("pages = %v\nwant newest first %v", seen, want)
 	}
-	if _, err := s.FindRecords(ctx, catalog.RecordFilter{After: "garbage!"}); catalog.ErrorCode(err) != catalog.EINVALID {
+	if _, err := s.FindRecords(ctx, catalog.RecordFilter{After: "garbage!"}); catalog.ErrorCode(err) != catalog.EMALFORMED {
 		t.Errorf("bad cursor: %v", err)
 	}
 	page, _ := s.FindRecords(ctx, catalog.RecordFilter{Size: 1000})
@@ -703,7 +703,7 @@ func testHarvest(t *testing.T, s catalog.Store) {
 	if it, err := s.FindHarvestItem(ctx, "b"); err != nil || it.Deleted {
 		t.Errorf("a draft once published is harvested: %+v %v", it, err)
 	}
-	if _, err := s.FindHarvestItems(ctx, catalog.HarvestFilter{After: "garbage"}); catalog.ErrorCode(err) != catalog.EINVALID {
+	if _, err := s.FindHarvestItems(ctx, catalog.HarvestFilter{After: "garbage"}); catalog.ErrorCode(err) != catalog.EMALFORMED {
 		t.Errorf("bad position: %v", err)
 	}
 }

@@ -7,154 +7,149 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/annals/annals/catalog"
 )
 
-// table is one of the two kinds of document the store keeps: records and
-// events share how they are created, replaced and deleted.
-type table struct {
-	name   string // SQL table
-	entity string // catalog.EntityRecord or catalog.EntityEvent
-}
+// The SQL under the catalogue's write rules (catalog.Tx): a txn finds
+// stored documents, counts an event's records and applies writes. Every
+// version of every document lives once, in the change log; the records and
+// events tables hold the fields listings filter on and point at the change
+// holding the current document.
 
-var (
-	recordTable = table{name: "records", entity: catalog.EntityRecord}
-	eventTable  = table{name: "events", entity: catalog.EntityEvent}
-)
+// tableOf is the SQL table of an entity.
+func tableOf(entity string) (string, error) {
+	switch entity {
+	case catalog.EntityRecord:
+		return "records", nil
+	case catalog.EntityEvent:
+		return "events", nil
+	}
+	return "", fmt.Errorf("no table for entity %q", entity)
+}
 
 // querier is what the read pool and a write transaction share.
 type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-// currentRow is the stored state of one record or event.
-type currentRow struct {
-	version int
-	rev     int64
-	doc     string
-}
-
-// findCurrent returns the live row with id and its document. ENOTFOUND,
-// EGONE.
-func findCurrent(ctx context.Context, q querier, tb table, id string) (*currentRow, error) {
-	var c currentRow
+// findDocument reads the stored state of a record or event; nil if the id
+// was never used.
+func findDocument(ctx context.Context, q querier, entity, id string) (*catalog.StoredDocument, error) {
+	table, err := tableOf(entity)
+	if err != nil {
+		return nil, err
+	}
+	exposed := "0"
+	if entity == catalog.EntityRecord {
+		exposed = "t.exposed"
+	}
+	var d catalog.StoredDocument
 	var deleted sql.NullString
-	err := q.QueryRowContext(ctx, `SELECT t.version, t.rev, t.deleted, c.doc FROM `+tb.name+` t
-		JOIN changes c ON c.revision = t.rev WHERE t.id = ?`, id).Scan(&c.version, &c.rev, &deleted, &c.doc)
+	var doc string
+	err = q.QueryRowContext(ctx, `SELECT t.version, t.rev, t.deleted, `+exposed+`, c.doc FROM `+table+` t
+		JOIN changes c ON c.revision = t.rev WHERE t.id = ?`, id).Scan(&d.Version, &d.Revision, &deleted, &d.Exposed, &doc)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, catalog.Errorf(catalog.ENOTFOUND, "There is no %s %q.", tb.entity, id)
+		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
+	d.Doc = []byte(doc)
 	if deleted.Valid {
-		return nil, catalog.Errorf(catalog.EGONE, "The %s %q was deleted on %s.", tb.entity, id, deleted.String[:10])
+		d.Deleted = parseTime(deleted.String)
 	}
-	return &c, nil
+	return &d, nil
 }
 
-// checkIDFree returns ECONFLICT, naming the id field, if id is or was used.
-func checkIDFree(ctx context.Context, q querier, tb table, id string) error {
-	var deleted sql.NullString
-	err := q.QueryRowContext(ctx, `SELECT deleted FROM `+tb.name+` WHERE id = ?`, id).Scan(&deleted)
-	why := fmt.Sprintf("is taken by another %s", tb.entity)
+// findLiveDoc returns the document of a live record or event. ENOTFOUND,
+// EGONE.
+func findLiveDoc(ctx context.Context, q querier, entity, id string) ([]byte, error) {
+	d, err := findDocument(ctx, q, entity, id)
 	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		return nil
 	case err != nil:
-		return err
-	case deleted.Valid:
-		why = fmt.Sprintf("belonged to a %s deleted on %s; harvesters still know it, so choose another id", tb.entity, deleted.String[:10])
+		return nil, err
+	case d == nil:
+		return nil, catalog.Errorf(catalog.ENOTFOUND, "There is no %s %q.", entity, id)
+	case !d.Deleted.IsZero():
+		return nil, catalog.Errorf(catalog.EGONE, "The %s %q was deleted on %s.", entity, id, d.Deleted.Format(time.DateOnly))
 	}
-	return &catalog.Error{Code: catalog.ECONFLICT, Message: fmt.Sprintf("The id %q is taken.", id),
-		Fields: []catalog.FieldError{{Field: "id", Message: fmt.Sprintf("%q %s", id, why)}}}
+	return d.Doc, nil
 }
 
-// checkVersion returns EPRECONDITION if ifVersion is set and is not current.
-func checkVersion(tb table, current, ifVersion int) error {
-	if ifVersion != 0 && ifVersion != current {
-		return catalog.Errorf(catalog.EPRECONDITION,
-			"The %s was changed since you read it: it is at version %d, you sent version %d. Reload it and apply your change again.",
-			tb.entity, current, ifVersion)
+// Now is the time the transaction's writes are stamped with.
+func (t *txn) Now() time.Time { return t.store.stamp() }
+
+// FindDocument returns the stored state of a record or event.
+func (t *txn) FindDocument(ctx context.Context, entity, id string) (*catalog.StoredDocument, error) {
+	return findDocument(ctx, t, entity, id)
+}
+
+// CountLiveRecords counts the live records of an event or of one session.
+func (t *txn) CountLiveRecords(ctx context.Context, event, session string) (int, error) {
+	var n int
+	var err error
+	if session == "" {
+		err = t.QueryRowContext(ctx, `SELECT count(*) FROM records WHERE event = ? AND deleted IS NULL`, event).Scan(&n)
+	} else {
+		err = t.QueryRowContext(ctx, `SELECT count(*) FROM records WHERE event = ? AND session = ? AND deleted IS NULL`,
+			event, session).Scan(&n)
+	}
+	return n, err
+}
+
+// Apply writes a change row and the entity's row.
+func (t *txn) Apply(ctx context.Context, w *catalog.Write) (int64, error) {
+	table, err := tableOf(w.Entity)
+	if err != nil {
+		return 0, err
+	}
+	res, err := t.exec(ctx, `INSERT INTO changes (entity, entity_id, op, time, actor, prev, doc)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, w.Entity, w.ID, w.Op, formatTime(w.Time), w.Actor, nullInt(w.Prev), nullText(w.Doc))
+	if err != nil {
+		return 0, err
+	}
+	rev, err := res.LastInsertId()
+	if err != nil {
+		return 0, err
+	}
+	names, args := []string{"version", "updated", "rev"}, []any{w.Version, formatTime(w.Time), rev}
+	if w.Record != nil {
+		n, a := recordColumns(w.Record, w.Exposed)
+		names, args = append(names, n...), append(args, a...)
+	}
+	switch w.Op {
+	case catalog.OpCreate:
+		names, args = append(names, "id", "created"), append(args, w.ID, formatTime(w.Time))
+		_, err = t.exec(ctx, `INSERT INTO `+table+` (`+strings.Join(names, ", ")+`) VALUES (`+
+			strings.Repeat(", ?", len(names))[2:]+`)`, args...)
+	case catalog.OpUpdate:
+		_, err = t.exec(ctx, `UPDATE `+table+` SET `+strings.Join(names, " = ?, ")+` = ? WHERE id = ?`, append(args, w.ID)...)
+	case catalog.OpDelete: // the row keeps pointing at its last document, for harvesters
+		_, err = t.exec(ctx, `UPDATE `+table+` SET deleted = ?, updated = ?, version = ? WHERE id = ?`,
+			formatTime(w.Time), formatTime(w.Time), w.Version, w.ID)
+	default:
+		err = fmt.Errorf("unknown operation %q", w.Op)
+	}
+	return rev, err
+}
+
+// recordColumns are the copies of a record's fields that listings and
+// harvests filter on.
+func recordColumns(r *catalog.Record, exposed bool) ([]string, []any) {
+	topics := ""
+	if len(r.Topics) > 0 {
+		topics = "|" + strings.Join(r.Topics, "|") + "|"
+	}
+	return []string{"kind", "status", "event", "session", "exposed", "topics"},
+		[]any{string(r.Kind), string(r.Status), nullString(r.Event), nullString(r.Session), exposed, topics}
+}
+
+// unmarshalDoc decodes a stored document, naming it in the error.
+func unmarshalDoc(entity, id string, doc []byte, v any) error {
+	if err := json.Unmarshal(doc, v); err != nil {
+		return fmt.Errorf("%s %s: %w", entity, id, err)
 	}
 	return nil
-}
-
-// columns are an entity's own filter columns: their values when a row is
-// inserted, and the SET clauses (with their values) when it is replaced.
-type columns struct {
-	names []string
-	args  []any
-	sets  []string // "name = ?" by default; a column may keep more of its past ("exposed = max(exposed, ?)")
-}
-
-// insertDocument stores v, a new record or event whose bookkeeping is bk,
-// logging its creation.
-func (s *Store) insertDocument(ctx context.Context, t *txn, tb table, id string, v any, bk *catalog.Bookkeeping, cols columns) error {
-	if err := checkIDFree(ctx, t, tb, id); err != nil {
-		return err
-	}
-	now := s.stamp()
-	*bk = catalog.Bookkeeping{Created: now, Updated: now, Version: 1}
-	doc, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	rev, err := logChange(ctx, t, tb.entity, id, catalog.OpCreate, now, 0, doc)
-	if err != nil {
-		return err
-	}
-	names := append([]string{"id", "version", "created", "updated", "rev"}, cols.names...)
-	args := append([]any{id, bk.Version, formatTime(now), formatTime(now), rev}, cols.args...)
-	_, err = t.exec(ctx, `INSERT INTO `+tb.name+` (`+strings.Join(names, ", ")+`) VALUES (`+strings.Repeat(", ?", len(names))[2:]+`)`, args...)
-	return err
-}
-
-// replaceDocument makes v (bookkeeping bk) the current document in place of
-// cur. A replacement identical to cur changes nothing and logs nothing.
-func (s *Store) replaceDocument(ctx context.Context, t *txn, tb table, id string, cur *currentRow, v any, bk *catalog.Bookkeeping, cols columns) error {
-	if err := json.Unmarshal([]byte(cur.doc), bk); err != nil { // keep the stored bookkeeping
-		return err
-	}
-	doc, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	if string(doc) == cur.doc {
-		return nil
-	}
-	now := s.stamp()
-	bk.Updated, bk.Version = now, cur.version+1
-	if doc, err = json.Marshal(v); err != nil {
-		return err
-	}
-	rev, err := logChange(ctx, t, tb.entity, id, catalog.OpUpdate, now, cur.rev, doc)
-	if err != nil {
-		return err
-	}
-	set := ""
-	for i, n := range cols.names {
-		if i < len(cols.sets) && cols.sets[i] != "" {
-			set += cols.sets[i] + ", "
-		} else {
-			set += n + " = ?, "
-		}
-	}
-	args := append(cols.args, bk.Version, formatTime(now), rev, id)
-	_, err = t.exec(ctx, `UPDATE `+tb.name+` SET `+set+`version = ?, updated = ?, rev = ? WHERE id = ?`, args...)
-	return err
-}
-
-// deleteDocument leaves a tombstone for id: the row stays, marked deleted,
-// still pointing at its last document so that harvesters can be told which
-// sets it was in.
-func (s *Store) deleteDocument(ctx context.Context, t *txn, tb table, id string, cur *currentRow) error {
-	now := s.stamp()
-	if _, err := logChange(ctx, t, tb.entity, id, catalog.OpDelete, now, cur.rev, nil); err != nil {
-		return err
-	}
-	_, err := t.exec(ctx, `UPDATE `+tb.name+` SET deleted = ?, updated = ?, version = version + 1 WHERE id = ?`,
-		formatTime(now), formatTime(now), id)
-	return err
 }

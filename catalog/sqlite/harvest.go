@@ -70,7 +70,7 @@ func scanHarvestItem(scan func(...any) error) (*catalog.HarvestItem, error) {
 	if err := scan(&seq, &updated, &status, &deleted, &doc); err != nil {
 		return nil, err
 	}
-	it := &catalog.HarvestItem{Deleted: deleted.Valid || status != string(catalog.StatusPublished),
+	it := &catalog.HarvestItem{Deleted: catalog.HarvestedAsDeleted(catalog.Status(status), deleted.Valid),
 		Datestamp: parseTime(updated), Position: encodePosition(updated, seq)}
 	if err := json.Unmarshal([]byte(doc), &it.Record); err != nil {
 		return nil, err
@@ -84,7 +84,7 @@ func (s *Store) FindHarvestItems(ctx context.Context, f catalog.HarvestFilter) (
 	if f.After != "" {
 		updated, seq, err := decodePosition(f.After)
 		if err != nil {
-			return nil, catalog.Errorf(catalog.EINVALID, "The harvest position is not valid.")
+			return nil, catalog.BadCursor("after")
 		}
 		cond += " AND (r.updated, r.seq) > (?, ?)" // a row value: SQLite seeks the index to it
 		args = append(args, updated, seq)

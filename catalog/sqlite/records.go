@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -14,13 +13,13 @@ import (
 
 // FindRecordByID returns a record. ENOTFOUND, EGONE.
 func (s *Store) FindRecordByID(ctx context.Context, id string) (*catalog.Record, error) {
-	cur, err := findCurrent(ctx, s.read, recordTable, id)
+	doc, err := findLiveDoc(ctx, s.read, catalog.EntityRecord, id)
 	if err != nil {
 		return nil, err
 	}
 	var r catalog.Record
-	if err := json.Unmarshal([]byte(cur.doc), &r); err != nil {
-		return nil, fmt.Errorf("record %s: %w", id, err)
+	if err := unmarshalDoc(catalog.EntityRecord, id, doc, &r); err != nil {
+		return nil, err
 	}
 	return &r, nil
 }
@@ -67,8 +66,7 @@ func (s *Store) FindRecords(ctx context.Context, f catalog.RecordFilter) (*catal
 	if f.After != "" {
 		seq, err := decodeCursor(f.After)
 		if err != nil {
-			return nil, &catalog.Error{Code: catalog.EINVALID, Message: "The cursor is not valid.",
-				Fields: []catalog.FieldError{{Field: "after", Message: "is not a cursor returned by this listing; start again without it"}}}
+			return nil, catalog.BadCursor("after")
 		}
 		cond += " AND r.seq < ?"
 		args = append(args, seq)
@@ -116,82 +114,17 @@ func decodeCursor(c string) (int64, error) {
 
 // CreateRecord validates and stores a new record.
 func (s *Store) CreateRecord(ctx context.Context, r *catalog.Record) error {
-	return s.writeTx(ctx, func(t *txn) error { return s.createRecord(ctx, t, r) })
+	return s.writeTx(ctx, func(t *txn) error { return catalog.CreateRecordIn(ctx, t, r) })
 }
 
-func (s *Store) createRecord(ctx context.Context, t *txn, r *catalog.Record) error {
-	if err := prepareRecord(ctx, t, r); err != nil {
-		return err
-	}
-	if r.ID == "" {
-		r.ID = catalog.NewID("record", r.Title)
-	}
-	return s.insertDocument(ctx, t, recordTable, r.ID, r, &r.Bookkeeping, recordColumns(r))
-}
-
-// recordColumns are the copies of a record's fields that listings and
-// harvests filter on. Once published, a record stays exposed to harvesters.
-func recordColumns(r *catalog.Record) columns {
-	exposed := 0
-	if r.Status == catalog.StatusPublished {
-		exposed = 1
-	}
-	topics := ""
-	if len(r.Topics) > 0 {
-		topics = "|" + strings.Join(r.Topics, "|") + "|"
-	}
-	return columns{names: []string{"kind", "status", "event", "session", "exposed", "topics"},
-		args: []any{string(r.Kind), string(r.Status), nullString(r.Event), nullString(r.Session), exposed, topics},
-		sets: []string{"", "", "", "", "exposed = max(exposed, ?)", ""}}
-}
-
-// prepareRecord normalises and validates r against the events in the store.
-func prepareRecord(ctx context.Context, t *txn, r *catalog.Record) error {
-	catalog.NormalizeRecord(r)
-	var lookupErr error
-	err := catalog.ValidateRecord(r, func(id string) (*catalog.Event, bool) {
-		ev, err := t.findEvent(ctx, id)
-		if catalog.ErrorCode(err) == catalog.EINTERNAL {
-			lookupErr = err
-		}
-		return ev, err == nil
-	})
-	if lookupErr != nil {
-		return lookupErr
-	}
-	return err
-}
-
-// UpdateRecord replaces a record. A replacement identical to the stored
-// record changes nothing and logs nothing.
+// UpdateRecord replaces a record.
 func (s *Store) UpdateRecord(ctx context.Context, r *catalog.Record, ifVersion int) error {
-	return s.writeTx(ctx, func(t *txn) error {
-		cur, err := findCurrent(ctx, t, recordTable, r.ID)
-		if err != nil {
-			return err
-		}
-		if err := checkVersion(recordTable, cur.version, ifVersion); err != nil {
-			return err
-		}
-		if err := prepareRecord(ctx, t, r); err != nil {
-			return err
-		}
-		return s.replaceDocument(ctx, t, recordTable, r.ID, cur, r, &r.Bookkeeping, recordColumns(r))
-	})
+	return s.writeTx(ctx, func(t *txn) error { return catalog.UpdateRecordIn(ctx, t, r, ifVersion) })
 }
 
 // DeleteRecord deletes a record, leaving a tombstone.
 func (s *Store) DeleteRecord(ctx context.Context, id string, ifVersion int) error {
-	return s.writeTx(ctx, func(t *txn) error {
-		cur, err := findCurrent(ctx, t, recordTable, id)
-		if err != nil {
-			return err
-		}
-		if err := checkVersion(recordTable, cur.version, ifVersion); err != nil {
-			return err
-		}
-		return s.deleteDocument(ctx, t, recordTable, id, cur)
-	})
+	return s.writeTx(ctx, func(t *txn) error { return catalog.DeleteRecordIn(ctx, t, id, ifVersion) })
 }
 
 // idsPerQuery bounds the parameters of one IN list (SQLite allows 32,766).

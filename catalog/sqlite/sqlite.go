@@ -169,12 +169,12 @@ func (s *Store) applyMigration(ctx context.Context, name string, version int) er
 }
 
 // txn is a write transaction with a cache of prepared statements (an
-// import runs the same few statements thousands of times) and of the
-// events it has looked up.
+// import runs the same few statements thousands of times). It is the
+// catalog.Tx the catalogue's write rules run over.
 type txn struct {
-	tx     *sql.Tx
-	stmts  map[string]*sql.Stmt
-	events map[string]*catalog.Event // nil value: no such live event
+	tx    *sql.Tx
+	store *Store
+	stmts map[string]*sql.Stmt
 }
 
 func (t *txn) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
@@ -206,30 +206,13 @@ func (t *txn) QueryRowContext(ctx context.Context, query string, args ...any) *s
 	return st.QueryRowContext(ctx, args...)
 }
 
-// findEvent returns the live event id, remembering the answer for the rest
-// of the transaction.
-func (t *txn) findEvent(ctx context.Context, id string) (*catalog.Event, error) {
-	if ev, ok := t.events[id]; ok {
-		if ev == nil {
-			return nil, catalog.Errorf(catalog.ENOTFOUND, "There is no event %q.", id)
-		}
-		return ev, nil
-	}
-	ev, _, err := findEvent(ctx, t, id)
-	if err != nil && catalog.ErrorCode(err) == catalog.EINTERNAL {
-		return nil, err
-	}
-	t.events[id] = ev
-	return ev, err
-}
-
 // begin starts a write transaction.
 func (s *Store) begin(ctx context.Context) (*txn, error) {
 	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, err
 	}
-	return &txn{tx: tx, stmts: map[string]*sql.Stmt{}, events: map[string]*catalog.Event{}}, nil
+	return &txn{tx: tx, store: s, stmts: map[string]*sql.Stmt{}}, nil
 }
 
 // writeTx runs fn in a write transaction and commits it if fn returns nil.
@@ -266,26 +249,6 @@ func parseTime(s string) time.Time {
 
 // stamp is the time a write is recorded at, in UTC to the microsecond.
 func (s *Store) stamp() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
-
-// actorName is who the change log credits with a write made under ctx.
-func actorName(ctx context.Context) string {
-	if a, ok := catalog.ActorFromContext(ctx); ok && a.Name != "" {
-		return a.Name
-	}
-	return "system"
-}
-
-// logChange appends a row to the change log holding doc, the entity's
-// document after the change (nil for a delete), and returns its revision.
-// prev is the revision of the entity's previous change, 0 for a create.
-func logChange(ctx context.Context, t *txn, entity, id, op string, at time.Time, prev int64, doc []byte) (int64, error) {
-	res, err := t.exec(ctx, `INSERT INTO changes (entity, entity_id, op, time, actor, prev, doc)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, entity, id, op, formatTime(at), actorName(ctx), nullInt(prev), nullText(doc))
-	if err != nil {
-		return 0, err
-	}
-	return res.LastInsertId()
-}
 
 func nullText(b []byte) any {
 	if b == nil {

@@ -440,7 +440,7 @@ func (s *Server) oaiList(ctx context.Context, c echo.Context, w *oaiWriter, req 
 		tok.Complete = n
 	}
 	items, err := s.cfg.Store.FindHarvestItems(ctx, f)
-	if catalog.ErrorCode(err) == catalog.EINVALID {
+	if catalog.ErrorCode(err) == catalog.EMALFORMED {
 		return oaiErrorf("badResumptionToken", "The resumption token is not one this repository issued.")
 	}
 	if err != nil {

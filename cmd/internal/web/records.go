@@ -31,9 +31,6 @@ func (s *Server) listRecords(c echo.Context) error {
 	}
 	f.Statuses = statuses
 	page, err := s.cfg.Store.FindRecords(c.Request().Context(), f)
-	if catalog.ErrorCode(err) == catalog.EINVALID { // a bad cursor is a bad parameter
-		return &catalog.Error{Code: catalog.EMALFORMED, Message: catalog.ErrorMessage(err), Fields: catalog.ErrorFields(err)}
-	}
 	if err != nil {
 		return err
 	}
