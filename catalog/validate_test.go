@@ -202,7 +202,7 @@ func TestNewID(t *testing.T) {
 	if !strings.HasPrefix(id, "record-") || !ValidID(id) {
 		t.Errorf("NewID for Chinese title = %q", id)
 	}
-	if NewID("x", "same") == NewID("x", "same") {
+	if a, b := NewID("x", "same"), NewID("x", "same"); a == b {
 		t.Error("two ids for the same title collide")
 	}
 }

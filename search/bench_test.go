@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
@@ -33,7 +34,8 @@ func BenchmarkIndexBuild(b *testing.B) {
 	if _, err := e.store.ImportRecords(context.Background(), items, catalog.ImportOptions{}); err != nil {
 		b.Fatal(err)
 	}
-	e.index.opts.RebuildGCPercent = FastRebuildGCPercent // as annals serve and reindex do
+	// As annals serve and reindex do (cmd/annals, rebuildGCPercent).
+	defer debug.SetGCPercent(debug.SetGCPercent(200))
 	items = nil
 	runtime.GC()
 	resetPeakRSS()

@@ -128,21 +128,6 @@ func fuzziness(word string) int {
 // not a stop word); the index answers it with its analyzers.
 type wordFilter func(word string) bool
 
-// familiesOf lists the families a run of text in one script may be
-// indexed under: Latin text is English or other, Cyrillic Russian or
-// other, Han and kana CJK.
-func familiesOf(text string) []string {
-	switch familyByScript(text) {
-	case famEN:
-		return []string{famEN, famOther}
-	case famRU:
-		return []string{famRU, famOther}
-	case famCJK:
-		return []string{famCJK}
-	}
-	return []string{famOther}
-}
-
 // freeText is the query for the free words: one BM25 over the combined
 // text of each language family (titles, abstracts, keywords and names),
 // which every match must satisfy for at least one word; and, to order the

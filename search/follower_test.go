@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime/debug"
+	"slices"
 	"testing"
 	"time"
 
@@ -236,30 +236,20 @@ func TestRebuildIndexesCurrentVersionsOnly(t *testing.T) {
 	}
 }
 
-// TestRebuildRelaxesTheCollectorAndPutsItBack: with RebuildGCPercent the
-// collector's target is raised for the rebuild and restored after; a
-// target already higher is left alone.
-func TestRebuildRelaxesTheCollectorAndPutsItBack(t *testing.T) {
-	gcPercent := func() int { p := debug.SetGCPercent(-1); debug.SetGCPercent(p); return p }
-	defer debug.SetGCPercent(debug.SetGCPercent(100))
+// TestRebuildCallsOnRebuildAroundIt: the hook runs as a rebuild starts and
+// its done function as it ends, once each.
+func TestRebuildCallsOnRebuildAroundIt(t *testing.T) {
 	e := newEnv(t)
-	e.index.opts.RebuildGCPercent = 300
-	for _, before := range []int{100, 500} {
-		debug.SetGCPercent(before)
-		restore := e.index.collectLessOften()
-		during := gcPercent()
-		restore()
-		if want := max(before, 300); during != want {
-			t.Errorf("GOGC %d: %d during the rebuild, want %d", before, during, want)
-		}
-		if after := gcPercent(); after != before {
-			t.Errorf("GOGC %d: %d after the rebuild", before, after)
-		}
+	e.load([]catalog.Record{report("a", "Alpha report")})
+	var events []string
+	e.index.opts.OnRebuild = func() func() {
+		events = append(events, "start")
+		return func() { events = append(events, "done") }
 	}
 	if err := e.index.Rebuild(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if after := gcPercent(); after != 500 {
-		t.Errorf("after a rebuild GOGC is %d, want 500 as before", after)
+	if !slices.Equal(events, []string{"start", "done"}) {
+		t.Errorf("hook calls: %v", events)
 	}
 }

@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"runtime/debug"
 	"strconv"
 	"sync"
 	"time"
@@ -29,11 +28,6 @@ var (
 	keyCursor  = []byte("annals.cursor")
 )
 
-// FastRebuildGCPercent is the RebuildGCPercent annals serve and reindex
-// use: at 100,000 records it makes a rebuild about 18% faster for about
-// 0.4 GB more memory at its peak (BENCHMARKS.md).
-const FastRebuildGCPercent = 200
-
 // Options tune an Index. The zero value is right for production.
 type Options struct {
 	Logger *slog.Logger
@@ -42,12 +36,12 @@ type Options struct {
 	RetryInterval time.Duration
 	// BatchSize is how many changes one index batch applies (default 1000).
 	BatchSize int
-	// RebuildGCPercent, if above the garbage collector's current target
-	// (GOGC, 100 by default), is the target while the index is rebuilt:
-	// building allocates fast, and collecting half as often makes it
-	// faster for more memory (BENCHMARKS.md). 0 leaves the collector
-	// alone. It is process-wide: set it only where one index rebuilds.
-	RebuildGCPercent int
+	// OnRebuild, when set, is called as a rebuild starts, and the function
+	// it returns as the rebuild ends. A rebuild allocates fast and leaves
+	// much garbage; the process that owns the runtime's settings
+	// (cmd/annals) uses it to tune the garbage collector, which is
+	// process-wide and so not this package's to touch.
+	OnRebuild func() (done func())
 }
 
 // Index is the search index of one store.
@@ -339,7 +333,9 @@ func (ix *Index) Rebuild(ctx context.Context) error {
 	ix.status.State, ix.status.Done, ix.status.Total = "rebuilding", 0, int64(total)
 	ix.mu.Unlock()
 	ix.log.Info("search index rebuild started", "records", total, "revision", cursor)
-	defer ix.collectLessOften()()
+	if ix.opts.OnRebuild != nil {
+		defer ix.opts.OnRebuild()()
+	}
 	docs := newDocumenter()
 	batches := &batchPipeline{bi: fresh}
 	var position, done int64
@@ -382,25 +378,7 @@ func (ix *Index) Rebuild(ctx context.Context) error {
 		return err
 	}
 	ix.log.Info("search index rebuilt", "records", done, "revision", cursor, "took", time.Since(start).Round(time.Millisecond))
-	// A rebuild leaves several hundred megabytes of garbage at 100,000
-	// records; give it back to the system now rather than over minutes.
-	debug.FreeOSMemory()
 	return nil
-}
-
-// collectLessOften raises the garbage collector's target to
-// Options.RebuildGCPercent, if that is higher, and returns what puts it
-// back.
-func (ix *Index) collectLessOften() (restore func()) {
-	if ix.opts.RebuildGCPercent <= 0 {
-		return func() {}
-	}
-	previous := debug.SetGCPercent(ix.opts.RebuildGCPercent)
-	if previous < 0 || previous >= ix.opts.RebuildGCPercent { // off, or already as lax
-		debug.SetGCPercent(previous)
-		return func() {}
-	}
-	return func() { debug.SetGCPercent(previous) }
 }
 
 // swap replaces the current index with the one built in tmp.

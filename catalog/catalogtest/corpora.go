@@ -125,9 +125,7 @@ func MultilingualRecords(t testing.TB) []catalog.Record {
 		} else {
 			r.Kind = catalog.KindOther
 		}
-		for _, k := range strings.FieldsFunc(m.KeyWords, func(r rune) bool { return r == ',' || r == ';' }) {
-			r.Keywords = append(r.Keywords, k)
-		}
+		r.Keywords = append(r.Keywords, strings.FieldsFunc(m.KeyWords, func(r rune) bool { return r == ',' || r == ';' })...)
 		out = append(out, r)
 	}
 	return out

@@ -107,7 +107,7 @@ func listIDs(ctx context.Context, store catalog.Store, event string, statuses []
 func searchIDs(ctx context.Context, cfg Config, store *sqlite.Store, q, event string, statuses []catalog.Status) ([]string, error) {
 	index, err := search.Open(ctx, cfg.IndexPath(), store, searchOptions(newLogger(cfg, io.Discard)))
 	if err != nil {
-		return nil, fmt.Errorf("%w; while the server runs, use GET /api/v1/search?q=...&format=...", err)
+		return nil, fmt.Errorf("%w; while the server runs, export a search from it with GET /api/v1/search and format", err)
 	}
 	defer index.Close()
 	if index.Status().State != "ready" {

@@ -144,12 +144,6 @@ func (w *writer) paragraph(text string, style typeset.Style, size, leading, inde
 	return lines, nil
 }
 
-// height is how much vertical room text takes.
-func (w *writer) height(text string, style typeset.Style, size, leading, width float64) float64 {
-	lines, _ := w.fonts.Layout(text, style, size, width)
-	return float64(len(lines)) * leading
-}
-
 // rule draws a thin line across the text block and moves down.
 func (w *writer) rule(space float64) {
 	if w.drawing() {

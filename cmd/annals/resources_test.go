@@ -1,0 +1,51 @@
+package main
+
+import (
+	"os/exec"
+	"runtime/debug"
+	"strings"
+	"testing"
+)
+
+// TestRebuildRelaxesTheCollectorAndPutsItBack: the search index's rebuild
+// hook raises the collector's target for the rebuild and restores it
+// after; a target already higher is left alone.
+func TestRebuildRelaxesTheCollectorAndPutsItBack(t *testing.T) {
+	t.Setenv("GOGC", "") // set (if empty): searchOptions must then leave the collector alone
+	gcPercent := func() int { p := debug.SetGCPercent(-1); debug.SetGCPercent(p); return p }
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	for _, before := range []int{100, 500} {
+		debug.SetGCPercent(before)
+		restore := collectLessOften(300)
+		during := gcPercent()
+		restore()
+		if want := max(before, 300); during != want {
+			t.Errorf("GOGC %d: %d during the rebuild, want %d", before, during, want)
+		}
+		if after := gcPercent(); after != before {
+			t.Errorf("GOGC %d: %d after the rebuild", before, after)
+		}
+	}
+	debug.SetGCPercent(100)
+	opts := searchOptions(nil)
+	done := opts.OnRebuild()
+	if during := gcPercent(); during != 100 {
+		t.Errorf("with GOGC set in the environment the rebuild changed the target to %d", during)
+	}
+	done()
+}
+
+// TestBinaryLinksNoTestCode: the annals binary must not link package
+// testing or the test kits (catalogtest, proceedingstest, chromedp).
+func TestBinaryLinksNoTestCode(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", ".").Output()
+	if err != nil {
+		t.Skipf("go list: %v", err)
+	}
+	for _, dep := range strings.Fields(string(out)) {
+		ours := strings.HasPrefix(dep, "github.com/annals/annals/") && strings.HasSuffix(dep, "test")
+		if dep == "testing" || ours || strings.Contains(dep, "chromedp") {
+			t.Errorf("the binary links %s", dep)
+		}
+	}
+}
