@@ -71,15 +71,18 @@ func titleFor(status int, noun string) string {
 // handleError is Echo's error handler: every error a handler or middleware
 // returns becomes a problem+json response. Internal errors are logged with
 // the request id and shown only as "Internal error.".
-func (s *Server) handleError(err error, c echo.Context) {
+func (s *Server) handleError(err error, c echo.Context) { writeProblem(s.log, err, c) }
+
+// writeProblem answers err as a problem+json, logging internal errors.
+func writeProblem(log *slog.Logger, err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
-	p := s.problemFor(err, c)
+	p := problemFor(err, c)
 	p.Instance = c.Request().URL.Path
 	p.RequestID = c.Response().Header().Get(echo.HeaderXRequestID)
 	if p.Status >= 500 {
-		s.log.LogAttrs(c.Request().Context(), slog.LevelError, "internal error",
+		log.LogAttrs(c.Request().Context(), slog.LevelError, "internal error",
 			slog.String("request_id", p.RequestID), slog.String("path", p.Instance), slog.String("error", err.Error()))
 	}
 	if p.Status == http.StatusUnauthorized {
@@ -93,7 +96,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	c.JSON(p.Status, p)
 }
 
-func (s *Server) problemFor(err error, c echo.Context) *Problem {
+func problemFor(err error, c echo.Context) *Problem {
 	var p *Problem
 	if errors.As(err, &p) {
 		return p
@@ -126,7 +129,7 @@ func (s *Server) problemFor(err error, c echo.Context) *Problem {
 }
 
 // handleErrorJSON answers an error as a problem, whatever the route.
-func (s *Server) handleErrorJSON(c echo.Context, err error) error {
-	s.handleError(err, c)
+func handleErrorJSON(log *slog.Logger, c echo.Context, err error) error {
+	writeProblem(log, err, c)
 	return nil
 }

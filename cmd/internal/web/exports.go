@@ -21,7 +21,7 @@ type exportJob struct {
 	File string `json:"file,omitempty"`
 }
 
-func (s *Server) showJob(j *catalog.ExportJob) exportJob {
+func showJob(j *catalog.ExportJob) exportJob {
 	out := exportJob{ExportJob: j}
 	if j.Status == catalog.JobDone {
 		out.File = "/api/v1/exports/" + j.ID + "/file"
@@ -29,8 +29,9 @@ func (s *Server) showJob(j *catalog.ExportJob) exportJob {
 	return out
 }
 
-func (s *Server) exportsAvailable() error {
-	if s.cfg.Exports == nil {
+// exportsAvailable is EUNAVAILABLE when the server makes no exports.
+func exportsAvailable(r *jobs.Runner) error {
+	if r == nil {
 		return catalog.Errorf(catalog.EUNAVAILABLE, "This server makes no exports.")
 	}
 	return nil
@@ -39,7 +40,7 @@ func (s *Server) exportsAvailable() error {
 // createExport queues a proceedings PDF or a bundle: 202 with the job.
 func (s *Server) createExport(c echo.Context) error {
 	c.Set(nounKey, "export")
-	if err := s.exportsAvailable(); err != nil {
+	if err := exportsAvailable(s.cfg.Exports); err != nil {
 		return err
 	}
 	req, err := decodeBody(s, c, func(b []byte) (req jobs.Request, err error) {
@@ -54,7 +55,7 @@ func (s *Server) createExport(c echo.Context) error {
 		return err
 	}
 	c.Response().Header().Set("Location", "/api/v1/exports/"+j.ID)
-	return c.JSON(http.StatusAccepted, s.showJob(j))
+	return c.JSON(http.StatusAccepted, showJob(j))
 }
 
 // findExport finds the job a request names.
@@ -63,7 +64,7 @@ func (s *Server) findExport(c echo.Context) (*catalog.ExportJob, error) {
 	if _, err := query(c); err != nil {
 		return nil, err
 	}
-	if err := s.exportsAvailable(); err != nil {
+	if err := exportsAvailable(s.cfg.Exports); err != nil {
 		return nil, err
 	}
 	return s.cfg.Exports.FindJob(c.Request().Context(), c.Param("id"))
@@ -76,7 +77,7 @@ func (s *Server) getExport(c echo.Context) error {
 		return err
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
-	return c.JSON(http.StatusOK, s.showJob(j))
+	return c.JSON(http.StatusOK, showJob(j))
 }
 
 // exportFile sends a finished job's PDF or ZIP.

@@ -7,6 +7,31 @@ import (
 	"testing"
 )
 
+// The sitemap and feeds (cmd/internal/feeds) as the server mounts them;
+// these types read the parts of their XML the tests check.
+
+type urlSet struct {
+	URLs []struct {
+		Loc     string `xml:"loc"`
+		LastMod string `xml:"lastmod"`
+	} `xml:"url"`
+}
+
+type atomFeed struct {
+	ID      string `xml:"id"`
+	Updated string `xml:"updated"`
+	Entries []struct {
+		ID    string `xml:"id"`
+		Title struct {
+			Value string `xml:",chardata"`
+		} `xml:"title"`
+		Updated string `xml:"updated"`
+		Authors []struct {
+			Name string `xml:"name"`
+		} `xml:"author"`
+	} `xml:"entry"`
+}
+
 func TestSitemap(t *testing.T) {
 	e := newEnv(t)
 	e.loadSample()

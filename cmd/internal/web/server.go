@@ -1,6 +1,8 @@
-// Package web is the HTTP face of Annals: the JSON API under /api/v1 and
-// the service endpoints (/healthz), on Echo v4. Every error is an RFC 9457
-// problem; every write needs a bearer token.
+// Package web is the HTTP face of Annals on Echo v4: the JSON API under
+// /api/v1 (every error an RFC 9457 problem, every write behind a bearer
+// token), the HTML pages for readers and librarians (site*.go), and the
+// service endpoints (/healthz). It mounts the OAI-PMH (cmd/internal/oai)
+// and sitemap and feed (cmd/internal/feeds) handlers.
 package web
 
 import (
@@ -15,6 +17,8 @@ import (
 
 	"github.com/annals/annals/catalog"
 	"github.com/annals/annals/catalog/recordio"
+	"github.com/annals/annals/cmd/internal/feeds"
+	"github.com/annals/annals/cmd/internal/oai"
 	"github.com/annals/annals/export"
 	"github.com/annals/annals/export/csl"
 	"github.com/annals/annals/export/jobs"
@@ -121,7 +125,7 @@ func New(cfg Config) *Server {
 		AllowMethods: []string{http.MethodGet, http.MethodHead}, ExposeHeaders: []string{"ETag", "Location"}}))
 	s.routes()
 	if cfg.Site != nil {
-		st, err := newSite(s, cfg.Site, cfg.SessionKey)
+		st, err := newSite(&s.cfg, s.log, cfg.Site, cfg.SessionKey)
 		if err != nil {
 			panic(fmt.Sprintf("web: the pages cannot be set up: %v", err)) // embedded files: a build error
 		}
@@ -163,17 +167,25 @@ func (s *Server) routes() {
 	api.GET("/search", s.search)
 	api.POST("/admin/reindex", s.reindex, requireRole(catalog.RoleAdmin))
 
-	e.GET("/oai", s.oai)
-	e.POST("/oai", s.oai)
-	e.GET("/sitemap.xml", s.sitemap)
-	e.GET("/:name", s.sitemapPage) // sitemap-N.xml
-	e.GET("/feeds/records.atom", s.feedAll)
-	e.GET("/feeds/events/:file", s.feedEvent) // ID.atom
-	e.GET("/feeds/topics/:file", s.feedTopic) // KEY.atom
+	harvest := oai.New(oai.Config{Source: s.cfg.Store, RepositoryName: s.cfg.RepositoryName, RepositoryID: s.cfg.OAIRepositoryID,
+		AdminEmail: s.cfg.AdminEmail, PageSize: s.cfg.OAIPageSize, TokenTTL: s.cfg.OAITokenTTL, BaseURL: s.baseURL})
+	e.GET("/oai", harvest.Serve)
+	e.POST("/oai", harvest.Serve)
+	crawl := feeds.New(feeds.Config{Source: s.cfg.Store, RepositoryName: s.cfg.RepositoryName, BaseURL: s.baseURL})
+	e.GET("/sitemap.xml", crawl.Sitemap)
+	e.GET("/:name", crawl.SitemapPage) // sitemap-N.xml
+	e.GET("/feeds/records.atom", crawl.FeedAll)
+	e.GET("/feeds/events/:file", crawl.FeedEvent) // ID.atom
+	e.GET("/feeds/topics/:file", crawl.FeedTopic) // KEY.atom
 
 	api.GET("/tokens", s.listTokens, requireRole(catalog.RoleAdmin))
 	api.POST("/tokens", s.createToken, requireRole(catalog.RoleAdmin))
 	api.DELETE("/tokens/:id", s.revokeToken, requireRole(catalog.RoleAdmin))
+}
+
+// baseURL is the scheme and host this request reached the server by.
+func (s *Server) baseURL(c echo.Context) string {
+	return c.Scheme() + "://" + c.Request().Host
 }
 
 // Handler returns the server as an http.Handler.

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"log/slog"
 	"mime"
 	"net/http"
 	"path"
@@ -28,7 +29,8 @@ import (
 // site holds what the pages need: parsed templates, static files under
 // content-hashed names, and the interface messages.
 type site struct {
-	srv    *Server
+	cfg    *Config // what the pages share with the API
+	log    *slog.Logger
 	pages  map[string]*template.Template
 	static map[string]staticFile // by hashed name
 	hashed map[string]string     // logical name -> /static/hashed name
@@ -48,11 +50,11 @@ var langMatcher = language.NewMatcher([]language.Tag{language.English, language.
 
 // newSite reads templates (templates/*.html), static files (static/*) and
 // messages (i18n/LANG.json) from fsys.
-func newSite(srv *Server, fsys fs.FS, key []byte) (*site, error) {
+func newSite(cfg *Config, log *slog.Logger, fsys fs.FS, key []byte) (*site, error) {
 	if len(key) < 32 {
 		return nil, errors.New("site: the session key must have at least 32 bytes")
 	}
-	st := &site{srv: srv, pages: map[string]*template.Template{}, static: map[string]staticFile{},
+	st := &site{cfg: cfg, log: log, pages: map[string]*template.Template{}, static: map[string]staticFile{},
 		hashed: map[string]string{}, msgs: map[string]map[string]string{}, key: key}
 	names, err := fs.Glob(fsys, "static/*")
 	if err != nil {
@@ -265,9 +267,9 @@ type errorPage struct {
 
 // fail renders an error as a page, with the status its code maps to.
 func (st *site) fail(c echo.Context, err error) error {
-	p := st.srv.problemFor(err, c)
+	p := problemFor(err, c)
 	if p.Status >= 500 {
-		st.srv.log.Error("page error", "path", c.Request().URL.Path, "error", err.Error())
+		st.log.Error("page error", "path", c.Request().URL.Path, "error", err.Error())
 	}
 	v := st.newView(c, "")
 	v.NoIndex = true

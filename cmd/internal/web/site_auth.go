@@ -61,7 +61,7 @@ func (st *site) currentSession(c echo.Context) (session, bool) {
 	if err != nil || time.Now().Unix() > until {
 		return session{}, false
 	}
-	tokens, err := st.srv.cfg.Store.FindTokens(c.Request().Context())
+	tokens, err := st.cfg.Store.FindTokens(c.Request().Context())
 	if err != nil {
 		return session{}, false
 	}
@@ -151,7 +151,7 @@ func (st *site) signIn(c echo.Context) error {
 	v.CSRF = ck.Value
 	next := safeNext(c.FormValue("next"))
 	secret := strings.TrimSpace(c.FormValue("token"))
-	tok, err := st.srv.cfg.Store.FindTokenByHash(c.Request().Context(), catalog.HashTokenSecret(secret))
+	tok, err := st.cfg.Store.FindTokenByHash(c.Request().Context(), catalog.HashTokenSecret(secret))
 	if err != nil || secret == "" {
 		return st.render(c, http.StatusUnauthorized, "signin", signInPage{view: v, Next: next, Error: v.T("signin.bad")})
 	}

@@ -27,20 +27,20 @@ func (st *site) builderPage(c echo.Context) error {
 func (st *site) renderBuilder(c echo.Context, status int, event, msg string) error {
 	v := st.newView(c, "")
 	v.Nav, v.NoIndex, v.Title = "librarian", true, v.T("builder.title")
-	events, err := st.srv.cfg.Store.FindEvents(c.Request().Context())
+	events, err := st.cfg.Store.FindEvents(c.Request().Context())
 	if err != nil {
 		return st.fail(c, err)
 	}
 	var styles []csl.StyleInfo
-	if st.srv.cfg.Styles != nil {
-		styles = st.srv.cfg.Styles.Styles()
+	if st.cfg.Styles != nil {
+		styles = st.cfg.Styles.Styles()
 	}
 	return st.render(c, status, "builder", builderPage{view: v, Events: events, Styles: styles, Event: event, Error: msg})
 }
 
 // startBuild queues the job and goes to its page.
 func (st *site) startBuild(c echo.Context) error {
-	if st.srv.cfg.Exports == nil {
+	if st.cfg.Exports == nil {
 		return st.fail(c, catalog.Errorf(catalog.EUNAVAILABLE, "This server makes no exports."))
 	}
 	event, session := c.FormValue("event"), ""
@@ -50,7 +50,7 @@ func (st *site) startBuild(c echo.Context) error {
 	req := jobs.Request{Kind: c.FormValue("kind"), Event: event, Session: session, Style: c.FormValue("style"),
 		Title: c.FormValue("title"), IncludeDrafts: c.FormValue("include_drafts") == "on"}
 	actor, _ := actorOf(c)
-	j, err := st.srv.cfg.Exports.Submit(c.Request().Context(), req, actor.Name)
+	j, err := st.cfg.Exports.Submit(c.Request().Context(), req, actor.Name)
 	if err != nil {
 		return st.renderBuilder(c, http.StatusUnprocessableEntity, c.FormValue("event"), catalog.ErrorMessage(err)+" "+fieldMessages(err))
 	}
@@ -87,10 +87,10 @@ type exportPage struct {
 }
 
 func (st *site) findJob(c echo.Context) (*catalog.ExportJob, error) {
-	if err := st.srv.exportsAvailable(); err != nil {
+	if err := exportsAvailable(st.cfg.Exports); err != nil {
 		return nil, err
 	}
-	return st.srv.cfg.Exports.FindJob(c.Request().Context(), c.Param("id"))
+	return st.cfg.Exports.FindJob(c.Request().Context(), c.Param("id"))
 }
 
 func (st *site) exportPage(c echo.Context) error {
@@ -107,10 +107,10 @@ func (st *site) exportPage(c echo.Context) error {
 func (st *site) exportStatus(c echo.Context) error {
 	j, err := st.findJob(c)
 	if err != nil {
-		return st.srv.handleErrorJSON(c, err)
+		return handleErrorJSON(st.log, c, err)
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
-	return c.JSON(http.StatusOK, st.srv.showJob(j))
+	return c.JSON(http.StatusOK, showJob(j))
 }
 
 // exportDownload sends the finished file.
@@ -122,7 +122,7 @@ func (st *site) exportDownload(c echo.Context) error {
 	if j.Status != catalog.JobDone {
 		return st.fail(c, catalog.Errorf(catalog.ECONFLICT, "The export is %s; its file is not ready.", j.Status))
 	}
-	f, err := os.Open(st.srv.cfg.Exports.Path(j))
+	f, err := os.Open(st.cfg.Exports.Path(j))
 	if err != nil {
 		return st.fail(c, catalog.Errorf(catalog.EGONE, "The export's file is no longer there; make it again."))
 	}

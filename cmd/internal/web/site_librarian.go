@@ -25,11 +25,11 @@ func (st *site) librarianHome(c echo.Context) error {
 	v := st.newView(c, "")
 	v.Nav, v.Title, v.NoIndex = "librarian", v.T("lib.title"), true
 	ctx := c.Request().Context()
-	page, err := st.srv.cfg.Store.FindRecords(ctx, catalog.RecordFilter{Size: 15})
+	page, err := st.cfg.Store.FindRecords(ctx, catalog.RecordFilter{Size: 15})
 	if err != nil {
 		return st.fail(c, err)
 	}
-	events, err := st.srv.cfg.Store.FindEvents(ctx)
+	events, err := st.cfg.Store.FindEvents(ctx)
 	if err != nil {
 		return st.fail(c, err)
 	}
@@ -64,7 +64,7 @@ func (st *site) renderRecordForm(c echo.Context, status int, isNew bool, f recor
 	if !isNew {
 		v.Title = v.T("record.edit") + ": " + f.Title
 	}
-	events, err := st.srv.cfg.Store.FindEvents(c.Request().Context())
+	events, err := st.cfg.Store.FindEvents(c.Request().Context())
 	if err != nil {
 		return st.fail(c, err)
 	}
@@ -80,7 +80,7 @@ func (st *site) recordForm(c echo.Context) error {
 			Event: c.QueryParam("event")}
 		return st.renderRecordForm(c, http.StatusOK, true, f, nil)
 	}
-	r, err := st.srv.cfg.Store.FindRecordByID(c.Request().Context(), id)
+	r, err := st.cfg.Store.FindRecordByID(c.Request().Context(), id)
 	if err != nil {
 		return st.fail(c, err)
 	}
@@ -98,16 +98,16 @@ func (st *site) saveRecord(c echo.Context) error {
 	isNew := id == ""
 	var old *catalog.Record
 	if !isNew {
-		if old, err = st.srv.cfg.Store.FindRecordByID(ctx, id); err != nil {
+		if old, err = st.cfg.Store.FindRecordByID(ctx, id); err != nil {
 			return st.fail(c, err)
 		}
 		f.ID = id
 	}
 	r := f.record(old)
 	if isNew {
-		err = st.srv.cfg.Store.CreateRecord(ctx, &r)
+		err = st.cfg.Store.CreateRecord(ctx, &r)
 	} else {
-		err = st.srv.cfg.Store.UpdateRecord(ctx, &r, f.Version)
+		err = st.cfg.Store.UpdateRecord(ctx, &r, f.Version)
 	}
 	if err != nil {
 		switch catalog.ErrorCode(err) {
@@ -138,7 +138,7 @@ func (st *site) eventForm(c echo.Context) error {
 	if id == "" {
 		return st.render(c, http.StatusOK, "event_form", eventFormPage{view: v, New: true})
 	}
-	e, err := st.srv.cfg.Store.FindEventByID(c.Request().Context(), id)
+	e, err := st.cfg.Store.FindEventByID(c.Request().Context(), id)
 	if err != nil {
 		return st.fail(c, err)
 	}
@@ -156,16 +156,16 @@ func (st *site) saveEvent(c echo.Context) error {
 	id := c.Param("id")
 	var old *catalog.Event
 	if id != "" {
-		if old, err = st.srv.cfg.Store.FindEventByID(ctx, id); err != nil {
+		if old, err = st.cfg.Store.FindEventByID(ctx, id); err != nil {
 			return st.fail(c, err)
 		}
 		f.ID = id
 	}
 	e := f.event(old)
 	if old == nil {
-		err = st.srv.cfg.Store.CreateEvent(ctx, &e)
+		err = st.cfg.Store.CreateEvent(ctx, &e)
 	} else {
-		err = st.srv.cfg.Store.UpdateEvent(ctx, &e, f.Version)
+		err = st.cfg.Store.UpdateEvent(ctx, &e, f.Version)
 	}
 	if err != nil {
 		if code := catalog.ErrorCode(err); code == catalog.EINVALID || code == catalog.ECONFLICT || code == catalog.EPRECONDITION {
@@ -204,7 +204,7 @@ func (st *site) importUpload(c echo.Context) error {
 		return st.render(c, http.StatusBadRequest, "import", page)
 	}
 	page.Name = fh.Filename
-	format, ok := recordio.FormatForFile(st.srv.cfg.ImportFormats, fh.Filename)
+	format, ok := recordio.FormatForFile(st.cfg.ImportFormats, fh.Filename)
 	if !ok {
 		page.Error = fmt.Sprintf("%q is not a file Annals imports: use .json, .ndjson, .csv, .bib or .ris.", fh.Filename)
 		return st.render(c, http.StatusUnsupportedMediaType, "import", page)
@@ -214,12 +214,12 @@ func (st *site) importUpload(c echo.Context) error {
 		return st.fail(c, err)
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, st.srv.cfg.MaxImportBytes+1))
+	data, err := io.ReadAll(io.LimitReader(f, st.cfg.MaxImportBytes+1))
 	if err != nil {
 		return st.fail(c, err)
 	}
-	if int64(len(data)) > st.srv.cfg.MaxImportBytes {
-		page.Error = fmt.Sprintf("The file is larger than %s.", humanBytes(st.srv.cfg.MaxImportBytes))
+	if int64(len(data)) > st.cfg.MaxImportBytes {
+		page.Error = fmt.Sprintf("The file is larger than %s.", humanBytes(st.cfg.MaxImportBytes))
 		return st.render(c, http.StatusRequestEntityTooLarge, "import", page)
 	}
 	items, err := format.Read(data)
@@ -233,7 +233,7 @@ func (st *site) importUpload(c echo.Context) error {
 		return st.render(c, http.StatusBadRequest, "import", page)
 	}
 	opts := catalog.ImportOptions{DryRun: c.FormValue("action") != "import", Atomic: c.FormValue("atomic") == "on"}
-	report, err := st.srv.cfg.Store.ImportRecords(c.Request().Context(), items, opts)
+	report, err := st.cfg.Store.ImportRecords(c.Request().Context(), items, opts)
 	if err != nil {
 		return st.fail(c, err)
 	}
@@ -261,7 +261,7 @@ func (st *site) historyPage(c echo.Context) error {
 	v := st.newView(c, "")
 	v.Nav, v.NoIndex = "librarian", true
 	id := c.Param("id")
-	changes, err := st.srv.cfg.Store.FindEntityHistory(c.Request().Context(), "record", id)
+	changes, err := st.cfg.Store.FindEntityHistory(c.Request().Context(), "record", id)
 	if err != nil {
 		return st.fail(c, err)
 	}

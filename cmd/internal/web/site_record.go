@@ -51,7 +51,7 @@ func (st *site) recordPage(c echo.Context) error {
 	ctx := c.Request().Context()
 	v := st.newView(c, "")
 	v.Nav = "search"
-	r, err := st.srv.cfg.Store.FindRecordByID(ctx, c.Param("id"))
+	r, err := st.cfg.Store.FindRecordByID(ctx, c.Param("id"))
 	if err != nil {
 		return st.fail(c, err)
 	}
@@ -61,7 +61,7 @@ func (st *site) recordPage(c echo.Context) error {
 	v.Title = r.Title
 	p := recordPage{view: v, R: r, CanEdit: v.Actor != nil}
 	if r.Event != "" {
-		p.Event = export.CachedEvents(st.srv.cfg.Store)(ctx, r.Event)
+		p.Event = export.CachedEvents(st.cfg.Store)(ctx, r.Event)
 	}
 	if p.Event != nil {
 		p.EventName = localName(p.Event.Name, p.Event.Translations, v.Lang)
@@ -112,7 +112,7 @@ func (st *site) recordPage(c echo.Context) error {
 // citation fills the citation box in the style asked for (?style=), APA
 // by default.
 func (st *site) citation(c echo.Context, p *recordPage) {
-	lib := st.srv.cfg.Styles
+	lib := st.cfg.Styles
 	if lib == nil {
 		return
 	}
@@ -240,7 +240,7 @@ type eventsPage struct {
 func (st *site) eventsPage(c echo.Context) error {
 	v := st.newView(c, "")
 	v.Nav, v.Title = "events", v.T("events.title")
-	events, err := st.srv.cfg.Store.FindEvents(c.Request().Context())
+	events, err := st.cfg.Store.FindEvents(c.Request().Context())
 	if err != nil {
 		return st.fail(c, err)
 	}
@@ -267,7 +267,7 @@ func (st *site) eventPage(c echo.Context) error {
 	ctx := c.Request().Context()
 	v := st.newView(c, "")
 	v.Nav = "events"
-	ev, err := st.srv.cfg.Store.FindEventByID(ctx, c.Param("id"))
+	ev, err := st.cfg.Store.FindEventByID(ctx, c.Param("id"))
 	if err != nil {
 		return st.fail(c, err)
 	}
@@ -285,7 +285,7 @@ func (st *site) eventPage(c echo.Context) error {
 	if v.Actor != nil {
 		statuses = nil
 	}
-	records, err := allRecords(ctx, st.srv.cfg.Store, catalog.RecordFilter{Event: ev.ID, Statuses: statuses})
+	records, err := allRecords(ctx, st.cfg.Store, catalog.RecordFilter{Event: ev.ID, Statuses: statuses})
 	if err != nil {
 		return st.fail(c, err)
 	}

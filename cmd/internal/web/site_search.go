@@ -78,7 +78,7 @@ func (st *site) searchPage(c echo.Context) error {
 		}
 	}
 	p := searchPage{view: v, Query: params.Get("q"), Sort: params.Get("sort"), Sorts: []string{"relevance", "-date", "date", "title"}}
-	events, err := st.srv.cfg.Store.FindEvents(ctx)
+	events, err := st.cfg.Store.FindEvents(ctx)
 	if err != nil {
 		return st.fail(c, err)
 	}
@@ -92,14 +92,14 @@ func (st *site) searchPage(c echo.Context) error {
 		v.Title = v.T("site.name")
 		return st.render(c, http.StatusOK, "search", p)
 	}
-	if st.srv.cfg.Search == nil {
+	if st.cfg.Search == nil {
 		return st.fail(c, catalog.Errorf(catalog.EUNAVAILABLE, "This server runs without a search index."))
 	}
 	req, err := parseSearch(params, v.Actor != nil)
 	if err == nil {
 		req.Size = 20
 		var res *search.Result
-		res, err = st.srv.cfg.Search.Search(ctx, req)
+		res, err = st.cfg.Search.Search(ctx, req)
 		if err == nil {
 			if err = st.fillResults(c, &p, req, res, params, events); err == nil {
 				return st.render(c, http.StatusOK, "search", p)
@@ -127,11 +127,11 @@ func (st *site) fillResults(c echo.Context, p *searchPage, req search.Request, r
 			sessionNames[s.Key] = localTitle(s.Title, s.Translations, v.Lang)
 		}
 	}
-	found, err := st.srv.cfg.Search.LoadHits(ctx, req.Filters, res.Hits)
+	found, err := st.cfg.Search.LoadHits(ctx, req.Filters, res.Hits)
 	if err != nil {
 		return err
 	}
-	h := st.srv.cfg.Search.Highlighter(req)
+	h := st.cfg.Search.Highlighter(req)
 	for _, hit := range found {
 		r := hit.Record
 		ph := pageHit{ID: r.ID, Title: r.Title, Date: v.Date(r.Date), Kind: v.T("kind." + string(r.Kind)), Lang: r.Language,

@@ -1,4 +1,8 @@
-package web
+// Package oai serves the catalogue to harvesters over OAI-PMH 2.0: a
+// harvester copies it incrementally, deletions included. Items are records
+// that were ever published (catalog.HarvestStore); sets are kinds, events
+// and topics; metadata is oai_dc (export/dc).
+package oai
 
 import (
 	"bytes"
@@ -18,9 +22,42 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// OAI-PMH 2.0: a harvester copies the catalogue incrementally, deletions
-// included. Items are records that were ever published; sets are kinds,
-// events and topics.
+// Source is what the handler reads: harvest items and their events.
+type Source interface {
+	catalog.HarvestStore
+	catalog.EventReader
+}
+
+// Config is what a Handler needs.
+type Config struct {
+	Source Source
+	// RepositoryName is the repository's name in Identify; RepositoryID
+	// the domain-like middle of its identifiers ("oai:annals.local:ID");
+	// AdminEmail the administrator's address.
+	RepositoryName, RepositoryID, AdminEmail string
+	// PageSize is how many items a list response holds (default 100);
+	// TokenTTL how long its resumption tokens last (default 24 hours).
+	PageSize int
+	TokenTTL time.Duration
+	// BaseURL is the scheme and host the repository is reached by.
+	BaseURL func(c echo.Context) string
+}
+
+// Handler answers OAI-PMH requests.
+type Handler struct {
+	cfg Config
+}
+
+// New makes a handler.
+func New(cfg Config) *Handler {
+	if cfg.PageSize <= 0 {
+		cfg.PageSize = 100
+	}
+	if cfg.TokenTTL <= 0 {
+		cfg.TokenTTL = 24 * time.Hour
+	}
+	return &Handler{cfg: cfg}
+}
 
 const (
 	oaiNamespace  = "http://www.openarchives.org/OAI/2.0/"
@@ -163,20 +200,20 @@ func (w *oaiWriter) close(name string) {
 	w.enc.EncodeToken(xml.EndElement{Name: xml.Name{Local: name}})
 }
 
-// oai answers GET and POST /oai. The verb's answer is built first (at
+// Serve answers GET and POST /oai. The verb's answer is built first (at
 // most one page of items, so memory does not grow with the catalogue),
 // because after a badVerb or badArgument error the request element must be
 // written without attributes.
-func (s *Server) oai(c echo.Context) error {
+func (h *Handler) Serve(c echo.Context) error {
 	now := time.Now().UTC()
-	base := s.baseURL(c) + "/oai"
+	base := h.cfg.BaseURL(c) + "/oai"
 	var body bytes.Buffer
 	w := &oaiWriter{enc: xml.NewEncoder(&body)}
 	w.enc.Indent(" ", " ")
 	req, perr := parseOAI(c)
 	var err error
 	if perr == nil {
-		err = s.oaiVerb(c.Request().Context(), c, w, req, now)
+		err = h.oaiVerb(c.Request().Context(), c, w, req, now)
 		w.enc.Flush()
 	} else {
 		err = perr
@@ -219,13 +256,13 @@ func (s *Server) oai(c echo.Context) error {
 	return out.enc.Flush()
 }
 
-func (s *Server) oaiVerb(ctx context.Context, c echo.Context, w *oaiWriter, req oaiRequest, now time.Time) error {
+func (h *Handler) oaiVerb(ctx context.Context, c echo.Context, w *oaiWriter, req oaiRequest, now time.Time) error {
 	switch req.verb {
 	case "Identify":
-		return s.oaiIdentify(ctx, c, w)
+		return h.oaiIdentify(ctx, c, w)
 	case "ListMetadataFormats":
 		if id, ok := req.args["identifier"]; ok {
-			if _, err := s.oaiItem(ctx, id); err != nil {
+			if _, err := h.oaiItem(ctx, id); err != nil {
 				return err
 			}
 		}
@@ -241,7 +278,7 @@ func (s *Server) oaiVerb(ctx context.Context, c echo.Context, w *oaiWriter, req 
 		if _, ok := req.args["resumptionToken"]; ok {
 			return oaiErrorf("badResumptionToken", "ListSets answers in one response; it issues no resumption tokens.")
 		}
-		return s.oaiListSets(ctx, w)
+		return h.oaiListSets(ctx, w)
 	case "GetRecord":
 		id, ok1 := req.args["identifier"]
 		prefix, ok2 := req.args["metadataPrefix"]
@@ -251,25 +288,20 @@ func (s *Server) oaiVerb(ctx context.Context, c echo.Context, w *oaiWriter, req 
 		if prefix != oaiDCPrefix {
 			return oaiErrorf("cannotDisseminateFormat", "This repository disseminates oai_dc only, not %q.", prefix)
 		}
-		it, err := s.oaiItem(ctx, id)
+		it, err := h.oaiItem(ctx, id)
 		if err != nil {
 			return err
 		}
 		w.open("GetRecord")
-		s.oaiRecord(ctx, c, w, it, true)
+		h.oaiRecord(ctx, c, w, it, true)
 		w.close("GetRecord")
 		return nil
 	}
-	return s.oaiList(ctx, c, w, req, now)
+	return h.oaiList(ctx, c, w, req, now)
 }
 
-// baseURL is the scheme and host this request reached the server by.
-func (s *Server) baseURL(c echo.Context) string {
-	return c.Scheme() + "://" + c.Request().Host
-}
-
-func (s *Server) oaiIdentify(ctx context.Context, c echo.Context, w *oaiWriter) error {
-	earliest, err := s.cfg.Store.EarliestDatestamp(ctx)
+func (h *Handler) oaiIdentify(ctx context.Context, c echo.Context, w *oaiWriter) error {
+	earliest, err := h.cfg.Source.EarliestDatestamp(ctx)
 	if err != nil {
 		return err
 	}
@@ -277,10 +309,10 @@ func (s *Server) oaiIdentify(ctx context.Context, c echo.Context, w *oaiWriter) 
 		earliest = time.Now().UTC()
 	}
 	w.open("Identify")
-	w.element("repositoryName", s.cfg.RepositoryName)
-	w.element("baseURL", s.baseURL(c)+"/oai")
+	w.element("repositoryName", h.cfg.RepositoryName)
+	w.element("baseURL", h.cfg.BaseURL(c)+"/oai")
 	w.element("protocolVersion", "2.0")
-	w.element("adminEmail", s.cfg.AdminEmail)
+	w.element("adminEmail", h.cfg.AdminEmail)
 	w.element("earliestDatestamp", earliest.UTC().Format(oaiTimeLayout))
 	w.element("deletedRecord", "persistent")
 	w.element("granularity", "YYYY-MM-DDThh:mm:ssZ")
@@ -289,9 +321,9 @@ func (s *Server) oaiIdentify(ctx context.Context, c echo.Context, w *oaiWriter) 
 		attr("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance"),
 		attr("xsi:schemaLocation", "http://www.openarchives.org/OAI/2.0/oai-identifier http://www.openarchives.org/OAI/2.0/oai-identifier.xsd"))
 	w.element("scheme", "oai")
-	w.element("repositoryIdentifier", s.cfg.OAIRepositoryID)
+	w.element("repositoryIdentifier", h.cfg.RepositoryID)
 	w.element("delimiter", ":")
-	w.element("sampleIdentifier", "oai:"+s.cfg.OAIRepositoryID+":jinan-2025-aldoshin")
+	w.element("sampleIdentifier", "oai:"+h.cfg.RepositoryID+":jinan-2025-aldoshin")
 	w.close("oai-identifier")
 	w.close("description")
 	w.close("Identify")
@@ -299,12 +331,12 @@ func (s *Server) oaiIdentify(ctx context.Context, c echo.Context, w *oaiWriter) 
 }
 
 // oaiItem finds the record an OAI identifier names.
-func (s *Server) oaiItem(ctx context.Context, identifier string) (*catalog.HarvestItem, error) {
-	prefix := "oai:" + s.cfg.OAIRepositoryID + ":"
+func (h *Handler) oaiItem(ctx context.Context, identifier string) (*catalog.HarvestItem, error) {
+	prefix := "oai:" + h.cfg.RepositoryID + ":"
 	if !strings.HasPrefix(identifier, prefix) {
 		return nil, oaiErrorf("idDoesNotExist", "%q is not an identifier of this repository (they start with %s).", identifier, prefix)
 	}
-	it, err := s.cfg.Store.FindHarvestItem(ctx, strings.TrimPrefix(identifier, prefix))
+	it, err := h.cfg.Source.FindHarvestItem(ctx, strings.TrimPrefix(identifier, prefix))
 	if catalog.ErrorCode(err) == catalog.ENOTFOUND {
 		return nil, oaiErrorf("idDoesNotExist", "There is no item %q.", identifier)
 	}
@@ -323,8 +355,8 @@ func setSpecs(r *catalog.Record) []string {
 	return specs
 }
 
-func (s *Server) oaiListSets(ctx context.Context, w *oaiWriter) error {
-	events, err := s.cfg.Store.FindEvents(ctx)
+func (h *Handler) oaiListSets(ctx context.Context, w *oaiWriter) error {
+	events, err := h.cfg.Source.FindEvents(ctx)
 	if err != nil {
 		return err
 	}
@@ -379,7 +411,7 @@ func harvestFilter(set string) (f catalog.HarvestFilter, ok bool) {
 }
 
 // oaiList answers ListIdentifiers and ListRecords, one page at a time.
-func (s *Server) oaiList(ctx context.Context, c echo.Context, w *oaiWriter, req oaiRequest, now time.Time) error {
+func (h *Handler) oaiList(ctx context.Context, c echo.Context, w *oaiWriter, req oaiRequest, now time.Time) error {
 	var tok harvestToken
 	if raw, ok := req.args["resumptionToken"]; ok {
 		var err *oaiError
@@ -428,9 +460,9 @@ func (s *Server) oaiList(ctx context.Context, c echo.Context, w *oaiWriter, req 
 		}
 	}
 	f, _ := harvestFilter(tok.Set)
-	f.From, f.Before, f.After, f.Limit = tok.From, tok.Before, tok.After, s.cfg.OAIPageSize+1
+	f.From, f.Before, f.After, f.Limit = tok.From, tok.Before, tok.After, h.cfg.PageSize+1
 	if tok.After == "" {
-		n, err := s.cfg.Store.CountHarvestItems(ctx, f)
+		n, err := h.cfg.Source.CountHarvestItems(ctx, f)
 		if err != nil {
 			return err
 		}
@@ -439,20 +471,20 @@ func (s *Server) oaiList(ctx context.Context, c echo.Context, w *oaiWriter, req 
 		}
 		tok.Complete = n
 	}
-	items, err := s.cfg.Store.FindHarvestItems(ctx, f)
+	items, err := h.cfg.Source.FindHarvestItems(ctx, f)
 	if catalog.ErrorCode(err) == catalog.EMALFORMED {
 		return oaiErrorf("badResumptionToken", "The resumption token is not one this repository issued.")
 	}
 	if err != nil {
 		return err
 	}
-	more := len(items) > s.cfg.OAIPageSize
+	more := len(items) > h.cfg.PageSize
 	if more {
-		items = items[:s.cfg.OAIPageSize]
+		items = items[:h.cfg.PageSize]
 	}
 	w.open(req.verb)
 	for i := range items {
-		s.oaiRecord(ctx, c, w, &items[i], req.verb == "ListRecords")
+		h.oaiRecord(ctx, c, w, &items[i], req.verb == "ListRecords")
 	}
 	split := more || tok.After != ""
 	if split {
@@ -462,7 +494,7 @@ func (s *Server) oaiList(ctx context.Context, c echo.Context, w *oaiWriter, req 
 		value := ""
 		if more {
 			next.After = items[len(items)-1].Position
-			next.Expires = now.Add(s.cfg.OAITokenTTL)
+			next.Expires = now.Add(h.cfg.TokenTTL)
 			value = next.encode()
 			attrs = append([]xml.Attr{attr("expirationDate", next.Expires.Format(oaiTimeLayout))}, attrs...)
 		}
@@ -474,7 +506,7 @@ func (s *Server) oaiList(ctx context.Context, c echo.Context, w *oaiWriter, req 
 
 // oaiRecord writes a header (ListIdentifiers) or a record with its Dublin
 // Core (ListRecords, GetRecord); a deleted item has a header only.
-func (s *Server) oaiRecord(ctx context.Context, c echo.Context, w *oaiWriter, it *catalog.HarvestItem, withMetadata bool) {
+func (h *Handler) oaiRecord(ctx context.Context, c echo.Context, w *oaiWriter, it *catalog.HarvestItem, withMetadata bool) {
 	r := &it.Record
 	if withMetadata {
 		w.open("record")
@@ -484,7 +516,7 @@ func (s *Server) oaiRecord(ctx context.Context, c echo.Context, w *oaiWriter, it
 		hattrs = append(hattrs, attr("status", "deleted"))
 	}
 	w.open("header", hattrs...)
-	w.element("identifier", "oai:"+s.cfg.OAIRepositoryID+":"+r.ID)
+	w.element("identifier", "oai:"+h.cfg.RepositoryID+":"+r.ID)
 	w.element("datestamp", it.Datestamp.UTC().Format(oaiTimeLayout))
 	for _, spec := range setSpecs(r) {
 		w.element("setSpec", spec)
@@ -494,10 +526,10 @@ func (s *Server) oaiRecord(ctx context.Context, c echo.Context, w *oaiWriter, it
 		if !it.Deleted {
 			var ev *catalog.Event
 			if r.Event != "" {
-				ev, _ = s.cfg.Store.FindEventByID(ctx, r.Event)
+				ev, _ = h.cfg.Source.FindEventByID(ctx, r.Event)
 			}
 			w.open("metadata")
-			w.enc.Encode(dc.FromRecord(r, ev, s.baseURL(c)+"/records/"+r.ID))
+			w.enc.Encode(dc.FromRecord(r, ev, h.cfg.BaseURL(c)+"/records/"+r.ID))
 			w.close("metadata")
 		}
 		w.close("record")

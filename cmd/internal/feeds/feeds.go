@@ -1,4 +1,8 @@
-package web
+// Package feeds serves what crawlers and feed readers fetch: a sitemap of
+// the published records (an index of sitemap files past 50,000) and Atom
+// feeds of newly catalogued outputs, of all of them, of an event and of a
+// topic.
+package feeds
 
 import (
 	"encoding/xml"
@@ -11,6 +15,29 @@ import (
 	"github.com/annals/annals/catalog"
 	"github.com/labstack/echo/v4"
 )
+
+// Source is what the handler reads: records and their events.
+type Source interface {
+	catalog.RecordReader
+	catalog.EventReader
+}
+
+// Config is what a Handler needs.
+type Config struct {
+	Source Source
+	// RepositoryName titles the feeds.
+	RepositoryName string
+	// BaseURL is the scheme and host the site is reached by.
+	BaseURL func(c echo.Context) string
+}
+
+// Handler serves sitemaps and feeds.
+type Handler struct {
+	cfg Config
+}
+
+// New makes a handler.
+func New(cfg Config) *Handler { return &Handler{cfg: cfg} }
 
 // sitemapSize is how many URLs one sitemap file may hold (the protocol's
 // limit); a larger catalogue gets a sitemap index.
@@ -37,10 +64,10 @@ const sitemapNS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 // publishedRecords pages through published records, newest first, calling
 // fn for each until it returns false.
-func (s *Server) publishedRecords(c echo.Context, f catalog.RecordFilter, fn func(*catalog.Record) bool) error {
+func (h *Handler) publishedRecords(c echo.Context, f catalog.RecordFilter, fn func(*catalog.Record) bool) error {
 	f.Statuses, f.Size = []catalog.Status{catalog.StatusPublished}, catalog.MaxPageSize
 	for {
-		page, err := s.cfg.Store.FindRecords(c.Request().Context(), f)
+		page, err := h.cfg.Source.FindRecords(c.Request().Context(), f)
 		if err != nil {
 			return err
 		}
@@ -56,42 +83,42 @@ func (s *Server) publishedRecords(c echo.Context, f catalog.RecordFilter, fn fun
 	}
 }
 
-// sitemap answers /sitemap.xml: the pages of published records, or, past
+// Sitemap answers /sitemap.xml: the pages of published records, or, past
 // 50,000 of them, an index of /sitemap-N.xml files.
-func (s *Server) sitemap(c echo.Context) error {
-	n, err := s.cfg.Store.FindRecords(c.Request().Context(), catalog.RecordFilter{Statuses: []catalog.Status{catalog.StatusPublished}, Size: 1})
+func (h *Handler) Sitemap(c echo.Context) error {
+	n, err := h.cfg.Source.FindRecords(c.Request().Context(), catalog.RecordFilter{Statuses: []catalog.Status{catalog.StatusPublished}, Size: 1})
 	if err != nil {
 		return err
 	}
 	if n.Total > sitemapSize {
 		idx := sitemapIndex{NS: sitemapNS}
 		for i := 1; (i-1)*sitemapSize < n.Total; i++ {
-			idx.Sitemaps = append(idx.Sitemaps, sitemapURL{Loc: fmt.Sprintf("%s/sitemap-%d.xml", s.baseURL(c), i)})
+			idx.Sitemaps = append(idx.Sitemaps, sitemapURL{Loc: fmt.Sprintf("%s/sitemap-%d.xml", h.cfg.BaseURL(c), i)})
 		}
-		return s.sendXML(c, idx)
+		return h.sendXML(c, idx)
 	}
-	return s.sitemapPart(c, 1)
+	return h.sitemapPart(c, 1)
 }
 
-// sitemapPage answers /sitemap-N.xml.
-func (s *Server) sitemapPage(c echo.Context) error {
+// SitemapPage answers /sitemap-N.xml.
+func (h *Handler) SitemapPage(c echo.Context) error {
 	name := c.Param("name") // "sitemap-3.xml"
 	var n int
 	if _, err := fmt.Sscanf(name, "sitemap-%d.xml", &n); err != nil || n < 1 || name != "sitemap-"+strconv.Itoa(n)+".xml" {
 		return catalog.Errorf(catalog.ENOTFOUND, "There is no %s.", name)
 	}
-	return s.sitemapPart(c, n)
+	return h.sitemapPart(c, n)
 }
 
-func (s *Server) sitemapPart(c echo.Context, part int) error {
+func (h *Handler) sitemapPart(c echo.Context, part int) error {
 	set := urlSet{NS: sitemapNS}
 	skip := (part - 1) * sitemapSize
-	err := s.publishedRecords(c, catalog.RecordFilter{}, func(r *catalog.Record) bool {
+	err := h.publishedRecords(c, catalog.RecordFilter{}, func(r *catalog.Record) bool {
 		if skip > 0 {
 			skip--
 			return true
 		}
-		set.URLs = append(set.URLs, sitemapURL{Loc: s.baseURL(c) + "/records/" + r.ID, LastMod: r.Updated.UTC().Format("2006-01-02")})
+		set.URLs = append(set.URLs, sitemapURL{Loc: h.cfg.BaseURL(c) + "/records/" + r.ID, LastMod: r.Updated.UTC().Format("2006-01-02")})
 		return len(set.URLs) < sitemapSize
 	})
 	if err != nil {
@@ -100,10 +127,10 @@ func (s *Server) sitemapPart(c echo.Context, part int) error {
 	if part > 1 && len(set.URLs) == 0 {
 		return catalog.Errorf(catalog.ENOTFOUND, "There is no sitemap %d.", part)
 	}
-	return s.sendXML(c, set)
+	return h.sendXML(c, set)
 }
 
-func (s *Server) sendXML(c echo.Context, v any) error {
+func (h *Handler) sendXML(c echo.Context, v any) error {
 	data, err := xml.MarshalIndent(v, "", " ")
 	if err != nil {
 		return err
@@ -158,8 +185,9 @@ type atomFeed struct {
 // feedSize is how many of the newest outputs a feed holds.
 const feedSize = 50
 
-func (s *Server) feedAll(c echo.Context) error {
-	return s.feed(c, "All new outputs", catalog.RecordFilter{})
+// FeedAll answers /feeds/records.atom: the newest published outputs.
+func (h *Handler) FeedAll(c echo.Context) error {
+	return h.feed(c, "All new outputs", catalog.RecordFilter{})
 }
 
 // atomName reads "NAME.atom" from the last part of a feed's path.
@@ -171,19 +199,21 @@ func atomName(c echo.Context) (string, error) {
 	return name, nil
 }
 
-func (s *Server) feedEvent(c echo.Context) error {
+// FeedEvent answers /feeds/events/ID.atom.
+func (h *Handler) FeedEvent(c echo.Context) error {
 	id, err := atomName(c)
 	if err != nil {
 		return err
 	}
-	ev, err := s.cfg.Store.FindEventByID(c.Request().Context(), id)
+	ev, err := h.cfg.Source.FindEventByID(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
-	return s.feed(c, "New outputs of "+ev.Name, catalog.RecordFilter{Event: ev.ID})
+	return h.feed(c, "New outputs of "+ev.Name, catalog.RecordFilter{Event: ev.ID})
 }
 
-func (s *Server) feedTopic(c echo.Context) error {
+// FeedTopic answers /feeds/topics/KEY.atom.
+func (h *Handler) FeedTopic(c echo.Context) error {
 	key, err := atomName(c)
 	if err != nil {
 		return err
@@ -192,16 +222,16 @@ func (s *Server) feedTopic(c echo.Context) error {
 	if !ok {
 		return catalog.Errorf(catalog.ENOTFOUND, "There is no topic %q (GET /api/v1/vocabularies lists them).", key)
 	}
-	return s.feed(c, "New outputs on "+t.Labels["en"], catalog.RecordFilter{Topic: t.Key})
+	return h.feed(c, "New outputs on "+t.Labels["en"], catalog.RecordFilter{Topic: t.Key})
 }
 
-func (s *Server) feed(c echo.Context, title string, f catalog.RecordFilter) error {
-	base := s.baseURL(c)
+func (h *Handler) feed(c echo.Context, title string, f catalog.RecordFilter) error {
+	base := h.cfg.BaseURL(c)
 	self := base + c.Request().URL.Path
-	feed := atomFeed{NS: "http://www.w3.org/2005/Atom", ID: self, Title: s.cfg.RepositoryName + ": " + title,
-		Author: atomPerson{Name: s.cfg.RepositoryName}, Links: []atomLink{{Rel: "self", Href: self, Type: "application/atom+xml"}}}
+	feed := atomFeed{NS: "http://www.w3.org/2005/Atom", ID: self, Title: h.cfg.RepositoryName + ": " + title,
+		Author: atomPerson{Name: h.cfg.RepositoryName}, Links: []atomLink{{Rel: "self", Href: self, Type: "application/atom+xml"}}}
 	var newest time.Time
-	err := s.publishedRecords(c, f, func(r *catalog.Record) bool {
+	err := h.publishedRecords(c, f, func(r *catalog.Record) bool {
 		e := atomEntry{ID: base + "/records/" + r.ID, Title: atomText{Lang: r.Language, Value: r.Title},
 			Updated: r.Updated.UTC().Format(time.RFC3339), Published: r.Created.UTC().Format(time.RFC3339),
 			Links: []atomLink{{Rel: "alternate", Href: base + "/records/" + r.ID, Type: "text/html"},
@@ -210,7 +240,7 @@ func (s *Server) feed(c echo.Context, title string, f catalog.RecordFilter) erro
 			e.Authors = append(e.Authors, atomPerson{Name: ct.DisplayName()})
 		}
 		if len(e.Authors) == 0 {
-			e.Authors = []atomPerson{{Name: s.cfg.RepositoryName}}
+			e.Authors = []atomPerson{{Name: h.cfg.RepositoryName}}
 		}
 		if r.Abstract != "" {
 			e.Summary = &atomText{Lang: r.Language, Value: r.Abstract}
