@@ -1,55 +1,21 @@
 // Package export writes records in the formats reference managers and
-// libraries read: BibLaTeX, RIS, CSL-JSON, Dublin Core and CSV. Its
-// subpackages hold each format; Writer streams many records in one.
+// libraries read: BibLaTeX, RIS, CSL-JSON, Dublin Core, CSV and Annals'
+// own JSON. Its subpackages hold each format's writer and reader; the
+// registry (Formats, one file per format here) is what the API, the pages,
+// the command line and the OpenAPI description offer; Writer streams many
+// records in one.
 package export
 
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
 
 	"github.com/annals/annals/catalog"
 	"github.com/annals/annals/catalog/recordio"
-	"github.com/annals/annals/export/bibtex"
-	"github.com/annals/annals/export/csljson"
-	"github.com/annals/annals/export/ris"
 )
-
-// Format is a format records can be written in.
-type Format struct {
-	Name      string
-	MediaType string
-	Ext       string // file name extension, without the dot
-}
-
-// Formats lists every export format; the streaming ones are Streamable.
-var formats = []Format{
-	{"bibtex", "application/x-bibtex", "bib"},
-	{"ris", "application/x-research-info-systems", "ris"},
-	{"csl-json", "application/vnd.citationstyles.csl+json", "json"},
-	{"csv", "text/csv", "csv"},
-	{"dc", "application/xml", "xml"},
-}
-
-// Formats returns the export formats.
-func Formats() []Format { return append([]Format(nil), formats...) }
-
-// FindFormat returns the format with the given name.
-func FindFormat(name string) (Format, bool) {
-	for _, f := range formats {
-		if f.Name == name {
-			return f, true
-		}
-	}
-	return Format{}, false
-}
-
-// StreamNames are the formats a Writer writes (Dublin Core is one record
-// per document).
-var StreamNames = []string{"bibtex", "ris", "csl-json", "csv"}
 
 // EventFinder returns an event by id, nil when there is none.
 type EventFinder func(ctx context.Context, id string) *catalog.Event
@@ -76,91 +42,47 @@ func CachedEvents(s catalog.EventReader) EventFinder {
 // Writer streams records in one format, one at a time, so that exports of
 // any size use little memory. Call Begin, Write for each record, then End.
 type Writer struct {
-	format string
+	enc    encoder
 	w      *bufio.Writer
 	events EventFinder
-	csv    *recordio.CSVWriter
 	n      int
 }
 
-// NewWriter returns a writer of the named format (one of StreamNames).
+// NewWriter returns a writer of the named format, one that holds many
+// records (Format.Streams).
 func NewWriter(format string, w io.Writer, events EventFinder) (*Writer, error) {
-	found := false
-	for _, n := range StreamNames {
-		found = found || n == format
+	f, ok := FindFormat(format)
+	if !ok || !f.Streams() {
+		return nil, fmt.Errorf("format %q cannot be streamed; use %s", format, strings.Join(StreamNames(), ", "))
 	}
-	if !found {
-		return nil, fmt.Errorf("format %q cannot be streamed; use %s", format, strings.Join(StreamNames, ", "))
-	}
-	return &Writer{format: format, w: bufio.NewWriterSize(w, 64<<10), events: events}, nil
+	return &Writer{enc: f.newEncoder(), w: bufio.NewWriterSize(w, 64<<10), events: events}, nil
 }
 
 // Begin writes what comes before the records. widths sizes the columns of
 // a CSV file and must fit every record written (recordio.Widths.Fit).
-func (x *Writer) Begin(widths recordio.Widths) error {
-	switch x.format {
-	case "csl-json":
-		_, err := x.w.WriteString("[\n")
-		return err
-	case "csv":
-		var err error
-		x.csv, err = recordio.NewCSVWriter(x.w, widths)
-		return err
-	}
-	return nil
-}
+func (x *Writer) Begin(widths recordio.Widths) error { return x.enc.begin(x.w, widths) }
 
 // Write writes one record.
 func (x *Writer) Write(ctx context.Context, r *catalog.Record) error {
-	defer func() { x.n++ }()
-	if x.format == "csv" {
-		return x.csv.Write(r)
+	var ev *catalog.Event
+	if x.events != nil {
+		ev = x.events(ctx, r.Event)
 	}
-	item := csljson.FromRecord(r, x.events(ctx, r.Event))
-	switch x.format {
-	case "bibtex":
-		if x.n > 0 {
-			x.w.WriteByte('\n')
-		}
-		_, err := x.w.WriteString(bibtex.Entry(item))
-		return err
-	case "ris":
-		_, err := x.w.WriteString(ris.Record(item) + "\n")
-		return err
-	default: // csl-json
-		if x.n > 0 {
-			x.w.WriteString(",\n")
-		}
-		data, err := json.Marshal(item)
-		if err != nil {
-			return err
-		}
-		_, err = x.w.Write(data)
-		return err
-	}
+	err := x.enc.write(x.w, r, ev, x.n)
+	x.n++
+	return err
 }
 
 // End writes what comes after the records and flushes.
 func (x *Writer) End() error {
-	switch x.format {
-	case "csl-json":
-		x.w.WriteString("\n]\n")
-	case "csv":
-		if err := x.csv.Flush(); err != nil {
-			return err
-		}
+	if err := x.enc.end(x.w); err != nil {
+		return err
 	}
 	return x.w.Flush()
 }
 
 // Count is how many records were written.
 func (x *Writer) Count() int { return x.n }
-
-// ImportFormats are the file formats records can be imported from: JSON,
-// NDJSON and CSV (catalog/recordio), BibTeX and RIS.
-func ImportFormats() []recordio.Format {
-	return append(recordio.Formats(), bibtex.ImportFormat(), ris.ImportFormat())
-}
 
 // RecordSource is what WriteRecords reads: records and their events.
 type RecordSource interface {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/annals/annals/catalog"
 	"github.com/annals/annals/catalog/sqlite"
@@ -20,7 +21,7 @@ import (
 func runExport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	cfg := defaultConfig(getenv)
 	flags := newFlags("export", &cfg, stderr)
-	format := flags.String("format", "", "bibtex, ris, csl-json or csv")
+	format := flags.String("format", "", strings.Join(export.StreamNames(), ", "))
 	q := flags.String("q", "", "a search query: export its matches, best first")
 	event := flags.String("event", "", "export this event's records")
 	out := flags.String("o", "", "write to this file (default: standard output)")

@@ -31,7 +31,7 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	formats := export.ImportFormats()
 	for _, name := range flags.Args() {
 		if _, ok := recordio.FormatForFile(formats, name); !ok {
-			return usagef("%s: cannot tell the format from the name; use .json, .ndjson, .jsonl, .csv, .bib or .ris", name)
+			return usagef("%s: cannot tell the format from the name; use %s", name, strings.Join(importExtensions(formats), ", "))
 		}
 	}
 	store, err := openStore(ctx, cfg)
@@ -117,4 +117,13 @@ func firstFailure(rep *catalog.ImportReport) catalog.ImportResult {
 		}
 	}
 	return catalog.ImportResult{}
+}
+
+// importExtensions lists the file name extensions of formats.
+func importExtensions(formats []recordio.Format) []string {
+	var exts []string
+	for _, f := range formats {
+		exts = append(exts, f.Extensions...)
+	}
+	return exts
 }

@@ -4,12 +4,15 @@ import (
 	"encoding/json"
 	"io/fs"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/annals/annals/assets"
+	"github.com/annals/annals/export"
 )
 
 type openAPIDoc struct {
@@ -89,12 +92,65 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	}
 }
 
-func TestOpenAPIServed(t *testing.T) {
+// TestOpenAPIServedWithTheFormatRegistry: the served description lists
+// the formats of the registry (export.Formats), not a hand-kept copy.
+func TestOpenAPIServedWithTheFormatRegistry(t *testing.T) {
 	data, _ := loadOpenAPI(t)
-	e := newEnv(t)
-	e.server.cfg.OpenAPI = data
-	r := e.do("GET", "/api/v1/openapi.json", "", nil)
-	if r.status != http.StatusOK || string(r.body) != string(data) {
-		t.Errorf("GET openapi.json: %d, %d bytes", r.status, len(r.body))
+	srv := New(Config{Store: newEnv(t).store, OpenAPI: data})
+	req := httptest.NewRequest("GET", "/api/v1/openapi.json", nil)
+	rec := httptest.NewRecorder()
+	srv.Handler().ServeHTTP(rec, req)
+	type operation struct {
+		Parameters []struct {
+			Name   string `json:"name"`
+			Schema struct {
+				Enum []string `json:"enum"`
+			} `json:"schema"`
+		} `json:"parameters"`
+		RequestBody struct {
+			Content map[string]json.RawMessage `json:"content"`
+		} `json:"requestBody"`
+		Responses map[string]struct {
+			Content map[string]json.RawMessage `json:"content"`
+		} `json:"responses"`
+	}
+	var doc struct {
+		Paths map[string]map[string]json.RawMessage `json:"paths"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &doc); rec.Code != http.StatusOK || err != nil {
+		t.Fatalf("GET openapi.json: %d %v", rec.Code, err)
+	}
+	op := func(path, method string) operation {
+		var o operation
+		if err := json.Unmarshal(doc.Paths[path][method], &o); err != nil {
+			t.Fatalf("%s %s: %v", method, path, err)
+		}
+		return o
+	}
+	enum := func(path string) []string {
+		for _, p := range op(path, "get").Parameters {
+			if p.Name == "format" {
+				return p.Schema.Enum
+			}
+		}
+		return nil
+	}
+	var recordNames []string
+	for _, f := range export.RecordFormats() {
+		recordNames = append(recordNames, f.Name)
+		if _, ok := op("/api/v1/records/{id}", "get").Responses["200"].Content[f.MediaType]; !ok {
+			t.Errorf("GET /records/{id} does not describe %s", f.MediaType)
+		}
+	}
+	if got := enum("/api/v1/records/{id}"); !slices.Equal(got, recordNames) {
+		t.Errorf("record formats described: %v, registry: %v", got, recordNames)
+	}
+	if got, want := enum("/api/v1/search"), append([]string{"json"}, export.StreamNames()...); !slices.Equal(got, want) {
+		t.Errorf("search formats described: %v, registry: %v", got, want)
+	}
+	for _, f := range export.ImportFormats() {
+		if _, ok := op("/api/v1/import", "post").RequestBody.Content[f.MediaTypes[0]]; !ok {
+			t.Errorf("POST /import does not describe %s", f.MediaTypes[0])
+		}
 	}
 }

@@ -95,7 +95,7 @@ func (s *Server) getRecord(c echo.Context) error {
 	if _, err := query(c, "format"); err != nil {
 		return err
 	}
-	f, err := negotiate(c, "json", "bibtex", "ris", "csl-json", "dc")
+	f, err := negotiate(c)
 	if err != nil {
 		return err
 	}
@@ -103,7 +103,7 @@ func (s *Server) getRecord(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if f.name != "json" {
+	if f.Name != "json" { // Annals' own JSON, with its conditional GET
 		return s.sendRecordAs(c, f, r)
 	}
 	return s.sendRecord(c, http.StatusOK, r)

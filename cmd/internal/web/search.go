@@ -56,8 +56,8 @@ func parseSearch(q url.Values, canSeeUnpublished bool) (search.Request, error) {
 	if r.Size, err = sizeParam(q); err != nil {
 		return r, err
 	}
-	if format := q.Get("format"); format != "" && format != "json" && !slices.Contains(export.StreamNames, format) {
-		return r, badParam("format", fmt.Sprintf("%q is not a format here; use json, %s", format, strings.Join(export.StreamNames, ", ")))
+	if format := q.Get("format"); format != "" && format != "json" && !slices.Contains(export.StreamNames(), format) {
+		return r, badParam("format", fmt.Sprintf("%q is not a format here; use json, %s", format, strings.Join(export.StreamNames(), ", ")))
 	}
 	return r, nil
 }

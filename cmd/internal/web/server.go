@@ -106,6 +106,17 @@ func New(cfg Config) *Server {
 	if cfg.ImportFormats == nil {
 		cfg.ImportFormats = export.ImportFormats()
 	}
+	if len(cfg.OpenAPI) > 0 {
+		var importTypes []string
+		for _, f := range cfg.ImportFormats {
+			importTypes = append(importTypes, f.MediaTypes...)
+		}
+		described, err := describeFormats(cfg.OpenAPI, importTypes)
+		if err != nil {
+			panic(err) // the embedded description: a build error
+		}
+		cfg.OpenAPI = described
+	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	s := &Server{cfg: cfg, echo: e, log: cfg.Logger}

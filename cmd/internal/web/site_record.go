@@ -100,8 +100,10 @@ func (st *site) recordPage(c echo.Context) error {
 		}
 	}
 	st.citation(c, &p)
-	for _, f := range []struct{ label, format string }{{"BibTeX", "bibtex"}, {"RIS", "ris"}, {"CSL-JSON", "csl-json"}, {"Dublin Core", "dc"}} {
-		p.Downloads = append(p.Downloads, pageLink{Label: f.label, URL: "/api/v1/records/" + r.ID + "?format=" + f.format})
+	for _, f := range export.RecordFormats() {
+		if f.Name != "json" {
+			p.Downloads = append(p.Downloads, pageLink{Label: f.Label, URL: "/api/v1/records/" + r.ID + "?format=" + f.Name})
+		}
 	}
 	p.Meta = highwire(r, p.Event, recordURL(c, r.ID))
 	p.JSONLD = jsonLD(r, p.Event, recordURL(c, r.ID))

@@ -189,14 +189,16 @@ func (st *site) fillResults(c echo.Context, p *searchPage, req search.Request, r
 			exportParams[k] = vals
 		}
 	}
-	for _, f := range export.StreamNames {
+	for _, f := range export.Formats() {
+		if !f.Streams() || f.Name == "ndjson" { // Annals' own lines are for machines, not readers
+			continue
+		}
 		q := url.Values{}
 		for k, vals := range exportParams {
 			q[k] = vals
 		}
-		q.Set("format", f)
-		label := map[string]string{"bibtex": "BibTeX", "ris": "RIS", "csl-json": "CSL-JSON", "csv": "CSV"}[f]
-		p.Exports = append(p.Exports, pageLink{Label: label, URL: "/api/v1/search?" + q.Encode()})
+		q.Set("format", f.Name)
+		p.Exports = append(p.Exports, pageLink{Label: f.Label, URL: "/api/v1/search?" + q.Encode()})
 	}
 	if res.Total == 0 {
 		for _, ex := range []string{"технология", "人工智能", "Aldoshin", "Zhang Tian"} {
