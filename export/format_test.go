@@ -2,6 +2,8 @@ package export_test
 
 import (
 	"bytes"
+	"encoding/json"
+	"encoding/xml"
 	"strings"
 	"testing"
 
@@ -81,4 +83,51 @@ func fit(records []catalog.Record) (w recordio.Widths) {
 		w.Fit(&records[i])
 	}
 	return w
+}
+
+// TestTypedTextSurvivesEveryFormat: a title with private-use characters,
+// TeX and its special characters, an ampersand and HTML-like markup is
+// written by every format so that reading it back (with the format's
+// reader, or as JSON or XML) gives the title as typed.
+func TestTypedTextSurvivesEveryFormat(t *testing.T) {
+	title := "Plain \uE001title\uE002 \uF8FF & {\\it x} $\\beta$ 50% #1 ~a_b^c <b>bold</b> \"q\""
+	r := catalog.Record{ID: "typed", Kind: catalog.KindReport, Status: catalog.StatusPublished, Title: title,
+		Contributors: []catalog.Contributor{{Family: "Иванов", Given: "Иван"}}}
+	for _, f := range export.Formats() {
+		if !f.Writes() {
+			continue
+		}
+		var buf bytes.Buffer
+		if err := f.WriteRecord(&buf, &r, nil, "http://annals.test/records/typed"); err != nil {
+			t.Fatalf("%s: %v", f.Name, err)
+		}
+		var got string
+		switch {
+		case f.Import != nil:
+			items, err := f.Import.Read(buf.Bytes())
+			if err != nil || len(items) != 1 {
+				t.Fatalf("%s: reading back: %v", f.Name, err)
+			}
+			got = items[0].Record.Title
+		case f.Name == "csl-json":
+			var items []struct{ Title string }
+			if err := json.Unmarshal(buf.Bytes(), &items); err != nil || len(items) != 1 {
+				t.Fatalf("%s: %v", f.Name, err)
+			}
+			got = items[0].Title
+		case f.Name == "dc":
+			var doc struct {
+				Title string `xml:"title"`
+			}
+			if err := xml.Unmarshal(buf.Bytes(), &doc); err != nil {
+				t.Fatalf("%s: %v", f.Name, err)
+			}
+			got = doc.Title
+		default:
+			t.Fatalf("%s: no way to read it back in this test", f.Name)
+		}
+		if got != title {
+			t.Errorf("%s: the title reads back as %q, typed %q", f.Name, got, title)
+		}
+	}
 }

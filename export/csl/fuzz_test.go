@@ -1,6 +1,7 @@
 package csl_test
 
 import (
+	"fmt"
 	"io/fs"
 	"strings"
 	"testing"
@@ -68,8 +69,14 @@ func FuzzItems(f *testing.F) {
 		}
 		for _, p := range procs {
 			for _, e := range p.Bibliography(items, "html") {
-				if strings.ContainsAny(e, "\uE001\uE010\uE013") {
-					t.Fatalf("a formatting marker leaked into the output: %q", e)
+				// a marker in the output must have been typed in the data
+				for _, m := range "\uE000\uE001\uE010\uE013\uE015" {
+					if strings.ContainsRune(e, m) && !strings.ContainsRune(string(data), m) && !strings.Contains(string(data), fmt.Sprintf("\\u%04x", m)) && !strings.Contains(string(data), fmt.Sprintf("\\u%04X", m)) {
+						t.Fatalf("a formatting marker leaked into the output: %q", e)
+					}
+				}
+				if err := wellFormed(e); err != nil {
+					t.Fatalf("unbalanced HTML: %v in %q", err, e)
 				}
 			}
 			p.Citation(items, "text")

@@ -86,7 +86,7 @@ func ItemFromMap(m map[string]any) *Item {
 		default:
 			switch x := v.(type) {
 			case string:
-				it.vars[k] = x
+				it.vars[k] = protect(x)
 			case float64:
 				it.vars[k] = strconv.FormatFloat(x, 'f', -1, 64)
 			case bool:
@@ -103,7 +103,10 @@ func ItemFromMap(m map[string]any) *Item {
 	return it
 }
 
-func str(m map[string]any, k string) string {
+func str(m map[string]any, k string) string { return protect(rawStr(m, k)) }
+
+// rawStr reads a string (or a number as a string) of a CSL-JSON object.
+func rawStr(m map[string]any, k string) string {
 	switch v := m[k].(type) {
 	case string:
 		return v
@@ -220,7 +223,7 @@ func parseDateString(s string) *Date {
 func (it *Item) Var(name string) string { return it.vars[name] }
 
 // SetVar sets a variable (citation-number, year-suffix, locator...).
-func (it *Item) SetVar(name, value string) { it.vars[name] = value }
+func (it *Item) SetVar(name, value string) { it.vars[name] = protect(value) }
 
 func (it *Item) hasVar(name string) bool {
 	switch {

@@ -134,6 +134,11 @@ func (p *Processor) Bibliography(items []*Item, format string) []string {
 	return p.NewDocument(items).Bibliography(format)
 }
 
+// BibliographySpans renders the entries of items as styled spans.
+func (p *Processor) BibliographySpans(items []*Item) [][]Span {
+	return p.NewDocument(items).BibliographySpans()
+}
+
 // Citation renders one citation of items, disambiguated among themselves,
 // in "text" or "html".
 func (p *Processor) Citation(items []*Item, format string) string {
@@ -171,6 +176,30 @@ func (p *Processor) NewDocument(items []*Item) *Document {
 
 // Bibliography renders the document's entries in "text" or "html".
 func (d *Document) Bibliography(format string) []string {
+	var entries []string
+	for _, e := range d.entries() {
+		// an item the style leaves out (an entry with no text) is dropped
+		if e = finish(e, d.p.locale, format == formatHTML); visible(plain(e)) {
+			entries = append(entries, e)
+		}
+	}
+	return entries
+}
+
+// BibliographySpans renders the document's entries as styled spans, for
+// outputs that set the text themselves (the PDF keeps its italics).
+func (d *Document) BibliographySpans() [][]Span {
+	var entries [][]Span
+	for _, e := range d.entries() {
+		if visible(plain(e)) {
+			entries = append(entries, finishSpans(e, d.p.locale))
+		}
+	}
+	return entries
+}
+
+// entries renders the bibliography's entries, not yet finished.
+func (d *Document) entries() []string {
 	p := d.p
 	if p.style.bibliography == nil {
 		return nil
@@ -180,14 +209,7 @@ func (d *Document) Bibliography(format string) []string {
 		out[i] = p.renderEntry(it, "bibliography")
 	}
 	p.substituteRepeatedAuthors(d.sorted, out)
-	entries := out[:0]
-	for _, e := range out {
-		// an item the style leaves out (an entry with no text) is dropped
-		if e = finish(e, p.locale, format == "html"); visible(plain(e)) {
-			entries = append(entries, e)
-		}
-	}
-	return entries
+	return out
 }
 
 // Citation renders one citation of the items with the given IDs, in
@@ -215,7 +237,7 @@ func (d *Document) Citation(format string, ids ...string) (string, error) {
 	}
 	r := p.newRenderer(&Item{vars: map[string]string{}}, "citation")
 	s := r.decorate(layout, joinAll(parts, layout.get("delimiter")))
-	return finish(s, p.locale, format == "html"), nil
+	return finish(s, p.locale, format == formatHTML), nil
 }
 
 // prepare sorts items for a section, numbers them and disambiguates

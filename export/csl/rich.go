@@ -9,9 +9,16 @@ import (
 // Rendered text carries its formatting as marker runes from the Unicode
 // private use area, so that joining pieces can look at the punctuation on
 // either side of a join across formatting, and so that quotes can be
-// nested and punctuation moved into them at the end. finish turns the
-// markers into HTML tags, or drops them for plain text.
+// nested and punctuation moved into them at the end. finish hands the
+// text and markers to an output: HTML tags, plain text, or styled spans
+// for the PDF.
+//
+// Data never carries a marker: a character of the marker range in an
+// item's text is protected on the way in (protect) as mLiteral followed by
+// a stand-in from plane 16, and written back as itself on the way out, so
+// whatever a user types renders as typed.
 const (
+	mLiteral      = '\uE000' // the next rune stands for a data character of the marker range
 	mItalicOn     = '\uE001'
 	mItalicOff    = '\uE002'
 	mBoldOn       = '\uE003'
@@ -45,6 +52,36 @@ const (
 )
 
 func isMarker(r rune) bool { return r >= '\uE000' && r <= '\uE01F' }
+
+// standIn is the plane-16 private use character that stands for data
+// character r of the marker range after an mLiteral.
+const standInBase = 0x100000
+
+// protect makes the characters of s that fall in the marker range safe
+// from being read as formatting.
+func protect(s string) string {
+	if !strings.ContainsFunc(s, isMarker) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if isMarker(r) {
+			b.WriteRune(mLiteral)
+			r = standInBase + (r - 0xE000)
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// unprotect returns the data character a stand-in after mLiteral stands
+// for, false when r is no stand-in.
+func unprotect(r rune) (rune, bool) {
+	if r >= standInBase && r < standInBase+0x20 {
+		return 0xE000 + (r - standInBase), true
+	}
+	return 0, false
+}
 
 // lastVisible returns the last rune of s that is not a marker, and its
 // byte index (-1 if none).
@@ -80,14 +117,28 @@ func visible(s string) bool {
 	return false
 }
 
-// plain drops the markers.
+// plain drops the markers, and gives protected data characters back.
 func plain(s string) string {
-	return strings.Map(func(r rune) rune {
-		if isMarker(r) {
-			return -1
+	if !strings.ContainsFunc(s, isMarker) {
+		return s
+	}
+	var b strings.Builder
+	literal := false
+	for _, r := range s {
+		if literal {
+			if d, ok := unprotect(r); ok {
+				r = d
+			}
+			literal = false
+		} else if r == mLiteral {
+			literal = true
+			continue
+		} else if isMarker(r) {
+			continue
 		}
-		return r
-	}, s)
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // concat joins b after a, resolving the punctuation where they meet the
@@ -184,75 +235,115 @@ func quote(s string) string {
 	return string(mQuoteOpen) + s + string(mQuoteClose)
 }
 
+// formatHTML names HTML output; anything else is plain text.
+const formatHTML = "html"
+
+// output receives finished text: runs of text as they read, and the
+// formatting markers around them.
+type output interface {
+	text(s string)
+	marker(m rune)
+}
+
 // finish turns a rendered string into text or HTML: punctuation moves into
 // closing quotes where the locale says so, quotes become the locale's
 // (inner quotes inside outer ones), formatting markers become tags or
 // nothing, and spaces are tidied.
 func finish(s string, locale chain, asHTML bool) string {
+	if asHTML {
+		return finishHTML(s, locale)
+	}
 	if left, right, ok := strings.Cut(s, string(mFieldSep)); ok {
-		if asHTML {
-			return `<div class="csl-left-margin">` + finish(left, locale, true) + `</div><div class="csl-right-inline">` + finish(right, locale, true) + `</div>`
-		}
 		return finish(left, locale, false) + " " + finish(right, locale, false)
 	}
+	var out plainOutput
+	walk(s, locale, &out)
+	return strings.TrimSpace(out.String())
+}
+
+// finishHTML finishes s as HTML, with a field split off by
+// second-field-align in its own div.
+func finishHTML(s string, locale chain) string {
+	if left, right, ok := strings.Cut(s, string(mFieldSep)); ok {
+		return `<div class="csl-left-margin">` + finishHTML(left, locale) + `</div><div class="csl-right-inline">` + finishHTML(right, locale) + `</div>`
+	}
+	var out htmlOutput
+	walk(s, locale, &out)
+	html := out.String()
+	for _, m := range displayMarkers { // a display block left empty (its names substituted away)
+		html = strings.ReplaceAll(html, htmlTags[m[0]]+htmlTags[m[1]], "")
+	}
+	for strings.Contains(html, "  ") { // spaces on either side of a tag
+		html = strings.ReplaceAll(html, "  ", " ")
+	}
+	return strings.TrimSpace(html)
+}
+
+// walk hands the finished text of s to out: quotes become the locale's,
+// runs of spaces one, and leading spaces go.
+func walk(s string, locale chain, out output) {
 	if truthy(locale.option("punctuation-in-quote")) && strings.ContainsRune(s, mQuoteClose) {
 		s = punctuationIntoQuotes(s)
 	}
 	open, close := locale.term("open-quote", "", false, ""), locale.term("close-quote", "", false, "")
 	openIn, closeIn := locale.term("open-inner-quote", "", false, ""), locale.term("close-inner-quote", "", false, "")
-	var b strings.Builder
-	b.Grow(len(s))
 	depth := 0
 	space := true // drop leading spaces and collapse runs
+	literal := false
 	write := func(t string) {
 		if t != "" {
-			b.WriteString(t)
+			out.text(t)
 			space = false
 		}
 	}
 	for _, r := range s {
 		switch {
+		case literal:
+			if d, ok := unprotect(r); ok {
+				r = d
+			}
+			literal = false
+			write(string(r))
+		case r == mLiteral:
+			literal = true
 		case r == mQuoteOpen:
 			if depth%2 == 0 {
-				write(escape(open, asHTML))
+				write(open)
 			} else {
-				write(escape(openIn, asHTML))
+				write(openIn)
 			}
 			depth++
 		case r == mQuoteClose:
 			depth--
 			if depth%2 == 0 {
-				write(escape(close, asHTML))
+				write(close)
 			} else {
-				write(escape(closeIn, asHTML))
+				write(closeIn)
 			}
 		case isMarker(r):
-			if asHTML {
-				b.WriteString(htmlTags[r])
-			}
+			out.marker(r)
 		case r == ' ':
 			if !space {
-				b.WriteByte(' ')
+				out.text(" ")
 				space = true
 			}
-		case asHTML && (r == '&' || r == '<' || r == '>'):
-			write(htmlEscaper.Replace(string(r)))
 		default:
-			b.WriteRune(r)
-			space = false
+			write(string(r))
 		}
 	}
-	out := b.String()
-	if asHTML { // a display block left empty (its names substituted away)
-		for _, m := range displayMarkers {
-			out = strings.ReplaceAll(out, htmlTags[m[0]]+htmlTags[m[1]], "")
-		}
-		for strings.Contains(out, "  ") { // spaces on either side of a tag
-			out = strings.ReplaceAll(out, "  ", " ")
-		}
-	}
-	return strings.TrimSpace(out)
 }
+
+// plainOutput is text without formatting.
+type plainOutput struct{ strings.Builder }
+
+func (o *plainOutput) text(s string) { o.WriteString(s) }
+func (o *plainOutput) marker(rune)   {}
+
+// htmlOutput is HTML: markers become tags, text is escaped.
+type htmlOutput struct{ strings.Builder }
+
+func (o *htmlOutput) text(s string) { o.WriteString(htmlEscaper.Replace(s)) }
+func (o *htmlOutput) marker(m rune) { o.WriteString(htmlTags[m]) }
 
 var htmlTags = map[rune]string{
 	mItalicOn: "<i>", mItalicOff: "</i>", mBoldOn: "<b>", mBoldOff: "</b>",
@@ -275,13 +366,6 @@ var displayMarkers = map[string][2]rune{
 // htmlEscaper writes numeric entities, as citeproc-js does, so that the
 // output reads as XML too.
 var htmlEscaper = strings.NewReplacer("&", "&#38;", "<", "&#60;", ">", "&#62;")
-
-func escape(s string, asHTML bool) string {
-	if asHTML {
-		return htmlEscaper.Replace(s)
-	}
-	return s
-}
 
 // punctuationIntoQuotes moves a full stop or comma that follows a closing
 // quote inside it (American usage).
@@ -377,4 +461,86 @@ func richText(s string) string {
 		b.WriteRune(inputTags[closers[n-1]].off)
 	}
 	return b.String()
+}
+
+// Span is a run of finished text in one formatting, for outputs that draw
+// text themselves (the PDF).
+type Span struct {
+	Text                              string
+	Italic, Bold, SmallCaps, Sup, Sub bool
+}
+
+// spansOutput collects spans; a marker changes the formatting of what
+// follows. Italics inside italics read upright (flip-flop), as in HTML.
+type spansOutput struct {
+	spans                              []Span
+	italic, normal, bold, sc, sup, sub int
+}
+
+func (o *spansOutput) text(s string) {
+	f := Span{Italic: o.italic%2 == 1 && o.normal == 0, Bold: o.bold > 0, SmallCaps: o.sc > 0, Sup: o.sup > 0, Sub: o.sub > 0}
+	if n := len(o.spans); n > 0 {
+		last := &o.spans[n-1]
+		if f.Italic == last.Italic && f.Bold == last.Bold && f.SmallCaps == last.SmallCaps && f.Sup == last.Sup && f.Sub == last.Sub {
+			last.Text += s
+			return
+		}
+	}
+	f.Text = s
+	o.spans = append(o.spans, f)
+}
+
+func (o *spansOutput) marker(m rune) {
+	switch m {
+	case mItalicOn:
+		o.italic++
+	case mItalicOff:
+		o.italic--
+	case mNormalOn:
+		o.normal++
+	case mNormalOff:
+		o.normal--
+	case mBoldOn:
+		o.bold++
+	case mBoldOff:
+		o.bold--
+	case mSmallCapsOn:
+		o.sc++
+	case mSmallCapsOff:
+		o.sc--
+	case mSupOn:
+		o.sup++
+	case mSupOff:
+		o.sup--
+	case mSubOn:
+		o.sub++
+	case mSubOff:
+		o.sub--
+	}
+}
+
+// finishSpans finishes s as styled spans, the text of each as finish gives
+// it for plain text.
+func finishSpans(s string, locale chain) []Span {
+	if left, right, ok := strings.Cut(s, string(mFieldSep)); ok {
+		l, r := finishSpans(left, locale), finishSpans(right, locale)
+		if len(l) > 0 && len(r) > 0 {
+			l[len(l)-1].Text += " "
+		}
+		return append(l, r...)
+	}
+	var out spansOutput
+	walk(s, locale, &out)
+	spans := out.spans
+	for len(spans) > 0 && strings.TrimSpace(spans[0].Text) == "" {
+		spans = spans[1:]
+	}
+	for len(spans) > 0 && strings.TrimSpace(spans[len(spans)-1].Text) == "" {
+		spans = spans[:len(spans)-1]
+	}
+	if len(spans) > 0 {
+		spans[0].Text = strings.TrimLeft(spans[0].Text, " ")
+		spans[len(spans)-1].Text = strings.TrimRight(spans[len(spans)-1].Text, " ")
+	}
+	return spans
 }

@@ -135,6 +135,7 @@ func applyCase(s, tc, lang string) string {
 func titleCase(s string) string {
 	var b, w strings.Builder
 	first, afterPunct := true, false
+	command := false // the word follows a backslash: a TeX command (\it), kept as typed
 	flush := func() {
 		if w.Len() == 0 {
 			return
@@ -142,11 +143,11 @@ func titleCase(s string) string {
 		word := w.String()
 		w.Reset()
 		capitalise := first || afterPunct || (utf8.RuneCountInString(word) > 1 && !stopWords[word])
-		if capitalise && strings.ToLower(word) == word {
+		if capitalise && !command && strings.ToLower(word) == word {
 			word = upperFirst(word)
 		}
 		b.WriteString(word)
-		first, afterPunct = false, false
+		first, afterPunct, command = false, false, false
 	}
 	for _, r := range s {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\'' || r == '’' || unicode.Is(unicode.Mn, r) {
@@ -157,6 +158,7 @@ func titleCase(s string) string {
 		if r == ':' || r == '?' || r == '!' {
 			afterPunct = true
 		}
+		command = r == '\\'
 		b.WriteRune(r)
 	}
 	flush()

@@ -190,12 +190,12 @@ func (w *writer) citeAs(d *Document, r *catalog.Record) error {
 	if err != nil {
 		return err
 	}
-	refs := d.Style.Bibliography([]*csl.Item{item}, "text")
+	refs := d.Style.BibliographySpans([]*csl.Item{item})
 	if len(refs) == 0 {
 		return nil
 	}
 	const pad, size, leading = 8.0, 9.0, 13.0
-	lines, err := w.fonts.Layout(refs[0], typeset.Regular, size, contentW-2*pad)
+	lines, err := w.fonts.LayoutSpans(styledSpans(refs[0]), size, contentW-2*pad)
 	if err != nil {
 		return &UnprintableError{Record: r.ID, Field: "citation", Err: asMissing(err)}
 	}
@@ -215,6 +215,24 @@ func (w *writer) citeAs(d *Document, r *catalog.Record) error {
 	}
 	w.y = top + height + 6
 	return nil
+}
+
+// styledSpans maps a citation's formatting to the faces the PDF has:
+// italics and bold; small capitals, superscripts and subscripts are set
+// as plain text.
+func styledSpans(spans []csl.Span) []typeset.Span {
+	out := make([]typeset.Span, len(spans))
+	for i, sp := range spans {
+		style := typeset.Regular
+		switch {
+		case sp.Bold:
+			style = typeset.Bold
+		case sp.Italic:
+			style = typeset.Italic
+		}
+		out[i] = typeset.Span{Text: sp.Text, Style: style}
+	}
+	return out
 }
 
 func asMissing(err error) *typeset.MissingGlyphError {

@@ -65,8 +65,6 @@ func (a *atom) add(f *Face, s string, size float64) {
 	a.width += w
 }
 
-func (a *atom) lastFace() *Face { return a.segs[len(a.segs)-1].face }
-
 func (a *atom) lastRune() rune {
 	r, _ := utf8.DecodeLastRuneInString(a.segs[len(a.segs)-1].text)
 	return r
@@ -98,8 +96,8 @@ func atoms(runs []Run, size float64) []*atom {
 			switch {
 			case last != nil && (glueNext || strings.ContainsRune(noStart, r)):
 				cur = last // after an opening bracket, or closing punctuation
-			case cur != nil && !isCJK(r) && cur.lastFace() == run.Face && !strings.ContainsRune("-–—/", cur.lastRune()):
-				// the word goes on
+			case cur != nil && !isCJK(r) && !isCJK(cur.lastRune()) && !strings.ContainsRune("-–—/", cur.lastRune()):
+				// the word goes on, in another face too (an italic ending)
 			default:
 				cur = &atom{}
 				out = append(out, cur)
@@ -119,10 +117,56 @@ func atoms(runs []Run, size float64) []*atom {
 // between CJK characters; a word wider than the line is cut between
 // characters. Words are never hyphenated.
 func (s *Set) Layout(text string, style Style, size, width float64) ([]Line, error) {
-	runs, err := s.Runs(strings.Join(strings.Fields(text), " "), style)
-	if err != nil {
-		return nil, err
+	return s.LayoutSpans([]Span{{Text: text, Style: style}}, size, width)
+}
+
+// Span is a run of text in one style.
+type Span struct {
+	Text  string
+	Style Style
+}
+
+// LayoutSpans breaks text made of spans in several styles (a citation
+// with its italics) into lines, as Layout does. Runs of spaces become one
+// space, across spans too.
+func (s *Set) LayoutSpans(spans []Span, size, width float64) ([]Line, error) {
+	var runs []Run
+	afterSpace := true // drop leading spaces
+	for _, sp := range spans {
+		text := sp.Text
+		if text == "" {
+			continue
+		}
+		lead, trail := unicode.IsSpace(firstRune(text)), unicode.IsSpace(lastRune(text))
+		text = strings.Join(strings.Fields(text), " ")
+		if lead && !afterSpace && text != "" {
+			text = " " + text
+		}
+		if trail && text != "" {
+			text += " "
+		}
+		if text == "" {
+			if lead && !afterSpace && len(runs) > 0 {
+				runs[len(runs)-1].Text += " "
+				afterSpace = true
+			}
+			continue
+		}
+		rs, err := s.Runs(text, sp.Style)
+		if err != nil {
+			return nil, err
+		}
+		runs = append(runs, rs...)
+		afterSpace = strings.HasSuffix(text, " ")
 	}
+	return layoutRuns(runs, size, width), nil
+}
+
+func firstRune(s string) rune { r, _ := utf8.DecodeRuneInString(s); return r }
+func lastRune(s string) rune  { r, _ := utf8.DecodeLastRuneInString(s); return r }
+
+// layoutRuns breaks runs into lines no wider than width.
+func layoutRuns(runs []Run, size, width float64) []Line {
 	var lines []Line
 	var line []*atom
 	lineWidth := 0.0
@@ -155,7 +199,7 @@ func (s *Set) Layout(text string, style Style, size, width float64) ([]Line, err
 		lineWidth += gap + a.width
 	}
 	flush()
-	return lines, nil
+	return lines
 }
 
 // cut splits an atom wider than width into atoms that fit.

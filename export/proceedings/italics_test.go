@@ -1,0 +1,113 @@
+package proceedings_test
+
+import (
+	"context"
+	"encoding/xml"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/annals/annals/catalog"
+	"github.com/annals/annals/export/proceedings"
+	"github.com/annals/annals/export/proceedings/proceedingstest"
+)
+
+// pdfText is a piece of text of a PDF page as pdftohtml -xml reads it,
+// with the family of its font.
+type pdfText struct {
+	Text, Font string
+}
+
+func pdfTexts(t *testing.T, path string) []pdfText {
+	t.Helper()
+	var doc struct {
+		Pages []struct {
+			Fonts []struct {
+				ID     string `xml:"id,attr"`
+				Family string `xml:"family,attr"`
+			} `xml:"fontspec"`
+			Texts []struct {
+				Font  string `xml:"font,attr"`
+				Inner string `xml:",innerxml"`
+			} `xml:"text"`
+		} `xml:"page"`
+	}
+	out := run(t, "pdftohtml", "-xml", "-i", "-stdout", "-q", path)
+	if err := xml.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("pdftohtml -xml: %v", err)
+	}
+	families := map[string]string{}
+	var texts []pdfText
+	for _, p := range doc.Pages {
+		for _, f := range p.Fonts {
+			families[f.ID] = f.Family
+		}
+		for _, tx := range p.Texts {
+			texts = append(texts, pdfText{Text: chardata(tx.Inner), Font: families[tx.Font]})
+		}
+	}
+	return texts
+}
+
+// chardata is the text of an XML fragment without its tags (pdftohtml
+// wraps text it finds bold or italic in <b> and <i>).
+func chardata(fragment string) string {
+	d := xml.NewDecoder(strings.NewReader("<t>" + fragment + "</t>"))
+	var b strings.Builder
+	for {
+		tok, err := d.Token()
+		if err != nil {
+			return b.String()
+		}
+		if c, ok := tok.(xml.CharData); ok {
+			b.Write(c)
+		}
+	}
+}
+
+// TestCiteAsKeepsItalicsAndTypedText: the "Cite as" line sets in italics
+// what the style italicises (an APA report's title) and prints what was
+// typed (an ampersand, TeX) as typed.
+func TestCiteAsKeepsItalicsAndTypedText(t *testing.T) {
+	title := "Energy & climate {\\it in situ} report"
+	r := catalog.Record{ID: "typed", Kind: catalog.KindReport, Status: catalog.StatusPublished, Title: title,
+		Contributors: []catalog.Contributor{{Family: "Petrov", Given: "Ivan"}}, Date: "2025", Publisher: "Shandong Academy"}
+	d := &proceedings.Document{Title: "Typed", Sections: proceedings.Arrange(nil, []catalog.Record{r}, "Outputs"),
+		Style: proceedingstest.Style(t, "apa"), Generated: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)}
+	path := filepath.Join(t.TempDir(), "typed.pdf")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := proceedings.Render(context.Background(), f, d, proceedings.Options{Fonts: proceedingstest.Fonts(t)}); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	var italic, regular bool
+	for _, tx := range pdfTexts(t, path) {
+		if strings.Contains(tx.Text, "{\\it in situ}") && strings.Contains(tx.Font, "italic") {
+			italic = true
+		}
+		if strings.Contains(tx.Text, "Petrov, I. (2025)") && !strings.Contains(tx.Font, "italic") {
+			regular = true
+		}
+	}
+	if !italic || !regular {
+		t.Errorf("the citation's title is not in the italic face, or its authors are not upright (italic %v, upright %v): %v", italic, regular, pdfTexts(t, path))
+	}
+	text := run(t, "pdftotext", "-enc", "UTF-8", path, "-")
+	if !strings.Contains(text, title) {
+		t.Errorf("the title as typed is not in the PDF:\n%s", text)
+	}
+
+	// Private-use characters have no glyph in any font: refused by name.
+	d.Sections[0].Records[0].Title = "Private \uE001use\uE002"
+	_, err = proceedings.Render(context.Background(), &strings.Builder{}, d, proceedings.Options{Fonts: proceedingstest.Fonts(t)})
+	var bad *proceedings.UnprintableError
+	if !errors.As(err, &bad) || bad.Err.Rune != '\uE001' {
+		t.Errorf("a title with a private-use character: %v", err)
+	}
+}
