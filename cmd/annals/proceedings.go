@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/annals/annals/assets"
+	"github.com/annals/annals/catalog/i18n"
 	"io"
 	"os"
 	"path/filepath"
@@ -57,6 +59,10 @@ func runProceedings(ctx context.Context, args []string, getenv func(string) stri
 	if err != nil {
 		return err
 	}
+	words, err := i18n.Load(assets.FS())
+	if err != nil {
+		return err
+	}
 	store, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
@@ -74,7 +80,7 @@ func runProceedings(ctx context.Context, args []string, getenv func(string) stri
 	}
 	defer os.Remove(file.Name())
 	bar := newProgressBar(stderr)
-	st, err := proceedings.Render(ctx, file, doc, proceedings.Options{Fonts: fonts, Progress: bar.update})
+	st, err := proceedings.Render(ctx, file, doc, proceedings.Options{Fonts: fonts, Words: words, Progress: bar.update})
 	bar.done()
 	if err != nil {
 		file.Close()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/annals/annals/catalog/i18n"
 	"io"
 	"io/fs"
 	"net"
@@ -90,7 +91,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	exports, err := jobs.New(jobs.Config{Catalog: store, Jobs: store, Dir: cfg.ExportsDir(), Styles: styles, Fonts: fonts,
+	words, err := i18n.Load(assets.FS())
+	if err != nil {
+		return err
+	}
+	exports, err := jobs.New(jobs.Config{Catalog: store, Jobs: store, Dir: cfg.ExportsDir(), Styles: styles, Fonts: fonts, Words: words,
 		Search: web.SearchIDs(index), Workers: cfg.ExportWorkers, Keep: cfg.ExportKeep, Logger: log})
 	if err != nil {
 		return err

@@ -9,6 +9,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"github.com/annals/annals/catalog/i18n"
 	"io"
 	"time"
 
@@ -23,6 +24,7 @@ import (
 type Contents struct {
 	Document *proceedings.Document
 	Fonts    *typeset.Set
+	Words    *i18n.Words // the PDF's own words
 	// Selection, Style and Locale are recorded in the manifest.
 	Selection any
 	Style     string
@@ -77,7 +79,7 @@ func Write(ctx context.Context, out io.Writer, c Contents) (Manifest, error) {
 		return nil
 	}
 	err := add(PDFName, func(w io.Writer) error {
-		st, err := proceedings.Render(ctx, w, d, proceedings.Options{Fonts: c.Fonts, Progress: c.Progress})
+		st, err := proceedings.Render(ctx, w, d, proceedings.Options{Fonts: c.Fonts, Words: c.Words, Progress: c.Progress})
 		m.Pages = st.Pages
 		return err
 	})

@@ -20,7 +20,7 @@ import (
 func TestBundleHoldsThePDFTheReferencesAndAManifest(t *testing.T) {
 	d := proceedingstest.SampleDocument(t)
 	var buf bytes.Buffer
-	m, err := bundle.Write(context.Background(), &buf, bundle.Contents{Document: d, Fonts: proceedingstest.Fonts(t),
+	m, err := bundle.Write(context.Background(), &buf, bundle.Contents{Document: d, Fonts: proceedingstest.Fonts(t), Words: proceedingstest.Words(t),
 		Selection: map[string]string{"event": "jinan-2025"}, Style: "apa", Locale: "en-US"})
 	if err != nil {
 		t.Fatal(err)

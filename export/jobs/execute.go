@@ -80,10 +80,10 @@ func (r *Runner) render(ctx context.Context, j *catalog.ExportJob, path string) 
 	progress := r.progress(ctx, j)
 	var werr error
 	if j.Kind == KindBundle {
-		_, werr = bundle.Write(ctx, f, bundle.Contents{Document: doc, Fonts: r.cfg.Fonts, Selection: sel, Style: req.Style,
+		_, werr = bundle.Write(ctx, f, bundle.Contents{Document: doc, Fonts: r.cfg.Fonts, Words: r.cfg.Words, Selection: sel, Style: req.Style,
 			Locale: proc.Locale(), Progress: progress})
 	} else {
-		_, werr = proceedings.Render(ctx, f, doc, proceedings.Options{Fonts: r.cfg.Fonts, Progress: progress})
+		_, werr = proceedings.Render(ctx, f, doc, proceedings.Options{Fonts: r.cfg.Fonts, Words: r.cfg.Words, Progress: progress})
 	}
 	if werr != nil {
 		return 0, werr

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/annals/annals/catalog/i18n"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -54,6 +55,7 @@ type Config struct {
 	Dir     string // where finished files are kept
 	Styles  *csl.Library
 	Fonts   *typeset.Set
+	Words   *i18n.Words // the PDFs' own words
 	// Search resolves a query to record IDs, best first; nil when there is
 	// no index (requests with q are then refused).
 	Search func(ctx context.Context, q string, includeDrafts bool) ([]string, error)

@@ -54,7 +54,7 @@ func newRunner(t *testing.T, store *sqlite.Store, dir string, configure func(*Co
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := Config{Catalog: store, Jobs: store, Dir: dir, Styles: styles, Fonts: proceedingstest.Fonts(t)}
+	cfg := Config{Catalog: store, Jobs: store, Dir: dir, Styles: styles, Fonts: proceedingstest.Fonts(t), Words: proceedingstest.Words(t)}
 	if configure != nil {
 		configure(&cfg)
 	}

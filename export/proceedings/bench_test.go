@@ -66,7 +66,7 @@ func benchmarkProceedings(b *testing.B, n int) {
 	for b.Loop() {
 		var out countingWriter
 		p := peakHeap(func() {
-			st, err := proceedings.Render(context.Background(), io.Writer(&out), d, proceedings.Options{Fonts: fonts})
+			st, err := proceedings.Render(context.Background(), io.Writer(&out), d, proceedings.Options{Fonts: fonts, Words: proceedingstest.Words(b)})
 			if err != nil {
 				b.Fatal(err)
 			}

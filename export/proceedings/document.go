@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/annals/annals/catalog"
+	"github.com/annals/annals/catalog/i18n"
 	"github.com/annals/annals/export/csl"
 	"github.com/annals/annals/export/typeset"
 )
@@ -31,9 +32,33 @@ type Document struct {
 	Style *csl.Processor
 	// Generated is printed on the cover and set as the creation date.
 	Generated time.Time
+	// Session is the title of the one session the proceedings hold, if
+	// so; without a Title, the proceedings are titled after it.
+	Session string
+	// Language is the language of the PDF's own words (headings, labels,
+	// dates), a BCP 47 tag; English when empty or not one Annals speaks.
+	// Build sets it to the citations' locale.
+	Language string
 }
 
-// Section is one chapter: a session of the event, or "Other outputs".
+// named returns d with the section of outputs outside any session (key
+// and title empty) named in the PDF's language; d is not changed.
+func (d *Document) named(say i18n.Lang) *Document {
+	out := *d
+	if out.Title == "" && out.Session != "" {
+		out.Title = say.T("pdf.session", out.Session)
+	}
+	out.Sections = slices.Clone(d.Sections)
+	for i := range out.Sections {
+		if out.Sections[i].Key == "" && out.Sections[i].Title == "" {
+			out.Sections[i].Title = say.T("pdf.other")
+		}
+	}
+	return &out
+}
+
+// Section is one chapter: a session of the event, or the outputs outside
+// any session (Key empty; with Title empty, named in the PDF's language).
 type Section struct {
 	Key          string
 	Title        string

@@ -15,13 +15,6 @@ import (
 	"golang.org/x/text/language"
 )
 
-// kindLabels name the kinds of output as printed.
-var kindLabels = map[catalog.Kind]string{
-	catalog.KindPresentation: "Presentation", catalog.KindSpeech: "Speech", catalog.KindReport: "Report",
-	catalog.KindAgreement: "Agreement", catalog.KindBook: "Book", catalog.KindChapter: "Chapter",
-	catalog.KindArticle: "Article", catalog.KindDataset: "Dataset", catalog.KindOther: "Other output",
-}
-
 // entry writes one record, from the top of a new page.
 func (w *writer) entry(d *Document, s Section, r *catalog.Record) error {
 	w.newPage()
@@ -30,9 +23,9 @@ func (w *writer) entry(d *Document, s Section, r *catalog.Record) error {
 		w.pdf.SetLink(w.link(w.entryLink, r.ID), 0, w.pdf.PageNo())
 	}
 	w.bookmark(r.Title, 1)
-	meta := []string{kindLabels[r.Kind]}
+	meta := []string{w.say.Kind(r.Kind)}
 	if r.Date != "" {
-		meta = append(meta, dateText(r.Date))
+		meta = append(meta, w.say.Date(r.Date))
 	}
 	if s.Key != "" {
 		meta = append(meta, s.Title)
@@ -92,7 +85,7 @@ func (w *writer) contributors(r *catalog.Record) error {
 			name += " (" + strings.Join(others, ", ") + ")"
 		}
 		if c.Role != "" && c.Role != catalog.RoleAuthor && c.Role != catalog.RoleSpeaker {
-			name += ", " + c.Role
+			name += ", " + w.say.Role(c.Role)
 		}
 		w.need(28)
 		if _, err := w.paragraph(name, typeset.Bold, 10, 14, 0); err != nil {
@@ -124,11 +117,11 @@ func (w *writer) abstracts(r *catalog.Record) error {
 	type text struct{ label, body string }
 	var texts []text
 	if r.Abstract != "" {
-		texts = append(texts, text{"Abstract", r.Abstract})
+		texts = append(texts, text{w.say.T("pdf.abstract"), r.Abstract})
 	}
 	for _, t := range r.Translations {
 		if t.Abstract != "" {
-			texts = append(texts, text{"Abstract [" + t.Language + "]", t.Abstract})
+			texts = append(texts, text{w.say.T("pdf.abstract.in", t.Language), t.Abstract})
 		}
 	}
 	for _, t := range texts {
@@ -153,10 +146,10 @@ func (w *writer) abstracts(r *catalog.Record) error {
 // details sets keywords, publication facts and identifiers.
 func (w *writer) details(r *catalog.Record) error {
 	lines := []struct{ label, value string }{
-		{"Keywords", strings.Join(r.Keywords, ", ")},
-		{"Published", strings.Join(nonEmpty(r.Publisher, r.Place, r.Series, r.Number, r.Pages), ", ")},
+		{w.say.T("pdf.keywords"), strings.Join(r.Keywords, ", ")},
+		{w.say.T("pdf.published"), strings.Join(nonEmpty(r.Publisher, r.Place, r.Series, r.Number, r.Pages), ", ")},
 		{"DOI", r.Identifiers.DOI}, {"ISBN", r.Identifiers.ISBN}, {"ISSN", r.Identifiers.ISSN},
-		{"URL", r.Identifiers.URL}, {"Licence", r.License}, {"Record", r.ID},
+		{"URL", r.Identifiers.URL}, {w.say.T("pdf.licence"), r.License}, {w.say.T("pdf.record"), r.ID},
 	}
 	for _, l := range lines {
 		if l.value == "" {
@@ -207,7 +200,7 @@ func (w *writer) citeAs(d *Document, r *catalog.Record) error {
 		w.pdf.SetFillColor(246, 246, 246)
 		w.pdf.Rect(marginX, top, contentW, height, "DF")
 	}
-	w.textAt(marginX+pad, top+pad+size*0.8, "Cite as", typeset.Bold, size, contentW)
+	w.textAt(marginX+pad, top+pad+size*0.8, w.say.T("pdf.cite"), typeset.Bold, size, contentW)
 	y := top + pad + leading
 	for _, l := range lines {
 		w.drawLine(l, marginX+pad, y+size*0.8, size)
@@ -273,10 +266,10 @@ func indexName(c catalog.Contributor) string {
 // Cyrillic names by the Unicode collation (Latin first), then Chinese
 // names in the order of their pinyin.
 func (w *writer) contributorIndex(d *Document) error {
-	w.headLeft, w.headRight = headLeft(d), "Index of contributors"
+	w.headLeft, w.headRight = headLeft(d), w.say.T("pdf.index")
 	w.newPage()
-	w.bookmark("Index of contributors", 0)
-	if _, err := w.paragraph("Index of contributors", typeset.Bold, 16, 22, 0); err != nil {
+	w.bookmark(w.say.T("pdf.index"), 0)
+	if _, err := w.paragraph(w.say.T("pdf.index"), typeset.Bold, 16, 22, 0); err != nil {
 		return err
 	}
 	w.y += 8

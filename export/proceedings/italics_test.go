@@ -82,7 +82,7 @@ func TestCiteAsKeepsItalicsAndTypedText(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := proceedings.Render(context.Background(), f, d, proceedings.Options{Fonts: proceedingstest.Fonts(t)}); err != nil {
+	if _, err := proceedings.Render(context.Background(), f, d, proceedings.Options{Fonts: proceedingstest.Fonts(t), Words: proceedingstest.Words(t)}); err != nil {
 		t.Fatal(err)
 	}
 	f.Close()
@@ -105,9 +105,43 @@ func TestCiteAsKeepsItalicsAndTypedText(t *testing.T) {
 
 	// Private-use characters have no glyph in any font: refused by name.
 	d.Sections[0].Records[0].Title = "Private \uE001use\uE002"
-	_, err = proceedings.Render(context.Background(), &strings.Builder{}, d, proceedings.Options{Fonts: proceedingstest.Fonts(t)})
+	_, err = proceedings.Render(context.Background(), &strings.Builder{}, d, proceedings.Options{Fonts: proceedingstest.Fonts(t), Words: proceedingstest.Words(t)})
 	var bad *proceedings.UnprintableError
 	if !errors.As(err, &bad) || bad.Err.Rune != '\uE001' {
 		t.Errorf("a title with a private-use character: %v", err)
+	}
+}
+
+// TestProceedingsSpeakTheirLanguage: the PDF's own words (headings,
+// labels, dates) are in the document's language.
+func TestProceedingsSpeakTheirLanguage(t *testing.T) {
+	for _, tc := range []struct {
+		lang string
+		want []string
+	}{
+		{"ru-RU", []string{"Программа", "Содержание", "Указатель участников", "Ссылка для цитирования", "4–6 июня 2025 г.", "Аннотация", "Организаторы", "Доклад"}},
+		{"zh-CN", []string{"会议日程", "目录", "作者索引", "引用格式", "2025年6月4—6日", "摘要"}},
+		{"en-US", []string{"Programme", "Contents", "Index of contributors", "Cite as", "4–6 June 2025", "Abstract", "Organised by"}},
+	} {
+		d := proceedingstest.SampleDocument(t)
+		d.Language = tc.lang
+		path := filepath.Join(t.TempDir(), "proceedings.pdf")
+		f, err := os.Create(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := proceedings.Render(context.Background(), f, d, proceedings.Options{Fonts: proceedingstest.Fonts(t), Words: proceedingstest.Words(t)}); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+		text := run(t, "pdftotext", "-enc", "UTF-8", path, "-")
+		for _, w := range tc.want {
+			if !strings.Contains(text, w) {
+				t.Errorf("%s: %q is not in the PDF", tc.lang, w)
+			}
+		}
+		if tc.lang != "en-US" && strings.Contains(text, "Cite as") {
+			t.Errorf("%s: English label left in the PDF", tc.lang)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/annals/annals/catalog/i18n"
 	"github.com/annals/annals/export/typeset"
 	"github.com/jung-kurt/gofpdf"
 )
@@ -36,8 +37,9 @@ type writer struct {
 	y    float64
 	// head is the running head of the pages that follow: left and right.
 	headLeft, headRight string
-	furniture           bool // pages get a head and a folio
-	total               int  // pages of the document, known when drawing
+	say                 i18n.Lang // the PDF's own words
+	furniture           bool      // pages get a head and a folio
+	total               int       // pages of the document, known when drawing
 
 	entryPage   map[string]int // record ID -> first page
 	sectionPage map[string]int // section key -> first page
@@ -46,8 +48,8 @@ type writer struct {
 	index       map[string]*indexEntry // contributors, by name key
 }
 
-func newWriter(fonts *typeset.Set, pdf *gofpdf.Fpdf) *writer {
-	w := &writer{pdf: pdf, fonts: fonts, family: map[*typeset.Face]string{},
+func newWriter(fonts *typeset.Set, say i18n.Lang, pdf *gofpdf.Fpdf) *writer {
+	w := &writer{pdf: pdf, fonts: fonts, say: say, family: map[*typeset.Face]string{},
 		entryPage: map[string]int{}, sectionPage: map[string]int{}, entryLink: map[string]int{},
 		sectionLink: map[string]int{}, index: map[string]*indexEntry{}}
 	for _, f := range fonts.Faces() {

@@ -3,6 +3,7 @@ package proceedings
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/annals/annals/catalog"
 	"github.com/annals/annals/export/typeset"
@@ -31,15 +32,15 @@ func (w *writer) cover(d *Document) error {
 		if d.Event.Place != "" {
 			facts = append(facts, d.Event.Place)
 		}
-		if dates := dateRange(d.Event.Start, d.Event.End); dates != "" {
-			facts = append(facts, dates)
+		if d.Event.Start != "" {
+			facts = append(facts, w.say.DateRange(d.Event.Start, d.Event.End))
 		}
 		if _, err := w.paragraph(strings.Join(facts, " · "), typeset.Regular, 12, 17, 0); err != nil {
 			return err
 		}
 		if len(d.Event.Organizers) > 0 {
 			w.y += 10
-			if _, err := w.paragraph("Organised by", typeset.Italic, 10, 14, 0); err != nil {
+			if _, err := w.paragraph(w.say.T("pdf.organised"), typeset.Italic, 10, 14, 0); err != nil {
 				return err
 			}
 			for _, o := range d.Event.Organizers {
@@ -49,7 +50,7 @@ func (w *writer) cover(d *Document) error {
 			}
 		}
 		if title == "" {
-			title = "Proceedings"
+			title = w.say.T("pdf.proceedings")
 		}
 	}
 	w.y = 600
@@ -57,7 +58,7 @@ func (w *writer) cover(d *Document) error {
 		return err
 	}
 	w.y += 8
-	line := fmt.Sprintf("%d entries · generated %s by Annals", d.Entries(), d.Generated.UTC().Format("2 January 2006"))
+	line := w.say.T("pdf.generated", w.say.Num(d.Entries()), w.say.Date(d.Generated.UTC().Format(time.DateOnly)))
 	_, err := w.paragraph(line, typeset.Italic, 9, 13, 0)
 	w.furniture = true
 	return err
@@ -65,10 +66,10 @@ func (w *writer) cover(d *Document) error {
 
 // programme lists the sessions with their dates and translated titles.
 func (w *writer) programme(d *Document) error {
-	w.headLeft, w.headRight = headLeft(d), "Programme"
+	w.headLeft, w.headRight = headLeft(d), w.say.T("pdf.programme")
 	w.newPage()
-	w.bookmark("Programme", 0)
-	if _, err := w.paragraph("Programme", typeset.Bold, 16, 22, 0); err != nil {
+	w.bookmark(w.say.T("pdf.programme"), 0)
+	if _, err := w.paragraph(w.say.T("pdf.programme"), typeset.Bold, 16, 22, 0); err != nil {
 		return err
 	}
 	w.y += 8
@@ -76,7 +77,7 @@ func (w *writer) programme(d *Document) error {
 		w.need(40)
 		title := s.Title
 		if s.Date != "" {
-			title = dateText(s.Date) + " — " + title
+			title = w.say.Date(s.Date) + " — " + title
 		}
 		if _, err := w.paragraph(title, typeset.Bold, 11, 15, 0); err != nil {
 			return err
@@ -86,7 +87,7 @@ func (w *writer) programme(d *Document) error {
 				return err
 			}
 		}
-		if _, err := w.paragraph(fmt.Sprintf("%d entries", len(s.Records)), typeset.Regular, 9, 13, 12); err != nil {
+		if _, err := w.paragraph(w.say.T("pdf.entries", w.say.Num(len(s.Records))), typeset.Regular, 9, 13, 12); err != nil {
 			return err
 		}
 		w.y += 8
@@ -97,10 +98,10 @@ func (w *writer) programme(d *Document) error {
 // contents lists sections and entries with their pages; each line links
 // to its page.
 func (w *writer) contents(d *Document) error {
-	w.headLeft, w.headRight = headLeft(d), "Contents"
+	w.headLeft, w.headRight = headLeft(d), w.say.T("pdf.contents")
 	w.newPage()
-	w.bookmark("Contents", 0)
-	if _, err := w.paragraph("Contents", typeset.Bold, 16, 22, 0); err != nil {
+	w.bookmark(w.say.T("pdf.contents"), 0)
+	if _, err := w.paragraph(w.say.T("pdf.contents"), typeset.Bold, 16, 22, 0); err != nil {
 		return err
 	}
 	w.y += 8
@@ -168,9 +169,9 @@ func (w *writer) section(d *Document, s Section) error {
 	}
 	w.y += 10
 	w.rule(10)
-	line := fmt.Sprintf("%d entries", len(s.Records))
+	line := w.say.T("pdf.entries", w.say.Num(len(s.Records)))
 	if s.Date != "" {
-		line = dateText(s.Date) + " · " + line
+		line = w.say.Date(s.Date) + " · " + line
 	}
 	_, err := w.paragraph(line, typeset.Regular, 10, 14, 0)
 	return err
@@ -212,32 +213,4 @@ func isHanName(s string) bool {
 		}
 	}
 	return s != ""
-}
-
-var months = [...]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"}
-
-// dateText writes an ISO date (2025, 2025-06, 2025-06-04) in words.
-func dateText(s string) string {
-	var y, m, d int
-	switch n, _ := fmt.Sscanf(s, "%d-%d-%d", &y, &m, &d); {
-	case n == 3 && m >= 1 && m <= 12:
-		return fmt.Sprintf("%d %s %d", d, months[m-1], y)
-	case n == 2 && m >= 1 && m <= 12:
-		return fmt.Sprintf("%s %d", months[m-1], y)
-	}
-	return s
-}
-
-// dateRange writes "4–6 June 2025" and the like.
-func dateRange(start, end string) string {
-	if end == "" || end == start {
-		return dateText(start)
-	}
-	var y1, m1, d1, y2, m2, d2 int
-	n1, _ := fmt.Sscanf(start, "%d-%d-%d", &y1, &m1, &d1)
-	n2, _ := fmt.Sscanf(end, "%d-%d-%d", &y2, &m2, &d2)
-	if n1 == 3 && n2 == 3 && y1 == y2 && m1 == m2 && m1 >= 1 && m1 <= 12 {
-		return fmt.Sprintf("%d–%d %s %d", d1, d2, months[m1-1], y1)
-	}
-	return dateText(start) + " – " + dateText(end)
 }

@@ -28,7 +28,7 @@ func renderSample(t *testing.T) (string, *proceedings.Document, proceedings.Stat
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := proceedings.Render(context.Background(), f, d, proceedings.Options{Fonts: proceedingstest.Fonts(t)})
+	st, err := proceedings.Render(context.Background(), f, d, proceedings.Options{Fonts: proceedingstest.Fonts(t), Words: proceedingstest.Words(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +162,7 @@ func TestAnUnprintableCharacterFailsBeforeRendering(t *testing.T) {
 	rec := &d.Sections[1].Records[0]
 	rec.Abstract += " Cuneiform: 𒀀."
 	var out bytes.Buffer
-	_, err := proceedings.Render(context.Background(), &out, d, proceedings.Options{Fonts: proceedingstest.Fonts(t)})
+	_, err := proceedings.Render(context.Background(), &out, d, proceedings.Options{Fonts: proceedingstest.Fonts(t), Words: proceedingstest.Words(t)})
 	var bad *proceedings.UnprintableError
 	if !errors.As(err, &bad) || bad.Record != rec.ID || bad.Field != "abstract" || bad.Err.Rune != '𒀀' {
 		t.Fatalf("err = %v", err)
@@ -178,7 +178,7 @@ func TestAnUnprintableCharacterFailsBeforeRendering(t *testing.T) {
 func TestRenderStopsWhenCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := 0
-	_, err := proceedings.Render(ctx, &bytes.Buffer{}, proceedingstest.SampleDocument(t), proceedings.Options{Fonts: proceedingstest.Fonts(t), Progress: func(n, total int) {
+	_, err := proceedings.Render(ctx, &bytes.Buffer{}, proceedingstest.SampleDocument(t), proceedings.Options{Fonts: proceedingstest.Fonts(t), Words: proceedingstest.Words(t), Progress: func(n, total int) {
 		if done = n; n == 10 {
 			cancel()
 		}
@@ -213,7 +213,7 @@ func TestLongRussianAndChineseAbstractsSurviveLineBreaking(t *testing.T) {
 		Style: proceedingstest.Style(t, "china-national-standard-gb-t-7714-2015-numeric")}
 	path := filepath.Join(t.TempDir(), "multilingual.pdf")
 	f, _ := os.Create(path)
-	st, err := proceedings.Render(context.Background(), f, d, proceedings.Options{Fonts: proceedingstest.Fonts(t)})
+	st, err := proceedings.Render(context.Background(), f, d, proceedings.Options{Fonts: proceedingstest.Fonts(t), Words: proceedingstest.Words(t)})
 	f.Close()
 	if err != nil {
 		t.Fatal(err)

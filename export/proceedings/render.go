@@ -7,6 +7,7 @@ import (
 	"maps"
 	"strings"
 
+	"github.com/annals/annals/catalog/i18n"
 	"github.com/annals/annals/export/typeset"
 	"github.com/jung-kurt/gofpdf"
 )
@@ -14,6 +15,9 @@ import (
 // Options are how a document is rendered.
 type Options struct {
 	Fonts *typeset.Set
+	// Words are the PDF's own words (headings, labels, dates), in the
+	// document's Language.
+	Words *i18n.Words
 	// Progress, when set, is told how many entries are done of how many,
 	// after each entry.
 	Progress func(done, total int)
@@ -34,13 +38,15 @@ type Stats struct {
 // falls, once to draw with those page numbers in the contents, the folios
 // and the index.
 func Render(ctx context.Context, out io.Writer, d *Document, opt Options) (Stats, error) {
-	if opt.Fonts == nil {
-		return Stats{}, errors.New("proceedings: no fonts")
+	if opt.Fonts == nil || opt.Words == nil {
+		return Stats{}, errors.New("proceedings: no fonts or no words")
 	}
+	say := opt.Words.In(d.Language)
+	d = d.named(say)
 	if err := d.check(opt.Fonts); err != nil {
 		return Stats{}, err
 	}
-	measure := newWriter(opt.Fonts, nil)
+	measure := newWriter(opt.Fonts, say, nil)
 	if err := layout(ctx, measure, d, nil); err != nil {
 		return Stats{}, err
 	}
@@ -48,8 +54,8 @@ func Render(ctx context.Context, out io.Writer, d *Document, opt Options) (Stats
 	pdf.SetMargins(0, 0, 0)
 	pdf.SetAutoPageBreak(false, 0)
 	pdf.SetCompression(true)
-	setMetadata(pdf, d)
-	draw := newWriter(opt.Fonts, pdf)
+	setMetadata(pdf, d, say)
+	draw := newWriter(opt.Fonts, say, pdf)
 	draw.total = measure.page
 	draw.entryPage, draw.sectionPage = measure.entryPage, measure.sectionPage
 	if err := layout(ctx, draw, d, opt.Progress); err != nil {
@@ -113,10 +119,10 @@ func layout(ctx context.Context, w *writer, d *Document, progress func(done, tot
 
 // setMetadata fills the document information: title, author, subject,
 // keywords, dates.
-func setMetadata(pdf *gofpdf.Fpdf, d *Document) {
+func setMetadata(pdf *gofpdf.Fpdf, d *Document, say i18n.Lang) {
 	title := d.Title
 	if title == "" && d.Event != nil {
-		title = "Proceedings: " + d.Event.Name
+		title = say.T("pdf.proceedings.of", d.Event.Name)
 	}
 	pdf.SetTitle(title, true)
 	var subject, author []string
@@ -126,7 +132,7 @@ func setMetadata(pdf *gofpdf.Fpdf, d *Document) {
 		if d.Event.Place != "" {
 			subject = append(subject, d.Event.Place)
 		}
-		if dates := dateRange(d.Event.Start, d.Event.End); dates != "" {
+		if dates := say.DateRange(d.Event.Start, d.Event.End); d.Event.Start != "" {
 			subject = append(subject, dates)
 		}
 		author = d.Event.Organizers

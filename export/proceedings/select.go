@@ -55,6 +55,9 @@ func Build(ctx context.Context, store Source, sel Selection, style *csl.Processo
 		statuses = []catalog.Status{catalog.StatusPublished}
 	}
 	d := &Document{Title: sel.Title, Style: style, Generated: now}
+	if style != nil {
+		d.Language = style.Locale()
+	}
 	var records []catalog.Record
 	if sel.Event != "" {
 		ev, err := store.FindEventByID(ctx, sel.Event)
@@ -114,10 +117,10 @@ func Build(ctx context.Context, store Source, sel Selection, style *csl.Processo
 	if sel.Session != "" && d.Event != nil {
 		s, _ := d.Event.FindSession(sel.Session)
 		if d.Title == "" {
-			d.Title = "Proceedings: " + s.Title
+			d.Session = s.Title
 		}
 	}
-	d.Sections = Arrange(d.Event, records, "Other outputs")
+	d.Sections = Arrange(d.Event, records, "")
 	return d, nil
 }
 

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"github.com/annals/annals/export/proceedings/proceedingstest"
 	"net/http"
 	"net/url"
 	"os"
@@ -34,7 +35,7 @@ func newSiteEnv(t *testing.T) *siteEnv {
 	e := newEnvWith(t, func(c *Config) {
 		c.Site, c.SessionKey = assets.FS(), []byte(strings.Repeat("k", 32))
 		var err error
-		runner, err = jobs.New(jobs.Config{Catalog: c.Store, Jobs: c.Store.(catalog.ExportJobStore), Dir: t.TempDir(), Styles: c.Styles, Fonts: testFonts(t), Search: SearchIDs(c.Search)})
+		runner, err = jobs.New(jobs.Config{Catalog: c.Store, Jobs: c.Store.(catalog.ExportJobStore), Dir: t.TempDir(), Styles: c.Styles, Fonts: testFonts(t), Words: proceedingstest.Words(t), Search: SearchIDs(c.Search)})
 		if err != nil {
 			t.Fatal(err)
 		}

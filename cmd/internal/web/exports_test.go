@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"github.com/annals/annals/export/proceedings/proceedingstest"
 	"io/fs"
 	"net/http"
 	"strings"
@@ -39,7 +40,7 @@ func newExportEnv(t *testing.T) *env {
 	var runner *jobs.Runner
 	e := newEnvWith(t, func(c *Config) {
 		var err error
-		runner, err = jobs.New(jobs.Config{Catalog: c.Store, Jobs: c.Store.(catalog.ExportJobStore), Dir: t.TempDir(), Styles: c.Styles, Fonts: testFonts(t), Search: SearchIDs(c.Search)})
+		runner, err = jobs.New(jobs.Config{Catalog: c.Store, Jobs: c.Store.(catalog.ExportJobStore), Dir: t.TempDir(), Styles: c.Styles, Fonts: testFonts(t), Words: proceedingstest.Words(t), Search: SearchIDs(c.Search)})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/annals/annals/catalog"
+	"github.com/annals/annals/catalog/i18n"
 	"github.com/labstack/echo/v4"
 	"golang.org/x/text/language"
 )
@@ -34,7 +35,7 @@ type site struct {
 	pages  map[string]*template.Template
 	static map[string]staticFile // by hashed name
 	hashed map[string]string     // logical name -> /static/hashed name
-	msgs   map[string]map[string]string
+	words  *i18n.Words
 	key    []byte // signs session cookies and CSRF tokens
 }
 
@@ -42,9 +43,6 @@ type staticFile struct {
 	data  []byte
 	ctype string
 }
-
-// interfaceLangs are the languages of the interface, the first the default.
-var interfaceLangs = []string{"en", "ru", "zh"}
 
 var langMatcher = language.NewMatcher([]language.Tag{language.English, language.Russian, language.Chinese})
 
@@ -55,7 +53,7 @@ func newSite(cfg *Config, log *slog.Logger, fsys fs.FS, key []byte) (*site, erro
 		return nil, errors.New("site: the session key must have at least 32 bytes")
 	}
 	st := &site{cfg: cfg, log: log, pages: map[string]*template.Template{}, static: map[string]staticFile{},
-		hashed: map[string]string{}, msgs: map[string]map[string]string{}, key: key}
+		hashed: map[string]string{}, key: key}
 	names, err := fs.Glob(fsys, "static/*")
 	if err != nil {
 		return nil, err
@@ -72,16 +70,8 @@ func newSite(cfg *Config, log *slog.Logger, fsys fs.FS, key []byte) (*site, erro
 		st.static[hashedName] = staticFile{data: data, ctype: mime.TypeByExtension(ext)}
 		st.hashed[base] = "/static/" + hashedName
 	}
-	for _, lang := range interfaceLangs {
-		data, err := fs.ReadFile(fsys, "i18n/"+lang+".json")
-		if err != nil {
-			return nil, err
-		}
-		m := map[string]string{}
-		if err := json.Unmarshal(data, &m); err != nil {
-			return nil, fmt.Errorf("i18n/%s.json: %w", lang, err)
-		}
-		st.msgs[lang] = m
+	if st.words, err = i18n.Load(fsys); err != nil {
+		return nil, err
 	}
 	pages, err := fs.Glob(fsys, "templates/*.html")
 	if err != nil {
@@ -155,8 +145,10 @@ func (st *site) staticFile(c echo.Context) error {
 }
 
 // view is what every page knows: the language, who is signed in, the
-// CSRF token for its forms, and how to say things.
+// CSRF token for its forms, and how to say things (i18n.Lang's T, Date,
+// DateRange, Num, Kind, Role, Topic, LanguageName, CountryName).
 type view struct {
+	say     i18n.Lang
 	Lang    string
 	Actor   *catalog.Actor
 	CSRF    string
@@ -167,20 +159,6 @@ type view struct {
 	Langs   []string
 	Flash   string
 	NoIndex bool
-}
-
-// T says a message in the page's language: {0}, {1} are replaced by args.
-func (v *view) T(key string, args ...any) string {
-	msg, ok := v.site.msgs[v.Lang][key]
-	if !ok {
-		if msg, ok = v.site.msgs["en"][key]; !ok {
-			msg = key
-		}
-	}
-	for i, a := range args {
-		msg = strings.ReplaceAll(msg, fmt.Sprintf("{%d}", i), fmt.Sprint(a))
-	}
-	return msg
 }
 
 // Asset is the URL of a static file.
@@ -203,7 +181,8 @@ func (v *view) LangName(lang string) string {
 
 // newView starts a page's view: language and session.
 func (st *site) newView(c echo.Context, title string) *view {
-	v := &view{site: st, Lang: st.lang(c), Title: title, Path: c.Request().URL.RequestURI(), Langs: interfaceLangs}
+	lang := st.lang(c)
+	v := &view{Lang: lang, say: st.words.In(lang), site: st, Title: title, Path: c.Request().URL.RequestURI(), Langs: i18n.Languages()}
 	if sess, ok := st.currentSession(c); ok {
 		v.Actor = &sess.actor
 		v.CSRF = st.csrfToken(sess.cookie)
@@ -215,7 +194,7 @@ func (st *site) newView(c echo.Context, title string) *view {
 // cookie, then Accept-Language.
 func (st *site) lang(c echo.Context) string {
 	if l := c.QueryParam("lang"); l != "" {
-		for _, x := range interfaceLangs {
+		for _, x := range i18n.Languages() {
 			if x == l {
 				c.SetCookie(&http.Cookie{Name: "annals_lang", Value: l, Path: "/", MaxAge: 365 * 24 * 3600,
 					SameSite: http.SameSiteLaxMode, HttpOnly: true})
@@ -224,7 +203,7 @@ func (st *site) lang(c echo.Context) string {
 		}
 	}
 	if ck, err := c.Cookie("annals_lang"); err == nil {
-		for _, x := range interfaceLangs {
+		for _, x := range i18n.Languages() {
 			if x == ck.Value {
 				return x
 			}
@@ -232,7 +211,7 @@ func (st *site) lang(c echo.Context) string {
 	}
 	tags, _, _ := language.ParseAcceptLanguage(c.Request().Header.Get("Accept-Language"))
 	_, i, _ := langMatcher.Match(tags...)
-	return interfaceLangs[i]
+	return i18n.Languages()[i]
 }
 
 // render writes a page.

@@ -1,86 +1,35 @@
 package web
 
-import (
-	"fmt"
-	"strings"
+import "github.com/annals/annals/catalog"
 
-	"golang.org/x/text/language"
-	"golang.org/x/text/language/display"
-)
+// The page's words come from catalog/i18n, the one place for language;
+// these let templates say {{.T "key"}}, {{.Date .R.Date}} and the like.
 
-var monthNames = map[string][12]string{
-	"en": {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
-	"ru": {"января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"},
-}
-
-var monthNamesAlone = map[string][12]string{
-	"en": monthNames["en"],
-	"ru": {"январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь"},
-}
+// T says a message in the page's language: {0}, {1} are replaced by args.
+func (v *view) T(key string, args ...any) string { return v.say.T(key, args...) }
 
 // Date writes an ISO date (2025, 2025-06, 2025-06-04) the interface
 // language's way: 4 June 2025, 4 июня 2025 г., 2025年6月4日.
-func (v *view) Date(s string) string {
-	var y, m, d int
-	n, _ := fmt.Sscanf(s, "%d-%d-%d", &y, &m, &d)
-	if n < 1 || (n >= 2 && (m < 1 || m > 12)) {
-		return s
-	}
-	switch v.Lang {
-	case "zh":
-		switch n {
-		case 1:
-			return fmt.Sprintf("%d年", y)
-		case 2:
-			return fmt.Sprintf("%d年%d月", y, m)
-		}
-		return fmt.Sprintf("%d年%d月%d日", y, m, d)
-	case "ru":
-		switch n {
-		case 1:
-			return fmt.Sprintf("%d г.", y)
-		case 2:
-			return fmt.Sprintf("%s %d г.", monthNamesAlone["ru"][m-1], y)
-		}
-		return fmt.Sprintf("%d %s %d г.", d, monthNames["ru"][m-1], y)
-	}
-	switch n {
-	case 1:
-		return fmt.Sprint(y)
-	case 2:
-		return fmt.Sprintf("%s %d", monthNames["en"][m-1], y)
-	}
-	return fmt.Sprintf("%d %s %d", d, monthNames["en"][m-1], y)
-}
+func (v *view) Date(s string) string { return v.say.Date(s) }
 
-// DateRange writes the dates of an event.
-func (v *view) DateRange(start, end string) string {
-	if end == "" || end == start {
-		return v.Date(start)
-	}
-	return v.Date(start) + " – " + v.Date(end)
-}
+// DateRange writes the dates of an event: 4–6 June 2025.
+func (v *view) DateRange(start, end string) string { return v.say.DateRange(start, end) }
+
+// Num writes a whole number with the language's digit grouping.
+func (v *view) Num(n any) string { return v.say.Num(n) }
 
 // LanguageName names a language (ru, zh, en…) in the interface language.
-func (v *view) LanguageName(code string) string {
-	t, err := language.Parse(code)
-	if err != nil {
-		return code
-	}
-	if n := display.Languages(language.Make(v.Lang)).Name(t); n != "" {
-		return n
-	}
-	return code
-}
+func (v *view) LanguageName(code string) string { return v.say.LanguageName(code) }
 
 // CountryName names a country (ISO 3166 code) in the interface language.
-func (v *view) CountryName(code string) string {
-	r, err := language.ParseRegion(strings.ToUpper(code))
-	if err != nil {
-		return code
-	}
-	if n := display.Regions(language.Make(v.Lang)).Name(r); n != "" {
-		return n
-	}
-	return code
-}
+func (v *view) CountryName(code string) string { return v.say.CountryName(code) }
+
+// RoleName names a contributor's role in the interface language.
+func (v *view) RoleName(role string) string { return v.say.Role(role) }
+
+// KindName names a kind of record in the interface language.
+func (v *view) KindName(k catalog.Kind) string { return v.say.Kind(k) }
+
+// TopicName names a topic in the interface language (English when it has
+// no label in it).
+func (v *view) TopicName(key string) string { return v.say.Topic(key) }

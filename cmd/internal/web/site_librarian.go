@@ -50,12 +50,7 @@ type recordFormPage struct {
 }
 
 // TopicLabel names a topic in the interface language.
-func (p recordFormPage) TopicLabel(t catalog.Topic) string {
-	if l := t.Labels[p.Lang]; l != "" {
-		return l
-	}
-	return t.Labels["en"]
-}
+func (p recordFormPage) TopicLabel(t catalog.Topic) string { return p.TopicName(t.Key) }
 
 func (st *site) renderRecordForm(c echo.Context, status int, isNew bool, f recordForm, errs map[string][]string) error {
 	v := st.newView(c, "")

@@ -79,7 +79,7 @@ func (st *site) recordPage(c echo.Context) error {
 			pc.Country = v.CountryName(cn.Country)
 		}
 		if cn.Role != "" {
-			pc.Role = cn.Role
+			pc.Role = v.RoleName(cn.Role)
 		}
 		var others []string
 		for _, t := range cn.Translations {
@@ -91,12 +91,8 @@ func (st *site) recordPage(c echo.Context) error {
 		p.Contributors = append(p.Contributors, pc)
 	}
 	for _, key := range r.Topics {
-		if t, ok := catalog.FindTopic(key); ok {
-			label := t.Labels[v.Lang]
-			if label == "" {
-				label = t.Labels["en"]
-			}
-			p.Topics = append(p.Topics, label)
+		if _, ok := catalog.FindTopic(key); ok {
+			p.Topics = append(p.Topics, v.TopicName(key))
 		}
 	}
 	st.citation(c, &p)

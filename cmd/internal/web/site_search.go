@@ -2,7 +2,6 @@ package web
 
 import (
 	"cmp"
-	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -15,7 +14,6 @@ import (
 	"github.com/labstack/echo/v4"
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
-	"golang.org/x/text/language/display"
 )
 
 // searchPage is the search page: one box, results, facets, sorting,
@@ -232,26 +230,13 @@ func orderFacetValues(c *collate.Collator, values []pageFacetValue, years bool) 
 func (st *site) facetLabel(v *view, facet, value string, events, sessions map[string]string) string {
 	switch facet {
 	case "kind":
-		return v.T("kind." + value)
+		return v.KindName(catalog.Kind(value))
 	case "topic":
-		if t, ok := catalog.FindTopic(value); ok {
-			if l := t.Labels[v.Lang]; l != "" {
-				return l
-			}
-			return t.Labels["en"]
-		}
+		return v.TopicName(value)
 	case "country":
-		if r, err := language.ParseRegion(value); err == nil {
-			if n := display.Regions(language.Make(v.Lang)).Name(r); n != "" {
-				return n
-			}
-		}
+		return v.CountryName(value)
 	case "language":
-		if t, err := language.Parse(value); err == nil {
-			if n := display.Languages(language.Make(v.Lang)).Name(t); n != "" {
-				return n
-			}
-		}
+		return v.LanguageName(value)
 	case "event":
 		if n := events[value]; n != "" {
 			return n
@@ -330,17 +315,4 @@ func localTitle(title string, tr []catalog.SessionTranslation, lang string) stri
 		}
 	}
 	return title
-}
-
-// Num writes a count the interface language's way: 1,234 / 1 234.
-func (v *view) Num(n any) string {
-	s := fmt.Sprint(n)
-	sep := ","
-	if v.Lang == "ru" {
-		sep = "\u00a0"
-	}
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + sep + s[i:]
-	}
-	return s
 }

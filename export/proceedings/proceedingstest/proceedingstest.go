@@ -3,6 +3,7 @@
 package proceedingstest
 
 import (
+	"github.com/annals/annals/catalog/i18n"
 	"io/fs"
 	"testing"
 	"time"
@@ -30,6 +31,16 @@ func Fonts(t testing.TB) *typeset.Set {
 	}
 	return typeset.NewSet(face("sans", assets.FontRegular), face("sans-bold", assets.FontBold),
 		face("sans-italic", assets.FontItalic), face("cjk", assets.FontCJK))
+}
+
+// Words are the embedded messages, the PDF's own words.
+func Words(t testing.TB) *i18n.Words {
+	t.Helper()
+	w, err := i18n.Load(assets.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
 }
 
 // Style is a built-in style's processor in its default locale.
