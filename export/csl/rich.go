@@ -290,9 +290,16 @@ func walk(s string, locale chain, out output) {
 	depth := 0
 	space := true // drop leading spaces and collapse runs
 	literal := false
+	var run strings.Builder // text not yet handed to out: one call per run, not per character
+	flush := func() {
+		if run.Len() > 0 {
+			out.text(run.String())
+			run.Reset()
+		}
+	}
 	write := func(t string) {
 		if t != "" {
-			out.text(t)
+			run.WriteString(t)
 			space = false
 		}
 	}
@@ -303,7 +310,8 @@ func walk(s string, locale chain, out output) {
 				r = d
 			}
 			literal = false
-			write(string(r))
+			run.WriteRune(r)
+			space = false
 		case r == mLiteral:
 			literal = true
 		case r == mQuoteOpen:
@@ -321,16 +329,19 @@ func walk(s string, locale chain, out output) {
 				write(closeIn)
 			}
 		case isMarker(r):
+			flush()
 			out.marker(r)
 		case r == ' ':
 			if !space {
-				out.text(" ")
+				run.WriteByte(' ')
 				space = true
 			}
 		default:
-			write(string(r))
+			run.WriteRune(r)
+			space = false
 		}
 	}
+	flush()
 }
 
 // plainOutput is text without formatting.
