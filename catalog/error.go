@@ -20,6 +20,7 @@ const (
 	ETOOLARGE     = "too_large"    // body or file too large (413)
 	EUNSUPPORTED  = "unsupported"  // media type not understood (415)
 	EUNAVAILABLE  = "unavailable"  // not ready yet, such as a search index being built (503)
+	ENOSPACE      = "no_space"     // the disk is full: nothing was stored (507)
 	EINTERNAL     = "internal"     // a bug or an outage; details are logged, not shown
 )
 

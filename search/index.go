@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strconv"
 	"sync"
 	"time"
@@ -32,8 +33,12 @@ var (
 type Options struct {
 	Logger *slog.Logger
 	// RetryInterval is how long the follower waits after failing to read
-	// or apply changes before it tries again (default 1 s).
+	// or apply changes before it tries again (default 1 s); it doubles
+	// while the failures go on, up to 30 s.
 	RetryInterval time.Duration
+	// RebuildRetry is how long a failed rebuild waits before it is tried
+	// again (default 10 s).
+	RebuildRetry time.Duration
 	// BatchSize is how many changes one index batch applies (default 1000).
 	BatchSize int
 	// OnRebuild, when set, is called as a rebuild starts, and the function
@@ -59,11 +64,17 @@ type Index struct {
 	status Status
 
 	tables snapshotCache // facet values and title keys of the newest snapshot searched
+
+	lastVerified time.Time // when the segments' checksums were last checked after an error (guarded by mu)
 }
 
 // Status says what the index is doing, for /healthz and the logs.
 type Status struct {
-	State    string `json:"state"`            // "ready", "rebuilding" or "starting"
+	// State is "starting", "ready", "rebuilding", or "degraded": changes
+	// cannot be applied (a full or read-only disk) or a rebuild failed;
+	// searches answer from what the index has, or not at all while it is
+	// rebuilt, and the follower retries until the fault clears.
+	State    string `json:"state"`
 	Reason   string `json:"reason,omitempty"` // why it is rebuilding
 	Done     int64  `json:"done,omitempty"`   // rebuilding: records indexed
 	Total    int64  `json:"total,omitempty"`  // rebuilding: records to index
@@ -88,12 +99,19 @@ func Open(ctx context.Context, dir string, src Source, opts Options) (*Index, er
 	if opts.RetryInterval == 0 {
 		opts.RetryInterval = time.Second
 	}
+	if opts.RebuildRetry == 0 {
+		opts.RebuildRetry = 10 * time.Second
+	}
 	if opts.BatchSize == 0 {
 		opts.BatchSize = 1000
 	}
 	ix := &Index{dir: dir, changes: src, records: src, opts: opts, log: opts.Logger,
 		rebuild: make(chan struct{}, 1), status: Status{State: "starting"}}
-	bi, err := openBleve(dir)
+	var bi bleve.Index
+	err := verifySegments(dir)
+	if err == nil {
+		err = guard("opening", func() (err error) { bi, err = openBleve(dir); return err })
+	}
 	switch {
 	case errors.Is(err, bleve.ErrorIndexPathDoesNotExist):
 		ix.requestRebuild("the index does not exist yet")
@@ -101,21 +119,31 @@ func Open(ctx context.Context, dir string, src Source, opts Options) (*Index, er
 	case errors.Is(err, errLocked):
 		return nil, fmt.Errorf("search index %s is in use by another process (is the server running?)", dir)
 	case err != nil:
-		ix.requestRebuild("the index cannot be opened: " + err.Error())
+		ix.requestRebuild("the index cannot be opened: " + firstLines(err.Error(), 1))
 		return ix, nil
 	}
-	version, verr := bi.GetInternal(keyVersion)
-	cursorText, cerr := bi.GetInternal(keyCursor)
+	var version, cursorText []byte
+	var verr, cerr error
+	if err := guard("reading", func() error {
+		version, verr = bi.GetInternal(keyVersion)
+		cursorText, cerr = bi.GetInternal(keyCursor)
+		_, err := bi.DocCount()
+		return err
+	}); err != nil {
+		guard("closing", bi.Close)
+		ix.requestRebuild("the index cannot be read: " + firstLines(err.Error(), 1))
+		return ix, nil
+	}
 	cursor, perr := strconv.ParseInt(string(cursorText), 10, 64)
 	switch {
 	case verr != nil || cerr != nil:
-		bi.Close()
+		guard("closing", bi.Close)
 		ix.requestRebuild("the index cannot be read")
 		return ix, nil
 	case string(version) != MappingVersion:
 		ix.requestRebuild(fmt.Sprintf("the index has mapping version %q; this program uses %q", version, MappingVersion))
 	case perr != nil:
-		bi.Close()
+		guard("closing", bi.Close)
 		ix.requestRebuild("the index has no cursor into the change log")
 		return ix, nil
 	}
@@ -169,6 +197,7 @@ func (ix *Index) Status() Status {
 // changes as the change log announces them (ChangeLog.WaitForChanges), so
 // that nothing that writes to the store has to wake the index.
 func (ix *Index) Run(ctx context.Context) error {
+	retry := ix.opts.RetryInterval
 	for {
 		select {
 		case <-ix.rebuild:
@@ -176,19 +205,26 @@ func (ix *Index) Run(ctx context.Context) error {
 				if ctx.Err() != nil {
 					return nil
 				}
-				ix.log.Error("search index rebuild failed; retrying in 10s", "error", err)
-				time.AfterFunc(10*time.Second, func() { ix.requestRebuild("retry after: " + err.Error()) })
+				ix.degrade("the rebuild failed; retrying in "+ix.opts.RebuildRetry.String(), err)
+				time.AfterFunc(ix.opts.RebuildRetry, func() { ix.requestRebuild("retry after: " + firstLines(err.Error(), 1)) })
 			}
 			continue
 		default:
 		}
 		if err := ix.CatchUp(ctx); err != nil && ctx.Err() == nil {
-			ix.log.Error("search index follower; retrying", "error", err)
-			if !sleep(ctx, ix.opts.RetryInterval) {
+			if isDamage(err) || !ix.filesPresent() || ix.verifyAfterError() != nil {
+				ix.dropDamaged(err)
+				continue
+			}
+			ix.degrade("changes cannot be applied; retrying in "+retry.String(), err)
+			if !sleep(ctx, retry) {
 				return nil
 			}
+			retry = min(2*retry, 30*time.Second)
 			continue
 		}
+		retry = ix.opts.RetryInterval
+		ix.recovered()
 		if !ix.waitForWork(ctx) {
 			return nil
 		}
@@ -232,6 +268,45 @@ func sleep(ctx context.Context, d time.Duration) bool {
 	}
 }
 
+// filesPresent reports whether the index's files are still on disk (an
+// operator may have removed the directory under a running server).
+func (ix *Index) filesPresent() bool {
+	_, err := os.Stat(filepath.Join(ix.dir, "index_meta.json"))
+	return err == nil
+}
+
+// degrade marks the index degraded, saying why, and logs the error.
+func (ix *Index) degrade(why string, err error) {
+	ix.mu.Lock()
+	ix.status.State, ix.status.Reason = "degraded", why+": "+firstLines(err.Error(), 1)
+	ix.mu.Unlock()
+	ix.log.Error("search index degraded", "why", why, "error", err)
+}
+
+// recovered marks a degraded index ready again once changes apply.
+func (ix *Index) recovered() {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if ix.status.State == "degraded" && ix.bi != nil {
+		ix.status = Status{State: "ready", Revision: ix.cursor}
+		ix.log.Info("search index ready again", "revision", ix.cursor)
+	}
+}
+
+// dropDamaged stops using a damaged index (searches answer 503 until the
+// rebuild) and asks for a rebuild from the store.
+func (ix *Index) dropDamaged(err error) {
+	ix.log.Error("search index damaged; rebuilding it from the store", "error", err)
+	ix.mu.Lock()
+	if ix.bi != nil {
+		bi := ix.bi
+		guard("closing", bi.Close)
+		ix.bi = nil
+	}
+	ix.mu.Unlock()
+	ix.requestRebuild("damaged: " + firstLines(err.Error(), 1))
+}
+
 // CatchUp applies every change after the index's cursor.
 func (ix *Index) CatchUp(ctx context.Context) error {
 	ix.mu.RLock()
@@ -246,7 +321,7 @@ func (ix *Index) CatchUp(ctx context.Context) error {
 		if err != nil || len(changes) == 0 {
 			return err
 		}
-		if err := applyChanges(bi, docs, changes); err != nil {
+		if err := guard("applying changes", func() error { return applyChanges(bi, docs, changes) }); err != nil {
 			return err
 		}
 		cursor = changes[len(changes)-1].Revision
@@ -299,6 +374,10 @@ func changeBatch(bi bleve.Index, docs *documenter, changes []catalog.Change) (*b
 // one, then puts it in its place. Searches use the current index (if any)
 // until the swap.
 func (ix *Index) Rebuild(ctx context.Context) error {
+	return guard("rebuilding", func() error { return ix.buildAndSwap(ctx) })
+}
+
+func (ix *Index) buildAndSwap(ctx context.Context) error {
 	start := time.Now()
 	tmp := ix.dir + ".rebuild"
 	if err := os.RemoveAll(tmp); err != nil {
@@ -423,7 +502,9 @@ func (ix *Index) DocCount() (uint64, error) {
 	if ix.bi == nil {
 		return 0, catalog.Errorf(catalog.EUNAVAILABLE, "The search index is being built.")
 	}
-	return ix.bi.DocCount()
+	var n uint64
+	err := guard("counting", func() (err error) { n, err = ix.bi.DocCount(); return err })
+	return n, err
 }
 
 // batchesInFlight is how many batches a rebuild applies at once: while
@@ -449,7 +530,7 @@ func (p *batchPipeline) add(b *bleve.Batch) error {
 		return first
 	}
 	done := make(chan error, 1)
-	go func() { done <- p.bi.Batch(b) }()
+	go func() { done <- guard("applying a batch", func() error { return p.bi.Batch(b) }) }()
 	p.running = append(p.running, done)
 	return nil
 }

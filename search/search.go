@@ -1,9 +1,11 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -76,8 +78,23 @@ type Result struct {
 }
 
 // Search runs a search. EMALFORMED for an unknown query field or a bad
-// cursor or filter, EUNAVAILABLE while the index is first being built.
+// cursor or filter, EUNAVAILABLE while the index is first being built or
+// rebuilt. A damaged index (the library panics on it) is dropped and
+// rebuilt from the store; the search answers EUNAVAILABLE meanwhile.
 func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
+	var res *Result
+	err := guard("searching", func() (err error) { res, err = ix.search(ctx, r); return err })
+	if err != nil && catalog.ErrorCode(err) == catalog.EINTERNAL && ctx.Err() == nil {
+		err = cmp.Or(ix.verifyAfterError(), err) // a library error may be a damaged segment
+	}
+	if d := (*DamagedError)(nil); errors.As(err, &d) {
+		ix.dropDamaged(err)
+		return nil, catalog.Errorf(catalog.EUNAVAILABLE, "The search index was found damaged and is being rebuilt from the catalogue; try again in a minute.")
+	}
+	return res, err
+}
+
+func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
 	clauses, err := ParseQuery(r.Query)
 	if r.PlainText {
 		clauses, err = PlainClauses(r.Query), nil
@@ -99,6 +116,9 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	status := ix.status
 	ix.mu.RUnlock()
 	if bi == nil {
+		if status.Total == 0 {
+			return nil, catalog.Errorf(catalog.EUNAVAILABLE, "The search index is being built; try again shortly.")
+		}
 		return nil, catalog.Errorf(catalog.EUNAVAILABLE, "The search index is being built (%d of %d records); try again shortly.", status.Done, status.Total)
 	}
 	isContent := contentWords(bi)

@@ -8,6 +8,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"net/url"
@@ -19,7 +20,8 @@ import (
 
 	"github.com/annals/annals/catalog"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	sqlitedriver "modernc.org/sqlite" // registers the "sqlite" driver
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 //go:embed migrations/*.sql
@@ -219,13 +221,30 @@ func (s *Store) begin(ctx context.Context) (*txn, error) {
 func (s *Store) writeTx(ctx context.Context, fn func(*txn) error) error {
 	t, err := s.begin(ctx)
 	if err != nil {
-		return err
+		return storageError(err)
 	}
 	defer t.tx.Rollback()
 	if err := fn(t); err != nil {
+		return storageError(err)
+	}
+	return storageError(s.commit(t))
+}
+
+// storageError says in the domain's words why the database could not be
+// written: a full disk (ENOSPACE) or a read-only one (EUNAVAILABLE). The
+// transaction was rolled back, so nothing was stored.
+func storageError(err error) error {
+	var se *sqlitedriver.Error
+	if !errors.As(err, &se) {
 		return err
 	}
-	return s.commit(t)
+	switch se.Code() & 0xff {
+	case sqlite3.SQLITE_FULL:
+		return catalog.Errorf(catalog.ENOSPACE, "The server's disk is full, so nothing was saved. Free some space on it and try again.")
+	case sqlite3.SQLITE_READONLY:
+		return catalog.Errorf(catalog.EUNAVAILABLE, "The catalogue cannot be written now (its files are read-only), so nothing was saved. Reads still work.")
+	}
+	return err
 }
 
 // commit commits a write transaction and wakes those waiting for changes.

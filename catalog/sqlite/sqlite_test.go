@@ -3,7 +3,9 @@ package sqlite_test
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/annals/annals/catalog"
@@ -93,4 +95,47 @@ func items(recs []catalog.Record) []catalog.ImportItem {
 		out[i] = catalog.ImportItem{Index: i, Record: r}
 	}
 	return out
+}
+
+// TestFullDiskRefusesWrites puts the database on a small tmpfs and writes
+// until the disk is full: the write that does not fit is refused with
+// ENOSPACE (507 over HTTP) and changes nothing; once there is room, writes
+// work again. It needs to mount a tmpfs (root); elsewhere it skips.
+func TestFullDiskRefusesWrites(t *testing.T) {
+	mnt := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mnt).CombinedOutput(); err != nil {
+		t.Skipf("cannot mount a small tmpfs here (%v: %s); the full-disk test needs root", err, strings.TrimSpace(string(out)))
+	}
+	t.Cleanup(func() { exec.Command("umount", "-l", mnt).Run() })
+	ctx := context.Background()
+	s, err := sqlite.Open(ctx, filepath.Join(mnt, "annals.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	catalogtest.MustCreateEvent(t, s)
+	recs := catalogtest.NewGenerator(8).Records(2000)
+	var full error
+	for i := range recs {
+		before := catalogtest.TakeFingerprint(t, s)
+		if err := s.CreateRecord(ctx, &recs[i]); err != nil {
+			full = err
+			catalogtest.AssertUnchanged(t, s, before)
+			break
+		}
+	}
+	if full == nil {
+		t.Fatal("2,000 records fitted on a 1 MiB disk; the test did not fill it")
+	}
+	if catalog.ErrorCode(full) != catalog.ENOSPACE || !strings.Contains(full.Error(), "disk is full") {
+		t.Fatalf("a write to a full disk: %v (code %s), want ENOSPACE", full, catalog.ErrorCode(full))
+	}
+	if out, err := exec.Command("mount", "-o", "remount,size=64m", mnt).CombinedOutput(); err != nil {
+		t.Fatalf("remount: %v %s", err, out)
+	}
+	r := catalogtest.NewGenerator(9).Record()
+	r.ID = "after-the-disk-was-freed"
+	if err := s.CreateRecord(ctx, &r); err != nil {
+		t.Errorf("a write once there is room again: %v", err)
+	}
 }

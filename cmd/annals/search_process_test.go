@@ -124,3 +124,75 @@ func TestIndexSurvivesKillAndRemoval(t *testing.T) {
 		t.Errorf("reindex: %v %s", err, out)
 	}
 }
+
+// TestIndexFaultsWhileServing is the fault-injection run of issue 19: the
+// index directory removed under a serving process (it used to exit on a
+// panic inside Bleve), then 4 KiB of a segment overwritten before a
+// restart (it used to panic in open, and reindex with it). The process
+// stays up, every acknowledged write stays readable and becomes searchable,
+// and reindex works from the store alone.
+func TestIndexFaultsWhileServing(t *testing.T) {
+	dir := t.TempDir()
+	token := createToken(t, dir)
+	s := startServer(t, dir, "--sample")
+	s.waitIndexed(t)
+	if err := os.RemoveAll(filepath.Join(dir, "index")); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 20 {
+		body := `{"kind":"report","status":"published","title":"Квазисолнечная энергетика","contributors":[{"family":"Петров"}]}`
+		if code, out, err := post(s.url+"/api/v1/records", token, "application/json", []byte(body)); code != 201 {
+			t.Fatalf("write %d after the index was removed: %d %s %v", i, code, out, err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	h := s.waitIndexed(t)
+	if n := s.searchTotal(t, "квазисолнечная"); n != 20 {
+		t.Errorf("after the index was removed while serving: %d of 20 writes found", n)
+	}
+	select {
+	case err := <-s.done:
+		t.Fatalf("the server exited: %v\n%s", err, s.stderr)
+	default:
+	}
+	s.cmd.Process.Kill()
+	<-s.done
+
+	// A segment overwritten while the server was down.
+	segments, _ := filepath.Glob(filepath.Join(dir, "index", "store", "*.zap"))
+	if len(segments) == 0 {
+		t.Fatal("no segments")
+	}
+	for _, seg := range segments {
+		f, err := os.OpenFile(seg, os.O_RDWR, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, _ := f.Stat()
+		f.WriteAt([]byte(strings.Repeat("\xaa", 4096)), max(0, st.Size()/2-2048))
+		f.Close()
+	}
+	out, err := exec.Command(annalsBinary(t), "reindex", "--data", dir).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "Rebuilt the search index") {
+		t.Fatalf("reindex of a corrupt index: %v %s", err, out)
+	}
+	// and the rebuilt index's segments, for the server to find
+	newest, _ := filepath.Glob(filepath.Join(dir, "index", "store", "*.zap"))
+	for _, seg := range newest {
+		f, _ := os.OpenFile(seg, os.O_RDWR, 0)
+		st, _ := f.Stat()
+		f.WriteAt([]byte(strings.Repeat("\xaa", 4096)), max(0, st.Size()/2-2048))
+		f.Close()
+	}
+	s2 := startServer(t, dir)
+	s2.waitIndexed(t)
+	if n := s2.searchTotal(t, "квазисолнечная"); n != 20 {
+		t.Errorf("after a restart on a corrupt index: %d of 20 found", n)
+	}
+	if got := s2.healthz(t); got.Records != h.Records {
+		t.Errorf("records: %d, want %d", got.Records, h.Records)
+	}
+	if !strings.Contains(s2.stderr.String(), "checksum") {
+		t.Errorf("the corruption is not in the log:\n%s", s2.stderr)
+	}
+}

@@ -24,6 +24,7 @@ var statusOf = map[string]int{
 	catalog.EUNSUPPORTED:  http.StatusUnsupportedMediaType,
 	catalog.EINVALID:      http.StatusUnprocessableEntity,
 	catalog.EUNAVAILABLE:  http.StatusServiceUnavailable,
+	catalog.ENOSPACE:      http.StatusInsufficientStorage,
 	catalog.EINTERNAL:     http.StatusInternalServerError,
 }
 

@@ -246,6 +246,9 @@ func (s *Server) health(c echo.Context) error {
 	if s.cfg.Search != nil {
 		st := s.cfg.Search.Status()
 		h.Search = &st
+		if st.State == "degraded" {
+			h.Status = "degraded" // reads and writes go on; search is behind or rebuilding
+		}
 	}
 	return c.JSON(http.StatusOK, h)
 }

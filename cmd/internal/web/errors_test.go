@@ -1,0 +1,31 @@
+package web
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/annals/annals/catalog"
+	"github.com/labstack/echo/v4"
+)
+
+// TestEveryCodeHasAStatus: each domain error code maps to its status, a
+// full disk to 507 with the store's message, not 500 "Internal error.".
+func TestEveryCodeHasAStatus(t *testing.T) {
+	e := echo.New()
+	for code, want := range map[string]int{
+		catalog.EINVALID: 422, catalog.EMALFORMED: 400, catalog.ENOTFOUND: 404, catalog.EGONE: 410,
+		catalog.ECONFLICT: 409, catalog.EPRECONDITION: 412, catalog.EUNAUTHORIZED: 401, catalog.EFORBIDDEN: 403,
+		catalog.ETOOLARGE: 413, catalog.EUNSUPPORTED: 415, catalog.EUNAVAILABLE: 503,
+		catalog.ENOSPACE: http.StatusInsufficientStorage, catalog.EINTERNAL: 500,
+	} {
+		c := e.NewContext(httptest.NewRequest("POST", "/api/v1/records", nil), httptest.NewRecorder())
+		p := problemFor(catalog.Errorf(code, "The server's disk is full."), c)
+		if p.Status != want {
+			t.Errorf("%s: %d, want %d", code, p.Status, want)
+		}
+		if code == catalog.ENOSPACE && (p.Detail != "The server's disk is full." || p.Title != "Insufficient Storage") {
+			t.Errorf("a full disk reads %q: %q", p.Title, p.Detail)
+		}
+	}
+}
