@@ -13,6 +13,10 @@ import (
 	"runtime/debug"
 	"strings"
 	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
 // DamagedError says the index cannot be used as it is: the library
@@ -71,7 +75,13 @@ func (ix *Index) verifyAfterError() error {
 	}
 	ix.lastVerified = time.Now()
 	ix.mu.Unlock()
-	return verifySegments(ix.dir)
+	ix.mu.RLock()
+	bi := ix.bi
+	ix.mu.RUnlock()
+	if bi == nil {
+		return nil
+	}
+	return verifySegments(bi)
 }
 
 // segmentSuffix is how Bleve's segment files end; each ends with a footer
@@ -79,11 +89,34 @@ func (ix *Index) verifyAfterError() error {
 // before them.
 const segmentSuffix = ".zap"
 
-// verifySegments checks every segment file of the index in dir against its
-// checksum, reading each once; a file that does not match (a torn write,
-// bytes overwritten on disk) makes a DamagedError naming it.
-func verifySegments(dir string) error {
-	files, err := filepath.Glob(filepath.Join(dir, "store", "*"+segmentSuffix))
+// verifySegments checks every segment file the index's current snapshot
+// uses against its checksum, reading each once; a file that does not match
+// (a torn write, bytes overwritten on disk) makes a DamagedError naming it.
+// Files the snapshot does not use (a segment half-written when the process
+// was killed) are Bleve's to remove, not damage.
+func verifySegments(bi bleve.Index) error {
+	var files []string
+	err := guard("listing segments", func() error {
+		adv, err := bi.Advanced()
+		if err != nil {
+			return err
+		}
+		r, err := adv.Reader()
+		if err != nil {
+			return err
+		}
+		defer r.Close()
+		snap, ok := r.(*scorch.IndexSnapshot)
+		if !ok {
+			return nil // not a scorch index: nothing to check
+		}
+		for _, ss := range snap.Segments() {
+			if ps, ok := ss.Segment().(segment.PersistedSegment); ok {
+				files = append(files, ps.Path())
+			}
+		}
+		return nil
+	})
 	if err != nil {
 		return err
 	}

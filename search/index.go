@@ -108,9 +108,11 @@ func Open(ctx context.Context, dir string, src Source, opts Options) (*Index, er
 	ix := &Index{dir: dir, changes: src, records: src, opts: opts, log: opts.Logger,
 		rebuild: make(chan struct{}, 1), status: Status{State: "starting"}}
 	var bi bleve.Index
-	err := verifySegments(dir)
+	err := guard("opening", func() (err error) { bi, err = openBleve(dir); return err })
 	if err == nil {
-		err = guard("opening", func() (err error) { bi, err = openBleve(dir); return err })
+		if err = verifySegments(bi); err != nil {
+			guard("closing", bi.Close)
+		}
 	}
 	switch {
 	case errors.Is(err, bleve.ErrorIndexPathDoesNotExist):

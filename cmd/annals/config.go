@@ -7,9 +7,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/annals/annals/catalog/sqlite"
@@ -30,6 +33,30 @@ type Config struct {
 	// files are kept (a Go duration such as 24h, the default).
 	ExportWorkers int
 	ExportKeep    time.Duration
+	// BaseURL is $ANNALS_BASE_URL, the address the site is reached at from
+	// outside (https://annals.example.org); every absolute link is made
+	// from it. Without it, serve uses http:// and --addr.
+	BaseURL string
+}
+
+// baseURL checks the configured base URL, or makes one from the listening
+// address (a wildcard host becomes localhost).
+func (c Config) baseURL(listening string) (string, error) {
+	if c.BaseURL == "" {
+		host, port, err := net.SplitHostPort(listening)
+		if err != nil {
+			return "", err
+		}
+		if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+			host = "localhost"
+		}
+		return "http://" + net.JoinHostPort(host, port), nil
+	}
+	u, err := url.Parse(c.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return "", usagef("ANNALS_BASE_URL=%q: give the site's address, such as https://annals.example.org", c.BaseURL)
+	}
+	return strings.TrimSuffix(u.String(), "/"), nil
 }
 
 // ExportsDir is where finished proceedings and bundles are kept.
@@ -47,7 +74,7 @@ func (c Config) StylesDir() string { return filepath.Join(c.DataDir, "styles") }
 // defaultConfig reads the environment.
 func defaultConfig(getenv func(string) string) Config {
 	c := Config{DataDir: getenv("ANNALS_DATA"), Addr: getenv("ANNALS_ADDR"), LogFormat: getenv("ANNALS_LOG_FORMAT"),
-		OAIRepositoryID: getenv("ANNALS_OAI_ID"), AdminEmail: getenv("ANNALS_ADMIN_EMAIL")}
+		OAIRepositoryID: getenv("ANNALS_OAI_ID"), AdminEmail: getenv("ANNALS_ADMIN_EMAIL"), BaseURL: getenv("ANNALS_BASE_URL")}
 	c.OAIPageSize, _ = strconv.Atoi(getenv("ANNALS_OAI_PAGE_SIZE"))
 	c.ExportWorkers, _ = strconv.Atoi(getenv("ANNALS_EXPORT_WORKERS"))
 	c.ExportKeep, _ = time.ParseDuration(getenv("ANNALS_EXPORT_KEEP"))

@@ -49,3 +49,22 @@ func TestBinaryLinksNoTestCode(t *testing.T) {
 		}
 	}
 }
+
+func TestBaseURL(t *testing.T) {
+	for _, tc := range []struct{ env, addr, want string }{
+		{"", "127.0.0.1:8080", "http://127.0.0.1:8080"},
+		{"", "0.0.0.0:80", "http://localhost:80"},
+		{"", "[::]:8080", "http://localhost:8080"},
+		{"https://annals.example.org/", "0.0.0.0:80", "https://annals.example.org"},
+		{"https://example.org/annals", "x", "https://example.org/annals"},
+		{"annals.example.org", "", ""},
+		{"ftp://annals.example.org", "", ""},
+		{"https://user@annals.example.org", "", ""},
+		{"https://annals.example.org/?q=1", "", ""},
+	} {
+		got, err := Config{BaseURL: tc.env}.baseURL(tc.addr)
+		if got != tc.want || (tc.want == "") != (err != nil) {
+			t.Errorf("ANNALS_BASE_URL=%q, --addr %s: %q, %v; want %q", tc.env, tc.addr, got, err, tc.want)
+		}
+	}
+}

@@ -33,6 +33,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if flags.NArg() > 0 {
 		return usagef("serve takes no arguments, got %q", flags.Args())
 	}
+	if _, err := cfg.baseURL(cfg.Addr); err != nil {
+		return err
+	}
 	if v := getenv("ANNALS_EXPORT_WORKERS"); v != "" && cfg.ExportWorkers < 1 {
 		return usagef("ANNALS_EXPORT_WORKERS=%q: give a number of 1 or more", v)
 	}
@@ -106,9 +109,13 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	go func() { following <- index.Run(ctx) }()
 	exporting := make(chan error, 1)
 	go func() { exporting <- exports.Run(ctx) }()
-	srv := web.New(web.Config{Store: store, Search: index, Styles: styles, Exports: exports, Site: assets.FS(), SessionKey: key, Logger: log, OpenAPI: openapi,
+	base, err := cfg.baseURL(ln.Addr().String())
+	if err != nil {
+		return err
+	}
+	srv := web.New(web.Config{Store: store, BaseURL: base, Search: index, Styles: styles, Exports: exports, Site: assets.FS(), SessionKey: key, Logger: log, OpenAPI: openapi,
 		Version: version, OAIRepositoryID: cfg.OAIRepositoryID, AdminEmail: cfg.AdminEmail, OAIPageSize: cfg.OAIPageSize})
-	log.Info("serving", "url", "http://"+ln.Addr().String(), "data", cfg.DataDir)
+	log.Info("serving", "url", "http://"+ln.Addr().String(), "base_url", base, "data", cfg.DataDir)
 	err = srv.Serve(ctx, ln)
 	stop()
 	for _, ch := range []chan error{following, exporting} {

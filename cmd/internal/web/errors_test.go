@@ -29,3 +29,30 @@ func TestEveryCodeHasAStatus(t *testing.T) {
 		}
 	}
 }
+
+// TestSafeNextKeepsRedirectsOnTheSite: no value of next may send a
+// browser off the site, whatever it cleans up first.
+func TestSafeNextKeepsRedirectsOnTheSite(t *testing.T) {
+	for next, want := range map[string]string{
+		"/librarian/records/new":      "/librarian/records/new",
+		"/records/x?saved=1#top":      "/records/x?saved=1#top",
+		"/%09/evil.example":           "/%09/evil.example", // percent-encoded: a path segment, not a tab
+		"/\t/evil.example":            "/librarian/",
+		"/\n/evil.example":            "/librarian/",
+		"/\r\n/evil.example":          "/librarian/",
+		"//evil.example":              "/librarian/",
+		"/\\evil.example":             "/librarian/",
+		"\\\\evil.example":            "/librarian/",
+		"https://evil.example/":       "/librarian/",
+		"javascript:alert(1)":         "/librarian/",
+		" /x":                         "/librarian/",
+		"/\x00/evil.example":          "/librarian/",
+		"":                            "/librarian/",
+		"/%2F%2Fevil.example":         "/librarian/", // refused to be safe: its path decodes to //
+		"/records/\u0417\u0430\u043f": "/records/\u0417\u0430\u043f",
+	} {
+		if got := safeNext(next); got != want {
+			t.Errorf("safeNext(%q) = %q, want %q", next, got, want)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/annals/annals/catalog"
@@ -48,10 +49,11 @@ func (s *Server) sendRecordAs(c echo.Context, f export.Format, r *catalog.Record
 	h.Set(echo.HeaderContentType, f.MediaType+"; charset=utf-8")
 	h.Set("Vary", "Accept")
 	c.Response().WriteHeader(http.StatusOK)
-	return f.WriteRecord(c.Response(), r, ev, recordURL(c, r.ID))
+	return f.WriteRecord(c.Response(), r, ev, recordURL(s.cfg.BaseURL, r.ID))
 }
 
-// recordURL is the address of a record's page on this server.
-func recordURL(c echo.Context, id string) string {
-	return c.Scheme() + "://" + c.Request().Host + "/records/" + id
+// recordURL is the address of a record's page: the configured base URL,
+// never the request's Host header, which a client chooses.
+func recordURL(base, id string) string {
+	return base + "/records/" + url.PathEscape(id)
 }

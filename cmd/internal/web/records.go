@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -168,7 +169,7 @@ func (s *Server) deleteRecord(c echo.Context) error {
 type historyEntry struct {
 	Revision int64                 `json:"revision"`
 	Time     string                `json:"time"`
-	Actor    string                `json:"actor"`
+	Actor    string                `json:"actor,omitempty"` // librarians only
 	Op       string                `json:"operation"`
 	Changes  []catalog.FieldChange `json:"changes"`
 }
@@ -194,10 +195,18 @@ func (s *Server) recordHistory(c echo.Context) error {
 	return s.sendHistory(c, catalog.EntityRecord, id)
 }
 
+// sendHistory answers an entity's changes. Librarians see every change and
+// who made it; anyone else sees a record's published versions only, each
+// compared with the published one before it, and no names: what a record
+// said as a draft, and who catalogues, are not public.
 func (s *Server) sendHistory(c echo.Context, entity, id string) error {
 	changes, err := s.cfg.Store.FindEntityHistory(c.Request().Context(), entity, id)
 	if err != nil {
 		return err
+	}
+	public := !canSeeUnpublished(c)
+	if public && entity == catalog.EntityRecord {
+		changes = publishedVersions(changes)
 	}
 	resp := historyResponse{ID: id, Entity: entity, Changes: make([]historyEntry, len(changes))}
 	for i, ch := range changes {
@@ -210,6 +219,35 @@ func (s *Server) sendHistory(c echo.Context, entity, id string) error {
 		}
 		resp.Changes[i] = historyEntry{Revision: ch.Revision, Time: ch.Time.Format("2006-01-02T15:04:05.000000Z07:00"),
 			Actor: ch.Actor, Op: ch.Op, Changes: diff}
+		if public {
+			resp.Changes[i].Actor = ""
+		}
 	}
 	return c.JSON(http.StatusOK, resp)
+}
+
+// publishedVersions keeps the changes that left a record published, each
+// with the record's previous published version as its "before" (none for
+// the first): the history a reader may see.
+func publishedVersions(changes []catalog.Change) []catalog.Change {
+	var out []catalog.Change
+	var lastPublished []byte
+	for _, ch := range changes {
+		var doc struct {
+			Status catalog.Status `json:"status"`
+		}
+		if ch.After == nil || json.Unmarshal(ch.After, &doc) != nil || doc.Status != catalog.StatusPublished {
+			continue
+		}
+		ch.Before = lastPublished
+		if ch.Before != nil && ch.Op == catalog.OpCreate {
+			ch.Op = catalog.OpUpdate
+		}
+		if ch.Before == nil {
+			ch.Op = catalog.OpCreate // its first published version
+		}
+		out = append(out, ch)
+		lastPublished = ch.After
+	}
+	return out
 }

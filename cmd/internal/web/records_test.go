@@ -40,7 +40,7 @@ func TestRecordLifecycle(t *testing.T) {
 	}
 
 	var hist historyResponse
-	h := e.do("GET", "/api/v1/records/aldoshin/history", "", nil)
+	h := e.do("GET", "/api/v1/records/aldoshin/history", e.librarian, nil)
 	h.json(t, &hist)
 	if h.status != http.StatusOK || len(hist.Changes) != 2 || hist.Changes[1].Actor != "Librarian Ирина" ||
 		len(hist.Changes[1].Changes) != 1 || hist.Changes[1].Changes[0].Field != "pages" || string(hist.Changes[1].Changes[0].After) != `"1-5"` {
@@ -234,5 +234,35 @@ func TestVocabulariesAndHealth(t *testing.T) {
 	}
 	if r := e.do("PATCH", "/api/v1/records/x", e.librarian, []byte("{}")); r.status != http.StatusMethodNotAllowed {
 		t.Errorf("PATCH: %d", r.status)
+	}
+}
+
+// TestAnonymousHistoryShowsPublishedVersionsOnly: what a record said as a
+// draft, and the names of librarians, are not in the public history.
+func TestAnonymousHistoryShowsPublishedVersionsOnly(t *testing.T) {
+	e := newEnv(t)
+	r := speech("hist")
+	r["status"], r["title"] = "draft", "Secret draft title"
+	if c := e.do("POST", "/api/v1/records", e.librarian, mustJSON(t, r)); c.status != http.StatusCreated {
+		t.Fatalf("create: %d %s", c.status, c.body)
+	}
+	r["status"], r["title"] = "published", "Public title"
+	e.do("PUT", "/api/v1/records/hist", e.librarian, mustJSON(t, r), `If-Match: "1"`)
+	r["title"] = "Public title, revised"
+	e.do("PUT", "/api/v1/records/hist", e.librarian, mustJSON(t, r), `If-Match: "2"`)
+
+	anon := e.do("GET", "/api/v1/records/hist/history", "", nil)
+	var hist historyResponse
+	anon.json(t, &hist)
+	if anon.status != http.StatusOK || strings.Contains(string(anon.body), "Secret") || strings.Contains(string(anon.body), "Ирина") {
+		t.Errorf("anonymous history shows draft content or a librarian: %s", anon.body)
+	}
+	if len(hist.Changes) != 2 || hist.Changes[0].Op != "create" || hist.Changes[1].Op != "update" ||
+		len(hist.Changes[1].Changes) != 1 || string(hist.Changes[1].Changes[0].After) != `"Public title, revised"` {
+		t.Errorf("anonymous history: %s", anon.body)
+	}
+	lib := e.do("GET", "/api/v1/records/hist/history", e.librarian, nil)
+	if lib.json(t, &hist); len(hist.Changes) != 3 || hist.Changes[0].Actor == "" || !strings.Contains(string(lib.body), "Secret draft title") {
+		t.Errorf("a librarian's history: %s", lib.body)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/annals/annals/catalog"
@@ -55,6 +56,11 @@ type Config struct {
 	// ShutdownTimeout is how long in-flight requests may run after a
 	// shutdown begins (default 30s).
 	ShutdownTimeout time.Duration
+	// BaseURL is the scheme, host and any path prefix the site is reached
+	// at from outside (https://annals.example.org), without a trailing
+	// slash; every absolute link is made from it. http://localhost when
+	// empty.
+	BaseURL string
 	// Version is reported by /healthz.
 	Version string
 	// OAI-PMH: the repository's name, its identifier (the domain-like
@@ -87,6 +93,10 @@ func New(cfg Config) *Server {
 	}
 	if cfg.ShutdownTimeout == 0 {
 		cfg.ShutdownTimeout = 30 * time.Second
+	}
+	cfg.BaseURL = strings.TrimSuffix(cfg.BaseURL, "/")
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = "http://localhost"
 	}
 	if cfg.RepositoryName == "" {
 		cfg.RepositoryName = "Annals"
@@ -194,10 +204,10 @@ func (s *Server) routes() {
 	api.DELETE("/tokens/:id", s.revokeToken, requireRole(catalog.RoleAdmin))
 }
 
-// baseURL is the scheme and host this request reached the server by.
-func (s *Server) baseURL(c echo.Context) string {
-	return c.Scheme() + "://" + c.Request().Host
-}
+// baseURL is the address the site is reached at, as configured: links in
+// feeds, sitemaps, OAI-PMH and pages never come from the request's Host
+// header, which any client can set.
+func (s *Server) baseURL(echo.Context) string { return s.cfg.BaseURL }
 
 // Handler returns the server as an http.Handler.
 func (s *Server) Handler() http.Handler { return s.echo }

@@ -101,8 +101,8 @@ func (st *site) recordPage(c echo.Context) error {
 			p.Downloads = append(p.Downloads, pageLink{Label: f.Label, URL: "/api/v1/records/" + r.ID + "?format=" + f.Name})
 		}
 	}
-	p.Meta = highwire(r, p.Event, recordURL(c, r.ID))
-	p.JSONLD = jsonLD(r, p.Event, recordURL(c, r.ID))
+	p.Meta = highwire(r, p.Event, recordURL(st.cfg.BaseURL, r.ID))
+	p.JSONLD = jsonLD(r, p.Event, recordURL(st.cfg.BaseURL, r.ID))
 	v.NoIndex = r.Status != catalog.StatusPublished
 	return st.render(c, http.StatusOK, "record", p)
 }
