@@ -93,9 +93,12 @@ func textQuery(f weightedField, text string, c Clause) query.Query {
 	if !c.Phrase && !c.Fuzzy && strings.ContainsFunc(text, isHan) {
 		// Han text has no spaces, so one typed "word" is many bigrams:
 		// any of them matches, the whole run in order ranks far higher.
-		loose := bleve.NewMatchQuery(text)
+		loose := bleve.NewMatchQuery(distinctBigrams(text))
 		loose.SetField(f.name)
 		loose.SetBoost(f.boost)
+		if utf8.RuneCountInString(text) > maxHanPhrase {
+			return loose
+		}
 		exact := bleve.NewMatchPhraseQuery(text)
 		exact.SetField(f.name)
 		exact.SetBoost(f.boost * boostNearby)

@@ -41,6 +41,11 @@ type Options struct {
 	RebuildRetry time.Duration
 	// BatchSize is how many changes one index batch applies (default 1000).
 	BatchSize int
+	// Timeout is how long one search may run, waiting for a slot included
+	// (default DefaultSearchTimeout); MaxConcurrent how many run at once
+	// (default: one fewer than the cores, at least one).
+	Timeout       time.Duration
+	MaxConcurrent int
 	// OnRebuild, when set, is called as a rebuild starts, and the function
 	// it returns as the rebuild ends. A rebuild allocates fast and leaves
 	// much garbage; the process that owns the runtime's settings
@@ -65,7 +70,8 @@ type Index struct {
 
 	tables snapshotCache // facet values and title keys of the newest snapshot searched
 
-	lastVerified time.Time // when the segments' checksums were last checked after an error (guarded by mu)
+	slots        chan struct{} // one per search running (searchSlots)
+	lastVerified time.Time     // when the segments' checksums were last checked after an error (guarded by mu)
 }
 
 // Status says what the index is doing, for /healthz and the logs.
@@ -102,11 +108,14 @@ func Open(ctx context.Context, dir string, src Source, opts Options) (*Index, er
 	if opts.RebuildRetry == 0 {
 		opts.RebuildRetry = 10 * time.Second
 	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = DefaultSearchTimeout
+	}
 	if opts.BatchSize == 0 {
 		opts.BatchSize = 1000
 	}
 	ix := &Index{dir: dir, changes: src, records: src, opts: opts, log: opts.Logger,
-		rebuild: make(chan struct{}, 1), status: Status{State: "starting"}}
+		rebuild: make(chan struct{}, 1), status: Status{State: "starting"}, slots: searchSlots(opts.MaxConcurrent)}
 	var bi bleve.Index
 	err := guard("opening", func() (err error) { bi, err = openBleve(dir); return err })
 	if err == nil {

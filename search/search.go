@@ -83,7 +83,9 @@ type Result struct {
 // rebuilt from the store; the search answers EUNAVAILABLE meanwhile.
 func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	var res *Result
-	err := guard("searching", func() (err error) { res, err = ix.search(ctx, r); return err })
+	err := ix.withBudget(ctx, func(ctx context.Context) error {
+		return guard("searching", func() (err error) { res, err = ix.search(ctx, r); return err })
+	})
 	if err != nil && catalog.ErrorCode(err) == catalog.EINTERNAL && ctx.Err() == nil {
 		err = cmp.Or(ix.verifyAfterError(), err) // a library error may be a damaged segment
 	}
@@ -100,6 +102,9 @@ func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
 		clauses, err = PlainClauses(r.Query), nil
 	}
 	if err != nil {
+		return nil, err
+	}
+	if clauses, err = checkQuery(r.Query, clauses); err != nil {
 		return nil, err
 	}
 	filters, err := filterQueries(r.Filters)

@@ -37,6 +37,9 @@ type Config struct {
 	// outside (https://annals.example.org); every absolute link is made
 	// from it. Without it, serve uses http:// and --addr.
 	BaseURL string
+	// SearchTimeout is $ANNALS_SEARCH_TIMEOUT, how long one search may run
+	// (a Go duration; 5s by default).
+	SearchTimeout time.Duration
 }
 
 // baseURL checks the configured base URL, or makes one from the listening
@@ -78,6 +81,7 @@ func defaultConfig(getenv func(string) string) Config {
 	c.OAIPageSize, _ = strconv.Atoi(getenv("ANNALS_OAI_PAGE_SIZE"))
 	c.ExportWorkers, _ = strconv.Atoi(getenv("ANNALS_EXPORT_WORKERS"))
 	c.ExportKeep, _ = time.ParseDuration(getenv("ANNALS_EXPORT_KEEP"))
+	c.SearchTimeout, _ = time.ParseDuration(getenv("ANNALS_SEARCH_TIMEOUT"))
 	if c.DataDir == "" {
 		c.DataDir = "annals-data"
 	}

@@ -106,7 +106,7 @@ func listIDs(ctx context.Context, store catalog.Store, event string, statuses []
 
 // searchIDs runs a search over the index (which must not be in use).
 func searchIDs(ctx context.Context, cfg Config, store *sqlite.Store, q, event string, statuses []catalog.Status) ([]string, error) {
-	index, err := search.Open(ctx, cfg.IndexPath(), store, searchOptions(newLogger(cfg, io.Discard)))
+	index, err := search.Open(ctx, cfg.IndexPath(), store, searchOptions(cfg, newLogger(cfg, io.Discard)))
 	if err != nil {
 		return nil, fmt.Errorf("%w; while the server runs, export a search from it with GET /api/v1/search and format", err)
 	}

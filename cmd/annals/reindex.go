@@ -26,7 +26,7 @@ func runReindex(ctx context.Context, args []string, getenv func(string) string, 
 		return err
 	}
 	defer store.Close()
-	index, err := search.Open(ctx, cfg.IndexPath(), store, searchOptions(newLogger(cfg, io.Discard)))
+	index, err := search.Open(ctx, cfg.IndexPath(), store, searchOptions(cfg, newLogger(cfg, io.Discard)))
 	if err != nil {
 		return fmt.Errorf("%w; to rebuild while it runs, POST /api/v1/admin/reindex with an admin token", err)
 	}

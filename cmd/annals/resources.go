@@ -84,9 +84,9 @@ const rebuildGCPercent = 200
 // searchOptions are the search index's options for this process: a
 // rebuild relaxes the garbage collector (unless GOGC says otherwise) and
 // hands its garbage back to the system when it ends.
-func searchOptions(log *slog.Logger) search.Options {
+func searchOptions(cfg Config, log *slog.Logger) search.Options {
 	_, gogcSet := os.LookupEnv("GOGC")
-	return search.Options{Logger: log, OnRebuild: func() func() {
+	return search.Options{Logger: log, Timeout: cfg.SearchTimeout, OnRebuild: func() func() {
 		restore := func() {}
 		if !gogcSet {
 			restore = collectLessOften(rebuildGCPercent)

@@ -27,7 +27,7 @@ func TestRebuildRelaxesTheCollectorAndPutsItBack(t *testing.T) {
 		}
 	}
 	debug.SetGCPercent(100)
-	opts := searchOptions(nil)
+	opts := searchOptions(Config{}, nil)
 	done := opts.OnRebuild()
 	if during := gcPercent(); during != 100 {
 		t.Errorf("with GOGC set in the environment the rebuild changed the target to %d", during)

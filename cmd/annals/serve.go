@@ -36,6 +36,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if _, err := cfg.baseURL(cfg.Addr); err != nil {
 		return err
 	}
+	if v := getenv("ANNALS_SEARCH_TIMEOUT"); v != "" && cfg.SearchTimeout <= 0 {
+		return usagef("ANNALS_SEARCH_TIMEOUT=%q: give a duration such as 5s or 1500ms", v)
+	}
 	if v := getenv("ANNALS_EXPORT_WORKERS"); v != "" && cfg.ExportWorkers < 1 {
 		return usagef("ANNALS_EXPORT_WORKERS=%q: give a number of 1 or more", v)
 	}
@@ -77,7 +80,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	for _, p := range styles.Problems() {
 		log.Warn("citation style not offered", "file", p.File, "error", p.Error)
 	}
-	index, err := search.Open(ctx, cfg.IndexPath(), store, searchOptions(log))
+	index, err := search.Open(ctx, cfg.IndexPath(), store, searchOptions(cfg, log))
 	if err != nil {
 		return err
 	}

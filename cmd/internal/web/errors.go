@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -27,6 +28,10 @@ var statusOf = map[string]int{
 	catalog.ENOSPACE:      http.StatusInsufficientStorage,
 	catalog.EINTERNAL:     http.StatusInternalServerError,
 }
+
+// statusClientClosed is logged for a request whose client went away before
+// the answer (nginx's 499; no client ever sees it).
+const statusClientClosed = 499
 
 // Problem is an RFC 9457 problem detail, the body of every API error.
 type Problem struct {
@@ -79,6 +84,15 @@ func writeProblem(log *slog.Logger, err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
+	if errors.Is(err, context.Canceled) && c.Request().Context().Err() != nil {
+		// The client went away (closed the tab, timed out): nobody reads
+		// the answer, and it is no fault of the server's.
+		log.LogAttrs(c.Request().Context(), slog.LevelInfo, "client closed the request",
+			slog.String("path", c.Request().URL.Path), slog.String("request_id", c.Response().Header().Get(echo.HeaderXRequestID)))
+		c.NoContent(statusClientClosed)
+		return
+	}
+	closeUnreadBody(c)
 	p := problemFor(err, c)
 	p.Instance = c.Request().URL.Path
 	p.RequestID = c.Response().Header().Get(echo.HeaderXRequestID)
@@ -101,6 +115,10 @@ func problemFor(err error, c echo.Context) *Problem {
 	var p *Problem
 	if errors.As(err, &p) {
 		return p
+	}
+	if errors.Is(err, errTooSlow) {
+		return &Problem{Type: "about:blank", Title: "Request Timeout", Status: http.StatusRequestTimeout,
+			Detail: "The request body came too slowly, so the server stopped reading it. Send it again in one go."}
 	}
 	var he *echo.HTTPError
 	if errors.As(err, &he) {

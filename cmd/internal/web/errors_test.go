@@ -1,8 +1,12 @@
 package web
 
 import (
+	"context"
+	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/annals/annals/catalog"
@@ -54,5 +58,20 @@ func TestSafeNextKeepsRedirectsOnTheSite(t *testing.T) {
 		if got := safeNext(next); got != want {
 			t.Errorf("safeNext(%q) = %q, want %q", next, got, want)
 		}
+	}
+}
+
+// TestAbandonedRequestIsNotAServerError: a search the client gave up on is
+// logged as such (499), not as a 500 "internal error".
+func TestAbandonedRequestIsNotAServerError(t *testing.T) {
+	var logs strings.Builder
+	log := slog.New(slog.NewTextHandler(&logs, nil))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	rec := httptest.NewRecorder()
+	c := echo.New().NewContext(httptest.NewRequest("GET", "/api/v1/search?q=x", nil).WithContext(ctx), rec)
+	writeProblem(log, fmt.Errorf("search: %w", context.Canceled), c)
+	if rec.Code != statusClientClosed || !strings.Contains(logs.String(), "client closed the request") || strings.Contains(logs.String(), "internal error") {
+		t.Errorf("status %d, log %q", rec.Code, logs.String())
 	}
 }

@@ -24,6 +24,9 @@ func readBody(c echo.Context, limit int64) ([]byte, error) {
 	if errors.As(err, &tooLarge) {
 		return nil, catalog.Errorf(catalog.ETOOLARGE, "The body is larger than the %s this endpoint accepts.", humanBytes(limit))
 	}
+	if errors.Is(err, errTooSlow) {
+		return nil, err // 408, from problemFor
+	}
 	if err != nil {
 		return nil, catalog.Errorf(catalog.EMALFORMED, "The body could not be read: %v.", err)
 	}

@@ -53,6 +53,13 @@ type Config struct {
 	// MaxImportBytes limits import files (default 64 MiB).
 	MaxBodyBytes   int64
 	MaxImportBytes int64
+	// Request bodies: the longest pause between two reads (default 10 s),
+	// the average rate a body must keep after BodyGrace (default 1 KiB/s
+	// after 10 s), and how many bodies are read at once (default 64).
+	BodyIdleTimeout time.Duration
+	BodyMinRate     float64
+	BodyGrace       time.Duration
+	MaxBodies       int
 	// ShutdownTimeout is how long in-flight requests may run after a
 	// shutdown begins (default 30s).
 	ShutdownTimeout time.Duration
@@ -75,9 +82,10 @@ type Config struct {
 
 // Server serves the API.
 type Server struct {
-	cfg  Config
-	echo *echo.Echo
-	log  *slog.Logger
+	cfg    Config
+	echo   *echo.Echo
+	log    *slog.Logger
+	bodies bodyLimits
 }
 
 // New builds a server with every route registered.
@@ -90,6 +98,18 @@ func New(cfg Config) *Server {
 	}
 	if cfg.MaxImportBytes == 0 {
 		cfg.MaxImportBytes = 64 << 20
+	}
+	if cfg.BodyIdleTimeout <= 0 {
+		cfg.BodyIdleTimeout = 10 * time.Second
+	}
+	if cfg.BodyMinRate <= 0 {
+		cfg.BodyMinRate = 1024
+	}
+	if cfg.BodyGrace <= 0 {
+		cfg.BodyGrace = 10 * time.Second
+	}
+	if cfg.MaxBodies <= 0 {
+		cfg.MaxBodies = 64
 	}
 	if cfg.ShutdownTimeout == 0 {
 		cfg.ShutdownTimeout = 30 * time.Second
@@ -129,7 +149,8 @@ func New(cfg Config) *Server {
 	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	s := &Server{cfg: cfg, echo: e, log: cfg.Logger}
+	s := &Server{cfg: cfg, echo: e, log: cfg.Logger, bodies: bodyLimits{idle: cfg.BodyIdleTimeout, minRate: cfg.BodyMinRate,
+		grace: cfg.BodyGrace, slots: make(chan struct{}, cfg.MaxBodies)}}
 	e.HTTPErrorHandler = s.handleError
 	e.Use(middleware.RequestID())
 	e.Use(s.requestLogger())
@@ -141,6 +162,7 @@ func New(cfg Config) *Server {
 	e.Use(securityHeaders)
 	e.Use(middleware.BodyLimit(byteSize(max(cfg.MaxBodyBytes, cfg.MaxImportBytes))))
 	e.Use(s.authenticate)
+	e.Use(s.guardBodies)
 	// Anyone may read the catalogue from a web page of their own.
 	e.Use(middleware.CORSWithConfig(middleware.CORSConfig{AllowOrigins: []string{"*"},
 		AllowMethods: []string{http.MethodGet, http.MethodHead}, ExposeHeaders: []string{"ETag", "Location"}}))
