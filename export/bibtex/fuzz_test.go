@@ -14,6 +14,7 @@ func FuzzRead(f *testing.F) {
 	f.Add([]byte(`@string{a="x"} @book{k, title = a # {y} # "z", author = {A and {B} and C, D, E}}`))
 	f.Add([]byte(`@article(k, title = {\"{\i} \v{} \c \'}, year = 99999999999999999999)`))
 	f.Add([]byte("@misc{k, title = {unclosed"))
+	f.Add([]byte("@string{a = \"aaaa\"} @string{b = a # a} @string{c = b # b} @string{d = c # c} @book{k, title = d # d}"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		items, err := Read(data)
 		if err != nil {

@@ -30,7 +30,18 @@ type parser struct {
 	pos     int
 	line    int
 	strings map[string]string
+	// expanded counts the bytes @string names have put into values, and
+	// expandLimit bounds it: a file of @strings each defined as the one
+	// before twice doubles at every line, and 30 lines would be gigabytes.
+	expanded, expandLimit int
 }
+
+// maxExpansion is what @string names may add to a file's values, beyond
+// maxExpansionRatio times the file's own size.
+const (
+	maxExpansion      = 1 << 20
+	maxExpansionRatio = 4
+)
 
 var months = map[string]string{"jan": "1", "feb": "2", "mar": "3", "apr": "4", "may": "5", "jun": "6",
 	"jul": "7", "aug": "8", "sep": "9", "oct": "10", "nov": "11", "dec": "12"}
@@ -39,7 +50,7 @@ var months = map[string]string{"jan": "1", "feb": "2", "mar": "3", "apr": "4", "
 // are applied, @comment and @preamble skipped, text outside entries
 // ignored (as BibTeX does).
 func parseEntries(text string) ([]parsedEntry, error) {
-	p := &parser{src: []rune(text), line: 1, strings: map[string]string{}}
+	p := &parser{src: []rune(text), line: 1, strings: map[string]string{}, expandLimit: maxExpansion + maxExpansionRatio*len(text)}
 	for k, v := range months {
 		p.strings[k] = v
 	}
@@ -170,6 +181,10 @@ func (p *parser) value() (string, error) {
 			s, ok := p.strings[name]
 			if !ok {
 				return "", p.errorf("%q is not defined with @string", name)
+			}
+			if p.expanded += len(s); p.expanded > p.expandLimit {
+				return "", p.errorf("@string %q makes the file's values grow past %d MB; a file may not expand to more than %d times its size",
+					name, p.expandLimit>>20, maxExpansionRatio)
 			}
 			b.WriteString(s)
 		case p.eof():

@@ -2,6 +2,7 @@ package bibtex
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"reflect"
 	"strings"
@@ -102,5 +103,26 @@ func TestWriteThenRead(t *testing.T) {
 	c := r.Contributors
 	if len(c) != 3 || c[0].Family != "van der Berg" || c[0].Given != "Anna" || c[1].Literal != `ТК 354 "Бытовая химия"` || c[2].Given != "П. П." {
 		t.Errorf("names read back: %+v", c)
+	}
+}
+
+// TestStringExpansionIsBounded: @strings that double at every line (756
+// bytes, 29 levels, gigabytes once expanded) are refused with an error
+// naming the string, quickly and in little memory.
+func TestStringExpansionIsBounded(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("@string{s0 = \"aaaaaaaaaaaaaaaa\"}\n")
+	for i := 1; i < 30; i++ {
+		fmt.Fprintf(&b, "@string{s%d = s%d # s%d}\n", i, i-1, i-1)
+	}
+	b.WriteString("@book{x, title = s29, author = {A}}\n")
+	_, err := Read([]byte(b.String()))
+	if catalog.ErrorCode(err) != catalog.EMALFORMED || !strings.Contains(err.Error(), "@string") {
+		t.Fatalf("an exponential @string file: %v", err)
+	}
+	// A file that uses its @strings in the ordinary way is read.
+	ok := "@string{jn = {Journal of Things}}\n@article{a, title = {T}, journal = jn # { (English edition)}, author = {A}}\n"
+	if items, err := Read([]byte(ok)); err != nil || len(items) != 1 {
+		t.Errorf("an ordinary @string: %v", err)
 	}
 }
