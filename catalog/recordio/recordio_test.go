@@ -189,3 +189,29 @@ func TestFormats(t *testing.T) {
 		t.Errorf("dump.JSONL: %v %v", f.Name, ok)
 	}
 }
+
+// TestJSONThatWouldBeQuietlyChanged: a key given twice (encoding/json keeps
+// the last) and a lone surrogate escape (it becomes U+FFFD) are refused,
+// naming the key or the escape; a real pair of surrogates is read.
+func TestJSONThatWouldBeQuietlyChanged(t *testing.T) {
+	for _, tc := range []struct{ body, want string }{
+		{`{"kind":"report","title":"A","title":"B","contributors":[{"family":"X"}]}`, `"title" is given twice`},
+		{`{"kind":"report","title":"A","contributors":[{"family":"X","family":"Y"}]}`, `"family" is given twice`},
+		{`{"kind":"report","title":"\ud800","contributors":[{"family":"X"}]}`, `\ud800 is half`},
+		{`{"kind":"report","title":"x\udc00y","contributors":[{"family":"X"}]}`, `\udc00 is half`},
+		{`{"kind":"report","title":"\ud83d\u0041","contributors":[{"family":"X"}]}`, `\ud83d is half`},
+	} {
+		_, err := DecodeRecord([]byte(tc.body))
+		if catalog.ErrorCode(err) != catalog.EMALFORMED || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want EMALFORMED saying %s", tc.body, err, tc.want)
+		}
+	}
+	r, err := DecodeRecord([]byte(`{"kind":"report","title":"\ud83d\ude00 \\u0041 and a \"quote\"","contributors":[{"family":"X"}],"keywords":["a","a"]}`))
+	if err != nil || r.Title != "😀 \\u0041 and a \"quote\"" {
+		t.Errorf("a surrogate pair and escapes: %q %v", r.Title, err)
+	}
+	items, err := ReadJSON([]byte(`[{"kind":"report","title":"A","contributors":[{"family":"X"}]},{"kind":"report","title":"B","title":"C"}]`))
+	if err == nil && (len(items) != 2 || len(items[1].Errors) == 0) {
+		t.Errorf("an import with a duplicate key was read without complaint: %+v", items)
+	}
+}

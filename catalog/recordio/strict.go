@@ -93,6 +93,9 @@ func decodeStrict(data []byte, dst any, what string) error {
 
 // parseJSON decodes exactly one JSON value, keeping numbers exact.
 func parseJSON(data []byte) (any, error) {
+	if err := checkRawJSON(data); err != nil {
+		return nil, err
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var v any

@@ -23,6 +23,10 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 		os.Remove(tmp)
 		return fmt.Errorf("backup to %s: %w", path, err)
 	}
+	if err := os.Chmod(tmp, 0o600); err != nil { // drafts and token hashes: the owner's only
+		os.Remove(tmp)
+		return fmt.Errorf("backup to %s: %w", path, err)
+	}
 	if err := os.Rename(tmp, path); err != nil {
 		os.Remove(tmp)
 		return fmt.Errorf("backup to %s: %w", path, err)

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
 	"path"
 	"sort"
 	"strconv"
@@ -71,6 +72,9 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if opts.ChangePoll <= 0 {
 		opts.ChangePoll = 250 * time.Millisecond
 	}
+	if err := ownerOnly(path); err != nil {
+		return nil, err
+	}
 	pragmas := []string{"busy_timeout(10000)", "foreign_keys(1)", "synchronous(" + opts.Synchronous + ")"}
 	// A WAL of up to 10,000 pages between checkpoints lets B-tree pages
 	// that bulk writes touch again and again be copied back once; the file
@@ -96,6 +100,23 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	read.SetMaxIdleConns(opts.ReadConns)
 	s.read = read
 	return s, nil
+}
+
+// ownerOnly makes the database readable by its owner only: it holds drafts
+// and the hashes of tokens. A new file is created so (SQLite gives its
+// journal files the same permissions); an existing one is tightened.
+func ownerOnly(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("open %s: %w", path, err)
+	}
+	f.Close()
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.Chmod(p, 0o600); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("chmod %s: %w", p, err)
+		}
+	}
+	return nil
 }
 
 func dsn(path string, pragmas []string, txlock string) string {

@@ -139,3 +139,30 @@ func TestFullDiskRefusesWrites(t *testing.T) {
 		t.Errorf("a write once there is room again: %v", err)
 	}
 }
+
+// TestDatabaseIsOwnerOnly: the database (drafts, token hashes) and its
+// journal files are readable by their owner only, new or old.
+func TestDatabaseIsOwnerOnly(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "annals.db")
+	s, err := sqlite.Open(context.Background(), path, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	catalogtest.MustCreateEvent(t, s)
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if st, err := os.Stat(p); err != nil || st.Mode().Perm() != 0o600 {
+			t.Errorf("%s: %v %v", filepath.Base(p), st.Mode().Perm(), err)
+		}
+	}
+	s.Close()
+	os.Chmod(path, 0o644)
+	s, err = sqlite.Open(context.Background(), path, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if st, _ := os.Stat(path); st.Mode().Perm() != 0o600 {
+		t.Errorf("an existing world-readable database was left %v", st.Mode().Perm())
+	}
+}

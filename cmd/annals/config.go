@@ -118,7 +118,7 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 // openStore opens the catalogue in the data directory, creating both if
 // needed.
 func openStore(ctx context.Context, cfg Config) (*sqlite.Store, error) {
-	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
 	}
 	return sqlite.Open(ctx, cfg.DatabasePath(), sqlite.Options{})

@@ -18,6 +18,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/annals/annals/catalog"
 	"github.com/annals/annals/export/csl"
@@ -94,7 +95,7 @@ func New(cfg Config) (*Runner, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	if err := os.MkdirAll(cfg.Dir, 0o755); err != nil {
+	if err := os.MkdirAll(cfg.Dir, 0o700); err != nil {
 		return nil, err
 	}
 	return &Runner{cfg: cfg, queue: make(chan string, cfg.Queue), progressEvery: 250 * time.Millisecond}, nil
@@ -140,8 +141,16 @@ func (r *Runner) check(ctx context.Context, req *Request) error {
 	} else if err != nil {
 		return err
 	}
+	if strings.ContainsFunc(req.Title, unicode.IsControl) {
+		return invalid("title", "has a control character (such as NUL or a line break); give the title on one line")
+	}
 	if err := r.cfg.Fonts.Check(req.Title); err != nil {
 		return invalid("title", err.Error())
+	}
+	if len(req.IDs) > 0 {
+		if err := r.checkIDs(ctx, req.IDs); err != nil {
+			return err
+		}
 	}
 	if req.Event != "" {
 		ev, err := r.cfg.Catalog.FindEventByID(ctx, req.Event)
@@ -166,6 +175,41 @@ func (r *Runner) check(ctx context.Context, req *Request) error {
 		req.IDs = ids
 	}
 	return nil
+}
+
+// checkIDs refuses ids that are not records of the catalogue now, naming
+// the first few: a job for them could only fail later.
+func (r *Runner) checkIDs(ctx context.Context, ids []string) error {
+	var bad []string
+	for _, id := range ids {
+		if !catalog.ValidID(id) {
+			bad = append(bad, fmt.Sprintf("%q", id))
+		}
+	}
+	if len(bad) == 0 {
+		found, err := r.cfg.Catalog.FindRecordsByIDs(ctx, ids)
+		if err != nil {
+			return err
+		}
+		have := make(map[string]bool, len(found))
+		for _, rec := range found {
+			have[rec.ID] = true
+		}
+		for _, id := range ids {
+			if !have[id] {
+				bad = append(bad, id)
+			}
+		}
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	shown := bad[:min(len(bad), 5)]
+	more := ""
+	if len(bad) > len(shown) {
+		more = fmt.Sprintf(" and %d more", len(bad)-len(shown))
+	}
+	return invalid("ids", fmt.Sprintf("%s%s: not records of this catalogue (never there, or deleted)", strings.Join(shown, ", "), more))
 }
 
 // Submit checks a request and queues it as a job.

@@ -7,6 +7,9 @@ package oai
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"encoding/xml"
@@ -41,6 +44,9 @@ type Config struct {
 	TokenTTL time.Duration
 	// BaseURL is the scheme and host the repository is reached by.
 	BaseURL func(c echo.Context) string
+	// TokenKey signs resumption tokens (32 bytes or more; a random key,
+	// good until the process stops, when empty).
+	TokenKey []byte
 }
 
 // Handler answers OAI-PMH requests.
@@ -55,6 +61,10 @@ func New(cfg Config) *Handler {
 	}
 	if cfg.TokenTTL <= 0 {
 		cfg.TokenTTL = 24 * time.Hour
+	}
+	if len(cfg.TokenKey) == 0 {
+		cfg.TokenKey = make([]byte, 32)
+		rand.Read(cfg.TokenKey)
 	}
 	return &Handler{cfg: cfg}
 }
@@ -160,16 +170,30 @@ type harvestToken struct {
 	Expires  time.Time `json:"e"`
 }
 
-func (t harvestToken) encode() string {
+// encodeToken writes a token signed with the handler's key, so that a
+// harvester cannot forge one (a made-up cursor or window).
+func (h *Handler) encodeToken(t harvestToken) string {
 	b, _ := json.Marshal(t)
-	return base64.RawURLEncoding.EncodeToString(b)
+	payload := base64.RawURLEncoding.EncodeToString(b)
+	return payload + "." + h.tokenMAC(payload)
 }
 
-func decodeHarvestToken(s, verb string, now time.Time) (harvestToken, *oaiError) {
+func (h *Handler) tokenMAC(payload string) string {
+	m := hmac.New(sha256.New, h.cfg.TokenKey)
+	m.Write([]byte(payload))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:16])
+}
+
+func (h *Handler) decodeToken(s, verb string, now time.Time) (harvestToken, *oaiError) {
 	var t harvestToken
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil || json.Unmarshal(b, &t) != nil || t.Verb == "" || t.Before.IsZero() {
-		return t, oaiErrorf("badResumptionToken", "The resumption token is not one this repository issued.")
+	bad := oaiErrorf("badResumptionToken", "The resumption token is not one this repository issued.")
+	payload, mac, ok := strings.Cut(s, ".")
+	if !ok || !hmac.Equal([]byte(mac), []byte(h.tokenMAC(payload))) {
+		return t, bad
+	}
+	b, err := base64.RawURLEncoding.DecodeString(payload)
+	if err != nil || json.Unmarshal(b, &t) != nil || t.Verb == "" || t.Before.IsZero() || t.Cursor < 0 || t.Complete < t.Cursor {
+		return t, bad
 	}
 	if t.Verb != verb {
 		return t, oaiErrorf("badResumptionToken", "The resumption token belongs to %s, not %s.", t.Verb, verb)
@@ -415,7 +439,7 @@ func (h *Handler) oaiList(ctx context.Context, c echo.Context, w *oaiWriter, req
 	var tok harvestToken
 	if raw, ok := req.args["resumptionToken"]; ok {
 		var err *oaiError
-		if tok, err = decodeHarvestToken(raw, req.verb, now); err != nil {
+		if tok, err = h.decodeToken(raw, req.verb, now); err != nil {
 			return err
 		}
 	} else {
@@ -495,7 +519,7 @@ func (h *Handler) oaiList(ctx context.Context, c echo.Context, w *oaiWriter, req
 		if more {
 			next.After = items[len(items)-1].Position
 			next.Expires = now.Add(h.cfg.TokenTTL)
-			value = next.encode()
+			value = h.encodeToken(next)
 			attrs = append([]xml.Attr{attr("expirationDate", next.Expires.Format(oaiTimeLayout))}, attrs...)
 		}
 		w.element("resumptionToken", value, attrs...)

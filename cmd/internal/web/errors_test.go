@@ -75,3 +75,19 @@ func TestAbandonedRequestIsNotAServerError(t *testing.T) {
 		t.Errorf("status %d, log %q", rec.Code, logs.String())
 	}
 }
+
+// TestHeadOnEveryGetRoute: HEAD answers as GET would, without a body.
+func TestHeadOnEveryGetRoute(t *testing.T) {
+	e := newEnv(t)
+	e.loadSample()
+	for _, path := range []string{"/healthz", "/api/v1/records/jinan-2025-aldoshin", "/api/v1/search?q=energy", "/oai?verb=Identify", "/sitemap.xml"} {
+		get := e.do("GET", path, "", nil)
+		head := e.do("HEAD", path, "", nil)
+		if head.status != get.status || head.status != 200 || len(head.body) != 0 || head.header.Get("Content-Type") != get.header.Get("Content-Type") {
+			t.Errorf("HEAD %s: %d, %d bytes, %q; GET: %d %q", path, head.status, len(head.body), head.header.Get("Content-Type"), get.status, get.header.Get("Content-Type"))
+		}
+	}
+	if r := e.do("HEAD", "/api/v1/records/nope", "", nil); r.status != 404 {
+		t.Errorf("HEAD of an unknown record: %d", r.status)
+	}
+}

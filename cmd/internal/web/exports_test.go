@@ -122,6 +122,9 @@ func TestExportRequestsThatAreRefused(t *testing.T) {
 		{`{"kind":"proceedings"}`, e.librarian, 422, "event"},
 		{`{"kind":"proceedings","event":"gen-2025","style":"nope"}`, e.librarian, 422, "style"},
 		{`{"kind":"proceedings","q":"zzzqqqxxx"}`, e.librarian, 422, "q"},
+		{`{"kind":"bundle","ids":["no-such-record"]}`, e.librarian, 422, "ids"},
+		{`{"kind":"bundle","ids":["../../etc/passwd"]}`, e.librarian, 422, "ids"},
+		{`{"kind":"proceedings","event":"gen-2025","title":"A\u0000B"}`, e.librarian, 422, "title"},
 	} {
 		r := e.do("POST", "/api/v1/exports", tc.token, []byte(tc.body))
 		p := r.problem(t)

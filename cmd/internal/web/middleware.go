@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"log/slog"
+	"net/http"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -28,6 +29,33 @@ func (s *Server) requestLogger() echo.MiddlewareFunc {
 			return nil
 		},
 	})
+}
+
+// HEAD is answered on every GET route, as RFC 9110 asks (Echo routes only
+// the methods registered): routeHeadAsGet, before routing, makes a HEAD a
+// GET so that the GET route is found; restoreHead, right after routing,
+// makes it a HEAD again, so that handlers and net/http know to send the
+// headers without the body.
+
+const headKey = "annals.head"
+
+func routeHeadAsGet(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if req := c.Request(); req.Method == http.MethodHead {
+			req.Method = http.MethodGet
+			c.Set(headKey, true)
+		}
+		return next(c)
+	}
+}
+
+func restoreHead(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if c.Get(headKey) == true {
+			c.Request().Method = http.MethodHead
+		}
+		return next(c)
+	}
 }
 
 // securityHeaders sets headers that keep browsers from misreading or

@@ -2,6 +2,8 @@ package web
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"encoding/xml"
 	"net/url"
 	"os"
@@ -264,5 +266,34 @@ func TestOAIHarvestDuringWrites(t *testing.T) {
 		if s, ok := got[id]; !ok || s != status {
 			t.Errorf("incremental harvest: %s status %q present %v", id, s, ok)
 		}
+	}
+}
+
+// TestForgedResumptionToken: a token with its cursor or window changed (the
+// payload is readable base64) no longer matches its signature.
+func TestForgedResumptionToken(t *testing.T) {
+	e := newEnvWith(t, func(c *Config) { c.OAIPageSize = 5 })
+	e.loadSample()
+	first := e.oaiGet(t, "verb=ListRecords&metadataPrefix=oai_dc")
+	if first.Token == nil || first.Token.Value == "" {
+		t.Fatal("no resumption token")
+	}
+	payload, mac, _ := strings.Cut(first.Token.Value, ".")
+	raw, err := base64.RawURLEncoding.DecodeString(payload)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tok map[string]any
+	json.Unmarshal(raw, &tok)
+	tok["c"] = -50
+	forgedRaw, _ := json.Marshal(tok)
+	for _, forged := range []string{base64.RawURLEncoding.EncodeToString(forgedRaw) + "." + mac, payload, payload + ".AAAA"} {
+		resp := e.oaiGet(t, "verb=ListRecords&resumptionToken="+url.QueryEscape(forged))
+		if resp.Error == nil || resp.Error.Code != "badResumptionToken" {
+			t.Errorf("a forged token %q was accepted: %+v", forged, resp)
+		}
+	}
+	if next := e.oaiGet(t, "verb=ListRecords&resumptionToken="+url.QueryEscape(first.Token.Value)); next.Error != nil || next.Token.Cursor != 5 {
+		t.Errorf("the real token: %+v", next)
 	}
 }

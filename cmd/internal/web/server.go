@@ -7,6 +7,8 @@ package web
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -152,6 +154,8 @@ func New(cfg Config) *Server {
 	s := &Server{cfg: cfg, echo: e, log: cfg.Logger, bodies: bodyLimits{idle: cfg.BodyIdleTimeout, minRate: cfg.BodyMinRate,
 		grace: cfg.BodyGrace, slots: make(chan struct{}, cfg.MaxBodies)}}
 	e.HTTPErrorHandler = s.handleError
+	e.Pre(routeHeadAsGet)
+	e.Use(restoreHead)
 	e.Use(middleware.RequestID())
 	e.Use(s.requestLogger())
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableErrorHandler: true,
@@ -211,7 +215,8 @@ func (s *Server) routes() {
 	api.POST("/admin/reindex", s.reindex, requireRole(catalog.RoleAdmin))
 
 	harvest := oai.New(oai.Config{Source: s.cfg.Store, RepositoryName: s.cfg.RepositoryName, RepositoryID: s.cfg.OAIRepositoryID,
-		AdminEmail: s.cfg.AdminEmail, PageSize: s.cfg.OAIPageSize, TokenTTL: s.cfg.OAITokenTTL, BaseURL: s.baseURL})
+		AdminEmail: s.cfg.AdminEmail, PageSize: s.cfg.OAIPageSize, TokenTTL: s.cfg.OAITokenTTL, BaseURL: s.baseURL,
+		TokenKey: derivedKey(s.cfg.SessionKey, "oai resumption tokens")})
 	e.GET("/oai", harvest.Serve)
 	e.POST("/oai", harvest.Serve)
 	crawl := feeds.New(feeds.Config{Source: s.cfg.Store, RepositoryName: s.cfg.RepositoryName, BaseURL: s.baseURL})
@@ -224,6 +229,17 @@ func (s *Server) routes() {
 	api.GET("/tokens", s.listTokens, requireRole(catalog.RoleAdmin))
 	api.POST("/tokens", s.createToken, requireRole(catalog.RoleAdmin))
 	api.DELETE("/tokens/:id", s.revokeToken, requireRole(catalog.RoleAdmin))
+}
+
+// derivedKey is a key for one purpose made from the server's secret (nil,
+// for a random one, when there is none).
+func derivedKey(secret []byte, purpose string) []byte {
+	if len(secret) == 0 {
+		return nil
+	}
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte(purpose))
+	return m.Sum(nil)
 }
 
 // baseURL is the address the site is reached at, as configured: links in
