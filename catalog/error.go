@@ -21,6 +21,7 @@ const (
 	EUNSUPPORTED  = "unsupported"  // media type not understood (415)
 	EUNAVAILABLE  = "unavailable"  // not ready yet, such as a search index being built (503)
 	ENOSPACE      = "no_space"     // the disk is full: nothing was stored (507)
+	ETOOMANY      = "too_many"     // too many attempts from one client: wait (429)
 	EINTERNAL     = "internal"     // a bug or an outage; details are logged, not shown
 )
 

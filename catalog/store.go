@@ -20,6 +20,7 @@ type Store interface {
 	EventStore
 	ChangeLog
 	TokenStore
+	WebSessionStore
 	HarvestStore
 	Close() error
 }

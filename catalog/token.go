@@ -53,6 +53,30 @@ type TokenStore interface {
 	RevokeToken(ctx context.Context, id string) error
 }
 
+// WebSession is a librarian's sign-in on the web pages: a random id (the
+// cookie carries it) bound to a token, until it expires or is ended.
+type WebSession struct {
+	ID      string    `json:"id"`
+	TokenID string    `json:"token_id"`
+	Created time.Time `json:"created"`
+	Expires time.Time `json:"expires"`
+}
+
+// WebSessionStore keeps web sessions on the server, so that signing out
+// ends one everywhere, not only in the browser that signs out.
+type WebSessionStore interface {
+	// CreateWebSession stores a new session. EINVALID for a token that is
+	// not live.
+	CreateWebSession(ctx context.Context, s *WebSession) error
+	// FindWebSession returns a live session and its token: ENOTFOUND if
+	// there is none with the id, or it ended, expired, or its token was
+	// revoked.
+	FindWebSession(ctx context.Context, id string) (*WebSession, *Token, error)
+	// EndWebSession ends a session (signing out); ending one that is not
+	// live is not an error. Sessions expired a day ago are removed.
+	EndWebSession(ctx context.Context, id string) error
+}
+
 var tokenNamePattern = regexp.MustCompile(`^[\p{L}\p{N}][\p{L}\p{N} ._@-]{0,63}$`)
 
 // ValidateToken checks a token's name and role before it is stored.

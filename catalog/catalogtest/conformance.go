@@ -79,6 +79,7 @@ func RunStoreTests(t *testing.T, open func(t *testing.T) catalog.Store) {
 		{"ConcurrentWritersRevisionOrder", testConcurrentWritersRevisionOrder},
 		{"CurrentRecords", testCurrentRecords},
 		{"Tokens", testTokens},
+		{"WebSessions", testWebSessions},
 		{"Harvest", testHarvest},
 	}
 	for _, tc := range tests {

@@ -205,3 +205,48 @@ func testFindRecordsByIDs(t *testing.T, s catalog.Store) {
 		t.Errorf("no ids: %v, %v", got, err)
 	}
 }
+
+// testWebSessions checks that a session lives until it ends, expires or
+// its token is revoked, and only for a live token.
+func testWebSessions(t *testing.T, s catalog.Store) {
+	ctx := context.Background()
+	_, hash := catalog.NewTokenSecret()
+	tok := catalog.Token{Name: "Session tester", Role: catalog.RoleLibrarian}
+	if err := s.CreateToken(ctx, &tok, hash); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	live := &catalog.WebSession{ID: "s-live", TokenID: tok.ID, Created: now, Expires: now.Add(time.Hour)}
+	ends := &catalog.WebSession{ID: "s-ends", TokenID: tok.ID, Created: now, Expires: now.Add(time.Hour)}
+	old := &catalog.WebSession{ID: "s-old", TokenID: tok.ID, Created: now.Add(-2 * time.Hour), Expires: now.Add(-time.Hour)}
+	for _, ws := range []*catalog.WebSession{live, ends, old} {
+		if err := s.CreateWebSession(ctx, ws); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.CreateWebSession(ctx, &catalog.WebSession{ID: "s-x", TokenID: "no-such-token", Created: now, Expires: now.Add(time.Hour)}); catalog.ErrorCode(err) != catalog.EINVALID {
+		t.Errorf("a session of an unknown token: %v", err)
+	}
+	got, gotTok, err := s.FindWebSession(ctx, "s-live")
+	if err != nil || got.TokenID != tok.ID || gotTok.Name != "Session tester" || !got.Expires.Equal(live.Expires) {
+		t.Fatalf("a live session: %+v %+v %v", got, gotTok, err)
+	}
+	if _, _, err := s.FindWebSession(ctx, "s-old"); catalog.ErrorCode(err) != catalog.ENOTFOUND {
+		t.Errorf("an expired session: %v", err)
+	}
+	if err := s.EndWebSession(ctx, "s-ends"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.FindWebSession(ctx, "s-ends"); catalog.ErrorCode(err) != catalog.ENOTFOUND {
+		t.Errorf("an ended session: %v", err)
+	}
+	if err := s.EndWebSession(ctx, "never-was"); err != nil {
+		t.Errorf("ending a session that never was: %v", err)
+	}
+	if err := s.RevokeToken(ctx, tok.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.FindWebSession(ctx, "s-live"); catalog.ErrorCode(err) != catalog.ENOTFOUND {
+		t.Errorf("a session of a revoked token: %v", err)
+	}
+}

@@ -94,3 +94,52 @@ func (s *Store) RevokeToken(ctx context.Context, id string) error {
 	}
 	return nil
 }
+
+// CreateWebSession stores a new session of a live token.
+func (s *Store) CreateWebSession(ctx context.Context, sess *catalog.WebSession) error {
+	return s.writeTx(ctx, func(t *txn) error {
+		var n int
+		if err := t.QueryRowContext(ctx, `SELECT count(*) FROM tokens WHERE id = ? AND revoked IS NULL`, sess.TokenID).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return catalog.Errorf(catalog.EINVALID, "The token %q is not live.", sess.TokenID)
+		}
+		_, err := t.exec(ctx, `INSERT INTO sessions (id, token_id, created, expires) VALUES (?, ?, ?, ?)`,
+			sess.ID, sess.TokenID, formatTime(sess.Created), formatTime(sess.Expires))
+		return err
+	})
+}
+
+// FindWebSession returns a live session and its live token.
+func (s *Store) FindWebSession(ctx context.Context, id string) (*catalog.WebSession, *catalog.Token, error) {
+	var sess catalog.WebSession
+	var created, expires string
+	row := s.read.QueryRowContext(ctx, `SELECT s.id, s.token_id, s.created, s.expires,
+		t.id, t.name, t.role, t.created, t.last_used, t.revoked
+		FROM sessions s JOIN tokens t ON t.id = s.token_id
+		WHERE s.id = ? AND s.ended IS NULL AND s.expires > ? AND t.revoked IS NULL`, id, formatTime(s.stamp()))
+	tok, err := scanToken(func(dest ...any) error {
+		return row.Scan(append([]any{&sess.ID, &sess.TokenID, &created, &expires}, dest...)...)
+	})
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil, catalog.Errorf(catalog.ENOTFOUND, "The session has ended; sign in again.")
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	sess.Created, sess.Expires = parseTime(created), parseTime(expires)
+	return &sess, tok, nil
+}
+
+// EndWebSession ends a session, and removes sessions expired a day ago.
+func (s *Store) EndWebSession(ctx context.Context, id string) error {
+	now := s.stamp()
+	return s.writeTx(ctx, func(t *txn) error {
+		if _, err := t.exec(ctx, `UPDATE sessions SET ended = ? WHERE id = ? AND ended IS NULL`, formatTime(now), id); err != nil {
+			return err
+		}
+		_, err := t.exec(ctx, `DELETE FROM sessions WHERE expires < ?`, formatTime(now.Add(-24*time.Hour)))
+		return err
+	})
+}

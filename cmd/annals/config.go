@@ -40,6 +40,32 @@ type Config struct {
 	// SearchTimeout is $ANNALS_SEARCH_TIMEOUT, how long one search may run
 	// (a Go duration; 5s by default).
 	SearchTimeout time.Duration
+	// TrustedProxies is $ANNALS_TRUSTED_PROXIES: networks (CIDR, comma
+	// separated) of reverse proxies whose X-Forwarded-For names the client.
+	TrustedProxies string
+}
+
+// trustedProxies parses TrustedProxies.
+func (c Config) trustedProxies() ([]*net.IPNet, error) {
+	var out []*net.IPNet
+	for _, s := range strings.Split(c.TrustedProxies, ",") {
+		if s = strings.TrimSpace(s); s == "" {
+			continue
+		}
+		if !strings.Contains(s, "/") {
+			if ip := net.ParseIP(s); ip != nil && ip.To4() != nil {
+				s += "/32"
+			} else {
+				s += "/128"
+			}
+		}
+		_, n, err := net.ParseCIDR(s)
+		if err != nil {
+			return nil, usagef("ANNALS_TRUSTED_PROXIES: %q is not an address or network such as 10.0.0.0/8", s)
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }
 
 // baseURL checks the configured base URL, or makes one from the listening
@@ -77,7 +103,7 @@ func (c Config) StylesDir() string { return filepath.Join(c.DataDir, "styles") }
 // defaultConfig reads the environment.
 func defaultConfig(getenv func(string) string) Config {
 	c := Config{DataDir: getenv("ANNALS_DATA"), Addr: getenv("ANNALS_ADDR"), LogFormat: getenv("ANNALS_LOG_FORMAT"),
-		OAIRepositoryID: getenv("ANNALS_OAI_ID"), AdminEmail: getenv("ANNALS_ADMIN_EMAIL"), BaseURL: getenv("ANNALS_BASE_URL")}
+		OAIRepositoryID: getenv("ANNALS_OAI_ID"), AdminEmail: getenv("ANNALS_ADMIN_EMAIL"), BaseURL: getenv("ANNALS_BASE_URL"), TrustedProxies: getenv("ANNALS_TRUSTED_PROXIES")}
 	c.OAIPageSize, _ = strconv.Atoi(getenv("ANNALS_OAI_PAGE_SIZE"))
 	c.ExportWorkers, _ = strconv.Atoi(getenv("ANNALS_EXPORT_WORKERS"))
 	c.ExportKeep, _ = time.ParseDuration(getenv("ANNALS_EXPORT_KEEP"))

@@ -68,3 +68,13 @@ func TestBaseURL(t *testing.T) {
 		}
 	}
 }
+
+func TestTrustedProxies(t *testing.T) {
+	nets, err := Config{TrustedProxies: "10.0.0.0/8, 192.168.1.7 ,::1"}.trustedProxies()
+	if err != nil || len(nets) != 3 || nets[1].String() != "192.168.1.7/32" || nets[2].String() != "::1/128" {
+		t.Errorf("parsed %v, %v", nets, err)
+	}
+	if _, err := (Config{TrustedProxies: "proxy.example"}).trustedProxies(); err == nil {
+		t.Error("a host name was taken for a network")
+	}
+}

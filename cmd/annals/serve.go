@@ -36,6 +36,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if _, err := cfg.baseURL(cfg.Addr); err != nil {
 		return err
 	}
+	proxies, err := cfg.trustedProxies()
+	if err != nil {
+		return err
+	}
 	if v := getenv("ANNALS_SEARCH_TIMEOUT"); v != "" && cfg.SearchTimeout <= 0 {
 		return usagef("ANNALS_SEARCH_TIMEOUT=%q: give a duration such as 5s or 1500ms", v)
 	}
@@ -116,7 +120,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	srv := web.New(web.Config{Store: store, BaseURL: base, Search: index, Styles: styles, Exports: exports, Site: assets.FS(), SessionKey: key, Logger: log, OpenAPI: openapi,
+	srv := web.New(web.Config{Store: store, BaseURL: base, TrustedProxies: proxies, Search: index, Styles: styles, Exports: exports, Site: assets.FS(), SessionKey: key, Logger: log, OpenAPI: openapi,
 		Version: version, OAIRepositoryID: cfg.OAIRepositoryID, AdminEmail: cfg.AdminEmail, OAIPageSize: cfg.OAIPageSize})
 	log.Info("serving", "url", "http://"+ln.Addr().String(), "base_url", base, "data", cfg.DataDir)
 	err = srv.Serve(ctx, ln)

@@ -18,12 +18,17 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		if h == "" {
 			return next(c)
 		}
+		client := clientAddress(c)
+		if err := s.failures.check(c, client); err != nil {
+			return err
+		}
 		scheme, secret, ok := strings.Cut(h, " ")
 		if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(secret) == "" {
 			return catalog.Errorf(catalog.EUNAUTHORIZED, "The Authorization header must be \"Bearer TOKEN\".")
 		}
 		tok, err := s.cfg.Store.FindTokenByHash(c.Request().Context(), catalog.HashTokenSecret(strings.TrimSpace(secret)))
 		if catalog.ErrorCode(err) == catalog.ENOTFOUND {
+			s.failures.failed(client)
 			return catalog.Errorf(catalog.EUNAUTHORIZED, "The token is not known or was revoked.")
 		}
 		if err != nil {

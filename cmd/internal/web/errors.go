@@ -26,6 +26,7 @@ var statusOf = map[string]int{
 	catalog.EINVALID:      http.StatusUnprocessableEntity,
 	catalog.EUNAVAILABLE:  http.StatusServiceUnavailable,
 	catalog.ENOSPACE:      http.StatusInsufficientStorage,
+	catalog.ETOOMANY:      http.StatusTooManyRequests,
 	catalog.EINTERNAL:     http.StatusInternalServerError,
 }
 

@@ -21,7 +21,7 @@ func TestEveryCodeHasAStatus(t *testing.T) {
 		catalog.EINVALID: 422, catalog.EMALFORMED: 400, catalog.ENOTFOUND: 404, catalog.EGONE: 410,
 		catalog.ECONFLICT: 409, catalog.EPRECONDITION: 412, catalog.EUNAUTHORIZED: 401, catalog.EFORBIDDEN: 403,
 		catalog.ETOOLARGE: 413, catalog.EUNSUPPORTED: 415, catalog.EUNAVAILABLE: 503,
-		catalog.ENOSPACE: http.StatusInsufficientStorage, catalog.EINTERNAL: 500,
+		catalog.ENOSPACE: http.StatusInsufficientStorage, catalog.ETOOMANY: 429, catalog.EINTERNAL: 500,
 	} {
 		c := e.NewContext(httptest.NewRequest("POST", "/api/v1/records", nil), httptest.NewRecorder())
 		p := problemFor(catalog.Errorf(code, "The server's disk is full."), c)

@@ -62,6 +62,15 @@ type Config struct {
 	BodyMinRate     float64
 	BodyGrace       time.Duration
 	MaxBodies       int
+	// Failed credentials (bearer tokens, sign-ins) allowed per client
+	// address: AuthFailureBurst at once (default 10), then one every
+	// AuthFailureRefill (default 30 s); past that, 429 with Retry-After.
+	AuthFailureBurst  int
+	AuthFailureRefill time.Duration
+	// TrustedProxies are the networks of reverse proxies whose
+	// X-Forwarded-For names the client; without them the connection's
+	// address is the client's.
+	TrustedProxies []*net.IPNet
 	// ShutdownTimeout is how long in-flight requests may run after a
 	// shutdown begins (default 30s).
 	ShutdownTimeout time.Duration
@@ -84,10 +93,11 @@ type Config struct {
 
 // Server serves the API.
 type Server struct {
-	cfg    Config
-	echo   *echo.Echo
-	log    *slog.Logger
-	bodies bodyLimits
+	cfg      Config
+	echo     *echo.Echo
+	log      *slog.Logger
+	bodies   bodyLimits
+	failures *failureLimiter
 }
 
 // New builds a server with every route registered.
@@ -112,6 +122,12 @@ func New(cfg Config) *Server {
 	}
 	if cfg.MaxBodies <= 0 {
 		cfg.MaxBodies = 64
+	}
+	if cfg.AuthFailureBurst <= 0 {
+		cfg.AuthFailureBurst = 10
+	}
+	if cfg.AuthFailureRefill <= 0 {
+		cfg.AuthFailureRefill = 30 * time.Second
 	}
 	if cfg.ShutdownTimeout == 0 {
 		cfg.ShutdownTimeout = 30 * time.Second
@@ -152,7 +168,16 @@ func New(cfg Config) *Server {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	s := &Server{cfg: cfg, echo: e, log: cfg.Logger, bodies: bodyLimits{idle: cfg.BodyIdleTimeout, minRate: cfg.BodyMinRate,
-		grace: cfg.BodyGrace, slots: make(chan struct{}, cfg.MaxBodies)}}
+		grace: cfg.BodyGrace, slots: make(chan struct{}, cfg.MaxBodies)},
+		failures: newFailureLimiter(cfg.AuthFailureBurst, cfg.AuthFailureRefill)}
+	e.IPExtractor = echo.ExtractIPDirect()
+	if len(cfg.TrustedProxies) > 0 {
+		var trust []echo.TrustOption
+		for _, n := range cfg.TrustedProxies {
+			trust = append(trust, echo.TrustIPRange(n))
+		}
+		e.IPExtractor = echo.ExtractIPFromXFFHeader(trust...)
+	}
 	e.HTTPErrorHandler = s.handleError
 	e.Pre(routeHeadAsGet)
 	e.Use(restoreHead)
@@ -173,6 +198,9 @@ func New(cfg Config) *Server {
 	s.routes()
 	if cfg.Site != nil {
 		st, err := newSite(&s.cfg, s.log, cfg.Site, cfg.SessionKey)
+		if st != nil {
+			st.failures = s.failures
+		}
 		if err != nil {
 			panic(fmt.Sprintf("web: the pages cannot be set up: %v", err)) // embedded files: a build error
 		}

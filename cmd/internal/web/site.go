@@ -36,7 +36,9 @@ type site struct {
 	static map[string]staticFile // by hashed name
 	hashed map[string]string     // logical name -> /static/hashed name
 	words  *i18n.Words
-	key    []byte // signs session cookies and CSRF tokens
+	// failures counts failed sign-ins with the API's failed tokens.
+	failures *failureLimiter
+	key      []byte // signs session cookies and CSRF tokens
 }
 
 type staticFile struct {

@@ -8,7 +8,6 @@ import (
 	"encoding/hex"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -16,12 +15,14 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// Librarians sign in by giving their token once: the server answers with
-// an HttpOnly, SameSite session cookie naming the token and when the
-// session ends, signed with the server's key. Every request checks that
-// the token is still live, so revoking it ends its sessions. Forms carry a
-// CSRF token derived from the session; the sign-in form, before there is
-// a session, a random one matched against a cookie.
+// Librarians sign in by giving their token once: the server stores a
+// session (catalog.WebSessionStore) and answers with an HttpOnly, SameSite
+// cookie holding the session's random id, signed with the server's key.
+// Every request finds the session in the store: signing out ends it there,
+// so a copy of the cookie taken before no longer opens anything; revoking
+// the token ends its sessions too. Forms carry a CSRF token derived from
+// the session; the sign-in form, before there is a session, a random one
+// matched against a cookie.
 
 const (
 	sessionCookie = "annals_session"
@@ -30,6 +31,7 @@ const (
 )
 
 type session struct {
+	id     string // in the store
 	cookie string
 	actor  catalog.Actor
 }
@@ -49,30 +51,17 @@ func (st *site) currentSession(c echo.Context) (session, bool) {
 	if err != nil {
 		return session{}, false
 	}
-	parts := strings.Split(ck.Value, ".")
-	if len(parts) != 3 {
-		return session{}, false
+	id, sig, ok := strings.Cut(ck.Value, ".")
+	if !ok || !hmac.Equal([]byte(sig), []byte(st.sign("session."+id))) {
+		return session{}, false // not one this server made: no need to ask the store
 	}
-	id, exp, sig := parts[0], parts[1], parts[2]
-	if !hmac.Equal([]byte(sig), []byte(st.sign(id+"."+exp))) {
-		return session{}, false
-	}
-	until, err := strconv.ParseInt(exp, 10, 64)
-	if err != nil || time.Now().Unix() > until {
-		return session{}, false
-	}
-	tokens, err := st.cfg.Store.FindTokens(c.Request().Context())
+	_, tok, err := st.cfg.Store.FindWebSession(c.Request().Context(), id)
 	if err != nil {
 		return session{}, false
 	}
-	for _, t := range tokens {
-		if t.ID == id && t.Revoked == nil {
-			s := session{cookie: ck.Value, actor: catalog.Actor{Name: t.Name, Role: t.Role}}
-			c.Set("site.session", s)
-			return s, true
-		}
-	}
-	return session{}, false
+	s := session{id: id, cookie: ck.Value, actor: catalog.Actor{Name: tok.Name, Role: tok.Role}}
+	c.Set("site.session", s)
+	return s, true
 }
 
 // csrfToken is the CSRF token of a session's forms.
@@ -162,13 +151,24 @@ func (st *site) signIn(c echo.Context) error {
 	}
 	v.CSRF = ck.Value
 	next := safeNext(c.FormValue("next"))
+	client := clientAddress(c)
+	if err := st.failures.check(c, client); err != nil {
+		return st.fail(c, err)
+	}
 	secret := strings.TrimSpace(c.FormValue("token"))
 	tok, err := st.cfg.Store.FindTokenByHash(c.Request().Context(), catalog.HashTokenSecret(secret))
 	if err != nil || secret == "" {
+		st.failures.failed(client)
 		return st.render(c, http.StatusUnauthorized, "signin", signInPage{view: v, Next: next, Error: v.T("signin.bad")})
 	}
-	exp := strconv.FormatInt(time.Now().Add(sessionLength).Unix(), 10)
-	value := tok.ID + "." + exp + "." + st.sign(tok.ID+"."+exp)
+	buf := make([]byte, 24)
+	rand.Read(buf)
+	now := time.Now().UTC()
+	ws := &catalog.WebSession{ID: base64.RawURLEncoding.EncodeToString(buf), TokenID: tok.ID, Created: now, Expires: now.Add(sessionLength)}
+	if err := st.cfg.Store.CreateWebSession(c.Request().Context(), ws); err != nil {
+		return st.fail(c, err)
+	}
+	value := ws.ID + "." + st.sign("session."+ws.ID)
 	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: value, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
 		Secure: c.Scheme() == "https", MaxAge: int(sessionLength.Seconds())})
 	return c.Redirect(http.StatusSeeOther, next)
@@ -178,6 +178,9 @@ func (st *site) signOut(c echo.Context) error {
 	s, ok := st.currentSession(c)
 	if ok {
 		if err := st.checkCSRF(c, s); err != nil {
+			return st.fail(c, err)
+		}
+		if err := st.cfg.Store.EndWebSession(c.Request().Context(), s.id); err != nil {
 			return st.fail(c, err)
 		}
 	}

@@ -248,3 +248,36 @@ func TestEventPageListsTheProgramme(t *testing.T) {
 		t.Error("a reader is offered the edit link")
 	}
 }
+
+// TestSignOutEndsTheSessionOnTheServer: a copy of the session cookie taken
+// before signing out no longer opens the librarian's pages.
+func TestSignOutEndsTheSessionOnTheServer(t *testing.T) {
+	e := newPagesEnv(t)
+	c := browserClient(t)
+	signIn(t, c, e.url, e.librarian)
+	u, _ := url.Parse(e.url)
+	var copied *http.Cookie
+	for _, ck := range c.Jar.Cookies(u) {
+		if ck.Name == sessionCookie {
+			copied = ck
+		}
+	}
+	if copied == nil {
+		t.Fatal("no session cookie after signing in")
+	}
+	resp, page := get(t, c, e.url+"/librarian/")
+	m := csrfRe.FindStringSubmatch(page)
+	if resp.StatusCode != http.StatusOK || m == nil {
+		t.Fatalf("the librarian's page: %d", resp.StatusCode)
+	}
+	out, err := c.PostForm(e.url+"/sign-out", url.Values{"csrf": {m[1]}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out.Body.Close()
+	thief := browserClient(t)
+	thief.Jar.SetCookies(u, []*http.Cookie{{Name: sessionCookie, Value: copied.Value, Path: "/"}})
+	if resp, _ := get(t, thief, e.url+"/librarian/"); resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/sign-in") {
+		t.Errorf("a cookie copied before signing out still opens the librarian's pages: %d", resp.StatusCode)
+	}
+}
