@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"time"
 
 	"github.com/annals/annals/catalog"
@@ -15,6 +17,19 @@ import (
 
 // execute renders one job. Its file is written under a temporary name and
 // renamed when complete; any failure removes it and says why on the job.
+// renderSafely renders a job, turning a panic in the PDF or ZIP libraries
+// into the job's failure, logged with its stack, instead of the end of the
+// process.
+func (r *Runner) renderSafely(ctx context.Context, j *catalog.ExportJob, tmp string) (size int64, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			r.cfg.Logger.Error("export job panicked", "id", j.ID, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			size, err = 0, errors.New("an internal error stopped it (logged); ask again, or tell the administrator if it happens again")
+		}
+	}()
+	return r.renderFile(ctx, j, tmp)
+}
+
 func (r *Runner) execute(ctx context.Context, j *catalog.ExportJob) {
 	started := r.cfg.Now().UTC()
 	j.Status, j.Started = catalog.JobRunning, &started
@@ -23,7 +38,7 @@ func (r *Runner) execute(ctx context.Context, j *catalog.ExportJob) {
 		return
 	}
 	tmp := r.tempPath(j)
-	size, err := r.render(ctx, j, tmp)
+	size, err := r.renderSafely(ctx, j, tmp)
 	if err != nil {
 		os.Remove(tmp)
 		why := err.Error()

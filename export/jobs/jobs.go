@@ -74,6 +74,8 @@ type Config struct {
 type Runner struct {
 	cfg   Config
 	queue chan string
+	// renderFile makes a job's file (render; a test may put a failing one).
+	renderFile func(ctx context.Context, j *catalog.ExportJob, path string) (int64, error)
 	// progressEvery limits how often progress is written to the store.
 	progressEvery time.Duration
 }
@@ -98,7 +100,9 @@ func New(cfg Config) (*Runner, error) {
 	if err := os.MkdirAll(cfg.Dir, 0o700); err != nil {
 		return nil, err
 	}
-	return &Runner{cfg: cfg, queue: make(chan string, cfg.Queue), progressEvery: 250 * time.Millisecond}, nil
+	r := &Runner{cfg: cfg, queue: make(chan string, cfg.Queue), progressEvery: 250 * time.Millisecond}
+	r.renderFile = r.render
+	return r, nil
 }
 
 var localeRe = regexp.MustCompile(`^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?$`)

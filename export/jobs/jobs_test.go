@@ -268,3 +268,36 @@ func TestTheQueueIsBounded(t *testing.T) {
 		t.Errorf("the refused job is not recorded as failed: %d", len(failed))
 	}
 }
+
+// TestAPanicFailsTheJobNotTheProcess: a panic while a file is made (in the
+// PDF or ZIP libraries) fails that job, which says so, and the runner goes
+// on with the next.
+func TestAPanicFailsTheJobNotTheProcess(t *testing.T) {
+	store := sampleStore(t)
+	r := newRunner(t, store, t.TempDir(), nil)
+	render := r.renderFile
+	panicking := true
+	r.renderFile = func(ctx context.Context, j *catalog.ExportJob, path string) (int64, error) {
+		if panicking {
+			panicking = false
+			panic("index out of range in a library")
+		}
+		return render(ctx, j, path)
+	}
+	start(t, r)
+	ctx := context.Background()
+	first, err := r.Submit(ctx, Request{Kind: KindProceedings, Event: "jinan-2025", Session: "ai"}, "Ирина")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if j := wait(t, store, first.ID); j.Status != catalog.JobFailed || !strings.Contains(j.Error, "internal error") {
+		t.Errorf("the job that panicked: %s %q", j.Status, j.Error)
+	}
+	second, err := r.Submit(ctx, Request{Kind: KindProceedings, Event: "jinan-2025", Session: "ai"}, "Ирина")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if j := wait(t, store, second.ID); j.Status != catalog.JobDone {
+		t.Errorf("the next job: %s %q", j.Status, j.Error)
+	}
+}
