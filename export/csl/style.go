@@ -61,6 +61,12 @@ func ParseStyle(data []byte) (*Style, error) {
 	if s.citation == nil {
 		return nil, fmt.Errorf("style: no <citation> element")
 	}
+	if s.citation.child("layout") == nil {
+		return nil, fmt.Errorf("style: <citation> has no <layout>")
+	}
+	if s.bibliography != nil && s.bibliography.child("layout") == nil {
+		return nil, fmt.Errorf("style: <bibliography> has no <layout>")
+	}
 	return s, nil
 }
 
