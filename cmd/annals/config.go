@@ -43,6 +43,9 @@ type Config struct {
 	// TrustedProxies is $ANNALS_TRUSTED_PROXIES: networks (CIDR, comma
 	// separated) of reverse proxies whose X-Forwarded-For names the client.
 	TrustedProxies string
+	// SearchConcurrency is $ANNALS_SEARCH_CONCURRENCY, how many searches run
+	// at once (default: one fewer than the cores, at least one).
+	SearchConcurrency int
 }
 
 // trustedProxies parses TrustedProxies.
@@ -108,6 +111,7 @@ func defaultConfig(getenv func(string) string) Config {
 	c.ExportWorkers, _ = strconv.Atoi(getenv("ANNALS_EXPORT_WORKERS"))
 	c.ExportKeep, _ = time.ParseDuration(getenv("ANNALS_EXPORT_KEEP"))
 	c.SearchTimeout, _ = time.ParseDuration(getenv("ANNALS_SEARCH_TIMEOUT"))
+	c.SearchConcurrency, _ = strconv.Atoi(getenv("ANNALS_SEARCH_CONCURRENCY"))
 	if c.DataDir == "" {
 		c.DataDir = "annals-data"
 	}

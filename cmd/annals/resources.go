@@ -86,7 +86,7 @@ const rebuildGCPercent = 200
 // hands its garbage back to the system when it ends.
 func searchOptions(cfg Config, log *slog.Logger) search.Options {
 	_, gogcSet := os.LookupEnv("GOGC")
-	return search.Options{Logger: log, Timeout: cfg.SearchTimeout, OnRebuild: func() func() {
+	return search.Options{Logger: log, Timeout: cfg.SearchTimeout, MaxConcurrent: cfg.SearchConcurrency, OnRebuild: func() func() {
 		restore := func() {}
 		if !gogcSet {
 			restore = collectLessOften(rebuildGCPercent)

@@ -40,6 +40,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
+	if v := getenv("ANNALS_SEARCH_CONCURRENCY"); v != "" && cfg.SearchConcurrency < 1 {
+		return usagef("ANNALS_SEARCH_CONCURRENCY=%q: give a number of 1 or more", v)
+	}
 	if v := getenv("ANNALS_SEARCH_TIMEOUT"); v != "" && cfg.SearchTimeout <= 0 {
 		return usagef("ANNALS_SEARCH_TIMEOUT=%q: give a duration such as 5s or 1500ms", v)
 	}

@@ -52,6 +52,22 @@ func pdfTexts(t *testing.T, path string) []pdfText {
 	return texts
 }
 
+// renderToFile renders d with the embedded fonts and words to a file and
+// returns its path.
+func renderToFile(t *testing.T, d *proceedings.Document) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "proceedings.pdf")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := proceedings.Render(context.Background(), f, d, proceedings.Options{Fonts: proceedingstest.Fonts(t), Words: proceedingstest.Words(t)}); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
 // chardata is the text of an XML fragment without its tags (pdftohtml
 // wraps text it finds bold or italic in <b> and <i>).
 func chardata(fragment string) string {
@@ -77,15 +93,7 @@ func TestCiteAsKeepsItalicsAndTypedText(t *testing.T) {
 		Contributors: []catalog.Contributor{{Family: "Petrov", Given: "Ivan"}}, Date: "2025", Publisher: "Shandong Academy"}
 	d := &proceedings.Document{Title: "Typed", Sections: proceedings.Arrange(nil, []catalog.Record{r}, "Outputs"),
 		Style: proceedingstest.Style(t, "apa"), Generated: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)}
-	path := filepath.Join(t.TempDir(), "typed.pdf")
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := proceedings.Render(context.Background(), f, d, proceedings.Options{Fonts: proceedingstest.Fonts(t), Words: proceedingstest.Words(t)}); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
+	path := renderToFile(t, d)
 	var italic, regular bool
 	for _, tx := range pdfTexts(t, path) {
 		if strings.Contains(tx.Text, "{\\it in situ}") && strings.Contains(tx.Font, "italic") {
@@ -105,7 +113,7 @@ func TestCiteAsKeepsItalicsAndTypedText(t *testing.T) {
 
 	// Private-use characters have no glyph in any font: refused by name.
 	d.Sections[0].Records[0].Title = "Private \uE001use\uE002"
-	_, err = proceedings.Render(context.Background(), &strings.Builder{}, d, proceedings.Options{Fonts: proceedingstest.Fonts(t), Words: proceedingstest.Words(t)})
+	_, err := proceedings.Render(context.Background(), &strings.Builder{}, d, proceedings.Options{Fonts: proceedingstest.Fonts(t), Words: proceedingstest.Words(t)})
 	var bad *proceedings.UnprintableError
 	if !errors.As(err, &bad) || bad.Err.Rune != '\uE001' {
 		t.Errorf("a title with a private-use character: %v", err)
@@ -125,16 +133,7 @@ func TestProceedingsSpeakTheirLanguage(t *testing.T) {
 	} {
 		d := proceedingstest.SampleDocument(t)
 		d.Language = tc.lang
-		path := filepath.Join(t.TempDir(), "proceedings.pdf")
-		f, err := os.Create(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := proceedings.Render(context.Background(), f, d, proceedings.Options{Fonts: proceedingstest.Fonts(t), Words: proceedingstest.Words(t)}); err != nil {
-			t.Fatal(err)
-		}
-		f.Close()
-		text := run(t, "pdftotext", "-enc", "UTF-8", path, "-")
+		text := run(t, "pdftotext", "-enc", "UTF-8", renderToFile(t, d), "-")
 		for _, w := range tc.want {
 			if !strings.Contains(text, w) {
 				t.Errorf("%s: %q is not in the PDF", tc.lang, w)

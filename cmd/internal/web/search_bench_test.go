@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -83,7 +84,9 @@ func BenchmarkSearchPage(b *testing.B) {
 func benchSearchIndex(b *testing.B, dir string) (*sqlite.Store, *search.Index) {
 	b.Helper()
 	store := benchStore(b, dir, 100_000, 42)
-	index, err := search.Open(context.Background(), filepath.Join(dir, "index"), store, search.Options{})
+	// ANNALS_SEARCH_CONCURRENCY sets the search slots, as for annals serve.
+	slots, _ := strconv.Atoi(os.Getenv("ANNALS_SEARCH_CONCURRENCY"))
+	index, err := search.Open(context.Background(), filepath.Join(dir, "index"), store, search.Options{MaxConcurrent: slots})
 	if err != nil {
 		b.Fatal(err)
 	}
