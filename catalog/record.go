@@ -58,6 +58,10 @@ type Record struct {
 	// Note is free text for cataloguers (provenance, caveats); it is shown
 	// on the record but not cited.
 	Note string `json:"note,omitempty"`
+	// Files are the files attached, in the order librarians gave them.
+	// They change through the files endpoints only (SetRecordFilesIn): a
+	// client's files in a record it creates or replaces are ignored.
+	Files []File `json:"files,omitempty"`
 	Bookkeeping
 }
 

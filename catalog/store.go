@@ -55,6 +55,10 @@ type RecordWriter interface {
 	// ImportRecords creates many records; see ImportOptions for dry runs and
 	// all-or-nothing imports. The report has one entry per item.
 	ImportRecords(ctx context.Context, items []ImportItem, opts ImportOptions) (*ImportReport, error)
+	// SetRecordFiles changes a record's files (SetRecordFilesIn) and
+	// returns the record as stored. ENOTFOUND, EGONE, EPRECONDITION,
+	// EINVALID, and whatever change returns.
+	SetRecordFiles(ctx context.Context, id string, ifVersion int, change func([]File) ([]File, error)) (*Record, error)
 }
 
 // RecordStore holds records.

@@ -215,6 +215,7 @@ func ValidateRecord(r *Record, findEvent EventFinder) error {
 	fe.language("language", r.Language)
 	fe.text("abstract", r.Abstract, maxAbstract, true)
 	validateTranslations(&fe, r.Translations)
+	validateFiles(&fe, r.Files)
 	validateContributors(&fe, r)
 	validateEventRef(&fe, r, findEvent)
 	if r.Date != "" && !ValidDate(r.Date) {

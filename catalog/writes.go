@@ -221,6 +221,7 @@ func CreateRecordIn(ctx context.Context, tx Tx, r *Record) error {
 }
 
 func createRecord(ctx context.Context, tx Tx, events *eventLookup, r *Record) error {
+	r.Files = nil // attached through the files endpoints, once the record exists
 	if err := prepareRecord(ctx, events, r); err != nil {
 		return err
 	}
@@ -241,11 +242,56 @@ func UpdateRecordIn(ctx context.Context, tx Tx, r *Record, ifVersion int) error 
 	if err := checkVersion(EntityRecord, cur.Version, ifVersion); err != nil {
 		return err
 	}
+	var stored Record
+	if err := json.Unmarshal(cur.Doc, &stored); err != nil {
+		return err
+	}
+	r.Files = stored.Files // changed through SetRecordFilesIn only
 	if err := prepareRecord(ctx, newEventLookup(tx), r); err != nil {
 		return err
 	}
 	w := Write{Entity: EntityRecord, ID: r.ID, Record: r, Exposed: cur.Exposed || r.Status == StatusPublished}
 	return replace(ctx, tx, w, cur, r, &r.Bookkeeping)
+}
+
+// SetRecordFilesIn changes the files of record id in tx, when its version
+// is ifVersion (0: any): change gets the current files and returns the new
+// list (or an error, which writes nothing). The record gets a new version
+// and a change-log row like any change. It returns the record as stored.
+// ENOTFOUND, EGONE, EPRECONDITION, EINVALID.
+func SetRecordFilesIn(ctx context.Context, tx Tx, id string, ifVersion int, change func([]File) ([]File, error)) (*Record, error) {
+	cur, err := findLive(ctx, tx, EntityRecord, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkVersion(EntityRecord, cur.Version, ifVersion); err != nil {
+		return nil, err
+	}
+	var r Record
+	if err := json.Unmarshal(cur.Doc, &r); err != nil {
+		return nil, err
+	}
+	files, err := change(slices.Clone(r.Files))
+	if err != nil {
+		return nil, err
+	}
+	for i := range files {
+		NormalizeFile(&files[i])
+	}
+	var fe fieldErrors
+	validateFiles(&fe, files)
+	if err := InvalidFields(fe); err != nil {
+		return nil, err
+	}
+	r.Files = files
+	if len(r.Files) == 0 {
+		r.Files = nil
+	}
+	w := Write{Entity: EntityRecord, ID: id, Record: &r, Exposed: cur.Exposed || r.Status == StatusPublished}
+	if err := replace(ctx, tx, w, cur, &r, &r.Bookkeeping); err != nil {
+		return nil, err
+	}
+	return &r, nil
 }
 
 // DeleteRecordIn deletes the record id in tx, leaving a tombstone, when its

@@ -172,3 +172,13 @@ func (s *Store) FindRecordsByIDs(ctx context.Context, ids []string) ([]catalog.R
 	}
 	return out, nil
 }
+
+// SetRecordFiles changes a record's files.
+func (s *Store) SetRecordFiles(ctx context.Context, id string, ifVersion int, change func([]catalog.File) ([]catalog.File, error)) (*catalog.Record, error) {
+	var r *catalog.Record
+	err := s.writeTx(ctx, func(t *txn) (err error) {
+		r, err = catalog.SetRecordFilesIn(ctx, t, id, ifVersion, change)
+		return err
+	})
+	return r, err
+}
