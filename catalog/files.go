@@ -199,7 +199,7 @@ type BlobReader interface {
 type Blobs interface {
 	// Put stores the bytes read from r: at most max bytes (ETOOLARGE past
 	// it, nothing stored). When want is not empty, it is the SHA-256 the
-	// client says the bytes have; a mismatch stores nothing (EINVALID).
+	// client says the bytes have; a mismatch stores nothing (EMALFORMED).
 	Put(ctx context.Context, r io.Reader, max int64, want string) (Blob, error)
 	// Open opens a blob. ENOTFOUND.
 	Open(ctx context.Context, sha256 string) (BlobReader, error)

@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/annals/annals/catalog"
 )
@@ -59,14 +60,14 @@ func (d *Disk) Put(ctx context.Context, r io.Reader, max int64, want string) (ca
 	h := sha256.New()
 	n, err := io.Copy(io.MultiWriter(tmp, h), io.LimitReader(ctxReader{ctx, r}, max+1))
 	if err != nil {
-		return catalog.Blob{}, err
+		return catalog.Blob{}, diskError(err)
 	}
 	if n > max {
 		return catalog.Blob{}, catalog.Errorf(catalog.ETOOLARGE, "The file is larger than the %d bytes allowed.", max)
 	}
 	sum := hex.EncodeToString(h.Sum(nil))
 	if want != "" && want != sum {
-		return catalog.Blob{}, &catalog.Error{Code: catalog.EINVALID, Message: "The file's bytes do not match the digest sent with them.",
+		return catalog.Blob{}, &catalog.Error{Code: catalog.EMALFORMED, Message: "The file's bytes do not match the digest sent with them.",
 			Fields: []catalog.FieldError{{Field: "Content-Digest", Message: fmt.Sprintf("says SHA-256 %s; the bytes received have %s", want, sum)}}}
 	}
 	blob := catalog.Blob{SHA256: sum, Size: n}
@@ -75,10 +76,10 @@ func (d *Disk) Put(ctx context.Context, r io.Reader, max int64, want string) (ca
 		return blob, nil // the same bytes are stored already
 	}
 	if err := tmp.Sync(); err != nil {
-		return catalog.Blob{}, err
+		return catalog.Blob{}, diskError(err)
 	}
 	if err := tmp.Close(); err != nil {
-		return catalog.Blob{}, err
+		return catalog.Blob{}, diskError(err)
 	}
 	if err := os.MkdirAll(filepath.Dir(final), 0o700); err != nil {
 		return catalog.Blob{}, err
@@ -90,6 +91,14 @@ func (d *Disk) Put(ctx context.Context, r io.Reader, max int64, want string) (ca
 		return catalog.Blob{}, err
 	}
 	return blob, syncDir(filepath.Dir(final))
+}
+
+// diskError says a full disk in the domain's words (507).
+func diskError(err error) error {
+	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) {
+		return catalog.Errorf(catalog.ENOSPACE, "The server's disk is full, so the file was not saved. Free some space on it and try again.")
+	}
+	return err
 }
 
 // syncDir makes a rename in dir durable.

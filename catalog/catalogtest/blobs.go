@@ -86,7 +86,7 @@ func testBlobsRefusals(t *testing.T, b catalog.Blobs) {
 	if _, err := b.Put(ctx, bytes.NewReader(data), 999, ""); catalog.ErrorCode(err) != catalog.ETOOLARGE {
 		t.Errorf("too large: %v", err)
 	}
-	if _, err := b.Put(ctx, bytes.NewReader(data), 2000, sha([]byte("other"))); catalog.ErrorCode(err) != catalog.EINVALID {
+	if _, err := b.Put(ctx, bytes.NewReader(data), 2000, sha([]byte("other"))); catalog.ErrorCode(err) != catalog.EMALFORMED {
 		t.Errorf("digest mismatch: %v", err)
 	}
 	cctx, cancel := context.WithCancel(ctx)

@@ -46,7 +46,13 @@ type Config struct {
 	// SearchConcurrency is $ANNALS_SEARCH_CONCURRENCY, how many searches run
 	// at once (default: one fewer than the cores, at least one).
 	SearchConcurrency int
+	// MaxFileSize is $ANNALS_MAX_FILE_SIZE, the largest file that may be
+	// attached, in bytes (default 1 GiB).
+	MaxFileSize int64
 }
+
+// FilesDir is where attached files' bytes are kept.
+func (c Config) FilesDir() string { return filepath.Join(c.DataDir, "files") }
 
 // trustedProxies parses TrustedProxies.
 func (c Config) trustedProxies() ([]*net.IPNet, error) {
@@ -112,6 +118,7 @@ func defaultConfig(getenv func(string) string) Config {
 	c.ExportKeep, _ = time.ParseDuration(getenv("ANNALS_EXPORT_KEEP"))
 	c.SearchTimeout, _ = time.ParseDuration(getenv("ANNALS_SEARCH_TIMEOUT"))
 	c.SearchConcurrency, _ = strconv.Atoi(getenv("ANNALS_SEARCH_CONCURRENCY"))
+	c.MaxFileSize, _ = strconv.ParseInt(getenv("ANNALS_MAX_FILE_SIZE"), 10, 64)
 	if c.DataDir == "" {
 		c.DataDir = "annals-data"
 	}

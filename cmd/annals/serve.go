@@ -13,6 +13,7 @@ import (
 
 	"github.com/annals/annals/assets"
 	"github.com/annals/annals/catalog"
+	"github.com/annals/annals/catalog/blobs"
 	"github.com/annals/annals/catalog/recordio"
 	"github.com/annals/annals/cmd/internal/web"
 	"github.com/annals/annals/export/jobs"
@@ -39,6 +40,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	proxies, err := cfg.trustedProxies()
 	if err != nil {
 		return err
+	}
+	if v := getenv("ANNALS_MAX_FILE_SIZE"); v != "" && cfg.MaxFileSize < 1 {
+		return usagef("ANNALS_MAX_FILE_SIZE=%q: give a number of bytes, such as 1073741824", v)
 	}
 	if v := getenv("ANNALS_SEARCH_CONCURRENCY"); v != "" && cfg.SearchConcurrency < 1 {
 		return usagef("ANNALS_SEARCH_CONCURRENCY=%q: give a number of 1 or more", v)
@@ -123,7 +127,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	srv := web.New(web.Config{Store: store, BaseURL: base, TrustedProxies: proxies, Search: index, Styles: styles, Exports: exports, Site: assets.FS(), SessionKey: key, Logger: log, OpenAPI: openapi,
+	files, err := blobs.OpenDisk(cfg.FilesDir())
+	if err != nil {
+		return err
+	}
+	srv := web.New(web.Config{Store: store, BaseURL: base, TrustedProxies: proxies, Blobs: files, MaxFileBytes: cfg.MaxFileSize, Search: index, Styles: styles, Exports: exports, Site: assets.FS(), SessionKey: key, Logger: log, OpenAPI: openapi,
 		Version: version, OAIRepositoryID: cfg.OAIRepositoryID, AdminEmail: cfg.AdminEmail, OAIPageSize: cfg.OAIPageSize})
 	log.Info("serving", "url", "http://"+ln.Addr().String(), "base_url", base, "data", cfg.DataDir)
 	err = srv.Serve(ctx, ln)

@@ -35,6 +35,9 @@ func (s *Server) listRecords(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	for i := range page.Records {
+		page.Records[i] = *readersView(c, &page.Records[i])
+	}
 	return c.JSON(http.StatusOK, listResponse{Total: page.Total, Records: page.Records, Next: nullable(page.Next)})
 }
 
@@ -116,7 +119,21 @@ func (s *Server) sendRecord(c echo.Context, status int, r *catalog.Record) error
 	if status == http.StatusOK && c.Request().Header.Get("If-None-Match") == tag {
 		return c.NoContent(http.StatusNotModified)
 	}
-	return c.JSON(status, r)
+	return c.JSON(status, readersView(c, r))
+}
+
+// readersView is r as the requester may see it: without a token, without
+// its restricted files (their names may say more than the record does).
+func readersView(c echo.Context, r *catalog.Record) *catalog.Record {
+	if canSeeUnpublished(c) || len(r.Files) == 0 {
+		return r
+	}
+	v := *r
+	v.Files = visibleFiles(c, r)
+	if len(v.Files) == 0 {
+		v.Files = nil
+	}
+	return &v
 }
 
 func (s *Server) createRecord(c echo.Context) error {

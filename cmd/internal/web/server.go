@@ -74,6 +74,10 @@ type Config struct {
 	// ShutdownTimeout is how long in-flight requests may run after a
 	// shutdown begins (default 30s).
 	ShutdownTimeout time.Duration
+	// Blobs keeps the bytes of attached files; without it the file
+	// endpoints answer 503. MaxFileBytes bounds one file (default 1 GiB).
+	Blobs        catalog.Blobs
+	MaxFileBytes int64
 	// BaseURL is the scheme, host and any path prefix the site is reached
 	// at from outside (https://annals.example.org), without a trailing
 	// slash; every absolute link is made from it. http://localhost when
@@ -110,6 +114,9 @@ func New(cfg Config) *Server {
 	}
 	if cfg.MaxImportBytes == 0 {
 		cfg.MaxImportBytes = 64 << 20
+	}
+	if cfg.MaxFileBytes <= 0 {
+		cfg.MaxFileBytes = 1 << 30
 	}
 	if cfg.BodyIdleTimeout <= 0 {
 		cfg.BodyIdleTimeout = 10 * time.Second
@@ -189,7 +196,8 @@ func New(cfg Config) *Server {
 			return err
 		}}))
 	e.Use(securityHeaders)
-	e.Use(middleware.BodyLimit(byteSize(max(cfg.MaxBodyBytes, cfg.MaxImportBytes))))
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: byteSize(max(cfg.MaxBodyBytes, cfg.MaxImportBytes)),
+		Skipper: isFileUpload})) // files have their own limit, MaxFileBytes
 	e.Use(s.authenticate)
 	e.Use(s.guardBodies)
 	// Anyone may read the catalogue from a web page of their own.
@@ -224,6 +232,13 @@ func (s *Server) routes() {
 	api.PUT("/records/:id", s.updateRecord, requireRole(catalog.RoleLibrarian))
 	api.DELETE("/records/:id", s.deleteRecord, requireRole(catalog.RoleLibrarian))
 	api.GET("/records/:id/history", s.recordHistory)
+	api.GET("/records/:id/files", s.listFiles)
+	api.POST("/records/:id/files", s.postFiles, requireRole(catalog.RoleLibrarian))
+	api.PUT("/records/:id/files/:name", s.putFile, requireRole(catalog.RoleLibrarian))
+	api.GET("/records/:id/files/:name", s.getFile)
+	api.PATCH("/records/:id/files/:name", s.patchFile, requireRole(catalog.RoleLibrarian))
+	api.DELETE("/records/:id/files/:name", s.deleteFile, requireRole(catalog.RoleLibrarian))
+	e.GET("/records/:id/files/:name", s.getFile) // the same bytes at the address people share
 	api.GET("/records/:id/citation", s.recordCitation)
 	api.GET("/styles", s.listStyles)
 
