@@ -53,4 +53,28 @@
     };
     poll();
   }
+  // upload files with a progress bar, and by dropping them on the form
+  var upload = document.querySelector("[data-upload]");
+  if (upload && window.FormData && window.XMLHttpRequest) {
+    var input = upload.querySelector("input[type=file]"), progress = upload.querySelector("progress");
+    upload.addEventListener("dragover", function (e) { e.preventDefault(); upload.classList.add("drop"); });
+    upload.addEventListener("dragleave", function () { upload.classList.remove("drop"); });
+    upload.addEventListener("drop", function (e) {
+      e.preventDefault(); upload.classList.remove("drop");
+      if (e.dataTransfer && e.dataTransfer.files.length) { input.files = e.dataTransfer.files; }
+    });
+    upload.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", upload.action);
+      xhr.upload.addEventListener("progress", function (p) {
+        if (p.lengthComputable) { progress.hidden = false; progress.max = p.total; progress.value = p.loaded; }
+      });
+      xhr.addEventListener("load", function () {
+        if (xhr.status < 400) { location.href = xhr.responseURL || location.href; return; }
+        document.open(); document.write(xhr.responseText); document.close(); // the page that says what to fix
+      });
+      xhr.send(new FormData(upload));
+    });
+  }
 })();

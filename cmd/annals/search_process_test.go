@@ -1,7 +1,10 @@
 package main
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -10,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/annals/annals/catalog/catalogtest"
 )
 
 type health struct {
@@ -194,5 +199,52 @@ func TestIndexFaultsWhileServing(t *testing.T) {
 	}
 	if !strings.Contains(s2.stderr.String(), "checksum") {
 		t.Errorf("the corruption is not in the log:\n%s", s2.stderr)
+	}
+}
+
+// TestSampleHasFiles: serve --sample attaches PDFs made from the records'
+// text to the report and twelve presentations; a reader downloads one
+// byte-identical to what the list says (size, SHA-256) and it is a PDF
+// whose text is the record's.
+func TestSampleHasFiles(t *testing.T) {
+	dir := t.TempDir()
+	s := startServer(t, dir, "--sample")
+	resp, err := http.Get(s.url + "/api/v1/records/jinan-2025-belarusians-in-china/files")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var list struct {
+		Files []struct {
+			Name   string `json:"name"`
+			SHA256 string `json:"sha256"`
+			Size   int64  `json:"size"`
+		}
+	}
+	json.NewDecoder(resp.Body).Decode(&list)
+	resp.Body.Close()
+	if len(list.Files) != 1 || list.Files[0].Name != "Белорусы в Китае.pdf" {
+		t.Fatalf("the report's files: %+v", list.Files)
+	}
+	f := list.Files[0]
+	get, err := http.Get(s.url + "/records/jinan-2025-belarusians-in-china/files/" + url.PathEscape(f.Name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := io.ReadAll(get.Body)
+	get.Body.Close()
+	sum := sha256.Sum256(data)
+	if get.StatusCode != 200 || int64(len(data)) != f.Size || hex.EncodeToString(sum[:]) != f.SHA256 || !strings.HasPrefix(string(data), "%PDF-") {
+		t.Fatalf("download: %d, %d bytes", get.StatusCode, len(data))
+	}
+	pdf := filepath.Join(t.TempDir(), "report.pdf")
+	os.WriteFile(pdf, data, 0o600)
+	bin := catalogtest.RequireTool(t, "pdftotext", "apt install poppler-utils")
+	text, err := exec.Command(bin, "-enc", "UTF-8", pdf, "-").Output()
+	if err != nil || !strings.Contains(string(text), "Белорусы в Китае") || !strings.Contains(string(text), "白俄罗斯人在中国") {
+		t.Errorf("the PDF's text: %v\n%s", err, text)
+	}
+	blobs, _ := filepath.Glob(filepath.Join(dir, "files", "*", "*", "*"))
+	if len(blobs) != 13 {
+		t.Errorf("%d blobs in DATA/files, want 13 (the report and 4 presentations in each of 3 languages)", len(blobs))
 	}
 }

@@ -75,6 +75,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 			log.Info("the store is not empty; the sample catalogue was not loaded", "data", cfg.DataDir)
 		default:
 			log.Info("sample catalogue loaded", "records", loaded)
+			n, err := sampleFiles(ctx, cfg, store)
+			if err != nil {
+				return fmt.Errorf("sample files: %w", err)
+			}
+			log.Info("sample files attached", "files", n)
 		}
 	}
 	if tokens, err := store.FindTokens(ctx); err == nil && len(tokens) == 0 {

@@ -38,6 +38,36 @@ type Stats struct {
 // falls, once to draw with those page numbers in the contents, the folios
 // and the index.
 func Render(ctx context.Context, out io.Writer, d *Document, opt Options) (Stats, error) {
+	return render(ctx, out, d, opt, layout)
+}
+
+// RenderOffprint writes the document's entries alone as a PDF, each from
+// the top of a page, with running heads and folios but no cover, contents
+// or index: what one record looks like printed on its own (the sample
+// catalogue's files are made so).
+func RenderOffprint(ctx context.Context, out io.Writer, d *Document, opt Options) (Stats, error) {
+	return render(ctx, out, d, opt, layoutEntries)
+}
+
+// layoutEntries runs through the entries only.
+func layoutEntries(ctx context.Context, w *writer, d *Document, _ func(done, total int)) error {
+	w.furniture = true
+	for _, s := range d.Sections {
+		for i := range s.Records {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			w.headLeft, w.headRight = headLeft(d), s.Title
+			if err := w.entry(d, s, &s.Records[i]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func render(ctx context.Context, out io.Writer, d *Document, opt Options,
+	lay func(context.Context, *writer, *Document, func(done, total int)) error) (Stats, error) {
 	if opt.Fonts == nil || opt.Words == nil {
 		return Stats{}, errors.New("proceedings: no fonts or no words")
 	}
@@ -47,7 +77,7 @@ func Render(ctx context.Context, out io.Writer, d *Document, opt Options) (Stats
 		return Stats{}, err
 	}
 	measure := newWriter(opt.Fonts, say, nil)
-	if err := layout(ctx, measure, d, nil); err != nil {
+	if err := lay(ctx, measure, d, nil); err != nil {
 		return Stats{}, err
 	}
 	pdf := gofpdf.New("P", "pt", "A4", "")
@@ -58,7 +88,7 @@ func Render(ctx context.Context, out io.Writer, d *Document, opt Options) (Stats
 	draw := newWriter(opt.Fonts, say, pdf)
 	draw.total = measure.page
 	draw.entryPage, draw.sectionPage = measure.entryPage, measure.sectionPage
-	if err := layout(ctx, draw, d, opt.Progress); err != nil {
+	if err := lay(ctx, draw, d, opt.Progress); err != nil {
 		return Stats{}, err
 	}
 	if err := pdf.Error(); err != nil {

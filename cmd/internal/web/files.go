@@ -97,7 +97,7 @@ func (s *Server) putFile(c echo.Context) error {
 	if _, err := s.findVisibleRecord(c, id); err != nil {
 		return err
 	}
-	f, replaced, rec, err := s.storeFile(c, id, version, meta, q, c.Request().Body, c.Request().ContentLength, want)
+	f, replaced, rec, err := storeFile(c, &s.cfg, id, version, meta, q, c.Request().Body, c.Request().ContentLength, want)
 	if err != nil {
 		return err
 	}
@@ -120,7 +120,7 @@ func fileURL(id, name string) string {
 // under meta.Name, replacing a file of that name. Fields meta leaves empty
 // (label, language, access) keep the replaced file's values, where given
 // in set (the query) they change.
-func (s *Server) storeFile(c echo.Context, id string, version int, meta catalog.File, set url.Values,
+func storeFile(c echo.Context, cfg *Config, id string, version int, meta catalog.File, set url.Values,
 	body io.Reader, length int64, want string) (catalog.File, bool, *catalog.Record, error) {
 	var zero catalog.File
 	probe := meta
@@ -129,9 +129,9 @@ func (s *Server) storeFile(c echo.Context, id string, version int, meta catalog.
 	if err := catalog.ValidateFile(&probe, ""); err != nil { // before any byte is stored
 		return zero, false, nil, err
 	}
-	if length > s.cfg.MaxFileBytes {
+	if length > cfg.MaxFileBytes {
 		return zero, false, nil, catalog.Errorf(catalog.ETOOLARGE, "The file is %s; this server takes files of at most %s.",
-			humanBytes(length), humanBytes(s.cfg.MaxFileBytes))
+			humanBytes(length), humanBytes(cfg.MaxFileBytes))
 	}
 	ctx := c.Request().Context()
 	// The first bytes say what the file is; a refusal on them stores nothing.
@@ -149,14 +149,14 @@ func (s *Server) storeFile(c echo.Context, id string, version int, meta catalog.
 		return zero, false, nil, &catalog.Error{Code: catalog.EINVALID, Message: "The file is not a PDF.",
 			Fields: []catalog.FieldError{{Field: "body", Message: fmt.Sprintf("is said to be a PDF (by its name or Content-Type) but its bytes are %s", mediaType)}}}
 	}
-	blob, err := s.cfg.Blobs.Put(ctx, br, s.cfg.MaxFileBytes, want)
+	blob, err := cfg.Blobs.Put(ctx, br, cfg.MaxFileBytes, want)
 	if err != nil {
 		return zero, false, nil, err
 	}
 	pages := 0 // counted when its text is extracted
 	var stored catalog.File
 	replaced := false
-	rec, err := s.cfg.Store.SetRecordFiles(ctx, id, version, func(files []catalog.File) ([]catalog.File, error) {
+	rec, err := cfg.Store.SetRecordFiles(ctx, id, version, func(files []catalog.File) ([]catalog.File, error) {
 		f := meta
 		f.SHA256, f.Size, f.MediaType, f.Pages, f.Created = blob.SHA256, blob.Size, mediaType, pages, time.Now().UTC().Truncate(time.Second)
 		f.Text = &catalog.FileText{State: "pending"}
@@ -412,12 +412,12 @@ func (s *Server) deleteFile(c echo.Context) error {
 // by MaxFileBytes, not the body limit of records and imports).
 func isFileUpload(c echo.Context) bool {
 	m := c.Request().Method
-	return (m == http.MethodPut || m == http.MethodPost) && strings.Contains(c.Request().URL.Path, "/files")
+	p := c.Request().URL.Path
+	return (m == http.MethodPut || m == http.MethodPost) && (strings.HasSuffix(p, "/files") || strings.Contains(p, "/files/"))
 }
 
-// postFiles uploads one or more files from a multipart form: the form's
-// label, language, access and embargo_until fields apply to each. 201
-// with the files.
+// postFiles uploads one or more files from a multipart form: 201 with
+// the files.
 func (s *Server) postFiles(c echo.Context) error {
 	if err := s.filesAvailable(); err != nil {
 		return err
@@ -429,9 +429,24 @@ func (s *Server) postFiles(c echo.Context) error {
 	if _, err := s.findVisibleRecord(c, id); err != nil {
 		return err
 	}
+	out, rec, err := storeFormFiles(c, &s.cfg, id, nil, nil)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("ETag", etag(rec.Version))
+	return c.JSON(http.StatusCreated, map[string]any{"record": id, "files": out})
+}
+
+// storeFormFiles stores the files of a multipart form as files of record
+// id: the form's label, language, access and embargo_until fields apply to
+// the files after them; field (when not nil) is given the form's other
+// fields (a page's CSRF token) and may refuse them, and ready (when not
+// nil) is asked before each file is stored (a page's form must have
+// proved itself by then).
+func storeFormFiles(c echo.Context, cfg *Config, id string, field func(name, value string) error, ready func() error) ([]catalog.File, *catalog.Record, error) {
 	mr, err := c.Request().MultipartReader()
 	if err != nil {
-		return catalog.Errorf(catalog.EUNSUPPORTED, "Send the files as multipart/form-data (or PUT one file's bytes to %s).", fileURL(id, "NAME"))
+		return nil, nil, catalog.Errorf(catalog.EUNSUPPORTED, "Send the files as multipart/form-data (or PUT one file's bytes to %s).", fileURL(id, "NAME"))
 	}
 	set := url.Values{}
 	var out []catalog.File
@@ -442,31 +457,43 @@ func (s *Server) postFiles(c echo.Context) error {
 			break
 		}
 		if err != nil {
-			return catalog.Errorf(catalog.EMALFORMED, "The form could not be read: %v.", err)
+			return nil, nil, catalog.Errorf(catalog.EMALFORMED, "The form could not be read: %v.", err)
 		}
-		field := part.FormName()
+		name := part.FormName()
 		if part.FileName() == "" { // a field: it applies to the files after it
-			if !slicesContain(fileParams, field) {
-				return badParam(field, "is not a field here; use "+strings.Join(fileParams, ", ")+" and files")
-			}
 			v, err := io.ReadAll(io.LimitReader(part, 1024))
 			if err != nil {
-				return err
+				return nil, nil, err
 			}
-			set.Set(field, string(v))
+			switch {
+			case slicesContain(fileParams, name):
+				if string(v) != "" {
+					set.Set(name, string(v))
+				}
+			case field != nil:
+				if err := field(name, string(v)); err != nil {
+					return nil, nil, err
+				}
+			default:
+				return nil, nil, badParam(name, "is not a field here; use "+strings.Join(fileParams, ", ")+" and files")
+			}
 			continue
 		}
-		name := norm.NFC.String(part.FileName())
-		meta := catalog.File{Name: name, Label: set.Get("label"), Language: set.Get("language"), Access: set.Get("access"), EmbargoUntil: set.Get("embargo_until")}
-		f, _, r, err := s.storeFile(c, id, 0, meta, set, part, -1, "")
+		if ready != nil {
+			if err := ready(); err != nil {
+				return nil, nil, err
+			}
+		}
+		meta := catalog.File{Name: norm.NFC.String(part.FileName()), Label: set.Get("label"), Language: set.Get("language"),
+			Access: set.Get("access"), EmbargoUntil: set.Get("embargo_until")}
+		f, _, r, err := storeFile(c, cfg, id, 0, meta, set, part, -1, "")
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
 		out, rec = append(out, f), r
 	}
 	if len(out) == 0 {
-		return badParam("file", "the form has no file; add one or more file fields")
+		return nil, nil, badParam("file", "the form has no file; add one or more file fields")
 	}
-	c.Response().Header().Set("ETag", etag(rec.Version))
-	return c.JSON(http.StatusCreated, map[string]any{"record": id, "files": out})
+	return out, rec, nil
 }

@@ -121,6 +121,8 @@ func (st *site) routes(e *echo.Echo) {
 	lib.GET("/records/:id/edit", st.recordForm)
 	lib.POST("/records/:id/edit", st.saveRecord)
 	lib.GET("/records/:id/history", st.historyPage)
+	lib.POST(strings.TrimPrefix(uploadRoute, "/librarian"), st.uploadFiles)
+	lib.POST("/records/:id/files-remove", st.removeFile)
 	lib.GET("/events/new", st.eventForm)
 	lib.POST("/events/new", st.saveEvent)
 	lib.GET("/events/:id/edit", st.eventForm)

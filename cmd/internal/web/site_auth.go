@@ -70,12 +70,25 @@ func (st *site) csrfToken(cookie string) string { return st.sign("csrf." + cooki
 // checkCSRF refuses a form without the session's CSRF token, or posted
 // from another site.
 func (st *site) checkCSRF(c echo.Context, s session) error {
+	if err := sameOrigin(c); err != nil {
+		return err
+	}
+	return st.checkCSRFValue(s, c.FormValue("csrf"))
+}
+
+// sameOrigin refuses a form posted from another site.
+func sameOrigin(c echo.Context) error {
 	if origin := c.Request().Header.Get("Origin"); origin != "" {
 		if u, err := url.Parse(origin); err != nil || u.Host != c.Request().Host {
 			return catalog.Errorf(catalog.EFORBIDDEN, "The form was sent from another site.")
 		}
 	}
-	if !hmac.Equal([]byte(c.FormValue("csrf")), []byte(st.csrfToken(s.cookie))) {
+	return nil
+}
+
+// checkCSRFValue checks a form's CSRF token.
+func (st *site) checkCSRFValue(s session, token string) error {
+	if !hmac.Equal([]byte(token), []byte(st.csrfToken(s.cookie))) {
 		return catalog.Errorf(catalog.EFORBIDDEN, "The form has expired; reload the page and send it again.")
 	}
 	return nil
@@ -93,7 +106,15 @@ func (st *site) requireSession(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 			return c.Redirect(http.StatusSeeOther, "/sign-in?next="+url.QueryEscape(c.Request().URL.RequestURI()))
 		}
-		if c.Request().Method == http.MethodPost {
+		switch {
+		case c.Request().Method != http.MethodPost:
+		case c.Path() == uploadRoute:
+			// files are streamed, not parsed into memory: the handler reads
+			// the token from the form before the first file
+			if err := sameOrigin(c); err != nil {
+				return st.fail(c, err)
+			}
+		default:
 			if err := st.checkCSRF(c, s); err != nil {
 				return st.fail(c, err)
 			}

@@ -32,6 +32,8 @@ type recordPage struct {
 	Reference    template.HTML
 	InText       template.HTML
 	Downloads    []pageLink
+	Files        []pageFile
+	Labels       []string // file labels, for the upload form
 	Meta         [][2]string
 	JSONLD       map[string]any
 	CanEdit      bool
@@ -101,6 +103,8 @@ func (st *site) recordPage(c echo.Context) error {
 			p.Downloads = append(p.Downloads, pageLink{Label: f.Label, URL: "/api/v1/records/" + r.ID + "?format=" + f.Name})
 		}
 	}
+	p.Files = st.pageFiles(c, v, r)
+	p.Labels = catalog.FileLabels()
 	p.Meta = highwire(r, p.Event, recordURL(st.cfg.BaseURL, r.ID))
 	p.JSONLD = jsonLD(r, p.Event, recordURL(st.cfg.BaseURL, r.ID))
 	v.NoIndex = r.Status != catalog.StatusPublished

@@ -1,0 +1,128 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/annals/annals/catalog"
+	"github.com/labstack/echo/v4"
+)
+
+// The record page lists a record's files; librarians upload files there
+// (a form that works without JavaScript, streamed to the blob store) and
+// remove them.
+
+// uploadRoute is the librarians' upload form's address (its CSRF token is
+// read from the form as it streams, not by the session middleware).
+const uploadRoute = "/librarian/records/:id/files"
+
+// pageFile is a file as the record page lists it.
+type pageFile struct {
+	Name, URL, Label, Type, Size, Language, Note string
+	Pages                                        int
+	Readable                                     bool // the reader may open it
+}
+
+// pageFiles lists the files of r the page's reader may know of.
+func (st *site) pageFiles(c echo.Context, v *view, r *catalog.Record) []pageFile {
+	today := time.Now().UTC().Format(time.DateOnly)
+	var out []pageFile
+	for _, f := range visibleFiles(c, r) {
+		pf := pageFile{Name: f.Name, URL: "/records/" + r.ID + "/files/" + url.PathEscape(f.Name),
+			Label: v.T("file.label." + f.Label), Type: shortType(f.MediaType), Size: v.Size(f.Size), Pages: f.Pages,
+			Readable: v.Actor != nil || catalog.FileOpen(&f, today)}
+		if f.Language != "" {
+			pf.Language = v.LanguageName(f.Language)
+		}
+		switch f.Access {
+		case catalog.AccessEmbargoed:
+			pf.Note = v.T("file.embargoed", v.Date(f.EmbargoUntil))
+		case catalog.AccessRestricted:
+			pf.Note = v.T("file.restricted")
+		}
+		out = append(out, pf)
+	}
+	return out
+}
+
+// shortType names a media type the way people do: PDF, DOCX, text.
+func shortType(mediaType string) string {
+	base, _, _ := strings.Cut(mediaType, ";")
+	switch {
+	case base == "application/pdf":
+		return "PDF"
+	case strings.HasPrefix(base, "image/"):
+		return strings.ToUpper(strings.TrimPrefix(base, "image/"))
+	case strings.HasPrefix(base, "text/"):
+		return strings.ToUpper(strings.TrimPrefix(base, "text/"))
+	}
+	for ext, t := range zipTypes {
+		if t == base {
+			return strings.ToUpper(strings.TrimPrefix(ext, "."))
+		}
+	}
+	return base
+}
+
+// uploadFiles stores the files of the record page's form and goes back to
+// the page.
+func (st *site) uploadFiles(c echo.Context) error {
+	if st.cfg.Blobs == nil {
+		return st.fail(c, catalog.Errorf(catalog.EUNAVAILABLE, "This server keeps no files."))
+	}
+	s, _ := st.currentSession(c)
+	id := c.Param("id")
+	if _, err := st.cfg.Store.FindRecordByID(c.Request().Context(), id); err != nil {
+		return st.fail(c, err)
+	}
+	token := ""
+	_, _, err := storeFormFiles(c, st.cfg, id,
+		func(name, value string) error {
+			if name != "csrf" {
+				return badParam(name, "is not a field of this form")
+			}
+			token = value
+			return nil
+		},
+		func() error { return st.checkCSRFValue(s, token) })
+	if err != nil {
+		return st.fail(c, err)
+	}
+	return c.Redirect(http.StatusSeeOther, "/records/"+id+"?saved=1#files")
+}
+
+// removeFile removes one file of a record and goes back to its page.
+func (st *site) removeFile(c echo.Context) error {
+	id, name := c.Param("id"), c.FormValue("name")
+	_, err := st.cfg.Store.SetRecordFiles(c.Request().Context(), id, 0, func(files []catalog.File) ([]catalog.File, error) {
+		_, i := findFile(files, name)
+		if i < 0 {
+			return nil, catalog.Errorf(catalog.ENOTFOUND, "Record %q has no file %q.", id, name)
+		}
+		return append(files[:i], files[i+1:]...), nil
+	})
+	if err != nil {
+		return st.fail(c, err)
+	}
+	return c.Redirect(http.StatusSeeOther, "/records/"+id+"?saved=1#files")
+}
+
+// Size writes a size in bytes the way people read it: 1.2 MB, 340 KB.
+func (v *view) Size(n int64) string {
+	units := []string{v.T("size.b"), v.T("size.kb"), v.T("size.mb"), v.T("size.gb")}
+	f, i := float64(n), 0
+	for f >= 1000 && i < len(units)-1 {
+		f, i = f/1000, i+1
+	}
+	num := fmt.Sprintf("%.0f", f)
+	if i > 0 && f < 10 {
+		num = fmt.Sprintf("%.1f", f)
+		if v.Lang == "ru" {
+			num = strings.Replace(num, ".", ",", 1)
+		}
+	}
+	return num + "\u00a0" + units[i]
+}

@@ -1,0 +1,98 @@
+package web
+
+import (
+	"bytes"
+	"mime/multipart"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/annals/annals/assets"
+	"github.com/annals/annals/catalog/blobs"
+	"github.com/annals/annals/catalog/catalogtest"
+)
+
+// uploadForm writes the record page's upload form: csrf (when not empty)
+// first, a label, then the files.
+func uploadForm(csrf string, files map[string][]byte) (string, *bytes.Buffer) {
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	if csrf != "" {
+		w.WriteField("csrf", csrf)
+	}
+	w.WriteField("label", "slides")
+	for name, data := range files {
+		fw, _ := w.CreateFormFile("file", name)
+		fw.Write(data)
+	}
+	w.Close()
+	return w.FormDataContentType(), &body
+}
+
+// TestLibrarianUploadsOnTheRecordPage: the record page offers librarians a
+// form; files sent with it are attached and listed; a form without the
+// page's token stores nothing; a file can be removed from the page.
+func TestLibrarianUploadsOnTheRecordPage(t *testing.T) {
+	store, err := blobs.OpenDisk(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnvWith(t, func(c *Config) {
+		c.Site, c.SessionKey, c.Blobs = assets.FS(), []byte(strings.Repeat("k", 32)), store
+	})
+	catalogtest.LoadSample(t, e.store)
+	c := browserClient(t)
+	signIn(t, c, e.url, e.librarian)
+	page := e.url + "/records/jinan-2025-aldoshin"
+	_, html := get(t, c, page)
+	m := csrfRe.FindStringSubmatch(html)
+	if m == nil || !strings.Contains(html, `enctype="multipart/form-data"`) {
+		t.Fatal("no upload form for a librarian")
+	}
+	post := func(ct string, body *bytes.Buffer) *http.Response {
+		req, _ := http.NewRequest("POST", e.url+"/librarian/records/jinan-2025-aldoshin/files", body)
+		req.Header.Set("Content-Type", ct)
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp
+	}
+	before := catalogtest.TakeFingerprint(t, e.store)
+	if resp := post(uploadForm("", map[string][]byte{"x.pdf": []byte("%PDF-1.4 x")})); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("a form without the token: %d", resp.StatusCode)
+	}
+	if resp := post(uploadForm("forged", map[string][]byte{"x.pdf": []byte("%PDF-1.4 x")})); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("a form with a forged token: %d", resp.StatusCode)
+	}
+	catalogtest.AssertUnchanged(t, e.store, before)
+	if n := blobCount(t, store); n != 0 {
+		t.Errorf("refused forms stored %d blobs", n)
+	}
+	resp := post(uploadForm(m[1], map[string][]byte{"Приветствие.pdf": []byte("%PDF-1.4 slides")}))
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/records/jinan-2025-aldoshin") {
+		t.Fatalf("upload: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	_, html = get(t, c, page)
+	if !strings.Contains(html, "Приветствие.pdf") || !strings.Contains(html, "Slides") || !strings.Contains(html, "PDF") {
+		t.Errorf("the page does not list the upload")
+	}
+	// Anyone may open it from the page.
+	anon := browserClient(t)
+	if r, body := get(t, anon, page); r.StatusCode != 200 || !strings.Contains(body, `href="/records/jinan-2025-aldoshin/files/`) {
+		t.Errorf("an anonymous reader sees no link to the file")
+	}
+	if r, body := get(t, anon, e.url+"/records/jinan-2025-aldoshin/files/%D0%9F%D1%80%D0%B8%D0%B2%D0%B5%D1%82%D1%81%D1%82%D0%B2%D0%B8%D0%B5.pdf"); r.StatusCode != 200 || body != "%PDF-1.4 slides" {
+		t.Errorf("download from the page: %d %q", r.StatusCode, body)
+	}
+	m = csrfRe.FindStringSubmatch(html)
+	rm, err := c.PostForm(e.url+"/librarian/records/jinan-2025-aldoshin/files-remove", map[string][]string{"csrf": {m[1]}, "name": {"Приветствие.pdf"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rm.Body.Close()
+	if _, html = get(t, c, page); rm.StatusCode != http.StatusSeeOther || strings.Contains(html, "Приветствие.pdf") {
+		t.Errorf("remove: %d", rm.StatusCode)
+	}
+}
