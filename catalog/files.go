@@ -181,6 +181,14 @@ func (r *Record) FindFile(name string) (*File, int) {
 	return nil, -1
 }
 
+// FileReferences finds the blobs the catalogue names.
+type FileReferences interface {
+	// ForEachFileReference calls fn once for each SHA-256 that a file of
+	// any version of any record (the current ones and every one in the
+	// change log) names. Bytes no version names are orphans.
+	ForEachFileReference(ctx context.Context, fn func(sha256 string) error) error
+}
+
 // Blob is what a blob store knows of stored bytes.
 type Blob struct {
 	SHA256 string // hex

@@ -182,3 +182,25 @@ func (s *Store) SetRecordFiles(ctx context.Context, id string, ifVersion int, ch
 	})
 	return r, err
 }
+
+// ForEachFileReference calls fn for each SHA-256 any version of any record
+// names.
+func (s *Store) ForEachFileReference(ctx context.Context, fn func(string) error) error {
+	rows, err := s.read.QueryContext(ctx, `SELECT DISTINCT json_extract(f.value, '$.sha256')
+		FROM changes c, json_each(c.doc, '$.files') f
+		WHERE c.entity = 'record' AND c.doc IS NOT NULL AND json_type(c.doc, '$.files') = 'array'`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var sha string
+		if err := rows.Scan(&sha); err != nil {
+			return err
+		}
+		if err := fn(sha); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

@@ -55,6 +55,7 @@ type Store struct {
 var (
 	_ catalog.Store          = (*Store)(nil)
 	_ catalog.ExportJobStore = (*Store)(nil)
+	_ catalog.FileReferences = (*Store)(nil)
 )
 
 // Open opens (creating if needed) the database at path and brings its

@@ -49,6 +49,10 @@ type Config struct {
 	// MaxFileSize is $ANNALS_MAX_FILE_SIZE, the largest file that may be
 	// attached, in bytes (default 1 GiB).
 	MaxFileSize int64
+	// FileGrace is $ANNALS_FILE_GRACE, how long stored bytes that no
+	// version of any record names are kept before they are removed (a Go
+	// duration; 7 days by default, 168h).
+	FileGrace time.Duration
 }
 
 // FilesDir is where attached files' bytes are kept.
@@ -119,6 +123,7 @@ func defaultConfig(getenv func(string) string) Config {
 	c.SearchTimeout, _ = time.ParseDuration(getenv("ANNALS_SEARCH_TIMEOUT"))
 	c.SearchConcurrency, _ = strconv.Atoi(getenv("ANNALS_SEARCH_CONCURRENCY"))
 	c.MaxFileSize, _ = strconv.ParseInt(getenv("ANNALS_MAX_FILE_SIZE"), 10, 64)
+	c.FileGrace, _ = time.ParseDuration(getenv("ANNALS_FILE_GRACE"))
 	if c.DataDir == "" {
 		c.DataDir = "annals-data"
 	}

@@ -39,7 +39,9 @@ const usage = `Usage:
   annals token create [--data DIR] --role librarian|admin --name NAME
   annals token list   [--data DIR]
   annals token revoke [--data DIR] ID
-  annals backup  [--data DIR] FILE
+  annals backup  [--data DIR] FILE  (FILE.tar: database and files; FILE.db: the database alone)
+  annals restore [--data DIR] FILE.tar   (into a new data directory)
+  annals check   [--data DIR]      (every file the catalogue names is stored whole; lists the others)
   annals reindex [--data DIR]      (while the server runs: POST /api/v1/admin/reindex)
   annals export  [--data DIR] --format bibtex|ris|csl-json|csv [--q QUERY] [--event ID] [-o FILE] [--include-drafts]
   annals proceedings [--data DIR] --event ID [--session KEY] [--style apa] [--locale ru-RU] [--title T] -o FILE.pdf
@@ -68,6 +70,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		err = runToken(ctx, rest, getenv, stdout, stderr)
 	case "backup":
 		err = runBackup(ctx, rest, getenv, stderr)
+	case "restore":
+		err = runRestore(ctx, rest, getenv, stderr)
+	case "check":
+		err = runCheck(ctx, rest, getenv, stdout, stderr)
 	case "reindex":
 		err = runReindex(ctx, rest, getenv, stderr)
 	case "export":

@@ -10,6 +10,7 @@ import (
 	"net"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/annals/annals/assets"
 	"github.com/annals/annals/catalog"
@@ -40,6 +41,12 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	proxies, err := cfg.trustedProxies()
 	if err != nil {
 		return err
+	}
+	if v := getenv("ANNALS_FILE_GRACE"); v != "" && cfg.FileGrace <= 0 {
+		return usagef("ANNALS_FILE_GRACE=%q: give a duration such as 168h", v)
+	}
+	if cfg.FileGrace <= 0 {
+		cfg.FileGrace = 7 * 24 * time.Hour
 	}
 	if v := getenv("ANNALS_MAX_FILE_SIZE"); v != "" && cfg.MaxFileSize < 1 {
 		return usagef("ANNALS_MAX_FILE_SIZE=%q: give a number of bytes, such as 1073741824", v)
@@ -136,12 +143,14 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
+	collecting := make(chan error, 1)
+	go func() { runOrphanCollector(ctx, store, cfg.FilesDir(), cfg.FileGrace, log); collecting <- nil }()
 	srv := web.New(web.Config{Store: store, BaseURL: base, TrustedProxies: proxies, Blobs: files, MaxFileBytes: cfg.MaxFileSize, Search: index, Styles: styles, Exports: exports, Site: assets.FS(), SessionKey: key, Logger: log, OpenAPI: openapi,
 		Version: version, OAIRepositoryID: cfg.OAIRepositoryID, AdminEmail: cfg.AdminEmail, OAIPageSize: cfg.OAIPageSize})
 	log.Info("serving", "url", "http://"+ln.Addr().String(), "base_url", base, "data", cfg.DataDir)
 	err = srv.Serve(ctx, ln)
 	stop()
-	for _, ch := range []chan error{following, exporting} {
+	for _, ch := range []chan error{following, exporting, collecting} {
 		if ferr := <-ch; err == nil {
 			err = ferr
 		}

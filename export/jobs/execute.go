@@ -15,8 +15,6 @@ import (
 	"github.com/annals/annals/export/proceedings"
 )
 
-// execute renders one job. Its file is written under a temporary name and
-// renamed when complete; any failure removes it and says why on the job.
 // renderSafely renders a job, turning a panic in the PDF or ZIP libraries
 // into the job's failure, logged with its stack, instead of the end of the
 // process.
@@ -30,6 +28,8 @@ func (r *Runner) renderSafely(ctx context.Context, j *catalog.ExportJob, tmp str
 	return r.renderFile(ctx, j, tmp)
 }
 
+// execute renders one job. Its file is written under a temporary name and
+// renamed when complete; any failure removes it and says why on the job.
 func (r *Runner) execute(ctx context.Context, j *catalog.ExportJob) {
 	started := r.cfg.Now().UTC()
 	j.Status, j.Started = catalog.JobRunning, &started

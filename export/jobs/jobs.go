@@ -78,6 +78,20 @@ type Runner struct {
 	renderFile func(ctx context.Context, j *catalog.ExportJob, path string) (int64, error)
 	// progressEvery limits how often progress is written to the store.
 	progressEvery time.Duration
+
+	mu      sync.Mutex
+	claimed map[string]bool // jobs a worker has taken
+}
+
+// claim takes a job for one worker; false if another has it.
+func (r *Runner) claim(id string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.claimed[id] {
+		return false
+	}
+	r.claimed[id] = true
+	return true
 }
 
 // New makes a runner; Run starts it.
@@ -100,7 +114,7 @@ func New(cfg Config) (*Runner, error) {
 	if err := os.MkdirAll(cfg.Dir, 0o700); err != nil {
 		return nil, err
 	}
-	r := &Runner{cfg: cfg, queue: make(chan string, cfg.Queue), progressEvery: 250 * time.Millisecond}
+	r := &Runner{cfg: cfg, queue: make(chan string, cfg.Queue), progressEvery: 250 * time.Millisecond, claimed: map[string]bool{}}
 	r.renderFile = r.render
 	return r, nil
 }
@@ -295,8 +309,11 @@ func (r *Runner) work(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case id := <-r.queue:
+			if !r.claim(id) {
+				continue // queued twice (by Submit and by the restart's recovery): it runs once
+			}
 			j, err := r.cfg.Jobs.FindExportJobByID(ctx, id)
-			if err != nil {
+			if err != nil || j.Status != catalog.JobQueued {
 				continue
 			}
 			r.execute(ctx, j)

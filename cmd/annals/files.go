@@ -1,0 +1,169 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"github.com/annals/annals/catalog"
+	"github.com/annals/annals/catalog/blobs"
+)
+
+// fileReport is what a check of the files found.
+type fileReport struct {
+	referenced, ok int
+	missing        []string // named by a version, not in the store
+	corrupt        []string // stored, but the bytes do not hash to the name
+	orphans        []catalog.Blob
+}
+
+// checkFiles hashes every blob the catalogue names and lists the blobs it
+// names no more.
+func checkFiles(ctx context.Context, refs catalog.FileReferences, store catalog.Blobs) (*fileReport, error) {
+	rep := &fileReport{}
+	named := map[string]bool{}
+	err := refs.ForEachFileReference(ctx, func(sha string) error {
+		named[sha] = true
+		rep.referenced++
+		r, err := store.Open(ctx, sha)
+		if catalog.ErrorCode(err) == catalog.ENOTFOUND {
+			rep.missing = append(rep.missing, sha)
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		defer r.Close()
+		h := sha256.New()
+		if _, err := io.Copy(h, r); err != nil {
+			return err
+		}
+		if hex.EncodeToString(h.Sum(nil)) != sha {
+			rep.corrupt = append(rep.corrupt, sha)
+			return nil
+		}
+		rep.ok++
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = store.List(ctx, func(b catalog.Blob) error {
+		if !named[b.SHA256] {
+			rep.orphans = append(rep.orphans, b)
+		}
+		return nil
+	})
+	sort.Strings(rep.missing)
+	sort.Strings(rep.corrupt)
+	return rep, err
+}
+
+// runCheck verifies that every file the catalogue names is stored whole,
+// and lists the stored bytes nothing names (removed by the server after
+// ANNALS_FILE_GRACE). Exit status 1 when a file is missing or damaged.
+func runCheck(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg := defaultConfig(getenv)
+	flags := newFlags("check", &cfg, stderr)
+	if err := parseFlags(flags, args); err != nil {
+		return err
+	}
+	if flags.NArg() > 0 {
+		return usagef("check takes no arguments")
+	}
+	store, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	files, err := blobs.OpenDisk(cfg.FilesDir())
+	if err != nil {
+		return err
+	}
+	rep, err := checkFiles(ctx, store, files)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%d files named by the catalogue: %d whole, %d missing, %d damaged; %d stored files named by no version.\n",
+		rep.referenced, rep.ok, len(rep.missing), len(rep.corrupt), len(rep.orphans))
+	for _, sha := range rep.missing {
+		fmt.Fprintf(stdout, "missing  %s\n", sha)
+	}
+	for _, sha := range rep.corrupt {
+		fmt.Fprintf(stdout, "damaged  %s (its bytes hash otherwise)\n", sha)
+	}
+	for _, b := range rep.orphans {
+		fmt.Fprintf(stdout, "orphan   %s (%d bytes)\n", b.SHA256, b.Size)
+	}
+	if len(rep.missing)+len(rep.corrupt) > 0 {
+		return fmt.Errorf("%d files are missing or damaged; restore them from a backup", len(rep.missing)+len(rep.corrupt))
+	}
+	return nil
+}
+
+// collectOrphans removes stored bytes that no version of any record names
+// and that are older than grace (an upload may be between its bytes and
+// its record). It returns how many it removed.
+func collectOrphans(ctx context.Context, refs catalog.FileReferences, dir string, grace time.Duration, now time.Time) (int, error) {
+	store, err := blobs.OpenDisk(dir)
+	if err != nil {
+		return 0, err
+	}
+	rep, err := checkFilesNamedOnly(ctx, refs, store)
+	if err != nil {
+		return 0, err
+	}
+	removed := 0
+	for _, b := range rep {
+		st, err := os.Stat(filepath.Join(dir, b.SHA256[:2], b.SHA256[2:4], b.SHA256))
+		if err != nil || now.Sub(st.ModTime()) < grace {
+			continue
+		}
+		if err := store.Delete(ctx, b.SHA256); err != nil {
+			return removed, err
+		}
+		removed++
+	}
+	return removed, nil
+}
+
+// checkFilesNamedOnly lists the orphans without hashing the named blobs.
+func checkFilesNamedOnly(ctx context.Context, refs catalog.FileReferences, store catalog.Blobs) ([]catalog.Blob, error) {
+	named := map[string]bool{}
+	if err := refs.ForEachFileReference(ctx, func(sha string) error { named[sha] = true; return nil }); err != nil {
+		return nil, err
+	}
+	var orphans []catalog.Blob
+	err := store.List(ctx, func(b catalog.Blob) error {
+		if !named[b.SHA256] {
+			orphans = append(orphans, b)
+		}
+		return nil
+	})
+	return orphans, err
+}
+
+// runOrphanCollector removes orphans every hour until ctx is done.
+func runOrphanCollector(ctx context.Context, refs catalog.FileReferences, dir string, grace time.Duration, log *slog.Logger) {
+	ticker := time.NewTicker(time.Hour)
+	defer ticker.Stop()
+	for {
+		if n, err := collectOrphans(ctx, refs, dir, grace, time.Now()); err != nil && ctx.Err() == nil {
+			log.Error("removing unreferenced files", "error", err)
+		} else if n > 0 {
+			log.Info("removed files no version names", "files", n, "grace", grace)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+		}
+	}
+}

@@ -1,0 +1,133 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/annals/annals/catalog"
+	"github.com/annals/annals/catalog/blobs"
+	"github.com/annals/annals/catalog/sqlite"
+)
+
+// TestBackupRestoreAndCheckWithFiles: a backup taken while the server
+// runs holds the database and every file it names (not the orphans);
+// restored into a new data directory, the catalogue serves the same bytes;
+// check finds every file whole, then a damaged one.
+func TestBackupRestoreAndCheckWithFiles(t *testing.T) {
+	dir := t.TempDir()
+	token := createToken(t, dir)
+	s := startServer(t, dir, "--sample")
+	pdf := []byte("%PDF-1.4 uploaded while serving")
+	req, _ := http.NewRequest("PUT", s.url+"/api/v1/records/jinan-2025-aldoshin/files/speech.pdf", bytes.NewReader(pdf))
+	req.Header.Set("Authorization", "Bearer "+token)
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 201 {
+		t.Fatalf("upload: %v %v", resp, err)
+	}
+	// An orphan: bytes no version names.
+	orphan := []byte("left over")
+	sum := sha256.Sum256(orphan)
+	osha := hex.EncodeToString(sum[:])
+	os.MkdirAll(filepath.Join(dir, "files", osha[:2], osha[2:4]), 0o700)
+	os.WriteFile(filepath.Join(dir, "files", osha[:2], osha[2:4], osha), orphan, 0o600)
+
+	bin := annalsBinary(t)
+	out, err := exec.Command(bin, "check", "--data", dir).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "14 files named by the catalogue: 14 whole, 0 missing, 0 damaged; 1 stored files") ||
+		!strings.Contains(string(out), "orphan   "+osha) {
+		t.Fatalf("check: %v\n%s", err, out)
+	}
+	archive := filepath.Join(t.TempDir(), "annals.tar")
+	if out, err := exec.Command(bin, "backup", "--data", dir, archive).CombinedOutput(); err != nil || !strings.Contains(string(out), "14 files") {
+		t.Fatalf("backup while serving: %v %s", err, out)
+	}
+	s.cmd.Process.Kill()
+	<-s.done
+
+	if out, err := exec.Command(bin, "restore", "--data", dir, archive).CombinedOutput(); err == nil || !strings.Contains(string(out), "holds a catalogue already") {
+		t.Errorf("restore over a catalogue: %v %s", err, out)
+	}
+	restored := filepath.Join(t.TempDir(), "restored")
+	if out, err := exec.Command(bin, "restore", "--data", restored, archive).CombinedOutput(); err != nil {
+		t.Fatalf("restore: %v %s", err, out)
+	}
+	out, err = exec.Command(bin, "check", "--data", restored).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "14 whole, 0 missing, 0 damaged; 0 stored files") {
+		t.Errorf("check of the restored directory: %v\n%s", err, out)
+	}
+	s2 := startServer(t, restored)
+	resp, err := http.Get(s2.url + "/records/jinan-2025-aldoshin/files/speech.pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !bytes.Equal(got, pdf) {
+		t.Errorf("the restored file: %d %q", resp.StatusCode, got)
+	}
+	s2.cmd.Process.Kill()
+	<-s2.done
+
+	// Damage one stored file: check says so and fails.
+	psum := sha256.Sum256(pdf)
+	psha := hex.EncodeToString(psum[:])
+	os.WriteFile(filepath.Join(restored, "files", psha[:2], psha[2:4], psha), []byte("bit rot"), 0o600)
+	out, err = exec.Command(bin, "check", "--data", restored).CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "damaged  "+psha) {
+		t.Errorf("check of a damaged file: %v\n%s", err, out)
+	}
+}
+
+// TestOrphansAreRemovedAfterTheirGrace: bytes no version names are removed
+// once older than the grace period; younger ones and named ones stay.
+func TestOrphansAreRemovedAfterTheirGrace(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	store, err := sqlite.Open(ctx, filepath.Join(dir, "annals.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	files, _ := blobs.OpenDisk(filepath.Join(dir, "files"))
+	put := func(s string) catalog.Blob {
+		b, err := files.Put(ctx, strings.NewReader(s), 100, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	named, old, young := put("named"), put("old orphan"), put("young orphan")
+	ev := catalog.Event{ID: "e", Name: "E"}
+	store.CreateEvent(ctx, &ev)
+	r := catalog.Record{ID: "r", Kind: catalog.KindOther, Title: "R"}
+	if err := store.CreateRecord(ctx, &r); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.SetRecordFiles(ctx, "r", 0, func([]catalog.File) ([]catalog.File, error) {
+		return []catalog.File{{Name: "a.txt", SHA256: named.SHA256, Size: named.Size, MediaType: "text/plain"}}, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	past := time.Now().Add(-10 * 24 * time.Hour)
+	for _, b := range []catalog.Blob{named, old} {
+		os.Chtimes(filepath.Join(dir, "files", b.SHA256[:2], b.SHA256[2:4], b.SHA256), past, past)
+	}
+	n, err := collectOrphans(ctx, store, filepath.Join(dir, "files"), 7*24*time.Hour, time.Now())
+	if err != nil || n != 1 {
+		t.Fatalf("removed %d, %v; want the old orphan only", n, err)
+	}
+	for b, want := range map[catalog.Blob]bool{named: true, old: false, young: true} {
+		if _, err := files.Open(ctx, b.SHA256); (err == nil) != want {
+			t.Errorf("blob %s… present %v, want %v", b.SHA256[:8], err == nil, want)
+		}
+	}
+}
