@@ -6,6 +6,9 @@ package dc
 import (
 	"encoding/xml"
 	"io"
+	"net/url"
+	"strings"
+	"time"
 
 	"github.com/annals/annals/catalog"
 )
@@ -92,6 +95,17 @@ func FromRecord(r *catalog.Record, ev *catalog.Event, recordURL string) Document
 	}
 	add("identifier", "", r.Identifiers.URL)
 	add("identifier", "", recordURL)
+	if recordURL != "" { // the open files, for harvesters that fetch full texts
+		today := time.Now().UTC().Format(time.DateOnly)
+		for i := range r.Files {
+			if f := &r.Files[i]; catalog.FileOpen(f, today) {
+				add("identifier", "", recordURL+"/files/"+url.PathEscape(f.Name))
+				if base, _, _ := strings.Cut(f.MediaType, ";"); base != "" {
+					add("format", "", base)
+				}
+			}
+		}
+	}
 	add("language", "", r.Language)
 	if ev != nil {
 		add("relation", "", ev.Name)

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/annals/annals/assets"
 	"github.com/annals/annals/catalog"
 	"github.com/annals/annals/catalog/blobs"
 	"github.com/annals/annals/catalog/catalogtest"
@@ -298,6 +299,34 @@ func TestRestrictedFilesAreNotInTheRecord(t *testing.T) {
 		}
 		if lib := e.do("GET", path, e.librarian, nil); !strings.Contains(string(lib.body), "secret-minutes") {
 			t.Errorf("%s for a librarian lacks the restricted file", path)
+		}
+	}
+}
+
+// TestFilesInMetadataForHarvesters: an open PDF is named where Google
+// Scholar (citation_pdf_url), schema.org (encoding) and Dublin Core
+// (dc:identifier) readers look; a restricted file is not.
+func TestFilesInMetadataForHarvesters(t *testing.T) {
+	e, _ := filesEnv(t, func(c *Config) {
+		c.Site, c.SessionKey, c.BaseURL = assets.FS(), []byte(strings.Repeat("k", 32)), "https://annals.example.org"
+	})
+	e.upload("Report.pdf?label=fulltext", []byte("%PDF-1.4 report"), e.librarian)
+	e.upload("minutes.pdf?access=restricted", []byte("%PDF-1.4 minutes"), e.librarian)
+	page := string(e.do("GET", "/records/rep", "", nil).body)
+	if !strings.Contains(page, `<meta name="citation_pdf_url" content="https://annals.example.org/records/rep/files/Report.pdf">`) {
+		t.Errorf("no citation_pdf_url for the open full text")
+	}
+	if !strings.Contains(page, `"contentUrl":"https://annals.example.org/records/rep/files/Report.pdf"`) {
+		t.Errorf("no schema.org encoding for the open file")
+	}
+	dc := string(e.do("GET", "/api/v1/records/rep?format=dc", "", nil).body)
+	if !strings.Contains(dc, "<dc:identifier>https://annals.example.org/records/rep/files/Report.pdf</dc:identifier>") ||
+		!strings.Contains(dc, "<dc:format>application/pdf</dc:format>") {
+		t.Errorf("Dublin Core lacks the file: %s", dc)
+	}
+	for _, doc := range []string{page, dc} {
+		if strings.Contains(doc, "minutes.pdf") {
+			t.Errorf("a restricted file is named for harvesters")
 		}
 	}
 }

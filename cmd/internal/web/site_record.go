@@ -4,7 +4,10 @@ import (
 	"context"
 	"html/template"
 	"net/http"
+	neturl "net/url"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/annals/annals/catalog"
 	"github.com/annals/annals/export"
@@ -162,7 +165,50 @@ func highwire(r *catalog.Record, ev *catalog.Event, url string) [][2]string {
 			m = append(m, kv)
 		}
 	}
+	if f := citablePDF(r); f != nil { // Google Scholar indexes the full text from it
+		m = append(m, [2]string{"citation_pdf_url", url + "/files/" + neturl.PathEscape(f.Name)})
+	}
 	return m
+}
+
+// citablePDF is the open PDF that stands for the record: its full text,
+// else its first open PDF; nil when there is none.
+func citablePDF(r *catalog.Record) *catalog.File {
+	today := time.Now().UTC().Format(time.DateOnly)
+	var first *catalog.File
+	for i := range r.Files {
+		f := &r.Files[i]
+		if !strings.HasPrefix(f.MediaType, "application/pdf") || !catalog.FileOpen(f, today) {
+			continue
+		}
+		if f.Label == catalog.LabelFulltext {
+			return f
+		}
+		if first == nil {
+			first = f
+		}
+	}
+	return first
+}
+
+// openFilesLD lists a record's open files as schema.org media objects.
+func openFilesLD(r *catalog.Record, url string) []map[string]any {
+	today := time.Now().UTC().Format(time.DateOnly)
+	var out []map[string]any
+	for i := range r.Files {
+		f := &r.Files[i]
+		if !catalog.FileOpen(f, today) {
+			continue
+		}
+		base, _, _ := strings.Cut(f.MediaType, ";")
+		o := map[string]any{"@type": "MediaObject", "name": f.Name, "contentUrl": url + "/files/" + neturl.PathEscape(f.Name),
+			"encodingFormat": base, "contentSize": strconv.FormatInt(f.Size, 10), "sha256": f.SHA256}
+		if f.Language != "" {
+			o["inLanguage"] = f.Language
+		}
+		out = append(out, o)
+	}
+	return out
 }
 
 // jsonLD is the record as schema.org.
@@ -175,6 +221,9 @@ func jsonLD(r *catalog.Record, ev *catalog.Event, url string) map[string]any {
 		t = "CreativeWork"
 	}
 	ld := map[string]any{"@context": "https://schema.org", "@type": t, "@id": url, "url": url, "name": r.Title, "identifier": r.ID}
+	if files := openFilesLD(r, url); len(files) > 0 {
+		ld["encoding"] = files
+	}
 	if r.Language != "" {
 		ld["inLanguage"] = r.Language
 	}
