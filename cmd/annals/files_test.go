@@ -131,3 +131,39 @@ func TestOrphansAreRemovedAfterTheirGrace(t *testing.T) {
 		}
 	}
 }
+
+// TestKillDuringUpload: kill -9 while a file is arriving; after a restart
+// the file is either whole or absent, no temporary file is left, and check
+// finds nothing missing or damaged.
+func TestKillDuringUpload(t *testing.T) {
+	dir := t.TempDir()
+	token := createToken(t, dir)
+	s := startServer(t, dir, "--sample")
+	pr, pw := io.Pipe()
+	req, _ := http.NewRequest("PUT", s.url+"/api/v1/records/jinan-2025-aldoshin/files/half.bin", pr)
+	req.Header.Set("Authorization", "Bearer "+token)
+	go http.DefaultClient.Do(req)
+	chunk := bytes.Repeat([]byte("h"), 1<<20)
+	for range 5 {
+		pw.Write(chunk) // 5 MB arrive, then the server dies mid-upload
+	}
+	time.Sleep(200 * time.Millisecond)
+	s.cmd.Process.Kill()
+	<-s.done
+	pw.Close()
+	s2 := startServer(t, dir)
+	if left, _ := filepath.Glob(filepath.Join(dir, "files", "tmp", "*")); len(left) != 0 {
+		t.Errorf("temporary files left after the restart: %v", left)
+	}
+	resp, err := http.Get(s2.url + "/api/v1/records/jinan-2025-aldoshin/files/half.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound {
+		t.Errorf("a file whose upload was killed half way: %d", resp.StatusCode)
+	}
+	if out, err := exec.Command(annalsBinary(t), "check", "--data", dir).CombinedOutput(); err != nil || !strings.Contains(string(out), "0 missing, 0 damaged") {
+		t.Errorf("check after the kill: %v\n%s", err, out)
+	}
+}

@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -328,5 +330,71 @@ func TestFilesInMetadataForHarvesters(t *testing.T) {
 		if strings.Contains(doc, "minutes.pdf") {
 			t.Errorf("a restricted file is named for harvesters")
 		}
+	}
+}
+
+// TestNFDTwinIsTheSameName: a name sent decomposed (NFD) is the composed
+// (NFC) name: it replaces the file, never a twin beside it.
+func TestNFDTwinIsTheSameName(t *testing.T) {
+	e, _ := filesEnv(t)
+	nfc, nfd := "Ёлка.txt", "Е\u0308лка.txt"
+	if r := e.upload(url.PathEscape(nfc), []byte("one"), e.librarian); r.status != 201 {
+		t.Fatalf("NFC: %d", r.status)
+	}
+	if r := e.upload(url.PathEscape(nfd), []byte("two"), e.librarian); r.status != 200 {
+		t.Errorf("the NFD twin: %d, want 200 (replaced)", r.status)
+	}
+	var list struct{ Files []catalog.File }
+	e.do("GET", "/api/v1/records/rep/files", "", nil).json(t, &list)
+	if len(list.Files) != 1 || list.Files[0].Name != nfc {
+		t.Errorf("files: %+v", list.Files)
+	}
+}
+
+// TestConcurrentUploadsOfOneName: two uploads of one name at once both
+// finish, and the file is wholly one of them, never a mix.
+func TestConcurrentUploadsOfOneName(t *testing.T) {
+	e, _ := filesEnv(t)
+	a, b := bytes.Repeat([]byte("A"), 3<<20), bytes.Repeat([]byte("B"), 3<<20)
+	done := make(chan int, 2)
+	for _, data := range [][]byte{a, b} {
+		go func() { done <- e.upload("same.bin", data, e.librarian).status }()
+	}
+	for range 2 {
+		if s := <-done; s != 201 && s != 200 {
+			t.Errorf("an upload answered %d", s)
+		}
+	}
+	got := e.do("GET", "/api/v1/records/rep/files/same.bin", "", nil).body
+	if !bytes.Equal(got, a) && !bytes.Equal(got, b) {
+		t.Errorf("the file is a mix of the two uploads (%d bytes)", len(got))
+	}
+}
+
+// TestUploadToAFullDisk: an upload that does not fit answers 507 and
+// leaves nothing: no blob, no temporary file, the record unchanged. It
+// needs to mount a small tmpfs (root); elsewhere it skips.
+func TestUploadToAFullDisk(t *testing.T) {
+	mnt := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mnt).CombinedOutput(); err != nil {
+		t.Skipf("cannot mount a small tmpfs here (%v: %s); the full-disk test needs root", err, strings.TrimSpace(string(out)))
+	}
+	t.Cleanup(func() { exec.Command("umount", "-l", mnt).Run() })
+	store, err := blobs.OpenDisk(mnt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnvWith(t, func(c *Config) { c.Blobs = store })
+	r := speech("rep")
+	r["status"] = "published"
+	e.do("POST", "/api/v1/records", e.librarian, mustJSON(t, r))
+	before := catalogtest.TakeFingerprint(t, e.store)
+	res := e.upload("big.bin", bytes.Repeat([]byte("z"), 3<<20), e.librarian)
+	if res.status != http.StatusInsufficientStorage || !strings.Contains(res.problem(t).Detail, "disk is full") {
+		t.Errorf("an upload to a full disk: %d %s", res.status, res.body)
+	}
+	catalogtest.AssertUnchanged(t, e.store, before)
+	if left, _ := filepath.Glob(filepath.Join(mnt, "tmp", "*")); len(left) != 0 || blobCount(t, store) != 0 {
+		t.Errorf("left behind: %v, %d blobs", left, blobCount(t, store))
 	}
 }
