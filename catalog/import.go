@@ -13,6 +13,17 @@ type ImportItem struct {
 	Line   int    // 1-based line where the item starts, when known
 	Record Record // the record as read
 	Errors []FieldError
+	// Files are the files the record names, to attach when it is created:
+	// each with its place in what came with the import (Path), or the
+	// SHA-256 of bytes the blob store holds already. ResolveImportFiles
+	// stores them and fills their size, type and hash.
+	Files []ImportFile
+}
+
+// ImportFile is a file an imported record names.
+type ImportFile struct {
+	File File   // name, label, language, access, embargo (and SHA256 when known)
+	Path string // where the bytes are in the import's files (a directory, a ZIP)
 }
 
 // ImportOptions control an import.
@@ -110,7 +121,11 @@ func importBatchIn(ctx context.Context, tx Tx, items []ImportItem, results []Imp
 			continue
 		}
 		r := item.Record
-		err := createRecord(ctx, tx, events, &r)
+		r.Files = nil
+		for _, f := range item.Files {
+			r.Files = append(r.Files, f.File)
+		}
+		err := createRecordWithFiles(ctx, tx, events, &r)
 		switch ErrorCode(err) {
 		case "":
 			res.ID, res.Status = r.ID, ImportCreated

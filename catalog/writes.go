@@ -222,6 +222,15 @@ func CreateRecordIn(ctx context.Context, tx Tx, r *Record) error {
 
 func createRecord(ctx context.Context, tx Tx, events *eventLookup, r *Record) error {
 	r.Files = nil // attached through the files endpoints, once the record exists
+	return createRecordWithFiles(ctx, tx, events, r)
+}
+
+// createRecordWithFiles creates r with the files it lists, whose bytes are
+// stored already (an import, ResolveImportFiles).
+func createRecordWithFiles(ctx context.Context, tx Tx, events *eventLookup, r *Record) error {
+	for i := range r.Files {
+		NormalizeFile(&r.Files[i])
+	}
 	if err := prepareRecord(ctx, events, r); err != nil {
 		return err
 	}

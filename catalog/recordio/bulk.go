@@ -147,7 +147,7 @@ func readItem(raw []byte, index, line int) (catalog.ImportItem, error) {
 		item.Errors = []catalog.FieldError{{Message: err.Error()}}
 		return item, nil
 	}
-	item.Record = in.Record
+	item.Record, item.Files = in.Record, in.importFiles()
 	return item, nil
 }
 

@@ -250,7 +250,7 @@ func rowItem(obj map[string]any, index, line int) catalog.ImportItem {
 	if err == nil {
 		var in recordInput
 		if err = json.Unmarshal(raw, &in); err == nil {
-			item.Record = in.Record
+			item.Record, item.Files = in.Record, in.importFiles()
 			return item
 		}
 	}

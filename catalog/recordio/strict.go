@@ -35,6 +35,36 @@ type recordInput struct {
 	Created json.RawMessage `json:"created"`
 	Updated json.RawMessage `json:"updated"`
 	Version json.RawMessage `json:"version"`
+	Files   []fileInput     `json:"files"`
+}
+
+// fileInput is a file an imported record names: where its bytes are among
+// the import's files (path), or the SHA-256 of bytes the catalogue has,
+// and the librarian's fields. What the server works out (type, size,
+// pages, text) is accepted and thrown away.
+type fileInput struct {
+	Name         string          `json:"name"`
+	Path         string          `json:"path"`
+	SHA256       string          `json:"sha256"`
+	Label        string          `json:"label"`
+	Language     string          `json:"language"`
+	Access       string          `json:"access"`
+	EmbargoUntil string          `json:"embargo_until"`
+	MediaType    json.RawMessage `json:"media_type"`
+	Size         json.RawMessage `json:"size"`
+	Pages        json.RawMessage `json:"pages"`
+	Text         json.RawMessage `json:"text"`
+	Created      json.RawMessage `json:"created"`
+}
+
+// importFiles turns the files an input names into import files.
+func (in recordInput) importFiles() []catalog.ImportFile {
+	var out []catalog.ImportFile
+	for _, f := range in.Files {
+		out = append(out, catalog.ImportFile{Path: f.Path, File: catalog.File{Name: f.Name, SHA256: f.SHA256, Label: f.Label,
+			Language: f.Language, Access: f.Access, EmbargoUntil: f.EmbargoUntil}})
+	}
+	return out
 }
 
 type eventInput struct {

@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/user"
 	"strings"
 
 	"github.com/annals/annals/catalog"
+	"github.com/annals/annals/catalog/blobs"
 	"github.com/annals/annals/catalog/recordio"
 	"github.com/annals/annals/export"
 )
@@ -22,6 +24,7 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	var opts catalog.ImportOptions
 	flags.BoolVar(&opts.DryRun, "dry-run", false, "check everything and write nothing")
 	flags.BoolVar(&opts.Atomic, "atomic", false, "import each file all or nothing")
+	filesDir := flags.String("files", "", "the directory of the files the records name (their path is relative to it)")
 	if err := parseFlags(flags, args); err != nil {
 		return err
 	}
@@ -40,10 +43,23 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	defer store.Close()
 	ctx = catalog.NewContextWithActor(ctx, catalog.Actor{Name: cliActor(getenv), Role: catalog.RoleAdmin})
+	src := fileSource{max: cfg.MaxFileSize}
+	if src.max <= 0 {
+		src.max = 1 << 30
+	}
+	if *filesDir != "" {
+		if st, err := os.Stat(*filesDir); err != nil || !st.IsDir() {
+			return usagef("--files %s: not a directory", *filesDir)
+		}
+		src.files = os.DirFS(*filesDir)
+	}
+	if src.blobs, err = blobs.OpenDisk(cfg.FilesDir()); err != nil {
+		return err
+	}
 	failed := 0
 	for _, name := range flags.Args() {
 		format, _ := recordio.FormatForFile(formats, name)
-		n, err := importFile(ctx, store, format, name, opts, stdout)
+		n, err := importFile(ctx, store, format, name, opts, src, stdout)
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
@@ -67,13 +83,23 @@ func cliActor(getenv func(string) string) string {
 	return "command line (" + name + ")"
 }
 
-func importFile(ctx context.Context, store catalog.Store, format recordio.Format, name string, opts catalog.ImportOptions, out io.Writer) (failed int, err error) {
+// fileSource is where an import's files come from.
+type fileSource struct {
+	files fs.FS // nil: the import came without files
+	blobs catalog.Blobs
+	max   int64
+}
+
+func importFile(ctx context.Context, store catalog.Store, format recordio.Format, name string, opts catalog.ImportOptions, src fileSource, out io.Writer) (failed int, err error) {
 	data, err := os.ReadFile(name)
 	if err != nil {
 		return 0, err
 	}
 	items, err := format.Read(data)
 	if err != nil {
+		return 0, err
+	}
+	if err := catalog.ResolveImportFiles(ctx, items, src.files, src.blobs, src.max, opts.DryRun); err != nil {
 		return 0, err
 	}
 	rep, err := store.ImportRecords(ctx, items, opts)

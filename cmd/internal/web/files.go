@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"net/url"
 	"strings"
@@ -413,6 +414,9 @@ func (s *Server) deleteFile(c echo.Context) error {
 func isFileUpload(c echo.Context) bool {
 	m := c.Request().Method
 	p := c.Request().URL.Path
+	if mt, _, _ := mime.ParseMediaType(c.Request().Header.Get("Content-Type")); m == http.MethodPost && p == "/api/v1/import" && mt == "application/zip" {
+		return true // an import with its files
+	}
 	return (m == http.MethodPut || m == http.MethodPost) && (strings.HasSuffix(p, "/files") || strings.Contains(p, "/files/"))
 }
 

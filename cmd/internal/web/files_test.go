@@ -1,6 +1,7 @@
 package web
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -396,5 +397,35 @@ func TestUploadToAFullDisk(t *testing.T) {
 	catalogtest.AssertUnchanged(t, e.store, before)
 	if left, _ := filepath.Glob(filepath.Join(mnt, "tmp", "*")); len(left) != 0 || blobCount(t, store) != 0 {
 		t.Errorf("left behind: %v, %d blobs", left, blobCount(t, store))
+	}
+}
+
+// TestImportZipWithFiles: POST /api/v1/import with a ZIP of a records file
+// and the files it names: a dry run checks them and stores nothing; the
+// import attaches them; a missing file fails its record, naming it.
+func TestImportZipWithFiles(t *testing.T) {
+	e, store := filesEnv(t)
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, _ := zw.Create("records.ndjson")
+	w.Write([]byte(`{"id":"z1","kind":"report","status":"published","title":"Доклад","contributors":[{"family":"Ли"}],"files":[{"name":"Доклад.pdf","path":"files/report.pdf","label":"fulltext"}]}` + "\n" +
+		`{"id":"z2","kind":"report","title":"Missing","contributors":[{"family":"Smith"}],"files":[{"path":"files/nope.pdf"}]}` + "\n"))
+	w, _ = zw.Create("files/report.pdf")
+	w.Write([]byte("%PDF-1.4 from a zip"))
+	zw.Close()
+	dry := e.do("POST", "/api/v1/import?dry_run=true", e.librarian, buf.Bytes(), "Content-Type: application/zip")
+	if dry.status != 200 || !strings.Contains(string(dry.body), `files/nope.pdf\" is not among the import's files`) || blobCount(t, store) != 0 {
+		t.Fatalf("dry run: %d %s (%d blobs)", dry.status, dry.body, blobCount(t, store))
+	}
+	r := e.do("POST", "/api/v1/import", e.librarian, buf.Bytes(), "Content-Type: application/zip")
+	if r.status != 200 || !strings.Contains(string(r.body), `"imported":1`) {
+		t.Fatalf("import: %d %s", r.status, r.body)
+	}
+	got := e.do("GET", "/api/v1/records/z1/files/"+url.PathEscape("Доклад.pdf"), "", nil)
+	if got.status != 200 || string(got.body) != "%PDF-1.4 from a zip" {
+		t.Errorf("the imported file: %d %q", got.status, got.body)
+	}
+	if bad := e.do("POST", "/api/v1/import", e.librarian, []byte("not a zip"), "Content-Type: application/zip"); bad.status != 400 {
+		t.Errorf("a body that is not a ZIP: %d", bad.status)
 	}
 }

@@ -1,8 +1,13 @@
 package web
 
 import (
+	"archive/zip"
 	"fmt"
+	"io"
+	"mime"
 	"net/http"
+	"os"
+	"path"
 	"strings"
 
 	"github.com/annals/annals/catalog"
@@ -28,21 +33,30 @@ func (s *Server) importRecords(c echo.Context) error {
 		return err
 	}
 	ct := c.Request().Header.Get(echo.HeaderContentType)
-	format, ok := recordio.FormatForMediaType(s.cfg.ImportFormats, ct)
-	if !ok {
-		var types []string
-		for _, f := range s.cfg.ImportFormats {
-			types = append(types, f.MediaTypes[0])
+	var items []catalog.ImportItem
+	if mt, _, _ := mime.ParseMediaType(ct); mt == "application/zip" {
+		if items, err = s.readImportZip(c, opts.DryRun); err != nil {
+			return err
 		}
-		return catalog.Errorf(catalog.EUNSUPPORTED, "Cannot import %q; send Content-Type %s.", ct, strings.Join(types, ", "))
-	}
-	body, err := readBody(c, s.cfg.MaxImportBytes)
-	if err != nil {
-		return err
-	}
-	items, err := format.Read(body)
-	if err != nil {
-		return err
+	} else {
+		format, ok := recordio.FormatForMediaType(s.cfg.ImportFormats, ct)
+		if !ok {
+			var types []string
+			for _, f := range s.cfg.ImportFormats {
+				types = append(types, f.MediaTypes[0])
+			}
+			return catalog.Errorf(catalog.EUNSUPPORTED, "Cannot import %q; send Content-Type %s, or application/zip (a records file and its files).", ct, strings.Join(types, ", "))
+		}
+		body, err := readBody(c, s.cfg.MaxImportBytes)
+		if err != nil {
+			return err
+		}
+		if items, err = format.Read(body); err != nil {
+			return err
+		}
+		if err := catalog.ResolveImportFiles(c.Request().Context(), items, nil, s.cfg.Blobs, s.cfg.MaxFileBytes, opts.DryRun); err != nil {
+			return err
+		}
 	}
 	report, err := s.cfg.Store.ImportRecords(c.Request().Context(), items, opts)
 	if err != nil {
@@ -64,4 +78,64 @@ func (s *Server) importRecords(c echo.Context) error {
 		}
 	}
 	return p
+}
+
+// readImportZip reads an import sent as a ZIP: one records file at its top
+// (any import format, by its extension) and the files the records name,
+// by their paths in the ZIP. The ZIP is kept in a temporary file while it
+// is read (its files are read from it as they are stored).
+func (s *Server) readImportZip(c echo.Context, dryRun bool) ([]catalog.ImportItem, error) {
+	if err := s.filesAvailable(); err != nil {
+		return nil, err
+	}
+	tmp, err := os.CreateTemp("", "annals-import-*.zip")
+	if err != nil {
+		return nil, err
+	}
+	defer os.Remove(tmp.Name())
+	defer tmp.Close()
+	n, err := io.Copy(tmp, io.LimitReader(c.Request().Body, s.cfg.MaxFileBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if n > s.cfg.MaxFileBytes {
+		return nil, catalog.Errorf(catalog.ETOOLARGE, "The ZIP is larger than the %s this server takes.", humanBytes(s.cfg.MaxFileBytes))
+	}
+	zr, err := zip.NewReader(tmp, n)
+	if err != nil {
+		return nil, catalog.Errorf(catalog.EMALFORMED, "The body is not a ZIP file: %v.", err)
+	}
+	var recordsFile *zip.File
+	var format recordio.Format
+	for _, f := range zr.File {
+		if strings.Contains(strings.TrimSuffix(f.Name, "/"), "/") || f.FileInfo().IsDir() {
+			continue
+		}
+		if fm, ok := recordio.FormatForFile(s.cfg.ImportFormats, f.Name); ok {
+			if recordsFile != nil {
+				return nil, catalog.Errorf(catalog.EMALFORMED, "The ZIP has two records files at its top, %q and %q; put one there, and the files in folders.", recordsFile.Name, f.Name)
+			}
+			recordsFile, format = f, fm
+		}
+	}
+	if recordsFile == nil {
+		return nil, catalog.Errorf(catalog.EMALFORMED, "The ZIP has no records file at its top (.json, .ndjson, .csv, .bib or .ris).")
+	}
+	if recordsFile.UncompressedSize64 > uint64(s.cfg.MaxImportBytes) {
+		return nil, catalog.Errorf(catalog.ETOOLARGE, "%s is larger than the %s an import may be.", recordsFile.Name, humanBytes(s.cfg.MaxImportBytes))
+	}
+	rc, err := recordsFile.Open()
+	if err != nil {
+		return nil, catalog.Errorf(catalog.EMALFORMED, "%s cannot be read from the ZIP: %v.", recordsFile.Name, err)
+	}
+	data, err := io.ReadAll(io.LimitReader(rc, s.cfg.MaxImportBytes+1))
+	rc.Close()
+	if err != nil {
+		return nil, catalog.Errorf(catalog.EMALFORMED, "%s cannot be read from the ZIP: %v.", recordsFile.Name, err)
+	}
+	items, err := format.Read(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path.Base(recordsFile.Name), err)
+	}
+	return items, catalog.ResolveImportFiles(c.Request().Context(), items, zr, s.cfg.Blobs, s.cfg.MaxFileBytes, dryRun)
 }

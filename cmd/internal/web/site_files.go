@@ -32,7 +32,7 @@ func (st *site) pageFiles(c echo.Context, v *view, r *catalog.Record) []pageFile
 	var out []pageFile
 	for _, f := range visibleFiles(c, r) {
 		pf := pageFile{Name: f.Name, URL: "/records/" + r.ID + "/files/" + url.PathEscape(f.Name),
-			Label: v.T("file.label." + f.Label), Type: shortType(f.MediaType), Size: v.Size(f.Size), Pages: f.Pages,
+			Label: v.T("file.label." + f.Label), Type: catalog.ShortMediaType(f.MediaType), Size: v.Size(f.Size), Pages: f.Pages,
 			Readable: v.Actor != nil || catalog.FileOpen(&f, today)}
 		if f.Language != "" {
 			pf.Language = v.LanguageName(f.Language)
@@ -46,25 +46,6 @@ func (st *site) pageFiles(c echo.Context, v *view, r *catalog.Record) []pageFile
 		out = append(out, pf)
 	}
 	return out
-}
-
-// shortType names a media type the way people do: PDF, DOCX, text.
-func shortType(mediaType string) string {
-	base, _, _ := strings.Cut(mediaType, ";")
-	switch {
-	case base == "application/pdf":
-		return "PDF"
-	case strings.HasPrefix(base, "image/"):
-		return strings.ToUpper(strings.TrimPrefix(base, "image/"))
-	case strings.HasPrefix(base, "text/"):
-		return strings.ToUpper(strings.TrimPrefix(base, "text/"))
-	}
-	for ext, t := range zipTypes {
-		if t == base {
-			return strings.ToUpper(strings.TrimPrefix(ext, "."))
-		}
-	}
-	return base
 }
 
 // uploadFiles stores the files of the record page's form and goes back to
