@@ -3,6 +3,8 @@ package catalog
 import (
 	"context"
 	"errors"
+	"path"
+	"strings"
 )
 
 // ImportItem is one record read from an import file. Errors holds what went
@@ -18,12 +20,35 @@ type ImportItem struct {
 	// SHA-256 of bytes the blob store holds already. ResolveImportFiles
 	// stores them and fills their size, type and hash.
 	Files []ImportFile
+	// Warnings say what was left out of an item that imports all the same
+	// (a file another tool only linked to).
+	Warnings []FieldError
 }
 
 // ImportFile is a file an imported record names.
 type ImportFile struct {
 	File File   // name, label, language, access, embargo (and SHA256 when known)
 	Path string // where the bytes are in the import's files (a directory, a ZIP)
+	// Linked marks a reference another tool wrote (a BibTeX file field, a
+	// RIS L1): a web link, or a path when the import came without files,
+	// leaves the record without that file and warns instead of failing it.
+	Linked bool
+}
+
+// LabelFirstPDFFulltext labels the first PDF (by its name) of files that
+// another tool linked to as the record's full text, when none is labelled.
+func LabelFirstPDFFulltext(files []ImportFile) {
+	for _, f := range files {
+		if f.File.Label == LabelFulltext {
+			return
+		}
+	}
+	for i := range files {
+		if strings.EqualFold(path.Ext(files[i].Path), ".pdf") {
+			files[i].File.Label = LabelFulltext
+			return
+		}
+	}
 }
 
 // ImportOptions control an import.
@@ -49,6 +74,8 @@ type ImportResult struct {
 	ID     string       `json:"id,omitempty"`
 	Status string       `json:"status"`
 	Errors []FieldError `json:"errors,omitempty"`
+	// Warnings say what the item imported without (files only linked to).
+	Warnings []FieldError `json:"warnings,omitempty"`
 }
 
 // ImportReport is the outcome of an import, one result per item in file
@@ -115,7 +142,7 @@ func importBatchIn(ctx context.Context, tx Tx, items []ImportItem, results []Imp
 	failed := false
 	for i, item := range items {
 		res := &results[i]
-		*res = ImportResult{Index: item.Index, Line: item.Line, ID: item.Record.ID}
+		*res = ImportResult{Index: item.Index, Line: item.Line, ID: item.Record.ID, Warnings: item.Warnings}
 		if len(item.Errors) > 0 {
 			res.Status, res.Errors, failed = ImportFailed, item.Errors, true
 			continue

@@ -22,10 +22,14 @@ func ResolveImportFiles(ctx context.Context, items []ImportItem, files fs.FS, bl
 	now := time.Now().UTC().Truncate(time.Second)
 	for i := range items {
 		it := &items[i]
-		for j := range it.Files {
-			f := &it.Files[j]
+		kept := it.Files[:0]
+		for j, f := range it.Files {
 			field := fmt.Sprintf("files[%d]", j)
-			err := resolveImportFile(ctx, f, files, blobs, max, dryRun, now)
+			if why := linkedFileLeftOut(&f, files); why != "" {
+				it.Warnings = append(it.Warnings, FieldError{Field: field, Message: why})
+				continue
+			}
+			err := resolveImportFile(ctx, &f, files, blobs, max, dryRun, now)
 			var de *Error
 			switch {
 			case err == nil:
@@ -34,14 +38,61 @@ func ResolveImportFiles(ctx context.Context, items []ImportItem, files fs.FS, bl
 			default:
 				return err
 			}
+			kept = append(kept, f)
 		}
+		it.Files = kept
 	}
 	return nil
 }
 
+// linkedFileLeftOut says why a file another tool linked to is left out of
+// its record ("" when it is not): it is a web link, or the import came
+// without files.
+func linkedFileLeftOut(f *ImportFile, files fs.FS) string {
+	switch {
+	case !f.Linked:
+		return ""
+	case isWebLink(f.Path):
+		return fmt.Sprintf("%q is a web link, not attached: Annals does not fetch links on import; upload the file to the record", f.Path)
+	case files == nil:
+		return fmt.Sprintf("%q not attached: the records file came without its files (import a ZIP of both, or use annals import --files DIR)", f.Path)
+	}
+	return ""
+}
+
+func isWebLink(p string) bool {
+	scheme, _, ok := strings.Cut(p, "://")
+	return ok && (strings.EqualFold(scheme, "http") || strings.EqualFold(scheme, "https") || strings.EqualFold(scheme, "ftp"))
+}
+
+// importFilePath is where a file an import names is among the import's
+// files. A relative path is taken as it is; an absolute one (a path on the
+// machine that wrote the records, as Zotero and Mendeley write them) is
+// matched by its longest tail found there, so that a Zotero storage folder
+// given as the import's files finds "ABCD1234/paper.pdf".
+func importFilePath(files fs.FS, raw string) (string, error) {
+	p := strings.ReplaceAll(raw, `\`, "/")
+	absolute := strings.HasPrefix(p, "/") || (len(p) >= 2 && p[1] == ':' && ('A' <= p[0]&^0x20 && p[0]&^0x20 <= 'Z'))
+	p = strings.TrimPrefix(path.Clean(p), "./")
+	if !absolute {
+		if !fs.ValidPath(p) {
+			return "", Errorf(EINVALID, "%q is not a path inside the import's files", raw)
+		}
+		return p, nil
+	}
+	parts := strings.Split(strings.TrimPrefix(p, "/"), "/")
+	for i := range parts {
+		tail := strings.Join(parts[i:], "/")
+		if _, err := fs.Stat(files, tail); err == nil && fs.ValidPath(tail) {
+			return tail, nil
+		}
+	}
+	return "", Errorf(EINVALID, "%q is not among the import's files (nor is any tail of it)", raw)
+}
+
 func resolveImportFile(ctx context.Context, f *ImportFile, files fs.FS, blobs Blobs, max int64, dryRun bool, now time.Time) error {
 	if f.File.Name == "" {
-		f.File.Name = path.Base(f.Path)
+		f.File.Name = path.Base(strings.ReplaceAll(f.Path, `\`, "/"))
 	}
 	if f.Path == "" {
 		if f.File.SHA256 == "" {
@@ -63,12 +114,12 @@ func resolveImportFile(ctx context.Context, f *ImportFile, files fs.FS, blobs Bl
 		}
 		return nil
 	}
-	p := strings.TrimPrefix(path.Clean(strings.ReplaceAll(f.Path, `\`, "/")), "./")
 	if files == nil {
 		return Errorf(EINVALID, "%q: this import came without files; import with the files beside it (--files DIR, or a ZIP)", f.Path)
 	}
-	if !fs.ValidPath(p) {
-		return Errorf(EINVALID, "%q is not a path inside the import's files", f.Path)
+	p, err := importFilePath(files, f.Path)
+	if err != nil {
+		return err
 	}
 	src, err := files.Open(p)
 	if err != nil {

@@ -46,7 +46,12 @@ type Writer struct {
 	w      *bufio.Writer
 	events EventFinder
 	n      int
+	base   string // the site's address, for links to records and their files; none when empty
 }
+
+// LinkTo makes the writer link each record (and its open files) to its page
+// at base (https://annals.example.org), where the format can hold links.
+func (x *Writer) LinkTo(base string) { x.base = strings.TrimSuffix(base, "/") }
 
 // NewWriter returns a writer of the named format, one that holds many
 // records (Format.Streams).
@@ -68,7 +73,11 @@ func (x *Writer) Write(ctx context.Context, r *catalog.Record) error {
 	if x.events != nil {
 		ev = x.events(ctx, r.Event)
 	}
-	err := x.enc.write(x.w, r, ev, x.n)
+	link := ""
+	if x.base != "" {
+		link = x.base + "/records/" + r.ID
+	}
+	err := x.enc.write(x.w, r, ev, x.n, link)
 	x.n++
 	return err
 }
@@ -95,9 +104,10 @@ const recordsPerRead = 500
 
 // WriteRecords writes the records with the given ids, in that order, in a
 // streaming format, reading them a few hundred at a time; records deleted
-// meanwhile, and those keep (when not nil) refuses, are left out. For CSV
-// it reads the records twice: first to size the columns to the widest.
-func WriteRecords(ctx context.Context, src RecordSource, format string, ids []string, keep func(*catalog.Record) bool, out io.Writer) (int, error) {
+// meanwhile, and those keep (when not nil) refuses, are left out; base,
+// when not empty, is the site's address to link records' files at. For
+// CSV it reads the records twice: first to size the columns to the widest.
+func WriteRecords(ctx context.Context, src RecordSource, format string, ids []string, keep func(*catalog.Record) bool, base string, out io.Writer) (int, error) {
 	each := func(fn func(*catalog.Record) error) error {
 		for start := 0; start < len(ids); start += recordsPerRead {
 			records, err := src.FindRecordsByIDs(ctx, ids[start:min(start+recordsPerRead, len(ids))])
@@ -125,6 +135,7 @@ func WriteRecords(ctx context.Context, src RecordSource, format string, ids []st
 	if err != nil {
 		return 0, err
 	}
+	w.LinkTo(base)
 	if err := w.Begin(widths); err != nil {
 		return 0, err
 	}

@@ -31,7 +31,7 @@ type Format struct {
 // encoder writes a run of records; n counts the records written before.
 type encoder interface {
 	begin(w *bufio.Writer, widths recordio.Widths) error
-	write(w *bufio.Writer, r *catalog.Record, ev *catalog.Event, n int) error
+	write(w *bufio.Writer, r *catalog.Record, ev *catalog.Event, n int, recordURL string) error
 	end(w *bufio.Writer) error
 }
 
@@ -71,7 +71,7 @@ func (f Format) WriteRecord(w io.Writer, r *catalog.Record, ev *catalog.Event, r
 	if err := enc.begin(bw, widths); err != nil {
 		return err
 	}
-	if err := enc.write(bw, r, ev, 0); err != nil {
+	if err := enc.write(bw, r, ev, 0, recordURL); err != nil {
 		return err
 	}
 	if err := enc.end(bw); err != nil {

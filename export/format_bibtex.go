@@ -6,7 +6,6 @@ import (
 	"github.com/annals/annals/catalog"
 	"github.com/annals/annals/catalog/recordio"
 	"github.com/annals/annals/export/bibtex"
-	"github.com/annals/annals/export/csljson"
 )
 
 func bibtexFormat() Format {
@@ -20,11 +19,11 @@ type bibtexEncoder struct{}
 
 func (bibtexEncoder) begin(*bufio.Writer, recordio.Widths) error { return nil }
 
-func (bibtexEncoder) write(w *bufio.Writer, r *catalog.Record, ev *catalog.Event, n int) error {
+func (bibtexEncoder) write(w *bufio.Writer, r *catalog.Record, ev *catalog.Event, n int, recordURL string) error {
 	if n > 0 {
 		w.WriteByte('\n')
 	}
-	_, err := w.WriteString(bibtex.Entry(csljson.FromRecord(r, ev)))
+	_, err := w.WriteString(bibtex.Entry(withFiles(r, ev, recordURL)))
 	return err
 }
 

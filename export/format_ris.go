@@ -5,7 +5,6 @@ import (
 
 	"github.com/annals/annals/catalog"
 	"github.com/annals/annals/catalog/recordio"
-	"github.com/annals/annals/export/csljson"
 	"github.com/annals/annals/export/ris"
 )
 
@@ -20,8 +19,8 @@ type risEncoder struct{}
 
 func (risEncoder) begin(*bufio.Writer, recordio.Widths) error { return nil }
 
-func (risEncoder) write(w *bufio.Writer, r *catalog.Record, ev *catalog.Event, _ int) error {
-	_, err := w.WriteString(ris.Record(csljson.FromRecord(r, ev)) + "\n")
+func (risEncoder) write(w *bufio.Writer, r *catalog.Record, ev *catalog.Event, _ int, recordURL string) error {
+	_, err := w.WriteString(ris.Record(withFiles(r, ev, recordURL)) + "\n")
 	return err
 }
 

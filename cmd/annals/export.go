@@ -69,7 +69,11 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 		defer os.Remove(file.Name())
 		w = file
 	}
-	n, err := export.WriteRecords(ctx, store, *format, ids, nil, w)
+	base, err := cfg.baseURL(cfg.Addr)
+	if err != nil {
+		return err
+	}
+	n, err := export.WriteRecords(ctx, store, *format, ids, nil, base, w)
 	if err != nil {
 		return err
 	}

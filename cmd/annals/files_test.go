@@ -16,6 +16,7 @@ import (
 
 	"github.com/annals/annals/catalog"
 	"github.com/annals/annals/catalog/blobs"
+	"github.com/annals/annals/catalog/catalogtest"
 	"github.com/annals/annals/catalog/sqlite"
 )
 
@@ -215,5 +216,43 @@ func TestImportWithFiles(t *testing.T) {
 	os.WriteFile(exported, bytes.ReplaceAll(data, []byte(`"id":"with-files"`), []byte(`"id":"with-files-again"`)), 0o644)
 	if code, stdout, _ = runCLI(t, dir, "import", exported); code != 0 || !strings.Contains(stdout, "imported 1 of 1") {
 		t.Errorf("re-import of the catalogue's own export: %d %s", code, stdout)
+	}
+}
+
+// TestImportBibTeXWithLinkedFiles imports a real JabRef library whose
+// entries link their PDFs (file = {:name.pdf:PDF}): without --files every
+// record imports and each link is reported as not attached; with --files
+// the PDFs found are attached as the records' full text, and the records
+// whose PDFs are missing fail, naming them.
+func TestImportBibTeXWithLinkedFiles(t *testing.T) {
+	bib := catalogtest.SharedPath(t, "corpora", "bibliographic", "jabref_jabref-authors.bib")
+	code, stdout, _ := runCLI(t, t.TempDir(), "import", bib)
+	if code != 0 || !strings.Contains(stdout, "imported 212 of 212 records, 0 failed") ||
+		!strings.Contains(stdout, `warning: item 112 (benkerfritzemeiergeigeretal2009): files[0]: "Benker2009.pdf" not attached: the records file came without its files`) {
+		t.Fatalf("without files: %d\n%s", code, stdout)
+	}
+	src := t.TempDir()
+	pdf, err := os.ReadFile(catalogtest.SharedPath(t, "corpora", "pdfs", "tracemonkey.pdf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(src, "Benker2009.pdf"), pdf, 0o644)
+	dir := t.TempDir()
+	code, stdout, _ = runCLI(t, dir, "import", "--files", src, bib)
+	if code != 1 || !strings.Contains(stdout, "imported 183 of 212 records, 29 failed") ||
+		!strings.Contains(stdout, `files[0]: "Schoenberger2011HasWSIs.pdf" is not among the import's files`) {
+		t.Fatalf("with files: %d\n%s", code, stdout)
+	}
+	store, err := sqlite.Open(context.Background(), filepath.Join(dir, "annals.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	r, err := store.FindRecordByID(context.Background(), "benkerfritzemeiergeigeretal2009")
+	if err != nil || len(r.Files) != 1 {
+		t.Fatalf("the record with its PDF: %+v %v", r, err)
+	}
+	if f := r.Files[0]; f.Name != "Benker2009.pdf" || f.MediaType != "application/pdf" || f.Label != "fulltext" || f.Size != int64(len(pdf)) {
+		t.Errorf("its file: %+v", f)
 	}
 }

@@ -24,7 +24,7 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	var opts catalog.ImportOptions
 	flags.BoolVar(&opts.DryRun, "dry-run", false, "check everything and write nothing")
 	flags.BoolVar(&opts.Atomic, "atomic", false, "import each file all or nothing")
-	filesDir := flags.String("files", "", "the directory of the files the records name (their path is relative to it)")
+	filesDir := flags.String("files", "", "the directory of the files the records name (a relative path is read from it; an absolute one, as Zotero writes, by its longest tail found there)")
 	if err := parseFlags(flags, args); err != nil {
 		return err
 	}
@@ -108,7 +108,10 @@ func importFile(ctx context.Context, store catalog.Store, format recordio.Format
 	}
 	for _, it := range rep.Items {
 		if it.Status == catalog.ImportFailed {
-			fmt.Fprintf(out, "%s:%d: %s\n", name, it.Line, describeFailure(it))
+			fmt.Fprintf(out, "%s:%d: %s\n", name, it.Line, describeProblems(it, it.Errors))
+		}
+		if len(it.Warnings) > 0 {
+			fmt.Fprintf(out, "%s:%d: warning: %s\n", name, it.Line, describeProblems(it, it.Warnings))
 		}
 	}
 	verb := "imported"
@@ -123,10 +126,10 @@ func importFile(ctx context.Context, store catalog.Store, format recordio.Format
 	return rep.Failed, nil
 }
 
-// describeFailure says what is wrong with one item in one line.
-func describeFailure(it catalog.ImportResult) string {
-	parts := make([]string, len(it.Errors))
-	for i, e := range it.Errors {
+// describeProblems says what is wrong with one item in one line.
+func describeProblems(it catalog.ImportResult, problems []catalog.FieldError) string {
+	parts := make([]string, len(problems))
+	for i, e := range problems {
 		parts[i] = e.String()
 	}
 	who := fmt.Sprintf("item %d", it.Index)

@@ -210,7 +210,7 @@ func loadSample(ctx context.Context, s catalog.Store, data []byte) (int, error) 
 		return undo(err)
 	}
 	if rep.Failed > 0 {
-		return undo(fmt.Errorf("%d sample records are invalid; the first: %s", rep.Failed, describeFailure(firstFailure(rep))))
+		return undo(fmt.Errorf("%d sample records are invalid; the first: %s", rep.Failed, describeProblems(firstFailure(rep), firstFailure(rep).Errors)))
 	}
 	return rep.Imported, nil
 }

@@ -1,11 +1,16 @@
 package bibtex
 
 import (
+	"io/fs"
 	"os"
 	"testing"
+	"testing/fstest"
 
 	"github.com/annals/annals/catalog"
 )
+
+// fuzzFiles are the files of a fuzzed import.
+var fuzzFiles = fstest.MapFS{"a.pdf": {Data: []byte("%PDF-1.4\n")}, "Users/a.pdf": {Data: []byte("%PDF-1.4\n")}, "dir": {Mode: fs.ModeDir}}
 
 func FuzzRead(f *testing.F) {
 	if data, err := os.ReadFile("testdata/mixed.bib"); err == nil {
@@ -15,6 +20,8 @@ func FuzzRead(f *testing.F) {
 	f.Add([]byte(`@article(k, title = {\"{\i} \v{} \c \'}, year = 99999999999999999999)`))
 	f.Add([]byte("@misc{k, title = {unclosed"))
 	f.Add([]byte("@string{a = \"aaaa\"} @string{b = a # a} @string{c = b # b} @string{d = c # c} @book{k, title = d # d}"))
+	f.Add([]byte(`@misc{k, title={T}, file = {Full Text:C\:\\Users\\a.pdf:application/pdf;;:a.pdf:PDF;x\}, pdf={/tmp/a.pdf}}`))
+	f.Add([]byte(`@misc{k, title={T}, file = {:C$\backslash$:/a.pdf:pdf;https\://x/y.pdf;../../etc/passwd;\\;/}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		items, err := Read(data)
 		if err != nil {
@@ -27,6 +34,15 @@ func FuzzRead(f *testing.F) {
 			r := it.Record
 			catalog.NormalizeRecord(&r) // anything read can be validated
 			_ = catalog.ValidateRecord(&r, func(string) (*catalog.Event, bool) { return nil, false })
+			for _, f := range it.Files {
+				if f.Path == "" || !f.Linked {
+					t.Fatalf("file read as %+v", f)
+				}
+			}
+		}
+		// whatever the files name, finding them fails an item or warns
+		if err := catalog.ResolveImportFiles(t.Context(), items, fuzzFiles, nil, 1<<20, true); err != nil {
+			t.Fatal(err)
 		}
 	})
 }

@@ -49,7 +49,7 @@ func Read(data []byte) ([]catalog.ImportItem, error) {
 	}
 	items := make([]catalog.ImportItem, len(entries))
 	for i, e := range entries {
-		items[i] = catalog.ImportItem{Index: i, Line: e.Line, Record: record(e)}
+		items[i] = catalog.ImportItem{Index: i, Line: e.Line, Record: record(e), Files: entryFiles(e)}
 	}
 	return items, nil
 }

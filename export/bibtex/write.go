@@ -118,7 +118,7 @@ func Entry(it csljson.Item) string {
 		field{"number", Escape(it.Number)}, field{"pages", strings.ReplaceAll(Escape(it.Page), "-", "--")},
 		field{"doi", Escape(it.DOI)}, field{"isbn", Escape(it.ISBN)}, field{"issn", Escape(it.ISSN)},
 		field{"url", it.URL}, field{"language", Escape(it.Language)}, field{"keywords", Escape(it.Keyword)},
-		field{"abstract", escapeParagraphs(it.Abstract)})
+		field{"abstract", escapeParagraphs(it.Abstract)}, field{"file", fileField(it.Files)})
 	var b strings.Builder
 	fmt.Fprintf(&b, "@%s{%s,\n", EntryType(it.Type), it.ID)
 	for _, f := range fs {
@@ -128,6 +128,18 @@ func Entry(it csljson.Item) string {
 	}
 	b.WriteString("}\n")
 	return b.String()
+}
+
+// fileField writes files as JabRef and Zotero do:
+// "Description:Link:Type;…", with the three separators escaped inside.
+func fileField(files []csljson.Attachment) string {
+	esc := strings.NewReplacer(`\`, `\\`, ":", `\:`, ";", `\;`, "{", `\{`, "}", `\}`)
+	var parts []string
+	for _, f := range files {
+		mt, _, _ := strings.Cut(f.MediaType, ";")
+		parts = append(parts, esc.Replace(f.Name)+":"+esc.Replace(f.URL)+":"+esc.Replace(mt))
+	}
+	return strings.Join(parts, ";")
 }
 
 // Write writes items as a BibLaTeX file, one entry after another.

@@ -41,6 +41,14 @@ type Item struct {
 	Abstract        string `json:"abstract,omitempty"`
 	Keyword         string `json:"keyword,omitempty"`
 	License         string `json:"license,omitempty"`
+	// Files are the record's open files, for the formats that link them
+	// (BibTeX file, RIS L1); CSL-JSON has no field for them.
+	Files []Attachment `json:"-"`
+}
+
+// Attachment is a file of a record at its address.
+type Attachment struct {
+	Name, URL, MediaType string
 }
 
 // Name is a CSL name: a person (family, given) or an organisation

@@ -2,9 +2,11 @@ package ris
 
 import (
 	"bytes"
+	"io/fs"
 	"reflect"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/annals/annals/catalog"
 	"github.com/annals/annals/export/csljson"
@@ -83,6 +85,7 @@ func TestWriteThenRead(t *testing.T) {
 func FuzzRead(f *testing.F) {
 	f.Add([]byte(sample))
 	f.Add([]byte("TY  - CONF\nAU  - ,\nDA  - 20250//x/\nSP  - \nER  - \nTY  - \nER  - "))
+	f.Add([]byte("TY  - RPRT\nTI  - T\nL1  - internal-pdf://0123/a.pdf\nL1  - file:///C:/Users/a.pdf\nL1  - file://%zz\nL1  - https://x/y.pdf\nL1  - ../x\nER  - \n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		items, err := Read(data)
 		if err != nil {
@@ -96,5 +99,34 @@ func FuzzRead(f *testing.F) {
 			catalog.NormalizeRecord(&r)
 			_ = catalog.ValidateRecord(&r, func(string) (*catalog.Event, bool) { return nil, false })
 		}
+		// whatever the files name, finding them fails an item or warns
+		if err := catalog.ResolveImportFiles(t.Context(), items, fuzzFiles, nil, 1<<20, true); err != nil {
+			t.Fatal(err)
+		}
 	})
+}
+
+// fuzzFiles are the files of a fuzzed import.
+var fuzzFiles = fstest.MapFS{"a.pdf": {Data: []byte("%PDF-1.4\n")}, "Users/a.pdf": {Data: []byte("%PDF-1.4\n")}, "dir": {Mode: fs.ModeDir}}
+
+// TestL1Files reads L1 as Zotero, Mendeley and EndNote write it.
+func TestL1Files(t *testing.T) {
+	data := "TY  - RPRT\nTI  - Отчёт\nL1  - internal-pdf://2270931712/Отчёт 2025.pdf\nL1  - file:///C:/Users/anna/Documents/b%20c.pdf\n" +
+		"L1  - file:///home/anna/報告.pdf\nL1  - files/3/d.pdf\nL1  - https://annals.example/records/x/files/e.pdf\nL1  - files/3/d.pdf\nL2  - https://example.org/not-a-file\nER  - \n"
+	items, err := Read([]byte(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range items[0].Files {
+		if !f.Linked {
+			t.Errorf("%q is not marked linked", f.Path)
+		}
+		got = append(got, f.Path+"|"+f.File.Label)
+	}
+	want := []string{"2270931712/Отчёт 2025.pdf|" + catalog.LabelFulltext, "C:/Users/anna/Documents/b c.pdf|", "/home/anna/報告.pdf|",
+		"files/3/d.pdf|", "https://annals.example/records/x/files/e.pdf|"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("L1 read as %q, want %q", got, want)
+	}
 }

@@ -100,6 +100,9 @@ func Record(it csljson.Item) string {
 		tag("SN", it.ISSN)
 	}
 	tag("UR", it.URL)
+	for _, f := range it.Files {
+		tag("L1", f.URL)
+	}
 	tag("LA", it.Language)
 	for _, k := range strings.Split(it.Keyword, ",") {
 		tag("KW", k)

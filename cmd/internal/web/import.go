@@ -2,6 +2,7 @@ package web
 
 import (
 	"archive/zip"
+	"context"
 	"fmt"
 	"io"
 	"mime"
@@ -35,7 +36,7 @@ func (s *Server) importRecords(c echo.Context) error {
 	ct := c.Request().Header.Get(echo.HeaderContentType)
 	var items []catalog.ImportItem
 	if mt, _, _ := mime.ParseMediaType(ct); mt == "application/zip" {
-		if items, err = s.readImportZip(c, opts.DryRun); err != nil {
+		if items, err = readImportZip(c.Request().Context(), &s.cfg, c.Request().Body, opts.DryRun); err != nil {
 			return err
 		}
 	} else {
@@ -84,9 +85,9 @@ func (s *Server) importRecords(c echo.Context) error {
 // (any import format, by its extension) and the files the records name,
 // by their paths in the ZIP. The ZIP is kept in a temporary file while it
 // is read (its files are read from it as they are stored).
-func (s *Server) readImportZip(c echo.Context, dryRun bool) ([]catalog.ImportItem, error) {
-	if err := s.filesAvailable(); err != nil {
-		return nil, err
+func readImportZip(ctx context.Context, cfg *Config, body io.Reader, dryRun bool) ([]catalog.ImportItem, error) {
+	if cfg.Blobs == nil {
+		return nil, catalog.Errorf(catalog.EUNAVAILABLE, "This server keeps no files; import the records file alone.")
 	}
 	tmp, err := os.CreateTemp("", "annals-import-*.zip")
 	if err != nil {
@@ -94,12 +95,12 @@ func (s *Server) readImportZip(c echo.Context, dryRun bool) ([]catalog.ImportIte
 	}
 	defer os.Remove(tmp.Name())
 	defer tmp.Close()
-	n, err := io.Copy(tmp, io.LimitReader(c.Request().Body, s.cfg.MaxFileBytes+1))
+	n, err := io.Copy(tmp, io.LimitReader(body, cfg.MaxFileBytes+1))
 	if err != nil {
 		return nil, err
 	}
-	if n > s.cfg.MaxFileBytes {
-		return nil, catalog.Errorf(catalog.ETOOLARGE, "The ZIP is larger than the %s this server takes.", humanBytes(s.cfg.MaxFileBytes))
+	if n > cfg.MaxFileBytes {
+		return nil, catalog.Errorf(catalog.ETOOLARGE, "The ZIP is larger than the %s this server takes.", humanBytes(cfg.MaxFileBytes))
 	}
 	zr, err := zip.NewReader(tmp, n)
 	if err != nil {
@@ -111,7 +112,7 @@ func (s *Server) readImportZip(c echo.Context, dryRun bool) ([]catalog.ImportIte
 		if strings.Contains(strings.TrimSuffix(f.Name, "/"), "/") || f.FileInfo().IsDir() {
 			continue
 		}
-		if fm, ok := recordio.FormatForFile(s.cfg.ImportFormats, f.Name); ok {
+		if fm, ok := recordio.FormatForFile(cfg.ImportFormats, f.Name); ok {
 			if recordsFile != nil {
 				return nil, catalog.Errorf(catalog.EMALFORMED, "The ZIP has two records files at its top, %q and %q; put one there, and the files in folders.", recordsFile.Name, f.Name)
 			}
@@ -121,14 +122,14 @@ func (s *Server) readImportZip(c echo.Context, dryRun bool) ([]catalog.ImportIte
 	if recordsFile == nil {
 		return nil, catalog.Errorf(catalog.EMALFORMED, "The ZIP has no records file at its top (.json, .ndjson, .csv, .bib or .ris).")
 	}
-	if recordsFile.UncompressedSize64 > uint64(s.cfg.MaxImportBytes) {
-		return nil, catalog.Errorf(catalog.ETOOLARGE, "%s is larger than the %s an import may be.", recordsFile.Name, humanBytes(s.cfg.MaxImportBytes))
+	if recordsFile.UncompressedSize64 > uint64(cfg.MaxImportBytes) {
+		return nil, catalog.Errorf(catalog.ETOOLARGE, "%s is larger than the %s an import may be.", recordsFile.Name, humanBytes(cfg.MaxImportBytes))
 	}
 	rc, err := recordsFile.Open()
 	if err != nil {
 		return nil, catalog.Errorf(catalog.EMALFORMED, "%s cannot be read from the ZIP: %v.", recordsFile.Name, err)
 	}
-	data, err := io.ReadAll(io.LimitReader(rc, s.cfg.MaxImportBytes+1))
+	data, err := io.ReadAll(io.LimitReader(rc, cfg.MaxImportBytes+1))
 	rc.Close()
 	if err != nil {
 		return nil, catalog.Errorf(catalog.EMALFORMED, "%s cannot be read from the ZIP: %v.", recordsFile.Name, err)
@@ -137,5 +138,5 @@ func (s *Server) readImportZip(c echo.Context, dryRun bool) ([]catalog.ImportIte
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path.Base(recordsFile.Name), err)
 	}
-	return items, catalog.ResolveImportFiles(c.Request().Context(), items, zr, s.cfg.Blobs, s.cfg.MaxFileBytes, dryRun)
+	return items, catalog.ResolveImportFiles(ctx, items, zr, cfg.Blobs, cfg.MaxFileBytes, dryRun)
 }

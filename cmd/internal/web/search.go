@@ -152,6 +152,6 @@ func (s *Server) exportSearch(c echo.Context, req search.Request, format string)
 	h.Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="annals-search.%s"`, f.Ext))
 	h.Set("X-Total-Count", fmt.Sprint(len(ids)))
 	c.Response().WriteHeader(http.StatusOK)
-	_, err = export.WriteRecords(ctx, s.cfg.Store, format, ids, req.Filters.Visible, c.Response())
+	_, err = export.WriteRecords(ctx, s.cfg.Store, format, ids, req.Filters.Visible, s.cfg.BaseURL, c.Response())
 	return err
 }

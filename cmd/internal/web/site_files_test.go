@@ -1,7 +1,9 @@
 package web
 
 import (
+	"archive/zip"
 	"bytes"
+	"io"
 	"mime/multipart"
 	"net/http"
 	"strings"
@@ -94,5 +96,67 @@ func TestLibrarianUploadsOnTheRecordPage(t *testing.T) {
 	rm.Body.Close()
 	if _, html = get(t, c, page); rm.StatusCode != http.StatusSeeOther || strings.Contains(html, "Приветствие.pdf") {
 		t.Errorf("remove: %d", rm.StatusCode)
+	}
+}
+
+// TestLibrarianImportsAZipWithFiles: the import page takes a ZIP of a
+// BibTeX file and the PDFs its entries link (as Zotero exports them), and
+// shows, for a BibTeX file alone, which linked files were not attached.
+func TestLibrarianImportsAZipWithFiles(t *testing.T) {
+	store, err := blobs.OpenDisk(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnvWith(t, func(c *Config) {
+		c.Site, c.SessionKey, c.Blobs = assets.FS(), []byte(strings.Repeat("k", 32)), store
+	})
+	c := browserClient(t)
+	signIn(t, c, e.url, e.librarian)
+	_, page := get(t, c, e.url+"/librarian/import")
+	csrf := csrfRe.FindStringSubmatch(page)[1]
+	post := func(name string, content []byte) (int, string) {
+		var body bytes.Buffer
+		w := multipart.NewWriter(&body)
+		w.WriteField("csrf", csrf)
+		w.WriteField("action", "import")
+		fw, _ := w.CreateFormFile("file", name)
+		fw.Write(content)
+		w.Close()
+		req, _ := http.NewRequest("POST", e.url+"/librarian/import", &body)
+		req.Header.Set("Content-Type", w.FormDataContentType())
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		out, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(out)
+	}
+	bib := `@report{zotero-1, title = {Водородная энергетика}, author = {Петров, Иван}, date = {2025-06-12},
+  file = {Full Text PDF:files/7/Петров - 2025 - Водородная энергетика.pdf:application/pdf;Snapshot:https\://example.org/page.html:text/html}}
+`
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, _ := zw.Create("Exported Items.bib")
+	w.Write([]byte(bib))
+	w, _ = zw.Create("files/7/Петров - 2025 - Водородная энергетика.pdf")
+	w.Write([]byte("%PDF-1.4 from Zotero"))
+	zw.Close()
+	status, html := post("Exported Items.zip", buf.Bytes())
+	if status != 200 || !strings.Contains(html, `class="created"`) || !strings.Contains(html, `class="field-warning"`) ||
+		!strings.Contains(html, "web link, not attached") {
+		t.Fatalf("a ZIP import: %d\n%s", status, html)
+	}
+	r, err := e.store.FindRecordByID(t.Context(), "zotero-1")
+	if err != nil || len(r.Files) != 1 || r.Files[0].Name != "Петров - 2025 - Водородная энергетика.pdf" || r.Files[0].Label != "fulltext" {
+		t.Fatalf("the imported record: %+v %v", r, err)
+	}
+
+	status, html = post("alone.bib", []byte(strings.Replace(bib, "zotero-1", "zotero-2", 1)))
+	if status != 200 || !strings.Contains(html, `class="created"`) || !strings.Contains(html, "the records file came without its files") {
+		t.Errorf("a BibTeX file alone: %d\n%s", status, html)
+	}
+	if status, html = post("bad.zip", []byte("PK not really")); status != http.StatusBadRequest || !strings.Contains(html, "not a ZIP") {
+		t.Errorf("a broken ZIP: %d\n%s", status, html)
 	}
 }

@@ -2,9 +2,10 @@ package web
 
 import (
 	"encoding/json"
-	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
+	"path"
 	"slices"
 	"strings"
 
@@ -199,41 +200,56 @@ func (st *site) importUpload(c echo.Context) error {
 		return st.render(c, http.StatusBadRequest, "import", page)
 	}
 	page.Name = fh.Filename
-	format, ok := recordio.FormatForFile(st.cfg.ImportFormats, fh.Filename)
-	if !ok {
-		page.Error = fmt.Sprintf("%q is not a file Annals imports: use .json, .ndjson, .csv, .bib or .ris.", fh.Filename)
-		return st.render(c, http.StatusUnsupportedMediaType, "import", page)
-	}
-	f, err := fh.Open()
+	opts := catalog.ImportOptions{DryRun: c.FormValue("action") != "import", Atomic: c.FormValue("atomic") == "on"}
+	items, err := st.readImportUpload(c, fh, opts.DryRun)
 	if err != nil {
-		return st.fail(c, err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, st.cfg.MaxImportBytes+1))
-	if err != nil {
-		return st.fail(c, err)
-	}
-	if int64(len(data)) > st.cfg.MaxImportBytes {
-		page.Error = fmt.Sprintf("The file is larger than %s.", humanBytes(st.cfg.MaxImportBytes))
-		return st.render(c, http.StatusRequestEntityTooLarge, "import", page)
-	}
-	items, err := format.Read(data)
-	if err != nil {
+		if catalog.ErrorCode(err) == catalog.EINTERNAL {
+			return st.fail(c, err)
+		}
 		page.Error = catalog.ErrorMessage(err)
 		if ce, ok := err.(*catalog.Error); ok {
 			for _, fe := range ce.Fields {
 				page.Error += " " + strings.TrimSpace(fe.Field+" "+fe.Message) + "."
 			}
 		}
-		return st.render(c, http.StatusBadRequest, "import", page)
+		return st.render(c, statusOf[catalog.ErrorCode(err)], "import", page)
 	}
-	opts := catalog.ImportOptions{DryRun: c.FormValue("action") != "import", Atomic: c.FormValue("atomic") == "on"}
 	report, err := st.cfg.Store.ImportRecords(c.Request().Context(), items, opts)
 	if err != nil {
 		return st.fail(c, err)
 	}
 	page.Report = report
 	return st.render(c, http.StatusOK, "import", page)
+}
+
+// readImportUpload reads the import a librarian uploaded: a records file
+// in any import format, or a ZIP of one and the files it names.
+func (st *site) readImportUpload(c echo.Context, fh *multipart.FileHeader, dryRun bool) ([]catalog.ImportItem, error) {
+	ctx := c.Request().Context()
+	f, err := fh.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if strings.EqualFold(path.Ext(fh.Filename), ".zip") {
+		return readImportZip(ctx, st.cfg, f, dryRun)
+	}
+	format, ok := recordio.FormatForFile(st.cfg.ImportFormats, fh.Filename)
+	if !ok {
+		return nil, catalog.Errorf(catalog.EUNSUPPORTED, "%q is not a file Annals imports: use .json, .ndjson, .csv, .bib or .ris, or a .zip of one and its files.", fh.Filename)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, st.cfg.MaxImportBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > st.cfg.MaxImportBytes {
+		return nil, catalog.Errorf(catalog.ETOOLARGE, "The file is larger than %s.", humanBytes(st.cfg.MaxImportBytes))
+	}
+	items, err := format.Read(data)
+	if err != nil {
+		return nil, err
+	}
+	return items, catalog.ResolveImportFiles(ctx, items, nil, st.cfg.Blobs, st.cfg.MaxFileBytes, dryRun)
 }
 
 // historyPage lists every change to a record, newest first.
