@@ -74,6 +74,8 @@ type ImportResult struct {
 	ID     string       `json:"id,omitempty"`
 	Status string       `json:"status"`
 	Errors []FieldError `json:"errors,omitempty"`
+	// Files counts the files the item brings (attached, or that would be).
+	Files int `json:"files,omitempty"`
 	// Warnings say what the item imported without (files only linked to).
 	Warnings []FieldError `json:"warnings,omitempty"`
 }
@@ -81,12 +83,14 @@ type ImportResult struct {
 // ImportReport is the outcome of an import, one result per item in file
 // order.
 type ImportReport struct {
-	DryRun   bool           `json:"dry_run"`
-	Atomic   bool           `json:"atomic"`
-	Total    int            `json:"total"`
-	Imported int            `json:"imported"`
-	Failed   int            `json:"failed"`
-	Items    []ImportResult `json:"items"`
+	DryRun   bool `json:"dry_run"`
+	Atomic   bool `json:"atomic"`
+	Total    int  `json:"total"`
+	Imported int  `json:"imported"`
+	Failed   int  `json:"failed"`
+	// Files counts the files of the items imported (or valid, in a dry run).
+	Files int            `json:"files"`
+	Items []ImportResult `json:"items"`
 }
 
 // importBatch is how many records a non-atomic import commits at a time:
@@ -130,6 +134,11 @@ func ImportRecordsIn(ctx context.Context, db Transactor, items []ImportItem, opt
 		switch report.Items[i].Status {
 		case ImportCreated:
 			report.Imported++
+			report.Files += report.Items[i].Files
+		case ImportValid:
+			if opts.DryRun {
+				report.Files += report.Items[i].Files
+			}
 		case ImportFailed:
 			report.Failed++
 		}
@@ -142,7 +151,7 @@ func importBatchIn(ctx context.Context, tx Tx, items []ImportItem, results []Imp
 	failed := false
 	for i, item := range items {
 		res := &results[i]
-		*res = ImportResult{Index: item.Index, Line: item.Line, ID: item.Record.ID, Warnings: item.Warnings}
+		*res = ImportResult{Index: item.Index, Line: item.Line, ID: item.Record.ID, Files: len(item.Files), Warnings: item.Warnings}
 		if len(item.Errors) > 0 {
 			res.Status, res.Errors, failed = ImportFailed, item.Errors, true
 			continue

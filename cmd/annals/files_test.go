@@ -187,7 +187,7 @@ func TestImportWithFiles(t *testing.T) {
  {"id":"escape","kind":"report","title":"Escape","contributors":[{"family":"Smith"}],"files":[{"path":"../../etc/passwd"}]}
 ]`), 0o644)
 	code, stdout, _ := runCLI(t, dir, "import", "--dry-run", "--files", src, records)
-	if code != 1 || !strings.Contains(stdout, "would import 1 of 3") || !strings.Contains(stdout, `files[0]: "nope.pdf" is not among the import's files`) ||
+	if code != 1 || !strings.Contains(stdout, "would import 1 of 3 records, 2 failed; files: 2") || !strings.Contains(stdout, `files[0]: "nope.pdf" is not among the import's files`) ||
 		!strings.Contains(stdout, "is not a path inside the import's files") {
 		t.Fatalf("dry run: %d %s", code, stdout)
 	}
@@ -239,7 +239,7 @@ func TestImportBibTeXWithLinkedFiles(t *testing.T) {
 	os.WriteFile(filepath.Join(src, "Benker2009.pdf"), pdf, 0o644)
 	dir := t.TempDir()
 	code, stdout, _ = runCLI(t, dir, "import", "--files", src, bib)
-	if code != 1 || !strings.Contains(stdout, "imported 183 of 212 records, 29 failed") ||
+	if code != 1 || !strings.Contains(stdout, "imported 183 of 212 records, 29 failed; files: 1") ||
 		!strings.Contains(stdout, `files[0]: "Schoenberger2011HasWSIs.pdf" is not among the import's files`) {
 		t.Fatalf("with files: %d\n%s", code, stdout)
 	}

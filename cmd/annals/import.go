@@ -122,7 +122,11 @@ func importFile(ctx context.Context, store catalog.Store, format recordio.Format
 		verb = "imported 0 (atomic); would import"
 	}
 	valid := rep.Total - rep.Failed
-	fmt.Fprintf(out, "%s: %s %d of %d records, %d failed\n", name, verb, valid, rep.Total, rep.Failed)
+	files := ""
+	if rep.Files > 0 {
+		files = fmt.Sprintf("; files: %d", rep.Files)
+	}
+	fmt.Fprintf(out, "%s: %s %d of %d records, %d failed%s\n", name, verb, valid, rep.Total, rep.Failed, files)
 	return rep.Failed, nil
 }
 

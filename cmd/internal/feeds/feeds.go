@@ -1,13 +1,14 @@
 // Package feeds serves what crawlers and feed readers fetch: a sitemap of
-// the published records (an index of sitemap files past 50,000) and Atom
-// feeds of newly catalogued outputs, of all of them, of an event and of a
-// topic.
+// the published records and their open files (an index of sitemap files
+// past 50,000 URLs) and Atom feeds of newly catalogued outputs, of all of
+// them, of an event and of a topic.
 package feeds
 
 import (
 	"encoding/xml"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -29,6 +30,9 @@ type Config struct {
 	RepositoryName string
 	// BaseURL is the scheme and host the site is reached by.
 	BaseURL func(c echo.Context) string
+	// URLsPerSitemap is how many URLs one sitemap file holds (default and
+	// most: 50,000, the protocol's limit).
+	URLsPerSitemap int
 }
 
 // Handler serves sitemaps and feeds.
@@ -37,11 +41,16 @@ type Handler struct {
 }
 
 // New makes a handler.
-func New(cfg Config) *Handler { return &Handler{cfg: cfg} }
+func New(cfg Config) *Handler {
+	if cfg.URLsPerSitemap <= 0 || cfg.URLsPerSitemap > maxSitemapURLs {
+		cfg.URLsPerSitemap = maxSitemapURLs
+	}
+	return &Handler{cfg: cfg}
+}
 
-// sitemapSize is how many URLs one sitemap file may hold (the protocol's
-// limit); a larger catalogue gets a sitemap index.
-const sitemapSize = 50000
+// maxSitemapURLs is how many URLs one sitemap file may hold (the
+// protocol's limit); a larger catalogue gets a sitemap index.
+const maxSitemapURLs = 50000
 
 type sitemapURL struct {
 	Loc     string `xml:"loc"`
@@ -83,21 +92,47 @@ func (h *Handler) publishedRecords(c echo.Context, f catalog.RecordFilter, fn fu
 	}
 }
 
-// Sitemap answers /sitemap.xml: the pages of published records, or, past
-// 50,000 of them, an index of /sitemap-N.xml files.
+// eachSitemapURL calls fn with each URL of the sitemap in order until it
+// returns false: each published record's page, then its open files (PDFs
+// are what scholarly search engines index).
+func (h *Handler) eachSitemapURL(c echo.Context, fn func(sitemapURL) bool) error {
+	base, today := h.cfg.BaseURL(c), time.Now().UTC().Format(time.DateOnly)
+	return h.publishedRecords(c, catalog.RecordFilter{}, func(r *catalog.Record) bool {
+		page := base + "/records/" + r.ID
+		if !fn(sitemapURL{Loc: page, LastMod: r.Updated.UTC().Format(time.DateOnly)}) {
+			return false
+		}
+		for i := range r.Files {
+			f := &r.Files[i]
+			if catalog.FileOpen(f, today) && !fn(sitemapURL{Loc: page + "/files/" + url.PathEscape(f.Name), LastMod: f.Created.UTC().Format(time.DateOnly)}) {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// Sitemap answers /sitemap.xml: the pages and open files of published
+// records, or, past 50,000 of those, an index of /sitemap-N.xml files.
 func (h *Handler) Sitemap(c echo.Context) error {
-	n, err := h.cfg.Source.FindRecords(c.Request().Context(), catalog.RecordFilter{Statuses: []catalog.Status{catalog.StatusPublished}, Size: 1})
+	set, total := urlSet{NS: sitemapNS}, 0
+	err := h.eachSitemapURL(c, func(u sitemapURL) bool {
+		if total++; total <= h.cfg.URLsPerSitemap {
+			set.URLs = append(set.URLs, u)
+		}
+		return true
+	})
 	if err != nil {
 		return err
 	}
-	if n.Total > sitemapSize {
-		idx := sitemapIndex{NS: sitemapNS}
-		for i := 1; (i-1)*sitemapSize < n.Total; i++ {
-			idx.Sitemaps = append(idx.Sitemaps, sitemapURL{Loc: fmt.Sprintf("%s/sitemap-%d.xml", h.cfg.BaseURL(c), i)})
-		}
-		return h.sendXML(c, idx)
+	if total <= h.cfg.URLsPerSitemap {
+		return h.sendXML(c, set)
 	}
-	return h.sitemapPart(c, 1)
+	idx := sitemapIndex{NS: sitemapNS}
+	for i := 1; (i-1)*h.cfg.URLsPerSitemap < total; i++ {
+		idx.Sitemaps = append(idx.Sitemaps, sitemapURL{Loc: fmt.Sprintf("%s/sitemap-%d.xml", h.cfg.BaseURL(c), i)})
+	}
+	return h.sendXML(c, idx)
 }
 
 // SitemapPage answers /sitemap-N.xml.
@@ -107,25 +142,21 @@ func (h *Handler) SitemapPage(c echo.Context) error {
 	if _, err := fmt.Sscanf(name, "sitemap-%d.xml", &n); err != nil || n < 1 || name != "sitemap-"+strconv.Itoa(n)+".xml" {
 		return catalog.Errorf(catalog.ENOTFOUND, "There is no %s.", name)
 	}
-	return h.sitemapPart(c, n)
-}
-
-func (h *Handler) sitemapPart(c echo.Context, part int) error {
 	set := urlSet{NS: sitemapNS}
-	skip := (part - 1) * sitemapSize
-	err := h.publishedRecords(c, catalog.RecordFilter{}, func(r *catalog.Record) bool {
+	skip := (n - 1) * h.cfg.URLsPerSitemap
+	err := h.eachSitemapURL(c, func(u sitemapURL) bool {
 		if skip > 0 {
 			skip--
 			return true
 		}
-		set.URLs = append(set.URLs, sitemapURL{Loc: h.cfg.BaseURL(c) + "/records/" + r.ID, LastMod: r.Updated.UTC().Format("2006-01-02")})
-		return len(set.URLs) < sitemapSize
+		set.URLs = append(set.URLs, u)
+		return len(set.URLs) < h.cfg.URLsPerSitemap
 	})
 	if err != nil {
 		return err
 	}
-	if part > 1 && len(set.URLs) == 0 {
-		return catalog.Errorf(catalog.ENOTFOUND, "There is no sitemap %d.", part)
+	if n > 1 && len(set.URLs) == 0 {
+		return catalog.Errorf(catalog.ENOTFOUND, "There is no sitemap %d.", n)
 	}
 	return h.sendXML(c, set)
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/xml"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -90,5 +91,46 @@ func TestAtomFeeds(t *testing.T) {
 		if r := e.do("GET", path, "", nil); r.status != http.StatusNotFound {
 			t.Errorf("%s: %d", path, r.status)
 		}
+	}
+}
+
+// TestSitemapListsOpenFiles: the sitemap lists each published record's
+// open files after its page, never restricted or embargoed ones, and
+// splits into an index when pages and files pass the URLs a file holds.
+func TestSitemapListsOpenFiles(t *testing.T) {
+	e, _ := filesEnv(t, func(c *Config) { c.URLsPerSitemap = 50 })
+	e.loadSample()
+	pdf := []byte("%PDF-1.4 a report")
+	for _, u := range []struct{ name, query string }{{"Доклад 1.pdf", ""}, {"closed.pdf", "?access=restricted"},
+		{"later.pdf", "?access=embargoed&embargo_until=2999-01-01"}} {
+		if r := e.upload(url.PathEscape(u.name)+u.query, pdf, e.librarian); r.status != http.StatusCreated {
+			t.Fatalf("upload %s: %d %s", u.name, r.status, r.body)
+		}
+	}
+	r := e.do("GET", "/sitemap.xml", "", nil)
+	var idx struct {
+		Sitemaps []struct {
+			Loc string `xml:"loc"`
+		} `xml:"sitemap"`
+	}
+	if err := xml.Unmarshal(r.body, &idx); err != nil || len(idx.Sitemaps) != 2 {
+		t.Fatalf("89 pages and 1 file in sitemaps of 50: %d %s", r.status, r.body)
+	}
+	var locs []string
+	for _, s := range idx.Sitemaps {
+		part := e.do("GET", s.Loc[strings.Index(s.Loc, "/sitemap-"):], "", nil)
+		var set urlSet
+		if err := xml.Unmarshal(part.body, &set); err != nil || part.status != 200 || len(set.URLs) > 50 {
+			t.Fatalf("%s: %d, %d urls, %v", s.Loc, part.status, len(set.URLs), err)
+		}
+		for _, u := range set.URLs {
+			locs = append(locs, u.Loc)
+		}
+	}
+	all := strings.Join(locs, "\n")
+	if len(locs) != 90 || !strings.Contains(all, "/records/rep\n") ||
+		!strings.Contains(all, "/records/rep/files/"+url.PathEscape("Доклад 1.pdf")) ||
+		strings.Contains(all, "closed.pdf") || strings.Contains(all, "later.pdf") {
+		t.Errorf("the sitemaps list %d urls:\n%s", len(locs), all)
 	}
 }

@@ -78,6 +78,9 @@ type Config struct {
 	// endpoints answer 503. MaxFileBytes bounds one file (default 1 GiB).
 	Blobs        catalog.Blobs
 	MaxFileBytes int64
+	// URLsPerSitemap is how many URLs a sitemap file holds (default and
+	// most 50,000).
+	URLsPerSitemap int
 	// BaseURL is the scheme, host and any path prefix the site is reached
 	// at from outside (https://annals.example.org), without a trailing
 	// slash; every absolute link is made from it. http://localhost when
@@ -262,7 +265,8 @@ func (s *Server) routes() {
 		TokenKey: derivedKey(s.cfg.SessionKey, "oai resumption tokens")})
 	e.GET("/oai", harvest.Serve)
 	e.POST("/oai", harvest.Serve)
-	crawl := feeds.New(feeds.Config{Source: s.cfg.Store, RepositoryName: s.cfg.RepositoryName, BaseURL: s.baseURL})
+	crawl := feeds.New(feeds.Config{Source: s.cfg.Store, RepositoryName: s.cfg.RepositoryName, BaseURL: s.baseURL,
+		URLsPerSitemap: s.cfg.URLsPerSitemap})
 	e.GET("/sitemap.xml", crawl.Sitemap)
 	e.GET("/:name", crawl.SitemapPage) // sitemap-N.xml
 	e.GET("/feeds/records.atom", crawl.FeedAll)

@@ -144,7 +144,7 @@ func TestLibrarianImportsAZipWithFiles(t *testing.T) {
 	zw.Close()
 	status, html := post("Exported Items.zip", buf.Bytes())
 	if status != 200 || !strings.Contains(html, `class="created"`) || !strings.Contains(html, `class="field-warning"`) ||
-		!strings.Contains(html, "web link, not attached") {
+		!strings.Contains(html, "web link, not attached") || !strings.Contains(html, "1 of 1 imported, 0 failed; files: 1") {
 		t.Fatalf("a ZIP import: %d\n%s", status, html)
 	}
 	r, err := e.store.FindRecordByID(t.Context(), "zotero-1")

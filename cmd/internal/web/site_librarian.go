@@ -182,6 +182,15 @@ type importPage struct {
 	Name   string
 }
 
+// Summary says in a line what the import did, or would do.
+func (p importPage) Summary() string {
+	r := p.Report
+	if r.DryRun {
+		return p.T("import.report.dry", r.Total-r.Failed, r.Total, r.Failed, r.Files)
+	}
+	return p.T("import.report", r.Imported, r.Total, r.Failed, r.Files)
+}
+
 func (st *site) importPage(c echo.Context) error {
 	v := st.newView(c, "")
 	v.Nav, v.NoIndex, v.Title = "librarian", true, v.T("lib.import")
