@@ -22,6 +22,7 @@ type Store interface {
 	TokenStore
 	WebSessionStore
 	HarvestStore
+	FileAnalyses
 	Close() error
 }
 

@@ -81,6 +81,7 @@ func RunStoreTests(t *testing.T, open func(t *testing.T) catalog.Store) {
 		{"Tokens", testTokens},
 		{"WebSessions", testWebSessions},
 		{"Harvest", testHarvest},
+		{"FileAnalyses", testFileAnalyses},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })

@@ -1,0 +1,176 @@
+// Package analyze learns from the bytes of each file attached to a record
+// — a PDF's page count and an image of its first page — in the background,
+// by following the change log: nothing slow or risky runs on the request
+// path. What it learns is kept by the bytes' SHA-256, so the same file in
+// two records is read once, and a restart resumes where it stopped.
+package analyze
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"image/png"
+	"log/slog"
+	"time"
+
+	"github.com/annals/annals/catalog"
+	"github.com/annals/annals/catalog/pdfdoc"
+)
+
+// FollowerName is the follower's name in the store's follower table.
+const FollowerName = "files"
+
+// Thumbnail size: the first page fits in this box (the record page shows
+// it at half that, sharp on high-density screens).
+const (
+	ThumbnailWidth  = 240
+	ThumbnailHeight = 340
+)
+
+// Config is what a Follower needs.
+type Config struct {
+	Log      catalog.ChangeLog
+	Analyses catalog.FileAnalyses
+	Blobs    catalog.Blobs
+	PDF      *pdfdoc.Reader
+	Logger   *slog.Logger
+	// Done, when set, is told of each analysis stored (tests wait on it).
+	Done func(catalog.FileAnalysis)
+}
+
+// Follower analyses the files the change log names.
+type Follower struct{ cfg Config }
+
+// New makes a follower.
+func New(cfg Config) *Follower {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Follower{cfg: cfg}
+}
+
+// Run follows the change log from where it stopped until ctx ends.
+func (f *Follower) Run(ctx context.Context) error {
+	rev, err := f.cfg.Analyses.FollowerRevision(ctx, FollowerName)
+	if err != nil {
+		return err
+	}
+	for {
+		changes, err := f.cfg.Log.FindChanges(ctx, rev, 100)
+		if err != nil {
+			return err
+		}
+		for _, ch := range changes {
+			if err := f.handle(ctx, ch); err != nil {
+				return err
+			}
+			rev = ch.Revision
+		}
+		if len(changes) > 0 {
+			if err := f.cfg.Analyses.SetFollowerRevision(ctx, FollowerName, rev); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := f.cfg.Log.WaitForChanges(ctx, rev); err != nil {
+			return err
+		}
+	}
+}
+
+// handle analyses the PDFs of one change of a record that have no
+// analysis yet.
+func (f *Follower) handle(ctx context.Context, ch catalog.Change) error {
+	if ch.Entity != catalog.EntityRecord || len(ch.After) == 0 {
+		return nil
+	}
+	var doc struct{ Files []catalog.File }
+	if err := json.Unmarshal(ch.After, &doc); err != nil {
+		return fmt.Errorf("analyze: revision %d: %w", ch.Revision, err)
+	}
+	var shas []string
+	for _, file := range doc.Files {
+		if file.MediaType == "application/pdf" {
+			shas = append(shas, file.SHA256)
+		}
+	}
+	if len(shas) == 0 {
+		return nil
+	}
+	known, err := f.cfg.Analyses.FindFileAnalyses(ctx, shas)
+	if err != nil {
+		return err
+	}
+	for _, file := range doc.Files {
+		if _, ok := known[file.SHA256]; ok || file.MediaType != "application/pdf" {
+			continue
+		}
+		a, err := f.AnalyzePDF(ctx, file.SHA256)
+		if err != nil {
+			return err
+		}
+		if err := f.cfg.Analyses.SaveFileAnalysis(ctx, a); err != nil {
+			return err
+		}
+		known[file.SHA256] = *a
+		f.cfg.Logger.Info("file analyzed", "record", ch.EntityID, "file", file.Name, "sha256", file.SHA256,
+			"state", a.State, "pages", a.Pages, "reason", a.Reason)
+		if f.cfg.Done != nil {
+			f.cfg.Done(*a)
+		}
+	}
+	return nil
+}
+
+// AnalyzePDF reads the PDF stored as sha: its page count and first-page
+// image. A PDF that cannot be read gives a failed analysis saying why; the
+// error is for what should stop the follower (ctx ended).
+func (f *Follower) AnalyzePDF(ctx context.Context, sha string) (*catalog.FileAnalysis, error) {
+	a := &catalog.FileAnalysis{SHA256: sha, State: catalog.FileDone}
+	blob, err := f.cfg.Blobs.Open(ctx, sha)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		a.State, a.Reason = catalog.FileFailed, "its bytes are not in the file store (run annals check)"
+		a.Analyzed = time.Now().UTC()
+		return a, nil
+	}
+	defer blob.Close()
+	start := time.Now()
+	err = f.cfg.PDF.Read(ctx, blob, blob.Size(), func(d *pdfdoc.Document) error {
+		a.Pages = d.Pages()
+		if a.Pages == 0 {
+			return nil
+		}
+		img, err := d.RenderPage(0, ThumbnailWidth, ThumbnailHeight)
+		if err != nil { // the page count stands without an image
+			f.cfg.Logger.Warn("no first-page image", "sha256", sha, "error", err)
+			return nil
+		}
+		var buf bytes.Buffer
+		if err := (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(&buf, img); err != nil {
+			return err
+		}
+		a.Thumbnail = buf.Bytes()
+		return nil
+	})
+	a.Analyzed = time.Now().UTC()
+	switch {
+	case err == nil:
+	case ctx.Err() != nil:
+		return nil, ctx.Err()
+	case errors.Is(err, pdfdoc.ErrPassword):
+		a.State, a.Reason, a.Pages = catalog.FileFailed, "the PDF is protected by a password: upload a copy without one", 0
+	case errors.Is(err, pdfdoc.ErrTimeout):
+		a.State, a.Reason, a.Pages = catalog.FileFailed, fmt.Sprintf("reading it took longer than %s; it may be damaged or hostile", time.Since(start).Round(time.Second)), 0
+	default:
+		a.State, a.Reason, a.Pages = catalog.FileFailed, fmt.Sprintf("it cannot be read as a PDF: %v", err), 0
+	}
+	if a.State == catalog.FileFailed {
+		a.Thumbnail = nil
+	}
+	return a, nil
+}
