@@ -53,10 +53,20 @@ type Config struct {
 	// version of any record names are kept before they are removed (a Go
 	// duration; 7 days by default, 168h).
 	FileGrace time.Duration
+	// ExtractTimeout is $ANNALS_EXTRACT_TIMEOUT, how long reading one file
+	// (its pages, its first page's image) may take (default 120s).
+	ExtractTimeout time.Duration
+	// ExtractWorkers is $ANNALS_EXTRACT_WORKERS, how many files are read at
+	// once in the background (default 1).
+	ExtractWorkers int
 }
 
 // FilesDir is where attached files' bytes are kept.
 func (c Config) FilesDir() string { return filepath.Join(c.DataDir, "files") }
+
+// PDFiumCacheDir keeps PDFium compiled, so that a start after the first
+// is quick.
+func (c Config) PDFiumCacheDir() string { return filepath.Join(c.DataDir, "cache", "pdfium") }
 
 // trustedProxies parses TrustedProxies.
 func (c Config) trustedProxies() ([]*net.IPNet, error) {
@@ -124,6 +134,8 @@ func defaultConfig(getenv func(string) string) Config {
 	c.SearchConcurrency, _ = strconv.Atoi(getenv("ANNALS_SEARCH_CONCURRENCY"))
 	c.MaxFileSize, _ = strconv.ParseInt(getenv("ANNALS_MAX_FILE_SIZE"), 10, 64)
 	c.FileGrace, _ = time.ParseDuration(getenv("ANNALS_FILE_GRACE"))
+	c.ExtractTimeout, _ = time.ParseDuration(getenv("ANNALS_EXTRACT_TIMEOUT"))
+	c.ExtractWorkers, _ = strconv.Atoi(getenv("ANNALS_EXTRACT_WORKERS"))
 	if c.DataDir == "" {
 		c.DataDir = "annals-data"
 	}

@@ -13,7 +13,9 @@ import (
 	"time"
 
 	"github.com/annals/annals/catalog"
+	"github.com/annals/annals/catalog/analyze"
 	"github.com/annals/annals/catalog/blobs"
+	"github.com/annals/annals/catalog/pdfdoc"
 )
 
 // fileReport is what a check of the files found.
@@ -164,6 +166,35 @@ func runOrphanCollector(ctx context.Context, refs catalog.FileReferences, dir st
 		case <-ctx.Done():
 			return
 		case <-ticker.C:
+		}
+	}
+}
+
+// runFileAnalysis reads the files records name in the background (a PDF's
+// pages and first-page image) until ctx is done. PDFium is compiled first
+// (seconds, the first time; then from the cache); should that fail, the
+// catalogue serves without what it would have learned. A failure of the
+// store stops the follower for a minute, then it resumes.
+func runFileAnalysis(ctx context.Context, cfg Config, store catalog.Store, files catalog.Blobs, log *slog.Logger) {
+	start := time.Now()
+	pdf, err := pdfdoc.Open(ctx, pdfdoc.Options{Workers: cfg.ExtractWorkers, Timeout: cfg.ExtractTimeout, CacheDir: cfg.PDFiumCacheDir()})
+	if err != nil {
+		log.Error("files will not be read: PDFium did not start", "error", err)
+		return
+	}
+	defer pdf.Close()
+	log.Info("reading files in the background", "startup_seconds", time.Since(start).Seconds())
+	follower := analyze.New(analyze.Config{Log: store, Analyses: store, Blobs: files, PDF: pdf, Logger: log})
+	for {
+		err := follower.Run(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		log.Error("reading files stopped; resuming in a minute", "error", err)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(time.Minute):
 		}
 	}
 }

@@ -48,6 +48,12 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if cfg.FileGrace <= 0 {
 		cfg.FileGrace = 7 * 24 * time.Hour
 	}
+	if v := getenv("ANNALS_EXTRACT_TIMEOUT"); v != "" && cfg.ExtractTimeout <= 0 {
+		return usagef("ANNALS_EXTRACT_TIMEOUT=%q: give a duration such as 120s", v)
+	}
+	if v := getenv("ANNALS_EXTRACT_WORKERS"); v != "" && cfg.ExtractWorkers < 1 {
+		return usagef("ANNALS_EXTRACT_WORKERS=%q: give a number of 1 or more", v)
+	}
 	if v := getenv("ANNALS_MAX_FILE_SIZE"); v != "" && cfg.MaxFileSize < 1 {
 		return usagef("ANNALS_MAX_FILE_SIZE=%q: give a number of bytes, such as 1073741824", v)
 	}
@@ -145,12 +151,14 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	collecting := make(chan error, 1)
 	go func() { runOrphanCollector(ctx, store, cfg.FilesDir(), cfg.FileGrace, log); collecting <- nil }()
+	analyzing := make(chan error, 1)
+	go func() { runFileAnalysis(ctx, cfg, store, files, log); analyzing <- nil }()
 	srv := web.New(web.Config{Store: store, BaseURL: base, TrustedProxies: proxies, Blobs: files, MaxFileBytes: cfg.MaxFileSize, Search: index, Styles: styles, Exports: exports, Site: assets.FS(), SessionKey: key, Logger: log, OpenAPI: openapi,
 		Version: version, OAIRepositoryID: cfg.OAIRepositoryID, AdminEmail: cfg.AdminEmail, OAIPageSize: cfg.OAIPageSize})
 	log.Info("serving", "url", "http://"+ln.Addr().String(), "base_url", base, "data", cfg.DataDir)
 	err = srv.Serve(ctx, ln)
 	stop()
-	for _, ch := range []chan error{following, exporting, collecting} {
+	for _, ch := range []chan error{following, exporting, collecting, analyzing} {
 		if ferr := <-ch; err == nil {
 			err = ferr
 		}

@@ -225,7 +225,11 @@ func (s *Server) listFiles(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Response().Header().Set("ETag", etag(r.Version))
+	r, learned, err := withAnalyses(c.Request().Context(), s.cfg.Store, r)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("ETag", etagWith(r.Version, learned))
 	files := visibleFiles(c, r)
 	if files == nil {
 		files = []catalog.File{}

@@ -114,7 +114,11 @@ func (s *Server) getRecord(c echo.Context) error {
 }
 
 func (s *Server) sendRecord(c echo.Context, status int, r *catalog.Record) error {
-	tag := etag(r.Version)
+	r, learned, err := withAnalyses(c.Request().Context(), s.cfg.Store, r)
+	if err != nil {
+		return err
+	}
+	tag := etagWith(r.Version, learned)
 	c.Response().Header().Set("ETag", tag)
 	if status == http.StatusOK && c.Request().Header.Get("If-None-Match") == tag {
 		return c.NoContent(http.StatusNotModified)

@@ -71,7 +71,8 @@ func ifMatch(c echo.Context) (version int, present bool, err error) {
 	var versions []int
 	for _, tag := range strings.Split(h, ",") {
 		tag = strings.TrimPrefix(strings.TrimSpace(tag), "W/")
-		v, err := strconv.Atoi(strings.Trim(tag, `"`))
+		version, _, _ := strings.Cut(strings.Trim(tag, `"`), ".") // "3.ab12": version 3, with what its files' analyses added
+		v, err := strconv.Atoi(version)
 		if err != nil || !strings.HasPrefix(tag, `"`) || !strings.HasSuffix(tag, `"`) || v < 1 {
 			return 0, true, catalog.Errorf(catalog.EMALFORMED, "If-Match must be the ETag of the version you read, such as \"3\" (with the quotes); got %s.", h)
 		}

@@ -239,9 +239,11 @@ func (s *Server) routes() {
 	api.POST("/records/:id/files", s.postFiles, requireRole(catalog.RoleLibrarian))
 	api.PUT("/records/:id/files/:name", s.putFile, requireRole(catalog.RoleLibrarian))
 	api.GET("/records/:id/files/:name", s.getFile)
+	api.GET("/records/:id/files/:name/thumbnail", s.getThumbnail)
 	api.PATCH("/records/:id/files/:name", s.patchFile, requireRole(catalog.RoleLibrarian))
 	api.DELETE("/records/:id/files/:name", s.deleteFile, requireRole(catalog.RoleLibrarian))
 	e.GET("/records/:id/files/:name", s.getFile) // the same bytes at the address people share
+	e.GET("/records/:id/files/:name/thumbnail", s.getThumbnail)
 	api.GET("/records/:id/citation", s.recordCitation)
 	api.GET("/styles", s.listStyles)
 

@@ -23,7 +23,9 @@ const uploadRoute = "/librarian/records/:id/files"
 type pageFile struct {
 	Name, URL, Label, Type, Size, Language, Note string
 	Pages                                        int
-	Readable                                     bool // the reader may open it
+	Readable                                     bool   // the reader may open it
+	Thumbnail                                    string // the first page's image, once the PDF has been read
+	Problem                                      string // why its bytes could not be read (for librarians)
 }
 
 // pageFiles lists the files of r the page's reader may know of.
@@ -36,6 +38,12 @@ func (st *site) pageFiles(c echo.Context, v *view, r *catalog.Record) []pageFile
 			Readable: v.Actor != nil || catalog.FileOpen(&f, today)}
 		if f.Language != "" {
 			pf.Language = v.LanguageName(f.Language)
+		}
+		if pf.Readable && f.Pages > 0 && f.MediaType == "application/pdf" {
+			pf.Thumbnail = pf.URL + "/thumbnail"
+		}
+		if f.Text != nil && f.Text.State == catalog.FileFailed && v.Actor != nil {
+			pf.Problem = v.T("file.unreadable", f.Text.Reason)
 		}
 		switch f.Access {
 		case catalog.AccessEmbargoed:

@@ -106,7 +106,11 @@ func (st *site) recordPage(c echo.Context) error {
 			p.Downloads = append(p.Downloads, pageLink{Label: f.Label, URL: "/api/v1/records/" + r.ID + "?format=" + f.Name})
 		}
 	}
-	p.Files = st.pageFiles(c, v, r)
+	withFiles, _, err := withAnalyses(ctx, st.cfg.Store, r)
+	if err != nil {
+		return st.fail(c, err)
+	}
+	p.Files = st.pageFiles(c, v, withFiles)
 	p.Labels = catalog.FileLabels()
 	p.Meta = highwire(r, p.Event, recordURL(st.cfg.BaseURL, r.ID))
 	p.JSONLD = jsonLD(r, p.Event, recordURL(st.cfg.BaseURL, r.ID))
