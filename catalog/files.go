@@ -181,6 +181,18 @@ func (r *Record) FindFile(name string) (*File, int) {
 	return nil, -1
 }
 
+// MoveFile moves the file at from to the place to in files (both 0-based
+// and within files), keeping the others in order.
+func MoveFile(files []File, from, to int) {
+	f := files[from]
+	if from < to {
+		copy(files[from:to], files[from+1:to+1])
+	} else {
+		copy(files[to+1:from+1], files[to:from])
+	}
+	files[to] = f
+}
+
 // FileReferences finds the blobs the catalogue names.
 type FileReferences interface {
 	// ForEachFileReference calls fn once for each SHA-256 that a file of

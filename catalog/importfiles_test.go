@@ -92,3 +92,24 @@ func TestResolveLinkedFiles(t *testing.T) {
 		t.Errorf("a JSON path without the import's files: %+v", it)
 	}
 }
+
+// TestMoveFile moves a file up and down a list, keeping the others' order.
+func TestMoveFile(t *testing.T) {
+	names := func(files []catalog.File) string {
+		var out []string
+		for _, f := range files {
+			out = append(out, f.Name)
+		}
+		return strings.Join(out, " ")
+	}
+	for _, tc := range []struct {
+		from, to int
+		want     string
+	}{{0, 3, "b c d a"}, {3, 0, "d a b c"}, {1, 2, "a c b d"}, {2, 2, "a b c d"}} {
+		files := []catalog.File{{Name: "a"}, {Name: "b"}, {Name: "c"}, {Name: "d"}}
+		catalog.MoveFile(files, tc.from, tc.to)
+		if got := names(files); got != tc.want {
+			t.Errorf("%d to %d: %s, want %s", tc.from, tc.to, got, tc.want)
+		}
+	}
+}

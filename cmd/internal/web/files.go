@@ -327,6 +327,8 @@ type filePatch struct {
 	Language     *string `json:"language"`
 	Access       *string `json:"access"`
 	EmbargoUntil *string `json:"embargo_until"`
+	// Position moves the file to this place in the record's list (0-based).
+	Position *int `json:"position"`
 }
 
 // patchFile changes a file's label, language, access, embargo or name.
@@ -370,6 +372,14 @@ func (s *Server) patchFile(c echo.Context) error {
 			f.EmbargoUntil = ""
 		}
 		out = *f
+		if p.Position != nil {
+			if *p.Position < 0 || *p.Position >= len(files) {
+				return nil, &catalog.Error{Code: catalog.EINVALID, Message: "The file cannot go there.",
+					Fields: []catalog.FieldError{{Field: "position", Message: fmt.Sprintf("must be from 0 to %d (the record has %d files)", len(files)-1, len(files))}}}
+			}
+			_, i := findFile(files, out.Name)
+			catalog.MoveFile(files, i, *p.Position)
+		}
 		return files, nil
 	})
 	if err != nil {

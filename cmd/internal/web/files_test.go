@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"encoding/json"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
@@ -428,4 +429,35 @@ func TestImportZipWithFiles(t *testing.T) {
 	if bad := e.do("POST", "/api/v1/import", e.librarian, []byte("not a zip"), "Content-Type: application/zip"); bad.status != 400 {
 		t.Errorf("a body that is not a ZIP: %d", bad.status)
 	}
+}
+
+// TestPatchMovesAFile: PATCH with position reorders the record's files; a
+// place outside the list is a 422 naming position, and changes nothing.
+func TestPatchMovesAFile(t *testing.T) {
+	e, _ := filesEnv(t)
+	for _, name := range []string{"a.txt", "b.txt", "c.txt"} {
+		if r := e.upload(name, []byte("text "+name), e.librarian); r.status != http.StatusCreated {
+			t.Fatalf("upload %s: %d", name, r.status)
+		}
+	}
+	order := func() string {
+		var rec catalog.Record
+		json.Unmarshal(e.do("GET", "/api/v1/records/rep", e.librarian, nil).body, &rec)
+		var out []string
+		for _, f := range rec.Files {
+			out = append(out, f.Name)
+		}
+		return strings.Join(out, " ")
+	}
+	if r := e.do("PATCH", "/api/v1/records/rep/files/c.txt", e.librarian, []byte(`{"position":0}`)); r.status != 200 || order() != "c.txt a.txt b.txt" {
+		t.Errorf("moving c.txt first: %d %s, order %s", r.status, r.body, order())
+	}
+	before := catalogtest.TakeFingerprint(t, e.store)
+	for _, body := range []string{`{"position":3}`, `{"position":-1}`, `{"position":"first"}`} {
+		r := e.do("PATCH", "/api/v1/records/rep/files/a.txt", e.librarian, []byte(body))
+		if r.status != http.StatusUnprocessableEntity && r.status != http.StatusBadRequest || !strings.Contains(string(r.body), "position") {
+			t.Errorf("%s: %d %s", body, r.status, r.body)
+		}
+	}
+	catalogtest.AssertUnchanged(t, e.store, before)
 }

@@ -123,6 +123,7 @@ func (st *site) routes(e *echo.Echo) {
 	lib.GET("/records/:id/history", st.historyPage)
 	lib.POST(strings.TrimPrefix(uploadRoute, "/librarian"), st.uploadFiles)
 	lib.POST("/records/:id/files-remove", st.removeFile)
+	lib.POST("/records/:id/files-move", st.moveFile)
 	lib.GET("/events/new", st.eventForm)
 	lib.POST("/events/new", st.saveEvent)
 	lib.GET("/events/:id/edit", st.eventForm)

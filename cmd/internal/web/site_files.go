@@ -1,6 +1,7 @@
 package web
 
 import (
+	"strconv"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -26,13 +27,15 @@ type pageFile struct {
 	Readable                                     bool   // the reader may open it
 	Thumbnail                                    string // the first page's image, once the PDF has been read
 	Problem                                      string // why its bytes could not be read (for librarians)
+	MoveUp, MoveDown                             string // the places a librarian may move it to ("" none)
 }
 
 // pageFiles lists the files of r the page's reader may know of.
 func (st *site) pageFiles(c echo.Context, v *view, r *catalog.Record) []pageFile {
 	today := time.Now().UTC().Format(time.DateOnly)
 	var out []pageFile
-	for _, f := range visibleFiles(c, r) {
+	visible := visibleFiles(c, r)
+	for i, f := range visible {
 		pf := pageFile{Name: f.Name, URL: "/records/" + r.ID + "/files/" + url.PathEscape(f.Name),
 			Label: v.T("file.label." + f.Label), Type: catalog.ShortMediaType(f.MediaType), Size: v.Size(f.Size), Pages: f.Pages,
 			Readable: v.Actor != nil || catalog.FileOpen(&f, today)}
@@ -44,6 +47,12 @@ func (st *site) pageFiles(c echo.Context, v *view, r *catalog.Record) []pageFile
 		}
 		if f.Text != nil && f.Text.State == catalog.FileFailed && v.Actor != nil {
 			pf.Problem = v.T("file.unreadable", f.Text.Reason)
+		}
+		if v.Actor != nil && i > 0 {
+			pf.MoveUp = strconv.Itoa(i - 1)
+		}
+		if v.Actor != nil && i < len(visible)-1 {
+			pf.MoveDown = strconv.Itoa(i + 1)
 		}
 		switch f.Access {
 		case catalog.AccessEmbargoed:
@@ -92,6 +101,31 @@ func (st *site) removeFile(c echo.Context) error {
 			return nil, catalog.Errorf(catalog.ENOTFOUND, "Record %q has no file %q.", id, name)
 		}
 		return append(files[:i], files[i+1:]...), nil
+	})
+	if err != nil {
+		return st.fail(c, err)
+	}
+	return c.Redirect(http.StatusSeeOther, "/records/"+id+"?saved=1#files")
+}
+
+// moveFile moves a file up or down the record's list (the record page's
+// arrows).
+func (st *site) moveFile(c echo.Context) error {
+	id, name := c.Param("id"), c.FormValue("name")
+	to, err := strconv.Atoi(c.FormValue("to"))
+	if err != nil {
+		return st.fail(c, badParam("to", "is not a place in the list"))
+	}
+	_, err = st.cfg.Store.SetRecordFiles(c.Request().Context(), id, 0, func(files []catalog.File) ([]catalog.File, error) {
+		_, i := findFile(files, name)
+		if i < 0 {
+			return nil, catalog.Errorf(catalog.ENOTFOUND, "Record %q has no file %q.", id, name)
+		}
+		if to < 0 || to >= len(files) {
+			return nil, badParam("to", "is not a place in the list")
+		}
+		catalog.MoveFile(files, i, to)
+		return files, nil
 	})
 	if err != nil {
 		return st.fail(c, err)

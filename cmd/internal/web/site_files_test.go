@@ -88,7 +88,26 @@ func TestLibrarianUploadsOnTheRecordPage(t *testing.T) {
 	if r, body := get(t, anon, e.url+"/records/jinan-2025-aldoshin/files/%D0%9F%D1%80%D0%B8%D0%B2%D0%B5%D1%82%D1%81%D1%82%D0%B2%D0%B8%D0%B5.pdf"); r.StatusCode != 200 || body != "%PDF-1.4 slides" {
 		t.Errorf("download from the page: %d %q", r.StatusCode, body)
 	}
+	// A second file, moved above the first with its arrow.
+	if resp := post(uploadForm(m[1], map[string][]byte{"Текст.txt": []byte("текст")})); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("second upload: %d", resp.StatusCode)
+	}
+	_, html = get(t, c, page)
+	if !strings.Contains(html, `aria-label="Move Текст.txt up"`) || strings.Contains(html, `aria-label="Move Текст.txt down"`) {
+		t.Errorf("the last file's arrows are wrong")
+	}
 	m = csrfRe.FindStringSubmatch(html)
+	mv, err := c.PostForm(e.url+"/librarian/records/jinan-2025-aldoshin/files-move", map[string][]string{"csrf": {m[1]}, "name": {"Текст.txt"}, "to": {"0"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mv.Body.Close()
+	if r, _ := e.store.FindRecordByID(t.Context(), "jinan-2025-aldoshin"); mv.StatusCode != http.StatusSeeOther || len(r.Files) != 2 || r.Files[0].Name != "Текст.txt" {
+		t.Errorf("move: %d, %+v", mv.StatusCode, r.Files)
+	}
+	if bad, _ := c.PostForm(e.url+"/librarian/records/jinan-2025-aldoshin/files-move", map[string][]string{"csrf": {m[1]}, "name": {"Текст.txt"}, "to": {"7"}}); bad.StatusCode != http.StatusBadRequest {
+		t.Errorf("a move off the list: %d", bad.StatusCode)
+	}
 	rm, err := c.PostForm(e.url+"/librarian/records/jinan-2025-aldoshin/files-remove", map[string][]string{"csrf": {m[1]}, "name": {"Приветствие.pdf"}})
 	if err != nil {
 		t.Fatal(err)
