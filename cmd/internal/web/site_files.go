@@ -1,10 +1,10 @@
 package web
 
 import (
-	"strconv"
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
