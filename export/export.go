@@ -46,12 +46,21 @@ type Writer struct {
 	w      *bufio.Writer
 	events EventFinder
 	n      int
-	base   string // the site's address, for links to records and their files; none when empty
+	link   FileLinker // where records' open files are linked; none when nil
 }
 
-// LinkTo makes the writer link each record (and its open files) to its page
-// at base (https://annals.example.org), where the format can hold links.
-func (x *Writer) LinkTo(base string) { x.base = strings.TrimSuffix(base, "/") }
+// LinkTo makes the writer link each record's open files at its page under
+// base (https://annals.example.org), where the format can hold links; no
+// links when base is empty.
+func (x *Writer) LinkTo(base string) {
+	x.link = nil
+	if base != "" {
+		x.link = AtRecordPages(strings.TrimSuffix(base, "/"))
+	}
+}
+
+// LinkFiles makes the writer link each record's open files where link says.
+func (x *Writer) LinkFiles(link FileLinker) { x.link = link }
 
 // NewWriter returns a writer of the named format, one that holds many
 // records (Format.Streams).
@@ -73,11 +82,7 @@ func (x *Writer) Write(ctx context.Context, r *catalog.Record) error {
 	if x.events != nil {
 		ev = x.events(ctx, r.Event)
 	}
-	link := ""
-	if x.base != "" {
-		link = x.base + "/records/" + r.ID
-	}
-	err := x.enc.write(x.w, r, ev, x.n, link)
+	err := x.enc.write(x.w, r, ev, x.n, x.link)
 	x.n++
 	return err
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"io"
 	"mime"
+	"net/url"
 	"strings"
 
 	"github.com/annals/annals/catalog"
@@ -31,7 +32,7 @@ type Format struct {
 // encoder writes a run of records; n counts the records written before.
 type encoder interface {
 	begin(w *bufio.Writer, widths recordio.Widths) error
-	write(w *bufio.Writer, r *catalog.Record, ev *catalog.Event, n int, recordURL string) error
+	write(w *bufio.Writer, r *catalog.Record, ev *catalog.Event, n int, link FileLinker) error
 	end(w *bufio.Writer) error
 }
 
@@ -71,7 +72,11 @@ func (f Format) WriteRecord(w io.Writer, r *catalog.Record, ev *catalog.Event, r
 	if err := enc.begin(bw, widths); err != nil {
 		return err
 	}
-	if err := enc.write(bw, r, ev, 0, recordURL); err != nil {
+	var link FileLinker
+	if recordURL != "" {
+		link = func(_ *catalog.Record, f *catalog.File) string { return recordURL + "/files/" + url.PathEscape(f.Name) }
+	}
+	if err := enc.write(bw, r, ev, 0, link); err != nil {
 		return err
 	}
 	if err := enc.end(bw); err != nil {

@@ -19,11 +19,11 @@ type bibtexEncoder struct{}
 
 func (bibtexEncoder) begin(*bufio.Writer, recordio.Widths) error { return nil }
 
-func (bibtexEncoder) write(w *bufio.Writer, r *catalog.Record, ev *catalog.Event, n int, recordURL string) error {
+func (bibtexEncoder) write(w *bufio.Writer, r *catalog.Record, ev *catalog.Event, n int, link FileLinker) error {
 	if n > 0 {
 		w.WriteByte('\n')
 	}
-	_, err := w.WriteString(bibtex.Entry(withFiles(r, ev, recordURL)))
+	_, err := w.WriteString(bibtex.Entry(withFiles(r, ev, link)))
 	return err
 }
 

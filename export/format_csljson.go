@@ -22,7 +22,7 @@ func (csljsonEncoder) begin(w *bufio.Writer, _ recordio.Widths) error {
 	return err
 }
 
-func (csljsonEncoder) write(w *bufio.Writer, r *catalog.Record, ev *catalog.Event, n int, recordURL string) error {
+func (csljsonEncoder) write(w *bufio.Writer, r *catalog.Record, ev *catalog.Event, n int, link FileLinker) error {
 	if n > 0 {
 		w.WriteString(",\n")
 	}

@@ -22,7 +22,7 @@ func (e *csvEncoder) begin(w *bufio.Writer, widths recordio.Widths) error {
 	return err
 }
 
-func (e *csvEncoder) write(_ *bufio.Writer, r *catalog.Record, _ *catalog.Event, _ int, _ string) error {
+func (e *csvEncoder) write(_ *bufio.Writer, r *catalog.Record, _ *catalog.Event, _ int, _ FileLinker) error {
 	return e.csv.Write(r)
 }
 

@@ -30,7 +30,7 @@ type ndjsonEncoder struct{}
 
 func (ndjsonEncoder) begin(*bufio.Writer, recordio.Widths) error { return nil }
 
-func (ndjsonEncoder) write(w *bufio.Writer, r *catalog.Record, _ *catalog.Event, _ int, _ string) error {
+func (ndjsonEncoder) write(w *bufio.Writer, r *catalog.Record, _ *catalog.Event, _ int, _ FileLinker) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	return enc.Encode(r)

@@ -19,8 +19,8 @@ type risEncoder struct{}
 
 func (risEncoder) begin(*bufio.Writer, recordio.Widths) error { return nil }
 
-func (risEncoder) write(w *bufio.Writer, r *catalog.Record, ev *catalog.Event, _ int, recordURL string) error {
-	_, err := w.WriteString(ris.Record(withFiles(r, ev, recordURL)) + "\n")
+func (risEncoder) write(w *bufio.Writer, r *catalog.Record, ev *catalog.Event, _ int, link FileLinker) error {
+	_, err := w.WriteString(ris.Record(withFiles(r, ev, link)) + "\n")
 	return err
 }
 

@@ -130,7 +130,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	exports, err := jobs.New(jobs.Config{Catalog: store, Jobs: store, Dir: cfg.ExportsDir(), Styles: styles, Fonts: fonts, Words: words,
+	files, err := blobs.OpenDisk(cfg.FilesDir())
+	if err != nil {
+		return err
+	}
+	exports, err := jobs.New(jobs.Config{Blobs: files, Catalog: store, Jobs: store, Dir: cfg.ExportsDir(), Styles: styles, Fonts: fonts, Words: words,
 		Search: web.SearchIDs(index), Workers: cfg.ExportWorkers, Keep: cfg.ExportKeep, Logger: log})
 	if err != nil {
 		return err
@@ -142,10 +146,6 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	exporting := make(chan error, 1)
 	go func() { exporting <- exports.Run(ctx) }()
 	base, err := cfg.baseURL(ln.Addr().String())
-	if err != nil {
-		return err
-	}
-	files, err := blobs.OpenDisk(cfg.FilesDir())
 	if err != nil {
 		return err
 	}

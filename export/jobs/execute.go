@@ -96,7 +96,7 @@ func (r *Runner) render(ctx context.Context, j *catalog.ExportJob, path string) 
 	var werr error
 	if j.Kind == KindBundle {
 		_, werr = bundle.Write(ctx, f, bundle.Contents{Document: doc, Fonts: r.cfg.Fonts, Words: r.cfg.Words, Selection: sel, Style: req.Style,
-			Locale: proc.Locale(), Progress: progress})
+			Locale: proc.Locale(), Progress: progress, Files: r.cfg.Blobs})
 	} else {
 		_, werr = proceedings.Render(ctx, f, doc, proceedings.Options{Fonts: r.cfg.Fonts, Words: r.cfg.Words, Progress: progress})
 	}

@@ -57,6 +57,9 @@ type Config struct {
 	Styles  *csl.Library
 	Fonts   *typeset.Set
 	Words   *i18n.Words // the PDFs' own words
+	// Blobs, when set, holds the bytes of records' files: bundles then
+	// carry the records' open files.
+	Blobs catalog.Blobs
 	// Search resolves a query to record IDs, best first; nil when there is
 	// no index (requests with q are then refused).
 	Search func(ctx context.Context, q string, includeDrafts bool) ([]string, error)
