@@ -8,8 +8,10 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -17,6 +19,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/annals/annals/assets"
 	"github.com/annals/annals/catalog"
@@ -460,4 +463,44 @@ func TestPatchMovesAFile(t *testing.T) {
 		}
 	}
 	catalogtest.AssertUnchanged(t, e.store, before)
+}
+
+// TestDroppedUploadLeavesNothing: a client that sends part of a file and
+// hangs up leaves no file on the record, no stored bytes and no temporary
+// file, and the server goes on serving.
+func TestDroppedUploadLeavesNothing(t *testing.T) {
+	dir := t.TempDir()
+	store, err := blobs.OpenDisk(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnvWith(t, func(c *Config) { c.Blobs = store })
+	r := speech("rep")
+	r["status"] = "published"
+	e.do("POST", "/api/v1/records", e.librarian, mustJSON(t, r))
+	before := catalogtest.TakeFingerprint(t, e.store)
+	u, _ := url.Parse(e.url)
+	conn, err := net.Dial("tcp", u.Host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(conn, "PUT /api/v1/records/rep/files/half.pdf HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\nContent-Length: %d\r\n\r\n", u.Host, e.librarian, 10<<20)
+	conn.Write(append([]byte("%PDF-1.4\n"), bytes.Repeat([]byte("x"), 1<<20)...))
+	time.Sleep(100 * time.Millisecond) // the server is reading
+	conn.Close()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		left, _ := filepath.Glob(filepath.Join(dir, "tmp", "*"))
+		if len(left) == 0 && blobCount(t, store) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("left behind after the client hung up: %v, %d blobs", left, blobCount(t, store))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	catalogtest.AssertUnchanged(t, e.store, before)
+	if r := e.upload("whole.pdf", []byte("%PDF-1.4 whole"), e.librarian); r.status != http.StatusCreated {
+		t.Errorf("an upload after the dropped one: %d", r.status)
+	}
 }
