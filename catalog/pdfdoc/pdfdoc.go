@@ -195,3 +195,56 @@ func (d *Document) RenderPage(i, width, height int) (*image.RGBA, error) {
 	draw.Draw(out, out.Bounds(), src, src.Bounds().Min, draw.Src)
 	return out, nil
 }
+
+// PageText is the text of page i (0-based) in reading order as PDFium
+// finds it, lines separated by line breaks.
+func (d *Document) PageText(i int) (string, error) {
+	if i < 0 || i >= d.pages {
+		return "", fmt.Errorf("pdfdoc: no page %d of %d", i+1, d.pages)
+	}
+	res, err := d.inst.GetPageText(&requests.GetPageText{Page: requests.Page{ByIndex: &requests.PageByIndex{Document: d.doc, Index: i}}})
+	if err != nil {
+		return "", classify(err)
+	}
+	return repairUTF8Codes(strings.ToValidUTF8(strings.ReplaceAll(res.Text, "\r\n", "\n"), "\uFFFD")), nil
+}
+
+// repairUTF8Codes undoes a misreading of PDFs whose ToUnicode CMap maps
+// two-byte codes that are themselves UTF-8 (libharu writes such maps;
+// ESKD drawings made with it are common): PDFium, not applying the map,
+// gives each code as a character, so "Масса" (D0 9C, D0 B0, D1 81...)
+// comes out as Hangul ("킜킰톁톁킰"). When every Hangul syllable of a
+// page is such a code — never so in real Korean, whose syllables spread
+// over the whole block — the codes are decoded as the UTF-8 they are.
+func repairUTF8Codes(text string) string {
+	suspects := 0
+	for _, r := range text {
+		if r < 0xAC00 || r > 0xD7A3 {
+			continue
+		}
+		if _, ok := utf8Pair(r); !ok {
+			return text // a real Hangul syllable: leave the page alone
+		}
+		suspects++
+	}
+	if suspects < 3 {
+		return text
+	}
+	var b strings.Builder
+	for _, r := range text {
+		if d, ok := utf8Pair(r); ok && r >= 0xAC00 && r <= 0xD7A3 {
+			r = d
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// utf8Pair decodes r's two bytes as a two-byte UTF-8 sequence.
+func utf8Pair(r rune) (rune, bool) {
+	hi, lo := byte(r>>8), byte(r)
+	if hi < 0xC2 || hi > 0xDF || lo < 0x80 || lo > 0xBF {
+		return 0, false
+	}
+	return rune(hi&0x1F)<<6 | rune(lo&0x3F), true
+}

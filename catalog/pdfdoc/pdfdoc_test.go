@@ -6,11 +6,13 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/annals/annals/catalog/catalogtest"
 	"github.com/annals/annals/catalog/pdfdoc"
+	"golang.org/x/text/unicode/norm"
 )
 
 // cacheDir keeps the compiled module between the tests of this package, so
@@ -163,4 +165,62 @@ func TestMemoryBound(t *testing.T) {
 	}); err != nil {
 		t.Errorf("a small render after the large one: %v", err)
 	}
+}
+
+// TestCorpusPhrases: every phrase the corpus manifest lists (as poppler's
+// pdftotext extracts it) is in PDFium's text of its page, once both are
+// NFKC-normalised (poppler gives Arabic presentation forms, PDFium the
+// letters) and line breaks and runs of spaces are single spaces — English,
+// Chinese, Japanese, Korean, Russian, Arabic, the PDF with an empty
+// password and the one with a damaged content stream included.
+// issue20232.pdf (an ESKD title block whose ToUnicode CMap maps UTF-8 byte
+// sequences) is read as Hangul by PDFium and repaired by PageText.
+func TestCorpusPhrases(t *testing.T) {
+	r := openReader(t, pdfdoc.Options{})
+	dir := catalogtest.SharedPath(t, "corpora", "pdfs")
+	data, _ := os.ReadFile(filepath.Join(dir, "MANIFEST.json"))
+	var entries []struct {
+		File    string `json:"file"`
+		Phrases []struct {
+			Text string `json:"text"`
+			Page int    `json:"page"`
+		} `json:"phrases"`
+	}
+	if err := json.Unmarshal(data, &entries); err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for _, e := range entries {
+		if len(e.Phrases) == 0 {
+			continue
+		}
+		err := readFile(t, r, filepath.Join(dir, e.File), func(d *pdfdoc.Document) error {
+			for _, p := range e.Phrases {
+				text, err := d.PageText(p.Page - 1)
+				if err != nil {
+					return err
+				}
+				if !strings.Contains(oneSpace(text), oneSpace(p.Text)) {
+					t.Errorf("%s page %d: %q not in %q", e.File, p.Page, p.Text, truncate(oneSpace(text), 300))
+				}
+				checked++
+			}
+			return nil
+		})
+		if err != nil {
+			t.Errorf("%s: %v", e.File, err)
+		}
+	}
+	if checked < 30 {
+		t.Errorf("only %d phrases checked", checked)
+	}
+}
+
+func oneSpace(s string) string { return strings.Join(strings.Fields(norm.NFKC.String(s)), " ") }
+
+func truncate(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
 }
