@@ -22,13 +22,19 @@ type FileAnalysis struct {
 	// Thumbnail is a PNG image of a PDF's first page (empty when there is
 	// none).
 	Thumbnail []byte
-	Analyzed  time.Time
+	// TextState is how reading the text went: FileDone, FileNoText (a scan
+	// with no text layer) or FileFailed; Characters counts what was read.
+	// The text itself is kept page by page (SaveFilePages).
+	TextState  string
+	Characters int
+	Analyzed   time.Time
 }
 
 // States of a file's analysis (and of its text).
 const (
 	FilePending = "pending"
 	FileDone    = "done"
+	FileNoText  = "no-text" // a document with no text to read (a scan: it needs OCR)
 	FileFailed  = "failed"
 )
 
@@ -43,6 +49,13 @@ type FileAnalyses interface {
 	// FindFileThumbnail returns the first-page image of a PDF. ENOTFOUND
 	// when there is none (yet).
 	FindFileThumbnail(ctx context.Context, sha256 string) ([]byte, error)
+	// SaveFilePages stores the text of pages first, first+1, ... (1-based)
+	// of the bytes sha256, replacing what was there. The analysis saved
+	// after them marks them complete.
+	SaveFilePages(ctx context.Context, sha256 string, first int, texts []string) error
+	// EachFilePage calls fn with the text of each page of the bytes in
+	// order, one page in memory at a time, until fn returns an error.
+	EachFilePage(ctx context.Context, sha256 string, fn func(page int, text string) error) error
 	// FollowerRevision is the last revision of the change log the named
 	// follower has handled (0 at first); SetFollowerRevision records it.
 	FollowerRevision(ctx context.Context, follower string) (int64, error)
@@ -65,8 +78,11 @@ func ApplyFileAnalyses(r *Record, analyses map[string]FileAnalysis) bool {
 		if a.Pages > 0 {
 			f.Pages = a.Pages
 		}
-		if a.State == FileFailed {
+		switch {
+		case a.State == FileFailed:
 			f.Text = &FileText{State: FileFailed, Reason: a.Reason}
+		case a.TextState != "":
+			f.Text = &FileText{State: a.TextState, Pages: a.Pages, Characters: a.Characters, Reason: a.Reason}
 		}
 	}
 	return changed

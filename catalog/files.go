@@ -35,10 +35,11 @@ type File struct {
 
 // FileText is where the extraction of a file's text stands.
 type FileText struct {
-	State    string `json:"state"` // pending, extracting, done, no-text, failed
-	Pages    int    `json:"pages,omitempty"`
-	Language string `json:"language,omitempty"`
-	Reason   string `json:"reason,omitempty"`
+	State      string `json:"state"` // pending, extracting, done, no-text, failed
+	Pages      int    `json:"pages,omitempty"`
+	Characters int    `json:"characters,omitempty"`
+	Language   string `json:"language,omitempty"`
+	Reason     string `json:"reason,omitempty"`
 }
 
 // Labels of a file: what it is to the record.

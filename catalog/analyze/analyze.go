@@ -1,5 +1,6 @@
 // Package analyze learns from the bytes of each file attached to a record
-// — a PDF's page count and an image of its first page — in the background,
+// — a PDF's page count, an image of its first page, its text page by page —
+// in the background,
 // by following the change log: nothing slow or risky runs on the request
 // path. What it learns is kept by the bytes' SHA-256, so the same file in
 // two records is read once, and a restart resumes where it stopped.
@@ -14,6 +15,7 @@ import (
 	"image/png"
 	"log/slog"
 	"time"
+	"unicode"
 
 	"github.com/annals/annals/catalog"
 	"github.com/annals/annals/catalog/pdfdoc"
@@ -145,23 +147,19 @@ func (f *Follower) AnalyzePDF(ctx context.Context, sha string) (*catalog.FileAna
 		if a.Pages == 0 {
 			return nil
 		}
-		img, err := d.RenderPage(0, ThumbnailWidth, ThumbnailHeight)
-		if err != nil { // the page count stands without an image
-			f.cfg.Logger.Warn("no first-page image", "sha256", sha, "error", err)
-			return nil
-		}
-		var buf bytes.Buffer
-		if err := (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(&buf, img); err != nil {
-			return err
-		}
-		a.Thumbnail = buf.Bytes()
-		return nil
+		a.Thumbnail = f.firstPage(d, sha)
+		chars, err := f.savePages(ctx, d, sha)
+		a.Characters = chars
+		return err
 	})
 	a.Analyzed = time.Now().UTC()
+	var stored storeError
 	switch {
 	case err == nil:
 	case ctx.Err() != nil:
 		return nil, ctx.Err()
+	case errors.As(err, &stored):
+		return nil, stored.err
 	case errors.Is(err, pdfdoc.ErrPassword):
 		a.State, a.Reason, a.Pages = catalog.FileFailed, "the PDF is protected by a password: upload a copy without one", 0
 	case errors.Is(err, pdfdoc.ErrTimeout):
@@ -169,8 +167,70 @@ func (f *Follower) AnalyzePDF(ctx context.Context, sha string) (*catalog.FileAna
 	default:
 		a.State, a.Reason, a.Pages = catalog.FileFailed, fmt.Sprintf("it cannot be read as a PDF: %v", err), 0
 	}
-	if a.State == catalog.FileFailed {
-		a.Thumbnail = nil
+	switch {
+	case a.State == catalog.FileFailed:
+		a.Thumbnail, a.TextState, a.Characters = nil, catalog.FileFailed, 0
+	case a.Characters < minCharactersPerPage*max(a.Pages, 1):
+		a.TextState, a.Reason = catalog.FileNoText, "no text layer: a scanned document needs OCR"
+	default:
+		a.TextState = catalog.FileDone
 	}
 	return a, nil
+}
+
+// storeError is a failure of the store while a PDF is read: it stops the
+// follower (to resume later) rather than failing the file.
+type storeError struct{ err error }
+
+func (e storeError) Error() string { return e.err.Error() }
+
+// minCharactersPerPage: a PDF with fewer letters than this per page on
+// average has no text layer to speak of (a scan; its page numbers and
+// stray marks are all that is read).
+const minCharactersPerPage = 10
+
+// pagesPerSave is how many pages' text are stored at a time.
+const pagesPerSave = 50
+
+// firstPage is a PNG of the document's first page; nil when it cannot be
+// drawn (the rest of the analysis stands).
+func (f *Follower) firstPage(d *pdfdoc.Document, sha string) []byte {
+	img, err := d.RenderPage(0, ThumbnailWidth, ThumbnailHeight)
+	if err != nil {
+		f.cfg.Logger.Warn("no first-page image", "sha256", sha, "error", err)
+		return nil
+	}
+	var buf bytes.Buffer
+	if err := (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(&buf, img); err != nil {
+		return nil
+	}
+	return buf.Bytes()
+}
+
+// savePages reads the text of every page and stores it, a batch at a
+// time; it returns how many letters and digits were read.
+func (f *Follower) savePages(ctx context.Context, d *pdfdoc.Document, sha string) (int, error) {
+	chars := 0
+	batch := make([]string, 0, pagesPerSave)
+	first := 1
+	for i := 0; i < d.Pages(); i++ {
+		text, err := d.PageText(i)
+		if err != nil {
+			return chars, err
+		}
+		for _, r := range text {
+			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				chars++
+			}
+		}
+		batch = append(batch, text)
+		if len(batch) == pagesPerSave || i == d.Pages()-1 {
+			if err := f.cfg.Analyses.SaveFilePages(ctx, sha, first, batch); err != nil {
+				return chars, storeError{err}
+			}
+			first += len(batch)
+			batch = batch[:0]
+		}
+	}
+	return chars, nil
 }

@@ -191,3 +191,39 @@ func TestBrokenFilesFailThemselvesOnly(t *testing.T) {
 		t.Errorf("the good PDF after the broken ones: %+v", a)
 	}
 }
+
+// TestTextIsKeptPageByPage: the text of each page is stored, found on the
+// page poppler finds it on; a scan with no text layer is no-text, saying
+// it needs OCR.
+func TestTextIsKeptPageByPage(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	shas := e.attach(t, "texts", "typst-g7-32_databases-lab_reference.pdf", "issue7229.pdf", "pdfplumber_issue-67-example.pdf")
+	e.follow(t)
+	e.waitFor(t, 3)
+	got, _ := e.store.FindFileAnalyses(ctx, shas)
+	if a := got[shas[0]]; a.TextState != catalog.FileDone || a.Characters < 10000 || a.Pages != 23 {
+		t.Errorf("the Russian report: %+v", a)
+	}
+	if a := got[shas[1]]; a.TextState != catalog.FileNoText || !strings.Contains(a.Reason, "OCR") || a.State != catalog.FileDone || a.Pages != 2 {
+		t.Errorf("the scan: %+v", a)
+	}
+	for _, tc := range []struct {
+		sha    string
+		page   int
+		phrase string
+		pages  int
+	}{{shas[0], 5, "является одним из распространенных примеров", 23}, {shas[2], 22, "季度报告未经审计", 22}} {
+		n := 0
+		err := e.store.EachFilePage(ctx, tc.sha, func(page int, text string) error {
+			n++
+			if in := strings.Contains(strings.Join(strings.Fields(text), " "), tc.phrase); in != (page == tc.page) {
+				t.Errorf("%q on page %d: %v", tc.phrase, page, in)
+			}
+			return nil
+		})
+		if err != nil || n != tc.pages {
+			t.Errorf("%d pages stored, want %d: %v", n, tc.pages, err)
+		}
+	}
+}

@@ -20,7 +20,8 @@ func testFileAnalyses(t *testing.T, s catalog.Store) {
 	if err := s.SaveFileAnalysis(ctx, &catalog.FileAnalysis{SHA256: a, State: catalog.FileFailed, Reason: "damaged", Analyzed: now}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SaveFileAnalysis(ctx, &catalog.FileAnalysis{SHA256: a, State: catalog.FileDone, Pages: 14, Thumbnail: png, Analyzed: now}); err != nil {
+	if err := s.SaveFileAnalysis(ctx, &catalog.FileAnalysis{SHA256: a, State: catalog.FileDone, Pages: 14, Thumbnail: png,
+		TextState: catalog.FileDone, Characters: 31337, Analyzed: now}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.SaveFileAnalysis(ctx, &catalog.FileAnalysis{SHA256: b, State: catalog.FileFailed, Reason: "the PDF is protected by a password", Analyzed: now}); err != nil {
@@ -34,7 +35,7 @@ func testFileAnalyses(t *testing.T, s catalog.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 2 || got[a].State != catalog.FileDone || got[a].Pages != 14 || got[a].Reason != "" || got[a].Thumbnail != nil ||
+	if len(got) != 2 || got[a].State != catalog.FileDone || got[a].Pages != 14 || got[a].TextState != catalog.FileDone || got[a].Characters != 31337 || got[a].Reason != "" || got[a].Thumbnail != nil ||
 		!got[a].Analyzed.Equal(now) || got[b].State != catalog.FileFailed || got[b].Reason != "the PDF is protected by a password" {
 		t.Errorf("found %+v", got)
 	}
@@ -46,6 +47,7 @@ func testFileAnalyses(t *testing.T, s catalog.Store) {
 			t.Errorf("an image that is not there: %v", err)
 		}
 	}
+	testFilePages(t, s, a)
 	if rev, err := s.FollowerRevision(ctx, "files"); rev != 0 || err != nil {
 		t.Errorf("a new follower at %d, %v", rev, err)
 	}
@@ -59,5 +61,44 @@ func testFileAnalyses(t *testing.T, s catalog.Store) {
 	}
 	if rev, _ := s.FollowerRevision(ctx, "other"); rev != 0 {
 		t.Errorf("another follower at %d", rev)
+	}
+}
+
+// testFilePages: pages' text is kept exactly and read back in page order,
+// across the store's batches; saving a page again replaces it; an error of
+// fn stops the reading.
+func testFilePages(t *testing.T, s catalog.Store, sha string) {
+	ctx := t.Context()
+	var pages []string
+	for i := 1; i <= 450; i++ {
+		pages = append(pages, fmt.Sprintf("Страница %d. 第%d页。Page %d.\n\tline two", i, i, i))
+	}
+	for first := 1; first <= len(pages); first += 100 {
+		if err := s.SaveFilePages(ctx, sha, first, pages[first-1:min(first+99, len(pages))]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pages[7] = "replaced: заменена"
+	if err := s.SaveFilePages(ctx, sha, 8, pages[7:8]); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	err := s.EachFilePage(ctx, sha, func(page int, text string) error {
+		n++
+		if page != n || text != pages[n-1] {
+			return fmt.Errorf("page %d (the %dth read): %q, want %q", page, n, text, pages[n-1])
+		}
+		return nil
+	})
+	if err != nil || n != len(pages) {
+		t.Fatalf("%d pages read: %v", n, err)
+	}
+	stop := fmt.Errorf("enough")
+	n = 0
+	if err := s.EachFilePage(ctx, sha, func(int, string) error { n++; return stop }); err != stop || n != 1 {
+		t.Errorf("stopping after one page: %d pages, %v", n, err)
+	}
+	if err := s.EachFilePage(ctx, strings.Repeat("f", 64), func(int, string) error { return fmt.Errorf("a page of nothing") }); err != nil {
+		t.Errorf("the pages of bytes never read: %v", err)
 	}
 }

@@ -1,9 +1,13 @@
 package sqlite
 
 import (
+	"bytes"
+	"compress/flate"
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
+	"io"
 	"strings"
 
 	"github.com/annals/annals/catalog"
@@ -11,11 +15,11 @@ import (
 
 // SaveFileAnalysis stores an analysis, replacing one of the same bytes.
 func (s *Store) SaveFileAnalysis(ctx context.Context, a *catalog.FileAnalysis) error {
-	_, err := s.write.ExecContext(ctx, `INSERT INTO file_analyses (sha256, state, pages, reason, thumbnail, analyzed)
-		VALUES (?, ?, ?, ?, ?, ?)
+	_, err := s.write.ExecContext(ctx, `INSERT INTO file_analyses (sha256, state, pages, reason, thumbnail, text_state, characters, analyzed)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (sha256) DO UPDATE SET state = excluded.state, pages = excluded.pages, reason = excluded.reason,
-			thumbnail = excluded.thumbnail, analyzed = excluded.analyzed`,
-		a.SHA256, a.State, a.Pages, a.Reason, a.Thumbnail, formatTime(a.Analyzed))
+			thumbnail = excluded.thumbnail, text_state = excluded.text_state, characters = excluded.characters, analyzed = excluded.analyzed`,
+		a.SHA256, a.State, a.Pages, a.Reason, a.Thumbnail, a.TextState, a.Characters, formatTime(a.Analyzed))
 	return err
 }
 
@@ -29,7 +33,7 @@ func (s *Store) FindFileAnalyses(ctx context.Context, sha256s []string) (map[str
 		for i, h := range part {
 			args[i] = h
 		}
-		rows, err := s.read.QueryContext(ctx, `SELECT sha256, state, pages, reason, analyzed FROM file_analyses
+		rows, err := s.read.QueryContext(ctx, `SELECT sha256, state, pages, reason, text_state, characters, analyzed FROM file_analyses
 			WHERE sha256 IN (?`+strings.Repeat(", ?", len(part)-1)+`)`, args...)
 		if err != nil {
 			return nil, err
@@ -37,7 +41,7 @@ func (s *Store) FindFileAnalyses(ctx context.Context, sha256s []string) (map[str
 		for rows.Next() {
 			var a catalog.FileAnalysis
 			var analyzed string
-			if err := rows.Scan(&a.SHA256, &a.State, &a.Pages, &a.Reason, &analyzed); err != nil {
+			if err := rows.Scan(&a.SHA256, &a.State, &a.Pages, &a.Reason, &a.TextState, &a.Characters, &analyzed); err != nil {
 				rows.Close()
 				return nil, err
 			}
@@ -77,4 +81,73 @@ func (s *Store) SetFollowerRevision(ctx context.Context, follower string, revisi
 	_, err := s.write.ExecContext(ctx, `INSERT INTO followers (name, revision) VALUES (?, ?)
 		ON CONFLICT (name) DO UPDATE SET revision = excluded.revision`, follower, revision)
 	return err
+}
+
+// SaveFilePages stores pages' text, compressed, in one transaction.
+func (s *Store) SaveFilePages(ctx context.Context, sha256 string, first int, texts []string) error {
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var buf bytes.Buffer
+	zw, _ := flate.NewWriter(&buf, flate.BestSpeed)
+	for i, text := range texts {
+		buf.Reset()
+		zw.Reset(&buf)
+		zw.Write([]byte(text))
+		if err := zw.Close(); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO file_pages (sha256, page, text) VALUES (?, ?, ?)`,
+			sha256, first+i, buf.Bytes()); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+// EachFilePage reads the pages of a file's text in order, a few hundred
+// rows at a time.
+func (s *Store) EachFilePage(ctx context.Context, sha256 string, fn func(page int, text string) error) error {
+	after := 0
+	for {
+		rows, err := s.read.QueryContext(ctx, `SELECT page, text FROM file_pages WHERE sha256 = ? AND page > ? ORDER BY page LIMIT 200`, sha256, after)
+		if err != nil {
+			return err
+		}
+		type page struct {
+			n    int
+			text string
+		}
+		var batch []page
+		for rows.Next() {
+			var p page
+			var z []byte
+			if err := rows.Scan(&p.n, &z); err != nil {
+				rows.Close()
+				return err
+			}
+			text, err := io.ReadAll(flate.NewReader(bytes.NewReader(z)))
+			if err != nil {
+				rows.Close()
+				return fmt.Errorf("sqlite: page %d of %s: %w", p.n, sha256, err)
+			}
+			p.text = string(text)
+			batch = append(batch, p)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, p := range batch {
+			if err := fn(p.n, p.text); err != nil {
+				return err
+			}
+			after = p.n
+		}
+		if len(batch) < 200 {
+			return nil
+		}
+	}
 }

@@ -2,11 +2,14 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"hash/fnv"
+	"io"
 	"net/http"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/annals/annals/catalog"
 	"github.com/labstack/echo/v4"
@@ -72,4 +75,81 @@ func (s *Server) getThumbnail(c echo.Context) error {
 	}
 	h.Set("X-Content-Type-Options", "nosniff")
 	return c.Blob(http.StatusOK, "image/png", png)
+}
+
+// getFileText serves the text read from a file, page by page: text/plain
+// with a form feed between pages (as pdftotext writes it), or with
+// ?format=json (or Accept: application/json) {"pages": [{"page", "text"}]}.
+// Streamed one page at a time; the same access as the file's bytes.
+func (s *Server) getFileText(c echo.Context) error {
+	q, err := query(c, "format")
+	if err != nil {
+		return err
+	}
+	asJSON := false
+	switch q.Get("format") {
+	case "json":
+		asJSON = true
+	case "", "text":
+		asJSON = q.Get("format") == "" && strings.Contains(c.Request().Header.Get("Accept"), "application/json")
+	default:
+		return badParam("format", fmt.Sprintf("%q is not a format of a file's text; use text or json", q.Get("format")))
+	}
+	r, f, err := s.findVisibleFile(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	found, err := s.cfg.Store.FindFileAnalyses(ctx, []string{f.SHA256})
+	if err != nil {
+		return err
+	}
+	a, ok := found[f.SHA256]
+	switch {
+	case !ok:
+		return catalog.Errorf(catalog.ENOTFOUND, "The text of %q has not been read yet; it is read in the background, soon after an upload.", f.Name)
+	case a.TextState == catalog.FileNoText:
+		return catalog.Errorf(catalog.ENOTFOUND, "%q has no text to read (%s).", f.Name, a.Reason)
+	case a.TextState != catalog.FileDone:
+		return catalog.Errorf(catalog.ENOTFOUND, "The text of %q could not be read: %s.", f.Name, a.Reason)
+	}
+	w := c.Response()
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("ETag", `"`+f.SHA256+`.text"`)
+	if asJSON {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	} else {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	}
+	w.WriteHeader(http.StatusOK)
+	if asJSON {
+		head, _ := json.Marshal(map[string]any{"record": r.ID, "file": f.Name, "pages_total": a.Pages})
+		fmt.Fprintf(w, "%s,\"pages\":[", head[:len(head)-1])
+	}
+	err = s.cfg.Store.EachFilePage(ctx, f.SHA256, func(page int, text string) error {
+		var err error
+		switch {
+		case asJSON:
+			b, _ := json.Marshal(struct {
+				Page int    `json:"page"`
+				Text string `json:"text"`
+			}{page, text})
+			if page > 1 {
+				w.Write([]byte(","))
+			}
+			_, err = w.Write(b)
+		case page > 1:
+			_, err = io.WriteString(w, "\f"+text)
+		default:
+			_, err = io.WriteString(w, text)
+		}
+		return err
+	})
+	if asJSON && err == nil {
+		_, err = io.WriteString(w, "]}\n")
+	}
+	if err != nil {
+		s.log.Warn("file text cut short", "record", r.ID, "file", f.Name, "error", err)
+	}
+	return nil
 }

@@ -109,3 +109,49 @@ func TestUploadedPDFsGetPagesAndAFirstPage(t *testing.T) {
 		t.Errorf("the image of a PDF that cannot be read: %d", r.status)
 	}
 }
+
+// TestFileTextPageByPage: once read, a PDF's text is served page by page,
+// as plain text (form feeds between pages) or JSON; a scan says it has no
+// text; a restricted file's text is not found without a token.
+func TestFileTextPageByPage(t *testing.T) {
+	e, store := filesEnv(t)
+	followFiles(t, e, store)
+	name := url.PathEscape("Отчёт.pdf")
+	if r := e.upload(name, corpusPDF(t, "typst-g7-32_databases-lab_reference.pdf"), e.librarian); r.status != http.StatusCreated {
+		t.Fatalf("upload: %d", r.status)
+	}
+	if r := e.upload("scan.pdf?access=restricted", corpusPDF(t, "issue7229.pdf"), e.librarian); r.status != http.StatusCreated {
+		t.Fatalf("upload: %d", r.status)
+	}
+	f, _ := waitForFile(t, e, "Отчёт.pdf", func(f catalog.File) bool { return f.Text != nil && f.Text.State == catalog.FileDone })
+	if f.Text.Pages != 23 || f.Text.Characters < 10000 {
+		t.Errorf("the text: %+v", f.Text)
+	}
+	plain := e.do("GET", "/api/v1/records/rep/files/"+name+"/text", "", nil)
+	if plain.status != 200 || !strings.HasPrefix(plain.header.Get("Content-Type"), "text/plain") ||
+		strings.Count(string(plain.body), "\f") != 22 || !strings.Contains(strings.Join(strings.Fields(string(plain.body)), " "), "является одним из распространенных примеров") {
+		t.Errorf("plain text: %d %s, %d form feeds", plain.status, plain.header.Get("Content-Type"), strings.Count(string(plain.body), "\f"))
+	}
+	var doc struct {
+		Record string `json:"record"`
+		Pages  []struct {
+			Page int    `json:"page"`
+			Text string `json:"text"`
+		} `json:"pages"`
+	}
+	js := e.do("GET", "/api/v1/records/rep/files/"+name+"/text?format=json", "", nil)
+	if err := json.Unmarshal(js.body, &doc); err != nil || len(doc.Pages) != 23 || doc.Pages[4].Page != 5 ||
+		!strings.Contains(strings.Join(strings.Fields(doc.Pages[4].Text), " "), "является одним из распространенных примеров") {
+		t.Errorf("JSON: %v, %d pages", err, len(doc.Pages))
+	}
+	if r := e.do("GET", "/api/v1/records/rep/files/"+name+"/text?format=pdf", "", nil); r.status != http.StatusBadRequest {
+		t.Errorf("format=pdf: %d", r.status)
+	}
+	waitForFile(t, e, "scan.pdf", func(f catalog.File) bool { return f.Text != nil && f.Text.State == catalog.FileNoText })
+	if r := e.do("GET", "/api/v1/records/rep/files/scan.pdf/text", e.librarian, nil); r.status != http.StatusNotFound || !strings.Contains(string(r.body), "OCR") {
+		t.Errorf("the scan's text: %d %s", r.status, r.body)
+	}
+	if r := e.do("GET", "/api/v1/records/rep/files/scan.pdf/text", "", nil); r.status != http.StatusNotFound || strings.Contains(string(r.body), "OCR") {
+		t.Errorf("a restricted file's text, anonymously: %d %s", r.status, r.body)
+	}
+}

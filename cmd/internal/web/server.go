@@ -240,6 +240,7 @@ func (s *Server) routes() {
 	api.PUT("/records/:id/files/:name", s.putFile, requireRole(catalog.RoleLibrarian))
 	api.GET("/records/:id/files/:name", s.getFile)
 	api.GET("/records/:id/files/:name/thumbnail", s.getThumbnail)
+	api.GET("/records/:id/files/:name/text", s.getFileText)
 	api.PATCH("/records/:id/files/:name", s.patchFile, requireRole(catalog.RoleLibrarian))
 	api.DELETE("/records/:id/files/:name", s.deleteFile, requireRole(catalog.RoleLibrarian))
 	e.GET("/records/:id/files/:name", s.getFile) // the same bytes at the address people share

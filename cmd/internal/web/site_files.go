@@ -27,6 +27,7 @@ type pageFile struct {
 	Readable                                     bool   // the reader may open it
 	Thumbnail                                    string // the first page's image, once the PDF has been read
 	Problem                                      string // why its bytes could not be read (for librarians)
+	TextURL                                      string // the text read from it, once read
 	MoveUp, MoveDown                             string // the places a librarian may move it to ("" none)
 }
 
@@ -45,8 +46,14 @@ func (st *site) pageFiles(c echo.Context, v *view, r *catalog.Record) []pageFile
 		if pf.Readable && f.Pages > 0 && f.MediaType == "application/pdf" {
 			pf.Thumbnail = pf.URL + "/thumbnail"
 		}
-		if f.Text != nil && f.Text.State == catalog.FileFailed && v.Actor != nil {
+		switch {
+		case f.Text == nil:
+		case f.Text.State == catalog.FileFailed && v.Actor != nil:
 			pf.Problem = v.T("file.unreadable", f.Text.Reason)
+		case f.Text.State == catalog.FileNoText && v.Actor != nil:
+			pf.Problem = v.T("file.notext")
+		case f.Text.State == catalog.FileDone && pf.Readable:
+			pf.TextURL = "/api/v1/records/" + r.ID + "/files/" + url.PathEscape(f.Name) + "/text"
 		}
 		if v.Actor != nil && i > 0 {
 			pf.MoveUp = strconv.Itoa(i - 1)
