@@ -13,12 +13,15 @@ import (
 	"errors"
 	"fmt"
 	"image/png"
+	"io"
 	"log/slog"
+	"sync"
 	"time"
 	"unicode"
 
 	"github.com/annals/annals/catalog"
 	"github.com/annals/annals/catalog/pdfdoc"
+	"github.com/annals/annals/catalog/textdoc"
 )
 
 // FollowerName is the follower's name in the store's follower table.
@@ -82,7 +85,10 @@ func (f *Follower) Run(ctx context.Context) error {
 	}
 }
 
-// handle analyses the PDFs of one change of a record that have no
+// reads says whether the follower reads files of a media type.
+func reads(mediaType string) bool { return mediaType == "application/pdf" || textdoc.Reads(mediaType) }
+
+// handle analyses the files of one change of a record that have no
 // analysis yet.
 func (f *Follower) handle(ctx context.Context, ch catalog.Change) error {
 	if ch.Entity != catalog.EntityRecord || len(ch.After) == 0 {
@@ -94,7 +100,7 @@ func (f *Follower) handle(ctx context.Context, ch catalog.Change) error {
 	}
 	var shas []string
 	for _, file := range doc.Files {
-		if file.MediaType == "application/pdf" {
+		if reads(file.MediaType) {
 			shas = append(shas, file.SHA256)
 		}
 	}
@@ -106,10 +112,16 @@ func (f *Follower) handle(ctx context.Context, ch catalog.Change) error {
 		return err
 	}
 	for _, file := range doc.Files {
-		if _, ok := known[file.SHA256]; ok || file.MediaType != "application/pdf" {
+		if _, ok := known[file.SHA256]; ok || !reads(file.MediaType) {
 			continue
 		}
-		a, err := f.AnalyzePDF(ctx, file.SHA256)
+		var a *catalog.FileAnalysis
+		var err error
+		if file.MediaType == "application/pdf" {
+			a, err = f.AnalyzePDF(ctx, file.SHA256)
+		} else {
+			a, err = f.AnalyzeText(ctx, file.SHA256, file.MediaType)
+		}
 		if err != nil {
 			return err
 		}
@@ -178,6 +190,81 @@ func (f *Follower) AnalyzePDF(ctx context.Context, sha string) (*catalog.FileAna
 	return a, nil
 }
 
+// AnalyzeText reads the text of a document that is not a PDF (plain text,
+// Markdown, HTML, DOCX, PPTX, ODT, ODP): its pages (slides; parts between
+// page breaks) are stored like a PDF's.
+func (f *Follower) AnalyzeText(ctx context.Context, sha, mediaType string) (*catalog.FileAnalysis, error) {
+	a := &catalog.FileAnalysis{SHA256: sha, State: catalog.FileDone}
+	blob, err := f.cfg.Blobs.Open(ctx, sha)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		a.State, a.TextState, a.Reason = catalog.FileFailed, catalog.FileFailed, "its bytes are not in the file store (run annals check)"
+		a.Analyzed = time.Now().UTC()
+		return a, nil
+	}
+	defer blob.Close()
+	pages, err := textdoc.Pages(asReaderAt(blob), blob.Size(), mediaType)
+	a.Analyzed = time.Now().UTC()
+	if err != nil {
+		a.State, a.TextState, a.Reason = catalog.FileFailed, catalog.FileFailed, fmt.Sprintf("its text cannot be read: %v", err)
+		return a, nil
+	}
+	for first := 0; first < len(pages); first += pagesPerSave {
+		if err := f.cfg.Analyses.SaveFilePages(ctx, sha, first+1, pages[first:min(first+pagesPerSave, len(pages))]); err != nil {
+			return nil, err
+		}
+	}
+	a.Pages = len(pages)
+	for _, p := range pages {
+		a.Characters += letters(p)
+	}
+	a.TextState = catalog.FileDone
+	if a.Characters == 0 {
+		a.TextState, a.Reason = catalog.FileNoText, "there is no text in it"
+	}
+	return a, nil
+}
+
+// letters counts the letters and digits of text.
+func letters(text string) int {
+	n := 0
+	for _, r := range text {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			n++
+		}
+	}
+	return n
+}
+
+// asReaderAt reads a blob at any position (ZIP files are read that way).
+func asReaderAt(b catalog.BlobReader) io.ReaderAt {
+	if ra, ok := b.(io.ReaderAt); ok {
+		return ra
+	}
+	return &seekReaderAt{rs: b}
+}
+
+// seekReaderAt reads at a position by seeking; for one reader at a time.
+type seekReaderAt struct {
+	mu sync.Mutex
+	rs io.ReadSeeker
+}
+
+func (s *seekReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, err := s.rs.Seek(off, io.SeekStart); err != nil {
+		return 0, err
+	}
+	n, err := io.ReadFull(s.rs, p)
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		err = io.EOF
+	}
+	return n, err
+}
+
 // storeError is a failure of the store while a PDF is read: it stops the
 // follower (to resume later) rather than failing the file.
 type storeError struct{ err error }
@@ -218,11 +305,7 @@ func (f *Follower) savePages(ctx context.Context, d *pdfdoc.Document, sha string
 		if err != nil {
 			return chars, err
 		}
-		for _, r := range text {
-			if unicode.IsLetter(r) || unicode.IsDigit(r) {
-				chars++
-			}
-		}
+		chars += letters(text)
 		batch = append(batch, text)
 		if len(batch) == pagesPerSave || i == d.Pages()-1 {
 			if err := f.cfg.Analyses.SaveFilePages(ctx, sha, first, batch); err != nil {

@@ -1,6 +1,7 @@
 package analyze_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"image/png"
@@ -225,5 +226,73 @@ func TestTextIsKeptPageByPage(t *testing.T) {
 		if err != nil || n != tc.pages {
 			t.Errorf("%d pages stored, want %d: %v", n, tc.pages, err)
 		}
+	}
+}
+
+// TestTextOfOtherDocuments: Markdown, HTML and a DOCX are read like PDFs:
+// their text page by page; one that is damaged fails with the reason;
+// files Annals does not read (an image) get no analysis.
+func TestTextOfOtherDocuments(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	var docx bytes.Buffer
+	z := zip.NewWriter(&docx)
+	w, _ := z.Create("word/document.xml")
+	w.Write([]byte(`<w:document xmlns:w="w"><w:body><w:p><w:r><w:t>Белорусы в Китае</w:t></w:r></w:p><w:p><w:r><w:br w:type="page"/><w:t>第二页</w:t></w:r></w:p></w:body></w:document>`))
+	z.Close()
+	files := []struct{ name, mediaType, body string }{
+		{"notes.md", "text/markdown; charset=utf-8", "# Заголовок\n\nТекст с [ссылкой](https://example.org).\f Вторая страница"},
+		{"page.html", "text/html; charset=utf-8", "<html><script>secret()</script><p>Видимый текст</p></html>"},
+		{"report.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", docx.String()},
+		{"broken.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "PK\x03\x04 not a zip"},
+		{"photo.png", "image/png", "\x89PNG\r\n\x1a\n"},
+	}
+	r := catalog.Record{ID: "docs", Kind: catalog.KindReport, Title: "Документы", Status: catalog.StatusPublished,
+		Contributors: []catalog.Contributor{{Family: "Иванов", Role: catalog.RoleAuthor}}}
+	if err := e.store.CreateRecord(ctx, &r); err != nil {
+		t.Fatal(err)
+	}
+	shas := map[string]string{}
+	_, err := e.store.SetRecordFiles(ctx, "docs", 0, func([]catalog.File) ([]catalog.File, error) {
+		var out []catalog.File
+		for _, f := range files {
+			b, err := e.blobs.Put(ctx, strings.NewReader(f.body), 1<<20, "")
+			if err != nil {
+				return nil, err
+			}
+			shas[f.name] = b.SHA256
+			out = append(out, catalog.File{Name: f.name, MediaType: f.mediaType, Size: b.Size, SHA256: b.SHA256, Label: "other", Access: "open",
+				Created: time.Now().UTC().Truncate(time.Second)})
+		}
+		return out, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.follow(t)
+	e.waitFor(t, 4)
+	pagesOf := func(name string) []string {
+		var pages []string
+		e.store.EachFilePage(ctx, shas[name], func(_ int, text string) error { pages = append(pages, text); return nil })
+		return pages
+	}
+	if p := pagesOf("notes.md"); len(p) != 2 || !strings.Contains(p[0], "Текст с ссылкой.") || strings.Contains(p[0], "https") {
+		t.Errorf("Markdown: %q", p)
+	}
+	if p := pagesOf("page.html"); len(p) != 1 || !strings.Contains(p[0], "Видимый текст") || strings.Contains(p[0], "secret") {
+		t.Errorf("HTML: %q", p)
+	}
+	if p := pagesOf("report.docx"); len(p) != 2 || p[0] != "Белорусы в Китае" || p[1] != "第二页" {
+		t.Errorf("DOCX: %q", p)
+	}
+	got, _ := e.store.FindFileAnalyses(ctx, []string{shas["broken.docx"], shas["photo.png"], shas["report.docx"]})
+	if a := got[shas["broken.docx"]]; a.TextState != catalog.FileFailed || !strings.Contains(a.Reason, "not a ZIP") {
+		t.Errorf("a broken DOCX: %+v", a)
+	}
+	if a := got[shas["report.docx"]]; a.TextState != catalog.FileDone || a.Pages != 2 || a.Characters != 17 {
+		t.Errorf("the DOCX: %+v", a)
+	}
+	if _, ok := got[shas["photo.png"]]; ok {
+		t.Error("an image was analysed")
 	}
 }
