@@ -256,3 +256,49 @@ func TestImportBibTeXWithLinkedFiles(t *testing.T) {
 		t.Errorf("its file: %+v", f)
 	}
 }
+
+// TestExtractReadsWhatWasNotRead: annals extract reads the files the
+// catalogue holds that were never read (a catalogue imported without a
+// server running), says which failed and why (exit 1), reads nothing the
+// second time, and with --retry reads the failed ones again.
+func TestExtractReadsWhatWasNotRead(t *testing.T) {
+	dir, src := t.TempDir(), t.TempDir()
+	for _, name := range []string{"tracemonkey.pdf", "pdfplumber_password-example.pdf"} {
+		data, err := os.ReadFile(catalogtest.SharedPath(t, "corpora", "pdfs", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(src, name), data, 0o644)
+	}
+	os.WriteFile(filepath.Join(src, "notes.md"), []byte("# Заметки\n\nТекст заметок."), 0o644)
+	records := filepath.Join(t.TempDir(), "records.json")
+	os.WriteFile(records, []byte(`[{"id":"r1","kind":"report","title":"Отчёт","contributors":[{"family":"Иванов"}],
+  "files":[{"path":"tracemonkey.pdf"},{"path":"pdfplumber_password-example.pdf"},{"path":"notes.md"}]}]`), 0o644)
+	if code, stdout, stderr := runCLI(t, dir, "import", "--files", src, records); code != 0 {
+		t.Fatalf("import: %s %s", stdout, stderr)
+	}
+	code, stdout, _ := runCLI(t, dir, "extract")
+	if code != 1 || !strings.Contains(stdout, "files read: 3 (1 failed, 2 done).") ||
+		!strings.Contains(stdout, "failed   r1/pdfplumber_password-example.pdf: the PDF is protected by a password") {
+		t.Fatalf("extract: %d\n%s", code, stdout)
+	}
+	if code, stdout, _ = runCLI(t, dir, "extract"); code != 0 || !strings.Contains(stdout, "files read: 0.") {
+		t.Errorf("extract again: %d\n%s", code, stdout)
+	}
+	if code, stdout, _ = runCLI(t, dir, "extract", "--retry"); code != 1 || !strings.Contains(stdout, "files read: 1 (1 failed).") {
+		t.Errorf("extract --retry: %d\n%s", code, stdout)
+	}
+	store, err := sqlite.Open(context.Background(), filepath.Join(dir, "annals.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	r, _ := store.FindRecordByID(context.Background(), "r1")
+	found, _ := store.FindFileAnalyses(context.Background(), []string{r.Files[0].SHA256, r.Files[2].SHA256})
+	if a := found[r.Files[0].SHA256]; a.Pages != 14 || a.TextState != "done" {
+		t.Errorf("tracemonkey.pdf: %+v", a)
+	}
+	if a := found[r.Files[2].SHA256]; a.TextState != "done" || a.Characters != 19 {
+		t.Errorf("notes.md: %+v", a)
+	}
+}

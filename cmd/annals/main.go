@@ -6,6 +6,9 @@
 //	annals token create [--data DIR] --role librarian|admin --name NAME
 //	annals token list|revoke [--data DIR] [ID]
 //	annals backup  [--data DIR] FILE
+//	annals restore [--data DIR] FILE.tar
+//	annals check   [--data DIR]
+//	annals extract [--data DIR] [--retry]
 //	annals reindex [--data DIR]
 //	annals export  [--data DIR] --format bibtex|ris|csl-json|csv [--q QUERY] [--event ID] [-o FILE]
 //	annals proceedings [--data DIR] --event ID [--session KEY] [--style apa] -o FILE.pdf
@@ -42,6 +45,7 @@ const usage = `Usage:
   annals backup  [--data DIR] FILE  (FILE.tar: database and files; FILE.db: the database alone)
   annals restore [--data DIR] FILE.tar   (into a new data directory)
   annals check   [--data DIR]      (every file the catalogue names is stored whole; lists the others)
+  annals extract [--data DIR] [--retry]   (read the files not read yet: pages, text; --retry: also those that failed)
   annals reindex [--data DIR]      (while the server runs: POST /api/v1/admin/reindex)
   annals export  [--data DIR] --format bibtex|ris|csl-json|csv [--q QUERY] [--event ID] [-o FILE] [--include-drafts]
   annals proceedings [--data DIR] --event ID [--session KEY] [--style apa] [--locale ru-RU] [--title T] -o FILE.pdf
@@ -74,6 +78,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		err = runRestore(ctx, rest, getenv, stderr)
 	case "check":
 		err = runCheck(ctx, rest, getenv, stdout, stderr)
+	case "extract":
+		err = runExtract(ctx, rest, getenv, stdout, stderr)
 	case "reindex":
 		err = runReindex(ctx, rest, getenv, stderr)
 	case "export":
