@@ -67,4 +67,3 @@ func runExtract(ctx context.Context, args []string, getenv func(string) string, 
 	}
 	return nil
 }
-
