@@ -99,3 +99,64 @@ func BenchmarkStart(b *testing.B) {
 		}
 	})
 }
+
+// textFiles are the corpus PDFs with a text layer, 462 pages in all.
+var textFiles = []string{"tracemonkey.pdf", "freeculture.pdf", "bug1997343.pdf", "pdfplumber_issue-67-example.pdf",
+	"issue12823.pdf", "issue16063.pdf", "bug1627427_reduced.pdf", "typst-g7-32_databases-lab_reference.pdf",
+	"issue20232.pdf", "tabula_arabic.pdf"}
+
+// BenchmarkPageText: the text of every page of the corpus PDFs with a text
+// layer, in PDFium in WebAssembly, beside pdftotext (poppler, a process per
+// file) in the same run. One op is the whole corpus; pages/s is reported.
+//
+//	go test ./catalog/pdfdoc -run '^$' -bench PageText -benchtime 3x -count 5
+func BenchmarkPageText(b *testing.B) {
+	dir, entries := corpus(b)
+	pages := 0
+	for _, e := range entries {
+		for _, name := range textFiles {
+			if e.File == name {
+				pages += e.Pages
+			}
+		}
+	}
+	b.Run("pdfium-wasm", func(b *testing.B) {
+		r := openReader(b, pdfdoc.Options{})
+		for b.Loop() {
+			for _, name := range textFiles {
+				f, err := os.Open(filepath.Join(dir, name))
+				if err != nil {
+					b.Fatal(err)
+				}
+				st, _ := f.Stat()
+				err = r.Read(context.Background(), f, st.Size(), func(d *pdfdoc.Document) error {
+					for i := 0; i < d.Pages(); i++ {
+						if _, err := d.PageText(i); err != nil {
+							return err
+						}
+					}
+					return nil
+				})
+				f.Close()
+				if err != nil {
+					b.Fatal(name, err)
+				}
+			}
+		}
+		b.ReportMetric(float64(pages*b.N)/b.Elapsed().Seconds(), "pages/s")
+	})
+	b.Run("pdftotext", func(b *testing.B) {
+		bin, err := exec.LookPath("pdftotext")
+		if err != nil {
+			b.Skip("poppler-utils is not installed")
+		}
+		for b.Loop() {
+			for _, name := range textFiles {
+				if out, err := exec.Command(bin, "-q", filepath.Join(dir, name), "-").Output(); err != nil || len(out) == 0 {
+					b.Fatal(name, err)
+				}
+			}
+		}
+		b.ReportMetric(float64(pages*b.N)/b.Elapsed().Seconds(), "pages/s")
+	})
+}
