@@ -41,7 +41,9 @@ const (
 // FileAnalyses keeps the analyses of files, and where in the change log
 // the follower that makes them has come to.
 type FileAnalyses interface {
-	// SaveFileAnalysis stores an analysis, replacing one of the same bytes.
+	// SaveFileAnalysis stores an analysis, replacing one of the same bytes,
+	// and in the same transaction appends to the change log an entry
+	// {EntityFile, SHA-256, OpAnalyzed} that the search index follows.
 	SaveFileAnalysis(ctx context.Context, a *FileAnalysis) error
 	// FindFileAnalyses returns the analyses of the given bytes that exist,
 	// by SHA-256, without their thumbnails.

@@ -90,17 +90,22 @@ type EventStore interface {
 	DeleteEvent(ctx context.Context, id string, ifVersion int) error
 }
 
-// Entity types in the change log.
+// Entity types in the change log. A file's entry (its id the bytes'
+// SHA-256) says that Annals has read the bytes (FileAnalyses), so that the
+// search index, which follows the log, indexes their text; it belongs to no
+// record's history.
 const (
 	EntityRecord = "record"
 	EntityEvent  = "event"
+	EntityFile   = "file"
 )
 
 // Operations in the change log.
 const (
-	OpCreate = "create"
-	OpUpdate = "update"
-	OpDelete = "delete"
+	OpCreate   = "create"
+	OpUpdate   = "update"
+	OpDelete   = "delete"
+	OpAnalyzed = "analyzed" // a file's bytes were read (EntityFile)
 )
 
 // Change is one row of the change log: the revision is a strictly

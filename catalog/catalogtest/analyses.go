@@ -27,6 +27,20 @@ func testFileAnalyses(t *testing.T, s catalog.Store) {
 	if err := s.SaveFileAnalysis(ctx, &catalog.FileAnalysis{SHA256: b, State: catalog.FileFailed, Reason: "the PDF is protected by a password", Analyzed: now}); err != nil {
 		t.Fatal(err)
 	}
+	// Each analysis is a change the search index can follow.
+	changes, err := s.FindChanges(ctx, 0, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var noted []string
+	for _, ch := range changes {
+		if ch.Entity == catalog.EntityFile && ch.Op == catalog.OpAnalyzed {
+			noted = append(noted, ch.EntityID)
+		}
+	}
+	if strings.Join(noted, " ") != a+" "+a+" "+b {
+		t.Errorf("the change log notes analyses of %v", noted)
+	}
 	many := []string{a, b, strings.Repeat("c", 64)}
 	for i := 0; i < 1200; i++ { // more than one query's worth
 		many = append(many, fmt.Sprintf("%064x", i+1<<40))

@@ -5,6 +5,7 @@ import (
 	"compress/flate"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -13,14 +14,30 @@ import (
 	"github.com/annals/annals/catalog"
 )
 
-// SaveFileAnalysis stores an analysis, replacing one of the same bytes.
+// SaveFileAnalysis stores an analysis and notes it in the change log.
 func (s *Store) SaveFileAnalysis(ctx context.Context, a *catalog.FileAnalysis) error {
-	_, err := s.write.ExecContext(ctx, `INSERT INTO file_analyses (sha256, state, pages, reason, thumbnail, text_state, characters, analyzed)
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO file_analyses (sha256, state, pages, reason, thumbnail, text_state, characters, analyzed)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (sha256) DO UPDATE SET state = excluded.state, pages = excluded.pages, reason = excluded.reason,
 			thumbnail = excluded.thumbnail, text_state = excluded.text_state, characters = excluded.characters, analyzed = excluded.analyzed`,
-		a.SHA256, a.State, a.Pages, a.Reason, a.Thumbnail, a.TextState, a.Characters, formatTime(a.Analyzed))
-	return err
+		a.SHA256, a.State, a.Pages, a.Reason, a.Thumbnail, a.TextState, a.Characters, formatTime(a.Analyzed)); err != nil {
+		return err
+	}
+	doc, _ := json.Marshal(map[string]any{"state": a.State, "text_state": a.TextState, "pages": a.Pages})
+	if _, err := tx.ExecContext(ctx, `INSERT INTO changes (entity, entity_id, op, time, actor, prev, doc) VALUES (?, ?, ?, ?, ?, NULL, ?)`,
+		catalog.EntityFile, a.SHA256, catalog.OpAnalyzed, formatTime(s.stamp()), "annals", string(doc)); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	s.commits.committed()
+	return nil
 }
 
 // FindFileAnalyses returns the analyses of the given bytes that exist.
