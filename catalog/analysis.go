@@ -58,6 +58,9 @@ type FileAnalyses interface {
 	// EachFilePage calls fn with the text of each page of the bytes in
 	// order, one page in memory at a time, until fn returns an error.
 	EachFilePage(ctx context.Context, sha256 string, fn func(page int, text string) error) error
+	// FindRecordsNamingFile returns the live records (any status) whose
+	// current version has a file of the given bytes.
+	FindRecordsNamingFile(ctx context.Context, sha256 string) ([]Record, error)
 	// FollowerRevision is the last revision of the change log the named
 	// follower has handled (0 at first); SetFollowerRevision records it.
 	FollowerRevision(ctx context.Context, follower string) (int64, error)

@@ -2,6 +2,7 @@ package catalogtest
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -62,6 +63,7 @@ func testFileAnalyses(t *testing.T, s catalog.Store) {
 		}
 	}
 	testFilePages(t, s, a)
+	testRecordsNamingFile(t, s)
 	if rev, err := s.FollowerRevision(ctx, "files"); rev != 0 || err != nil {
 		t.Errorf("a new follower at %d, %v", rev, err)
 	}
@@ -114,5 +116,54 @@ func testFilePages(t *testing.T, s catalog.Store, sha string) {
 	}
 	if err := s.EachFilePage(ctx, strings.Repeat("f", 64), func(int, string) error { return fmt.Errorf("a page of nothing") }); err != nil {
 		t.Errorf("the pages of bytes never read: %v", err)
+	}
+}
+
+// testRecordsNamingFile: the live records whose current version names the
+// bytes, whatever their status; not a record that named them once, nor a
+// deleted one.
+func testRecordsNamingFile(t *testing.T, s catalog.Store) {
+	ctx := withActor("alice")
+	sha, other := strings.Repeat("1", 64), strings.Repeat("2", 64)
+	file := func(name, h string) catalog.File {
+		return catalog.File{Name: name, MediaType: "application/pdf", Size: 10, SHA256: h, Label: "fulltext", Access: "open",
+			Created: time.Now().UTC().Truncate(time.Second)}
+	}
+	for _, tc := range []struct {
+		id     string
+		status catalog.Status
+		files  []catalog.File
+	}{{"named-1", catalog.StatusPublished, []catalog.File{file("a.pdf", sha)}},
+		{"named-2", catalog.StatusDraft, []catalog.File{file("b.pdf", other), file("copy.pdf", sha)}},
+		{"unnamed", catalog.StatusPublished, []catalog.File{file("c.pdf", other)}},
+		{"was-named", catalog.StatusPublished, []catalog.File{file("d.pdf", sha)}},
+		{"deleted", catalog.StatusPublished, []catalog.File{file("e.pdf", sha)}}} {
+		r := catalog.Record{ID: tc.id, Kind: catalog.KindReport, Title: tc.id, Status: tc.status,
+			Contributors: []catalog.Contributor{{Family: "Smith", Role: catalog.RoleAuthor}}}
+		if err := s.CreateRecord(ctx, &r); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.SetRecordFiles(ctx, tc.id, 0, func([]catalog.File) ([]catalog.File, error) { return tc.files, nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.SetRecordFiles(ctx, "was-named", 0, func([]catalog.File) ([]catalog.File, error) { return nil, nil })
+	if err := s.DeleteRecord(ctx, "deleted", 0); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.FindRecordsNamingFile(ctx, sha)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, r := range got {
+		ids = append(ids, r.ID)
+	}
+	sort.Strings(ids)
+	if strings.Join(ids, " ") != "named-1 named-2" {
+		t.Errorf("records naming the file: %v", ids)
+	}
+	if none, err := s.FindRecordsNamingFile(ctx, strings.Repeat("3", 64)); err != nil || len(none) != 0 {
+		t.Errorf("records naming bytes nobody names: %v %v", none, err)
 	}
 }

@@ -168,3 +168,27 @@ func (s *Store) EachFilePage(ctx context.Context, sha256 string, fn func(page in
 		}
 	}
 }
+
+// FindRecordsNamingFile returns the live records whose current version has
+// a file of the given bytes.
+func (s *Store) FindRecordsNamingFile(ctx context.Context, sha256 string) ([]catalog.Record, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT DISTINCT r.id FROM records r JOIN changes c ON c.revision = r.rev, json_each(c.doc, '$.files') f
+		WHERE r.deleted IS NULL AND json_type(c.doc, '$.files') = 'array' AND json_extract(f.value, '$.sha256') = ?`, sha256)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(ids) == 0 {
+		return nil, err
+	}
+	return s.FindRecordsByIDs(ctx, ids)
+}
