@@ -1,6 +1,8 @@
 package search
 
 import (
+	"cmp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -216,15 +218,23 @@ func freeText(words []Clause, isContent wordFilter) (must query.Query, should []
 // match; of the free words at least one must, and the more of them a
 // record has and the more in its title, the higher it ranks; excluded
 // clauses must not match; filters must. The expansion of a verbose query
-// (see feedback), if any, stands beside the free words.
-func buildQuery(clauses []Clause, filters filterSet, isContent wordFilter, expansion query.Query) query.Query {
-	var must, should, mustNot []query.Query
+// (see feedback), if any, stands beside the free words. fulltext, when not
+// nil, matches the records with a page that has the query's words
+// (fulltextQuery): such a record matches the words and phrases by its
+// files alone; text: clauses are matched by files only.
+func buildQuery(clauses []Clause, filters filterSet, isContent wordFilter, expansion, fulltext query.Query) query.Query {
+	var must, should, mustNot, textMust []query.Query
 	var free []Clause
+	inFilesOnly := false
 	for _, c := range clauses {
 		switch {
+		case c.Field == "text":
+			inFilesOnly = inFilesOnly || !c.Exclude // the pages searched honour it
 		case c.Exclude:
 			mustNot = append(mustNot, clauseQuery(c))
-		case c.Phrase || c.Field != "":
+		case c.Phrase && c.Field == "":
+			textMust = append(textMust, clauseQuery(c))
+		case c.Field != "":
 			must = append(must, clauseQuery(c))
 		default:
 			free = append(free, c)
@@ -235,8 +245,22 @@ func buildQuery(clauses []Clause, filters filterSet, isContent wordFilter, expan
 		if expansion != nil { // feedback words may also find records on their own
 			text = bleve.NewDisjunctionQuery(text, expansion)
 		}
-		must = append(must, text)
+		textMust = append(textMust, text)
 		should = append(should, rank...)
+	}
+	switch {
+	case inFilesOnly && fulltext == nil:
+		must = append(must, bleve.NewMatchNoneQuery())
+	case inFilesOnly:
+		must = append(must, fulltext)
+	case len(textMust) > 0 && fulltext != nil:
+		var inRecord query.Query = bleve.NewConjunctionQuery(textMust...)
+		if len(textMust) == 1 {
+			inRecord = textMust[0]
+		}
+		must = append(must, bleve.NewDisjunctionQuery(inRecord, fulltext))
+	default:
+		must = append(must, textMust...)
 	}
 	must = append(must, filters.must...)
 	mustNot = append(mustNot, filters.mustNot...)
@@ -252,4 +276,51 @@ func buildQuery(clauses []Clause, filters filterSet, isContent wordFilter, expan
 		b.AddMustNot(mustNot...)
 	}
 	return b
+}
+
+// Full text in the ranking: a record found by its files scores its best
+// page's score times boostFulltext, below a match of the same strength in
+// its title, names or abstract; records are grouped into at most
+// fulltextGroups score levels (one DocID query each).
+const (
+	boostFulltext  = 0.5
+	fulltextGroups = 8
+)
+
+// fulltextQuery matches the records with matching pages, each scored by
+// its best page; nil when there are none.
+func fulltextQuery(byRecord map[string][]PageHit) query.Query {
+	if len(byRecord) == 0 {
+		return nil
+	}
+	type scored struct {
+		id    string
+		score float64
+	}
+	var records []scored
+	for id, pages := range byRecord {
+		records = append(records, scored{id, pages[0].Score})
+	}
+	slices.SortFunc(records, func(a, b scored) int {
+		if c := cmp.Compare(b.score, a.score); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.id, b.id)
+	})
+	per := (len(records) + fulltextGroups - 1) / fulltextGroups
+	var groups []query.Query
+	for start := 0; start < len(records); start += per {
+		end := min(start+per, len(records))
+		ids := make([]string, 0, end-start)
+		for _, r := range records[start:end] {
+			ids = append(ids, r.id)
+		}
+		q := bleve.NewDocIDQuery(ids)
+		q.SetBoost(boostFulltext * records[start].score)
+		groups = append(groups, q)
+	}
+	if len(groups) == 1 {
+		return groups[0]
+	}
+	return bleve.NewDisjunctionQuery(groups...)
 }

@@ -47,7 +47,7 @@ func (ix *Index) feedback(ctx context.Context, bi bleve.Index, clauses []Clause,
 	if free < feedbackMinWords || ix.records == nil {
 		return nil, nil
 	}
-	first := bleve.NewSearchRequestOptions(buildQuery(clauses, filters, isContent, nil), feedbackDocs, 0, false)
+	first := bleve.NewSearchRequestOptions(buildQuery(clauses, filters, isContent, nil, nil), feedbackDocs, 0, false)
 	res, err := bi.SearchInContext(ctx, first)
 	if err != nil || len(res.Hits) == 0 {
 		return nil, err

@@ -46,7 +46,7 @@ func newHighlighter(m mapping.IndexMapping, clauses []Clause) *Highlighter {
 	h := &Highlighter{m: m, terms: map[string]map[string]bool{}}
 	any := false
 	for _, c := range clauses {
-		if c.Exclude || (c.Field != "" && c.Field != "title" && c.Field != "abstract" && c.Field != "keyword") {
+		if c.Exclude || (c.Field != "" && c.Field != "title" && c.Field != "abstract" && c.Field != "keyword" && c.Field != "text") {
 			continue
 		}
 		for _, fam := range families {
@@ -243,6 +243,17 @@ func (h *Highlighter) Highlight(r *catalog.Record) map[string][]string {
 		return nil
 	}
 	return out
+}
+
+// Snippet is a fragment of a page's text around its first match, marked
+// and HTML-escaped like Highlight's, its lines run together; "" when no
+// word of the query is in it. lang is the file's (or record's) language.
+func (h *Highlighter) Snippet(lang, text string) string {
+	if h == nil {
+		return ""
+	}
+	text = strings.Join(strings.Fields(text), " ")
+	return h.fragment(pageLanguage(lang, text), text)
 }
 
 // fragment returns about fragmentBytes of an abstract around its first

@@ -52,6 +52,9 @@ type Options struct {
 	// (cmd/annals) uses it to tune the garbage collector, which is
 	// process-wide and so not this package's to touch.
 	OnRebuild func() (done func())
+	// Pages, when set, is the index of files' text: searches find records
+	// by their files too, and hits carry the pages that matched.
+	Pages *Pages
 }
 
 // Index is the search index of one store.

@@ -76,8 +76,9 @@ func textField(part, fam string) string { return part + "_" + fam }
 // field is analysed text.
 var wholeValueFields = []string{fDate, fTitleKey, fFacets}
 
-// newMapping builds the index mapping.
-func newMapping() (*mapping.IndexMappingImpl, error) {
+// newMappingWithAnalyzers is an index mapping with the analyzers of every
+// family, BM25 scoring, and nothing else.
+func newMappingWithAnalyzers() (*mapping.IndexMappingImpl, error) {
 	m := mapping.NewIndexMapping()
 	m.ScoringModel = index.BM25Scoring
 	// Every analyzer reads a field's values joined (tkValues) and ends by
@@ -98,6 +99,15 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		if err := m.AddCustomAnalyzer(name, cfg); err != nil {
 			return nil, err
 		}
+	}
+	return m, nil
+}
+
+// newMapping builds the index mapping.
+func newMapping() (*mapping.IndexMappingImpl, error) {
+	m, err := newMappingWithAnalyzers()
+	if err != nil {
+		return nil, err
 	}
 	doc := mapping.NewDocumentStaticMapping()
 	for _, fam := range families {

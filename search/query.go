@@ -35,6 +35,7 @@ var QueryFields = map[string]string{
 	"year":        "the year, such as 2025",
 	"event":       "an event id",
 	"session":     "a session key",
+	"text":        "words in the text of the files (reports, slides), not in the record",
 }
 
 // fieldAliases maps query field names to the name the search uses.

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/annals/annals/catalog"
 	"github.com/blevesearch/bleve/v2"
@@ -51,6 +52,9 @@ type Request struct {
 	// NoFacets skips counting facets, which exports and evaluations, paging
 	// through everything, do not need.
 	NoFacets bool
+	// AllFiles lets the text of restricted and embargoed files be searched
+	// (librarians); without it only open files' text is.
+	AllFiles bool
 }
 
 // Hit is one matching record. Its highlights are made by a Highlighter
@@ -58,7 +62,17 @@ type Request struct {
 type Hit struct {
 	ID    string
 	Score float64
+	// Pages are the record's pages whose text matched, best first (at most
+	// pagesPerHit).
+	Pages []PageHit
 }
+
+// Full text in a search: how many matching pages are gathered, and how
+// many of a record's are returned with it.
+const (
+	maxPageHits = 2000
+	pagesPerHit = 3
+)
 
 // FacetValue is one value of a facet and how many matching records have it.
 type FacetValue struct {
@@ -131,7 +145,16 @@ func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("search feedback: %w", err)
 	}
-	req := bleve.NewSearchRequestOptions(buildQuery(clauses, filters, isContent, expansion), size, 0, false)
+	var byRecord map[string][]PageHit
+	if ix.opts.Pages != nil {
+		vis := PageVisibility{Statuses: r.Filters.Statuses, AllFiles: r.AllFiles, Today: time.Now().UTC().Format(time.DateOnly)}
+		hits, err := ix.opts.Pages.Search(ctx, clauses, vis, maxPageHits)
+		if err != nil {
+			return nil, fmt.Errorf("search pages: %w", err)
+		}
+		byRecord = PagesOf(hits)
+	}
+	req := bleve.NewSearchRequestOptions(buildQuery(clauses, filters, isContent, expansion, fulltextQuery(byRecord)), size, 0, false)
 	order, err := sortOrder(r.Sort)
 	if err != nil {
 		return nil, err
@@ -178,7 +201,8 @@ func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
 	}
 	out := &Result{Total: res.Total, Hits: make([]Hit, len(res.Hits)), Facets: found}
 	for i, h := range res.Hits {
-		out.Hits[i] = Hit{ID: h.ID, Score: h.Score}
+		pages := byRecord[h.ID]
+		out.Hits[i] = Hit{ID: h.ID, Score: h.Score, Pages: pages[:min(len(pages), pagesPerHit)]}
 	}
 	if len(res.Hits) == size && uint64(size) < res.Total {
 		out.Next = encodeAfter(r.Sort, order, res.Hits[len(res.Hits)-1])
