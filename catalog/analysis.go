@@ -58,6 +58,9 @@ type FileAnalyses interface {
 	// EachFilePage calls fn with the text of each page of the bytes in
 	// order, one page in memory at a time, until fn returns an error.
 	EachFilePage(ctx context.Context, sha256 string, fn func(page int, text string) error) error
+	// FindFilePage returns the text of one page (1-based) of the bytes.
+	// ENOTFOUND when there is no such page.
+	FindFilePage(ctx context.Context, sha256 string, page int) (string, error)
 	// FindRecordsNamingFile returns the live records (any status) whose
 	// current version has a file of the given bytes.
 	FindRecordsNamingFile(ctx context.Context, sha256 string) ([]Record, error)

@@ -109,6 +109,12 @@ func testFilePages(t *testing.T, s catalog.Store, sha string) {
 	if err != nil || n != len(pages) {
 		t.Fatalf("%d pages read: %v", n, err)
 	}
+	if text, err := s.FindFilePage(ctx, sha, 8); err != nil || text != pages[7] {
+		t.Errorf("page 8: %q %v", text, err)
+	}
+	if _, err := s.FindFilePage(ctx, sha, 451); catalog.ErrorCode(err) != catalog.ENOTFOUND {
+		t.Errorf("a page past the end: %v", err)
+	}
 	stop := fmt.Errorf("enough")
 	n = 0
 	if err := s.EachFilePage(ctx, sha, func(int, string) error { n++; return stop }); err != stop || n != 1 {

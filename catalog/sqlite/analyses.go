@@ -192,3 +192,17 @@ func (s *Store) FindRecordsNamingFile(ctx context.Context, sha256 string) ([]cat
 	}
 	return s.FindRecordsByIDs(ctx, ids)
 }
+
+// FindFilePage returns the text of one page.
+func (s *Store) FindFilePage(ctx context.Context, sha256 string, page int) (string, error) {
+	var z []byte
+	err := s.read.QueryRowContext(ctx, `SELECT text FROM file_pages WHERE sha256 = ? AND page = ?`, sha256, page).Scan(&z)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", catalog.Errorf(catalog.ENOTFOUND, "There is no page %d of that file's text.", page)
+	}
+	if err != nil {
+		return "", err
+	}
+	text, err := io.ReadAll(flate.NewReader(bytes.NewReader(z)))
+	return string(text), err
+}

@@ -120,6 +120,9 @@ func (c Config) DatabasePath() string { return filepath.Join(c.DataDir, "annals.
 // IndexPath is the search index directory inside the data directory.
 func (c Config) IndexPath() string { return filepath.Join(c.DataDir, "index") }
 
+// PagesIndexPath is the index of files' text, beside the search index.
+func (c Config) PagesIndexPath() string { return filepath.Join(c.DataDir, "pages") }
+
 // StylesDir is where a librarian puts CSL styles of their own.
 func (c Config) StylesDir() string { return filepath.Join(c.DataDir, "styles") }
 

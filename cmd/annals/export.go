@@ -110,7 +110,21 @@ func listIDs(ctx context.Context, store catalog.Store, event string, statuses []
 
 // searchIDs runs a search over the index (which must not be in use).
 func searchIDs(ctx context.Context, cfg Config, store *sqlite.Store, q, event string, statuses []catalog.Status) ([]string, error) {
-	index, err := search.Open(ctx, cfg.IndexPath(), store, searchOptions(cfg, newLogger(cfg, io.Discard)))
+	pages, err := search.OpenPages(cfg.PagesIndexPath(), store, nil)
+	if err != nil {
+		return nil, fmt.Errorf("%w; while the server runs, export a search from it with GET /api/v1/search and format", err)
+	}
+	defer pages.Close()
+	if pages.Ready() {
+		if err := pages.CatchUp(ctx); err != nil {
+			return nil, err
+		}
+	} else if err := pages.Build(ctx); err != nil {
+		return nil, err
+	}
+	opts := searchOptions(cfg, newLogger(cfg, io.Discard))
+	opts.Pages = pages
+	index, err := search.Open(ctx, cfg.IndexPath(), store, opts)
 	if err != nil {
 		return nil, fmt.Errorf("%w; while the server runs, export a search from it with GET /api/v1/search and format", err)
 	}

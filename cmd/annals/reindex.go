@@ -41,5 +41,15 @@ func runReindex(ctx context.Context, args []string, getenv func(string) string, 
 	}
 	fmt.Fprintf(stderr, "Rebuilt the search index in %s: %d records, revision %d.\n",
 		time.Since(start).Round(time.Millisecond), n, index.Status().Revision)
+	start = time.Now()
+	pages, err := search.OpenPages(cfg.PagesIndexPath(), store, nil)
+	if err != nil {
+		return err
+	}
+	defer pages.Close()
+	if err := pages.Build(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "Rebuilt the index of files' text in %s.\n", time.Since(start).Round(time.Millisecond))
 	return nil
 }

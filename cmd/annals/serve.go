@@ -109,7 +109,14 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	for _, p := range styles.Problems() {
 		log.Warn("citation style not offered", "file", p.File, "error", p.Error)
 	}
-	index, err := search.Open(ctx, cfg.IndexPath(), store, searchOptions(cfg, log))
+	pages, err := search.OpenPages(cfg.PagesIndexPath(), store, log)
+	if err != nil {
+		return err
+	}
+	defer pages.Close()
+	opts := searchOptions(cfg, log)
+	opts.Pages = pages
+	index, err := search.Open(ctx, cfg.IndexPath(), store, opts)
 	if err != nil {
 		return err
 	}
@@ -143,6 +150,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	defer stop()
 	following := make(chan error, 1)
 	go func() { following <- index.Run(ctx) }()
+	paging := make(chan error, 1)
+	go func() { paging <- pages.Run(ctx) }()
 	exporting := make(chan error, 1)
 	go func() { exporting <- exports.Run(ctx) }()
 	base, err := cfg.baseURL(ln.Addr().String())
@@ -158,7 +167,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	log.Info("serving", "url", "http://"+ln.Addr().String(), "base_url", base, "data", cfg.DataDir)
 	err = srv.Serve(ctx, ln)
 	stop()
-	for _, ch := range []chan error{following, exporting, collecting, analyzing} {
+	for _, ch := range []chan error{following, paging, exporting, collecting, analyzing} {
 		if ferr := <-ch; err == nil {
 			err = ferr
 		}

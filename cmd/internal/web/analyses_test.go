@@ -7,6 +7,7 @@ import (
 	"image/png"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"github.com/annals/annals/catalog/analyze"
 	"github.com/annals/annals/catalog/blobs"
 	"github.com/annals/annals/catalog/pdfdoc"
+	"github.com/annals/annals/search"
 )
 
 // followFiles runs the file-analysis follower beside the server until the
@@ -153,5 +155,93 @@ func TestFileTextPageByPage(t *testing.T) {
 	}
 	if r := e.do("GET", "/api/v1/records/rep/files/scan.pdf/text", "", nil); r.status != http.StatusNotFound || strings.Contains(string(r.body), "OCR") {
 		t.Errorf("a restricted file's text, anonymously: %d %s", r.status, r.body)
+	}
+}
+
+// fulltextEnv is a server whose search finds records by their files' text:
+// a blob store, the file follower, the pages index and the records index,
+// all following the store as cmd/annals runs them.
+func fulltextEnv(t *testing.T) *env {
+	t.Helper()
+	store, err := blobs.OpenDisk(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pages *search.Pages
+	e := newEnvWith(t, func(c *Config) { c.Blobs = store })
+	pages, err = search.OpenPages(filepath.Join(t.TempDir(), "pages"), e.store, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	index, err := search.Open(context.Background(), filepath.Join(t.TempDir(), "index"), e.store, search.Options{Pages: pages})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{}, 2)
+	go func() { pages.Run(ctx); done <- struct{}{} }()
+	go func() { index.Run(ctx); done <- struct{}{} }()
+	t.Cleanup(func() { cancel(); <-done; <-done; index.Close(); pages.Close() })
+	e.server.cfg.Search, e.index = index, index
+	followFiles(t, e, store)
+	r := speech("rep")
+	r["status"] = "published"
+	if c := e.do("POST", "/api/v1/records", e.librarian, mustJSON(t, r)); c.status != http.StatusCreated {
+		t.Fatalf("create: %d %s", c.status, c.body)
+	}
+	return e
+}
+
+// TestSearchFindsTheTextOfFiles: once a PDF's text is read, the search API
+// finds its record by words only the PDF holds, with the file, the page
+// and a marked snippet, and a link that opens the PDF at the page; a
+// restricted file's words find nothing without a token.
+func TestSearchFindsTheTextOfFiles(t *testing.T) {
+	e := fulltextEnv(t)
+	if r := e.upload(url.PathEscape("Отчёт.pdf"), corpusPDF(t, "typst-g7-32_databases-lab_reference.pdf"), e.librarian); r.status != http.StatusCreated {
+		t.Fatalf("upload: %d", r.status)
+	}
+	if r := e.upload("closed.pdf?access=restricted", corpusPDF(t, "tracemonkey.pdf"), e.librarian); r.status != http.StatusCreated {
+		t.Fatalf("upload: %d", r.status)
+	}
+	type hit struct {
+		ID       string `json:"id"`
+		Fulltext []struct {
+			File, Snippet, URL string
+			Page               int
+		} `json:"fulltext"`
+	}
+	find := func(q, token string) []hit {
+		var res struct{ Hits []hit }
+		r := e.do("GET", "/api/v1/search?q="+url.QueryEscape(q), token, nil)
+		if err := json.Unmarshal(r.body, &res); err != nil || r.status != 200 {
+			t.Fatalf("search %q: %d %s", q, r.status, r.body)
+		}
+		return res.Hits
+	}
+	deadline := time.Now().Add(time.Minute)
+	var hits []hit
+	for {
+		if hits = find(`"распространенных примеров"`, ""); len(hits) > 0 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if len(hits) != 1 || hits[0].ID != "rep" || len(hits[0].Fulltext) == 0 {
+		t.Fatalf("a phrase of the PDF: %+v", hits)
+	}
+	ft := hits[0].Fulltext[0]
+	if ft.File != "Отчёт.pdf" || ft.Page != 5 || !strings.Contains(ft.Snippet, "<mark>") ||
+		ft.URL != "/records/rep/files/"+url.PathEscape("Отчёт.pdf")+"#page=5" {
+		t.Errorf("the page found: %+v", ft)
+	}
+	for time.Now().Before(deadline) && len(find("text:trace", e.librarian)) == 0 {
+		time.Sleep(100 * time.Millisecond)
+	}
+	if got := find("text:trace", e.librarian); len(got) != 1 || got[0].Fulltext[0].File != "closed.pdf" {
+		t.Errorf("a restricted file's word, for a librarian: %+v", got)
+	}
+	if got := find("text:trace", ""); len(got) != 0 {
+		t.Errorf("a restricted file's word, anonymously: %+v", got)
 	}
 }

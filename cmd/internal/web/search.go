@@ -1,10 +1,13 @@
 package web
 
 import (
+	"cmp"
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/annals/annals/catalog"
@@ -21,7 +24,7 @@ var searchParams = []string{"q", "kind", "event", "session", "topic", "country",
 // from the handler so that what a URL means can be tested without HTTP.
 // Filters take several values separated by commas (kind=report,speech).
 func parseSearch(q url.Values, canSeeUnpublished bool) (search.Request, error) {
-	r := search.Request{Query: q.Get("q"), Sort: q.Get("sort"), After: q.Get("after")}
+	r := search.Request{Query: q.Get("q"), Sort: q.Get("sort"), After: q.Get("after"), AllFiles: canSeeUnpublished}
 	list := func(name string) []string {
 		var out []string
 		for _, v := range strings.Split(q.Get(name), ",") {
@@ -76,6 +79,35 @@ type searchHit struct {
 	Contributors []string            `json:"contributors"`
 	Score        float64             `json:"score"`
 	Highlights   map[string][]string `json:"highlights,omitempty"`
+	// Fulltext are the pages of the record's files where the words are,
+	// each with a snippet (marked with <mark>, HTML-escaped around it).
+	Fulltext []fulltextHit `json:"fulltext,omitempty"`
+}
+
+// fulltextHit is a page of a file that matched a search.
+type fulltextHit struct {
+	File    string `json:"file"`
+	Page    int    `json:"page"`
+	Snippet string `json:"snippet,omitempty"`
+	URL     string `json:"url"` // the file, opened at the page
+}
+
+// fulltextHits describes the pages of a record that matched: their
+// snippets read from the store.
+func fulltextHits(ctx context.Context, store catalog.FileAnalyses, h *search.Highlighter, r *catalog.Record, pages []search.PageHit) []fulltextHit {
+	var out []fulltextHit
+	for _, p := range pages {
+		f, _ := r.FindFile(p.File)
+		if f == nil {
+			continue // the record changed since the index saw it
+		}
+		hit := fulltextHit{File: p.File, Page: p.Page, URL: "/records/" + r.ID + "/files/" + url.PathEscape(p.File) + "#page=" + strconv.Itoa(p.Page)}
+		if text, err := store.FindFilePage(ctx, f.SHA256, p.Page); err == nil {
+			hit.Snippet = h.Snippet(cmp.Or(f.Language, r.Language), text)
+		}
+		out = append(out, hit)
+	}
+	return out
 }
 
 type searchResponse struct {
@@ -116,7 +148,8 @@ func (s *Server) search(c echo.Context) error {
 	for _, h := range found {
 		r := h.Record
 		resp.Hits = append(resp.Hits, searchHit{ID: r.ID, Kind: r.Kind, Status: r.Status, Title: r.Title, Language: r.Language,
-			Date: r.Date, Event: r.Event, Session: r.Session, Contributors: contributorNames(r), Score: h.Score, Highlights: highlighter.Highlight(r)})
+			Date: r.Date, Event: r.Event, Session: r.Session, Contributors: contributorNames(r), Score: h.Score, Highlights: highlighter.Highlight(r),
+			Fulltext: fulltextHits(c.Request().Context(), s.cfg.Store, highlighter, r, h.Pages)})
 	}
 	return c.JSON(http.StatusOK, resp)
 }

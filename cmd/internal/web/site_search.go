@@ -44,6 +44,14 @@ type pageHit struct {
 	Names                         []string
 	Lang                          string
 	EventName                     string
+	Pages                         []pageFulltext // the pages of its files where the words are
+}
+
+// pageFulltext is a page of a file that matched, on the search page.
+type pageFulltext struct {
+	File, URL string
+	Page      int
+	Snippet   template.HTML // marked and escaped by the highlighter
 }
 
 type pageFacet struct {
@@ -146,6 +154,9 @@ func (st *site) fillResults(c echo.Context, p *searchPage, req search.Request, r
 			ph.Snippet = template.HTML(a[0])
 		} else if r.Abstract != "" {
 			ph.Snippet = template.HTML(template.HTMLEscapeString(truncate(r.Abstract, 240)))
+		}
+		for _, ft := range fulltextHits(ctx, st.cfg.Store, h, r, hit.Pages) {
+			ph.Pages = append(ph.Pages, pageFulltext{File: ft.File, URL: ft.URL, Page: ft.Page, Snippet: template.HTML(ft.Snippet)})
 		}
 		p.Hits = append(p.Hits, ph)
 	}
