@@ -536,11 +536,16 @@ func pageFilter(v PageVisibility) query.Query {
 }
 
 // pageTextQuery is the query of pages for the clauses that search text:
-// every word and phrase in any family's field; nil when none does.
-func pageTextQuery(clauses []Clause) query.Query {
+// every meaningful word and every phrase in any family's field (a stop
+// word such as "for" is left out: no analyzer of its script keeps it);
+// nil when no clause searches text.
+func pageTextQuery(clauses []Clause, isContent wordFilter) query.Query {
 	var must, mustNot []query.Query
 	for _, c := range clauses {
 		if c.Field != "" && c.Field != "text" {
+			continue
+		}
+		if !c.Phrase && !c.Fuzzy && !isContent(c.Text) {
 			continue
 		}
 		var forms []query.Query
@@ -583,8 +588,11 @@ func (p *Pages) Search(ctx context.Context, clauses []Clause, v PageVisibility, 
 	p.mu.RLock()
 	bi := p.bi
 	p.mu.RUnlock()
-	text := pageTextQuery(clauses)
-	if bi == nil || text == nil {
+	if bi == nil {
+		return nil, nil
+	}
+	text := pageTextQuery(clauses, contentWords(bi))
+	if text == nil {
 		return nil, nil
 	}
 	q := bleve.NewConjunctionQuery(text, pageFilter(v))

@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"image/png"
 	"net/http"
 	"net/url"
+	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +18,7 @@ import (
 	"github.com/annals/annals/catalog"
 	"github.com/annals/annals/catalog/analyze"
 	"github.com/annals/annals/catalog/blobs"
+	"github.com/annals/annals/catalog/catalogtest"
 	"github.com/annals/annals/catalog/pdfdoc"
 	"github.com/annals/annals/search"
 )
@@ -243,5 +247,115 @@ func TestSearchFindsTheTextOfFiles(t *testing.T) {
 	}
 	if got := find("text:trace", ""); len(got) != 0 {
 		t.Errorf("a restricted file's word, anonymously: %+v", got)
+	}
+}
+
+// TestCorpusPhrasesAreFoundOnTheirPages attaches every PDF of the
+// real-world corpus to a record of its own through the API. Every phrase
+// its manifest lists (as poppler extracts it) is then found by a search,
+// as a phrase and as free words, on its record, with the right file and
+// page; the PDF behind a password fails saying so; the scan has no text;
+// the server answers throughout.
+func TestCorpusPhrasesAreFoundOnTheirPages(t *testing.T) {
+	e := fulltextEnv(t)
+	data, err := os.ReadFile(catalogtest.SharedPath(t, "corpora", "pdfs", "MANIFEST.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var entries []struct {
+		File    string `json:"file"`
+		Kind    string `json:"kind"`
+		Phrases []struct {
+			Text string `json:"text"`
+			Page int    `json:"page"`
+		} `json:"phrases"`
+	}
+	if err := json.Unmarshal(data, &entries); err != nil {
+		t.Fatal(err)
+	}
+	for i, en := range entries {
+		id := fmt.Sprintf("pdf-%02d", i)
+		r := speech(id)
+		r["status"] = "published"
+		if c := e.do("POST", "/api/v1/records", e.librarian, mustJSON(t, r)); c.status != http.StatusCreated {
+			t.Fatalf("create %s: %d %s", id, c.status, c.body)
+		}
+		put := e.do("PUT", "/api/v1/records/"+id+"/files/"+url.PathEscape(en.File), e.librarian, corpusPDF(t, en.File))
+		if put.status != http.StatusCreated {
+			t.Fatalf("upload %s: %d %s", en.File, put.status, put.body)
+		}
+	}
+	state := func(i int) *catalog.FileText {
+		var rec catalog.Record
+		json.Unmarshal(e.do("GET", fmt.Sprintf("/api/v1/records/pdf-%02d", i), e.librarian, nil).body, &rec)
+		if len(rec.Files) == 0 {
+			return nil
+		}
+		return rec.Files[0].Text
+	}
+	deadline := time.Now().Add(3 * time.Minute)
+	for i := 0; i < len(entries); {
+		if st := state(i); st != nil && st.State != catalog.FilePending {
+			i++
+			continue
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s was never read", entries[i].File)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	for i, en := range entries {
+		st := state(i)
+		switch en.Kind {
+		case "scanned":
+			if st.State != catalog.FileNoText {
+				t.Errorf("%s: %+v, want no-text", en.File, st)
+			}
+		case "encrypted":
+			if len(en.Phrases) == 0 && (st.State != catalog.FileFailed || !strings.Contains(st.Reason, "password")) {
+				t.Errorf("%s: %+v, want failed for its password", en.File, st)
+			}
+		}
+	}
+	type hit struct {
+		ID       string `json:"id"`
+		Fulltext []struct {
+			File string
+			Page int
+		} `json:"fulltext"`
+	}
+	var lastPages []int
+	find := func(q, want string) (found, onPage bool) {
+		var res struct{ Hits []hit }
+		r := e.do("GET", "/api/v1/search?size=100&q="+url.QueryEscape(q), "", nil)
+		if r.status != 200 || json.Unmarshal(r.body, &res) != nil {
+			t.Fatalf("search %q: %d %s", q, r.status, r.body)
+		}
+		lastPages = nil
+		for _, h := range res.Hits {
+			if h.ID == want {
+				for _, p := range h.Fulltext {
+					lastPages = append(lastPages, p.Page)
+				}
+				return true, false
+			}
+		}
+		return false, false
+	}
+	phrases := 0
+	for i, en := range entries {
+		id := fmt.Sprintf("pdf-%02d", i)
+		for _, p := range en.Phrases {
+			phrases++
+			if found, _ := find(`"`+p.Text+`"`, id); !found || !slices.Contains(lastPages, p.Page) {
+				t.Errorf("%s: the phrase %q: found %v on pages %v, want page %d", en.File, p.Text, found, lastPages, p.Page)
+			}
+			if found, _ := find(p.Text, id); !found {
+				t.Errorf("%s: the words %q do not find it", en.File, p.Text)
+			}
+		}
+	}
+	if phrases < 30 {
+		t.Errorf("only %d phrases", phrases)
 	}
 }
