@@ -71,6 +71,7 @@ func textFields(field string) []weightedField {
 var keywordFields = map[string]func(string) string{
 	"kind": strings.ToLower, "topic": strings.ToLower, "country": strings.ToUpper,
 	"language": baseLanguage, "year": strings.TrimSpace, "event": strings.TrimSpace, "session": strings.TrimSpace,
+	"label": strings.ToLower,
 }
 
 // clauseQuery is the Bleve query for one clause.

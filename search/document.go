@@ -108,8 +108,11 @@ func (f fields) addUnique(name string, values ...string) {
 	}
 }
 
-// document is what the index holds for a record.
-func (d *documenter) document(r *catalog.Record) map[string]any {
+// document is what the index holds for a record. texts says which files'
+// bytes have had their text read (by SHA-256): a record with an open or
+// embargoed file among them has the fulltext facet, and the labels of
+// those files are a facet too (restricted files say nothing here).
+func (d *documenter) document(r *catalog.Record, texts map[string]bool) map[string]any {
 	f := fields{}
 	// addText puts text in a part (title, keywords) of its family and in
 	// the family's combined text.
@@ -168,6 +171,15 @@ func (d *documenter) document(r *catalog.Record) map[string]any {
 	facet(fEvent, r.Event)
 	facet(fSession, r.Session)
 	facet(fStatus, string(r.Status))
+	for _, file := range r.Files {
+		if file.Access == catalog.AccessRestricted {
+			continue
+		}
+		facet(fLabel, file.Label)
+		if texts[file.SHA256] {
+			facet(fFulltext, "yes")
+		}
+	}
 	f.add(fDate, r.Date)
 	f.add(fTitleKey, d.sortKey(r.Title))
 	doc := make(map[string]any, len(f))

@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -62,6 +63,7 @@ type Index struct {
 	dir     string
 	changes catalog.ChangeLog
 	records RecordSource
+	src     Source
 	opts    Options
 	log     *slog.Logger
 	rebuild chan struct{}
@@ -91,10 +93,13 @@ type Status struct {
 }
 
 // Source is what the index reads from the store: the change log it
-// follows, and records, for query feedback.
+// follows, records (for query feedback), and which files have had their
+// text read (for the fulltext and label facets).
 type Source interface {
 	catalog.ChangeLog
 	RecordSource
+	FindFileAnalyses(ctx context.Context, sha256s []string) (map[string]catalog.FileAnalysis, error)
+	FindRecordsNamingFile(ctx context.Context, sha256 string) ([]catalog.Record, error)
 }
 
 // Open opens the index in dir for the store src.
@@ -117,7 +122,7 @@ func Open(ctx context.Context, dir string, src Source, opts Options) (*Index, er
 	if opts.BatchSize == 0 {
 		opts.BatchSize = 1000
 	}
-	ix := &Index{dir: dir, changes: src, records: src, opts: opts, log: opts.Logger,
+	ix := &Index{dir: dir, changes: src, records: src, src: src, opts: opts, log: opts.Logger,
 		rebuild: make(chan struct{}, 1), status: Status{State: "starting"}, slots: searchSlots(opts.MaxConcurrent)}
 	var bi bleve.Index
 	err := guard("opening", func() (err error) { bi, err = openBleve(dir); return err })
@@ -335,7 +340,7 @@ func (ix *Index) CatchUp(ctx context.Context) error {
 		if err != nil || len(changes) == 0 {
 			return err
 		}
-		if err := guard("applying changes", func() error { return applyChanges(bi, docs, changes) }); err != nil {
+		if err := guard("applying changes", func() error { return ix.applyChanges(ctx, bi, docs, changes) }); err != nil {
 			return err
 		}
 		cursor = changes[len(changes)-1].Revision
@@ -353,8 +358,8 @@ func (ix *Index) CatchUp(ctx context.Context) error {
 
 // applyChanges indexes a run of changes and moves the cursor past them in
 // the same batch, so that after a crash the index and its cursor agree.
-func applyChanges(bi bleve.Index, docs *documenter, changes []catalog.Change) error {
-	b, err := changeBatch(bi, docs, changes)
+func (ix *Index) applyChanges(ctx context.Context, bi bleve.Index, docs *documenter, changes []catalog.Change) error {
+	b, err := ix.changeBatch(ctx, bi, docs, changes)
 	if err != nil {
 		return err
 	}
@@ -362,26 +367,64 @@ func applyChanges(bi bleve.Index, docs *documenter, changes []catalog.Change) er
 	return bi.Batch(b)
 }
 
-// changeBatch makes the index batch for a run of changes.
-func changeBatch(bi bleve.Index, docs *documenter, changes []catalog.Change) (*bleve.Batch, error) {
+// changeBatch makes the index batch for a run of changes. A file's text
+// being read (EntityFile) reindexes the records that have the file, whose
+// facets say whether they have text.
+func (ix *Index) changeBatch(ctx context.Context, bi bleve.Index, docs *documenter, changes []catalog.Change) (*bleve.Batch, error) {
 	b := bi.NewBatch()
+	var records []catalog.Record
 	for _, ch := range changes {
-		if ch.Entity != catalog.EntityRecord {
-			continue
-		}
-		if ch.Op == catalog.OpDelete {
+		switch {
+		case ch.Entity == catalog.EntityFile && ch.Op == catalog.OpAnalyzed:
+			naming, err := ix.src.FindRecordsNamingFile(ctx, ch.EntityID)
+			if err != nil {
+				return nil, fmt.Errorf("change %d: %w", ch.Revision, err)
+			}
+			records = append(records, naming...)
+		case ch.Entity != catalog.EntityRecord:
+		case ch.Op == catalog.OpDelete:
 			b.Delete(ch.EntityID)
-			continue
+			records = slices.DeleteFunc(records, func(r catalog.Record) bool { return r.ID == ch.EntityID })
+		default:
+			var r catalog.Record
+			if err := json.Unmarshal(ch.After, &r); err != nil {
+				return nil, fmt.Errorf("change %d: %w", ch.Revision, err)
+			}
+			records = append(records, r)
 		}
-		var r catalog.Record
-		if err := json.Unmarshal(ch.After, &r); err != nil {
-			return nil, fmt.Errorf("change %d: %w", ch.Revision, err)
-		}
-		if err := b.Index(r.ID, docs.document(&r)); err != nil {
-			return nil, fmt.Errorf("change %d: %w", ch.Revision, err)
+	}
+	texts, err := ix.textsOf(ctx, records)
+	if err != nil {
+		return nil, err
+	}
+	for i := range records {
+		if err := b.Index(records[i].ID, docs.document(&records[i], texts)); err != nil {
+			return nil, fmt.Errorf("record %s: %w", records[i].ID, err)
 		}
 	}
 	return b, nil
+}
+
+// textsOf says which of the records' files have had their text read.
+func (ix *Index) textsOf(ctx context.Context, records []catalog.Record) (map[string]bool, error) {
+	var shas []string
+	for i := range records {
+		for _, f := range records[i].Files {
+			shas = append(shas, f.SHA256)
+		}
+	}
+	if len(shas) == 0 {
+		return nil, nil
+	}
+	found, err := ix.src.FindFileAnalyses(ctx, shas)
+	if err != nil {
+		return nil, err
+	}
+	texts := map[string]bool{}
+	for sha, a := range found {
+		texts[sha] = a.TextState == catalog.FileDone
+	}
+	return texts, nil
 }
 
 // Rebuild builds a new index from every live record beside the current
@@ -442,7 +485,7 @@ func (ix *Index) buildAndSwap(ctx context.Context) error {
 		if len(current) == 0 {
 			break
 		}
-		b, err := changeBatch(fresh, docs, current)
+		b, err := ix.changeBatch(ctx, fresh, docs, current)
 		if err == nil {
 			err = batches.add(b)
 		}

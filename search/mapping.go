@@ -16,7 +16,7 @@ import (
 // MappingVersion names the shape of the index. An index built with another
 // version is rebuilt from the store; change it whenever the mapping or what
 // documents hold changes.
-const MappingVersion = "annals-search-5"
+const MappingVersion = "annals-search-6"
 
 // Language families: each has its own analyzer and its own fields. Text is
 // routed by the language tag of the record or translation it comes from.
@@ -65,6 +65,8 @@ const (
 	fEvent    = "event"
 	fSession  = "session"
 	fStatus   = "status"
+	fLabel    = "label"    // the labels of a record's files (not restricted ones)
+	fFulltext = "fulltext" // "yes": a file's text can be searched
 )
 
 // facetTerm is the term of fFacets for a facet's (or the status's) value.

@@ -287,6 +287,17 @@ func TestRecordsAreFoundByTheirFiles(t *testing.T) {
 	if got := ids(search("бериллии", func(r *Request) { r.AllFiles = true })); got != "closed" {
 		t.Errorf("a restricted file's word, for a librarian: %q", got)
 	}
+	// Facets of files' labels (not restricted files'); records whose files' text is searched.
+	everything := search("")
+	if got := everything.Facets["label"]; len(got) != 1 || got[0].Value != "fulltext" || got[0].Count != 1 {
+		t.Errorf("the label facet: %+v", got)
+	}
+	if got := ids(search("", func(r *Request) { r.Filters.HasFulltext = true })); got != "by-file" {
+		t.Errorf("has_fulltext: %q", got)
+	}
+	if got := ids(search("", func(r *Request) { r.Filters.Label = []string{"fulltext"} })); got != "by-file" {
+		t.Errorf("label=fulltext: %q", got)
+	}
 	h := ix.Highlighter(Request{Query: "платины"})
 	if got := h.Snippet("ru", "Здесь о катализаторах на основе палладия\nи платины."); !strings.Contains(got, "<mark>платины</mark>") {
 		t.Errorf("snippet: %q", got)

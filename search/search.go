@@ -22,6 +22,10 @@ import (
 // of them matches); empty fields do not filter.
 type Filters struct {
 	Kind, Event, Session, Topic, Country, Language, Year []string
+	// Label matches records with a file of one of these labels (fulltext,
+	// slides...); HasFulltext records with a file whose text is searched.
+	Label       []string
+	HasFulltext bool
 	// Contributor matches records with a contributor whose name has all
 	// these words, in any script.
 	Contributor string
@@ -81,7 +85,7 @@ type FacetValue struct {
 }
 
 // FacetNames are the facets every search counts.
-var FacetNames = []string{"kind", "topic", "country", "language", "year", "event", "session"}
+var FacetNames = []string{"kind", "topic", "country", "language", "year", "event", "session", "label"}
 
 // Result is one page of a search.
 type Result struct {
@@ -255,10 +259,13 @@ func filterQueries(f Filters) (filterSet, error) {
 		field  string
 		values []string
 	}{{fKind, f.Kind}, {fEvent, f.Event}, {fSession, f.Session}, {fTopic, f.Topic}, {fCountry, f.Country},
-		{fLanguage, f.Language}, {fYear, f.Year}} {
+		{fLanguage, f.Language}, {fYear, f.Year}, {fLabel, f.Label}} {
 		if len(kv.values) > 0 {
 			out = append(out, termsQuery(kv.field, kv.values, keywordFields[kv.field]))
 		}
+	}
+	if f.HasFulltext {
+		out = append(out, termsQuery(fFulltext, []string{"yes"}, strings.TrimSpace))
 	}
 	statuses := f.Statuses
 	if len(statuses) == 0 {

@@ -239,6 +239,17 @@ func TestSearchFindsTheTextOfFiles(t *testing.T) {
 		ft.URL != "/records/rep/files/"+url.PathEscape("Отчёт.pdf")+"#page=5" {
 		t.Errorf("the page found: %+v", ft)
 	}
+	var filtered struct{ Hits []hit }
+	if r := e.do("GET", "/api/v1/search?has_fulltext=true&label=other", "", nil); json.Unmarshal(r.body, &filtered) != nil ||
+		len(filtered.Hits) != 1 || filtered.Hits[0].ID != "rep" {
+		t.Errorf("has_fulltext=true&label=other: %s", r.body)
+	}
+	if r := e.do("GET", "/api/v1/search?has_fulltext=maybe", "", nil); r.status != http.StatusBadRequest || !strings.Contains(string(r.body), "has_fulltext") {
+		t.Errorf("has_fulltext=maybe: %d %s", r.status, r.body)
+	}
+	if r := e.do("GET", "/api/v1/search?label=poster", "", nil); r.status != http.StatusBadRequest || !strings.Contains(string(r.body), "label") {
+		t.Errorf("label=poster: %d %s", r.status, r.body)
+	}
 	for time.Now().Before(deadline) && len(find("text:trace", e.librarian)) == 0 {
 		time.Sleep(100 * time.Millisecond)
 	}

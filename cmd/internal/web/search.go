@@ -18,7 +18,7 @@ import (
 
 // searchParams are the query parameters of GET /api/v1/search.
 var searchParams = []string{"q", "kind", "event", "session", "topic", "country", "language", "contributor",
-	"year", "from", "to", "status", "sort", "size", "after", "format"}
+	"year", "from", "to", "status", "sort", "size", "after", "format", "label", "has_fulltext"}
 
 // parseSearch reads a search request from query parameters. It is separate
 // from the handler so that what a URL means can be tested without HTTP.
@@ -36,7 +36,19 @@ func parseSearch(q url.Values, canSeeUnpublished bool) (search.Request, error) {
 	}
 	f := &r.Filters
 	f.Kind, f.Event, f.Session, f.Topic = list("kind"), list("event"), list("session"), list("topic")
-	f.Country, f.Language, f.Year = list("country"), list("language"), list("year")
+	f.Country, f.Language, f.Year, f.Label = list("country"), list("language"), list("year"), list("label")
+	for _, l := range f.Label {
+		if !slices.Contains(catalog.FileLabels(), l) {
+			return r, badParam("label", fmt.Sprintf("%q is not a label of files; use %s", l, strings.Join(catalog.FileLabels(), ", ")))
+		}
+	}
+	switch v := q.Get("has_fulltext"); v {
+	case "", "false":
+	case "true":
+		f.HasFulltext = true
+	default:
+		return r, badParam("has_fulltext", fmt.Sprintf("%q is neither true nor false", v))
+	}
 	f.Contributor, f.From, f.To = strings.TrimSpace(q.Get("contributor")), q.Get("from"), q.Get("to")
 	for _, k := range f.Kind {
 		if !catalog.Kind(k).Valid() {

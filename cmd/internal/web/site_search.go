@@ -71,7 +71,7 @@ type pageFacetValue struct {
 type pageLink struct{ Label, URL string }
 
 // facetParams are the filters a facet value toggles.
-var facetParams = []string{"kind", "topic", "country", "language", "year", "event", "session"}
+var facetParams = []string{"kind", "topic", "country", "language", "year", "event", "session", "label"}
 
 func (st *site) searchPage(c echo.Context) error {
 	v := st.newView(c, "")
@@ -248,6 +248,8 @@ func (st *site) facetLabel(v *view, facet, value string, events, sessions map[st
 		return v.CountryName(value)
 	case "language":
 		return v.LanguageName(value)
+	case "label":
+		return v.T("file.label." + value)
 	case "event":
 		if n := events[value]; n != "" {
 			return n
