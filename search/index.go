@@ -540,6 +540,28 @@ func (ix *Index) swap(tmp string, cursor int64) error {
 	return nil
 }
 
+// SearchFile finds the pages of one file of a record that match a query,
+// in page order (at most limit); nil when the index has no pages index.
+// EMALFORMED for an unknown query field.
+func (ix *Index) SearchFile(ctx context.Context, q, record, file string, limit int) ([]PageHit, error) {
+	clauses, err := ParseQuery(q)
+	if err != nil {
+		return nil, err
+	}
+	if clauses, err = checkQuery(q, clauses); err != nil {
+		return nil, err
+	}
+	if ix.opts.Pages == nil {
+		return nil, nil
+	}
+	var hits []PageHit
+	err = ix.withBudget(ctx, func(ctx context.Context) error {
+		hits, err = ix.opts.Pages.SearchFile(ctx, clauses, record, file, limit)
+		return err
+	})
+	return hits, err
+}
+
 // Close closes the index.
 func (ix *Index) Close() error {
 	ix.mu.Lock()

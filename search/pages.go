@@ -611,6 +611,36 @@ func (p *Pages) Search(ctx context.Context, clauses []Clause, v PageVisibility, 
 	return hits, nil
 }
 
+// SearchFile finds the pages of one file of one record that match the
+// clauses' words and phrases, in page order (at most limit). The caller
+// has checked that the reader may read the file.
+func (p *Pages) SearchFile(ctx context.Context, clauses []Clause, record, file string, limit int) ([]PageHit, error) {
+	p.mu.RLock()
+	bi := p.bi
+	p.mu.RUnlock()
+	if bi == nil {
+		return nil, catalog.Errorf(catalog.EUNAVAILABLE, "The index of files' text is being built; try again shortly.")
+	}
+	text := pageTextQuery(clauses, contentWords(bi))
+	if text == nil {
+		return nil, nil
+	}
+	q := bleve.NewConjunctionQuery(text, termQuery(pRecord, record), termQuery(pFile, file))
+	req := bleve.NewSearchRequestOptions(q, limit, 0, false)
+	var res *bleve.SearchResult
+	if err := guard("searching a file", func() (err error) { res, err = bi.SearchInContext(ctx, req); return err }); err != nil {
+		return nil, err
+	}
+	hits := make([]PageHit, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		if r, f, page, ok := parsePageDocID(h.ID); ok {
+			hits = append(hits, PageHit{Record: r, File: f, Page: page, Score: h.Score})
+		}
+	}
+	slices.SortFunc(hits, func(a, b PageHit) int { return a.Page - b.Page })
+	return hits, nil
+}
+
 // PagesOf groups page hits by record, each record's pages best first.
 func PagesOf(hits []PageHit) map[string][]PageHit {
 	out := map[string][]PageHit{}

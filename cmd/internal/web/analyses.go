@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/annals/annals/catalog"
+	"github.com/annals/annals/search"
 	"github.com/labstack/echo/v4"
 )
 
@@ -153,3 +154,37 @@ func (s *Server) getFileText(c echo.Context) error {
 	}
 	return nil
 }
+
+// searchFile answers the pages of one file that match a query, in page
+// order, each with a snippet and a link that opens the file at the page.
+func (s *Server) searchFile(c echo.Context) error {
+	q, err := query(c, "q")
+	if err != nil {
+		return err
+	}
+	words := strings.TrimSpace(q.Get("q"))
+	if words == "" {
+		return badParam("q", "give the words to look for in the file")
+	}
+	if s.cfg.Search == nil {
+		return catalog.Errorf(catalog.EUNAVAILABLE, "This server runs without a search index.")
+	}
+	r, f, err := s.findVisibleFile(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	hits, err := s.cfg.Search.SearchFile(ctx, words, r.ID, f.Name, maxFilePages)
+	if err != nil {
+		return err
+	}
+	h := s.cfg.Search.Highlighter(search.Request{Query: words})
+	pages := fulltextHits(ctx, s.cfg.Store, h, r, hits)
+	if pages == nil {
+		pages = []fulltextHit{}
+	}
+	return c.JSON(http.StatusOK, map[string]any{"record": r.ID, "file": f.Name, "q": words, "pages": pages})
+}
+
+// maxFilePages bounds the pages a search inside one file returns.
+const maxFilePages = 1000

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/annals/annals/assets"
 	"github.com/annals/annals/catalog"
 	"github.com/annals/annals/catalog/analyze"
 	"github.com/annals/annals/catalog/blobs"
@@ -172,7 +173,9 @@ func fulltextEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	var pages *search.Pages
-	e := newEnvWith(t, func(c *Config) { c.Blobs = store })
+	e := newEnvWith(t, func(c *Config) {
+		c.Blobs, c.Site, c.SessionKey = store, assets.FS(), []byte(strings.Repeat("k", 32))
+	})
 	pages, err = search.OpenPages(filepath.Join(t.TempDir(), "pages"), e.store, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -238,6 +241,34 @@ func TestSearchFindsTheTextOfFiles(t *testing.T) {
 	if ft.File != "Отчёт.pdf" || ft.Page != 5 || !strings.Contains(ft.Snippet, "<mark>") ||
 		ft.URL != "/records/rep/files/"+url.PathEscape("Отчёт.pdf")+"#page=5" {
 		t.Errorf("the page found: %+v", ft)
+	}
+	// Search inside the one file: the pages in page order.
+	var inFile struct {
+		Pages []struct {
+			Page    int
+			Snippet string
+		}
+	}
+	r := e.do("GET", "/api/v1/records/rep/files/"+url.PathEscape("Отчёт.pdf")+"/search?q="+url.QueryEscape(`"Структура и правила оформления"`), "", nil)
+	if json.Unmarshal(r.body, &inFile) != nil || len(inFile.Pages) == 0 || inFile.Pages[len(inFile.Pages)-1].Page != 23 ||
+		!strings.Contains(inFile.Pages[0].Snippet, "<mark>") {
+		t.Errorf("a phrase inside the file: %d %s", r.status, r.body)
+	}
+	for i := 1; i < len(inFile.Pages); i++ {
+		if inFile.Pages[i].Page <= inFile.Pages[i-1].Page {
+			t.Errorf("pages out of order: %+v", inFile.Pages)
+		}
+	}
+	page := e.do("GET", "/records/rep?in="+url.QueryEscape("Отчёт.pdf")+"&q="+url.QueryEscape("распространенных примеров"), "", nil)
+	if page.status != 200 || !strings.Contains(string(page.body), `class="in-file-hits"`) ||
+		!strings.Contains(string(page.body), url.PathEscape("Отчёт.pdf")+"#page=5") {
+		t.Errorf("the record page's search in the file: %d", page.status)
+	}
+	if r := e.do("GET", "/api/v1/records/rep/files/"+url.PathEscape("Отчёт.pdf")+"/search", "", nil); r.status != http.StatusBadRequest {
+		t.Errorf("no q: %d", r.status)
+	}
+	if r := e.do("GET", "/api/v1/records/rep/files/closed.pdf/search?q=trace", "", nil); r.status != http.StatusNotFound {
+		t.Errorf("inside a restricted file, anonymously: %d", r.status)
 	}
 	var filtered struct{ Hits []hit }
 	if r := e.do("GET", "/api/v1/search?has_fulltext=true&label=other", "", nil); json.Unmarshal(r.body, &filtered) != nil ||

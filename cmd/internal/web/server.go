@@ -241,6 +241,7 @@ func (s *Server) routes() {
 	api.GET("/records/:id/files/:name", s.getFile)
 	api.GET("/records/:id/files/:name/thumbnail", s.getThumbnail)
 	api.GET("/records/:id/files/:name/text", s.getFileText)
+	api.GET("/records/:id/files/:name/search", s.searchFile)
 	api.PATCH("/records/:id/files/:name", s.patchFile, requireRole(catalog.RoleLibrarian))
 	api.DELETE("/records/:id/files/:name", s.deleteFile, requireRole(catalog.RoleLibrarian))
 	e.GET("/records/:id/files/:name", s.getFile) // the same bytes at the address people share

@@ -28,6 +28,9 @@ type pageFile struct {
 	Thumbnail                                    string // the first page's image, once the PDF has been read
 	Problem                                      string // why its bytes could not be read (for librarians)
 	TextURL                                      string // the text read from it, once read
+	Query                                        string         // words looked for inside it (the record page's box)
+	Matches                                      []pageFulltext // the pages where they are
+	Searched                                     bool           // the box was used on this file
 	MoveUp, MoveDown                             string // the places a librarian may move it to ("" none)
 }
 

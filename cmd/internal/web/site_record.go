@@ -11,6 +11,7 @@ import (
 
 	"github.com/annals/annals/catalog"
 	"github.com/annals/annals/export"
+	"github.com/annals/annals/search"
 	"github.com/annals/annals/export/csl"
 	"github.com/annals/annals/export/csljson"
 	"github.com/annals/annals/export/proceedings"
@@ -111,6 +112,21 @@ func (st *site) recordPage(c echo.Context) error {
 		return st.fail(c, err)
 	}
 	p.Files = st.pageFiles(c, v, withFiles)
+	if in, q := c.QueryParam("in"), strings.TrimSpace(c.QueryParam("q")); in != "" && q != "" && st.cfg.Search != nil {
+		for i := range p.Files {
+			if pf := &p.Files[i]; pf.Name == in && pf.TextURL != "" {
+				pf.Query, pf.Searched = q, true
+				hits, err := st.cfg.Search.SearchFile(ctx, q, r.ID, pf.Name, maxFilePages)
+				if err != nil && catalog.ErrorCode(err) == catalog.EINTERNAL {
+					return st.fail(c, err)
+				}
+				h := st.cfg.Search.Highlighter(search.Request{Query: q})
+				for _, ft := range fulltextHits(ctx, st.cfg.Store, h, r, hits) {
+					pf.Matches = append(pf.Matches, pageFulltext{File: ft.File, URL: ft.URL, Page: ft.Page, Snippet: template.HTML(ft.Snippet)})
+				}
+			}
+		}
+	}
 	p.Labels = catalog.FileLabels()
 	p.Meta = highwire(r, p.Event, recordURL(st.cfg.BaseURL, r.ID))
 	p.JSONLD = jsonLD(r, p.Event, recordURL(st.cfg.BaseURL, r.ID))
