@@ -24,14 +24,14 @@ const uploadRoute = "/librarian/records/:id/files"
 type pageFile struct {
 	Name, URL, Label, Type, Size, Language, Note string
 	Pages                                        int
-	Readable                                     bool   // the reader may open it
-	Thumbnail                                    string // the first page's image, once the PDF has been read
-	Problem                                      string // why its bytes could not be read (for librarians)
-	TextURL                                      string // the text read from it, once read
+	Readable                                     bool           // the reader may open it
+	Thumbnail                                    string         // the first page's image, once the PDF has been read
+	Problem                                      string         // why its bytes could not be read (for librarians)
+	TextURL                                      string         // the text read from it, once read
 	Query                                        string         // words looked for inside it (the record page's box)
 	Matches                                      []pageFulltext // the pages where they are
 	Searched                                     bool           // the box was used on this file
-	MoveUp, MoveDown                             string // the places a librarian may move it to ("" none)
+	MoveUp, MoveDown                             string         // the places a librarian may move it to ("" none)
 }
 
 // pageFiles lists the files of r the page's reader may know of.

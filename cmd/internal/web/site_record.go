@@ -11,10 +11,10 @@ import (
 
 	"github.com/annals/annals/catalog"
 	"github.com/annals/annals/export"
-	"github.com/annals/annals/search"
 	"github.com/annals/annals/export/csl"
 	"github.com/annals/annals/export/csljson"
 	"github.com/annals/annals/export/proceedings"
+	"github.com/annals/annals/search"
 	"github.com/labstack/echo/v4"
 )
 
