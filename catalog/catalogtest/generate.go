@@ -261,3 +261,30 @@ var (
 		"zh": {"齐鲁工业大学（山东省科学院）", "中国科学院", "黑龙江省科学院"},
 	}
 )
+
+// Page returns the text of a page of a document in lang: about words words
+// in sentences of 8-20 words, a line break every dozen words or so.
+func (g *Generator) Page(lang string, words int) string {
+	var b strings.Builder
+	for n := 0; n < words; {
+		k := 8 + g.rng.IntN(13)
+		b.WriteString(g.phrase(lang, k, false))
+		if lang == "zh" {
+			b.WriteString("。")
+		} else {
+			b.WriteString(". ")
+		}
+		if g.rng.IntN(2) == 0 {
+			b.WriteString("\n")
+		}
+		n += k
+	}
+	return b.String()
+}
+
+// Word returns a content word of lang drawn as the text draws words (a
+// query a reader might type).
+func (g *Generator) Word(lang string) string {
+	rank := min(int(g.zipf.Uint64())+len(functionWords[lang]), vocabularySize-1)
+	return word(lang, rank)
+}
