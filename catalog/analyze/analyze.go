@@ -13,11 +13,9 @@ import (
 	"errors"
 	"fmt"
 	"image/png"
-	"io"
 	"log/slog"
-	"sync"
+	"os"
 	"time"
-	"unicode"
 
 	"github.com/annals/annals/catalog"
 	"github.com/annals/annals/catalog/pdfdoc"
@@ -40,7 +38,10 @@ type Config struct {
 	Analyses catalog.FileAnalyses
 	Blobs    catalog.Blobs
 	PDF      *pdfdoc.Reader
-	Logger   *slog.Logger
+	// OCR, when set, reads scans (PDFs with no text layer) from their page
+	// images; without it they stay no-text.
+	OCR    *OCR
+	Logger *slog.Logger
 	// Done, when set, is told of each analysis stored (tests wait on it).
 	Done func(catalog.FileAnalysis)
 }
@@ -147,73 +148,6 @@ func (f *Follower) analyzeAndSave(ctx context.Context, file catalog.File) (*cata
 	return a, nil
 }
 
-// SweepResult is what a sweep did.
-type SweepResult struct {
-	Read   int             // files read
-	Failed []SweptFile     // those that failed (again), with why
-	ByText map[string]int  // files read, by text state
-	seen   map[string]bool // bytes read, by SHA-256
-}
-
-// SweptFile names a file a sweep read.
-type SweptFile struct {
-	Record string
-	File   catalog.File
-	Reason string
-}
-
-// Sweep reads the files of the current records that have no analysis —
-// or, with retry, whose analysis failed (a timeout, a worker lost) — as
-// annals extract does beside or without a running server.
-func (f *Follower) Sweep(ctx context.Context, records catalog.RecordReader, retry bool) (*SweepResult, error) {
-	res := &SweepResult{ByText: map[string]int{}, seen: map[string]bool{}}
-	filter := catalog.RecordFilter{Size: catalog.MaxPageSize}
-	for {
-		page, err := records.FindRecords(ctx, filter)
-		if err != nil {
-			return res, err
-		}
-		for i := range page.Records {
-			if err := f.sweepRecord(ctx, &page.Records[i], retry, res); err != nil {
-				return res, err
-			}
-		}
-		if page.Next == "" {
-			return res, nil
-		}
-		filter.After = page.Next
-	}
-}
-
-func (f *Follower) sweepRecord(ctx context.Context, r *catalog.Record, retry bool, res *SweepResult) error {
-	var shas []string
-	for _, file := range r.Files {
-		shas = append(shas, file.SHA256)
-	}
-	known, err := f.cfg.Analyses.FindFileAnalyses(ctx, shas)
-	if err != nil {
-		return err
-	}
-	for _, file := range r.Files {
-		a, ok := known[file.SHA256]
-		failed := ok && (a.State == catalog.FileFailed || a.TextState == catalog.FileFailed)
-		if !reads(file.MediaType) || res.seen[file.SHA256] || (ok && !(retry && failed)) {
-			continue
-		}
-		res.seen[file.SHA256] = true
-		got, err := f.analyzeAndSave(ctx, file)
-		if err != nil {
-			return err
-		}
-		res.Read++
-		res.ByText[got.TextState]++
-		if got.State == catalog.FileFailed || got.TextState == catalog.FileFailed {
-			res.Failed = append(res.Failed, SweptFile{Record: r.ID, File: file, Reason: got.Reason})
-		}
-	}
-	return nil
-}
-
 // AnalyzePDF reads the PDF stored as sha: its page count and first-page
 // image. A PDF that cannot be read gives a failed analysis saying why; the
 // error is for what should stop the follower (ctx ended).
@@ -230,6 +164,7 @@ func (f *Follower) AnalyzePDF(ctx context.Context, sha string) (*catalog.FileAna
 	}
 	defer blob.Close()
 	start := time.Now()
+	scanDir, drawn := "", 0
 	err = f.cfg.PDF.Read(ctx, blob, blob.Size(), func(d *pdfdoc.Document) error {
 		a.Pages = d.Pages()
 		if a.Pages == 0 {
@@ -238,8 +173,19 @@ func (f *Follower) AnalyzePDF(ctx context.Context, sha string) (*catalog.FileAna
 		a.Thumbnail = f.firstPage(d, sha)
 		chars, err := f.savePages(ctx, d, sha)
 		a.Characters = chars
+		if err != nil || f.cfg.OCR == nil || chars >= minCharactersPerPage*a.Pages {
+			return err
+		}
+		// A scan: draw its pages for OCR, read after the sandbox is left.
+		if scanDir, err = os.MkdirTemp("", "annals-ocr-*"); err != nil {
+			return storeError{err}
+		}
+		drawn, err = drawPages(d, scanDir)
 		return err
 	})
+	if scanDir != "" {
+		defer os.RemoveAll(scanDir)
+	}
 	a.Analyzed = time.Now().UTC()
 	var stored storeError
 	switch {
@@ -255,9 +201,16 @@ func (f *Follower) AnalyzePDF(ctx context.Context, sha string) (*catalog.FileAna
 	default:
 		a.State, a.Reason, a.Pages = catalog.FileFailed, fmt.Sprintf("it cannot be read as a PDF: %v", err), 0
 	}
+	if a.State != catalog.FileFailed && drawn > 0 {
+		if err := f.readScan(ctx, a, scanDir, drawn); err != nil {
+			return nil, err
+		}
+	}
 	switch {
 	case a.State == catalog.FileFailed:
 		a.Thumbnail, a.TextState, a.Characters = nil, catalog.FileFailed, 0
+	case a.Reason != "": // read by OCR
+		a.TextState = catalog.FileDone
 	case a.Characters < minCharactersPerPage*max(a.Pages, 1):
 		a.TextState, a.Reason = catalog.FileNoText, "no text layer: a scanned document needs OCR"
 	default:
@@ -266,79 +219,36 @@ func (f *Follower) AnalyzePDF(ctx context.Context, sha string) (*catalog.FileAna
 	return a, nil
 }
 
-// AnalyzeText reads the text of a document that is not a PDF (plain text,
-// Markdown, HTML, DOCX, PPTX, ODT, ODP): its pages (slides; parts between
-// page breaks) are stored like a PDF's.
-func (f *Follower) AnalyzeText(ctx context.Context, sha, mediaType string) (*catalog.FileAnalysis, error) {
-	a := &catalog.FileAnalysis{SHA256: sha, State: catalog.FileDone}
-	blob, err := f.cfg.Blobs.Open(ctx, sha)
+// readScan reads the drawn pages of a scan with OCR and stores their
+// text in place of the (empty) text layer's. A failure of OCR leaves the
+// scan no-text, saying why; the error is the store's or ctx's.
+func (f *Follower) readScan(ctx context.Context, a *catalog.FileAnalysis, dir string, n int) error {
+	texts, err := f.cfg.OCR.readPages(ctx, dir, n)
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, ctx.Err()
+			return ctx.Err()
 		}
-		a.State, a.TextState, a.Reason = catalog.FileFailed, catalog.FileFailed, "its bytes are not in the file store (run annals check)"
-		a.Analyzed = time.Now().UTC()
-		return a, nil
+		f.cfg.Logger.Warn("OCR failed", "sha256", a.SHA256, "error", err)
+		return nil
 	}
-	defer blob.Close()
-	pages, err := textdoc.Pages(asReaderAt(blob), blob.Size(), mediaType)
-	a.Analyzed = time.Now().UTC()
-	if err != nil {
-		a.State, a.TextState, a.Reason = catalog.FileFailed, catalog.FileFailed, fmt.Sprintf("its text cannot be read: %v", err)
-		return a, nil
+	chars := 0
+	for _, t := range texts {
+		chars += letters(t)
 	}
-	for first := 0; first < len(pages); first += pagesPerSave {
-		if err := f.cfg.Analyses.SaveFilePages(ctx, sha, first+1, pages[first:min(first+pagesPerSave, len(pages))]); err != nil {
-			return nil, err
-		}
+	if chars < minCharactersPerPage*n {
+		return nil // nothing legible either
 	}
-	a.Pages = len(pages)
-	for _, p := range pages {
-		a.Characters += letters(p)
-	}
-	a.TextState = catalog.FileDone
-	if a.Characters == 0 {
-		a.TextState, a.Reason = catalog.FileNoText, "there is no text in it"
-	}
-	return a, nil
-}
-
-// letters counts the letters and digits of text.
-func letters(text string) int {
-	n := 0
-	for _, r := range text {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			n++
+	for first := 0; first < len(texts); first += pagesPerSave {
+		if err := f.cfg.Analyses.SaveFilePages(ctx, a.SHA256, first+1, texts[first:min(first+pagesPerSave, len(texts))]); err != nil {
+			return err
 		}
 	}
-	return n
-}
-
-// asReaderAt reads a blob at any position (ZIP files are read that way).
-func asReaderAt(b catalog.BlobReader) io.ReaderAt {
-	if ra, ok := b.(io.ReaderAt); ok {
-		return ra
+	a.Characters = chars
+	a.Reason = fmt.Sprintf("read by OCR (tesseract, %s) from the page images: expect misread words", f.cfg.OCR.Languages())
+	if n < a.Pages {
+		a.Reason += fmt.Sprintf("; the first %d of %d pages", n, a.Pages)
 	}
-	return &seekReaderAt{rs: b}
-}
-
-// seekReaderAt reads at a position by seeking; for one reader at a time.
-type seekReaderAt struct {
-	mu sync.Mutex
-	rs io.ReadSeeker
-}
-
-func (s *seekReaderAt) ReadAt(p []byte, off int64) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, err := s.rs.Seek(off, io.SeekStart); err != nil {
-		return 0, err
-	}
-	n, err := io.ReadFull(s.rs, p)
-	if errors.Is(err, io.ErrUnexpectedEOF) {
-		err = io.EOF
-	}
-	return n, err
+	return nil
 }
 
 // storeError is a failure of the store while a PDF is read: it stops the

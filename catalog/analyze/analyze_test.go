@@ -49,8 +49,12 @@ func newEnv(t *testing.T) *env {
 
 // follow runs a follower until the test ends or stop is called.
 func (e *env) follow(t *testing.T) (stop func()) {
+	return e.followWith(t, nil)
+}
+
+func (e *env) followWith(t *testing.T, ocr *analyze.OCR) (stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
-	f := analyze.New(analyze.Config{Log: e.store, Analyses: e.store, Blobs: e.blobs, PDF: e.pdf, Done: func(a catalog.FileAnalysis) {
+	f := analyze.New(analyze.Config{Log: e.store, Analyses: e.store, Blobs: e.blobs, PDF: e.pdf, OCR: ocr, Done: func(a catalog.FileAnalysis) {
 		e.mu.Lock()
 		e.done = append(e.done, a)
 		e.mu.Unlock()
@@ -294,5 +298,31 @@ func TestTextOfOtherDocuments(t *testing.T) {
 	}
 	if _, ok := got[shas["photo.png"]]; ok {
 		t.Error("an image was analysed")
+	}
+}
+
+// TestScansAreReadByOCR: with tesseract installed, a scan with no text
+// layer (a Russian vehicle inspection form) is read from its page images
+// and its words stored page by page, saying they came from OCR.
+func TestScansAreReadByOCR(t *testing.T) {
+	catalogtest.RequireTool(t, "tesseract", "apt install tesseract-ocr tesseract-ocr-rus tesseract-ocr-chi-sim")
+	ocr, ok := analyze.FindOCR(context.Background())
+	if !ok || !strings.Contains(ocr.Languages(), "rus") {
+		t.Fatalf("tesseract without its Russian model (%v): apt install tesseract-ocr-rus", ocr)
+	}
+	e := newEnv(t)
+	ctx := context.Background()
+	shas := e.attach(t, "scan", "issue7229.pdf")
+	e.followWith(t, ocr)
+	e.waitFor(t, 1)
+	got, _ := e.store.FindFileAnalyses(ctx, shas)
+	a := got[shas[0]]
+	if a.TextState != catalog.FileDone || !strings.Contains(a.Reason, "OCR") || a.Pages != 2 || a.Characters < 100 {
+		t.Fatalf("the scan: %+v", a)
+	}
+	var text strings.Builder
+	e.store.EachFilePage(ctx, shas[0], func(_ int, page string) error { text.WriteString(page); return nil })
+	if !strings.Contains(strings.ToLower(text.String()), "диагностическая") {
+		t.Errorf("the scan's text: %q", text.String())
 	}
 }

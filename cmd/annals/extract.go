@@ -44,7 +44,8 @@ func runExtract(ctx context.Context, args []string, getenv func(string) string, 
 		return err
 	}
 	defer pdf.Close()
-	follower := analyze.New(analyze.Config{Log: store, Analyses: store, Blobs: files, PDF: pdf})
+	ocr, _ := analyze.FindOCR(ctx) // nil without tesseract: scans stay no-text
+	follower := analyze.New(analyze.Config{Log: store, Analyses: store, Blobs: files, PDF: pdf, OCR: ocr})
 	res, err := follower.Sweep(ctx, store, *retry)
 	if err != nil {
 		return err

@@ -183,8 +183,14 @@ func runFileAnalysis(ctx context.Context, cfg Config, store catalog.Store, files
 		return
 	}
 	defer pdf.Close()
-	log.Info("reading files in the background", "startup_seconds", time.Since(start).Seconds())
-	follower := analyze.New(analyze.Config{Log: store, Analyses: store, Blobs: files, PDF: pdf, Logger: log})
+	ocr, ok := analyze.FindOCR(ctx)
+	if ok {
+		log.Info("reading files in the background", "startup_seconds", time.Since(start).Seconds(), "ocr", "tesseract "+ocr.Languages())
+	} else {
+		log.Info("reading files in the background; scans stay unread without tesseract (apt install tesseract-ocr tesseract-ocr-rus tesseract-ocr-chi-sim)",
+			"startup_seconds", time.Since(start).Seconds())
+	}
+	follower := analyze.New(analyze.Config{Log: store, Analyses: store, Blobs: files, PDF: pdf, OCR: ocr, Logger: log})
 	for {
 		err := follower.Run(ctx)
 		if ctx.Err() != nil {
