@@ -27,7 +27,10 @@ type FileAnalysis struct {
 	// The text itself is kept page by page (SaveFilePages).
 	TextState  string
 	Characters int
-	Analyzed   time.Time
+	// Language is the language the text was detected to be in (ISO 639-1;
+	// empty when it could not be told).
+	Language string
+	Analyzed time.Time
 }
 
 // States of a file's analysis (and of its text).
@@ -90,7 +93,7 @@ func ApplyFileAnalyses(r *Record, analyses map[string]FileAnalysis) bool {
 		case a.State == FileFailed:
 			f.Text = &FileText{State: FileFailed, Reason: a.Reason}
 		case a.TextState != "":
-			f.Text = &FileText{State: a.TextState, Pages: a.Pages, Characters: a.Characters, Reason: a.Reason}
+			f.Text = &FileText{State: a.TextState, Pages: a.Pages, Characters: a.Characters, Language: a.Language, Reason: a.Reason}
 		}
 	}
 	return changed

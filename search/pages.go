@@ -368,7 +368,8 @@ func (p *Pages) addRecordPages(ctx context.Context, w *pageWriter, r *catalog.Re
 		if !ok || a.TextState != catalog.FileDone || (sha != "" && f.SHA256 != sha) {
 			continue
 		}
-		lang := cmpOr(f.Language, r.Language)
+		// The file's language as given, else as detected, else the record's.
+		lang := cmpOr(f.Language, cmpOr(a.Language, r.Language))
 		err := p.src.EachFilePage(ctx, f.SHA256, func(page int, text string) error {
 			if strings.TrimSpace(text) == "" {
 				return nil

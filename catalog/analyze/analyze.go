@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/annals/annals/catalog"
+	"github.com/annals/annals/catalog/langid"
 	"github.com/annals/annals/catalog/pdfdoc"
 	"github.com/annals/annals/catalog/textdoc"
 )
@@ -171,7 +172,7 @@ func (f *Follower) AnalyzePDF(ctx context.Context, sha string) (*catalog.FileAna
 			return nil
 		}
 		a.Thumbnail = f.firstPage(d, sha)
-		chars, err := f.savePages(ctx, d, sha)
+		chars, err := f.savePages(ctx, d, a)
 		a.Characters = chars
 		if err != nil || f.cfg.OCR == nil || chars >= minCharactersPerPage*a.Pages {
 			return err
@@ -208,11 +209,11 @@ func (f *Follower) AnalyzePDF(ctx context.Context, sha string) (*catalog.FileAna
 	}
 	switch {
 	case a.State == catalog.FileFailed:
-		a.Thumbnail, a.TextState, a.Characters = nil, catalog.FileFailed, 0
+		a.Thumbnail, a.TextState, a.Characters, a.Language = nil, catalog.FileFailed, 0, ""
 	case a.Reason != "": // read by OCR
 		a.TextState = catalog.FileDone
 	case a.Characters < minCharactersPerPage*max(a.Pages, 1):
-		a.TextState, a.Reason = catalog.FileNoText, "no text layer: a scanned document needs OCR"
+		a.TextState, a.Reason, a.Language = catalog.FileNoText, "no text layer: a scanned document needs OCR", ""
 	default:
 		a.TextState = catalog.FileDone
 	}
@@ -232,8 +233,10 @@ func (f *Follower) readScan(ctx context.Context, a *catalog.FileAnalysis, dir st
 		return nil
 	}
 	chars := 0
+	var lang langid.Detector
 	for _, t := range texts {
 		chars += letters(t)
+		lang.Add(t)
 	}
 	if chars < minCharactersPerPage*n {
 		return nil // nothing legible either
@@ -243,7 +246,7 @@ func (f *Follower) readScan(ctx context.Context, a *catalog.FileAnalysis, dir st
 			return err
 		}
 	}
-	a.Characters = chars
+	a.Characters, a.Language = chars, lang.Language()
 	a.Reason = fmt.Sprintf("read by OCR (tesseract, %s) from the page images: expect misread words", f.cfg.OCR.Languages())
 	if n < a.Pages {
 		a.Reason += fmt.Sprintf("; the first %d of %d pages", n, a.Pages)
@@ -282,7 +285,11 @@ func (f *Follower) firstPage(d *pdfdoc.Document, sha string) []byte {
 
 // savePages reads the text of every page and stores it, a batch at a
 // time; it returns how many letters and digits were read.
-func (f *Follower) savePages(ctx context.Context, d *pdfdoc.Document, sha string) (int, error) {
+// It sets the analysis's Language from the text.
+func (f *Follower) savePages(ctx context.Context, d *pdfdoc.Document, a *catalog.FileAnalysis) (int, error) {
+	sha := a.SHA256
+	var lang langid.Detector
+	defer func() { a.Language = lang.Language() }()
 	chars := 0
 	batch := make([]string, 0, pagesPerSave)
 	first := 1
@@ -292,6 +299,7 @@ func (f *Follower) savePages(ctx context.Context, d *pdfdoc.Document, sha string
 			return chars, err
 		}
 		chars += letters(text)
+		lang.Add(text)
 		batch = append(batch, text)
 		if len(batch) == pagesPerSave || i == d.Pages()-1 {
 			if err := f.cfg.Analyses.SaveFilePages(ctx, sha, first, batch); err != nil {

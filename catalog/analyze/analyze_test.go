@@ -68,7 +68,12 @@ func (e *env) followWith(t *testing.T, ocr *analyze.OCR) (stop func()) {
 
 // waitFor waits until n analyses have been made.
 func (e *env) waitFor(t *testing.T, n int) []catalog.FileAnalysis {
-	deadline := time.Now().Add(time.Minute)
+	return e.waitWithin(t, n, time.Minute)
+}
+
+// waitWithin waits until n analyses have been made, for at most d.
+func (e *env) waitWithin(t *testing.T, n int, d time.Duration) []catalog.FileAnalysis {
+	deadline := time.Now().Add(d)
 	for time.Now().Before(deadline) {
 		e.mu.Lock()
 		got := append([]catalog.FileAnalysis(nil), e.done...)
@@ -78,7 +83,7 @@ func (e *env) waitFor(t *testing.T, n int) []catalog.FileAnalysis {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	t.Fatalf("fewer than %d analyses after a minute", n)
+	t.Fatalf("fewer than %d analyses after %v", n, d)
 	return nil
 }
 
@@ -314,7 +319,7 @@ func TestScansAreReadByOCR(t *testing.T) {
 	ctx := context.Background()
 	shas := e.attach(t, "scan", "issue7229.pdf")
 	e.followWith(t, ocr)
-	e.waitFor(t, 1)
+	e.waitWithin(t, 1, 5*time.Minute) // two pages: about 15 s here
 	got, _ := e.store.FindFileAnalyses(ctx, shas)
 	a := got[shas[0]]
 	if a.TextState != catalog.FileDone || !strings.Contains(a.Reason, "OCR") || a.Pages != 2 || a.Characters < 100 {

@@ -10,6 +10,7 @@ import (
 	"unicode"
 
 	"github.com/annals/annals/catalog"
+	"github.com/annals/annals/catalog/langid"
 	"github.com/annals/annals/catalog/textdoc"
 )
 
@@ -40,9 +41,12 @@ func (f *Follower) AnalyzeText(ctx context.Context, sha, mediaType string) (*cat
 		}
 	}
 	a.Pages = len(pages)
+	var lang langid.Detector
 	for _, p := range pages {
 		a.Characters += letters(p)
+		lang.Add(p)
 	}
+	a.Language = lang.Language()
 	a.TextState = catalog.FileDone
 	if a.Characters == 0 {
 		a.TextState, a.Reason = catalog.FileNoText, "there is no text in it"

@@ -22,7 +22,7 @@ func testFileAnalyses(t *testing.T, s catalog.Store) {
 		t.Fatal(err)
 	}
 	if err := s.SaveFileAnalysis(ctx, &catalog.FileAnalysis{SHA256: a, State: catalog.FileDone, Pages: 14, Thumbnail: png,
-		TextState: catalog.FileDone, Characters: 31337, Analyzed: now}); err != nil {
+		TextState: catalog.FileDone, Characters: 31337, Language: "kk", Analyzed: now}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.SaveFileAnalysis(ctx, &catalog.FileAnalysis{SHA256: b, State: catalog.FileFailed, Reason: "the PDF is protected by a password", Analyzed: now}); err != nil {
@@ -50,7 +50,7 @@ func testFileAnalyses(t *testing.T, s catalog.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 2 || got[a].State != catalog.FileDone || got[a].Pages != 14 || got[a].TextState != catalog.FileDone || got[a].Characters != 31337 || got[a].Reason != "" || got[a].Thumbnail != nil ||
+	if len(got) != 2 || got[a].State != catalog.FileDone || got[a].Pages != 14 || got[a].TextState != catalog.FileDone || got[a].Characters != 31337 || got[a].Language != "kk" || got[a].Reason != "" || got[a].Thumbnail != nil ||
 		!got[a].Analyzed.Equal(now) || got[b].State != catalog.FileFailed || got[b].Reason != "the PDF is protected by a password" {
 		t.Errorf("found %+v", got)
 	}

@@ -21,11 +21,11 @@ func (s *Store) SaveFileAnalysis(ctx context.Context, a *catalog.FileAnalysis) e
 		return err
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `INSERT INTO file_analyses (sha256, state, pages, reason, thumbnail, text_state, characters, analyzed)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO file_analyses (sha256, state, pages, reason, thumbnail, text_state, characters, language, analyzed)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (sha256) DO UPDATE SET state = excluded.state, pages = excluded.pages, reason = excluded.reason,
-			thumbnail = excluded.thumbnail, text_state = excluded.text_state, characters = excluded.characters, analyzed = excluded.analyzed`,
-		a.SHA256, a.State, a.Pages, a.Reason, a.Thumbnail, a.TextState, a.Characters, formatTime(a.Analyzed)); err != nil {
+			thumbnail = excluded.thumbnail, text_state = excluded.text_state, characters = excluded.characters, language = excluded.language, analyzed = excluded.analyzed`,
+		a.SHA256, a.State, a.Pages, a.Reason, a.Thumbnail, a.TextState, a.Characters, a.Language, formatTime(a.Analyzed)); err != nil {
 		return err
 	}
 	doc, _ := json.Marshal(map[string]any{"state": a.State, "text_state": a.TextState, "pages": a.Pages})
@@ -50,7 +50,7 @@ func (s *Store) FindFileAnalyses(ctx context.Context, sha256s []string) (map[str
 		for i, h := range part {
 			args[i] = h
 		}
-		rows, err := s.read.QueryContext(ctx, `SELECT sha256, state, pages, reason, text_state, characters, analyzed FROM file_analyses
+		rows, err := s.read.QueryContext(ctx, `SELECT sha256, state, pages, reason, text_state, characters, language, analyzed FROM file_analyses
 			WHERE sha256 IN (?`+strings.Repeat(", ?", len(part)-1)+`)`, args...)
 		if err != nil {
 			return nil, err
@@ -58,7 +58,7 @@ func (s *Store) FindFileAnalyses(ctx context.Context, sha256s []string) (map[str
 		for rows.Next() {
 			var a catalog.FileAnalysis
 			var analyzed string
-			if err := rows.Scan(&a.SHA256, &a.State, &a.Pages, &a.Reason, &a.TextState, &a.Characters, &analyzed); err != nil {
+			if err := rows.Scan(&a.SHA256, &a.State, &a.Pages, &a.Reason, &a.TextState, &a.Characters, &a.Language, &analyzed); err != nil {
 				rows.Close()
 				return nil, err
 			}

@@ -305,9 +305,10 @@ func TestCorpusPhrasesAreFoundOnTheirPages(t *testing.T) {
 		t.Fatal(err)
 	}
 	var entries []struct {
-		File    string `json:"file"`
-		Kind    string `json:"kind"`
-		Phrases []struct {
+		File     string `json:"file"`
+		Kind     string `json:"kind"`
+		Language string `json:"language"`
+		Phrases  []struct {
 			Text string `json:"text"`
 			Page int    `json:"page"`
 		} `json:"phrases"`
@@ -348,6 +349,10 @@ func TestCorpusPhrasesAreFoundOnTheirPages(t *testing.T) {
 	}
 	for i, en := range entries {
 		st := state(i)
+		// The language of each file's text is told from the text.
+		if st.State == catalog.FileDone && st.Language != en.Language {
+			t.Errorf("%s: language %q, want %q", en.File, st.Language, en.Language)
+		}
 		switch en.Kind {
 		case "scanned":
 			if st.State != catalog.FileNoText {

@@ -43,8 +43,11 @@ func (st *site) pageFiles(c echo.Context, v *view, r *catalog.Record) []pageFile
 		pf := pageFile{Name: f.Name, URL: "/records/" + r.ID + "/files/" + url.PathEscape(f.Name),
 			Label: v.T("file.label." + f.Label), Type: catalog.ShortMediaType(f.MediaType), Size: v.Size(f.Size), Pages: f.Pages,
 			Readable: v.Actor != nil || catalog.FileOpen(&f, today)}
-		if f.Language != "" {
+		switch {
+		case f.Language != "":
 			pf.Language = v.LanguageName(f.Language)
+		case f.Text != nil && f.Text.Language != "": // as detected from its text
+			pf.Language = v.LanguageName(f.Text.Language)
 		}
 		if pf.Readable && f.Pages > 0 && f.MediaType == "application/pdf" {
 			pf.Thumbnail = pf.URL + "/thumbnail"
