@@ -139,6 +139,30 @@ func (p *Processor) BibliographySpans(items []*Item) [][]Span {
 	return p.NewDocument(items).BibliographySpans()
 }
 
+// ReferenceSpans renders one item's bibliography entry on its own, as
+// styled spans: how to cite it where it stands alone (a cover page, a
+// stamp below each page, a record page), so without the number a numeric
+// style gives an entry in a list ("1. "), which would mean nothing there.
+// Nil when the style has no bibliography or leaves the item out.
+func (p *Processor) ReferenceSpans(item *Item) []Span {
+	d := p.NewDocument([]*Item{item})
+	item.SetVar("citation-number", "")
+	if entries := d.BibliographySpans(); len(entries) > 0 {
+		return entries[0]
+	}
+	return nil
+}
+
+// Reference is ReferenceSpans in "text" or "html".
+func (p *Processor) Reference(item *Item, format string) string {
+	d := p.NewDocument([]*Item{item})
+	item.SetVar("citation-number", "")
+	if entries := d.Bibliography(format); len(entries) > 0 {
+		return entries[0]
+	}
+	return ""
+}
+
 // Citation renders one citation of items, disambiguated among themselves,
 // in "text" or "html".
 func (p *Processor) Citation(items []*Item, format string) string {

@@ -92,7 +92,11 @@ func (w *writer) contributors(r *catalog.Record) error {
 			return err
 		}
 		var about []string
-		for _, s := range []string{c.Affiliation, c.Country} {
+		country := ""
+		if c.Country != "" {
+			country = w.say.CountryName(c.Country)
+		}
+		for _, s := range []string{c.Affiliation, country} {
 			if s != "" {
 				about = append(about, s)
 			}
@@ -183,12 +187,13 @@ func (w *writer) citeAs(d *Document, r *catalog.Record) error {
 	if err != nil {
 		return err
 	}
-	refs := d.Style.BibliographySpans([]*csl.Item{item})
-	if len(refs) == 0 {
+	// each entry stands alone: no list number ("1.") before it
+	ref := d.Style.ReferenceSpans(item)
+	if len(ref) == 0 {
 		return nil
 	}
 	const pad, size, leading = 8.0, 9.0, 13.0
-	lines, err := w.fonts.LayoutSpans(styledSpans(refs[0]), size, contentW-2*pad)
+	lines, err := w.fonts.LayoutSpans(styledSpans(ref), size, contentW-2*pad)
 	if err != nil {
 		return &UnprintableError{Record: r.ID, Field: "citation", Err: asMissing(err)}
 	}

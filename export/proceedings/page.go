@@ -53,9 +53,9 @@ func newWriter(fonts *typeset.Set, say i18n.Lang, pdf *gofpdf.Fpdf) *writer {
 		entryPage: map[string]int{}, sectionPage: map[string]int{}, entryLink: map[string]int{},
 		sectionLink: map[string]int{}, index: map[string]*indexEntry{}}
 	for _, f := range fonts.Faces() {
-		w.family[f] = f.Name
+		w.family[f] = familyName(f.Name)
 		if pdf != nil {
-			pdf.AddUTF8FontFromBytes(f.Name, "", f.Data)
+			pdf.AddUTF8FontFromBytes(familyName(f.Name), "", f.Data)
 		}
 	}
 	return w

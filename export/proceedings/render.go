@@ -1,6 +1,7 @@
 package proceedings
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -94,7 +95,7 @@ func render(ctx context.Context, out io.Writer, d *Document, opt Options,
 	if err := pdf.Error(); err != nil {
 		return Stats{}, err
 	}
-	if err := pdf.Output(out); err != nil {
+	if err := output(pdf, out); err != nil {
 		return Stats{}, err
 	}
 	return Stats{Pages: draw.page, Entries: d.Entries(), EntryPages: draw.entryPage}, nil
@@ -176,4 +177,18 @@ func setMetadata(pdf *gofpdf.Fpdf, d *Document, say i18n.Lang) {
 	pdf.SetCreator("Annals", true)
 	pdf.SetCreationDate(d.Generated)
 	pdf.SetModificationDate(d.Generated)
+}
+
+// output writes the PDF, finished (finishPDF).
+func output(pdf *gofpdf.Fpdf, out io.Writer) error {
+	var buf bytes.Buffer
+	if err := pdf.Output(&buf); err != nil {
+		return err
+	}
+	finished, err := finishPDF(buf.Bytes())
+	if err != nil {
+		return err
+	}
+	_, err = out.Write(finished)
+	return err
 }

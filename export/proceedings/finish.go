@@ -1,0 +1,74 @@
+package proceedings
+
+import (
+	"bytes"
+	"fmt"
+	"hash/fnv"
+	"regexp"
+	"strconv"
+)
+
+// subsetMark starts the family name each face is registered under, so that
+// gofpdf's font name ("utf8" + family) can be turned into a subset's name
+// of the same length ("utf8SS+Name" → "ABCDEF+Name"): gofpdf embeds only
+// the glyphs used but names the font as if whole, and readers (pdffonts)
+// tell a subset by its six-letter tag.
+const subsetMark = "SS+"
+
+// familyName is the name a face is registered under with gofpdf.
+func familyName(face string) string { return subsetMark + face }
+
+// subsetTag is six capital letters made from the face's name.
+func subsetTag(face string) string {
+	h := fnv.New32a()
+	h.Write([]byte(face))
+	n := h.Sum32()
+	tag := make([]byte, 6)
+	for i := range tag {
+		tag[i] = byte('A' + n%26)
+		n /= 26
+	}
+	return string(tag)
+}
+
+var (
+	gofpdfFontName = regexp.MustCompile(`/utf8(?i:` + regexp.QuoteMeta(subsetMark) + `)([A-Za-z0-9_.-]+)`) // gofpdf lowercases it
+	metadataObject = regexp.MustCompile(`(?s)\n(\d+) 0 obj\n<< /Type /Metadata /Subtype /XML `)
+	startXref      = regexp.MustCompile(`startxref\n(\d+)\n%%EOF\n?$`)
+)
+
+// finishPDF mends two things gofpdf (v1.16.2) leaves undone in its
+// output: it names the embedded font subsets with their tags, and it links
+// the XMP metadata stream, which gofpdf writes but never names in the
+// catalogue, from the catalogue. Both edits keep the offsets of every
+// object: names keep their length, and the catalogue is the last object,
+// so only the cross-reference table's own offset moves.
+func finishPDF(pdf []byte) ([]byte, error) {
+	out := gofpdfFontName.ReplaceAllFunc(pdf, func(m []byte) []byte {
+		face := gofpdfFontName.FindSubmatch(m)[1]
+		return []byte("/" + subsetTag(string(face)) + "+" + string(face))
+	})
+	meta := metadataObject.FindSubmatch(out)
+	if meta == nil {
+		return out, nil
+	}
+	at := bytes.LastIndex(out, []byte("/Type /Catalog"))
+	xref := startXref.FindSubmatchIndex(out)
+	if at < 0 || xref == nil || at > xref[0] {
+		return nil, fmt.Errorf("proceedings: gofpdf's output has no catalogue where expected")
+	}
+	link := []byte(fmt.Sprintf("\n/Metadata %s 0 R", meta[1]))
+	offset, err := strconv.Atoi(string(out[xref[2]:xref[3]]))
+	if err != nil {
+		return nil, err
+	}
+	end := at + len("/Type /Catalog")
+	var b bytes.Buffer
+	b.Grow(len(out) + len(link) + 4)
+	b.Write(out[:end])
+	b.Write(link)
+	b.Write(out[end:xref[2]])
+	b.WriteString(strconv.Itoa(offset + len(link)))
+	b.Write(out[xref[3]:])
+	return b.Bytes(), nil
+}
