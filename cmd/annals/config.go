@@ -68,6 +68,9 @@ func (c Config) FilesDir() string { return filepath.Join(c.DataDir, "files") }
 // is quick.
 func (c Config) PDFiumCacheDir() string { return filepath.Join(c.DataDir, "cache", "pdfium") }
 
+// StampedDir keeps the citation-ready copies of PDF files.
+func (c Config) StampedDir() string { return filepath.Join(c.DataDir, "cache", "stamped") }
+
 // trustedProxies parses TrustedProxies.
 func (c Config) trustedProxies() ([]*net.IPNet, error) {
 	var out []*net.IPNet

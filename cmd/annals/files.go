@@ -16,6 +16,7 @@ import (
 	"github.com/annals/annals/catalog/analyze"
 	"github.com/annals/annals/catalog/blobs"
 	"github.com/annals/annals/catalog/pdfdoc"
+	"github.com/annals/annals/export/stamp"
 )
 
 // fileReport is what a check of the files found.
@@ -201,6 +202,32 @@ func runFileAnalysis(ctx context.Context, cfg Config, store catalog.Store, files
 		case <-ctx.Done():
 			return
 		case <-time.After(time.Minute):
+		}
+	}
+}
+
+// Citation-ready copies are kept while used: a copy unused for a month
+// goes, and the least recently used go past 2 GiB.
+const (
+	stampedKeep  = 30 * 24 * time.Hour
+	stampedBytes = 2 << 30
+)
+
+// runStampedPruner prunes the citation-ready copies every hour until ctx
+// is done.
+func runStampedPruner(ctx context.Context, s *stamp.Stamper, log *slog.Logger) {
+	ticker := time.NewTicker(time.Hour)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+			if n, err := s.Prune(stampedKeep, stampedBytes); err != nil {
+				log.Warn("pruning citation-ready copies", "error", err)
+			} else if n > 0 {
+				log.Info("citation-ready copies pruned", "removed", n)
+			}
 		}
 	}
 }

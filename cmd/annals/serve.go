@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/annals/annals/catalog/i18n"
 	"io"
 	"io/fs"
 	"net"
@@ -15,9 +14,13 @@ import (
 	"github.com/annals/annals/assets"
 	"github.com/annals/annals/catalog"
 	"github.com/annals/annals/catalog/blobs"
+	"github.com/annals/annals/catalog/i18n"
+	"github.com/annals/annals/catalog/pdfdoc"
 	"github.com/annals/annals/catalog/recordio"
 	"github.com/annals/annals/cmd/internal/web"
 	"github.com/annals/annals/export/jobs"
+	"github.com/annals/annals/export/proceedings"
+	"github.com/annals/annals/export/stamp"
 	"github.com/annals/annals/search"
 )
 
@@ -162,7 +165,14 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	go func() { runOrphanCollector(ctx, store, cfg.FilesDir(), cfg.FileGrace, log); collecting <- nil }()
 	analyzing := make(chan error, 1)
 	go func() { runFileAnalysis(ctx, cfg, store, files, log); analyzing <- nil }()
-	srv := web.New(web.Config{Store: store, BaseURL: base, TrustedProxies: proxies, Blobs: files, MaxFileBytes: cfg.MaxFileSize, Search: index, Styles: styles, Exports: exports, Site: assets.FS(), SessionKey: key, Logger: log, OpenAPI: openapi,
+	stamper := stamp.New(stamp.Config{Blobs: files, CacheDir: cfg.StampedDir(), Catalogue: "Annals",
+		Render: proceedings.Options{Fonts: fonts, Words: words},
+		PDF: func(ctx context.Context) (*pdfdoc.Reader, error) {
+			return pdfdoc.Open(ctx, pdfdoc.Options{Workers: 1, Timeout: cfg.ExtractTimeout, CacheDir: cfg.PDFiumCacheDir()})
+		}})
+	defer stamper.Close()
+	go runStampedPruner(ctx, stamper, log)
+	srv := web.New(web.Config{Store: store, BaseURL: base, TrustedProxies: proxies, Blobs: files, MaxFileBytes: cfg.MaxFileSize, Stamper: stamper, Search: index, Styles: styles, Exports: exports, Site: assets.FS(), SessionKey: key, Logger: log, OpenAPI: openapi,
 		Version: version, OAIRepositoryID: cfg.OAIRepositoryID, AdminEmail: cfg.AdminEmail, OAIPageSize: cfg.OAIPageSize})
 	log.Info("serving", "url", "http://"+ln.Addr().String(), "base_url", base, "data", cfg.DataDir)
 	err = srv.Serve(ctx, ln)

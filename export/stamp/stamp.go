@@ -37,12 +37,15 @@ const formatVersion = "1"
 // Stamper makes and keeps citation-ready copies. It is safe for
 // concurrent use.
 type Stamper struct {
-	pdf   *pdfdoc.Reader
-	blobs catalog.Blobs
-	opt   proceedings.Options
-	dir   string
-	name  string
-	now   func() time.Time
+	openPDF func(context.Context) (*pdfdoc.Reader, error)
+	pdfOnce sync.Once
+	pdf     *pdfdoc.Reader
+	pdfErr  error
+	blobs   catalog.Blobs
+	opt     proceedings.Options
+	dir     string
+	name    string
+	now     func() time.Time
 
 	mu      sync.Mutex
 	pending map[string]*sync.Mutex // copies being made, by key
@@ -50,7 +53,10 @@ type Stamper struct {
 
 // Config is what a Stamper needs.
 type Config struct {
-	PDF   *pdfdoc.Reader
+	// PDF opens the PDF reader, on the first copy made (PDFium takes
+	// seconds to compile the first time): the server starts without
+	// waiting for it.
+	PDF   func(context.Context) (*pdfdoc.Reader, error)
 	Blobs catalog.Blobs
 	// Render holds the fonts and words of the cover and strips.
 	Render proceedings.Options
@@ -68,7 +74,7 @@ func New(c Config) *Stamper {
 	if now == nil {
 		now = time.Now
 	}
-	return &Stamper{pdf: c.PDF, blobs: c.Blobs, opt: c.Render, dir: c.CacheDir, name: c.Catalogue, now: now,
+	return &Stamper{openPDF: c.PDF, blobs: c.Blobs, opt: c.Render, dir: c.CacheDir, name: c.Catalogue, now: now,
 		pending: map[string]*sync.Mutex{}}
 }
 
@@ -159,6 +165,15 @@ func (s *Stamper) unlockKey(key string, m *sync.Mutex) {
 	m.Unlock()
 }
 
+// Close stops the PDF reader, if it was started.
+func (s *Stamper) Close() error {
+	s.pdfOnce.Do(func() {}) // none is started after Close
+	if s.pdf != nil {
+		return s.pdf.Close()
+	}
+	return nil
+}
+
 // Write writes the copy for req to w, without the cache.
 func (s *Stamper) Write(ctx context.Context, w io.Writer, req Request) error {
 	cover := proceedings.Cover{Record: req.Record, Event: req.Event, Style: req.Style, Language: req.Language,
@@ -166,6 +181,10 @@ func (s *Stamper) Write(ctx context.Context, w io.Writer, req Request) error {
 	var front bytes.Buffer
 	if err := proceedings.RenderCover(ctx, &front, cover, s.opt); err != nil {
 		return err
+	}
+	s.pdfOnce.Do(func() { s.pdf, s.pdfErr = s.openPDF(context.WithoutCancel(ctx)) })
+	if s.pdfErr != nil {
+		return fmt.Errorf("stamp: PDFium did not start: %w", s.pdfErr)
 	}
 	blob, err := s.blobs.Open(ctx, req.File.SHA256)
 	if err != nil {

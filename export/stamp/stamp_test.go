@@ -41,15 +41,14 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	reader, err := pdfdoc.Open(context.Background(), pdfdoc.Options{CacheDir: filepath.Join(os.TempDir(), "annals-test-pdfium-cache")})
-	if err != nil {
-		t.Fatal(err)
+	open := func(ctx context.Context) (*pdfdoc.Reader, error) {
+		return pdfdoc.Open(ctx, pdfdoc.Options{CacheDir: filepath.Join(os.TempDir(), "annals-test-pdfium-cache")})
 	}
-	t.Cleanup(func() { reader.Close() })
 	e := &env{blobs: b, cache: filepath.Join(dir, "stamped"), records: map[string]*catalog.Record{}}
-	e.stamper = stamp.New(stamp.Config{PDF: reader, Blobs: b, CacheDir: e.cache, Catalogue: "Annals",
+	e.stamper = stamp.New(stamp.Config{PDF: open, Blobs: b, CacheDir: e.cache, Catalogue: "Annals",
 		Render: proceedings.Options{Fonts: proceedingstest.Fonts(t), Words: proceedingstest.Words(t)},
 		Now:    func() time.Time { return time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC) }})
+	t.Cleanup(func() { e.stamper.Close() })
 	events, records := catalogtest.Sample(t)
 	e.events = events
 	for i := range records {

@@ -45,6 +45,29 @@ type citationText struct {
 	Citation     string `json:"citation"`
 }
 
+// citationStyle is the processor of the style and locale a request names
+// (APA and the style's own locale by default), or a 400 naming what is
+// wrong.
+func (s *Server) citationStyle(styleID, locale string) (string, *csl.Processor, error) {
+	if s.cfg.Styles == nil {
+		return "", nil, &catalog.Error{Code: catalog.EUNAVAILABLE, Message: "No citation styles are configured."}
+	}
+	if styleID == "" {
+		styleID = "apa"
+	}
+	if locale != "" && !localeRe.MatchString(locale) {
+		return "", nil, badParam("locale", fmt.Sprintf("%q is not a language tag such as en-US, ru-RU or zh-CN", locale))
+	}
+	p, err := s.cfg.Styles.Processor(styleID, locale)
+	if errors.Is(err, csl.ErrNoStyle) {
+		return "", nil, badParam("style", fmt.Sprintf("%q is not a style here; GET /api/v1/styles lists them (apa, chicago-author-date, ieee...)", styleID))
+	}
+	if err != nil {
+		return "", nil, err
+	}
+	return styleID, p, nil
+}
+
 // recordCitation formats one record in a CSL style: the bibliography entry
 // (mode=bibliography, the default) or the in-text citation
 // (mode=citation), as text or HTML, or both in JSON (Accept:
@@ -54,16 +77,9 @@ func (s *Server) recordCitation(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if s.cfg.Styles == nil {
-		return &catalog.Error{Code: catalog.EUNAVAILABLE, Message: "No citation styles are configured."}
-	}
-	styleID := q.Get("style")
-	if styleID == "" {
-		styleID = "apa"
-	}
-	locale := q.Get("locale")
-	if locale != "" && !localeRe.MatchString(locale) {
-		return badParam("locale", fmt.Sprintf("%q is not a language tag such as en-US, ru-RU or zh-CN", locale))
+	styleID, p, err := s.citationStyle(q.Get("style"), q.Get("locale"))
+	if err != nil {
+		return err
 	}
 	format := q.Get("format")
 	switch format {
@@ -80,13 +96,6 @@ func (s *Server) recordCitation(c echo.Context) error {
 	case "bibliography", "citation":
 	default:
 		return badParam("mode", fmt.Sprintf("%q is not a mode; use bibliography (the reference) or citation (the in-text form)", mode))
-	}
-	p, err := s.cfg.Styles.Processor(styleID, locale)
-	if errors.Is(err, csl.ErrNoStyle) {
-		return badParam("style", fmt.Sprintf("%q is not a style here; GET /api/v1/styles lists them (apa, chicago-author-date, ieee...)", styleID))
-	}
-	if err != nil {
-		return err
 	}
 	r, err := s.findVisibleRecord(c, c.Param("id"))
 	if err != nil {

@@ -270,8 +270,19 @@ func (s *Server) getFile(c echo.Context) error {
 	if err := s.filesAvailable(); err != nil {
 		return err
 	}
-	if _, err := query(c); err != nil {
+	q, err := query(c, "stamped", "style", "locale")
+	if err != nil {
 		return err
+	}
+	switch q.Get("stamped") {
+	case "true", "1":
+		return s.getStampedFile(c, q.Get("style"), q.Get("locale"))
+	case "", "false", "0":
+		if q.Get("style") != "" || q.Get("locale") != "" {
+			return badParam("style", "style and locale are for a citation-ready copy: add stamped=true")
+		}
+	default:
+		return badParam("stamped", fmt.Sprintf("%q is not true or false", q.Get("stamped")))
 	}
 	_, f, err := s.findVisibleFile(c)
 	if err != nil {

@@ -25,6 +25,7 @@ import (
 	"github.com/annals/annals/export"
 	"github.com/annals/annals/export/csl"
 	"github.com/annals/annals/export/jobs"
+	"github.com/annals/annals/export/stamp"
 	"github.com/annals/annals/search"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -78,6 +79,9 @@ type Config struct {
 	// endpoints answer 503. MaxFileBytes bounds one file (default 1 GiB).
 	Blobs        catalog.Blobs
 	MaxFileBytes int64
+	// Stamper makes citation-ready copies of PDF files (?stamped=true);
+	// without it those requests answer 503.
+	Stamper *stamp.Stamper
 	// URLsPerSitemap is how many URLs a sitemap file holds (default and
 	// most 50,000).
 	URLsPerSitemap int

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -28,6 +29,7 @@ type pageFile struct {
 	Thumbnail                                    string         // the first page's image, once the PDF has been read
 	Problem                                      string         // why its bytes could not be read (for librarians)
 	TextURL                                      string         // the text read from it, once read
+	StampedURL                                   string         // its citation-ready copy (PDFs), in the page's style
 	Query                                        string         // words looked for inside it (the record page's box)
 	Matches                                      []pageFulltext // the pages where they are
 	Searched                                     bool           // the box was used on this file
@@ -51,6 +53,9 @@ func (st *site) pageFiles(c echo.Context, v *view, r *catalog.Record) []pageFile
 		}
 		if pf.Readable && f.Pages > 0 && f.MediaType == "application/pdf" {
 			pf.Thumbnail = pf.URL + "/thumbnail"
+		}
+		if pf.Readable && f.MediaType == "application/pdf" && st.cfg.Stamper != nil {
+			pf.StampedURL = pf.URL + "?stamped=true&style=" + url.QueryEscape(cmp.Or(c.QueryParam("style"), "apa"))
 		}
 		switch {
 		case f.Text == nil:
