@@ -144,8 +144,18 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
+	base, err := cfg.baseURL(ln.Addr().String())
+	if err != nil {
+		return err
+	}
+	stamper := stamp.New(stamp.Config{Blobs: files, CacheDir: cfg.StampedDir(), Catalogue: "Annals",
+		Render: proceedings.Options{Fonts: fonts, Words: words},
+		PDF: func(ctx context.Context) (*pdfdoc.Reader, error) {
+			return pdfdoc.Open(ctx, pdfdoc.Options{Workers: 1, Timeout: cfg.ExtractTimeout, CacheDir: cfg.PDFiumCacheDir()})
+		}})
+	defer stamper.Close()
 	exports, err := jobs.New(jobs.Config{Blobs: files, Catalog: store, Jobs: store, Dir: cfg.ExportsDir(), Styles: styles, Fonts: fonts, Words: words,
-		Search: web.SearchIDs(index), Workers: cfg.ExportWorkers, Keep: cfg.ExportKeep, Logger: log})
+		Search: web.SearchIDs(index), Workers: cfg.ExportWorkers, Keep: cfg.ExportKeep, Logger: log, Stamper: stamper, BaseURL: base})
 	if err != nil {
 		return err
 	}
@@ -157,20 +167,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	go func() { paging <- pages.Run(ctx) }()
 	exporting := make(chan error, 1)
 	go func() { exporting <- exports.Run(ctx) }()
-	base, err := cfg.baseURL(ln.Addr().String())
-	if err != nil {
-		return err
-	}
 	collecting := make(chan error, 1)
 	go func() { runOrphanCollector(ctx, store, cfg.FilesDir(), cfg.FileGrace, log); collecting <- nil }()
 	analyzing := make(chan error, 1)
 	go func() { runFileAnalysis(ctx, cfg, store, files, log); analyzing <- nil }()
-	stamper := stamp.New(stamp.Config{Blobs: files, CacheDir: cfg.StampedDir(), Catalogue: "Annals",
-		Render: proceedings.Options{Fonts: fonts, Words: words},
-		PDF: func(ctx context.Context) (*pdfdoc.Reader, error) {
-			return pdfdoc.Open(ctx, pdfdoc.Options{Workers: 1, Timeout: cfg.ExtractTimeout, CacheDir: cfg.PDFiumCacheDir()})
-		}})
-	defer stamper.Close()
 	go runStampedPruner(ctx, stamper, log)
 	srv := web.New(web.Config{Store: store, BaseURL: base, TrustedProxies: proxies, Blobs: files, MaxFileBytes: cfg.MaxFileSize, Stamper: stamper, Search: index, Styles: styles, Exports: exports, Site: assets.FS(), SessionKey: key, Logger: log, OpenAPI: openapi,
 		Version: version, OAIRepositoryID: cfg.OAIRepositoryID, AdminEmail: cfg.AdminEmail, OAIPageSize: cfg.OAIPageSize})

@@ -8,11 +8,13 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/annals/annals/catalog"
 	"github.com/annals/annals/export/bundle"
 	"github.com/annals/annals/export/proceedings"
+	"github.com/annals/annals/export/stamp"
 )
 
 // renderSafely renders a job, turning a panic in the PDF or ZIP libraries
@@ -95,8 +97,12 @@ func (r *Runner) render(ctx context.Context, j *catalog.ExportJob, path string) 
 	progress := r.progress(ctx, j)
 	var werr error
 	if j.Kind == KindBundle {
-		_, werr = bundle.Write(ctx, f, bundle.Contents{Document: doc, Fonts: r.cfg.Fonts, Words: r.cfg.Words, Selection: sel, Style: req.Style,
-			Locale: proc.Locale(), Progress: progress, Files: r.cfg.Blobs})
+		contents := bundle.Contents{Document: doc, Fonts: r.cfg.Fonts, Words: r.cfg.Words, Selection: sel, Style: req.Style,
+			Locale: proc.Locale(), Progress: progress, Files: r.cfg.Blobs, Originals: req.Originals}
+		if r.cfg.Stamper != nil {
+			contents.Stamp = r.stamp(doc, req.Style)
+		}
+		_, werr = bundle.Write(ctx, f, contents)
 	} else {
 		_, werr = proceedings.Render(ctx, f, doc, proceedings.Options{Fonts: r.cfg.Fonts, Words: r.cfg.Words, Progress: progress})
 	}
@@ -123,5 +129,19 @@ func (r *Runner) progress(ctx context.Context, j *catalog.ExportJob) func(done, 
 			last = now
 			r.cfg.Jobs.UpdateExportJob(ctx, j)
 		}
+	}
+}
+
+// stamp writes the citation-ready copy of a record's PDF in the
+// document's style, for a bundle.
+func (r *Runner) stamp(doc *proceedings.Document, styleID string) func(ctx context.Context, w io.Writer, rec *catalog.Record, f *catalog.File) error {
+	lang, _, _ := strings.Cut(doc.Style.Locale(), "-")
+	return func(ctx context.Context, w io.Writer, rec *catalog.Record, f *catalog.File) error {
+		var ev *catalog.Event
+		if doc.Event != nil && doc.Event.ID == rec.Event {
+			ev = doc.Event
+		}
+		return r.cfg.Stamper.Write(ctx, w, stamp.Request{Record: rec, Event: ev, File: *f, Style: doc.Style, StyleID: styleID,
+			Language: lang, URL: r.cfg.BaseURL + "/records/" + rec.ID})
 	}
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/annals/annals/catalog"
 	"github.com/annals/annals/export/csl"
 	"github.com/annals/annals/export/proceedings"
+	"github.com/annals/annals/export/stamp"
 	"github.com/annals/annals/export/typeset"
 )
 
@@ -37,6 +38,9 @@ type Request struct {
 	Locale        string   `json:"locale,omitempty"`
 	Title         string   `json:"title,omitempty"`
 	IncludeDrafts bool     `json:"include_drafts,omitempty"`
+	// Originals: a bundle holds the untouched PDFs beside their
+	// citation-ready copies.
+	Originals bool `json:"originals,omitempty"`
 }
 
 // Kinds of export.
@@ -60,6 +64,10 @@ type Config struct {
 	// Blobs, when set, holds the bytes of records' files: bundles then
 	// carry the records' open files.
 	Blobs catalog.Blobs
+	// Stamper, when set, makes the citation-ready copies of the PDFs a
+	// bundle holds; BaseURL is the site's address, for the records'.
+	Stamper *stamp.Stamper
+	BaseURL string
 	// Search resolves a query to record IDs, best first; nil when there is
 	// no index (requests with q are then refused).
 	Search func(ctx context.Context, q string, includeDrafts bool) ([]string, error)
