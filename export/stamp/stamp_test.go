@@ -34,7 +34,7 @@ type env struct {
 	records map[string]*catalog.Record
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	dir := t.TempDir()
 	b, err := blobs.OpenDisk(filepath.Join(dir, "files"))
@@ -58,7 +58,7 @@ func newEnv(t *testing.T) *env {
 }
 
 // style is a built-in style in a locale.
-func style(t *testing.T, id, locale string) *csl.Processor {
+func style(t testing.TB, id, locale string) *csl.Processor {
 	t.Helper()
 	data, err := fs.ReadFile(assets.FS(), assets.StylesDir+"/"+id+".csl")
 	if err != nil {
