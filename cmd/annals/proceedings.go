@@ -28,6 +28,7 @@ func runProceedings(ctx context.Context, args []string, getenv func(string) stri
 	locale := flags.String("locale", "", "the language of the citations (default: the style's)")
 	title := flags.String("title", "", "the proceedings' title (default: from the event)")
 	drafts := flags.Bool("include-drafts", false, "include drafts and withdrawn records")
+	onePerPage := flags.Bool("one-per-page", false, "start every entry on a page of its own (default: entries flow, several to a page)")
 	out := flags.String("o", "", "the PDF file to write (required)")
 	if err := parseFlags(flags, args); err != nil {
 		return err
@@ -73,6 +74,7 @@ func runProceedings(ctx context.Context, args []string, getenv func(string) stri
 	if err != nil {
 		return err
 	}
+	doc.OnePerPage = *onePerPage
 	// written beside the target and renamed when complete
 	file, err := os.CreateTemp(filepath.Dir(*out), "."+filepath.Base(*out)+".*")
 	if err != nil {

@@ -85,6 +85,7 @@ func (r *Runner) render(ctx context.Context, j *catalog.ExportJob, path string) 
 	if err != nil {
 		return 0, err
 	}
+	doc.OnePerPage = req.OnePerPage
 	j.Progress = catalog.JobProgress{Total: doc.Entries()}
 	if err := r.cfg.Jobs.UpdateExportJob(ctx, j); err != nil {
 		return 0, err

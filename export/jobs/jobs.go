@@ -41,6 +41,8 @@ type Request struct {
 	// Originals: a bundle holds the untouched PDFs beside their
 	// citation-ready copies.
 	Originals bool `json:"originals,omitempty"`
+	// OnePerPage starts every entry of the PDF on a page of its own.
+	OnePerPage bool `json:"one_per_page,omitempty"`
 }
 
 // Kinds of export.

@@ -35,6 +35,10 @@ type Document struct {
 	// Session is the title of the one session the proceedings hold, if
 	// so; without a Title, the proceedings are titled after it.
 	Session string
+	// OnePerPage starts every entry on a page of its own (the layout of
+	// offprints); by default entries flow, several to a page, as in a book
+	// of abstracts.
+	OnePerPage bool
 	// Language is the language of the PDF's own words (headings, labels,
 	// dates), a BCP 47 tag; English when empty or not one Annals speaks.
 	// Build sets it to the citations' locale.

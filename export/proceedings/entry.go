@@ -15,9 +15,29 @@ import (
 	"golang.org/x/text/language"
 )
 
-// entry writes one record, from the top of a new page.
+// entry writes one record: from the top of a new page with OnePerPage,
+// otherwise below the previous one, after a rule, on a new page only when
+// its heading (kind and date, title, translations and names) would not fit
+// whole: a title is never parted from its authors.
 func (w *writer) entry(d *Document, s Section, r *catalog.Record) error {
-	w.newPage()
+	switch {
+	case d.OnePerPage || w.page == 0 || w.atSectionStart:
+		if d.OnePerPage || w.page == 0 {
+			w.newPage()
+		}
+	default:
+		heading, err := w.headingHeight(r)
+		if err != nil {
+			return err
+		}
+		if w.y+entryGap+heading > bottom {
+			w.newPage()
+		} else {
+			w.y += entryGap / 2
+			w.rule(entryGap / 2)
+		}
+	}
+	w.atSectionStart = false
 	w.entryPage[r.ID] = w.page
 	if w.drawing() {
 		w.pdf.SetLink(w.link(w.entryLink, r.ID), 0, w.pdf.PageNo())
@@ -56,6 +76,48 @@ func (w *writer) entry(d *Document, s Section, r *catalog.Record) error {
 	return nil
 }
 
+// entryGap is the space between two entries that share a page, with the
+// rule in its middle.
+const entryGap = 28.0
+
+// headingHeight is the height the start of an entry takes: the kind and
+// date line, the title, its translations and every contributor's name
+// line (their affiliations may follow on the next page, never the names).
+func (w *writer) headingHeight(r *catalog.Record) (float64, error) {
+	h := 12.0 + 6
+	lines, err := w.fonts.Layout(r.Title, typeset.Bold, 15, contentW)
+	if err != nil {
+		return 0, err
+	}
+	h += 19 * float64(len(lines))
+	for _, t := range r.Translations {
+		if t.Title == "" {
+			continue
+		}
+		lines, err := w.fonts.Layout(t.Title+" ["+t.Language+"]", typeset.Italic, 11, contentW)
+		if err != nil {
+			return 0, err
+		}
+		h += 15 * float64(len(lines))
+	}
+	h += 8
+	for _, c := range r.Contributors {
+		lines, err := w.fonts.Layout(w.contributorLine(c), typeset.Bold, 10, contentW)
+		if err != nil {
+			return 0, err
+		}
+		h += 14*float64(len(lines)) + 3
+		if about := w.contributorAbout(c); about != "" {
+			lines, err := w.fonts.Layout(about, typeset.Regular, 9, contentW)
+			if err != nil {
+				return 0, err
+			}
+			h += 13 * float64(len(lines))
+		}
+	}
+	return h + 8, nil
+}
+
 func (w *writer) translatedTitles(r *catalog.Record) error {
 	for _, t := range r.Translations {
 		if t.Title == "" {
@@ -74,38 +136,12 @@ func (w *writer) translatedTitles(r *catalog.Record) error {
 func (w *writer) contributors(r *catalog.Record) error {
 	for _, c := range r.Contributors {
 		w.noteIndex(c)
-		name := DisplayName(c)
-		var others []string
-		for _, t := range c.Translations {
-			if o := DisplayName(catalog.Contributor{Family: t.Family, Given: t.Given, Literal: t.Literal}); o != "" && o != name {
-				others = append(others, o)
-			}
-		}
-		if len(others) > 0 {
-			name += " (" + strings.Join(others, ", ") + ")"
-		}
-		if c.Role != "" && c.Role != catalog.RoleAuthor && c.Role != catalog.RoleSpeaker {
-			name += ", " + w.say.Role(c.Role)
-		}
 		w.need(28)
-		if _, err := w.paragraph(name, typeset.Bold, 10, 14, 0); err != nil {
+		if _, err := w.paragraph(w.contributorLine(c), typeset.Bold, 10, 14, 0); err != nil {
 			return err
 		}
-		var about []string
-		country := ""
-		if c.Country != "" {
-			country = w.say.CountryName(c.Country)
-		}
-		for _, s := range []string{c.Affiliation, country} {
-			if s != "" {
-				about = append(about, s)
-			}
-		}
-		if c.ORCID != "" {
-			about = append(about, "ORCID "+c.ORCID)
-		}
-		if len(about) > 0 {
-			if _, err := w.paragraph(strings.Join(about, " · "), typeset.Regular, 9, 13, 0); err != nil {
+		if about := w.contributorAbout(c); about != "" {
+			if _, err := w.paragraph(about, typeset.Regular, 9, 13, 0); err != nil {
 				return err
 			}
 		}
@@ -113,6 +149,42 @@ func (w *writer) contributors(r *catalog.Record) error {
 	}
 	w.y += 8
 	return nil
+}
+
+// contributorLine is a contributor's name as printed under a title: in
+// their own script, other spellings in brackets, the role unless author
+// or speaker.
+func (w *writer) contributorLine(c catalog.Contributor) string {
+	name := DisplayName(c)
+	var others []string
+	for _, t := range c.Translations {
+		if o := DisplayName(catalog.Contributor{Family: t.Family, Given: t.Given, Literal: t.Literal, Country: c.Country}); o != "" && o != name {
+			others = append(others, o)
+		}
+	}
+	if len(others) > 0 {
+		name += " (" + strings.Join(others, ", ") + ")"
+	}
+	if c.Role != "" && c.Role != catalog.RoleAuthor && c.Role != catalog.RoleSpeaker {
+		name += ", " + w.say.Role(c.Role)
+	}
+	return name
+}
+
+// contributorAbout is the line under a contributor's name: affiliation,
+// country (named in the book's language) and ORCID.
+func (w *writer) contributorAbout(c catalog.Contributor) string {
+	var about []string
+	if c.Affiliation != "" {
+		about = append(about, c.Affiliation)
+	}
+	if c.Country != "" {
+		about = append(about, w.say.CountryName(c.Country))
+	}
+	if c.ORCID != "" {
+		about = append(about, "ORCID "+c.ORCID)
+	}
+	return strings.Join(about, " · ")
 }
 
 // abstracts sets the abstract and its translations, paragraph by

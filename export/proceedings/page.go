@@ -39,6 +39,7 @@ type writer struct {
 	headLeft, headRight string
 	say                 i18n.Lang // the PDF's own words
 	furniture           bool      // pages get a head and a folio
+	atSectionStart      bool      // a chapter's opening page was just set
 	total               int       // pages of the document, known when drawing
 
 	entryPage   map[string]int // record ID -> first page

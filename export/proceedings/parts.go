@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/annals/annals/catalog"
 	"github.com/annals/annals/export/typeset"
@@ -158,7 +159,9 @@ func (w *writer) section(d *Document, s Section) error {
 		w.pdf.SetLink(w.link(w.sectionLink, "s:"+s.Key), 0, w.pdf.PageNo())
 	}
 	w.bookmark(s.Title, 0)
-	w.y = 200
+	if d.OnePerPage {
+		w.y = 200 // a page of its own
+	}
 	if _, err := w.paragraph(s.Title, typeset.Bold, 20, 26, 0); err != nil {
 		return err
 	}
@@ -174,6 +177,9 @@ func (w *writer) section(d *Document, s Section) error {
 		line = w.say.Date(s.Date) + " · " + line
 	}
 	_, err := w.paragraph(line, typeset.Regular, 10, 14, 0)
+	// entries follow below the heading and flow from there
+	w.y += 14
+	w.atSectionStart = !d.OnePerPage
 	return err
 }
 
@@ -194,16 +200,36 @@ func shortNames(cs []catalog.Contributor) string {
 	return strings.Join(names, ", ")
 }
 
-// DisplayName is a contributor's name as printed: family then given for
-// every script ("Алдошин Сергей Михайлович", "张天" with no space).
+// DisplayName is a contributor's name as its bearer writes it: Chinese,
+// Japanese and Korean names family first with no space ("张天"), Cyrillic
+// ones family first as Russian lists do ("Алдошин Сергей Михайлович"),
+// Latin-script ones given name first ("Ana Ferreira") unless the person
+// is from a country that puts the family name first in Latin letters too
+// ("Wang Juncheng", "Nagy Ádám").
 func DisplayName(c catalog.Contributor) string {
-	if c.Literal != "" {
+	switch {
+	case c.Literal != "":
 		return c.Literal
-	}
-	if isHanName(c.Family + c.Given) {
+	case isHanName(c.Family + c.Given):
 		return c.Family + c.Given
+	case isCyrillic(c.Family), familyFirst[strings.ToUpper(c.Country)], c.Given == "":
+		return strings.TrimSpace(c.Family + " " + c.Given)
 	}
-	return strings.TrimSpace(c.Family + " " + c.Given)
+	return strings.TrimSpace(c.Given + " " + c.Family)
+}
+
+// familyFirst are the countries whose people write their family name
+// first also in Latin letters.
+var familyFirst = map[string]bool{"CN": true, "TW": true, "HK": true, "MO": true, "SG": true, "JP": true, "KR": true,
+	"KP": true, "VN": true, "HU": true, "KH": true, "MN": true}
+
+func isCyrillic(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			return unicode.Is(unicode.Cyrillic, r)
+		}
+	}
+	return false
 }
 
 func isHanName(s string) bool {

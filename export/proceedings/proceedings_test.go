@@ -61,7 +61,9 @@ func squeeze(s string) string {
 
 func TestProceedingsTextHasEveryTitleAndName(t *testing.T) {
 	path, d, st := renderSample(t)
-	text := run(t, "pdftotext", "-enc", "UTF-8", path, "-")
+	// -raw: in drawing order, hyphens at line ends kept (pdftotext would
+	// join "anti-" and "inflammatory")
+	text := run(t, "pdftotext", "-raw", "-enc", "UTF-8", path, "-")
 	pages := strings.Split(text, "\f")
 	if info := run(t, "pdfinfo", path); !regexp.MustCompile(`(?m)^Pages:\s+` + itoa(st.Pages) + `$`).MatchString(info) {
 		t.Errorf("pdfinfo says\n%s\nRender said %d pages", info, st.Pages)
@@ -242,7 +244,47 @@ func TestLongRussianAndChineseAbstractsSurviveLineBreaking(t *testing.T) {
 			}
 		}
 	}
-	if checked < 100 || st.Pages < len(recs) {
-		t.Errorf("%d texts checked, %d pages", checked, st.Pages)
+	if checked < 100 || st.Pages >= len(recs) { // entries flow, several to a page
+		t.Errorf("%d texts checked, %d pages for %d records", checked, st.Pages, len(recs))
+	}
+}
+
+// TestEntriesFlowAndKeepTitlesWithTheirAuthors: the sample's 88 entries
+// flow several to a page (fewer than half as many pages as with
+// OnePerPage), and each entry's title is on the same page as every one of
+// its contributors' names.
+func TestEntriesFlowAndKeepTitlesWithTheirAuthors(t *testing.T) {
+	d := proceedingstest.SampleDocument(t)
+	opt := proceedings.Options{Fonts: proceedingstest.Fonts(t), Words: proceedingstest.Words(t)}
+	path := filepath.Join(t.TempDir(), "flow.pdf")
+	f, _ := os.Create(path)
+	st, err := proceedings.Render(context.Background(), f, d, opt)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	one := *d
+	one.OnePerPage = true
+	var discard bytes.Buffer
+	stOne, err := proceedings.Render(context.Background(), &discard, &one, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Pages*2 > stOne.Pages {
+		t.Errorf("%d pages flowing, %d one per page", st.Pages, stOne.Pages)
+	}
+	pages := strings.Split(run(t, "pdftotext", "-raw", "-enc", "UTF-8", path, "-"), "\f")
+	for _, s := range d.Sections {
+		for _, r := range s.Records {
+			page := squeeze(pages[st.EntryPages[r.ID]-1])
+			if !strings.Contains(page, squeeze(r.Title)) {
+				t.Errorf("%s: the title is not on page %d", r.ID, st.EntryPages[r.ID])
+			}
+			for _, c := range r.Contributors {
+				if name := squeeze(proceedings.DisplayName(c)); !strings.Contains(page, name) {
+					t.Errorf("%s: %s is not on the title's page %d", r.ID, name, st.EntryPages[r.ID])
+				}
+			}
+		}
 	}
 }

@@ -47,7 +47,9 @@ func Render(ctx context.Context, out io.Writer, d *Document, opt Options) (Stats
 // or index: what one record looks like printed on its own (the sample
 // catalogue's files are made so).
 func RenderOffprint(ctx context.Context, out io.Writer, d *Document, opt Options) (Stats, error) {
-	return render(ctx, out, d, opt, layoutEntries)
+	one := *d
+	one.OnePerPage = true
+	return render(ctx, out, &one, opt, layoutEntries)
 }
 
 // layoutEntries runs through the entries only.
