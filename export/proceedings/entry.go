@@ -371,24 +371,31 @@ func (w *writer) contributorIndex(d *Document) error {
 		gb, kb := key(b)
 		return cmp.Or(cmp.Compare(ga, gb), col.CompareString(ka, kb), strings.Compare(a.name, b.name))
 	})
-	const pagesW = 120
+	// every page a name is on, wrapping in a column of their own; a name
+	// and its pages are kept on one page
+	const pagesW, size, leading = 190.0, 9.5, 13.0
 	for _, e := range entries {
 		pages := make([]string, len(e.pages))
 		for i, p := range e.pages {
 			pages[i] = fmt.Sprint(p)
 		}
-		lines, err := w.fonts.Layout(e.name, typeset.Regular, 9.5, contentW-pagesW)
+		lines, err := w.fonts.Layout(e.name, typeset.Regular, size, contentW-pagesW-12)
 		if err != nil {
 			return err
 		}
-		for i, l := range lines {
-			w.need(13)
-			w.drawLine(l, marginX, w.y+9.5*0.8, 9.5)
-			if i == 0 {
-				num := w.fit(strings.Join(pages, ", "), typeset.Regular, 9.5, pagesW)
-				w.drawLine(num, pageW-marginX-num.Width, w.y+9.5*0.8, 9.5)
+		nums, err := w.fonts.Layout(strings.Join(pages, ", "), typeset.Regular, size, pagesW)
+		if err != nil {
+			return err
+		}
+		w.need(leading * float64(max(len(lines), len(nums))))
+		for i := range max(len(lines), len(nums)) {
+			if i < len(lines) {
+				w.drawLine(lines[i], marginX, w.y+size*0.8, size)
 			}
-			w.y += 13
+			if i < len(nums) {
+				w.drawLine(nums[i], pageW-marginX-pagesW, w.y+size*0.8, size)
+			}
+			w.y += leading
 		}
 	}
 	return nil

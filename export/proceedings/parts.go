@@ -114,6 +114,12 @@ func (w *writer) contents(d *Document) error {
 			return err
 		}
 		for _, r := range s.Records {
+			// a title and its names are kept on one page
+			h, err := w.contentsEntryHeight(r, numberW)
+			if err != nil {
+				return err
+			}
+			w.need(h)
 			if err := w.contentsLine(r.Title, typeset.Regular, 10, 13, 12, w.entryPage[r.ID], w.entryLink, r.ID, numberW); err != nil {
 				return err
 			}
@@ -126,6 +132,23 @@ func (w *writer) contents(d *Document) error {
 		}
 	}
 	return nil
+}
+
+// contentsEntryHeight is the room an entry takes in the contents.
+func (w *writer) contentsEntryHeight(r catalog.Record, numberW float64) (float64, error) {
+	lines, err := w.fonts.Layout(r.Title, typeset.Regular, 10, contentW-12-numberW)
+	if err != nil {
+		return 0, err
+	}
+	h := 13*float64(len(lines)) + 2
+	if names := shortNames(r.Contributors); names != "" {
+		nl, err := w.fonts.Layout(names, typeset.Italic, 8.5, contentW-24)
+		if err != nil {
+			return 0, err
+		}
+		h += 12 * float64(len(nl))
+	}
+	return h, nil
 }
 
 // contentsLine sets one title of the contents with its page number at the

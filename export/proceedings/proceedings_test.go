@@ -288,3 +288,56 @@ func TestEntriesFlowAndKeepTitlesWithTheirAuthors(t *testing.T) {
 		}
 	}
 }
+
+// TestTheIndexListsEveryPage: a contributor on 40 entries (one a page) is
+// listed in the index with all 40 pages, wrapping, and printed in the
+// entries as she writes her name ("Ana Ferreirinha", not "Ferreirinha
+// Ana"). (The sample's own Ana Ferreira is merged with her in the index,
+// by name: hence a name the sample does not have.)
+func TestTheIndexListsEveryPage(t *testing.T) {
+	d := proceedingstest.SampleDocument(t)
+	d.OnePerPage = true
+	ana := catalog.Contributor{Family: "Ferreirinha", Given: "Ana", Country: "PT", Role: catalog.RoleAuthor}
+	n := 0
+	for i := range d.Sections {
+		for j := range d.Sections[i].Records {
+			if n < 40 {
+				r := &d.Sections[i].Records[j]
+				r.Contributors = append(r.Contributors, ana)
+				n++
+			}
+		}
+	}
+	path := filepath.Join(t.TempDir(), "index.pdf")
+	f, _ := os.Create(path)
+	st, err := proceedings.Render(context.Background(), f, d, proceedings.Options{Fonts: proceedingstest.Fonts(t), Words: proceedingstest.Words(t)})
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := run(t, "pdftotext", "-raw", "-enc", "UTF-8", path, "-")
+	if strings.Contains(text, "Ferreirinha Ana") || !strings.Contains(text, "Ana Ferreirinha") {
+		t.Error("the name is not printed as Ana Ferreira")
+	}
+	pages := strings.Split(text, "\f")
+	index := strings.Join(pages[len(pages)-4:], " ")
+	at := strings.Index(index, "Ferreirinha, Ana")
+	if at < 0 {
+		t.Fatalf("no Ferreirinha, Ana in the index:\n%s", index)
+	}
+	var want []string
+	n = 0
+	for _, s := range d.Sections {
+		for _, r := range s.Records {
+			if n < 40 {
+				want = append(want, itoa(st.EntryPages[r.ID]))
+				n++
+			}
+		}
+	}
+	// the numbers after the name (a folio "98 / 99" may follow them)
+	got := regexp.MustCompile(`^(\s*\d+,)*\s*\d+`).FindString(index[at+len("Ferreirinha, Ana"):])
+	if strings.Join(strings.Fields(strings.ReplaceAll(got, ",", " ")), " ") != strings.Join(want, " ") {
+		t.Errorf("the index lists %q, want the 40 pages %v", got, want)
+	}
+}
