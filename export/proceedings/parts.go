@@ -7,6 +7,7 @@ import (
 	"unicode"
 
 	"github.com/annals/annals/catalog"
+	"github.com/annals/annals/export/csljson"
 	"github.com/annals/annals/export/typeset"
 )
 
@@ -63,6 +64,85 @@ func (w *writer) cover(d *Document) error {
 	_, err := w.paragraph(line, typeset.Italic, 9, 13, 0)
 	w.furniture = true
 	return err
+}
+
+// imprint writes the back of the title page: what the volume is, who
+// organised the event, where and when, what it was compiled from, and how
+// to cite the volume in the document's style.
+func (w *writer) imprint(d *Document) error {
+	w.furniture = false
+	w.newPage()
+	w.furniture = true
+	w.y = 470
+	title := d.Title
+	if title == "" && d.Event != nil {
+		title = w.say.T("pdf.proceedings.of", d.Event.Name)
+	}
+	if _, err := w.paragraph(title, typeset.Bold, 10, 14, 0); err != nil {
+		return err
+	}
+	var lines []string
+	if d.Event != nil {
+		facts := []string{d.Event.Name}
+		if d.Event.Place != "" {
+			facts = append(facts, d.Event.Place)
+		}
+		if d.Event.Start != "" {
+			facts = append(facts, w.say.DateRange(d.Event.Start, d.Event.End))
+		}
+		lines = append(lines, strings.Join(facts, ", "))
+		if len(d.Event.Organizers) > 0 {
+			lines = append(lines, w.say.T("pdf.organised")+": "+strings.Join(d.Event.Organizers, "; "))
+		}
+	}
+	lines = append(lines, w.say.T("pdf.imprint.compiled", w.say.Num(d.Entries()), w.say.Date(d.Generated.UTC().Format(time.DateOnly))))
+	for _, l := range lines {
+		w.y += 4
+		if _, err := w.paragraph(l, typeset.Regular, 9, 13, 0); err != nil {
+			return err
+		}
+	}
+	if d.Style == nil {
+		return nil
+	}
+	item, err := csljson.ProcessorItem(volumeRecord(d, title), d.Event)
+	if err != nil {
+		return err
+	}
+	ref := d.Style.ReferenceSpans(item)
+	if len(ref) == 0 {
+		return nil
+	}
+	w.y += 14
+	if _, err := w.paragraph(w.say.T("pdf.imprint.cite"), typeset.Bold, 9, 13, 0); err != nil {
+		return err
+	}
+	lines2, err := w.fonts.LayoutSpans(styledSpans(ref), 9, contentW)
+	if err != nil {
+		return err
+	}
+	for _, l := range lines2 {
+		w.drawLine(l, marginX, w.y+9*0.8, 9)
+		w.y += 13
+	}
+	return nil
+}
+
+// volumeRecord is the proceedings volume as a record, to be cited: a book
+// published by the event's organisers where and when the event was.
+func volumeRecord(d *Document, title string) *catalog.Record {
+	r := &catalog.Record{ID: "volume", Kind: catalog.KindBook, Title: title, Language: d.Language}
+	if d.Event != nil {
+		r.Publisher = strings.Join(d.Event.Organizers, "; ")
+		r.Place = d.Event.Place
+		if len(d.Event.Start) >= 4 {
+			r.Date = d.Event.Start[:4]
+		}
+	}
+	if r.Date == "" {
+		r.Date = d.Generated.UTC().Format("2006")
+	}
+	return r
 }
 
 // programme lists the sessions with their dates and translated titles.

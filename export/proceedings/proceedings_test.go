@@ -341,3 +341,17 @@ func TestTheIndexListsEveryPage(t *testing.T) {
 		t.Errorf("the index lists %q, want the 40 pages %v", got, want)
 	}
 }
+
+// TestTheImprintSaysHowToCiteTheVolume: the back of the title page names
+// the event, its organisers and what the volume was compiled from, and
+// cites the volume in the document's style, published by the organisers.
+func TestTheImprintSaysHowToCiteTheVolume(t *testing.T) {
+	path, d, _ := renderSample(t)
+	imprint := strings.Join(strings.Fields(run(t, "pdftotext", "-f", "2", "-l", "2", "-enc", "UTF-8", path, "-")), " ")
+	for _, want := range []string{"How to cite this volume", "Compiled from the catalogue: 88 entries", d.Event.Organizers[0],
+		"Proceedings: International Exchange and Cooperation Conference of Local Academies of Sciences. (2025). " + d.Event.Organizers[0]} {
+		if !strings.Contains(imprint, want) {
+			t.Errorf("the imprint lacks %q:\n%s", want, imprint)
+		}
+	}
+}

@@ -108,6 +108,9 @@ func layout(ctx context.Context, w *writer, d *Document, progress func(done, tot
 	if err := w.cover(d); err != nil {
 		return err
 	}
+	if err := w.imprint(d); err != nil {
+		return err
+	}
 	if d.Event != nil && len(d.Sections) > 0 {
 		if err := w.programme(d); err != nil {
 			return err
