@@ -28,8 +28,10 @@ type ExportJob struct {
 	// Request is what was asked for, with a search resolved to record IDs.
 	Request  json.RawMessage `json:"request"`
 	Progress JobProgress     `json:"progress"`
-	// Error says why a failed job failed.
-	Error string `json:"error,omitempty"`
+	// Error says why a failed job failed; Warnings what a finished one
+	// left out and why.
+	Error    string   `json:"error,omitempty"`
+	Warnings []string `json:"warnings,omitempty"`
 	// File is the finished file's name in the exports directory.
 	File     string     `json:"-"`
 	Size     int64      `json:"size,omitempty"`

@@ -32,6 +32,7 @@ func testExportJobs(t *testing.T, s catalog.ExportJobStore) {
 	later := now.Add(24 * time.Hour)
 	a.Status, a.Progress, a.Started, a.Finished, a.Expires = catalog.JobDone, catalog.JobProgress{Done: 88, Total: 88}, &now, &now, &later
 	a.File, a.Size = a.ID+".pdf", 12345
+	a.Warnings = []string{"jinan-2025-x: «Отчёт.pdf» needs a password"}
 	if err := s.UpdateExportJob(ctx, a); err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +41,7 @@ func testExportJobs(t *testing.T, s catalog.ExportJobStore) {
 		t.Fatal(err)
 	}
 	if got.Status != catalog.JobDone || got.Progress.Done != 88 || got.File != a.File || got.Size != 12345 || got.Actor != "Ирина" ||
-		string(got.Request) != `{"event":"e"}` || got.Expires == nil || !got.Expires.Equal(later) || got.Started == nil {
+		string(got.Request) != `{"event":"e"}` || len(got.Warnings) != 1 || got.Warnings[0] != a.Warnings[0] || got.Expires == nil || !got.Expires.Equal(later) || got.Started == nil {
 		t.Errorf("read back %+v", got)
 	}
 	queued, err := s.FindExportJobs(ctx, catalog.JobQueued, catalog.JobRunning)

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"strings"
 	"time"
@@ -10,24 +11,24 @@ import (
 	"github.com/annals/annals/catalog"
 )
 
-const jobColumns = `id, kind, status, request, done, total, error, file, size, actor, created, started, finished, expires`
+const jobColumns = `id, kind, status, request, done, total, error, file, size, actor, created, started, finished, expires, warnings`
 
 // CreateExportJob stores a new export job.
 func (s *Store) CreateExportJob(ctx context.Context, j *catalog.ExportJob) error {
 	j.ID = catalog.NewJobID()
 	j.Created = s.stamp()
-	_, err := s.write.ExecContext(ctx, `INSERT INTO export_jobs (`+jobColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := s.write.ExecContext(ctx, `INSERT INTO export_jobs (`+jobColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		j.ID, j.Kind, string(j.Status), string(j.Request), j.Progress.Done, j.Progress.Total, j.Error, j.File, j.Size,
-		j.Actor, formatTime(j.Created), nullTime(j.Started), nullTime(j.Finished), nullTime(j.Expires))
+		j.Actor, formatTime(j.Created), nullTime(j.Started), nullTime(j.Finished), nullTime(j.Expires), warningsJSON(j.Warnings))
 	return err
 }
 
 // UpdateExportJob writes what changes as a job runs.
 func (s *Store) UpdateExportJob(ctx context.Context, j *catalog.ExportJob) error {
 	res, err := s.write.ExecContext(ctx, `UPDATE export_jobs SET status = ?, done = ?, total = ?, error = ?, file = ?, size = ?,
-		started = ?, finished = ?, expires = ? WHERE id = ?`,
+		started = ?, finished = ?, expires = ?, warnings = ? WHERE id = ?`,
 		string(j.Status), j.Progress.Done, j.Progress.Total, j.Error, j.File, j.Size,
-		nullTime(j.Started), nullTime(j.Finished), nullTime(j.Expires), j.ID)
+		nullTime(j.Started), nullTime(j.Finished), nullTime(j.Expires), warningsJSON(j.Warnings), j.ID)
 	if err != nil {
 		return err
 	}
@@ -61,10 +62,13 @@ func (s *Store) FindExportJobs(ctx context.Context, statuses ...catalog.JobStatu
 
 func scanJob(scan func(...any) error) (*catalog.ExportJob, error) {
 	var j catalog.ExportJob
-	var status, request, created string
+	var status, request, created, warnings string
 	var started, finished, expires sql.NullString
 	if err := scan(&j.ID, &j.Kind, &status, &request, &j.Progress.Done, &j.Progress.Total, &j.Error, &j.File, &j.Size,
-		&j.Actor, &created, &started, &finished, &expires); err != nil {
+		&j.Actor, &created, &started, &finished, &expires, &warnings); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(warnings), &j.Warnings); err != nil {
 		return nil, err
 	}
 	j.Status, j.Request, j.Created = catalog.JobStatus(status), []byte(request), parseTime(created)
@@ -85,4 +89,13 @@ func timePtr(s sql.NullString) *time.Time {
 	}
 	t := parseTime(s.String)
 	return &t
+}
+
+// warningsJSON is a job's warnings as stored: a JSON array.
+func warningsJSON(w []string) string {
+	if len(w) == 0 {
+		return "[]"
+	}
+	b, _ := json.Marshal(w)
+	return string(b)
 }

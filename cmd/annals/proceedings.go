@@ -12,8 +12,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/annals/annals/catalog/blobs"
+	"github.com/annals/annals/catalog/pdfdoc"
 	"github.com/annals/annals/export/csl"
 	"github.com/annals/annals/export/proceedings"
+	"github.com/annals/annals/export/stamp"
+	"github.com/annals/annals/export/typeset"
 )
 
 // runProceedings renders the proceedings of an event (or one session) to
@@ -29,6 +33,7 @@ func runProceedings(ctx context.Context, args []string, getenv func(string) stri
 	title := flags.String("title", "", "the proceedings' title (default: from the event)")
 	drafts := flags.Bool("include-drafts", false, "include drafts and withdrawn records")
 	onePerPage := flags.Bool("one-per-page", false, "start every entry on a page of its own (default: entries flow, several to a page)")
+	fullPapers := flags.Bool("full-papers", false, "put each record's full paper (its open PDF) after its entry")
 	out := flags.String("o", "", "the PDF file to write (required)")
 	if err := parseFlags(flags, args); err != nil {
 		return err
@@ -82,7 +87,16 @@ func runProceedings(ctx context.Context, args []string, getenv func(string) stri
 	}
 	defer os.Remove(file.Name())
 	bar := newProgressBar(stderr)
-	st, err := proceedings.Render(ctx, file, doc, proceedings.Options{Fonts: fonts, Words: words, Progress: bar.update})
+	var st proceedings.Stats
+	if *fullPapers {
+		var unplaced []stamp.Unplaced
+		st, unplaced, err = renderWithPapers(ctx, cfg, file, doc, fonts, words, bar.update)
+		for _, u := range unplaced {
+			fmt.Fprintf(stderr, "warning: %s: the paper %q is not in the book: %s\n", u.Record, u.File, u.Reason)
+		}
+	} else {
+		st, err = proceedings.Render(ctx, file, doc, proceedings.Options{Fonts: fonts, Words: words, Progress: bar.update})
+	}
 	bar.done()
 	if err != nil {
 		file.Close()
@@ -127,4 +141,21 @@ func (b *progressBar) done() {
 	if b.on {
 		fmt.Fprint(b.w, "\r\033[K")
 	}
+}
+
+// renderWithPapers writes the proceedings with the records' full papers,
+// read from the data directory's files through PDFium.
+func renderWithPapers(ctx context.Context, cfg Config, out io.Writer, doc *proceedings.Document, fonts *typeset.Set, words *i18n.Words,
+	progress func(done, total int)) (proceedings.Stats, []stamp.Unplaced, error) {
+	files, err := blobs.OpenDisk(cfg.FilesDir())
+	if err != nil {
+		return proceedings.Stats{}, nil, err
+	}
+	stamper := stamp.New(stamp.Config{Blobs: files, CacheDir: cfg.StampedDir(), Catalogue: "Annals",
+		Render: proceedings.Options{Fonts: fonts, Words: words},
+		PDF: func(ctx context.Context) (*pdfdoc.Reader, error) {
+			return pdfdoc.Open(ctx, pdfdoc.Options{Timeout: 10 * time.Minute, CacheDir: cfg.PDFiumCacheDir()})
+		}})
+	defer stamper.Close()
+	return stamper.RenderWithPapers(ctx, out, doc, progress)
 }

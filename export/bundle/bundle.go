@@ -48,6 +48,9 @@ type Contents struct {
 	// the untouched PDFs too (under files/ID/original/) with Originals.
 	Stamp     func(ctx context.Context, w io.Writer, r *catalog.Record, f *catalog.File) error
 	Originals bool
+	// RenderPDF, when set, writes the proceedings PDF in place of
+	// proceedings.Render (the book with its full papers).
+	RenderPDF func(ctx context.Context, w io.Writer) (proceedings.Stats, error)
 }
 
 // Manifest describes a bundle; it is the bundle's manifest.json.
@@ -115,8 +118,14 @@ func Write(ctx context.Context, out io.Writer, c Contents) (Manifest, error) {
 	add := func(name string, write func(io.Writer) error) error {
 		return addFile(z, &m, d.Generated, File{Name: name}, zip.Deflate, write)
 	}
+	render := c.RenderPDF
+	if render == nil {
+		render = func(ctx context.Context, w io.Writer) (proceedings.Stats, error) {
+			return proceedings.Render(ctx, w, d, proceedings.Options{Fonts: c.Fonts, Words: c.Words, Progress: c.Progress})
+		}
+	}
 	err := add(PDFName, func(w io.Writer) error {
-		st, err := proceedings.Render(ctx, w, d, proceedings.Options{Fonts: c.Fonts, Words: c.Words, Progress: c.Progress})
+		st, err := render(ctx, w)
 		m.Pages = st.Pages
 		return err
 	})

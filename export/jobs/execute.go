@@ -96,16 +96,38 @@ func (r *Runner) render(ctx context.Context, j *catalog.ExportJob, path string) 
 	}
 	defer f.Close()
 	progress := r.progress(ctx, j)
+	renderPDF := func(ctx context.Context, w io.Writer) (proceedings.Stats, error) {
+		return proceedings.Render(ctx, w, doc, proceedings.Options{Fonts: r.cfg.Fonts, Words: r.cfg.Words, Progress: progress})
+	}
+	if req.FullPapers {
+		if r.cfg.Stamper == nil {
+			return 0, errors.New("full papers need the files and PDFium, which this server does not have")
+		}
+		renderPDF = func(ctx context.Context, w io.Writer) (proceedings.Stats, error) {
+			st, unplaced, err := r.cfg.Stamper.RenderWithPapers(ctx, w, doc, progress)
+			for _, u := range unplaced {
+				j.Warnings = append(j.Warnings, fmt.Sprintf("%s: the paper %q is not in the book: %s", u.Record, u.File, u.Reason))
+			}
+			return st, err
+		}
+	}
 	var werr error
 	if j.Kind == KindBundle {
 		contents := bundle.Contents{Document: doc, Fonts: r.cfg.Fonts, Words: r.cfg.Words, Selection: sel, Style: req.Style,
-			Locale: proc.Locale(), Progress: progress, Files: r.cfg.Blobs, Originals: req.Originals}
+			Locale: proc.Locale(), Progress: progress, Files: r.cfg.Blobs, Originals: req.Originals, RenderPDF: renderPDF}
 		if r.cfg.Stamper != nil {
 			contents.Stamp = r.stamp(doc, req.Style)
 		}
-		_, werr = bundle.Write(ctx, f, contents)
+		var m bundle.Manifest
+		m, werr = bundle.Write(ctx, f, contents)
+		for _, u := range m.Unstamped {
+			j.Warnings = append(j.Warnings, fmt.Sprintf("%s is not stamped: %s", u.Name, u.Reason))
+		}
+		for _, name := range m.Missing {
+			j.Warnings = append(j.Warnings, name+" is missing from the file store (annals check)")
+		}
 	} else {
-		_, werr = proceedings.Render(ctx, f, doc, proceedings.Options{Fonts: r.cfg.Fonts, Words: r.cfg.Words, Progress: progress})
+		_, werr = renderPDF(ctx, f)
 	}
 	if werr != nil {
 		return 0, werr

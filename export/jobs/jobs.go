@@ -43,6 +43,9 @@ type Request struct {
 	Originals bool `json:"originals,omitempty"`
 	// OnePerPage starts every entry of the PDF on a page of its own.
 	OnePerPage bool `json:"one_per_page,omitempty"`
+	// FullPapers puts each record's full paper (its open PDF) after its
+	// entry in the PDF.
+	FullPapers bool `json:"full_papers,omitempty"`
 }
 
 // Kinds of export.
@@ -145,6 +148,12 @@ func invalid(field, msg string) error {
 func (r *Runner) check(ctx context.Context, req *Request) error {
 	if req.Kind != KindProceedings && req.Kind != KindBundle {
 		return invalid("kind", fmt.Sprintf("%q is not a kind of export; use proceedings (a PDF) or bundle (a ZIP)", req.Kind))
+	}
+	if req.FullPapers && (r.cfg.Stamper == nil || r.cfg.Blobs == nil) {
+		return invalid("full_papers", "this server keeps no files to put in the book")
+	}
+	if req.Originals && req.Kind != KindBundle {
+		return invalid("originals", "originals go in bundles only")
 	}
 	given := 0
 	for _, set := range []bool{req.Event != "", req.Q != "", len(req.IDs) > 0} {

@@ -39,6 +39,11 @@ type Document struct {
 	// offprints); by default entries flow, several to a page, as in a book
 	// of abstracts.
 	OnePerPage bool
+	// Papers are the records whose full paper follows their entry, with
+	// how many pages to leave for it (by record ID): pages with the
+	// book's running head and folio whose body is left empty, for the
+	// paper's pages to be drawn onto (export/stamp does).
+	Papers map[string]int
 	// Language is the language of the PDF's own words (headings, labels,
 	// dates), a BCP 47 tag; English when empty or not one Annals speaks.
 	// Build sets it to the citations' locale.

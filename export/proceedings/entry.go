@@ -67,12 +67,40 @@ func (w *writer) entry(d *Document, s Section, r *catalog.Record) error {
 		func() error { return w.abstracts(r) },
 		func() error { return w.details(r) },
 		func() error { return w.citeAs(d, r) },
+		func() error { return w.paper(d, r) },
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return err
 		}
 	}
+	return nil
+}
+
+// paper leaves the pages of the record's full paper, if it has one, after
+// its entry: each with the running head and folio, its body empty for
+// the paper's page; the next entry starts on a new page.
+func (w *writer) paper(d *Document, r *catalog.Record) error {
+	n := d.Papers[r.ID]
+	if n <= 0 {
+		return nil
+	}
+	first := w.page + 1
+	where := w.say.T("pdf.paper.pages", w.say.Num(first), w.say.Num(first+n-1))
+	if n == 1 {
+		where = w.say.T("pdf.paper.page", w.say.Num(first))
+	}
+	if _, err := w.paragraph(where, typeset.Italic, 9, 13, 0); err != nil {
+		return err
+	}
+	for i := range n {
+		w.newPage()
+		if i == 0 {
+			w.paperPage[r.ID] = w.page
+			w.bookmark(w.say.T("pdf.paper"), 2)
+		}
+	}
+	w.y = bottom + 1 // what follows starts on a new page
 	return nil
 }
 

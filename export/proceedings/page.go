@@ -9,6 +9,11 @@ import (
 	"github.com/jung-kurt/gofpdf"
 )
 
+// PaperBox is where a full paper's page is drawn on a page left for it:
+// between the running head's rule and the folio, in PDF coordinates
+// (points from the bottom left).
+var PaperBox = struct{ Left, Bottom, Width, Height float64 }{30, 46, pageW - 60, pageH - 54 - 46}
+
 // A4 in points, and the text block.
 const (
 	pageW, pageH = 595.28, 841.89
@@ -43,6 +48,7 @@ type writer struct {
 	total               int       // pages of the document, known when drawing
 
 	entryPage   map[string]int // record ID -> first page
+	paperPage   map[string]int // record ID -> first page of its full paper
 	sectionPage map[string]int // section key -> first page
 	entryLink   map[string]int // record ID -> PDF link (drawing)
 	sectionLink map[string]int
@@ -51,7 +57,7 @@ type writer struct {
 
 func newWriter(fonts *typeset.Set, say i18n.Lang, pdf *gofpdf.Fpdf) *writer {
 	w := &writer{pdf: pdf, fonts: fonts, say: say, family: map[*typeset.Face]string{},
-		entryPage: map[string]int{}, sectionPage: map[string]int{}, entryLink: map[string]int{},
+		entryPage: map[string]int{}, paperPage: map[string]int{}, sectionPage: map[string]int{}, entryLink: map[string]int{},
 		sectionLink: map[string]int{}, index: map[string]*indexEntry{}}
 	for _, f := range fonts.Faces() {
 		w.family[f] = familyName(f.Name)

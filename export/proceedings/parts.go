@@ -195,7 +195,7 @@ func (w *writer) contents(d *Document) error {
 		}
 		for _, r := range s.Records {
 			// a title and its names are kept on one page
-			h, err := w.contentsEntryHeight(r, numberW)
+			h, err := w.contentsEntryHeight(d, r, numberW)
 			if err != nil {
 				return err
 			}
@@ -208,6 +208,11 @@ func (w *writer) contents(d *Document) error {
 					return err
 				}
 			}
+			if first := w.paperPage[r.ID]; d.Papers[r.ID] > 0 {
+				if _, err := w.paragraph(w.say.T("pdf.paper.contents", w.say.Num(first)), typeset.Italic, 8.5, 12, 24); err != nil {
+					return err
+				}
+			}
 			w.y += 2
 		}
 	}
@@ -215,7 +220,7 @@ func (w *writer) contents(d *Document) error {
 }
 
 // contentsEntryHeight is the room an entry takes in the contents.
-func (w *writer) contentsEntryHeight(r catalog.Record, numberW float64) (float64, error) {
+func (w *writer) contentsEntryHeight(d *Document, r catalog.Record, numberW float64) (float64, error) {
 	lines, err := w.fonts.Layout(r.Title, typeset.Regular, 10, contentW-12-numberW)
 	if err != nil {
 		return 0, err
@@ -227,6 +232,9 @@ func (w *writer) contentsEntryHeight(r catalog.Record, numberW float64) (float64
 			return 0, err
 		}
 		h += 12 * float64(len(nl))
+	}
+	if d.Papers[r.ID] > 0 {
+		h += 12
 	}
 	return h, nil
 }

@@ -28,8 +28,10 @@ type Options struct {
 type Stats struct {
 	Pages   int
 	Entries int
-	// EntryPages is the page each record starts on.
+	// EntryPages is the page each record starts on; PaperPages the first
+	// page left for its full paper (Document.Papers).
 	EntryPages map[string]int
+	PaperPages map[string]int
 }
 
 // Render writes the document as a PDF to out. Every string is checked
@@ -90,7 +92,7 @@ func render(ctx context.Context, out io.Writer, d *Document, opt Options,
 	setMetadata(pdf, d, say)
 	draw := newWriter(opt.Fonts, say, pdf)
 	draw.total = measure.page
-	draw.entryPage, draw.sectionPage = measure.entryPage, measure.sectionPage
+	draw.entryPage, draw.sectionPage, draw.paperPage = measure.entryPage, measure.sectionPage, measure.paperPage
 	if err := lay(ctx, draw, d, opt.Progress); err != nil {
 		return Stats{}, err
 	}
@@ -100,7 +102,7 @@ func render(ctx context.Context, out io.Writer, d *Document, opt Options,
 	if err := output(pdf, out); err != nil {
 		return Stats{}, err
 	}
-	return Stats{Pages: draw.page, Entries: d.Entries(), EntryPages: draw.entryPage}, nil
+	return Stats{Pages: draw.page, Entries: d.Entries(), EntryPages: draw.entryPage, PaperPages: draw.paperPage}, nil
 }
 
 // layout runs through the document once.

@@ -1,4 +1,5 @@
-// Package stamp makes citation-ready copies of PDF files: a cover page
+// Package stamp makes citation-ready copies of PDF files (and books with
+// the full papers drawn in, RenderWithPapers): a cover page
 // saying what the document is and how to cite it, then the original pages,
 // each with a line below it giving the citation and the record's address.
 // The original file is never changed; copies are kept in a cache keyed by
@@ -182,9 +183,8 @@ func (s *Stamper) Write(ctx context.Context, w io.Writer, req Request) error {
 	if err := proceedings.RenderCover(ctx, &front, cover, s.opt); err != nil {
 		return err
 	}
-	s.pdfOnce.Do(func() { s.pdf, s.pdfErr = s.openPDF(context.WithoutCancel(ctx)) })
-	if s.pdfErr != nil {
-		return fmt.Errorf("stamp: PDFium did not start: %w", s.pdfErr)
+	if err := s.startPDF(ctx); err != nil {
+		return err
 	}
 	blob, err := s.blobs.Open(ctx, req.File.SHA256)
 	if err != nil {
