@@ -2,42 +2,58 @@ package pdfdoc
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sync/atomic"
 	"time"
 
 	"github.com/klippa-app/go-pdfium/references"
 	"github.com/klippa-app/go-pdfium/requests"
-	"github.com/klippa-app/go-pdfium/structs"
 )
 
-// Source is a PDF whose pages are drawn onto another's.
+// Source is a PDF whose pages go into another.
 type Source struct {
 	Reader io.ReadSeeker
 	Size   int64
 }
 
-// Placement draws page SourcePage (0-based) of Sources[Source] onto page
-// Target (0-based) of the base document, scaled to fit the box and
-// centred in it, its proportions kept.
-type Placement struct {
-	Target, Source, SourcePage int
-	Box                        Box
+// Insertion puts every page of Source into the base document in place of
+// its pages At (0-based) to At+Replace (pages left for them), each page
+// with marks in a band below it.
+type Insertion struct {
+	At, Replace int
+	Source      Source
+	// Marks are drawn below the source's page i (0-based): pages of
+	// Composition.Marks, against the band's left or right margin.
+	Marks func(i int) []Mark
 }
 
-// Box is a rectangle in a page's default user space: points from the
-// bottom left.
-type Box struct{ Left, Bottom, Width, Height float64 }
+// Mark is one page of one of Composition.Marks drawn in a band.
+type Mark struct {
+	Doc, Page int
+	Right     bool // against the right margin, else the left
+}
+
+// Composition is how documents are put into a base.
+type Composition struct {
+	Insertions []Insertion
+	// Band is the height added below each inserted page for its marks;
+	// Marks are PDFs whose pages are the marks, each Band tall and as wide
+	// as its text. Each mark is copied into the result once, however many
+	// pages show it, with every resource its page has: keep marks that
+	// need embedded fonts apart from those that do not.
+	Band  float64
+	Marks [][]byte
+}
 
 // Compose writes the base document (a PDF in memory, such as a book laid
-// out with room for papers) with the placements drawn onto its pages, to
-// w. The base's pages keep their identity, so its outline, links and
-// contents still point where they did; each placed page comes as a form
-// XObject (its annotations stay behind). Timeout and cancellation are as
-// for Read.
-func (r *Reader) Compose(ctx context.Context, w io.Writer, base []byte, sources []Source, places []Placement) (err error) {
+// out with pages left for papers) with the insertions made, to w. The
+// inserted pages are the sources' own, copied with their resources shared
+// (a paper's fonts once, not once a page), grown by the band at their
+// shown bottom and marked there as WriteStamped marks. Timeout and
+// cancellation are as for Read.
+func (r *Reader) Compose(ctx context.Context, w io.Writer, base []byte, c Composition) (err error) {
 	inst, err := r.pool.GetInstanceWithContext(ctx)
 	if err != nil {
 		return fmt.Errorf("pdfdoc: no worker: %w", err)
@@ -71,68 +87,130 @@ func (r *Reader) Compose(ctx context.Context, w io.Writer, base []byte, sources 
 		return fmt.Errorf("pdfdoc: the base document: %w", classify(err))
 	}
 	defer inst.FPDF_CloseDocument(&requests.FPDF_CloseDocument{Document: opened.Document})
-	docs := make([]references.FPDF_DOCUMENT, len(sources))
-	for i, s := range sources {
-		src, err := inst.OpenDocument(&requests.OpenDocument{FileReader: s.Reader, FileReaderSize: s.Size})
-		if err != nil {
-			return fmt.Errorf("pdfdoc: source %d: %w", i+1, classify(err))
-		}
-		docs[i] = src.Document
-		defer inst.FPDF_CloseDocument(&requests.FPDF_CloseDocument{Document: src.Document})
-	}
 	d := &Document{inst: inst, doc: opened.Document}
-	for _, p := range places {
-		if p.Source < 0 || p.Source >= len(docs) {
-			return fmt.Errorf("pdfdoc: placement on page %d names source %d of %d", p.Target+1, p.Source+1, len(docs))
+	marks := make([]*markSet, len(c.Marks))
+	for i, pdf := range c.Marks {
+		m, err := d.openMarks(pdf)
+		if err != nil {
+			return err
 		}
-		if err := d.place(docs[p.Source], p); err != nil {
-			return fmt.Errorf("pdfdoc: page %d of source %d onto page %d: %w", p.SourcePage+1, p.Source+1, p.Target+1, err)
+		defer m.close()
+		marks[i] = m
+	}
+	// from the last insertion back, so that the earlier ones' pages have
+	// not moved
+	ins := slices.Clone(c.Insertions)
+	slices.SortFunc(ins, func(a, b Insertion) int { return b.At - a.At })
+	for k, in := range ins {
+		if err := d.insert(in, marks, c.Band); err != nil {
+			return fmt.Errorf("pdfdoc: insertion %d (at page %d): %w", len(ins)-k, in.At+1, err)
 		}
 	}
 	_, err = inst.FPDF_SaveAsCopy(&requests.FPDF_SaveAsCopy{Document: opened.Document, FileWriter: w, Flags: requests.SaveFlagNoIncremental})
 	return err
 }
 
-// place draws one page of src onto a page of d, as it is shown.
-func (d *Document) place(src references.FPDF_DOCUMENT, p Placement) error {
-	// the size as shown (turned by its /Rotate), from the page tree: the
-	// page need not be parsed
-	size, err := d.inst.FPDF_GetPageSizeByIndex(&requests.FPDF_GetPageSizeByIndex{Document: src, Index: p.SourcePage})
+// markSet is the marks document, its pages' widths and the XObjects made
+// of them in the base (each once, however many pages show it).
+type markSet struct {
+	d       *Document
+	doc     references.FPDF_DOCUMENT
+	widths  []float64
+	objects map[int]references.FPDF_XOBJECT
+}
+
+func (d *Document) openMarks(pdf []byte) (*markSet, error) {
+	m := &markSet{d: d, objects: map[int]references.FPDF_XOBJECT{}}
+	if len(pdf) == 0 {
+		return m, nil
+	}
+	opened, err := d.inst.OpenDocument(&requests.OpenDocument{File: &pdf})
+	if err != nil {
+		return nil, fmt.Errorf("pdfdoc: the marks: %w", err)
+	}
+	m.doc = opened.Document
+	count, err := d.inst.FPDF_GetPageCount(&requests.FPDF_GetPageCount{Document: m.doc})
+	if err != nil {
+		return nil, err
+	}
+	for i := range count.PageCount {
+		size, err := d.inst.FPDF_GetPageSizeByIndex(&requests.FPDF_GetPageSizeByIndex{Document: m.doc, Index: i})
+		if err != nil {
+			return nil, err
+		}
+		m.widths = append(m.widths, size.Width)
+	}
+	return m, nil
+}
+
+// mark is the XObject of marks page i, made on first use.
+func (m *markSet) mark(mk Mark) (mark, error) {
+	if mk.Page < 0 || mk.Page >= len(m.widths) {
+		return mark{}, fmt.Errorf("no mark %d of %d", mk.Page+1, len(m.widths))
+	}
+	x, ok := m.objects[mk.Page]
+	if !ok {
+		// go-pdfium swaps Source and Destination (see WriteStamped)
+		made, err := m.d.inst.FPDF_NewXObjectFromPage(&requests.FPDF_NewXObjectFromPage{Source: m.d.doc, Destination: m.doc, SourcePageIndex: mk.Page})
+		if err != nil {
+			return mark{}, err
+		}
+		x = made.XObject
+		m.objects[mk.Page] = x
+	}
+	align := alignLeft
+	if mk.Right {
+		align = alignRight
+	}
+	return mark{x: x, width: m.widths[mk.Page], align: align}, nil
+}
+
+func (m *markSet) close() {
+	for _, x := range m.objects {
+		m.d.inst.FPDF_CloseXObject(&requests.FPDF_CloseXObject{XObject: x})
+	}
+	if m.doc != "" {
+		m.d.inst.FPDF_CloseDocument(&requests.FPDF_CloseDocument{Document: m.doc})
+	}
+}
+
+// insert makes one insertion.
+func (d *Document) insert(in Insertion, marks []*markSet, band float64) error {
+	src, err := d.inst.OpenDocument(&requests.OpenDocument{FileReader: in.Source.Reader, FileReaderSize: in.Source.Size})
 	if err != nil {
 		return classify(err)
 	}
-	if size.Width <= 0 || size.Height <= 0 {
-		return errors.New("the page has no size")
-	}
-	// go-pdfium swaps Source and Destination (see WriteStamped)
-	x, err := d.inst.FPDF_NewXObjectFromPage(&requests.FPDF_NewXObjectFromPage{Source: d.doc, Destination: src, SourcePageIndex: p.SourcePage})
-	if err != nil {
-		return err
-	}
-	defer d.inst.FPDF_CloseXObject(&requests.FPDF_CloseXObject{XObject: x.XObject})
-	form, err := d.inst.FPDF_NewFormObjectFromXObject(&requests.FPDF_NewFormObjectFromXObject{XObject: x.XObject})
-	if err != nil {
-		return err
-	}
-	// PDFium's XObject of a page is the page as shown: turned by its
-	// /Rotate and moved to the origin. It is scaled into the box.
-	shownW, shownH := size.Width, size.Height
-	scale := min(p.Box.Width/shownW, p.Box.Height/shownH)
-	left := p.Box.Left + (p.Box.Width-shownW*scale)/2
-	bottom := p.Box.Bottom + (p.Box.Height-shownH*scale)/2
-	m := structs.FPDF_FS_MATRIX{A: float32(scale), D: float32(scale), E: float32(left), F: float32(bottom)}
-	if _, err := d.inst.FPDFPageObj_Transform(&requests.FPDFPageObj_Transform{PageObject: form.PageObject, Transform: m}); err != nil {
-		return err
-	}
-	loaded, err := d.inst.FPDF_LoadPage(&requests.FPDF_LoadPage{Document: d.doc, Index: p.Target})
+	defer d.inst.FPDF_CloseDocument(&requests.FPDF_CloseDocument{Document: src.Document})
+	count, err := d.inst.FPDF_GetPageCount(&requests.FPDF_GetPageCount{Document: src.Document})
 	if err != nil {
 		return classify(err)
 	}
-	defer d.inst.FPDF_ClosePage(&requests.FPDF_ClosePage{Page: loaded.Page})
-	page := requests.Page{ByReference: &loaded.Page}
-	if _, err := d.inst.FPDFPage_InsertObject(&requests.FPDFPage_InsertObject{Page: page, PageObject: form.PageObject}); err != nil {
-		return err
+	for range in.Replace {
+		if _, err := d.inst.FPDFPage_Delete(&requests.FPDFPage_Delete{Document: d.doc, PageIndex: in.At}); err != nil {
+			return err
+		}
 	}
-	_, err = d.inst.FPDFPage_GenerateContent(&requests.FPDFPage_GenerateContent{Page: page})
-	return err
+	if _, err := d.inst.FPDF_ImportPagesByIndex(&requests.FPDF_ImportPagesByIndex{Source: src.Document, Destination: d.doc, Index: in.At}); err != nil {
+		return classify(err)
+	}
+	if band <= 0 || in.Marks == nil {
+		return nil
+	}
+	for i := range count.PageCount {
+		var ms []mark
+		for _, mk := range in.Marks(i) {
+			if mk.Doc < 0 || mk.Doc >= len(marks) {
+				return fmt.Errorf("no marks document %d of %d", mk.Doc+1, len(marks))
+			}
+			m, err := marks[mk.Doc].mark(mk)
+			if err != nil {
+				return err
+			}
+			ms = append(ms, m)
+		}
+		if _, err := d.stampPage(d.doc, in.At+i, ms, band); err != nil {
+			return fmt.Errorf("page %d: %w", i+1, err)
+		}
+	}
+	return nil
 }

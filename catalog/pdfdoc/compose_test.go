@@ -17,11 +17,12 @@ import (
 	"github.com/jung-kurt/gofpdf"
 )
 
-// TestComposeDrawsPagesAsShownIntoTheirBoxes: the first page of a paper,
-// turned by 0, 90, 180 and 270 degrees, is drawn onto four pages of a
-// book as a viewer shows it (its title along the top, the right side, the
-// bottom, the left side), inside the box, the book's own words kept.
-func TestComposeDrawsPagesAsShownIntoTheirBoxes(t *testing.T) {
+// TestComposeInsertsPagesWithTheirMarks: four pages of a paper (its first
+// page turned by 0, 90, 180 and 270 degrees) go into a six-page book in
+// place of the four pages left for them; the book's other pages stay
+// where they were, and each inserted page gets the head mark on the left
+// and its folio on the right of a band along its shown bottom.
+func TestComposeInsertsPagesWithTheirMarks(t *testing.T) {
 	catalogtest.RequireTool(t, "qpdf", "apt install qpdf")
 	catalogtest.RequireTool(t, "pdftotext", "apt install poppler-utils")
 	dir := t.TempDir()
@@ -31,13 +32,24 @@ func TestComposeDrawsPagesAsShownIntoTheirBoxes(t *testing.T) {
 		t.Fatalf("qpdf: %v %s", err, out)
 	}
 	book := gofpdf.New("P", "pt", "A4", "")
-	for i := 1; i <= 4; i++ {
+	for i := 1; i <= 6; i++ {
 		book.AddPage()
 		book.SetFont("Helvetica", "", 9)
-		book.Text(30, 20, fmt.Sprintf("BOOKHEAD %d", i))
+		book.Text(30, 20, fmt.Sprintf("BOOKPAGE %d", i))
 	}
 	var base bytes.Buffer
 	if err := book.Output(&base); err != nil {
+		t.Fatal(err)
+	}
+	const band = 16.0
+	marks := gofpdf.NewCustom(&gofpdf.InitType{UnitStr: "pt", Size: gofpdf.SizeType{Wd: 100, Ht: band}})
+	for i, text := range []string{"HEADMARK", "FOLIO2", "FOLIO3", "FOLIO4", "FOLIO5"} {
+		marks.AddPageFormat("P", gofpdf.SizeType{Wd: 40 + float64(i), Ht: band})
+		marks.SetFont("Helvetica", "", 6)
+		marks.Text(0, band-5, text)
+	}
+	var markPDF bytes.Buffer
+	if err := marks.Output(&markPDF); err != nil {
 		t.Fatal(err)
 	}
 	f, err := os.Open(turned)
@@ -46,14 +58,12 @@ func TestComposeDrawsPagesAsShownIntoTheirBoxes(t *testing.T) {
 	}
 	defer f.Close()
 	st, _ := f.Stat()
-	box := pdfdoc.Box{Left: 30, Bottom: 40, Width: 535, Height: 754}
-	var places []pdfdoc.Placement
-	for i := range 4 {
-		places = append(places, pdfdoc.Placement{Target: i, Source: 0, SourcePage: i, Box: box})
-	}
 	r := openReader(t, pdfdoc.Options{})
 	var out bytes.Buffer
-	if err := r.Compose(context.Background(), &out, base.Bytes(), []pdfdoc.Source{{Reader: f, Size: st.Size()}}, places); err != nil {
+	err = r.Compose(context.Background(), &out, base.Bytes(), pdfdoc.Composition{Band: band, Marks: [][]byte{markPDF.Bytes()},
+		Insertions: []pdfdoc.Insertion{{At: 1, Replace: 4, Source: pdfdoc.Source{Reader: f, Size: st.Size()},
+			Marks: func(i int) []pdfdoc.Mark { return []pdfdoc.Mark{{Page: 0}, {Page: 1 + i, Right: true}} }}}})
+	if err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(dir, "book.pdf")
@@ -61,33 +71,42 @@ func TestComposeDrawsPagesAsShownIntoTheirBoxes(t *testing.T) {
 	if check, err := exec.Command("qpdf", "--check", path).CombinedOutput(); err != nil {
 		t.Fatalf("qpdf --check: %v %s", err, check)
 	}
-	for i := 1; i <= 4; i++ {
-		bbox, _ := exec.Command("pdftotext", "-bbox", "-f", strconv.Itoa(i), "-l", strconv.Itoa(i), path, "-").Output()
-		if !strings.Contains(string(bbox), ">BOOKHEAD<") {
-			t.Errorf("page %d lost the book's head", i)
+	num := func(b []byte) float64 { f, _ := strconv.ParseFloat(string(b), 64); return f }
+	for page := 1; page <= 6; page++ {
+		bbox, _ := exec.Command("pdftotext", "-bbox", "-f", strconv.Itoa(page), "-l", strconv.Itoa(page), path, "-").Output()
+		text := string(bbox)
+		if page == 1 || page == 6 {
+			if !strings.Contains(text, ">BOOKPAGE<") || !strings.Contains(text, ">"+strconv.Itoa(page)+"<") || strings.Contains(text, "Trace-based") {
+				t.Errorf("page %d is not the book's own", page)
+			}
+			continue
 		}
-		word := regexp.MustCompile(`xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">Trace-based<`).FindSubmatch(bbox)
-		if word == nil {
-			t.Fatalf("page %d: the paper's title is not there", i)
+		if !strings.Contains(text, ">Trace-based<") || strings.Contains(text, "BOOKPAGE") {
+			t.Errorf("page %d is not the paper's", page)
 		}
-		num := func(b []byte) float64 { f, _ := strconv.ParseFloat(string(b), 64); return f }
-		xMin, yMin, xMax, yMax := num(word[1]), num(word[2]), num(word[3]), num(word[4])
-		// where a viewer shows the title of the turned page
-		w, h := xMax-xMin, yMax-yMin
-		cx, cy := (xMin+xMax)/2, (yMin+yMax)/2
-		var ok bool
-		switch i {
-		case 1:
-			ok = w > 2*h && cy < 300
-		case 2:
-			ok = h > 2*w && cx > 300
-		case 3:
-			ok = w > 2*h && cy > 540
-		case 4:
-			ok = h > 2*w && cx < 300
+		// pdftotext gives the page's unturned size and the words where
+		// they are shown
+		size := regexp.MustCompile(`<page width="([\d.]+)" height="([\d.]+)"`).FindSubmatch(bbox)
+		w, h := num(size[1]), num(size[2])
+		if page == 3 || page == 5 {
+			w, h = h, w
 		}
-		if !ok || xMin < 30 || xMax > 565 || yMin < 841.89-40-754 || yMax > 841.89-40 {
-			t.Errorf("page %d: the title at x %g–%g, y %g–%g", i, xMin, xMax, yMin, yMax)
+		for _, m := range []struct {
+			word  string
+			right bool
+			width float64 // of the mark's page
+		}{{"HEADMARK", false, 40}, {"FOLIO" + strconv.Itoa(page), true, 40 + float64(page-1)}} {
+			at := regexp.MustCompile(`xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">` + m.word + `<`).FindSubmatch(bbox)
+			if at == nil {
+				t.Errorf("page %d: no %s", page, m.word)
+				continue
+			}
+			xMin, yMin, xMax, yMax := num(at[1]), num(at[2]), num(at[3]), num(at[4])
+			left := xMin > 27 && xMin < 29
+			right := xMin > w-28-m.width-1 && xMin < w-28-m.width+1
+			if yMin < h-band || yMax > h || xMax-xMin < 2*(yMax-yMin) || (m.right && !right) || (!m.right && !left) {
+				t.Errorf("page %d (%gx%g): %s at x %g–%g, y %g–%g", page, w, h, m.word, xMin, xMax, yMin, yMax)
+			}
 		}
 	}
 }

@@ -95,7 +95,7 @@ func (d *Document) WriteStamped(w io.Writer, s Stamping) ([]StampedPage, error) 
 	stamped := make([]StampedPage, d.pages)
 	for i := range d.pages {
 		x := xobjects[slices.Index(distinct, widths[i])]
-		if stamped[i], err = d.stampPage(front.Document, first+i, x, s.StripHeight); err != nil {
+		if stamped[i], err = d.stampPage(front.Document, first+i, []mark{{x: x}}, s.StripHeight); err != nil {
 			return nil, fmt.Errorf("pdfdoc: page %d: %w", i+1, err)
 		}
 	}
@@ -112,9 +112,27 @@ func stripWidth(w float64) float64 { return math.Round(w*4) / 4 }
 // box is a page box in default user space.
 type box struct{ left, bottom, right, top float64 }
 
-// stampPage grows page i of doc at its displayed bottom and draws the
-// strip there.
-func (d *Document) stampPage(doc references.FPDF_DOCUMENT, i int, strip references.FPDF_XOBJECT, h float64) (StampedPage, error) {
+// mark is a form XObject drawn in the band added below a page: at the
+// band's left edge (a strip as wide as the page), or width points wide
+// against its left or right margin.
+type mark struct {
+	x     references.FPDF_XOBJECT
+	width float64
+	align int // alignFull, alignLeft, alignRight
+}
+
+const (
+	alignFull = iota
+	alignLeft
+	alignRight
+)
+
+// markMargin is the space between a mark and the page's edge.
+const markMargin = 28.0
+
+// stampPage grows page i of doc by h at its displayed bottom and draws the
+// marks in the band.
+func (d *Document) stampPage(doc references.FPDF_DOCUMENT, i int, marks []mark, h float64) (StampedPage, error) {
 	loaded, err := d.inst.FPDF_LoadPage(&requests.FPDF_LoadPage{Document: doc, Index: i})
 	if err != nil {
 		return StampedPage{}, classify(err)
@@ -169,19 +187,30 @@ func (d *Document) stampPage(doc references.FPDF_DOCUMENT, i int, strip referenc
 		Flags: enums.FPDF_ANNOT_FLAG_PRINT | enums.FPDF_ANNOT_FLAG_READONLY | enums.FPDF_ANNOT_FLAG_LOCKED}); err != nil {
 		return StampedPage{}, err
 	}
-	form, err := d.inst.FPDF_NewFormObjectFromXObject(&requests.FPDF_NewFormObjectFromXObject{XObject: strip})
-	if err != nil {
-		return StampedPage{}, err
-	}
-	if _, err := d.inst.FPDFPageObj_Transform(&requests.FPDFPageObj_Transform{PageObject: form.PageObject, Transform: m}); err != nil {
-		return StampedPage{}, err
-	}
-	if _, err := d.inst.FPDFAnnot_AppendObject(&requests.FPDFAnnot_AppendObject{Annotation: annot.Annotation, PageObject: form.PageObject}); err != nil {
-		return StampedPage{}, err
-	}
 	out := StampedPage{Rotation: 90 * int(rot.PageRotation), Width: grown.right - grown.left, Height: grown.top - grown.bottom}
 	if out.Rotation%180 != 0 {
 		out.Width, out.Height = out.Height, out.Width
+	}
+	for _, mk := range marks {
+		dx := 0.0
+		switch mk.align {
+		case alignLeft:
+			dx = markMargin
+		case alignRight:
+			dx = out.Width - markMargin - mk.width
+		}
+		form, err := d.inst.FPDF_NewFormObjectFromXObject(&requests.FPDF_NewFormObjectFromXObject{XObject: mk.x})
+		if err != nil {
+			return StampedPage{}, err
+		}
+		for _, t := range []structs.FPDF_FS_MATRIX{{A: 1, D: 1, E: float32(dx)}, m} {
+			if _, err := d.inst.FPDFPageObj_Transform(&requests.FPDFPageObj_Transform{PageObject: form.PageObject, Transform: t}); err != nil {
+				return StampedPage{}, err
+			}
+		}
+		if _, err := d.inst.FPDFAnnot_AppendObject(&requests.FPDFAnnot_AppendObject{Annotation: annot.Annotation, PageObject: form.PageObject}); err != nil {
+			return StampedPage{}, err
+		}
 	}
 	return out, nil
 }

@@ -337,3 +337,59 @@ func StripsFor(c Cover, height float64, opt Options) func(widths []float64) ([]b
 		return buf.Bytes(), err
 	}
 }
+
+// RenderMarks writes a PDF with one page per text, each height points tall
+// and as wide as its text (cut with an ellipsis at maxWidth), the text
+// small and grey on its baseline: the running heads and folios drawn
+// below the pages of full papers. Texts of ASCII only are set in the PDF's
+// standard Helvetica, which is not embedded, so a thousand folios add no
+// font to the book; give them in a PDF of their own (gofpdf puts every
+// font of a PDF on each of its pages).
+func RenderMarks(out io.Writer, texts []string, height, maxWidth float64, opt Options) error {
+	if opt.Fonts == nil || opt.Words == nil {
+		return errors.New("proceedings: no fonts or no words")
+	}
+	pdf := gofpdf.NewCustom(&gofpdf.InitType{UnitStr: "pt", Size: gofpdf.SizeType{Wd: maxWidth, Ht: height}})
+	pdf.SetMargins(0, 0, 0)
+	pdf.SetAutoPageBreak(false, 0)
+	pdf.SetCompression(true)
+	// gofpdf gives every page every font it was given: the embedded fonts
+	// only when a text needs them, so that a page of a folio brings none
+	// along when it is copied
+	var w *writer
+	for _, text := range texts {
+		if !isASCII(text) {
+			w = newWriter(opt.Fonts, opt.Words.In(""), pdf)
+			break
+		}
+	}
+	const size = 7.0
+	baseline := height/2 + size*0.35
+	for _, text := range texts {
+		if isASCII(text) {
+			pdf.SetFont("Helvetica", "", size)
+			width := min(pdf.GetStringWidth(text), maxWidth)
+			pdf.AddPageFormat("P", gofpdf.SizeType{Wd: max(width, 1), Ht: height})
+			pdf.SetTextColor(grey, grey, grey)
+			pdf.Text(0, baseline, text)
+			continue
+		}
+		line := w.fit(text, typeset.Italic, size, maxWidth)
+		pdf.AddPageFormat("P", gofpdf.SizeType{Wd: max(line.Width, 1), Ht: height})
+		pdf.SetTextColor(grey, grey, grey)
+		w.drawLine(line, 0, baseline, size)
+	}
+	if err := pdf.Error(); err != nil {
+		return err
+	}
+	return output(pdf, out)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}

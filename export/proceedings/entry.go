@@ -93,11 +93,13 @@ func (w *writer) paper(d *Document, r *catalog.Record) error {
 	if _, err := w.paragraph(where, typeset.Italic, 9, 13, 0); err != nil {
 		return err
 	}
+	// the outline's item is the entry's page, which says where the paper
+	// is: the pages left here are replaced by the paper's own
+	w.bookmark(w.say.T("pdf.paper.contents", w.say.Num(first)), 2)
 	for i := range n {
 		w.newPage()
 		if i == 0 {
 			w.paperPage[r.ID] = w.page
-			w.bookmark(w.say.T("pdf.paper"), 2)
 		}
 	}
 	w.y = bottom + 1 // what follows starts on a new page

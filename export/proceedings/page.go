@@ -9,11 +9,6 @@ import (
 	"github.com/jung-kurt/gofpdf"
 )
 
-// PaperBox is where a full paper's page is drawn on a page left for it:
-// between the running head's rule and the folio, in PDF coordinates
-// (points from the bottom left).
-var PaperBox = struct{ Left, Bottom, Width, Height float64 }{30, 46, pageW - 60, pageH - 54 - 46}
-
 // A4 in points, and the text block.
 const (
 	pageW, pageH = 595.28, 841.89

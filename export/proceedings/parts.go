@@ -294,6 +294,9 @@ func (w *writer) section(d *Document, s Section) error {
 	return err
 }
 
+// RunningHead is the book's running head: the event, or the title.
+func RunningHead(d *Document) string { return headLeft(d) }
+
 // headLeft is the left running head: the event, or the title.
 func headLeft(d *Document) string {
 	if d.Event != nil {

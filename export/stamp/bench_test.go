@@ -14,6 +14,7 @@ import (
 
 	"github.com/annals/annals/catalog"
 	"github.com/annals/annals/catalog/catalogtest"
+	"github.com/annals/annals/export/proceedings"
 	"github.com/annals/annals/export/stamp"
 	"github.com/jung-kurt/gofpdf"
 )
@@ -124,3 +125,78 @@ func (e *env) request(tb testing.TB, r *catalog.Record, sha string, size int64) 
 		File: catalog.File{Name: "book.pdf", MediaType: "application/pdf", Size: size, SHA256: sha, Access: catalog.AccessOpen, Pages: 200},
 		URL:  "https://annals.example/records/" + r.ID}
 }
+
+// BenchmarkProceedingsWithFullPapers lays out 100 generated entries each
+// followed by its 10-page paper (slices of Free Culture cut by qpdf: 1,000
+// pages of real typeset text) and puts the papers in, beside qpdf
+// concatenating the same 100 papers in the same run: pages/s each, and
+// peak resident memory (Annals: the whole test process).
+//
+//	go test ./export/stamp -run '^$' -bench ProceedingsWithFullPapers -benchtime 1x -count 5
+func BenchmarkProceedingsWithFullPapers(b *testing.B) {
+	qpdf := catalogtest.RequireTool(b, "qpdf", "apt install qpdf")
+	e := newEnv(b)
+	dir := b.TempDir()
+	src := catalogtest.SharedPath(b, "corpora", "pdfs", "freeculture.pdf")
+	const papers, perPaper = 100, 10
+	var paths []string
+	shas := make([]string, papers)
+	sizes := make([]int64, papers)
+	for i := range papers {
+		first := 1 + (i*perPaper)%340
+		path := filepath.Join(dir, "paper-"+strconv.Itoa(i)+".pdf")
+		if out, err := exec.Command(qpdf, "--empty", "--pages", src, strconv.Itoa(first)+"-"+strconv.Itoa(first+perPaper-1), "--", path).CombinedOutput(); err != nil {
+			b.Fatalf("qpdf: %v %s", err, out)
+		}
+		f, _ := os.Open(path)
+		blob, err := e.blobs.Put(context.Background(), f, 1<<30, "")
+		f.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
+		paths, shas[i], sizes[i] = append(paths, path), blob.SHA256, blob.Size
+	}
+	records := catalogtest.NewGenerator(7).Records(papers)
+	for i := range records {
+		records[i].Files = []catalog.File{{Name: "paper.pdf", MediaType: "application/pdf", SHA256: shas[i], Size: sizes[i],
+			Label: catalog.LabelFulltext, Access: catalog.AccessOpen}}
+	}
+	doc := &proceedings.Document{Title: "Benchmark proceedings", Sections: proceedings.Arrange(nil, records, "Papers"),
+		Style: style(b, "apa", "en-US"), Generated: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)}
+	b.Run("annals", func(b *testing.B) {
+		pages, size := 0, int64(0)
+		start := time.Now()
+		for i := 0; i < b.N; i++ {
+			var out countingWriter
+			st, unplaced, err := e.stamper.RenderWithPapers(context.Background(), &out, doc, nil)
+			if err != nil || len(unplaced) > 0 {
+				b.Fatal(err, unplaced)
+			}
+			pages, size = pages+st.Pages, out.n
+		}
+		b.ReportMetric(float64(pages)/time.Since(start).Seconds(), "pages/s")
+		b.ReportMetric(float64(pages/b.N), "pages")
+		b.ReportMetric(float64(size)/1e6, "MB")
+		b.ReportMetric(float64(peakRSS())/1e6, "peak-RSS-MB")
+	})
+	b.Run("qpdf-concatenate", func(b *testing.B) {
+		args := []string{"--empty", "--pages"}
+		args = append(args, paths...)
+		out := filepath.Join(dir, "all.pdf")
+		args = append(args, "--", out)
+		start := time.Now()
+		for i := 0; i < b.N; i++ {
+			if o, err := exec.Command(qpdf, args...).CombinedOutput(); err != nil {
+				b.Fatalf("qpdf: %v %s", err, o)
+			}
+		}
+		b.ReportMetric(float64(papers*perPaper*b.N)/time.Since(start).Seconds(), "pages/s")
+		if st, err := os.Stat(out); err == nil {
+			b.ReportMetric(float64(st.Size())/1e6, "MB")
+		}
+	})
+}
+
+type countingWriter struct{ n int64 }
+
+func (w *countingWriter) Write(p []byte) (int, error) { w.n += int64(len(p)); return len(p), nil }

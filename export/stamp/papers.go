@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strconv"
 	"time"
 
 	"github.com/annals/annals/catalog"
@@ -38,25 +39,91 @@ func paperOf(r *catalog.Record, today string) *catalog.File {
 	return first
 }
 
+// Marks of the pages of full papers: a band of this height below each,
+// the running head (at most headWidth wide) on the left, the folio on the
+// right.
+const (
+	markBand  = 16.0
+	headWidth = 360.0
+)
+
+// paper is a record's full paper in the book.
+type paper struct {
+	record  string
+	section string
+	file    *catalog.File
+	pages   int
+}
+
 // RenderWithPapers writes the proceedings with each record's full paper
-// after its entry: the paper's pages drawn onto pages that carry the
-// book's running head and folio, listed in the contents and the outline.
-// A paper that cannot be read (a password, damaged) is left out and
-// listed; the book is made all the same.
+// after its entry: the paper's own pages, their fonts and images shared
+// (not copied page by page), each grown by a band at its foot with the
+// book's running head and folio (a printing stamp annotation: the page's
+// content is not touched); the entry, the contents and the outline give
+// the paper's pages. A paper that cannot be read (a password, damaged) is left
+// out and listed; the book is made all the same.
 func (s *Stamper) RenderWithPapers(ctx context.Context, out io.Writer, d *proceedings.Document, progress func(done, total int)) (proceedings.Stats, []Unplaced, error) {
 	if err := s.startPDF(ctx); err != nil {
 		return proceedings.Stats{}, nil, err
 	}
-	today := d.Generated.UTC().Format(time.DateOnly)
-	type paper struct {
-		record string
-		file   *catalog.File
-		pages  int
+	papers, unplaced, err := s.findPapers(ctx, d)
+	if err != nil {
+		return proceedings.Stats{}, nil, err
 	}
-	var papers []paper
-	var unplaced []Unplaced
 	book := *d
 	book.Papers = map[string]int{}
+	for _, p := range papers {
+		book.Papers[p.record] = p.pages
+	}
+	var laid bytes.Buffer
+	st, err := proceedings.Render(ctx, &laid, &book, proceedings.Options{Fonts: s.opt.Fonts, Words: s.opt.Words, Progress: progress})
+	if err != nil {
+		return st, nil, err
+	}
+	// the marks: each paper's running head, and every page's folio (in a
+	// PDF of their own: they need no embedded font)
+	head := proceedings.RunningHead(d)
+	heads := make([]string, len(papers))
+	for k, p := range papers {
+		heads[k] = head + " · " + p.section
+	}
+	folios := make([]string, st.Pages)
+	for n := range folios {
+		folios[n] = strconv.Itoa(n+1) + " / " + strconv.Itoa(st.Pages)
+	}
+	var headPDF, folioPDF bytes.Buffer
+	if err := proceedings.RenderMarks(&headPDF, heads, markBand, headWidth, s.opt); err != nil {
+		return st, nil, err
+	}
+	if err := proceedings.RenderMarks(&folioPDF, folios, markBand, headWidth, s.opt); err != nil {
+		return st, nil, err
+	}
+	c := pdfdoc.Composition{Band: markBand, Marks: [][]byte{headPDF.Bytes(), folioPDF.Bytes()}}
+	for k, p := range papers {
+		blob, err := s.blobs.Open(ctx, p.file.SHA256)
+		if err != nil {
+			return st, nil, err
+		}
+		defer blob.Close()
+		first := st.PaperPages[p.record] // 1-based
+		c.Insertions = append(c.Insertions, pdfdoc.Insertion{At: first - 1, Replace: p.pages,
+			Source: pdfdoc.Source{Reader: blob, Size: blob.Size()},
+			Marks: func(i int) []pdfdoc.Mark {
+				return []pdfdoc.Mark{{Doc: 0, Page: k}, {Doc: 1, Page: first - 1 + i, Right: true}}
+			}})
+	}
+	if err := s.pdf.Compose(ctx, out, laid.Bytes(), c); err != nil {
+		return st, nil, fmt.Errorf("stamp: putting the papers into the book: %w", err)
+	}
+	return st, unplaced, nil
+}
+
+// findPapers picks each record's paper and counts its pages; those that
+// cannot be read are listed.
+func (s *Stamper) findPapers(ctx context.Context, d *proceedings.Document) ([]paper, []Unplaced, error) {
+	today := d.Generated.UTC().Format(time.DateOnly)
+	var papers []paper
+	var unplaced []Unplaced
 	for _, sec := range d.Sections {
 		for i := range sec.Records {
 			r := &sec.Records[i]
@@ -66,7 +133,7 @@ func (s *Stamper) RenderWithPapers(ctx context.Context, out io.Writer, d *procee
 			}
 			n, err := s.countPages(ctx, f.SHA256)
 			if ctx.Err() != nil {
-				return proceedings.Stats{}, nil, ctx.Err()
+				return nil, nil, ctx.Err()
 			}
 			if err != nil || n == 0 {
 				reason := "it has no pages"
@@ -76,34 +143,10 @@ func (s *Stamper) RenderWithPapers(ctx context.Context, out io.Writer, d *procee
 				unplaced = append(unplaced, Unplaced{Record: r.ID, File: f.Name, Reason: reason})
 				continue
 			}
-			book.Papers[r.ID] = n
-			papers = append(papers, paper{r.ID, f, n})
+			papers = append(papers, paper{record: r.ID, section: sec.Title, file: f, pages: n})
 		}
 	}
-	var laid bytes.Buffer
-	st, err := proceedings.Render(ctx, &laid, &book, proceedings.Options{Fonts: s.opt.Fonts, Words: s.opt.Words, Progress: progress})
-	if err != nil {
-		return st, nil, err
-	}
-	sources := make([]pdfdoc.Source, len(papers))
-	var places []pdfdoc.Placement
-	box := pdfdoc.Box{Left: proceedings.PaperBox.Left, Bottom: proceedings.PaperBox.Bottom, Width: proceedings.PaperBox.Width, Height: proceedings.PaperBox.Height}
-	for i, p := range papers {
-		blob, err := s.blobs.Open(ctx, p.file.SHA256)
-		if err != nil {
-			return st, nil, err
-		}
-		defer blob.Close()
-		sources[i] = pdfdoc.Source{Reader: blob, Size: blob.Size()}
-		first := st.PaperPages[p.record]
-		for k := range p.pages {
-			places = append(places, pdfdoc.Placement{Target: first - 1 + k, Source: i, SourcePage: k, Box: box})
-		}
-	}
-	if err := s.pdf.Compose(ctx, out, laid.Bytes(), sources, places); err != nil {
-		return st, nil, fmt.Errorf("stamp: drawing the papers into the book: %w", err)
-	}
-	return st, unplaced, nil
+	return papers, unplaced, nil
 }
 
 // countPages opens the PDF stored as sha and counts its pages.

@@ -15,8 +15,9 @@ import (
 
 // TestProceedingsWithFullPapers: three entries of the sample get papers;
 // the book carries the two readable ones after their entries, page by
-// page under the book's running head and folio, names their first pages
-// in the contents, and lists the one that needs a password as left out.
+// page with the book's running head and folio below, names their first
+// pages in the entries, the contents and the outline, and lists the one
+// that needs a password as left out.
 func TestProceedingsWithFullPapers(t *testing.T) {
 	requireTools(t)
 	e := newEnv(t)
@@ -68,7 +69,8 @@ func TestProceedingsWithFullPapers(t *testing.T) {
 	if entry := page(st.EntryPages[recs[0].ID]); !strings.Contains(entry, "Full paper: pages "+strconv.Itoa(first)+"–"+strconv.Itoa(first+13)) {
 		t.Errorf("the entry does not give its paper's pages:\n%s", entry)
 	}
-	if outline, _ := exec.Command("qpdf", "--json", "--json-key=outlines", path).Output(); strings.Count(string(outline), `"title": "Full paper"`) != 2 {
-		t.Errorf("the outline has not two Full paper entries:\n%.500s", outline)
+	if outline, _ := exec.Command("qpdf", "--json", "--json-key=outlines", path).Output(); !strings.Contains(string(outline), `"title": "full paper, p. `+strconv.Itoa(first)+`"`) ||
+		strings.Count(string(outline), `"title": "full paper, p. `) != 2 {
+		t.Errorf("the outline has not the two papers' items:\n%.500s", outline)
 	}
 }
