@@ -18,12 +18,12 @@ type Source struct {
 	Size   int64
 }
 
-// Insertion puts every page of Source into the base document in place of
-// its pages At (0-based) to At+Replace (pages left for them), each page
-// with marks in a band below it.
+// Insertion puts every page of Source into the base document so that the
+// first is page At (0-based) of the result, each with marks in a band
+// below it.
 type Insertion struct {
-	At, Replace int
-	Source      Source
+	At     int
+	Source Source
 	// Marks are drawn below the source's page i (0-based): pages of
 	// Composition.Marks, against the band's left or right margin.
 	Marks func(i int) []Mark
@@ -48,7 +48,9 @@ type Composition struct {
 }
 
 // Compose writes the base document (a PDF in memory, such as a book laid
-// out with pages left for papers) with the insertions made, to w. The
+// out without its papers' pages) with the insertions made, to w. Pages
+// are only added, never removed, so the base's outline and links keep
+// their pages. The
 // inserted pages are the sources' own, copied with their resources shared
 // (a paper's fonts once, not once a page), grown by the band at their
 // shown bottom and marked there as WriteStamped marks. Timeout and
@@ -97,13 +99,12 @@ func (r *Reader) Compose(ctx context.Context, w io.Writer, base []byte, c Compos
 		defer m.close()
 		marks[i] = m
 	}
-	// from the last insertion back, so that the earlier ones' pages have
-	// not moved
+	// in order: each insertion's place counts the pages of those before
 	ins := slices.Clone(c.Insertions)
-	slices.SortFunc(ins, func(a, b Insertion) int { return b.At - a.At })
+	slices.SortFunc(ins, func(a, b Insertion) int { return a.At - b.At })
 	for k, in := range ins {
 		if err := d.insert(in, marks, c.Band); err != nil {
-			return fmt.Errorf("pdfdoc: insertion %d (at page %d): %w", len(ins)-k, in.At+1, err)
+			return fmt.Errorf("pdfdoc: insertion %d (at page %d): %w", k+1, in.At+1, err)
 		}
 	}
 	_, err = inst.FPDF_SaveAsCopy(&requests.FPDF_SaveAsCopy{Document: opened.Document, FileWriter: w, Flags: requests.SaveFlagNoIncremental})
@@ -184,11 +185,6 @@ func (d *Document) insert(in Insertion, marks []*markSet, band float64) error {
 	count, err := d.inst.FPDF_GetPageCount(&requests.FPDF_GetPageCount{Document: src.Document})
 	if err != nil {
 		return classify(err)
-	}
-	for range in.Replace {
-		if _, err := d.inst.FPDFPage_Delete(&requests.FPDFPage_Delete{Document: d.doc, PageIndex: in.At}); err != nil {
-			return err
-		}
 	}
 	if _, err := d.inst.FPDF_ImportPagesByIndex(&requests.FPDF_ImportPagesByIndex{Source: src.Document, Destination: d.doc, Index: in.At}); err != nil {
 		return classify(err)

@@ -40,9 +40,9 @@ type Document struct {
 	// of abstracts.
 	OnePerPage bool
 	// Papers are the records whose full paper follows their entry, with
-	// how many pages to leave for it (by record ID): pages with the
-	// book's running head and folio whose body is left empty, for the
-	// paper's pages to be drawn onto (export/stamp does).
+	// its number of pages (by record ID): the book's folios, contents and
+	// index count them, but the PDF leaves them out, for the paper's own
+	// pages to be put in at Stats.PaperPages (export/stamp does).
 	Papers map[string]int
 	// Language is the language of the PDF's own words (headings, labels,
 	// dates), a BCP 47 tag; English when empty or not one Annals speaks.

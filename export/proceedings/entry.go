@@ -77,9 +77,9 @@ func (w *writer) entry(d *Document, s Section, r *catalog.Record) error {
 	return nil
 }
 
-// paper leaves the pages of the record's full paper, if it has one, after
-// its entry: each with the running head and folio, its body empty for
-// the paper's page; the next entry starts on a new page.
+// paper counts the pages of the record's full paper, if it has one, after
+// its entry (the PDF has none for them: they are put in when the book is
+// composed, as export/stamp does); the next entry starts after them.
 func (w *writer) paper(d *Document, r *catalog.Record) error {
 	n := d.Papers[r.ID]
 	if n <= 0 {
@@ -94,15 +94,12 @@ func (w *writer) paper(d *Document, r *catalog.Record) error {
 		return err
 	}
 	// the outline's item is the entry's page, which says where the paper
-	// is: the pages left here are replaced by the paper's own
+	// is; the paper's pages are counted here but not made: they are put
+	// in when the book is composed, and what follows starts after them
 	w.bookmark(w.say.T("pdf.paper.contents", w.say.Num(first)), 2)
-	for i := range n {
-		w.newPage()
-		if i == 0 {
-			w.paperPage[r.ID] = w.page
-		}
-	}
-	w.y = bottom + 1 // what follows starts on a new page
+	w.paperPage[r.ID] = first
+	w.page += n
+	w.y = bottom + 1
 	return nil
 }
 

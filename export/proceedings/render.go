@@ -28,8 +28,9 @@ type Options struct {
 type Stats struct {
 	Pages   int
 	Entries int
-	// EntryPages is the page each record starts on; PaperPages the first
-	// page left for its full paper (Document.Papers).
+	// EntryPages is the page each record starts on; PaperPages the page
+	// its full paper is to start on (Document.Papers: Pages counts them,
+	// the PDF written has them not).
 	EntryPages map[string]int
 	PaperPages map[string]int
 }

@@ -106,7 +106,7 @@ func (s *Stamper) RenderWithPapers(ctx context.Context, out io.Writer, d *procee
 		}
 		defer blob.Close()
 		first := st.PaperPages[p.record] // 1-based
-		c.Insertions = append(c.Insertions, pdfdoc.Insertion{At: first - 1, Replace: p.pages,
+		c.Insertions = append(c.Insertions, pdfdoc.Insertion{At: first - 1,
 			Source: pdfdoc.Source{Reader: blob, Size: blob.Size()},
 			Marks: func(i int) []pdfdoc.Mark {
 				return []pdfdoc.Mark{{Doc: 0, Page: k}, {Doc: 1, Page: first - 1 + i, Right: true}}
