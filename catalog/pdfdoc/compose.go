@@ -117,7 +117,8 @@ type markSet struct {
 	d       *Document
 	doc     references.FPDF_DOCUMENT
 	widths  []float64
-	objects map[int]references.FPDF_XOBJECT
+	objects map[int]references.FPDF_XOBJECT // made in dest
+	dest    references.FPDF_DOCUMENT
 }
 
 func (d *Document) openMarks(pdf []byte) (*markSet, error) {
@@ -152,7 +153,7 @@ func (m *markSet) mark(mk Mark) (mark, error) {
 	x, ok := m.objects[mk.Page]
 	if !ok {
 		// go-pdfium swaps Source and Destination (see WriteStamped)
-		made, err := m.d.inst.FPDF_NewXObjectFromPage(&requests.FPDF_NewXObjectFromPage{Source: m.d.doc, Destination: m.doc, SourcePageIndex: mk.Page})
+		made, err := m.d.inst.FPDF_NewXObjectFromPage(&requests.FPDF_NewXObjectFromPage{Source: m.dest, Destination: m.doc, SourcePageIndex: mk.Page})
 		if err != nil {
 			return mark{}, err
 		}
@@ -166,16 +167,32 @@ func (m *markSet) mark(mk Mark) (mark, error) {
 	return mark{x: x, width: m.widths[mk.Page], align: align}, nil
 }
 
-func (m *markSet) close() {
-	for _, x := range m.objects {
+// into makes the marks' XObjects in dest from now on (those made for
+// another document are let go).
+func (m *markSet) into(dest references.FPDF_DOCUMENT) {
+	m.release()
+	m.dest = dest
+}
+
+// release lets go of the XObjects made.
+func (m *markSet) release() {
+	for page, x := range m.objects {
 		m.d.inst.FPDF_CloseXObject(&requests.FPDF_CloseXObject{XObject: x})
+		delete(m.objects, page)
 	}
+}
+
+func (m *markSet) close() {
+	m.release()
 	if m.doc != "" {
 		m.d.inst.FPDF_CloseDocument(&requests.FPDF_CloseDocument{Document: m.doc})
 	}
 }
 
-// insert makes one insertion.
+// insert makes one insertion. The source's pages are marked in the
+// source document, then imported: the book never parses them, so the
+// fonts each paper's pages need are read (and their memory used) while
+// that paper is open only.
 func (d *Document) insert(in Insertion, marks []*markSet, band float64) error {
 	src, err := d.inst.OpenDocument(&requests.OpenDocument{FileReader: in.Source.Reader, FileReaderSize: in.Source.Size})
 	if err != nil {
@@ -186,27 +203,34 @@ func (d *Document) insert(in Insertion, marks []*markSet, band float64) error {
 	if err != nil {
 		return classify(err)
 	}
+	if band > 0 && in.Marks != nil {
+		for _, m := range marks {
+			m.into(src.Document)
+		}
+		defer func() {
+			for _, m := range marks {
+				m.release()
+			}
+		}()
+		for i := range count.PageCount {
+			var ms []mark
+			for _, mk := range in.Marks(i) {
+				if mk.Doc < 0 || mk.Doc >= len(marks) {
+					return fmt.Errorf("no marks document %d of %d", mk.Doc+1, len(marks))
+				}
+				m, err := marks[mk.Doc].mark(mk)
+				if err != nil {
+					return err
+				}
+				ms = append(ms, m)
+			}
+			if _, err := d.stampPage(src.Document, i, ms, band); err != nil {
+				return fmt.Errorf("page %d: %w", i+1, err)
+			}
+		}
+	}
 	if _, err := d.inst.FPDF_ImportPagesByIndex(&requests.FPDF_ImportPagesByIndex{Source: src.Document, Destination: d.doc, Index: in.At}); err != nil {
 		return classify(err)
-	}
-	if band <= 0 || in.Marks == nil {
-		return nil
-	}
-	for i := range count.PageCount {
-		var ms []mark
-		for _, mk := range in.Marks(i) {
-			if mk.Doc < 0 || mk.Doc >= len(marks) {
-				return fmt.Errorf("no marks document %d of %d", mk.Doc+1, len(marks))
-			}
-			m, err := marks[mk.Doc].mark(mk)
-			if err != nil {
-				return err
-			}
-			ms = append(ms, m)
-		}
-		if _, err := d.stampPage(d.doc, in.At+i, ms, band); err != nil {
-			return fmt.Errorf("page %d: %w", i+1, err)
-		}
 	}
 	return nil
 }
