@@ -29,9 +29,10 @@ const (
 // has no PDF and only counts pages and records where things fall; in the
 // drawing pass it draws, knowing every page number in advance.
 type writer struct {
-	pdf    *gofpdf.Fpdf // nil while measuring
-	fonts  *typeset.Set
-	family map[*typeset.Face]string
+	pdf        *gofpdf.Fpdf // nil while measuring
+	fonts      *typeset.Set
+	family     map[*typeset.Face]string
+	registered map[*typeset.Face]bool // faces given to gofpdf
 
 	page int
 	y    float64
@@ -51,19 +52,27 @@ type writer struct {
 }
 
 func newWriter(fonts *typeset.Set, say i18n.Lang, pdf *gofpdf.Fpdf) *writer {
-	w := &writer{pdf: pdf, fonts: fonts, say: say, family: map[*typeset.Face]string{},
+	w := &writer{pdf: pdf, fonts: fonts, say: say, family: map[*typeset.Face]string{}, registered: map[*typeset.Face]bool{},
 		entryPage: map[string]int{}, paperPage: map[string]int{}, sectionPage: map[string]int{}, entryLink: map[string]int{},
 		sectionLink: map[string]int{}, index: map[string]*indexEntry{}}
 	for _, f := range fonts.Faces() {
 		w.family[f] = familyName(f.Name)
-		if pdf != nil {
-			pdf.AddUTF8FontFromBytes(familyName(f.Name), "", f.Data)
-		}
 	}
 	return w
 }
 
 func (w *writer) drawing() bool { return w.pdf != nil }
+
+// setFont selects a face, giving it to gofpdf the first time: a face no
+// text uses is never read (parsing the 4 MB CJK font took half the time
+// of a cover page).
+func (w *writer) setFont(f *typeset.Face, size float64) {
+	if !w.registered[f] {
+		w.pdf.AddUTF8FontFromBytes(w.family[f], "", f.Data)
+		w.registered[f] = true
+	}
+	w.pdf.SetFont(w.family[f], "", size)
+}
 
 // newPage starts a page, with the running head and the folio ("12 / 148")
 // when the document has furniture there.
@@ -128,7 +137,7 @@ func (w *writer) drawLine(l typeset.Line, x, baseline, size float64) {
 		return
 	}
 	for _, p := range l.Pieces {
-		w.pdf.SetFont(w.family[p.Face], "", size)
+		w.setFont(p.Face, size)
 		w.pdf.Text(x+p.X, baseline, p.Text)
 	}
 }
@@ -163,7 +172,7 @@ func (w *writer) bookmark(title string, level int) {
 	if !w.drawing() {
 		return
 	}
-	w.pdf.SetFont(w.family[w.fonts.Faces()[0]], "", 10) // outline titles are UTF-16 only under a UTF-8 font
+	w.setFont(w.fonts.Faces()[0], 10) // outline titles are UTF-16 only under a UTF-8 font
 	w.pdf.Bookmark(title, level, w.y)
 }
 
