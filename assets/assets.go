@@ -24,10 +24,10 @@ const (
 	// csl/SOURCE.md) and locales.
 	StylesDir  = "csl/styles"
 	LocalesDir = "csl/locales"
-	// Fonts for PDFs (see fonts/SOURCE.md for their licences): DejaVu Sans
+	// Fonts for PDFs (see fonts/SOURCE.md for their licences): DejaVu Serif
 	// for Latin and Cyrillic, Droid Sans Fallback for CJK.
-	FontRegular = "fonts/DejaVuSans.ttf"
-	FontBold    = "fonts/DejaVuSans-Bold.ttf"
-	FontItalic  = "fonts/DejaVuSans-Oblique.ttf"
+	FontRegular = "fonts/DejaVuSerif.ttf"
+	FontBold    = "fonts/DejaVuSerif-Bold.ttf"
+	FontItalic  = "fonts/DejaVuSerif-Italic.ttf"
 	FontCJK     = "fonts/DroidSansFallbackFull.ttf"
 )

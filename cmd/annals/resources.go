@@ -39,7 +39,7 @@ func loadLocale(tag string) ([]byte, error) {
 func openFonts() (*typeset.Set, error) {
 	var faces []*typeset.Face
 	for _, f := range []struct{ name, path string }{
-		{"sans", assets.FontRegular}, {"sans-bold", assets.FontBold}, {"sans-italic", assets.FontItalic}, {"cjk", assets.FontCJK},
+		{"serif", assets.FontRegular}, {"serif-bold", assets.FontBold}, {"serif-italic", assets.FontItalic}, {"cjk", assets.FontCJK},
 	} {
 		data, err := fs.ReadFile(assets.FS(), f.path)
 		if err != nil {

@@ -236,7 +236,7 @@ func (w *writer) abstracts(r *catalog.Record) error {
 			if strings.TrimSpace(p) == "" {
 				continue
 			}
-			if _, err := w.paragraph(p, typeset.Regular, 10, 14, 0); err != nil {
+			if err := w.bodyParagraph(p, 10, 14); err != nil {
 				return err
 			}
 			w.y += 4

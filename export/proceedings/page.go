@@ -157,6 +157,71 @@ func (w *writer) paragraph(text string, style typeset.Style, size, leading, inde
 	return lines, nil
 }
 
+// bodyParagraph sets running text: justified (each line but the last
+// stretched at its spaces to the full measure), and never leaving one
+// line of it alone at the foot of a page (an orphan) or at the head of the
+// next (a widow).
+func (w *writer) bodyParagraph(text string, size, leading float64) error {
+	lines, err := w.fonts.Layout(text, typeset.Regular, size, contentW)
+	if err != nil {
+		return err
+	}
+	for i, l := range lines {
+		left := len(lines) - i
+		room := int((bottom - w.y) / leading)
+		switch {
+		case w.page == 0 || room < 1:
+			w.newPage()
+		case i == 0 && left > 1 && room < 2: // the first line would be alone
+			w.newPage()
+		case left == 2 && room < 2 && i > 0: // the last line would be alone
+			w.newPage()
+		}
+		if i < len(lines)-1 {
+			w.drawJustified(l, marginX, w.y+size*0.8, size, contentW)
+		} else {
+			w.drawLine(l, marginX, w.y+size*0.8, size)
+		}
+		w.y += leading
+	}
+	return nil
+}
+
+// drawJustified draws a line stretched to width, the room left shared
+// among its spaces; a line without spaces (Chinese), or one that would
+// gape (a quarter of the measure or more to share), is drawn as it is.
+func (w *writer) drawJustified(l typeset.Line, x, baseline, size, width float64) {
+	if !w.drawing() || len(l.Pieces) == 0 {
+		return
+	}
+	full := l.Text()
+	text := strings.TrimRight(full, " ")
+	gaps := strings.Count(text, " ")
+	last := l.Pieces[len(l.Pieces)-1].Face
+	natural := l.Width - float64(len(full)-len(text))*last.Width(" ", size)
+	extra := width - natural
+	if gaps == 0 || extra <= 0 || extra >= width/4 {
+		w.drawLine(l, x, baseline, size)
+		return
+	}
+	per := extra / float64(gaps)
+	seen := 0
+	for _, p := range l.Pieces {
+		w.setFont(p.Face, size)
+		offset := 0.0
+		for i, word := range strings.Split(p.Text, " ") {
+			if i > 0 {
+				seen++
+				offset += p.Face.Width(" ", size)
+			}
+			if word != "" {
+				w.pdf.Text(x+p.X+offset+per*float64(seen), baseline, word)
+			}
+			offset += p.Face.Width(word, size)
+		}
+	}
+}
+
 // rule draws a thin line across the text block and moves down.
 func (w *writer) rule(space float64) {
 	if w.drawing() {

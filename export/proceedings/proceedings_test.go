@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode"
@@ -353,5 +354,35 @@ func TestTheImprintSaysHowToCiteTheVolume(t *testing.T) {
 		if !strings.Contains(imprint, want) {
 			t.Errorf("the imprint lacks %q:\n%s", want, imprint)
 		}
+	}
+}
+
+// TestAbstractsAreJustified: the lines of long abstracts (Russian from
+// eLibrary) end at the right edge of the measure, all but each
+// paragraph's last; before, they were ragged.
+func TestAbstractsAreJustified(t *testing.T) {
+	recs := catalogtest.MultilingualRecords(t)
+	d := &proceedings.Document{Title: "Justified", Sections: proceedings.Arrange(nil, recs, "Records"),
+		Style: proceedingstest.Style(t, "apa")}
+	path := filepath.Join(t.TempDir(), "justified.pdf")
+	f, _ := os.Create(path)
+	if _, err := proceedings.Render(context.Background(), f, d, proceedings.Options{Fonts: proceedingstest.Fonts(t), Words: proceedingstest.Words(t)}); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	layout := run(t, "pdftotext", "-bbox-layout", "-f", "5", "-l", "30", path, "-")
+	flush, lines := 0, 0
+	for _, m := range regexp.MustCompile(`<line xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"`).FindAllStringSubmatch(layout, -1) {
+		xMin, _ := strconv.ParseFloat(m[1], 64)
+		xMax, _ := strconv.ParseFloat(m[2], 64)
+		if xMin > 61 && xMin < 63 && xMax > 300 { // body lines that start at the left margin
+			lines++
+			if xMax > 595.28-62-1.5 && xMax < 595.28-62+0.5 {
+				flush++
+			}
+		}
+	}
+	if lines < 100 || flush*2 < lines {
+		t.Errorf("%d of %d long lines end at the right margin", flush, lines)
 	}
 }

@@ -22,7 +22,7 @@ func testSet(t testing.TB) *Set {
 		}
 		return f
 	}
-	return NewSet(face("sans", assets.FontRegular), face("sans-bold", assets.FontBold), face("sans-italic", assets.FontItalic), face("cjk", assets.FontCJK))
+	return NewSet(face("serif", assets.FontRegular), face("serif-bold", assets.FontBold), face("serif-italic", assets.FontItalic), face("cjk", assets.FontCJK))
 }
 
 func TestRunsSwitchFontsByScript(t *testing.T) {
@@ -35,7 +35,7 @@ func TestRunsSwitchFontsByScript(t *testing.T) {
 	for _, r := range runs {
 		got = append(got, r.Face.Name+":"+r.Text)
 	}
-	want := []string{"sans:Доклад ", "cjk:张天 ", "sans:on AI: ", "cjk:人工智能。"}
+	want := []string{"serif:Доклад ", "cjk:张天 ", "serif:on AI: ", "cjk:人工智能。"}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("runs %q, want %q", got, want)
 	}

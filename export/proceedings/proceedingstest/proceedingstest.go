@@ -29,8 +29,8 @@ func Fonts(t testing.TB) *typeset.Set {
 		}
 		return f
 	}
-	return typeset.NewSet(face("sans", assets.FontRegular), face("sans-bold", assets.FontBold),
-		face("sans-italic", assets.FontItalic), face("cjk", assets.FontCJK))
+	return typeset.NewSet(face("serif", assets.FontRegular), face("serif-bold", assets.FontBold),
+		face("serif-italic", assets.FontItalic), face("cjk", assets.FontCJK))
 }
 
 // Words are the embedded messages, the PDF's own words.
