@@ -76,7 +76,8 @@ type ImportResult struct {
 	Errors []FieldError `json:"errors,omitempty"`
 	// Files counts the files the item brings (attached, or that would be).
 	Files int `json:"files,omitempty"`
-	// Warnings say what the item imported without (files only linked to).
+	// Warnings say what the item imported without or how it was mended
+	// (files only linked to, identifiers cleaned or left out).
 	Warnings []FieldError `json:"warnings,omitempty"`
 }
 
@@ -157,6 +158,8 @@ func importBatchIn(ctx context.Context, tx Tx, items []ImportItem, results []Imp
 			continue
 		}
 		r := item.Record
+		// an identifier the record can exist without never refuses it
+		res.Warnings = append(res.Warnings, CleanImported(&r)...)
 		r.Files = nil
 		for _, f := range item.Files {
 			r.Files = append(r.Files, f.File)

@@ -266,7 +266,10 @@ func validateTranslations(fe *fieldErrors, ts []Translation) {
 }
 
 func validateContributors(fe *fieldErrors, r *Record) {
-	if len(r.Contributors) == 0 && r.Kind != KindOther && r.Kind != "" {
+	// a presentation, a speech or an agreement is someone's; a book, a
+	// report or an article may have no author (a constitution, a
+	// committee's report printed anonymously)
+	if len(r.Contributors) == 0 && (r.Kind == KindPresentation || r.Kind == KindSpeech || r.Kind == KindAgreement) {
 		fe.add("contributors", "at least one contributor is required for a %s", r.Kind)
 	}
 	if len(r.Contributors) > 1000 {

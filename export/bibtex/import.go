@@ -24,12 +24,6 @@ var kinds = map[string]catalog.Kind{
 	"techreport": catalog.KindReport, "dataset": catalog.KindDataset,
 }
 
-// languageNames maps babel/polyglossia names (langid) to tags.
-var languageNames = map[string]string{"english": "en", "american": "en", "british": "en", "russian": "ru",
-	"chinese": "zh", "ukrainian": "uk", "belarusian": "be", "serbian": "sr", "kazakh": "kk", "uzbek": "uz",
-	"german": "de", "ngerman": "de", "french": "fr", "spanish": "es", "italian": "it", "portuguese": "pt",
-	"brazilian": "pt-BR", "armenian": "hy", "azerbaijani": "az", "kyrgyz": "ky", "japanese": "ja", "korean": "ko"}
-
 // Read parses a BibTeX (or BibLaTeX) file into import items, one per entry.
 // A file that cannot be read is EMALFORMED with the line of the problem.
 func Read(data []byte) ([]catalog.ImportItem, error) {
@@ -94,11 +88,7 @@ func record(e parsedEntry) catalog.Record {
 	if lang == "" {
 		lang = strings.ToLower(f("language"))
 	}
-	if tag, ok := languageNames[lang]; ok {
-		r.Language = tag
-	} else if catalog.ValidLanguage(lang) {
-		r.Language = lang
-	}
+	r.Language = catalog.LanguageFromName(lang)
 	var notes []string
 	if ev := f("eventtitle"); ev != "" {
 		notes = append(notes, "Event: "+ev)

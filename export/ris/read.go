@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/annals/annals/catalog"
 	"github.com/annals/annals/catalog/recordio"
@@ -66,6 +67,7 @@ func Read(data []byte) ([]catalog.ImportItem, error) {
 	text := strings.TrimPrefix(strings.ReplaceAll(string(data), "\r\n", "\n"), "\ufeff")
 	var entries []*risEntry
 	var cur *risEntry
+	prevLen := 0 // the length of the line before, to tell wrapping from line breaks
 	for n, line := range strings.Split(text, "\n") {
 		no := n + 1
 		m := tagLine.FindStringSubmatch(strings.TrimRight(line, " \t"))
@@ -90,12 +92,20 @@ func Read(data []byte) ([]catalog.ImportItem, error) {
 			}
 			cur.tags = append(cur.tags, [2]string{m[1], strings.TrimSpace(m[3])})
 		case strings.TrimSpace(line) == "":
-		case cur != nil && len(cur.tags) > 0: // a wrapped value
+		case cur != nil && len(cur.tags) > 0: // a value over several lines
 			last := &cur.tags[len(cur.tags)-1]
-			last[1] += continuation(last[1], line)
+			switch {
+			case last[0] == "KW": // AGRIS and others: a keyword a line
+				cur.tags = append(cur.tags, [2]string{"KW", strings.TrimSpace(line)})
+			case prevLen < wrapWidth && !strings.HasPrefix(line, " "): // after a short line: a line break
+				last[1] += "\n" + strings.TrimSpace(line)
+			default: // a long value wrapped
+				last[1] += continuation(last[1], line)
+			}
 		default:
 			return nil, malformed(no, "%q is not a RIS tag line (\"XX  - value\")", truncate(line, 40))
 		}
+		prevLen = utf8.RuneCountInString(strings.TrimRight(line, " \t"))
 	}
 	if cur != nil {
 		return nil, malformed(cur.line, "the reference started here does not end with ER")
@@ -109,6 +119,11 @@ func Read(data []byte) ([]catalog.ImportItem, error) {
 	}
 	return items, nil
 }
+
+// wrapWidth: a line of this many characters or more was wrapped by its
+// writer (RIS writers wrap at 70 to 80); a shorter one ended where its
+// author ended it.
+const wrapWidth = 66
 
 // continuation joins a wrapped line to its value: directly when the value
 // was cut inside a word (as RIS writers that wrap at 70 characters do),
@@ -169,10 +184,7 @@ func record(e *risEntry) catalog.Record {
 			r.Identifiers.ISSN = sn
 		}
 	}
-	r.Language = strings.ToLower(e.first("LA"))
-	if !catalog.ValidLanguage(r.Language) {
-		r.Language = ""
-	}
+	r.Language = catalog.LanguageFromName(e.first("LA")) // "English", "eng", "en"
 	r.Keywords = e.all("KW")
 	var notes []string
 	if r.Kind == catalog.KindPresentation {

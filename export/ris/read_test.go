@@ -13,7 +13,7 @@ import (
 )
 
 const sample = "\ufeffTY  - JOUR\r\nID  - Elibrary-1\r\nTI  - Технологии хранения водорода\r\nAU  - Петров, Пётр Петрович\r\n" +
-	"AU  - Russian Academy of Sciences\r\nPY  - 2025\r\nDA  - 2025/6/4/\r\nAB  - A long abstract that a writer wra\r\npped at seventy characters\r\n" +
+	"AU  - Russian Academy of Sciences\r\nPY  - 2025\r\nDA  - 2025/6/4/\r\nAB  - A long abstract that a writer wrapped at seventy characters, cutting a wo\r\nrd in two\r\n" +
 	" and indented.\r\nKW  - водород\r\nKW  - 氢能\r\nSP  - 10\r\nEP  - 20\r\nSN  - 978-3-16-148410-0\r\nLA  - ru\r\nER  - \r\n\r\n" +
 	"TY  - CONF\nTI  - 中俄人工智能联合实验室\nAU  - 张, 天\nT2  - Conference of Academies\nCY  - Jinan\nPY  - 2025\nER  - \n"
 
@@ -27,7 +27,7 @@ func TestRead(t *testing.T) {
 	}
 	a := items[0].Record
 	want := catalog.Record{ID: "elibrary-1", Kind: catalog.KindArticle, Title: "Технологии хранения водорода",
-		Abstract: "A long abstract that a writer wrapped at seventy characters and indented.", Language: "ru", Date: "2025-06-04",
+		Abstract: "A long abstract that a writer wrapped at seventy characters, cutting a word in two and indented.", Language: "ru", Date: "2025-06-04",
 		Pages: "10-20", Keywords: []string{"водород", "氢能"}, Identifiers: catalog.Identifiers{ISBN: "978-3-16-148410-0"},
 		Contributors: []catalog.Contributor{{Family: "Петров", Given: "Пётр Петрович", Role: "author"}, {Literal: "Russian Academy of Sciences", Role: "author"}}}
 	if !reflect.DeepEqual(a, want) {
@@ -128,5 +128,25 @@ func TestL1Files(t *testing.T) {
 		"files/3/d.pdf|", "https://annals.example/records/x/files/e.pdf|"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("L1 read as %q, want %q", got, want)
+	}
+}
+
+// TestLinesOfRealExports: a note over several short lines keeps its line
+// breaks (Web of Science's "142" then "Total Times Cited" was glued into
+// "142Total"), keyword lines under one KW are each a keyword (AGRIS), and
+// a language written as a name or an ISO 639-2 code is read.
+func TestLinesOfRealExports(t *testing.T) {
+	data := "TY  - JOUR\nTI  - A title\nAU  - Doe, J.\nN1  - 142\nTotal Times Cited\nKW  - PROTECTED AREAS\nMARINE AREAS\nPOVERTY\n" +
+		"LA  - English\nER  - \nTY  - JOUR\nTI  - Другое\nAU  - Иванов, И.\nLA  - rus\nER  - \n"
+	items, err := Read([]byte(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := items[0].Record
+	if r.Note != "142\nTotal Times Cited" || !reflect.DeepEqual(r.Keywords, []string{"PROTECTED AREAS", "MARINE AREAS", "POVERTY"}) || r.Language != "en" {
+		t.Errorf("note %q, keywords %q, language %q", r.Note, r.Keywords, r.Language)
+	}
+	if items[1].Record.Language != "ru" {
+		t.Errorf("LA rus: %q", items[1].Record.Language)
 	}
 }
