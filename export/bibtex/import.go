@@ -24,6 +24,13 @@ var kinds = map[string]catalog.Kind{
 	"techreport": catalog.KindReport, "dataset": catalog.KindDataset,
 }
 
+// readFields are the fields a record is made of (the rest of an entry is
+// not imported): a second, different value of one of them is said.
+var readFields = map[string]bool{"title": true, "abstract": true, "address": true, "location": true, "date": true,
+	"year": true, "month": true, "doi": true, "isbn": true, "issn": true, "url": true, "langid": true, "language": true,
+	"eventtitle": true, "venue": true, "note": true, "number": true, "pages": true, "series": true, "publisher": true,
+	"institution": true, "organization": true, "school": true}
+
 // Read parses a BibTeX (or BibLaTeX) file into import items, one per entry.
 // A file that cannot be read is EMALFORMED with the line of the problem.
 func Read(data []byte) ([]catalog.ImportItem, error) {
@@ -44,6 +51,15 @@ func Read(data []byte) ([]catalog.ImportItem, error) {
 	items := make([]catalog.ImportItem, len(entries))
 	for i, e := range entries {
 		items[i] = catalog.ImportItem{Index: i, Line: e.Line, Record: record(e), Files: entryFiles(e)}
+		for _, w := range e.Warnings {
+			items[i].Warnings = append(items[i].Warnings, catalog.FieldError{Field: "bibtex", Message: w})
+		}
+		for _, r := range e.Repeated {
+			if readFields[r[0]] {
+				items[i].Warnings = append(items[i].Warnings, catalog.FieldError{Field: "bibtex",
+					Message: fmt.Sprintf("%s is given twice: the first kept (%q), the second left out (%q)", r[0], r[1], r[2])})
+			}
+		}
 	}
 	return items, nil
 }

@@ -14,6 +14,11 @@ type parsedEntry struct {
 	Line   int
 	Fields map[string]string
 	Order  []string // field names as they came
+	// Warnings say what was read leniently (an undefined @string name);
+	// Repeated are fields given twice with different values: name, the
+	// value kept (the first), the value left out.
+	Warnings []string
+	Repeated [][3]string
 }
 
 // SyntaxError is a BibTeX file that cannot be read, with where.
@@ -30,6 +35,8 @@ type parser struct {
 	pos     int
 	line    int
 	strings map[string]string
+	// warnings gathers what the entry being read was read leniently for
+	warnings []string
 	// expanded counts the bytes @string names have put into values, and
 	// expandLimit bounds it: a file of @strings each defined as the one
 	// before twice doubles at every line, and 30 lines would be gigabytes.
@@ -98,21 +105,38 @@ func parseEntries(text string) ([]parsedEntry, error) {
 		}
 		p.next()
 		p.space()
-		key := p.until(func(r rune) bool { return r == ',' || r == closer || unicode.IsSpace(r) })
+		start := p.pos
+		key := p.until(func(r rune) bool { return r == ',' || r == closer || unicode.IsSpace(r) || r == '=' })
+		p.space()
+		if p.peek() == '=' { // no key: EndNote writes "@article{ author = ..."
+			p.pos, key = start, ""
+		}
 		e := parsedEntry{Type: typ, Key: key, Line: line, Fields: map[string]string{}}
 		p.space()
 		if p.peek() == ',' {
 			p.next()
 		}
+		p.warnings = nil
 		err := p.fields(closer, func(name, value string) {
-			if _, dup := e.Fields[name]; !dup {
+			old, dup := e.Fields[name]
+			switch {
+			case !dup:
 				e.Order = append(e.Order, name)
+				e.Fields[name] = value
+			case name == "keywords":
+				e.Fields[name] = old + ", " + value
+			case name == "author" || name == "editor" || name == "translator":
+				e.Fields[name] = old + " and " + value
+			case name == "file":
+				e.Fields[name] = old + ";" + value
+			case value != old:
+				e.Repeated = append(e.Repeated, [3]string{name, old, value})
 			}
-			e.Fields[name] = value
 		})
 		if err != nil {
 			return nil, err
 		}
+		e.Warnings = p.warnings
 		out = append(out, e)
 	}
 }
@@ -133,6 +157,10 @@ func (p *parser) fields(closer rune, set func(name, value string)) error {
 			return p.errorf("a field name is expected, not %q", string(p.peek()))
 		}
 		p.space()
+		for isIdentRune(p.peek()) { // a name with spaces, as Scopus writes "funding_text 1"
+			name += "_" + strings.ToLower(p.ident())
+			p.space()
+		}
 		if err := p.expect('='); err != nil {
 			return err
 		}
@@ -179,8 +207,9 @@ func (p *parser) value() (string, error) {
 		case isIdentRune(r):
 			name := strings.ToLower(p.ident())
 			s, ok := p.strings[name]
-			if !ok {
-				return "", p.errorf("%q is not defined with @string", name)
+			if !ok { // as biber does: the name stands for itself, said
+				p.warnings = append(p.warnings, fmt.Sprintf("%q is not defined with @string: kept as written", name))
+				s = name
 			}
 			if p.expanded += len(s); p.expanded > p.expandLimit {
 				return "", p.errorf("@string %q makes the file's values grow past %d MB; a file may not expand to more than %d times its size",

@@ -53,7 +53,6 @@ func TestReadErrors(t *testing.T) {
 		"unclosed brace": {"@article{a,\n title = {Open\n year = 2025\n", "Line 2: a { opened here is never closed"},
 		"unclosed entry": {"@article{a,\n title = {T},\n", "is not closed"},
 		"no comma":       {"@article{a,\n title = {T}\n year = 2025}\n", "Line 3: a comma or } is expected after the value of title"},
-		"unknown macro":  {"@article{a, title = nosuch}", `"nosuch" is not defined with @string`},
 		"no equals":      {"@article{a, title {T}}", `"=" is expected`},
 		"not utf8":       {"@article{a,\n title = {\xff}}", "Line 2, column 11: the data is not valid UTF-8"},
 		"nothing":        {"just text", "no BibTeX entries"},
@@ -124,5 +123,31 @@ func TestStringExpansionIsBounded(t *testing.T) {
 	ok := "@string{jn = {Journal of Things}}\n@article{a, title = {T}, journal = jn # { (English edition)}, author = {A}}\n"
 	if items, err := Read([]byte(ok)); err != nil || len(items) != 1 {
 		t.Errorf("an ordinary @string: %v", err)
+	}
+}
+
+// TestReadWhatRealFilesHave: an entry without a key (EndNote), a field
+// name with a space (Scopus's "funding_text 1"), an undefined @string
+// name (IEEE_J_PROC without IEEEabrv.bib), repeated keywords and authors:
+// all read, what was read leniently said per entry.
+func TestReadWhatRealFilesHave(t *testing.T) {
+	data := "@article{\n  author = {Huang, Y.},\n  title = {No key}\n}\n" +
+		"@article{Li2020,\nauthor={Li, W.},\ntitle={Soil fauna},\nfunding_text 1={The Fund},\nkeywords={a},\nkeywords={b},\nauthor={Dou, Z.}\n}\n" +
+		"@inproceedings{x, title = {T}, booktitle = IEEE_J_PROC, year = 2016, title = {Other}}\n"
+	items, err := Read([]byte(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(items) != 3 || items[0].Record.Title != "No key" || items[0].Record.ID != "" {
+		t.Fatalf("%d items; the first %+v", len(items), items[0].Record)
+	}
+	li := items[1].Record
+	if li.Title != "Soil fauna" || strings.Join(li.Keywords, ",") != "a,b" || len(li.Contributors) != 2 || len(items[1].Warnings) != 0 {
+		t.Errorf("Scopus entry: %+v, warnings %v", li, items[1].Warnings)
+	}
+	w := items[2].Warnings
+	if len(w) != 2 || !strings.Contains(w[0].Message, `"ieee_j_proc" is not defined with @string: kept as written`) ||
+		!strings.Contains(w[1].Message, "title is given twice") || items[2].Record.Title != "T" {
+		t.Errorf("lenient entry: %+v", w)
 	}
 }
