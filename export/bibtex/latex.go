@@ -34,6 +34,13 @@ func decodeLaTeX(s string) string {
 		switch {
 		case r == '\\' && i+1 < len(rs):
 			i = command(rs, i+1, &b)
+		case r == '$': // math: $\beta$ is β, $^{2}$ is ²
+			end := i + 1
+			for end < len(rs) && (rs[end] != '$' || rs[end-1] == '\\') {
+				end++
+			}
+			b.WriteString(decodeMath(rs[i+1 : min(end, len(rs))]))
+			i = end
 		case r == '{' || r == '}':
 		case r == '~':
 			b.WriteRune(' ')
@@ -66,8 +73,9 @@ func command(rs []rune, i int, b *strings.Builder) int {
 		switch r {
 		case '\\':
 			b.WriteRune(' ')
-		case ' ':
+		case ' ', ',', ';', ':': // \, \; \: are spaces ("а.\,с.~126728" is "а. с. 126728")
 			b.WriteRune(' ')
+		case '!', '/', '-': // a negative space, an italic correction, a hyphenation point
 		default: // \& \% \$ \# \_ \{ \} and the like
 			b.WriteRune(r)
 		}
@@ -279,4 +287,79 @@ func startsLower(w string) bool {
 		return unicode.IsLower(r)
 	}
 	return false
+}
+
+// mathSymbols are the commands of TeX's math mode that titles use.
+var mathSymbols = map[string]string{
+	"alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "varepsilon": "ε", "zeta": "ζ", "eta": "η",
+	"theta": "θ", "vartheta": "ϑ", "iota": "ι", "kappa": "κ", "lambda": "λ", "mu": "μ", "nu": "ν", "xi": "ξ", "pi": "π",
+	"rho": "ρ", "sigma": "σ", "tau": "τ", "upsilon": "υ", "phi": "φ", "varphi": "φ", "chi": "χ", "psi": "ψ", "omega": "ω",
+	"Gamma": "Γ", "Delta": "Δ", "Theta": "Θ", "Lambda": "Λ", "Xi": "Ξ", "Pi": "Π", "Sigma": "Σ", "Upsilon": "Υ",
+	"Phi": "Φ", "Psi": "Ψ", "Omega": "Ω", "pm": "±", "mp": "∓", "times": "×", "cdot": "·", "div": "÷", "leq": "≤",
+	"le": "≤", "geq": "≥", "ge": "≥", "neq": "≠", "ne": "≠", "approx": "≈", "sim": "∼", "simeq": "≃", "equiv": "≡",
+	"infty": "∞", "partial": "∂", "nabla": "∇", "circ": "∘", "degree": "°", "prime": "′", "to": "→", "rightarrow": "→",
+	"leftarrow": "←", "leftrightarrow": "↔", "Rightarrow": "⇒", "sum": "∑", "prod": "∏", "int": "∫", "sqrt": "√",
+	"in": "∈", "notin": "∉", "subset": "⊂", "cup": "∪", "cap": "∩", "forall": "∀", "exists": "∃", "emptyset": "∅",
+	"ell": "ℓ", "hbar": "ℏ", "propto": "∝", "perp": "⊥", "parallel": "∥", "langle": "⟨", "rangle": "⟩", "ldots": "…",
+	"cdots": "⋯", "%": "%",
+}
+
+var superscripts = map[rune]rune{'0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸',
+	'9': '⁹', '+': '⁺', '-': '⁻', '=': '⁼', '(': '⁽', ')': '⁾', 'n': 'ⁿ', 'i': 'ⁱ'}
+
+var subscripts = map[rune]rune{'0': '₀', '1': '₁', '2': '₂', '3': '₃', '4': '₄', '5': '₅', '6': '₆', '7': '₇', '8': '₈',
+	'9': '₉', '+': '₊', '-': '₋', '=': '₌', '(': '₍', ')': '₎'}
+
+// decodeMath turns the inside of $...$ into text: Greek letters and
+// symbols, digits raised or lowered (x^2 is x², H_2O is H₂O; what has no
+// such character keeps its ^ or _), \mathrm{} and the like kept as their
+// text, braces dropped.
+func decodeMath(rs []rune) string {
+	var b strings.Builder
+	for i := 0; i < len(rs); i++ {
+		r := rs[i]
+		switch {
+		case r == '\\' && i+1 < len(rs):
+			j := i + 1
+			for j < len(rs) && unicode.IsLetter(rs[j]) {
+				j++
+			}
+			if j == i+1 { // \% \, and the like
+				j++
+			}
+			name := string(rs[i+1 : j])
+			if sym, ok := mathSymbols[name]; ok {
+				b.WriteString(sym)
+			} else if name == "," || name == ";" || name == ":" || name == " " {
+				b.WriteRune(' ')
+			} // \mathrm, \text, \mbox...: their argument follows as text
+			i = j - 1
+		case r == '^' || r == '_':
+			table := superscripts
+			if r == '_' {
+				table = subscripts
+			}
+			arg, end := argument(rs, i+1)
+			var out strings.Builder
+			ok := true
+			for _, c := range arg {
+				if m, found := table[c]; found {
+					out.WriteRune(m)
+				} else {
+					ok = false
+				}
+			}
+			if ok && arg != "" {
+				b.WriteString(out.String())
+			} else {
+				b.WriteRune(r)
+				b.WriteString(arg)
+			}
+			i = end
+		case r == '{' || r == '}':
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
