@@ -75,7 +75,7 @@ func TestDecodeLaTeX(t *testing.T) {
 		// the issue's cases and Better BibTeX's math-markup fixture
 		`Role of $\beta$-catenin`: "Role of β-catenin", `а.\,с.~126728`: "а. с. 126728",
 		`100~$\mu${J}, 200\,{\mbox{$\mu$}}{J}, $\pm$0.1\% and 0.2\,mm$^2$, $-$50\,d{B}`: "100 μJ, 200 μJ, ±0.1% and 0.2 mm², -50 dB",
-		`H$_2$O and $x^{n}$, $\alpha_{max}$`: "H₂O and xⁿ, α_max", `a\-b and \$5`: "ab and $5",
+		`H$_2$O and $x^{n}$, $\alpha_{max}$`:                                            "H₂O and xⁿ, α_max", `a\-b and \$5`: "ab and $5",
 	} {
 		if got := decodeLaTeX(in); got != want {
 			t.Errorf("decodeLaTeX(%q) = %q, want %q", in, got, want)
