@@ -134,6 +134,12 @@ func FromRecord(r *catalog.Record, ev *catalog.Event) Item {
 			it.Author = append(it.Author, n)
 		}
 	}
+	// No style prints CSL's contributor: when the record's only people are
+	// contributors (the think-tank report released by three of them), they
+	// are who it is by, or the citation would name no one.
+	if len(it.Author) == 0 && len(it.Editor) == 0 && len(it.Contributor) > 0 {
+		it.Author, it.Contributor = it.Contributor, nil
+	}
 	if ev != nil {
 		it.EventTitle, it.Event, it.EventPlace = ev.Name, ev.Name, ev.Place
 		if d := eventDates(ev); d != nil {
