@@ -2,6 +2,7 @@ package recordio
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -12,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf16"
 
 	"github.com/annals/annals/catalog"
 )
@@ -99,18 +101,32 @@ func firstField(t reflect.Type) string {
 // and keywords take several values separated by ";". Empty cells are
 // absent fields. A UTF-8 byte order mark and Windows line endings are fine.
 func ReadCSV(data []byte) ([]catalog.ImportItem, error) {
+	data, err := fromUTF16(data)
+	if err != nil {
+		return nil, err
+	}
 	if err := CheckUTF8(data); err != nil {
 		return nil, err
 	}
 	data = bytes.TrimPrefix(data, bom)
 	r := csv.NewReader(bytes.NewReader(data))
 	r.ReuseRecord = false
+	r.Comma = delimiter(data)
 	header, err := r.Read()
 	if err != nil {
 		if len(bytes.TrimSpace(data)) == 0 {
 			return nil, malformed("The file is empty; the first row must name the columns (id, kind, title, ...).", nil)
 		}
 		return nil, csvError(err)
+	}
+	names := map[string]bool{}
+	for _, h := range header {
+		names[strings.TrimSpace(h)] = true
+	}
+	for _, layout := range foreignLayouts {
+		if layout.is(names) {
+			return readForeign(data, r.Comma, layout)
+		}
 	}
 	cols := make([]column, len(header))
 	seen := map[string]bool{}
@@ -256,4 +272,101 @@ func rowItem(obj map[string]any, index, line int) catalog.ImportItem {
 	}
 	item.Errors = []catalog.FieldError{{Message: err.Error()}}
 	return item
+}
+
+// delimiter is the separator of the header line: a comma, or the semicolon
+// a Russian or French Excel writes, or a tab — whichever it has most of
+// outside quotes.
+func delimiter(data []byte) rune {
+	line, _, _ := bytes.Cut(data, []byte("\n"))
+	counts := map[rune]int{}
+	quoted := false
+	for _, r := range string(line) {
+		switch {
+		case r == '"':
+			quoted = !quoted
+		case !quoted && (r == ',' || r == ';' || r == '\t'):
+			counts[r]++
+		}
+	}
+	best := ','
+	for _, r := range []rune{';', '\t'} {
+		if counts[r] > counts[best] {
+			best = r
+		}
+	}
+	return best
+}
+
+// fromUTF16 decodes a file Excel saved as "Unicode text" (UTF-16 with a
+// byte order mark) to UTF-8; other files pass as they are.
+func fromUTF16(data []byte) ([]byte, error) {
+	var order binary.ByteOrder
+	switch {
+	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}):
+		order = binary.LittleEndian
+	case bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
+		order = binary.BigEndian
+	default:
+		return data, nil
+	}
+	if len(data)%2 != 0 {
+		return nil, malformed("The file starts as UTF-16 but has an odd number of bytes; save it again as UTF-8.", nil)
+	}
+	units := make([]uint16, 0, len(data)/2-1)
+	for i := 2; i+1 < len(data); i += 2 {
+		units = append(units, order.Uint16(data[i:]))
+	}
+	return []byte(string(utf16.Decode(units))), nil
+}
+
+var spaceAfterQuote = regexp.MustCompile(`"[ \t]+([;,\t]|\r?\n)`)
+
+// readForeign reads a CSV in another tool's layout: rows may be short
+// (Zotero leaves trailing cells out) and quotes loose.
+func readForeign(data []byte, comma rune, layout foreignLayout) ([]catalog.ImportItem, error) {
+	// spaces after a closing quote ("…Thiéry" ;) would make the quote
+	// part of the text and swallow the next row
+	data = spaceAfterQuote.ReplaceAll(data, []byte(`"$1`))
+	r := csv.NewReader(bytes.NewReader(data))
+	r.Comma, r.FieldsPerRecord, r.LazyQuotes = comma, -1, true
+	header, err := r.Read()
+	if err != nil {
+		return nil, csvError(err)
+	}
+	at := map[string]int{}
+	for i, h := range header {
+		at[strings.TrimSpace(h)] = i
+	}
+	var items []catalog.ImportItem
+	for {
+		row, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, csvError(err)
+		}
+		line, _ := r.FieldPos(0)
+		cell := func(name string) string {
+			if i, ok := at[name]; ok && i < len(row) {
+				return strings.TrimSpace(row[i])
+			}
+			return ""
+		}
+		obj := layout.read(cell)
+		for k, v := range obj {
+			if v == "" {
+				delete(obj, k)
+			}
+		}
+		if obj["title"] == nil && obj["contributors"] == nil {
+			continue // an empty row
+		}
+		items = append(items, rowItem(obj, len(items), line))
+	}
+	if len(items) == 0 {
+		return nil, malformed("The file has a "+layout.name+" header row but no records.", nil)
+	}
+	return items, nil
 }

@@ -31,6 +31,10 @@ func FuzzReadCSV(f *testing.F) {
 	}
 	f.Add([]byte("id,title\na,b\nc,d,e\n"))
 	f.Add([]byte("contributors[3].translations[2].family,topics\nx,a;b;;c\n"))
+	// other tools' layouts, semicolons, a quote followed by a space, UTF-16
+	f.Add([]byte("\ufeffItem Type;Publication Year;Author;Title;Url\nbook;1787;\"Thiéry, Luc\";\"Guide\" ;\nbook;1568;\"Vasari\";;\n"))
+	f.Add([]byte("Authors,Title,Year,Source title,Page start,Page end,DOI,Document Type\n\"Li, W., Dou, Z.\",Soil,2020,Eco,1,5,10.1/x,Article\n"))
+	f.Add([]byte{0xFF, 0xFE, 'i', 0, 'd', 0, '\t', 0, 'x', 0, '\n', 0})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		items, err := ReadCSV(data)
 		checkReadResult(t, items, err)

@@ -30,6 +30,8 @@ var importedToday = map[string][2]int{
 	"citesource_benchmark_15.ris":             {15, 15},
 	"jabref_RisImporterTest5a.ris":            {1, 1},
 	"synthesisr_Scopus_ris_example.ris":       {3, 3},
+	"karlpineau_zotero.csv":                   {4, 6},
+	"pytrackrecord_scopus.csv":                {49, 49},
 }
 
 // TestTheBibliographicCorpusImports runs annals import --dry-run on each
