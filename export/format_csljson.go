@@ -11,7 +11,8 @@ import (
 
 func csljsonFormat() Format {
 	return Format{Name: "csl-json", Label: "CSL-JSON", MediaType: "application/vnd.citationstyles.csl+json", Ext: "json",
-		newEncoder: func() encoder { return csljsonEncoder{} }}
+		newEncoder: func() encoder { return csljsonEncoder{} },
+		Import:     &recordio.Format{Name: "csl-json", MediaTypes: []string{"application/vnd.citationstyles.csl+json"}, Read: csljson.Read}}
 }
 
 // csljsonEncoder writes a JSON array of CSL-JSON items, one per line.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/annals/annals/catalog"
 	"github.com/annals/annals/catalog/recordio"
+	"github.com/annals/annals/export/csljson"
 )
 
 // jsonFormat is Annals' own record, as the API reads and writes it.
@@ -16,7 +17,22 @@ func jsonFormat() Format {
 			enc := json.NewEncoder(w)
 			enc.SetEscapeHTML(false)
 			return enc.Encode(r)
-		}, Import: importFormat("json")}
+		}, Import: jsonOrCSLJSON()}
+}
+
+// jsonOrCSLJSON reads a .json file as Annals' own records, or as CSL-JSON
+// when its items have a CSL type and no kind (what Zotero and Citation.js
+// export).
+func jsonOrCSLJSON() *recordio.Format {
+	f := *importFormat("json")
+	own := f.Read
+	f.Read = func(data []byte) ([]catalog.ImportItem, error) {
+		if csljson.Looks(data) {
+			return csljson.Read(data)
+		}
+		return own(data)
+	}
+	return &f
 }
 
 // ndjsonFormat is Annals' own records, one per line: what annals export

@@ -32,6 +32,8 @@ var importedToday = map[string][2]int{
 	"synthesisr_Scopus_ris_example.ris":       {3, 3},
 	"karlpineau_zotero.csv":                   {4, 6},
 	"pytrackrecord_scopus.csv":                {49, 49},
+	"citationjs_biblatex-csl.json":            {28, 28},
+	"bbt_csl_dates-edtf_811.csl.json":         {15, 15},
 }
 
 // TestTheBibliographicCorpusImports runs annals import --dry-run on each

@@ -108,10 +108,10 @@ func importFile(ctx context.Context, store catalog.Store, format recordio.Format
 	}
 	for _, it := range rep.Items {
 		if it.Status == catalog.ImportFailed {
-			fmt.Fprintf(out, "%s:%d: %s\n", name, it.Line, describeProblems(it, it.Errors))
+			fmt.Fprintf(out, "%s: %s\n", where(name, it.Line), describeProblems(it, it.Errors))
 		}
 		if len(it.Warnings) > 0 {
-			fmt.Fprintf(out, "%s:%d: warning: %s\n", name, it.Line, describeProblems(it, it.Warnings))
+			fmt.Fprintf(out, "%s: warning: %s\n", where(name, it.Line), describeProblems(it, it.Warnings))
 		}
 	}
 	verb := "imported"
@@ -159,4 +159,12 @@ func importExtensions(formats []recordio.Format) []string {
 		exts = append(exts, f.Extensions...)
 	}
 	return exts
+}
+
+// where is "file:line", or the file alone when the line is not known.
+func where(name string, line int) string {
+	if line <= 0 {
+		return name
+	}
+	return fmt.Sprintf("%s:%d", name, line)
 }
