@@ -9,6 +9,7 @@ import (
 
 	"github.com/annals/annals/catalog"
 	"github.com/annals/annals/catalog/recordio"
+	"github.com/annals/annals/export/tagged"
 )
 
 // Format is one way records leave Annals and, where it has a reader,
@@ -116,7 +117,8 @@ func ImportFormats() []recordio.Format {
 			out = append(out, *f.Import)
 		}
 	}
-	return out
+	// formats Annals reads but does not write
+	return append(out, tagged.Formats()...)
 }
 
 // FormatForMediaType finds the format a media type (an Accept entry, a

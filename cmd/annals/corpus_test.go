@@ -34,6 +34,14 @@ var importedToday = map[string][2]int{
 	"pytrackrecord_scopus.csv":                {49, 49},
 	"citationjs_biblatex-csl.json":            {28, 28},
 	"bbt_csl_dates-edtf_811.csl.json":         {15, 15},
+	"jabref_Endnote.book.example.enw":         {1, 1},
+	"synthesisr_WoS_ciw_example.ciw":          {5, 5},
+	"cnki_Classic5Test.net":                   {5, 5},
+}
+
+// importedWithFormat are files whose names do not tell their format.
+var importedWithFormat = map[string][3]string{
+	"synthesisr_PubMed_example.txt": {"medline", "3", "3"},
 }
 
 // TestTheBibliographicCorpusImports runs annals import --dry-run on each
@@ -44,6 +52,14 @@ func TestTheBibliographicCorpusImports(t *testing.T) {
 	bin := annalsBinary(t)
 	data := t.TempDir()
 	report := regexp.MustCompile(`would import (\d+) of (\d+) records`)
+	for name, f := range importedWithFormat {
+		t.Run(name, func(t *testing.T) {
+			out, _ := exec.Command(bin, "import", "--data", data, "--dry-run", "--format", f[0], filepath.Join(dir, name)).CombinedOutput()
+			if m := report.FindSubmatch(out); m == nil || string(m[1]) != f[1] || string(m[2]) != f[2] {
+				t.Errorf("want %s of %s:\n%s", f[1], f[2], out)
+			}
+		})
+	}
 	for name, want := range importedToday {
 		t.Run(name, func(t *testing.T) {
 			out, _ := exec.Command(bin, "import", "--data", data, "--dry-run", filepath.Join(dir, name)).CombinedOutput()

@@ -24,6 +24,7 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	var opts catalog.ImportOptions
 	flags.BoolVar(&opts.DryRun, "dry-run", false, "check everything and write nothing")
 	flags.BoolVar(&opts.Atomic, "atomic", false, "import each file all or nothing")
+	formatName := flags.String("format", "", "the files' format when their names do not tell it (json, ndjson, csv, bibtex, ris, csl-json, enw, wos, medline, noteexpress)")
 	filesDir := flags.String("files", "", "the directory of the files the records name (a relative path is read from it; an absolute one, as Zotero writes, by its longest tail found there)")
 	if err := parseFlags(flags, args); err != nil {
 		return err
@@ -32,9 +33,24 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 		return usagef("name at least one file to import")
 	}
 	formats := export.ImportFormats()
+	formatOf := func(name string) (recordio.Format, bool) { return recordio.FormatForFile(formats, name) }
+	if *formatName != "" {
+		var names []string
+		var chosen *recordio.Format
+		for i, f := range formats {
+			names = append(names, f.Name)
+			if f.Name == *formatName {
+				chosen = &formats[i]
+			}
+		}
+		if chosen == nil {
+			return usagef("--format %s: use one of %s", *formatName, strings.Join(names, ", "))
+		}
+		formatOf = func(string) (recordio.Format, bool) { return *chosen, true }
+	}
 	for _, name := range flags.Args() {
-		if _, ok := recordio.FormatForFile(formats, name); !ok {
-			return usagef("%s: cannot tell the format from the name; use %s", name, strings.Join(importExtensions(formats), ", "))
+		if _, ok := formatOf(name); !ok {
+			return usagef("%s: cannot tell the format from the name; use %s, or --format", name, strings.Join(importExtensions(formats), ", "))
 		}
 	}
 	store, err := openStore(ctx, cfg)
@@ -58,7 +74,7 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	failed := 0
 	for _, name := range flags.Args() {
-		format, _ := recordio.FormatForFile(formats, name)
+		format, _ := formatOf(name)
 		n, err := importFile(ctx, store, format, name, opts, src, stdout)
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
