@@ -22,7 +22,7 @@ import (
 // an atomic import was refused or every item failed.
 func (s *Server) importRecords(c echo.Context) error {
 	c.Set(nounKey, "import")
-	q, err := query(c, "dry_run", "atomic")
+	q, err := query(c, "dry_run", "atomic", "format")
 	if err != nil {
 		return err
 	}
@@ -41,6 +41,19 @@ func (s *Server) importRecords(c echo.Context) error {
 		}
 	} else {
 		format, ok := recordio.FormatForMediaType(s.cfg.ImportFormats, ct)
+		if name := q.Get("format"); name != "" { // ?format= names it whatever the Content-Type
+			var names []string
+			ok = false
+			for _, f := range s.cfg.ImportFormats {
+				names = append(names, f.Name)
+				if f.Name == name {
+					format, ok = f, true
+				}
+			}
+			if !ok {
+				return badParam("format", fmt.Sprintf("%q is not a format Annals imports; use one of %s", name, strings.Join(names, ", ")))
+			}
+		}
 		if !ok {
 			var types []string
 			for _, f := range s.cfg.ImportFormats {

@@ -220,3 +220,19 @@ func TestImportBibTeXAndRIS(t *testing.T) {
 	}
 	catalogtest.AssertUnchanged(t, e.store, before)
 }
+
+// TestImportFormatParameter: ?format= names the format whatever the
+// Content-Type says (a PubMed export sent as text/plain); an unknown name
+// is a 400 listing the formats.
+func TestImportFormatParameter(t *testing.T) {
+	e := newEnv(t)
+	medline := "PMID- 1\nTI  - A nitrate study\n      over two lines.\nAU  - Doe J\nFAU - Doe, John\nDP  - 2017 Nov 15\n"
+	r := e.do("POST", "/api/v1/import?dry_run=true&format=medline", e.librarian, []byte(medline), "Content-Type: text/plain")
+	if r.status != 200 || !strings.Contains(string(r.body), `"status":"valid"`) {
+		t.Errorf("MEDLINE by ?format=: %d %s", r.status, r.body)
+	}
+	r = e.do("POST", "/api/v1/import?format=nonesuch", e.librarian, []byte(medline), "Content-Type: text/plain")
+	if r.status != 400 || !strings.Contains(string(r.body), "noteexpress") {
+		t.Errorf("unknown format: %d %s", r.status, r.body)
+	}
+}
