@@ -221,5 +221,6 @@ func Formats() []recordio.Format {
 		{Name: "wos", MediaTypes: []string{"application/x-isi-export-format"}, Extensions: []string{".ciw", ".isi"}, Read: ReadWoS},
 		{Name: "medline", MediaTypes: []string{"application/nbib"}, Extensions: []string{".nbib", ".medline"}, Read: ReadMEDLINE},
 		{Name: "noteexpress", MediaTypes: []string{"application/x-noteexpress"}, Extensions: []string{".net"}, Read: ReadNoteExpress},
+		{Name: "endnote-xml", MediaTypes: []string{"application/x-endnote-xml"}, Extensions: []string{".xml"}, Read: ReadEndNoteXML},
 	}
 }

@@ -62,11 +62,26 @@ func TestTheTaggedFormatsOfTheCorpus(t *testing.T) {
 	}
 }
 
+// TestEndNoteXMLOfTheCorpus reads JabRef's EndNote XML test files (one
+// written by Bookends), texts in <style> runs.
+func TestEndNoteXMLOfTheCorpus(t *testing.T) {
+	a := readCorpus(t, "jabref_EndnoteXmlImporterTestArticle.xml", ReadEndNoteXML)
+	if r := a[0]; len(a) != 1 || r.Kind != catalog.KindArticle ||
+		r.Title != "Trends in the lifetime risk of developing cancer in Great Britain: comparison of risk for those born from 1930 to 1960" ||
+		names(r) != "Ahmad,AS; Ormiston-Smith,N; Sasieni,PD" || r.Date != "2015" || r.Pages != "943-7" ||
+		!strings.Contains(r.Note, "Br J Cancer, vol. 112, no. 5") {
+		t.Errorf("EndNote XML: %+v", a[0])
+	}
+	if m := readCorpus(t, "jabref_EndnoteXmlImporterTestLabelAndMultiTitle.xml", ReadEndNoteXML); len(m) != 3 {
+		t.Errorf("%d records", len(m))
+	}
+}
+
 // TestBadTaggedFiles: garbage is refused with the line, never a panic.
 func TestBadTaggedFiles(t *testing.T) {
 	for name, read := range map[string]func([]byte) ([]catalog.ImportItem, error){"enw": ReadEndNote, "wos": ReadWoS,
-		"medline": ReadMEDLINE, "noteexpress": ReadNoteExpress} {
-		for _, data := range []string{"", "\n\n", "not a tagged file\nat all", "\xff\xfe"} {
+		"medline": ReadMEDLINE, "noteexpress": ReadNoteExpress, "endnote-xml": ReadEndNoteXML} {
+		for _, data := range []string{"", "\n\n", "not a tagged file\nat all", "\xff\xfe", "<xml><records></records></xml>", "<xml><records><record>"} {
 			if _, err := read([]byte(data)); catalog.ErrorCode(err) != catalog.EMALFORMED {
 				t.Errorf("%s %q: %v", name, data, err)
 			}
@@ -79,8 +94,9 @@ func FuzzRead(f *testing.F) {
 	f.Add([]byte("FN x\nVR 1.0\nPT J\nAU Li, W\n   Dou, Z\nTI A\n   title\nER\nEF\n"))
 	f.Add([]byte("PMID- 1\nTI  - A\n      title\nAU  - Doe J\n\nPMID- 2\n"))
 	f.Add([]byte("{Reference Type}: Book\n{Title}: 书\n{Author}: 张三;李四;\n"))
+	f.Add([]byte(`<xml><records><record><ref-type name="Book">6</ref-type><titles><title><style>T</style></title></titles></record></records></xml>`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		for _, read := range []func([]byte) ([]catalog.ImportItem, error){ReadEndNote, ReadWoS, ReadMEDLINE, ReadNoteExpress} {
+		for _, read := range []func([]byte) ([]catalog.ImportItem, error){ReadEndNote, ReadWoS, ReadMEDLINE, ReadNoteExpress, ReadEndNoteXML} {
 			if _, err := read(data); err != nil && catalog.ErrorCode(err) != catalog.EMALFORMED {
 				t.Fatalf("not EMALFORMED: %v", err)
 			}
