@@ -27,6 +27,9 @@ var symbols = map[string]string{
 // made dashes, case-protecting braces dropped, and white space folded
 // (a blank line stays a paragraph break). UTF-8 text passes as it is.
 func decodeLaTeX(s string) string {
+	if plainValue(s) { // most values: nothing to decode, nothing to fold
+		return s
+	}
 	rs := []rune(s)
 	var b strings.Builder
 	for i := 0; i < len(rs); i++ {
@@ -143,6 +146,20 @@ func argument(rs []rune, i int) (string, int) {
 		inner = "j"
 	}
 	return inner, min(j, len(rs)-1)
+}
+
+// plainValue reports whether s needs no decoding: no TeX, no dash to
+// join, no white space to fold, and already NFC.
+func plainValue(s string) bool {
+	if strings.ContainsAny(s, "\\{}~$-\n\r\t") || strings.Contains(s, "  ") || strings.TrimSpace(s) != s {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return norm.NFC.IsNormalString(s)
+		}
+	}
+	return true // ASCII is NFC
 }
 
 // foldSpace folds runs of white space into one space, keeping blank lines
