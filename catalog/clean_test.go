@@ -53,3 +53,13 @@ func TestCleanImportedMendsWhatToolsWrite(t *testing.T) {
 		})
 	}
 }
+
+// TestIDFromKey: other tools' keys make the same id every time.
+func TestIDFromKey(t *testing.T) {
+	for key, want := range map[string]string{"Li2020": "li2020", "gbt7714.7.1.1:11": "gbt7714.7.1.1-11", "Doe 2020 (a)": "doe-2020-a",
+		"tolkien:single": "tolkien-single", "Иванов2020": "", "张三": "", ":::": "", "": "", "a--b": "a--b"} {
+		if got := IDFromKey(key); got != want {
+			t.Errorf("IDFromKey(%q) = %q, want %q", key, got, want)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
 )
 
 var (
@@ -18,6 +19,38 @@ var (
 
 // ValidID reports whether id may name a record or an event.
 func ValidID(id string) bool { return idPattern.MatchString(id) }
+
+// IDFromKey makes a record id of another tool's key (a BibTeX key, a RIS
+// or CSL-JSON id), the same way every time: lower case, each run of
+// characters an id may not have ("gbt7714.7.1.1:11", "Doe 2020") made one
+// hyphen. "" when nothing usable is left, or the key has letters of other
+// scripts (the import then makes an id from the title).
+func IDFromKey(key string) string {
+	for _, r := range key {
+		if r > 0x7f && unicode.IsLetter(r) { // "Иванов2020" is not "2020": the title makes the id
+			return ""
+		}
+	}
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(strings.TrimSpace(key)) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-' {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash && b.Len() > 0 {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	id := strings.Trim(b.String(), "-._")
+	if len(id) > 128 {
+		id = strings.TrimRight(id[:128], "-._")
+	}
+	if !ValidID(id) {
+		return ""
+	}
+	return id
+}
 
 // ValidORCID reports whether s is an ORCID iD (0000-0002-1825-0097) whose
 // check digit (ISO 7064 MOD 11-2) is right.

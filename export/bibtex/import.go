@@ -72,9 +72,7 @@ func record(e parsedEntry) catalog.Record {
 	if k, ok := kinds[e.Type]; ok {
 		r.Kind = k
 	}
-	if id := strings.ToLower(e.Key); catalog.ValidID(id) {
-		r.ID = id
-	}
+	r.ID = catalog.IDFromKey(e.Key) // the same id for the same key, in a dry run and the import
 	for _, role := range []struct{ field, role string }{{"author", catalog.RoleAuthor}, {"editor", catalog.RoleEditor}, {"translator", catalog.RoleTranslator}} {
 		for _, raw := range splitNames(e.Fields[role.field]) {
 			family, given, literal := parseName(raw)

@@ -110,9 +110,7 @@ func (it inItem) record() catalog.Record {
 	if k, ok := kindsOfTypes[it.Type]; ok {
 		r.Kind = k
 	}
-	if id := strings.ToLower(text(it.ID)); catalog.ValidID(id) {
-		r.ID = id
-	}
+	r.ID = catalog.IDFromKey(text(it.ID))
 	for _, group := range []struct {
 		names []inName
 		role  string

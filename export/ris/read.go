@@ -148,9 +148,7 @@ func record(e *risEntry) catalog.Record {
 	if k, ok := kinds[e.first("TY")]; ok {
 		r.Kind = k
 	}
-	if id := strings.ToLower(e.first("ID")); catalog.ValidID(id) {
-		r.ID = id
-	}
+	r.ID = catalog.IDFromKey(e.first("ID"))
 	add := func(tags []string, role string) {
 		for _, v := range tags {
 			family, given, _ := strings.Cut(v, ",")
