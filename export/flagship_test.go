@@ -17,7 +17,8 @@ import (
 // TestTheFlagshipReportNamesItsPeople: "Белорусы в Китае" has three
 // contributors (role contributor: they released it on stage) and no
 // author. Every export and citation names them — before, BibTeX, RIS, APA
-// and GOST named no one, since no style prints CSL's contributor.
+// and GOST named no one, since no style prints CSL's contributor — and
+// every export links back to the record in the catalogue.
 func TestTheFlagshipReportNamesItsPeople(t *testing.T) {
 	events, records := catalogtest.Sample(t)
 	var r *catalog.Record
@@ -30,15 +31,19 @@ func TestTheFlagshipReportNamesItsPeople(t *testing.T) {
 		t.Fatal("the sample has no flagship report")
 	}
 	ev := &events[0]
-	for format, want := range map[string]string{
-		"bibtex": "Дудик, Александр Михайлович and Wang, Juncheng and Duan, Peiyong",
-		"ris":    "AU  - Дудик, Александр Михайлович",
+	// each export names the people and links back to the record
+	page := "https://annals.example/records/jinan-2025-belarusians-in-china"
+	for format, wants := range map[string][]string{
+		"bibtex":   {"Дудик, Александр Михайлович and Wang, Juncheng and Duan, Peiyong", "annals = {" + page + "}"},
+		"ris":      {"AU  - Дудик, Александр Михайлович", "LK  - " + page},
+		"csl-json": {`"family":"Дудик"`, `"custom":{"annals":"` + page + `"}`},
 	} {
 		var buf bytes.Buffer
 		w, err := export.NewWriter(format, &buf, func(context.Context, string) *catalog.Event { return ev })
 		if err != nil {
 			t.Fatal(err)
 		}
+		w.LinkTo("https://annals.example")
 		if err := w.Begin(recordio.Widths{}); err != nil {
 			t.Fatal(err)
 		}
@@ -46,8 +51,10 @@ func TestTheFlagshipReportNamesItsPeople(t *testing.T) {
 			t.Fatal(err)
 		}
 		w.End()
-		if !strings.Contains(buf.String(), want) {
-			t.Errorf("%s lacks %q:\n%s", format, want, buf.String())
+		for _, want := range wants {
+			if !strings.Contains(buf.String(), want) {
+				t.Errorf("%s lacks %q:\n%s", format, want, buf.String())
+			}
 		}
 	}
 	item, err := csljson.ProcessorItem(r, ev)

@@ -75,7 +75,12 @@ func (f Format) WriteRecord(w io.Writer, r *catalog.Record, ev *catalog.Event, r
 	}
 	var link FileLinker
 	if recordURL != "" {
-		link = func(_ *catalog.Record, f *catalog.File) string { return recordURL + "/files/" + url.PathEscape(f.Name) }
+		link = func(_ *catalog.Record, f *catalog.File) string {
+			if f == nil {
+				return recordURL
+			}
+			return recordURL + "/files/" + url.PathEscape(f.Name)
+		}
 	}
 	if err := enc.write(bw, r, ev, 0, link); err != nil {
 		return err

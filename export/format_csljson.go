@@ -27,7 +27,7 @@ func (csljsonEncoder) write(w *bufio.Writer, r *catalog.Record, ev *catalog.Even
 	if n > 0 {
 		w.WriteString(",\n")
 	}
-	data, err := json.Marshal(csljson.FromRecord(r, ev))
+	data, err := json.Marshal(withFiles(r, ev, link)) // with its address, in custom
 	if err != nil {
 		return err
 	}

@@ -118,7 +118,7 @@ func Entry(it csljson.Item) string {
 		field{"number", Escape(it.Number)}, field{"pages", strings.ReplaceAll(Escape(it.Page), "-", "--")},
 		field{"doi", Escape(it.DOI)}, field{"isbn", Escape(it.ISBN)}, field{"issn", Escape(it.ISSN)},
 		field{"url", it.URL}, field{"language", Escape(it.Language)}, field{"keywords", Escape(it.Keyword)},
-		field{"abstract", escapeParagraphs(it.Abstract)}, field{"file", fileField(it.Files)})
+		field{"abstract", escapeParagraphs(it.Abstract)}, field{"file", fileField(it.Files)}, field{"annals", it.Custom["annals"]})
 	var b strings.Builder
 	fmt.Fprintf(&b, "@%s{%s,\n", EntryType(it.Type), it.ID)
 	for _, f := range fs {

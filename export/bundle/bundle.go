@@ -293,7 +293,12 @@ func writeRecords(ctx context.Context, w io.Writer, format string, d *proceeding
 		return err
 	}
 	if withFiles {
-		x.LinkFiles(filePath)
+		x.LinkFiles(func(r *catalog.Record, f *catalog.File) string {
+			if f == nil {
+				return "" // a bundle does not know the catalogue's address
+			}
+			return filePath(r, f)
+		})
 	}
 	if err := x.Begin(recordio.Widths{}); err != nil { // widths matter to CSV only
 		return err

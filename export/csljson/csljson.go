@@ -44,6 +44,10 @@ type Item struct {
 	// Files are the record's open files, for the formats that link them
 	// (BibTeX file, RIS L1); CSL-JSON has no field for them.
 	Files []Attachment `json:"-"`
+	// Custom holds what CSL has no variable for: "annals", the address of
+	// the record in the catalogue it came from (CSL-JSON's custom object;
+	// BibTeX's annals field; RIS's LK).
+	Custom map[string]string `json:"custom,omitempty"`
 }
 
 // Attachment is a file of a record at its address.

@@ -100,6 +100,7 @@ func Record(it csljson.Item) string {
 		tag("SN", it.ISSN)
 	}
 	tag("UR", it.URL)
+	tag("LK", it.Custom["annals"]) // the record in the catalogue
 	for _, f := range it.Files {
 		tag("L1", f.URL)
 	}
