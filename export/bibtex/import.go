@@ -26,7 +26,7 @@ var kinds = map[string]catalog.Kind{
 
 // readFields are the fields a record is made of (the rest of an entry is
 // not imported): a second, different value of one of them is said.
-var readFields = map[string]bool{"title": true, "abstract": true, "address": true, "location": true, "date": true,
+var readFields = map[string]bool{"journaltitle": true, "journal": true, "booktitle": true, "volume": true, "issue": true, "title": true, "abstract": true, "address": true, "location": true, "date": true,
 	"year": true, "month": true, "doi": true, "isbn": true, "issn": true, "url": true, "langid": true, "language": true,
 	"eventtitle": true, "venue": true, "note": true, "number": true, "pages": true, "series": true, "publisher": true,
 	"institution": true, "organization": true, "school": true}
@@ -110,11 +110,39 @@ func record(e parsedEntry) catalog.Record {
 	if v := f("venue"); v != "" {
 		notes = append(notes, "Venue: "+v)
 	}
+	if src := container(f("journaltitle"), f("journal"), f("booktitle"), f("volume"), f("issue")); src != "" {
+		notes = append(notes, src) // the record has no field for them yet: said, not dropped
+	}
 	if n := f("note"); n != "" {
 		notes = append(notes, n)
 	}
 	r.Note = strings.Join(notes, "\n")
 	return r
+}
+
+// container says where an item was published — a journal or a book, its
+// volume and issue — for the note, since the record has no fields for
+// them yet.
+func container(journaltitle, journal, booktitle, volume, issue string) string {
+	var parts []string
+	switch {
+	case journaltitle != "":
+		parts = append(parts, journaltitle)
+	case journal != "":
+		parts = append(parts, journal)
+	case booktitle != "":
+		parts = append(parts, "in "+booktitle)
+	}
+	if volume != "" {
+		parts = append(parts, "vol. "+volume)
+	}
+	if issue != "" {
+		parts = append(parts, "no. "+issue)
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "Published in: " + strings.Join(parts, ", ")
 }
 
 // entryDate reads date = {2025-06-04}, or year and month.

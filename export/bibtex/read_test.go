@@ -27,6 +27,7 @@ func TestRead(t *testing.T) {
 	a := items[0].Record
 	want := catalog.Record{ID: "aldoshin2025", Kind: catalog.KindArticle, Title: "Приветственное слово: AI – and more",
 		Language: "ru", Date: "2025-06", Pages: "10-20", Keywords: []string{"наука", "科学", "cooperation"},
+		Note: "Published in: Russian Academy of Sciences Journal", // said, not dropped (no field for it yet)
 		Contributors: []catalog.Contributor{
 			{Family: "Алдошин", Given: "Сергей Михайлович", Role: "author"},
 			{Family: "Müller", Given: "Jörg", Role: "author"},

@@ -190,6 +190,18 @@ func record(e *risEntry) catalog.Record {
 			notes = append(notes, "Event: "+ev)
 		}
 	}
+	// where it was published: the record has no field for it yet, so the
+	// note says it rather than dropping it (Web of Science's T2 - PLOS ONE)
+	var src []string
+	if j := e.first("T2", "JO", "JF", "JA", "BT"); j != "" && r.Kind != catalog.KindPresentation {
+		src = append(src, j)
+	}
+	if v := e.first("VL"); v != "" {
+		src = append(src, "vol. "+v)
+	}
+	if len(src) > 0 {
+		notes = append(notes, "Published in: "+strings.Join(src, ", "))
+	}
 	notes = append(notes, e.all("N1")...)
 	r.Note = strings.Join(notes, "\n")
 	return r
