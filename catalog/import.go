@@ -3,6 +3,7 @@ package catalog
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path"
 	"strings"
 )
@@ -58,13 +59,26 @@ type ImportOptions struct {
 	DryRun bool
 	// Atomic imports every item or, if any fails, none.
 	Atomic bool
+	// OnDuplicate is what becomes of an item that is the same work as a
+	// record of the catalogue or an earlier item of the file (the same DOI,
+	// or the same title, year and first contributor): DuplicateSkip (the
+	// default: reported, not imported) or DuplicateCreate (imported all
+	// the same).
+	OnDuplicate string
 }
+
+// What an import does with duplicates.
+const (
+	DuplicateSkip   = "skip"
+	DuplicateCreate = "create"
+)
 
 // Import item outcomes.
 const (
 	ImportCreated = "created" // stored
 	ImportValid   = "valid"   // would be stored (dry run, or atomic import that failed elsewhere)
 	ImportFailed  = "failed"  // invalid; see Errors
+	ImportSkipped = "skipped" // the same work as DuplicateOf; not imported
 )
 
 // ImportResult is the outcome of one item.
@@ -79,6 +93,10 @@ type ImportResult struct {
 	// Warnings say what the item imported without or how it was mended
 	// (files only linked to, identifiers cleaned or left out).
 	Warnings []FieldError `json:"warnings,omitempty"`
+	// DuplicateOf names the record (or "item N" of the file) a skipped
+	// item is the same work as, and Duplicate why.
+	DuplicateOf string `json:"duplicate_of,omitempty"`
+	Duplicate   string `json:"duplicate,omitempty"`
 }
 
 // ImportReport is the outcome of an import, one result per item in file
@@ -89,6 +107,7 @@ type ImportReport struct {
 	Total    int  `json:"total"`
 	Imported int  `json:"imported"`
 	Failed   int  `json:"failed"`
+	Skipped  int  `json:"skipped"`
 	// Files counts the files of the items imported (or valid, in a dry run).
 	Files int            `json:"files"`
 	Items []ImportResult `json:"items"`
@@ -121,9 +140,12 @@ func ImportRecordsIn(ctx context.Context, db Transactor, items []ImportItem, opt
 	if opts.DryRun || opts.Atomic {
 		batch = len(items)
 	}
+	seen := map[string]int{} // duplicate keys of the file's items so far -> item index
 	for start := 0; start < len(items) || start == 0; start += batch {
 		end := min(start+batch, len(items))
-		err := db.InTx(ctx, func(tx Tx) error { return importBatchIn(ctx, tx, items[start:end], report.Items[start:end], opts) })
+		err := db.InTx(ctx, func(tx Tx) error {
+			return importBatchIn(ctx, tx, items[start:end], report.Items[start:end], opts, seen)
+		})
 		if err != nil && !errors.Is(err, errRollback) {
 			return nil, err
 		}
@@ -142,12 +164,14 @@ func ImportRecordsIn(ctx context.Context, db Transactor, items []ImportItem, opt
 			}
 		case ImportFailed:
 			report.Failed++
+		case ImportSkipped:
+			report.Skipped++
 		}
 	}
 	return report, nil
 }
 
-func importBatchIn(ctx context.Context, tx Tx, items []ImportItem, results []ImportResult, opts ImportOptions) error {
+func importBatchIn(ctx context.Context, tx Tx, items []ImportItem, results []ImportResult, opts ImportOptions, seen map[string]int) error {
 	events := newEventLookup(tx)
 	failed := false
 	for i, item := range items {
@@ -160,6 +184,16 @@ func importBatchIn(ctx context.Context, tx Tx, items []ImportItem, results []Imp
 		r := item.Record
 		// an identifier the record can exist without never refuses it
 		res.Warnings = append(res.Warnings, CleanImported(&r)...)
+		if opts.OnDuplicate != DuplicateCreate {
+			of, why, err := findDuplicate(ctx, tx, &r, item.Index, seen)
+			if err != nil {
+				return err
+			}
+			if of != "" {
+				res.Status, res.DuplicateOf, res.Duplicate = ImportSkipped, of, why
+				continue
+			}
+		}
 		r.Files = nil
 		for _, f := range item.Files {
 			r.Files = append(r.Files, f.File)
@@ -190,4 +224,37 @@ func errorFieldsOrMessage(err error) []FieldError {
 		return f
 	}
 	return []FieldError{{Message: ErrorMessage(err)}}
+}
+
+// findDuplicate looks r up among the catalogue's records and the file's
+// earlier items by its duplicate keys; it returns what r duplicates ("" if
+// nothing) and why, and notes r's keys as seen.
+func findDuplicate(ctx context.Context, tx Tx, r *Record, index int, seen map[string]int) (string, string, error) {
+	keys := DuplicateKeys(r)
+	why := func(key string) string {
+		if strings.HasPrefix(key, "doi:") {
+			return "the same DOI"
+		}
+		return "the same title, year and first contributor"
+	}
+	// the file first: an item imported earlier in this run is named as
+	// the item (in a dry run its record will not exist)
+	for _, k := range keys {
+		if i, ok := seen[k]; ok {
+			return fmt.Sprintf("item %d", i), why(k) + " as an earlier item of the file", nil
+		}
+	}
+	for _, k := range keys {
+		ids, err := tx.FindRecordsWithKey(ctx, k)
+		if err != nil {
+			return "", "", err
+		}
+		if len(ids) > 0 {
+			return ids[0], why(k), nil
+		}
+	}
+	for _, k := range keys {
+		seen[k] = index
+	}
+	return "", "", nil
 }

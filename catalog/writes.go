@@ -64,6 +64,9 @@ type Tx interface {
 	// updated otherwise, marked deleted for a delete) and a change log
 	// row, whose revision it returns.
 	Apply(ctx context.Context, w *Write) (int64, error)
+	// FindRecordsWithKey returns the live records that have a duplicate
+	// key (DuplicateKeys), written in this transaction or before.
+	FindRecordsWithKey(ctx context.Context, key string) ([]string, error)
 }
 
 // ActorName is who the change log credits with a write made under ctx:

@@ -31,7 +31,7 @@ func BenchmarkIndexBuild(b *testing.B) {
 	for i, r := range catalogtest.NewGenerator(42).Records(benchRecords) {
 		items[i] = catalog.ImportItem{Index: i, Record: r}
 	}
-	if _, err := e.store.ImportRecords(context.Background(), items, catalog.ImportOptions{}); err != nil {
+	if _, err := e.store.ImportRecords(context.Background(), items, catalog.ImportOptions{OnDuplicate: catalog.DuplicateCreate}); err != nil {
 		b.Fatal(err)
 	}
 	// As annals serve and reindex do (cmd/annals, rebuildGCPercent).
@@ -90,7 +90,7 @@ func BenchmarkQueryLatency(b *testing.B) {
 	for i, r := range recs {
 		items[i] = catalog.ImportItem{Index: i, Record: r}
 	}
-	if _, err := e.store.ImportRecords(context.Background(), items, catalog.ImportOptions{}); err != nil {
+	if _, err := e.store.ImportRecords(context.Background(), items, catalog.ImportOptions{OnDuplicate: catalog.DuplicateCreate}); err != nil {
 		b.Fatal(err)
 	}
 	if err := e.index.Rebuild(context.Background()); err != nil {

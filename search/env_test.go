@@ -64,7 +64,7 @@ func (e *env) load(recs []catalog.Record) {
 	for i, r := range recs {
 		items[i] = catalog.ImportItem{Index: i, Record: r}
 	}
-	rep, err := e.store.ImportRecords(context.Background(), items, catalog.ImportOptions{})
+	rep, err := e.store.ImportRecords(context.Background(), items, catalog.ImportOptions{OnDuplicate: catalog.DuplicateCreate})
 	if err != nil {
 		e.t.Fatal(err)
 	}

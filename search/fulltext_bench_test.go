@@ -48,7 +48,7 @@ func BenchmarkFulltext(b *testing.B) {
 			Label: catalog.LabelFulltext, Access: catalog.AccessOpen, Created: now}
 		items[i] = catalog.ImportItem{Index: i, Record: records[i], Files: []catalog.ImportFile{{File: f}}}
 	}
-	if rep, err := e.store.ImportRecords(ctx, items, catalog.ImportOptions{}); err != nil || rep.Failed > 0 {
+	if rep, err := e.store.ImportRecords(ctx, items, catalog.ImportOptions{OnDuplicate: catalog.DuplicateCreate}); err != nil || rep.Failed > 0 {
 		b.Fatalf("import: %v, %d failed", err, rep.Failed)
 	}
 	fts, err := sql.Open("sqlite", filepath.Join(b.TempDir(), "fts.db"))

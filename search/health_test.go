@@ -153,7 +153,7 @@ func TestFullDiskDegradesAndRecovers(t *testing.T) {
 		for i, r := range recs[start : start+100] {
 			items = append(items, catalog.ImportItem{Index: i, Record: r})
 		}
-		if _, err := e.store.ImportRecords(context.Background(), items, catalog.ImportOptions{}); err != nil {
+		if _, err := e.store.ImportRecords(context.Background(), items, catalog.ImportOptions{OnDuplicate: catalog.DuplicateCreate}); err != nil {
 			t.Fatal(err)
 		}
 		deadline := time.Now().Add(3 * time.Second)

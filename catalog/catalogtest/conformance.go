@@ -73,6 +73,7 @@ func RunStoreTests(t *testing.T, open func(t *testing.T) catalog.Store) {
 		{"Events", testEvents},
 		{"ImportReportsBadItems", testImportReportsBadItems},
 		{"ImportAtomicAndDryRun", testImportAtomicAndDryRun},
+		{"ImportSkipsDuplicates", testImportSkipsDuplicates},
 		{"FindRecordsByIDs", testFindRecordsByIDs},
 		{"ChangeLog", testChangeLog},
 		{"WaitForChanges", testWaitForChanges},

@@ -152,7 +152,7 @@ func writeConcurrently(ctx context.Context, s catalog.Store, w int, recs []catal
 	for i, r := range recs[half:] {
 		items = append(items, catalog.ImportItem{Index: i, Record: r})
 	}
-	rep, err := s.ImportRecords(ctx, items, catalog.ImportOptions{})
+	rep, err := s.ImportRecords(ctx, items, catalog.ImportOptions{OnDuplicate: catalog.DuplicateCreate})
 	if err != nil {
 		return err
 	}
@@ -170,7 +170,7 @@ func testFindRecordsByIDs(t *testing.T, s catalog.Store) {
 	MustCreateEvent(t, s)
 	recs := NewGenerator(12).Records(1200)
 	recs[3].Status = catalog.StatusDraft
-	mustImport(t, s, recs, catalog.ImportOptions{})
+	mustImport(t, s, recs, catalog.ImportOptions{OnDuplicate: catalog.DuplicateCreate})
 	if err := s.DeleteRecord(ctx, recs[5].ID, 0); err != nil {
 		t.Fatal(err)
 	}

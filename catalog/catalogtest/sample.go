@@ -43,7 +43,7 @@ func LoadSample(tb testing.TB, s catalog.Store) {
 	for i := range records {
 		items[i] = catalog.ImportItem{Index: i, Record: records[i]}
 	}
-	if _, err := s.ImportRecords(ctx, items, catalog.ImportOptions{Atomic: true}); err != nil {
+	if _, err := s.ImportRecords(ctx, items, catalog.ImportOptions{Atomic: true, OnDuplicate: catalog.DuplicateCreate}); err != nil {
 		tb.Fatal(err)
 	}
 }

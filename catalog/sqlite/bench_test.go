@@ -20,7 +20,7 @@ func BenchmarkImport(b *testing.B) {
 		s := MustOpen(b)
 		catalogtest.MustCreateEvent(b, s)
 		b.StartTimer()
-		rep, err := s.ImportRecords(context.Background(), items, catalog.ImportOptions{})
+		rep, err := s.ImportRecords(context.Background(), items, catalog.ImportOptions{OnDuplicate: catalog.DuplicateCreate})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -37,7 +37,7 @@ func BenchmarkFindRecordByID(b *testing.B) {
 	s := MustOpen(b)
 	catalogtest.MustCreateEvent(b, s)
 	recs := catalogtest.NewGenerator(43).Records(10_000)
-	if _, err := s.ImportRecords(context.Background(), items(recs), catalog.ImportOptions{}); err != nil {
+	if _, err := s.ImportRecords(context.Background(), items(recs), catalog.ImportOptions{OnDuplicate: catalog.DuplicateCreate}); err != nil {
 		b.Fatal(err)
 	}
 	ctx := context.Background()

@@ -132,7 +132,45 @@ func (t *txn) Apply(ctx context.Context, w *catalog.Write) (int64, error) {
 	default:
 		err = fmt.Errorf("unknown operation %q", w.Op)
 	}
+	if err == nil && w.Entity == catalog.EntityRecord {
+		err = t.keyRecord(ctx, w.ID, w.Record)
+	}
 	return rev, err
+}
+
+// keyRecord replaces a record's duplicate keys (none once deleted).
+func (t *txn) keyRecord(ctx context.Context, id string, r *catalog.Record) error {
+	if _, err := t.exec(ctx, `DELETE FROM record_keys WHERE id = ?`, id); err != nil {
+		return err
+	}
+	if r == nil {
+		return nil
+	}
+	for _, k := range catalog.DuplicateKeys(r) {
+		if _, err := t.exec(ctx, `INSERT OR IGNORE INTO record_keys (key, id) VALUES (?, ?)`, k, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// FindRecordsWithKey returns the live records with a duplicate key.
+func (t *txn) FindRecordsWithKey(ctx context.Context, key string) ([]string, error) {
+	rows, err := t.tx.QueryContext(ctx, `SELECT k.id FROM record_keys k JOIN records r ON r.id = k.id
+		WHERE k.key = ? AND r.deleted IS NULL ORDER BY r.seq`, key)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
 }
 
 // recordColumns are the copies of a record's fields that listings and

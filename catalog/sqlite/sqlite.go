@@ -92,6 +92,10 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		write.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
+	if err := s.keyOldRecords(ctx); err != nil {
+		write.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
 	read, err := sql.Open("sqlite", dsn(path, append(pragmas, "query_only(1)"), "deferred"))
 	if err != nil {
 		write.Close()
@@ -329,4 +333,53 @@ func queryAll[T any](ctx context.Context, s *Store, scan func(func(...any) error
 		out = append(out, *v)
 	}
 	return out, rows.Err()
+}
+
+// keyOldRecords gives the live records stored before duplicate keys
+// existed their keys (once: when there are records and no keys at all).
+func (s *Store) keyOldRecords(ctx context.Context) error {
+	var keys, records int
+	if err := s.write.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM record_keys), (SELECT count(*) FROM records WHERE deleted IS NULL)`).Scan(&keys, &records); err != nil {
+		return err
+	}
+	if keys > 0 || records == 0 {
+		return nil
+	}
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `SELECT r.id, c.doc FROM records r JOIN changes c ON c.revision = r.rev WHERE r.deleted IS NULL`)
+	if err != nil {
+		return err
+	}
+	type keyed struct{ id, key string }
+	var all []keyed
+	for rows.Next() {
+		var id string
+		var doc []byte
+		if err := rows.Scan(&id, &doc); err != nil {
+			rows.Close()
+			return err
+		}
+		var r catalog.Record
+		if err := unmarshalDoc("record", id, doc, &r); err != nil {
+			rows.Close()
+			return err
+		}
+		for _, k := range catalog.DuplicateKeys(&r) {
+			all = append(all, keyed{id, k})
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, k := range all {
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO record_keys (key, id) VALUES (?, ?)`, k.key, k.id); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
 }

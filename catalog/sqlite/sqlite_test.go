@@ -61,7 +61,7 @@ func TestBackup(t *testing.T) {
 	ctx := context.Background()
 	s := MustOpen(t)
 	catalogtest.MustCreateEvent(t, s)
-	rep, err := s.ImportRecords(ctx, items(catalogtest.NewGenerator(7).Records(200)), catalog.ImportOptions{})
+	rep, err := s.ImportRecords(ctx, items(catalogtest.NewGenerator(7).Records(200)), catalog.ImportOptions{OnDuplicate: catalog.DuplicateCreate})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,6 +24,7 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	var opts catalog.ImportOptions
 	flags.BoolVar(&opts.DryRun, "dry-run", false, "check everything and write nothing")
 	flags.BoolVar(&opts.Atomic, "atomic", false, "import each file all or nothing")
+	flags.StringVar(&opts.OnDuplicate, "on-duplicate", catalog.DuplicateSkip, "what to do with an item that is the same work as a record or an earlier item (same DOI, or same title, year and first contributor): skip or create")
 	formatName := flags.String("format", "", "the files' format when their names do not tell it (json, ndjson, csv, bibtex, ris, csl-json, enw, wos, medline, noteexpress)")
 	filesDir := flags.String("files", "", "the directory of the files the records name (a relative path is read from it; an absolute one, as Zotero writes, by its longest tail found there)")
 	if err := parseFlags(flags, args); err != nil {
@@ -31,6 +32,9 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	if flags.NArg() == 0 {
 		return usagef("name at least one file to import")
+	}
+	if opts.OnDuplicate != catalog.DuplicateSkip && opts.OnDuplicate != catalog.DuplicateCreate {
+		return usagef("--on-duplicate %s: use skip or create", opts.OnDuplicate)
 	}
 	formats := export.ImportFormats()
 	formatOf := func(name string) (recordio.Format, bool) { return recordio.FormatForFile(formats, name) }
@@ -129,6 +133,9 @@ func importFile(ctx context.Context, store catalog.Store, format recordio.Format
 		if len(it.Warnings) > 0 {
 			fmt.Fprintf(out, "%s: warning: %s\n", where(name, it.Line), describeProblems(it, it.Warnings))
 		}
+		if it.Status == catalog.ImportSkipped {
+			fmt.Fprintf(out, "%s: skipped: item %d is the same work as %s (%s)\n", where(name, it.Line), it.Index, it.DuplicateOf, it.Duplicate)
+		}
 	}
 	verb := "imported"
 	switch {
@@ -137,12 +144,16 @@ func importFile(ctx context.Context, store catalog.Store, format recordio.Format
 	case opts.Atomic && rep.Failed > 0:
 		verb = "imported 0 (atomic); would import"
 	}
-	valid := rep.Total - rep.Failed
+	valid := rep.Total - rep.Failed - rep.Skipped
 	files := ""
 	if rep.Files > 0 {
 		files = fmt.Sprintf("; files: %d", rep.Files)
 	}
-	fmt.Fprintf(out, "%s: %s %d of %d records, %d failed%s\n", name, verb, valid, rep.Total, rep.Failed, files)
+	skipped := ""
+	if rep.Skipped > 0 {
+		skipped = fmt.Sprintf(", %d skipped as duplicates", rep.Skipped)
+	}
+	fmt.Fprintf(out, "%s: %s %d of %d records, %d failed%s%s\n", name, verb, valid, rep.Total, rep.Failed, skipped, files)
 	return rep.Failed, nil
 }
 

@@ -232,7 +232,7 @@ func loadSample(ctx context.Context, s catalog.Store, data []byte) (int, error) 
 	if err != nil {
 		return undo(err)
 	}
-	rep, err := s.ImportRecords(ctx, items, catalog.ImportOptions{Atomic: true})
+	rep, err := s.ImportRecords(ctx, items, catalog.ImportOptions{Atomic: true, OnDuplicate: catalog.DuplicateCreate}) // curated
 	if err != nil {
 		return undo(err)
 	}

@@ -39,7 +39,7 @@ func sampleStore(t *testing.T) *sqlite.Store {
 	for i := range recs {
 		items[i] = catalog.ImportItem{Record: recs[i]}
 	}
-	if _, err := s.ImportRecords(ctx, items, catalog.ImportOptions{Atomic: true}); err != nil {
+	if _, err := s.ImportRecords(ctx, items, catalog.ImportOptions{Atomic: true, OnDuplicate: catalog.DuplicateCreate}); err != nil {
 		t.Fatal(err)
 	}
 	return s

@@ -25,7 +25,7 @@ func benchStore(b *testing.B, dir string, n int, seed uint64) *sqlite.Store {
 	for i := range recs {
 		recs[i].Status = catalog.StatusPublished
 	}
-	if _, err := store.ImportRecords(context.Background(), itemsOf(recs), catalog.ImportOptions{}); err != nil {
+	if _, err := store.ImportRecords(context.Background(), itemsOf(recs), catalog.ImportOptions{OnDuplicate: catalog.DuplicateCreate}); err != nil {
 		b.Fatal(err)
 	}
 	return store

@@ -22,7 +22,7 @@ import (
 // an atomic import was refused or every item failed.
 func (s *Server) importRecords(c echo.Context) error {
 	c.Set(nounKey, "import")
-	q, err := query(c, "dry_run", "atomic", "format")
+	q, err := query(c, "dry_run", "atomic", "format", "on_duplicate")
 	if err != nil {
 		return err
 	}
@@ -32,6 +32,12 @@ func (s *Server) importRecords(c echo.Context) error {
 	}
 	if opts.Atomic, err = boolParam(q, "atomic"); err != nil {
 		return err
+	}
+	switch v := q.Get("on_duplicate"); v {
+	case "", catalog.DuplicateSkip, catalog.DuplicateCreate:
+		opts.OnDuplicate = v
+	default:
+		return badParam("on_duplicate", fmt.Sprintf("%q is not skip or create", v))
 	}
 	ct := c.Request().Header.Get(echo.HeaderContentType)
 	var items []catalog.ImportItem

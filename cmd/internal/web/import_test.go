@@ -236,3 +236,34 @@ func TestImportFormatParameter(t *testing.T) {
 		t.Errorf("unknown format: %d %s", r.status, r.body)
 	}
 }
+
+// TestImportSkipsDuplicates: importing the same file twice skips its
+// items the second time, naming the records they repeat; on_duplicate=
+// create imports them; a bad value is a 400.
+func TestImportSkipsDuplicates(t *testing.T) {
+	e := newEnv(t)
+	ris := "TY  - RPRT\nTI  - Hydrogen storage in the Arctic\nAU  - Petrov, I.\nPY  - 2025\nDO  - 10.5555/h2\nER  - \n"
+	first := e.do("POST", "/api/v1/import", e.librarian, []byte(ris), "Content-Type: application/x-research-info-systems")
+	var rep catalog.ImportReport
+	first.json(t, &rep)
+	if first.status != 200 || rep.Imported != 1 {
+		t.Fatalf("first import: %d %s", first.status, first.body)
+	}
+	id := rep.Items[0].ID
+	second := e.do("POST", "/api/v1/import", e.librarian, []byte(ris), "Content-Type: application/x-research-info-systems")
+	rep = catalog.ImportReport{}
+	second.json(t, &rep)
+	if second.status != 200 || rep.Skipped != 1 || rep.Items[0].Status != "skipped" || rep.Items[0].DuplicateOf != id ||
+		rep.Items[0].Duplicate != "the same DOI" {
+		t.Errorf("second import: %d %s", second.status, second.body)
+	}
+	third := e.do("POST", "/api/v1/import?on_duplicate=create", e.librarian, []byte(ris), "Content-Type: application/x-research-info-systems")
+	rep = catalog.ImportReport{}
+	third.json(t, &rep)
+	if rep.Imported != 1 {
+		t.Errorf("on_duplicate=create: %s", third.body)
+	}
+	if bad := e.do("POST", "/api/v1/import?on_duplicate=merge", e.librarian, []byte(ris), "Content-Type: application/x-research-info-systems"); bad.status != 400 {
+		t.Errorf("on_duplicate=merge: %d", bad.status)
+	}
+}

@@ -98,7 +98,7 @@ func TestListPagination(t *testing.T) {
 	for i := range recs {
 		recs[i].Status = catalog.StatusPublished
 	}
-	rep, err := e.store.ImportRecords(t.Context(), itemsOf(recs), catalog.ImportOptions{})
+	rep, err := e.store.ImportRecords(t.Context(), itemsOf(recs), catalog.ImportOptions{OnDuplicate: catalog.DuplicateCreate})
 	if err != nil || rep.Imported != 55 {
 		t.Fatalf("import: %v", err)
 	}

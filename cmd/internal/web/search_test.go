@@ -50,7 +50,7 @@ func (e *env) loadSampleParts(records bool) {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	if rep, err := e.store.ImportRecords(context.Background(), items, catalog.ImportOptions{Atomic: true}); err != nil || rep.Failed > 0 {
+	if rep, err := e.store.ImportRecords(context.Background(), items, catalog.ImportOptions{Atomic: true, OnDuplicate: catalog.DuplicateCreate}); err != nil || rep.Failed > 0 {
 		e.t.Fatalf("sample: %v", err)
 	}
 	e.catchUp()

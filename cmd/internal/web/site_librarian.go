@@ -185,10 +185,14 @@ type importPage struct {
 // Summary says in a line what the import did, or would do.
 func (p importPage) Summary() string {
 	r := p.Report
+	line := p.T("import.report", r.Imported, r.Total, r.Failed, r.Files)
 	if r.DryRun {
-		return p.T("import.report.dry", r.Total-r.Failed, r.Total, r.Failed, r.Files)
+		line = p.T("import.report.dry", r.Total-r.Failed-r.Skipped, r.Total, r.Failed, r.Files)
 	}
-	return p.T("import.report", r.Imported, r.Total, r.Failed, r.Files)
+	if r.Skipped > 0 {
+		line += " · " + p.T("import.skipped", r.Skipped)
+	}
+	return line
 }
 
 func (st *site) importPage(c echo.Context) error {
@@ -210,6 +214,9 @@ func (st *site) importUpload(c echo.Context) error {
 	}
 	page.Name = fh.Filename
 	opts := catalog.ImportOptions{DryRun: c.FormValue("action") != "import", Atomic: c.FormValue("atomic") == "on"}
+	if c.FormValue("duplicates") == "on" {
+		opts.OnDuplicate = catalog.DuplicateCreate
+	}
 	items, err := st.readImportUpload(c, fh, opts.DryRun)
 	if err != nil {
 		if catalog.ErrorCode(err) == catalog.EINTERNAL {

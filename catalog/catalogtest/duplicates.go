@@ -1,0 +1,61 @@
+package catalogtest
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/annals/annals/catalog"
+)
+
+// testImportSkipsDuplicates: an item with the DOI of a record, or with the
+// same title (case, accents and punctuation aside), year and first
+// contributor, is skipped and named; so is one that repeats an earlier
+// item of the same file; with DuplicateCreate they are imported; a
+// deleted record is no longer anyone's duplicate.
+func testImportSkipsDuplicates(t *testing.T, s catalog.Store) {
+	ctx := withActor("importer")
+	report := func(title, doi, family, date string) catalog.Record {
+		return catalog.Record{Kind: catalog.KindReport, Title: title, Date: date, Status: catalog.StatusDraft,
+			Identifiers: catalog.Identifiers{DOI: doi}, Contributors: []catalog.Contributor{{Family: family, Given: "И.", Role: catalog.RoleAuthor}}}
+	}
+	first := mustImport(t, s, []catalog.Record{
+		report("Ёлки и палки: отчёт", "10.1234/abc", "Иванов", "2025-01-01"),
+		report("Another study of things", "", "Smith", "2024"),
+	}, catalog.ImportOptions{})
+	if first.Imported != 2 || first.Skipped != 0 {
+		t.Fatalf("first import: %+v", first)
+	}
+	ids := []string{first.Items[0].ID, first.Items[1].ID}
+	again := []catalog.Record{
+		report("A different title", "10.1234/ABC", "Петров", "2020"),            // the same DOI, whatever else
+		report("елки и палки — ОТЧЕТ", "", "Иванов", "2025-06"),                 // the same title, year, first author
+		report("Another study of things", "", "Smith", "2023"),                  // another year: another work
+		report("Brand new work of the catalogue", "10.9999/new", "Doe", "2025"), // new
+		report("Brand  new work of the catalogue!", "", "Doe", "2025"),          // repeats the item before
+	}
+	rep := mustImport(t, s, again, catalog.ImportOptions{})
+	want := []struct{ status, of string }{{catalog.ImportSkipped, ids[0]}, {catalog.ImportSkipped, ids[0]},
+		{catalog.ImportCreated, ""}, {catalog.ImportCreated, ""}, {catalog.ImportSkipped, "item 3"}}
+	for i, w := range want {
+		it := rep.Items[i]
+		if it.Status != w.status || it.DuplicateOf != w.of || (w.of != "" && !strings.Contains(it.Duplicate, "the same")) {
+			t.Errorf("item %d: %s %q (%s), want %s %q", i, it.Status, it.DuplicateOf, it.Duplicate, w.status, w.of)
+		}
+	}
+	if rep.Imported != 2 || rep.Skipped != 3 {
+		t.Errorf("report: %d imported, %d skipped", rep.Imported, rep.Skipped)
+	}
+	dry := mustImport(t, s, again[:1], catalog.ImportOptions{DryRun: true})
+	if dry.Items[0].Status != catalog.ImportSkipped {
+		t.Errorf("a dry run: %+v", dry.Items[0])
+	}
+	if all := mustImport(t, s, again[:1], catalog.ImportOptions{OnDuplicate: catalog.DuplicateCreate}); all.Imported != 1 {
+		t.Errorf("DuplicateCreate: %+v", all.Items[0])
+	}
+	if err := s.DeleteRecord(ctx, ids[1], 0); err != nil {
+		t.Fatal(err)
+	}
+	if back := mustImport(t, s, []catalog.Record{report("Another study of things", "", "Smith", "2024")}, catalog.ImportOptions{}); back.Imported != 1 {
+		t.Errorf("the duplicate of a deleted record: %+v", back.Items[0])
+	}
+}
