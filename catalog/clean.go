@@ -28,6 +28,7 @@ func CleanImported(r *Record) []FieldError {
 		warn = append(warn, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
 	}
 	cleanDate(r, say)
+	r.Pages = strings.NewReplacer("–", "-", "—", "-", "‐", "-").Replace(r.Pages) // 4–23 is 4-23
 	ids := &r.Identifiers
 	if v := strings.TrimSpace(ids.ISSN); v != "" && !issnPattern.MatchString(strings.ToUpper(v)) {
 		found := issnsIn(v)

@@ -95,8 +95,12 @@ func record(e parsedEntry) catalog.Record {
 	r.Series, r.Number = f("series"), f("number")
 	r.Pages = strings.ReplaceAll(f("pages"), "–", "-")
 	r.Identifiers = catalog.Identifiers{DOI: f("doi"), ISBN: f("isbn"), ISSN: f("issn"), URL: strings.TrimSpace(e.Fields["url"])}
-	for _, k := range strings.FieldsFunc(f("keywords"), func(r rune) bool { return r == ',' || r == ';' }) {
-		r.Keywords = append(r.Keywords, strings.TrimSpace(k))
+	// at commas and semicolons outside braces: our exports brace a keyword
+	// that holds one
+	for _, k := range splitOutsideBraces(e.Fields["keywords"], ",;") {
+		if k = strings.TrimSpace(decodeLaTeX(k)); k != "" {
+			r.Keywords = append(r.Keywords, k)
+		}
 	}
 	lang := strings.ToLower(f("langid"))
 	if lang == "" {
@@ -163,4 +167,22 @@ func entryDate(e parsedEntry) string {
 		return fmt.Sprintf("%s-%02d", year, n)
 	}
 	return year
+}
+
+// splitOutsideBraces splits s at any of seps that is not inside braces.
+func splitOutsideBraces(s, seps string) []string {
+	var out []string
+	depth, start := 0, 0
+	for i, r := range s {
+		switch {
+		case r == '{':
+			depth++
+		case r == '}':
+			depth--
+		case depth == 0 && strings.ContainsRune(seps, r):
+			out = append(out, s[start:i])
+			start = i + 1
+		}
+	}
+	return append(out, s[start:])
 }

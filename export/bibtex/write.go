@@ -117,7 +117,7 @@ func Entry(it csljson.Item) string {
 	fs = append(fs, field{"location", Escape(it.PublisherPlace)}, field{"series", Escape(it.CollectionTitle)},
 		field{"number", Escape(it.Number)}, field{"pages", strings.ReplaceAll(Escape(it.Page), "-", "--")},
 		field{"doi", Escape(it.DOI)}, field{"isbn", Escape(it.ISBN)}, field{"issn", Escape(it.ISSN)},
-		field{"url", it.URL}, field{"language", Escape(it.Language)}, field{"keywords", Escape(it.Keyword)},
+		field{"url", it.URL}, field{"language", Escape(it.Language)}, field{"keywords", keywordsField(it)},
 		field{"abstract", escapeParagraphs(it.Abstract)}, field{"file", fileField(it.Files)}, field{"annals", it.Custom["annals"]})
 	var b strings.Builder
 	fmt.Fprintf(&b, "@%s{%s,\n", EntryType(it.Type), it.ID)
@@ -155,4 +155,21 @@ func Write(w io.Writer, items []csljson.Item) error {
 		}
 	}
 	return nil
+}
+
+// keywordsField lists the keywords with commas, a keyword that holds a
+// comma or a semicolon in braces ({Demand and Supply, Prices}).
+func keywordsField(it csljson.Item) string {
+	kw := it.Keywords
+	if len(kw) == 0 {
+		kw = csljson.SplitKeywords(it.Keyword)
+	}
+	out := make([]string, len(kw))
+	for i, k := range kw {
+		out[i] = Escape(k)
+		if strings.ContainsAny(k, ",;") {
+			out[i] = "{" + out[i] + "}"
+		}
+	}
+	return strings.Join(out, ", ")
 }

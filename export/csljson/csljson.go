@@ -40,10 +40,13 @@ type Item struct {
 	Language        string `json:"language,omitempty"`
 	Abstract        string `json:"abstract,omitempty"`
 	Keyword         string `json:"keyword,omitempty"`
-	License         string `json:"license,omitempty"`
+	// Keywords are the record's keywords one by one, for the formats that
+	// list them (RIS KW); Keyword is them joined (JoinKeywords).
+	License string `json:"license,omitempty"`
 	// Files are the record's open files, for the formats that link them
 	// (BibTeX file, RIS L1); CSL-JSON has no field for them.
-	Files []Attachment `json:"-"`
+	Files    []Attachment `json:"-"`
+	Keywords []string     `json:"-"`
 	// Custom holds what CSL has no variable for: "annals", the address of
 	// the record in the catalogue it came from (CSL-JSON's custom object;
 	// BibTeX's annals field; RIS's LK).
@@ -120,7 +123,7 @@ func FromRecord(r *catalog.Record, ev *catalog.Event) Item {
 	it := Item{ID: r.ID, Type: TypeOf(r.Kind), Title: r.Title, Issued: ParseDate(r.Date),
 		Publisher: r.Publisher, PublisherPlace: r.Place, CollectionTitle: r.Series, Number: r.Number, Page: r.Pages,
 		DOI: r.Identifiers.DOI, ISBN: r.Identifiers.ISBN, ISSN: r.Identifiers.ISSN, URL: r.Identifiers.URL,
-		Language: r.Language, Abstract: r.Abstract, Keyword: strings.Join(r.Keywords, ", "), License: r.License}
+		Language: r.Language, Abstract: r.Abstract, Keyword: JoinKeywords(r.Keywords), Keywords: r.Keywords, License: r.License}
 	for _, c := range r.Contributors {
 		n := name(c)
 		switch c.Role {
@@ -179,4 +182,36 @@ func ProcessorItem(r *catalog.Record, ev *catalog.Event) (*csl.Item, error) {
 		return nil, err
 	}
 	return csl.ItemFromMap(m), nil
+}
+
+// JoinKeywords joins keywords as one text: with commas, or with
+// semicolons when a keyword has a comma ("Supply, Prices (Q21)"), so that
+// SplitKeywords gives them back.
+func JoinKeywords(kw []string) string {
+	sep := ", "
+	for _, k := range kw {
+		if strings.Contains(k, ",") {
+			sep = "; "
+		}
+	}
+	if sep == "; " && len(kw) == 1 {
+		return kw[0] + ";" // the semicolon says the comma is the keyword's
+	}
+	return strings.Join(kw, sep)
+}
+
+// SplitKeywords splits a text of keywords: at semicolons when it has any
+// (then commas belong to the keywords), else at commas.
+func SplitKeywords(s string) []string {
+	sep := ","
+	if strings.Contains(s, ";") {
+		sep = ";"
+	}
+	var out []string
+	for _, k := range strings.Split(s, sep) {
+		if k = strings.TrimSpace(k); k != "" {
+			out = append(out, k)
+		}
+	}
+	return out
 }

@@ -28,7 +28,7 @@ func TestFromRecord(t *testing.T) {
 		Issued:     &Date{DateParts: [][]int{{2025, 6}}},
 		EventTitle: "Conference of Academies", Event: "Conference of Academies", EventPlace: "Jinan, China",
 		EventDate: &Date{DateParts: [][]int{{2025, 6, 4}, {2025, 6, 6}}}, Section: "Microelectronics and artificial intelligence",
-		Keyword: "AI, 人工智能", DOI: "10.1234/x", URL: "https://example.org/x", Page: "1-5"}
+		Keyword: "AI, 人工智能", Keywords: []string{"AI", "人工智能"}, DOI: "10.1234/x", URL: "https://example.org/x", Page: "1-5"}
 	if !reflect.DeepEqual(got, want) {
 		a, _ := json.MarshalIndent(got, "", " ")
 		t.Errorf("got %s", a)

@@ -128,11 +128,7 @@ func (it inItem) record() catalog.Record {
 	}
 	r.Date = it.Issued.first()
 	r.Language = catalog.LanguageFromName(it.Language)
-	for _, k := range strings.FieldsFunc(it.Keyword, func(r rune) bool { return r == ',' || r == ';' }) {
-		if k = strings.TrimSpace(k); k != "" {
-			r.Keywords = append(r.Keywords, k)
-		}
-	}
+	r.Keywords = SplitKeywords(it.Keyword)
 	var notes []string
 	var source []string
 	if it.ContainerTitle != "" {

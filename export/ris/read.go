@@ -153,8 +153,10 @@ func record(e *risEntry) catalog.Record {
 		for _, v := range tags {
 			family, given, _ := strings.Cut(v, ",")
 			c := catalog.Contributor{Family: strings.TrimSpace(family), Given: strings.TrimSpace(given), Role: role}
-			if c.Given == "" && strings.ContainsAny(c.Family, " ") && looksLikeOrganisation(c.Family) {
-				c.Literal, c.Family = c.Family, ""
+			// an organisation, with or without a comma in its name
+			// ("Institute for Art and Architecture, Academy of Fine Arts Vienna")
+			if strings.ContainsAny(c.Family, " ") && looksLikeOrganisation(v) {
+				c.Literal, c.Family, c.Given = strings.TrimSpace(v), "", ""
 			}
 			r.Contributors = append(r.Contributors, c)
 		}

@@ -105,7 +105,11 @@ func Record(it csljson.Item) string {
 		tag("L1", f.URL)
 	}
 	tag("LA", it.Language)
-	for _, k := range strings.Split(it.Keyword, ",") {
+	keywords := it.Keywords // one a line: a keyword may hold a comma
+	if len(keywords) == 0 {
+		keywords = csljson.SplitKeywords(it.Keyword)
+	}
+	for _, k := range keywords {
 		tag("KW", k)
 	}
 	tag("AB", it.Abstract)
