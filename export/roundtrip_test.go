@@ -92,8 +92,8 @@ func canonical(v any) map[string]any {
 			}
 		case string:
 			m[k] = strings.Join(strings.Fields(x), " ") // whitespace is not content
-			if k == "keyword" {
-				parts := strings.Split(x, ",")
+			if k == "keyword" {                         // the separator is not content: ours is ";" when a keyword holds a comma
+				parts := strings.FieldsFunc(x, func(r rune) bool { return r == ',' || r == ';' })
 				for i := range parts {
 					parts[i] = strings.TrimSpace(parts[i])
 				}
