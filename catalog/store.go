@@ -23,7 +23,24 @@ type Store interface {
 	WebSessionStore
 	HarvestStore
 	FileAnalyses
+	DuplicateFinder
 	Close() error
+}
+
+// DuplicateFinder finds the records of the catalogue that are the same work
+// as each other (DuplicateKeys).
+type DuplicateFinder interface {
+	// FindDuplicateGroups lists up to limit groups of live records that
+	// share a duplicate key, the oldest records first in each group and
+	// the groups in the order of their first records.
+	FindDuplicateGroups(ctx context.Context, limit int) ([]DuplicateGroup, error)
+}
+
+// DuplicateGroup is records that are the same work: Why says what they
+// share ("the same DOI", "the same title, year and first contributor").
+type DuplicateGroup struct {
+	Why string   `json:"why"`
+	IDs []string `json:"ids"`
 }
 
 // RecordReader reads records.

@@ -59,3 +59,36 @@ func testImportSkipsDuplicates(t *testing.T, s catalog.Store) {
 		t.Errorf("the duplicate of a deleted record: %+v", back.Items[0])
 	}
 }
+
+// testFindDuplicateGroups: records that are the same work are listed in
+// groups, oldest first; deleted ones leave their group.
+func testFindDuplicateGroups(t *testing.T, s catalog.Store) {
+	ctx := withActor("importer")
+	rec := func(title, doi string) catalog.Record {
+		return catalog.Record{Kind: catalog.KindReport, Title: title, Date: "2025", Status: catalog.StatusDraft,
+			Identifiers: catalog.Identifiers{DOI: doi}, Contributors: []catalog.Contributor{{Family: "Иванов", Role: catalog.RoleAuthor}}}
+	}
+	rep := mustImport(t, s, []catalog.Record{rec("Первый отчёт о водороде", "10.1234/a"), rec("Второй отчёт о водороде", ""),
+		rec("A third, different work", "10.1234/a"), rec("ПЕРВЫЙ отчёт о водороде!", "")}, catalog.ImportOptions{OnDuplicate: catalog.DuplicateCreate})
+	ids := make([]string, len(rep.Items))
+	for i, it := range rep.Items {
+		ids[i] = it.ID
+	}
+	groups, err := s.FindDuplicateGroups(ctx, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, g := range groups {
+		got[g.Why] = strings.Join(g.IDs, " ")
+	}
+	if len(groups) != 2 || got["the same DOI"] != ids[0]+" "+ids[2] || got["the same title, year and first contributor"] != ids[0]+" "+ids[3] {
+		t.Fatalf("groups %+v, ids %v", groups, ids)
+	}
+	if err := s.DeleteRecord(ctx, ids[2], 0); err != nil {
+		t.Fatal(err)
+	}
+	if groups, _ = s.FindDuplicateGroups(ctx, 10); len(groups) != 1 {
+		t.Errorf("after a delete: %+v", groups)
+	}
+}

@@ -191,3 +191,27 @@ func unmarshalDoc(entity, id string, doc []byte, v any) error {
 	}
 	return nil
 }
+
+// FindDuplicateGroups lists groups of live records sharing a duplicate key.
+func (s *Store) FindDuplicateGroups(ctx context.Context, limit int) ([]catalog.DuplicateGroup, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT k.key, group_concat(k.id, char(31)) FROM
+		(SELECT k.key, k.id, r.seq FROM record_keys k JOIN records r ON r.id = k.id WHERE r.deleted IS NULL ORDER BY r.seq) k
+		GROUP BY k.key HAVING count(*) > 1 ORDER BY min(k.seq) LIMIT ?`, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []catalog.DuplicateGroup
+	for rows.Next() {
+		var key, ids string
+		if err := rows.Scan(&key, &ids); err != nil {
+			return nil, err
+		}
+		why := "the same title, year and first contributor"
+		if strings.HasPrefix(key, "doi:") {
+			why = "the same DOI"
+		}
+		out = append(out, catalog.DuplicateGroup{Why: why, IDs: strings.Split(ids, "\x1f")})
+	}
+	return out, rows.Err()
+}

@@ -267,3 +267,30 @@ func TestImportSkipsDuplicates(t *testing.T) {
 		t.Errorf("on_duplicate=merge: %d", bad.status)
 	}
 }
+
+// TestDuplicatesEndpoint: a librarian lists the records that are the same
+// work; anonymous readers cannot (drafts would show); a bad size is a 400.
+func TestDuplicatesEndpoint(t *testing.T) {
+	e := newEnv(t)
+	ris := "TY  - RPRT\nTI  - Hydrogen storage in the Arctic\nAU  - Petrov, I.\nPY  - 2025\nDO  - 10.5555/h2\nER  - \n"
+	for range 2 {
+		e.do("POST", "/api/v1/import?on_duplicate=create", e.librarian, []byte(ris), "Content-Type: application/x-research-info-systems")
+	}
+	r := e.do("GET", "/api/v1/duplicates", e.librarian, nil)
+	var got struct {
+		Groups []struct {
+			Why string
+			IDs []string
+		}
+	}
+	r.json(t, &got)
+	if r.status != 200 || len(got.Groups) != 2 || len(got.Groups[0].IDs) != 2 {
+		t.Errorf("duplicates: %d %s", r.status, r.body)
+	}
+	if anon := e.do("GET", "/api/v1/duplicates", "", nil); anon.status != http.StatusUnauthorized && anon.status != http.StatusForbidden {
+		t.Errorf("anonymous: %d", anon.status)
+	}
+	if bad := e.do("GET", "/api/v1/duplicates?size=0", e.librarian, nil); bad.status != 400 {
+		t.Errorf("size=0: %d", bad.status)
+	}
+}

@@ -234,6 +234,7 @@ func (s *Server) routes() {
 	api.GET("/vocabularies", s.vocabularies)
 
 	api.GET("/records", s.listRecords)
+	api.GET("/duplicates", s.listDuplicates, requireRole(catalog.RoleLibrarian))
 	api.POST("/records", s.createRecord, requireRole(catalog.RoleLibrarian))
 	api.GET("/records/:id", s.getRecord)
 	api.PUT("/records/:id", s.updateRecord, requireRole(catalog.RoleLibrarian))
