@@ -83,9 +83,12 @@ const (
 
 // ImportResult is the outcome of one item.
 type ImportResult struct {
-	Index  int          `json:"index"`
-	Line   int          `json:"line,omitempty"`
-	ID     string       `json:"id,omitempty"`
+	Index int    `json:"index"`
+	Line  int    `json:"line,omitempty"`
+	ID    string `json:"id,omitempty"`
+	// Title and Kind say what the item is, or will become.
+	Title  string       `json:"title,omitempty"`
+	Kind   Kind         `json:"kind,omitempty"`
 	Status string       `json:"status"`
 	Errors []FieldError `json:"errors,omitempty"`
 	// Files counts the files the item brings (attached, or that would be).
@@ -176,7 +179,8 @@ func importBatchIn(ctx context.Context, tx Tx, items []ImportItem, results []Imp
 	failed := false
 	for i, item := range items {
 		res := &results[i]
-		*res = ImportResult{Index: item.Index, Line: item.Line, ID: item.Record.ID, Files: len(item.Files), Warnings: item.Warnings}
+		*res = ImportResult{Index: item.Index, Line: item.Line, ID: item.Record.ID, Title: item.Record.Title, Kind: item.Record.Kind,
+			Files: len(item.Files), Warnings: item.Warnings}
 		if len(item.Errors) > 0 {
 			res.Status, res.Errors, failed = ImportFailed, item.Errors, true
 			continue
