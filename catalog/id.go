@@ -2,6 +2,8 @@ package catalog
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
+	"encoding/json"
 	"strings"
 	"unicode"
 )
@@ -11,6 +13,25 @@ import (
 // that two outputs with one title never collide ("opening-address-7kq2m4").
 // Titles with no Latin letters (Cyrillic, Chinese) give prefix alone.
 func NewID(prefix, title string) string {
+	return slugOf(prefix, title) + "-" + randomSuffix(6)
+}
+
+// stableID is an id for an imported record that has none: its title's
+// slug and a suffix made from the whole record, so that a dry run and the
+// import that follows name it the same.
+func stableID(r *Record) string {
+	data, _ := json.Marshal(r)
+	sum := sha256.Sum256(data)
+	b := make([]byte, 6)
+	for i := range b {
+		b[i] = suffixAlphabet[int(sum[i])%len(suffixAlphabet)]
+	}
+	return slugOf("record", r.Title) + "-" + string(b)
+}
+
+// slugOf is the Latin words of a title, lower-cased, at most 48
+// characters; prefix when there are none.
+func slugOf(prefix, title string) string {
 	var b strings.Builder
 	dash := false
 	for _, r := range strings.ToLower(title) {
@@ -32,7 +53,7 @@ func NewID(prefix, title string) string {
 	if slug == "" {
 		slug = prefix
 	}
-	return slug + "-" + randomSuffix(6)
+	return slug
 }
 
 const suffixAlphabet = "abcdefghijkmnpqrstuvwxyz23456789" // no 0/o, 1/l

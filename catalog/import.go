@@ -198,6 +198,14 @@ func importBatchIn(ctx context.Context, tx Tx, items []ImportItem, results []Imp
 				continue
 			}
 		}
+		if r.ID == "" { // the same id in a dry run and the import, unless taken
+			id := stableID(&r)
+			if doc, err := tx.FindDocument(ctx, EntityRecord, id); err != nil {
+				return err
+			} else if doc == nil {
+				r.ID = id
+			}
+		}
 		r.Files = nil
 		for _, f := range item.Files {
 			r.Files = append(r.Files, f.File)

@@ -75,6 +75,7 @@ func RunStoreTests(t *testing.T, open func(t *testing.T) catalog.Store) {
 		{"ImportAtomicAndDryRun", testImportAtomicAndDryRun},
 		{"ImportSkipsDuplicates", testImportSkipsDuplicates},
 		{"FindDuplicateGroups", testFindDuplicateGroups},
+		{"ImportIDsAreStable", testImportIDsAreStable},
 		{"FindRecordsByIDs", testFindRecordsByIDs},
 		{"ChangeLog", testChangeLog},
 		{"WaitForChanges", testWaitForChanges},

@@ -92,3 +92,18 @@ func testFindDuplicateGroups(t *testing.T, s catalog.Store) {
 		t.Errorf("after a delete: %+v", groups)
 	}
 }
+
+// testImportIDsAreStable: an item without an id gets the same id in a dry
+// run and in the import that follows, and two identical items (imported
+// with DuplicateCreate) get two ids.
+func testImportIDsAreStable(t *testing.T, s catalog.Store) {
+	recs := []catalog.Record{{Kind: catalog.KindReport, Title: "Hydrogen storage in the Arctic", Date: "2025",
+		Contributors: []catalog.Contributor{{Family: "Petrov", Role: catalog.RoleAuthor}}}}
+	recs = append(recs, recs[0])
+	dry := mustImport(t, s, recs, catalog.ImportOptions{DryRun: true, OnDuplicate: catalog.DuplicateCreate})
+	real := mustImport(t, s, recs, catalog.ImportOptions{OnDuplicate: catalog.DuplicateCreate})
+	if real.Imported != 2 || dry.Items[0].ID != real.Items[0].ID || !strings.HasPrefix(real.Items[0].ID, "hydrogen-storage-in-the-arctic-") ||
+		real.Items[0].ID == real.Items[1].ID {
+		t.Errorf("dry run %q %q, import %q %q", dry.Items[0].ID, dry.Items[1].ID, real.Items[0].ID, real.Items[1].ID)
+	}
+}
