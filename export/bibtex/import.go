@@ -3,8 +3,11 @@ package bibtex
 import (
 	"errors"
 	"fmt"
+	"golang.org/x/text/encoding/charmap"
+	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/annals/annals/catalog"
 	"github.com/annals/annals/catalog/recordio"
@@ -34,6 +37,7 @@ var readFields = map[string]bool{"journaltitle": true, "journal": true, "booktit
 // Read parses a BibTeX (or BibLaTeX) file into import items, one per entry.
 // A file that cannot be read is EMALFORMED with the line of the problem.
 func Read(data []byte) ([]catalog.ImportItem, error) {
+	data = fromDeclaredEncoding(data)
 	if err := recordio.CheckUTF8(data); err != nil {
 		return nil, err
 	}
@@ -185,4 +189,36 @@ func splitOutsideBraces(s, seps string) []string {
 		}
 	}
 	return append(out, s[start:])
+}
+
+// jabrefEncoding is the header JabRef writes: "% Encoding: windows-1252".
+var jabrefEncoding = regexp.MustCompile(`(?i)^\s*%\s*Encoding:\s*([A-Za-z0-9_-]+)`)
+
+// fromDeclaredEncoding decodes a file that is not UTF-8 but says, in
+// JabRef's header, that it is Windows-1252 or ISO 8859-1; any other file
+// is returned as it is (and refused if it is not UTF-8).
+func fromDeclaredEncoding(data []byte) []byte {
+	if utf8.Valid(data) {
+		return data
+	}
+	m := jabrefEncoding.FindSubmatch(data)
+	if m == nil {
+		return data
+	}
+	var cm *charmap.Charmap
+	switch strings.ToLower(strings.ReplaceAll(string(m[1]), "_", "-")) {
+	case "windows-1252", "cp1252":
+		cm = charmap.Windows1252
+	case "iso-8859-1", "iso8859-1", "latin1":
+		cm = charmap.ISO8859_1
+	case "windows-1251", "cp1251":
+		cm = charmap.Windows1251
+	default:
+		return data
+	}
+	out, err := cm.NewDecoder().Bytes(data)
+	if err != nil {
+		return data
+	}
+	return out
 }

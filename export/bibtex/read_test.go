@@ -156,3 +156,17 @@ func TestReadWhatRealFilesHave(t *testing.T) {
 		t.Errorf("lenient entry: %+v", w)
 	}
 }
+
+// TestJabRefDeclaredEncoding: a file JabRef saved in Windows-1252, saying so
+// in its header, is read (its degree sign too); undeclared non-UTF-8 is
+// still refused.
+func TestJabRefDeclaredEncoding(t *testing.T) {
+	data := []byte("% Encoding: windows-1252\n\n@Article{a,\n  title = {25\xb0 C and Gr\xfcn},\n}\n")
+	items, err := Read(data)
+	if err != nil || len(items) != 1 || items[0].Record.Title != "25° C and Grün" {
+		t.Fatalf("%v %+v", err, items)
+	}
+	if _, err := Read(data[len("% Encoding: windows-1252\n"):]); err == nil {
+		t.Error("undeclared Windows-1252 was read")
+	}
+}
