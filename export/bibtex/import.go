@@ -52,6 +52,7 @@ func Read(data []byte) ([]catalog.ImportItem, error) {
 	if len(entries) == 0 {
 		return nil, &catalog.Error{Code: catalog.EMALFORMED, Message: "The file has no BibTeX entries (they start with @article{, @book{, ...)."}
 	}
+	inheritCrossrefs(entries)
 	items := make([]catalog.ImportItem, len(entries))
 	for i, e := range entries {
 		items[i] = catalog.ImportItem{Index: i, Line: e.Line, Record: record(e), Files: entryFiles(e)}
@@ -221,4 +222,36 @@ func fromDeclaredEncoding(data []byte) []byte {
 		return data
 	}
 	return out
+}
+
+// inheritCrossrefs gives each entry with a crossref the fields it lacks
+// from the entry it names, as biber does: the parent's title becomes the
+// child's booktitle (a paper's proceedings), every other field is taken
+// as it is. A crossref to an entry that is not in the file is left alone.
+func inheritCrossrefs(entries []parsedEntry) {
+	byKey := map[string]*parsedEntry{}
+	for i := range entries {
+		byKey[strings.ToLower(entries[i].Key)] = &entries[i]
+	}
+	for i := range entries {
+		child := &entries[i]
+		ref := strings.ToLower(strings.TrimSpace(child.Fields["crossref"]))
+		parent := byKey[ref]
+		if ref == "" || parent == nil || parent == child {
+			continue
+		}
+		for name, v := range parent.Fields {
+			target := name
+			switch name {
+			case "title":
+				target = "booktitle"
+			case "crossref", "ids", "entryset":
+				continue
+			}
+			if _, has := child.Fields[target]; !has {
+				child.Fields[target] = v
+				child.Order = append(child.Order, target)
+			}
+		}
+	}
 }

@@ -170,3 +170,18 @@ func TestJabRefDeclaredEncoding(t *testing.T) {
 		t.Error("undeclared Windows-1252 was read")
 	}
 }
+
+// TestCrossrefInheritance: a paper with crossref takes the year, editors,
+// publisher of its proceedings, and their title as its booktitle.
+func TestCrossrefInheritance(t *testing.T) {
+	data := "@inproceedings{p, title = {Paper}, author = {Doe, J.}, crossref = {Proc}}\n" +
+		"@proceedings{proc, title = {Proceedings of X}, year = 2015, publisher = {IEEE}, editor = {Roe, R.}}\n"
+	items, err := Read([]byte(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := items[0].Record
+	if r.Title != "Paper" || r.Date != "2015" || r.Publisher != "IEEE" || !strings.Contains(r.Note, "in Proceedings of X") || len(r.Contributors) != 2 {
+		t.Errorf("%+v", r)
+	}
+}
