@@ -408,6 +408,16 @@ func (r *renderer) renderNameList(names []Name, nameNode, etAlNode *node, opts m
 // renderNames renders a names element: each variable's list with its
 // label, or, if all are empty, the first substitute that renders.
 func (r *renderer) renderNames(n *node) result {
+	if parent := r.substituteFor; parent != nil && parent != n && len(n.children) == 0 && n.get("variable") != "" {
+		// a bare <names> in a substitute, however deep, takes the options
+		// of the names it substitutes for (CSL 1.0.2, cs:substitute)
+		inheritedNode := &node{name: "names", attr: inherit(parent.attr, n.attr), children: withoutSubstitute(parent.children)}
+		inheritedNode.classify()
+		r.substituteFor = nil
+		res := r.renderNames(inheritedNode)
+		r.substituteFor = parent
+		return res
+	}
 	vars := strings.Fields(n.get("variable"))
 	res := result{called: len(vars)}
 	nameNode, etAlNode, labelNode := n.child("name"), n.child("et-al"), n.child("label")
@@ -471,7 +481,10 @@ func (r *renderer) renderNames(n *node) result {
 				r.substituting = false
 			} else {
 				r.substituting = true
+				saved := r.substituteFor
+				r.substituteFor = n
 				cr = r.render(c)
+				r.substituteFor = saved
 				r.substituting = false
 			}
 			if cr.s != "" {

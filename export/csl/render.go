@@ -32,6 +32,10 @@ type renderer struct {
 	cache        *renderCache      // the processor's, shared by its renderers
 	suppressed   map[string]bool   // variables already used by a substitute (nil until one is)
 	substituting bool
+	// substituteFor is the names element whose substitute is being
+	// rendered: a bare <names> anywhere in it (in a choose too) takes its
+	// options.
+	substituteFor *node
 	namesMarked  bool    // the first names of a bibliography entry are marked
 	namesAs      *string // what the first names render as instead (subsequent-author-substitute)
 	dateVar      string  // the date variable being rendered
