@@ -36,10 +36,10 @@ type renderer struct {
 	// rendered: a bare <names> anywhere in it (in a choose too) takes its
 	// options.
 	substituteFor *node
-	namesMarked  bool    // the first names of a bibliography entry are marked
-	namesAs      *string // what the first names render as instead (subsequent-author-substitute)
-	dateVar      string  // the date variable being rendered
-	suffixPlaced bool    // the implicit year suffix has been placed
+	namesMarked   bool    // the first names of a bibliography entry are marked
+	namesAs       *string // what the first names render as instead (subsequent-author-substitute)
+	dateVar       string  // the date variable being rendered
+	suffixPlaced  bool    // the implicit year suffix has been placed
 }
 
 // renderChildren renders the children of n and joins them with its
