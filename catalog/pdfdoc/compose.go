@@ -6,8 +6,8 @@ import (
 	"io"
 	"slices"
 	"sync/atomic"
-	"time"
 
+	"github.com/klippa-app/go-pdfium"
 	"github.com/klippa-app/go-pdfium/references"
 	"github.com/klippa-app/go-pdfium/requests"
 )
@@ -55,60 +55,34 @@ type Composition struct {
 // (a paper's fonts once, not once a page), grown by the band at their
 // shown bottom and marked there as WriteStamped marks. Timeout and
 // cancellation are as for Read.
-func (r *Reader) Compose(ctx context.Context, w io.Writer, base []byte, c Composition) (err error) {
-	inst, err := r.pool.GetInstanceWithContext(ctx)
-	if err != nil {
-		return fmt.Errorf("pdfdoc: no worker: %w", err)
-	}
-	var killed atomic.Bool
-	stop := func() {
-		if killed.CompareAndSwap(false, true) {
-			inst.Kill()
-		}
-	}
-	timer := time.AfterFunc(r.timeout, stop)
-	done := context.AfterFunc(ctx, stop)
-	defer func() {
-		timer.Stop()
-		done()
-		if killed.Load() {
-			if ctx.Err() != nil {
-				err = ctx.Err()
-			} else {
-				err = ErrTimeout
-			}
-			return
-		}
-		if p := recover(); p != nil {
-			err = fmt.Errorf("%w: %v", ErrDamaged, p)
-		}
-		inst.Close()
-	}()
-	opened, err := inst.OpenDocument(&requests.OpenDocument{File: &base})
-	if err != nil {
-		return fmt.Errorf("pdfdoc: the base document: %w", classify(err))
-	}
-	defer inst.FPDF_CloseDocument(&requests.FPDF_CloseDocument{Document: opened.Document})
-	d := &Document{inst: inst, doc: opened.Document}
-	marks := make([]*markSet, len(c.Marks))
-	for i, pdf := range c.Marks {
-		m, err := d.openMarks(pdf)
+func (r *Reader) Compose(ctx context.Context, w io.Writer, base []byte, c Composition) error {
+	return r.onWorker(ctx, func(inst pdfium.Pdfium, _ *atomic.Bool) error {
+		opened, err := inst.OpenDocument(&requests.OpenDocument{File: &base})
 		if err != nil {
-			return err
+			return fmt.Errorf("pdfdoc: the base document: %w", classify(err))
 		}
-		defer m.close()
-		marks[i] = m
-	}
-	// in order: each insertion's place counts the pages of those before
-	ins := slices.Clone(c.Insertions)
-	slices.SortFunc(ins, func(a, b Insertion) int { return a.At - b.At })
-	for k, in := range ins {
-		if err := d.insert(in, marks, c.Band); err != nil {
-			return fmt.Errorf("pdfdoc: insertion %d (at page %d): %w", k+1, in.At+1, err)
+		defer inst.FPDF_CloseDocument(&requests.FPDF_CloseDocument{Document: opened.Document})
+		d := &Document{inst: inst, doc: opened.Document}
+		marks := make([]*markSet, len(c.Marks))
+		for i, pdf := range c.Marks {
+			m, err := d.openMarks(pdf)
+			if err != nil {
+				return err
+			}
+			defer m.close()
+			marks[i] = m
 		}
-	}
-	_, err = inst.FPDF_SaveAsCopy(&requests.FPDF_SaveAsCopy{Document: opened.Document, FileWriter: w, Flags: requests.SaveFlagNoIncremental})
-	return err
+		// in order: each insertion's place counts the pages of those before
+		ins := slices.Clone(c.Insertions)
+		slices.SortFunc(ins, func(a, b Insertion) int { return a.At - b.At })
+		for k, in := range ins {
+			if err := d.insert(in, marks, c.Band); err != nil {
+				return fmt.Errorf("pdfdoc: insertion %d (at page %d): %w", k+1, in.At+1, err)
+			}
+		}
+		_, err = inst.FPDF_SaveAsCopy(&requests.FPDF_SaveAsCopy{Document: opened.Document, FileWriter: w, Flags: requests.SaveFlagNoIncremental})
+		return err
+	})
 }
 
 // markSet is the marks document, its pages' widths and the XObjects made

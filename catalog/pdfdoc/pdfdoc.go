@@ -118,7 +118,31 @@ type Document struct {
 // Read opens the PDF read from src (size bytes) and calls fn with it.
 // The work is bounded by the reader's timeout and by ctx: past either,
 // the worker is stopped and Read returns ErrTimeout (or ctx's error).
-func (r *Reader) Read(ctx context.Context, src io.ReadSeeker, size int64, fn func(*Document) error) (err error) {
+func (r *Reader) Read(ctx context.Context, src io.ReadSeeker, size int64, fn func(*Document) error) error {
+	return r.onWorker(ctx, func(inst pdfium.Pdfium, killed *atomic.Bool) error {
+		opened, err := inst.OpenDocument(&requests.OpenDocument{FileReader: src, FileReaderSize: size})
+		if err != nil {
+			return classify(err)
+		}
+		defer func() {
+			if !killed.Load() {
+				inst.FPDF_CloseDocument(&requests.FPDF_CloseDocument{Document: opened.Document})
+			}
+		}()
+		count, err := inst.FPDF_GetPageCount(&requests.FPDF_GetPageCount{Document: opened.Document})
+		if err != nil {
+			return classify(err)
+		}
+		return fn(&Document{inst: inst, doc: opened.Document, pages: count.PageCount})
+	})
+}
+
+// onWorker runs fn on a worker of the pool, bounded by the reader's
+// timeout and by ctx: past either, the worker is killed (killed is then
+// set; fn's deferred calls should not touch it) and onWorker returns
+// ErrTimeout or ctx's error. A panic in PDFium damages this document
+// only: it is returned as ErrDamaged.
+func (r *Reader) onWorker(ctx context.Context, fn func(inst pdfium.Pdfium, killed *atomic.Bool) error) (err error) {
 	inst, err := r.pool.GetInstanceWithContext(ctx)
 	if err != nil {
 		return fmt.Errorf("pdfdoc: no worker: %w", err)
@@ -147,20 +171,7 @@ func (r *Reader) Read(ctx context.Context, src io.ReadSeeker, size int64, fn fun
 			err = fmt.Errorf("%w: %v", ErrDamaged, p)
 		}
 	}()
-	opened, err := inst.OpenDocument(&requests.OpenDocument{FileReader: src, FileReaderSize: size})
-	if err != nil {
-		return classify(err)
-	}
-	defer func() {
-		if !killed.Load() {
-			inst.FPDF_CloseDocument(&requests.FPDF_CloseDocument{Document: opened.Document})
-		}
-	}()
-	count, err := inst.FPDF_GetPageCount(&requests.FPDF_GetPageCount{Document: opened.Document})
-	if err != nil {
-		return classify(err)
-	}
-	return fn(&Document{inst: inst, doc: opened.Document, pages: count.PageCount})
+	return fn(inst, &killed)
 }
 
 // classify turns PDFium's errors into the package's.

@@ -292,10 +292,7 @@ func RenderStrips(out io.Writer, c Cover, widths []float64, height float64, opt 
 		return err
 	}
 	say := opt.Words.In(c.Language)
-	pdf := gofpdf.NewCustom(&gofpdf.InitType{UnitStr: "pt", Size: gofpdf.SizeType{Wd: widths[0], Ht: height}})
-	pdf.SetMargins(0, 0, 0)
-	pdf.SetAutoPageBreak(false, 0)
-	pdf.SetCompression(true)
+	pdf := newBandPDF(widths[0], height)
 	w := newWriter(opt.Fonts, say, pdf)
 	const size, leading = 6.5, 7.6
 	prefix := typeset.Span{Text: say.T("pdf.cite") + ": ", Style: typeset.Bold}
@@ -349,10 +346,7 @@ func RenderMarks(out io.Writer, texts []string, height, maxWidth float64, opt Op
 	if opt.Fonts == nil || opt.Words == nil {
 		return errors.New("proceedings: no fonts or no words")
 	}
-	pdf := gofpdf.NewCustom(&gofpdf.InitType{UnitStr: "pt", Size: gofpdf.SizeType{Wd: maxWidth, Ht: height}})
-	pdf.SetMargins(0, 0, 0)
-	pdf.SetAutoPageBreak(false, 0)
-	pdf.SetCompression(true)
+	pdf := newBandPDF(maxWidth, height)
 	// gofpdf gives every page every font it was given: the embedded fonts
 	// only when a text needs them, so that a page of a folio brings none
 	// along when it is copied
@@ -392,4 +386,14 @@ func isASCII(s string) bool {
 		}
 	}
 	return true
+}
+
+// newBandPDF is an empty document for marks and strips: pages width ×
+// height points, no margins, no automatic page breaks.
+func newBandPDF(width, height float64) *gofpdf.Fpdf {
+	pdf := gofpdf.NewCustom(&gofpdf.InitType{UnitStr: "pt", Size: gofpdf.SizeType{Wd: width, Ht: height}})
+	pdf.SetMargins(0, 0, 0)
+	pdf.SetAutoPageBreak(false, 0)
+	pdf.SetCompression(true)
+	return pdf
 }
