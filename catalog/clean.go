@@ -27,49 +27,34 @@ func CleanImported(r *Record) []FieldError {
 	say := func(field, format string, args ...any) {
 		warn = append(warn, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
 	}
-	cleanDate(r, say)
+	r.Date = cleanDate(r.Date, "Date", &r.Note, "date", say)
+	r.OriginalDate = cleanDate(r.OriginalDate, "Original date", &r.Note, "original_date", say)
 	r.Pages = strings.NewReplacer("–", "-", "—", "-", "‐", "-").Replace(r.Pages) // 4–23 is 4-23
+	// a book's or a report's "pages" of one number is how many it has
+	if (r.Kind == KindBook || r.Kind == KindReport) && r.NumberOfPages == "" && r.Pages != "" && isDigits(r.Pages) {
+		r.NumberOfPages, r.Pages = r.Pages, ""
+	}
+	cleanISSNs(&r.Identifiers, say)
+	cleanISBNs(&r.Identifiers, say)
 	ids := &r.Identifiers
-	if v := strings.TrimSpace(ids.ISSN); v != "" && !issnPattern.MatchString(strings.ToUpper(v)) {
-		found := issnsIn(v)
-		switch {
-		case len(found) == 0:
-			say("identifiers.issn", "%q is not an ISSN: left out", v)
-			ids.ISSN = ""
-		default:
-			ids.ISSN = found[0]
-			if len(found) > 1 {
-				say("identifiers.issn", "%q holds %d ISSNs: kept %s, left out %s", v, len(found), found[0], strings.Join(found[1:], ", "))
-			}
-		}
-	}
-	if v := strings.TrimSpace(ids.ISBN); v != "" && !ValidISBN(v) {
-		var isbns []string
-		for _, m := range isbnInText.FindAllString(v, -1) {
-			if ValidISBN(m) && !containsString(isbns, m) {
-				isbns = append(isbns, m)
-			}
-		}
-		switch {
-		case len(isbns) > 0:
-			ids.ISBN = isbns[0]
-			if len(isbns) > 1 {
-				say("identifiers.isbn", "%q holds %d ISBNs: kept %s, left out %s", v, len(isbns), isbns[0], strings.Join(isbns[1:], ", "))
-			}
-		case len(issnsIn(v)) > 0 && ids.ISSN == "":
-			ids.ISBN, ids.ISSN = "", issnsIn(v)[0]
-			say("identifiers.isbn", "%q is an ISSN: moved to identifiers.issn", v)
-		default:
-			ids.ISBN = ""
-			say("identifiers.isbn", "%q is not an ISBN with a correct check digit: left out", v)
-		}
-	}
 	if v := strings.TrimSpace(ids.DOI); v != "" && !doiPattern.MatchString(v) {
 		if m := doiInText.FindString(v); m != "" {
 			ids.DOI = strings.TrimRight(m, ".,;")
 		} else {
 			ids.DOI = ""
 			say("identifiers.doi", "%q is not a DOI: left out", v)
+		}
+	}
+	normalizeIdentifiers(ids)
+	for _, f := range []struct {
+		name  string
+		value *string
+		re    *regexp.Regexp
+	}{{"pmid", &ids.PMID, pmidPattern}, {"pmcid", &ids.PMCID, pmcidPattern}, {"arxiv", &ids.ArXiv, arxivPattern},
+		{"handle", &ids.Handle, handlePattern}} {
+		if *f.value != "" && !f.re.MatchString(*f.value) {
+			say("identifiers."+f.name, "%q is not a valid %s: left out", *f.value, strings.ToUpper(f.name))
+			*f.value = ""
 		}
 	}
 	if v := strings.TrimSpace(ids.URL); v != "" {
@@ -81,6 +66,91 @@ func CleanImported(r *Record) []FieldError {
 	return warn
 }
 
+// cleanISSNs reads the ISSNs in the ISSN fields (with labels, glued,
+// listed): the first is the ISSN, the others are kept beside it.
+func cleanISSNs(ids *Identifiers, say func(field, format string, args ...any)) {
+	var all []string
+	for i, v := range append([]string{ids.ISSN}, ids.OtherISSNs...) {
+		v = strings.TrimSpace(v)
+		if v == "" {
+			continue
+		}
+		if issnPattern.MatchString(strings.ToUpper(v)) {
+			all = appendNew(all, strings.ToUpper(v))
+			continue
+		}
+		found := issnsIn(v)
+		if len(found) == 0 {
+			field := "identifiers.issn"
+			if i > 0 {
+				field = fmt.Sprintf("identifiers.other_issns[%d]", i-1)
+			}
+			say(field, "%q is not an ISSN: left out", v)
+		}
+		for _, f := range found {
+			all = appendNew(all, f)
+		}
+	}
+	ids.ISSN, ids.OtherISSNs = "", nil
+	if len(all) > 0 {
+		ids.ISSN, ids.OtherISSNs = all[0], all[1:]
+	}
+}
+
+// cleanISBNs does for ISBNs what cleanISSNs does for ISSNs; an ISSN found
+// in the ISBN field (CNKI writes them there) is moved to the ISSNs.
+func cleanISBNs(ids *Identifiers, say func(field, format string, args ...any)) {
+	var all []string
+	for i, v := range append([]string{ids.ISBN}, ids.OtherISBNs...) {
+		v = strings.TrimSpace(v)
+		if v == "" {
+			continue
+		}
+		field := "identifiers.isbn"
+		if i > 0 {
+			field = fmt.Sprintf("identifiers.other_isbns[%d]", i-1)
+		}
+		if ValidISBN(v) {
+			all = appendNew(all, v)
+			continue
+		}
+		var found []string
+		for _, m := range isbnInText.FindAllString(v, -1) {
+			if ValidISBN(m) {
+				found = appendNew(found, m)
+			}
+		}
+		switch {
+		case len(found) > 0:
+			for _, f := range found {
+				all = appendNew(all, f)
+			}
+		case len(issnsIn(v)) > 0:
+			for _, issn := range issnsIn(v) {
+				if ids.ISSN == "" {
+					ids.ISSN = issn
+				} else if ids.ISSN != issn && !containsString(ids.OtherISSNs, issn) {
+					ids.OtherISSNs = append(ids.OtherISSNs, issn)
+				}
+			}
+			say(field, "%q is an ISSN: moved to identifiers.issn", v)
+		default:
+			say(field, "%q is not an ISBN with a correct check digit: left out", v)
+		}
+	}
+	ids.ISBN, ids.OtherISBNs = "", nil
+	if len(all) > 0 {
+		ids.ISBN, ids.OtherISBNs = all[0], all[1:]
+	}
+}
+
+func appendNew(list []string, s string) []string {
+	if containsString(list, s) {
+		return list
+	}
+	return append(list, s)
+}
+
 // dateAtFront is a date at the start of a text: 2016, 2016-01,
 // 2016-01-02, with - / or . between.
 var dateAtFront = regexp.MustCompile(`^\s*(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?`)
@@ -88,14 +158,15 @@ var dateAtFront = regexp.MustCompile(`^\s*(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,
 // plainDate is a date in Annals' own form, possible or not.
 var plainDate = regexp.MustCompile(`^\d{4}(-\d{2}(-\d{2})?)?$`)
 
-// cleanDate reads the date at the front of an invalid one, keeping what it
-// cannot read in the note.
-func cleanDate(r *Record, say func(field, format string, args ...any)) {
-	v := strings.TrimSpace(r.Date)
+// cleanDate reads the date at the front of an invalid one (the record's
+// date or original date, called what in the note and field in the
+// warning), keeping what it cannot read in the note.
+func cleanDate(v, what string, note *string, field string, say func(field, format string, args ...any)) string {
+	v = strings.TrimSpace(v)
 	// a date written as Annals writes them but impossible (2025-02-30) is
 	// the cataloguer's to correct: validation refuses it
 	if v == "" || ValidDate(v) || plainDate.MatchString(v) {
-		return
+		return v
 	}
 	date := ""
 	rest := v
@@ -114,26 +185,24 @@ func cleanDate(r *Record, say func(field, format string, args ...any)) {
 			rest = strings.TrimSpace(v[len(m[0]):])
 		}
 	}
-	r.Date = date
-	if isClockTime(rest) { // 2016-01-01T00:00:00: the day is all a record has
-		return
+	if clockTime.MatchString(rest) { // 2016-01-01T00:00:00: the day is all a record has
+		return date
 	}
-	if r.Note != "" {
-		r.Note += "\n"
+	if *note != "" {
+		*note += "\n"
 	}
-	r.Note += "Date as given: " + v
+	*note += what + " as given: " + v
 	if date == "" {
-		say("date", "%q is not a date Annals can read: left out (kept in the note)", v)
+		say(field, "%q is not a date Annals can read: left out (kept in the note)", v)
 	} else {
-		say("date", "%q read as %s (the whole kept in the note)", v, date)
+		say(field, "%q read as %s (the whole kept in the note)", v, date)
 	}
+	return date
 }
 
-// isClockTime reports whether s is what follows a date in an ISO date and
-// time ("T00:00:00", "T12:30:00Z").
-func isClockTime(s string) bool {
-	return regexp.MustCompile(`^T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$`).MatchString(s)
-}
+// clockTime is what follows a date in an ISO date and time ("T00:00:00",
+// "T12:30:00Z").
+var clockTime = regexp.MustCompile(`^T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$`)
 
 // issnsIn finds the ISSNs in text, in order, once each, written
 // 1234-567X; those whose check digit is wrong come after the right ones.

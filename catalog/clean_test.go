@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -19,13 +20,16 @@ func TestCleanImportedMendsWhatToolsWrite(t *testing.T) {
 		{"Scopus ISSN with its label", Record{Identifiers: Identifiers{ISSN: "23993642 (ISSN)"}},
 			Record{Identifiers: Identifiers{ISSN: "2399-3642"}}, nil},
 		{"EndNote glued ISSNs", Record{Identifiers: Identifiers{ISSN: "1932-84941932-8486"}},
-			Record{Identifiers: Identifiers{ISSN: "1932-8494"}}, []string{"identifiers.issn"}},
+			Record{Identifiers: Identifiers{ISSN: "1932-8494", OtherISSNs: []string{"1932-8486"}}}, nil},
 		{"the same ISSN twice", Record{Identifiers: Identifiers{ISSN: "0021-3624, 0021-3624"}},
 			Record{Identifiers: Identifiers{ISSN: "0021-3624"}}, nil},
 		{"CNKI: an ISSN in the ISBN field", Record{Identifiers: Identifiers{ISBN: "1000-8713"}},
 			Record{Identifiers: Identifiers{ISSN: "1000-8713"}}, []string{"identifiers.isbn"}},
 		{"two ISBNs", Record{Identifiers: Identifiers{ISBN: "9783161484100; 0-306-40615-2"}},
-			Record{Identifiers: Identifiers{ISBN: "9783161484100"}}, []string{"identifiers.isbn"}},
+			Record{Identifiers: Identifiers{ISBN: "9783161484100", OtherISBNs: []string{"0-306-40615-2"}}}, nil},
+		{"PubMed ids as links", Record{Identifiers: Identifiers{PMID: "https://pubmed.ncbi.nlm.nih.gov/31452104/", PMCID: "6711212", ArXiv: "arXiv:2101.00001v2", Handle: "hdl:10568/12345"}},
+			Record{Identifiers: Identifiers{PMID: "31452104", PMCID: "PMC6711212", ArXiv: "2101.00001v2", Handle: "10568/12345"}}, nil},
+		{"not a PMID", Record{Identifiers: Identifiers{PMID: "PMID pending"}}, Record{}, []string{"identifiers.pmid"}},
 		{"a DOI as a link", Record{Identifiers: Identifiers{DOI: "https://doi.org/10.1371/journal.pone.0123456"}},
 			Record{Identifiers: Identifiers{DOI: "10.1371/journal.pone.0123456"}}, nil},
 		{"not a DOI", Record{Identifiers: Identifiers{DOI: "n/a"}}, Record{}, []string{"identifiers.doi"}},
@@ -45,7 +49,7 @@ func TestCleanImportedMendsWhatToolsWrite(t *testing.T) {
 			for _, w := range warn {
 				fields = append(fields, w.Field)
 			}
-			if r.Identifiers != tc.want.Identifiers || r.Date != tc.want.Date || r.Note != tc.want.Note ||
+			if !reflect.DeepEqual(r.Identifiers, tc.want.Identifiers) || r.Date != tc.want.Date || r.Note != tc.want.Note ||
 				strings.Join(fields, " ") != strings.Join(tc.warnings, " ") {
 				t.Errorf("got %+v %q %q, warnings %v; want %+v %q %q, warnings on %v", r.Identifiers, r.Date, r.Note, warn,
 					tc.want.Identifiers, tc.want.Date, tc.want.Note, tc.warnings)

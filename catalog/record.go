@@ -53,8 +53,9 @@ type Record struct {
 	Series       string        `json:"series,omitempty"`
 	Number       string        `json:"number,omitempty"`
 	Pages        string        `json:"pages,omitempty"`
-	Identifiers  Identifiers   `json:"identifiers,omitzero"`
-	License      string        `json:"license,omitempty"`
+	Source
+	Identifiers Identifiers `json:"identifiers,omitzero"`
+	License     string      `json:"license,omitempty"`
 	// Note is free text for cataloguers (provenance, caveats); it is shown
 	// on the record but not cited.
 	Note string `json:"note,omitempty"`
@@ -132,12 +133,54 @@ func isHan(s string) bool {
 	return s != ""
 }
 
-// Identifiers are the external identifiers of a record.
+// Source is where an output was published when it is part of something
+// else (an article in a journal, a chapter in a book, a paper in
+// proceedings), and the bibliographic details that real records carry
+// beside the title. Series (CSL's collection title) and Number are on the
+// record itself.
+type Source struct {
+	// ContainerTitle is the journal, book or proceedings the output is in.
+	ContainerTitle string `json:"container_title,omitempty"`
+	Volume         string `json:"volume,omitempty"`
+	Issue          string `json:"issue,omitempty"`
+	Edition        string `json:"edition,omitempty"`
+	// Chapter is the chapter's number in its book.
+	Chapter string `json:"chapter,omitempty"`
+	// NumberOfPages is how many pages the whole output has (a book's 320);
+	// Pages is where in its container it is (45-67).
+	NumberOfPages string `json:"number_of_pages,omitempty"`
+	// OriginalDate is when the work first appeared (a reprint's original).
+	OriginalDate string `json:"original_date,omitempty"`
+	// Genre is the output's type as its publisher names it ("Working
+	// paper", "Аналитический доклад").
+	Genre  string `json:"genre,omitempty"`
+	Medium string `json:"medium,omitempty"`
+	// EventName names an event the output belongs to that is not in the
+	// catalogue (a paper given at another conference); Event links one
+	// that is.
+	EventName string `json:"event_name,omitempty"`
+	// CitationKey is the key the record had in the file it was imported
+	// from ("Ivanov2020:energy"), kept as written and exported back.
+	CitationKey string `json:"citation_key,omitempty"`
+}
+
+// Identifiers are the external identifiers of a record. ISBN and ISSN are
+// the ones cited; an output with several (print and electronic) keeps the
+// others in OtherISBNs and OtherISSNs.
 type Identifiers struct {
-	DOI  string `json:"doi,omitempty"`
-	ISBN string `json:"isbn,omitempty"`
-	ISSN string `json:"issn,omitempty"`
-	URL  string `json:"url,omitempty"`
+	DOI        string   `json:"doi,omitempty"`
+	ISBN       string   `json:"isbn,omitempty"`
+	OtherISBNs []string `json:"other_isbns,omitempty"`
+	ISSN       string   `json:"issn,omitempty"`
+	OtherISSNs []string `json:"other_issns,omitempty"`
+	// PMID is the PubMed id (digits), PMCID the PubMed Central one (PMC…).
+	PMID  string `json:"pmid,omitempty"`
+	PMCID string `json:"pmcid,omitempty"`
+	// ArXiv is the arXiv id (2101.00001 or hep-th/9901001), Handle a
+	// Handle System id (10568/12345), each without its resolver.
+	ArXiv  string `json:"arxiv,omitempty"`
+	Handle string `json:"handle,omitempty"`
+	URL    string `json:"url,omitempty"`
 }
 
 // RecordFilter selects records for a listing. Empty fields do not filter.

@@ -60,10 +60,8 @@ func NormalizeRecord(r *Record) {
 	r.Keywords = tidyList(r.Keywords, line)
 	r.Publisher, r.Place = line(r.Publisher), line(r.Place)
 	r.Series, r.Number, r.Pages = line(r.Series), line(r.Number), line(r.Pages)
-	r.Identifiers.DOI = normalizeDOI(r.Identifiers.DOI)
-	r.Identifiers.ISBN = strings.TrimSpace(r.Identifiers.ISBN)
-	r.Identifiers.ISSN = strings.ToUpper(strings.TrimSpace(r.Identifiers.ISSN))
-	r.Identifiers.URL = strings.TrimSpace(r.Identifiers.URL)
+	normalizeSource(&r.Source)
+	normalizeIdentifiers(&r.Identifiers)
 	r.License = strings.TrimSpace(r.License)
 	r.Note = strings.TrimSpace(r.Note)
 }
@@ -239,6 +237,7 @@ func ValidateRecord(r *Record, findEvent EventFinder) error {
 		{"series", r.Series}, {"number", r.Number}, {"pages", r.Pages}, {"license", r.License}} {
 		fe.text(f.name, f.value, maxShort, false)
 	}
+	validateSource(&fe, r)
 	validateIdentifiers(&fe, r.Identifiers)
 	fe.text("note", r.Note, maxNote, true)
 	return InvalidFields(fe)
@@ -336,23 +335,6 @@ func validateEventRef(fe *fieldErrors, r *Record, findEvent EventFinder) {
 				keys[i] = s.Key
 			}
 			fe.add("session", "%q is not a session of %s; its sessions are %s", r.Session, ev.ID, strings.Join(keys, ", "))
-		}
-	}
-}
-
-func validateIdentifiers(fe *fieldErrors, ids Identifiers) {
-	if ids.DOI != "" && !doiPattern.MatchString(ids.DOI) {
-		fe.add("identifiers.doi", "%q must look like 10.1234/abc", ids.DOI)
-	}
-	if ids.ISBN != "" && !ValidISBN(ids.ISBN) {
-		fe.add("identifiers.isbn", "%q is not an ISBN-10 or ISBN-13 with a correct check digit", ids.ISBN)
-	}
-	if ids.ISSN != "" && !issnPattern.MatchString(ids.ISSN) {
-		fe.add("identifiers.issn", "%q must look like 1234-567X", ids.ISSN)
-	}
-	if ids.URL != "" {
-		if err := checkURL(ids.URL); err != nil {
-			fe.add("identifiers.url", "%q %v", ids.URL, err)
 		}
 	}
 }

@@ -34,7 +34,10 @@ func withFiles(r *catalog.Record, ev *catalog.Event, link FileLinker) csljson.It
 		return item
 	}
 	if page := link(r, nil); page != "" {
-		item.Custom = map[string]string{"annals": page}
+		if item.Custom == nil {
+			item.Custom = map[string]string{}
+		}
+		item.Custom["annals"] = page
 	}
 	today := time.Now().UTC().Format(time.DateOnly)
 	for i := range r.Files {

@@ -60,7 +60,8 @@ func zoteroRow(cell func(string) string) map[string]any {
 		obj["identifiers"] = ids
 	}
 	for key, col := range map[string]string{"abstract": "Abstract Note", "publisher": "Publisher", "place": "Place",
-		"pages": "Pages", "series": "Series", "number": "Number"} {
+		"pages": "Pages", "series": "Series", "number": "Number", "container_title": "Publication Title", "volume": "Volume",
+		"issue": "Issue", "edition": "Edition", "number_of_pages": "Num Pages", "genre": "Type", "event_name": "Conference Name"} {
 		if v := cell(col); v != "" {
 			obj[key] = v
 		}
@@ -71,7 +72,7 @@ func zoteroRow(cell func(string) string) map[string]any {
 	if lang := catalog.LanguageFromName(cell("Language")); lang != "" {
 		obj["language"] = lang
 	}
-	obj["note"] = sourceNote(cell("Publication Title"), cell("Volume"), cell("Issue"), cell("Notes"))
+	obj["note"] = cell("Notes")
 	return obj
 }
 
@@ -96,7 +97,7 @@ func scopusRow(cell func(string) string) map[string]any {
 		obj["contributors"] = people
 	}
 	ids := map[string]any{}
-	for key, col := range map[string]string{"doi": "DOI", "isbn": "ISBN", "issn": "ISSN", "url": "Link"} {
+	for key, col := range map[string]string{"doi": "DOI", "isbn": "ISBN", "issn": "ISSN", "url": "Link", "pmid": "PubMed ID"} {
 		if v := cell(col); v != "" {
 			ids[key] = v
 		}
@@ -122,7 +123,12 @@ func scopusRow(cell func(string) string) map[string]any {
 	if lang := catalog.LanguageFromName(cell("Language of Original Document")); lang != "" {
 		obj["language"] = lang
 	}
-	obj["note"] = sourceNote(cell("Source title"), cell("Volume"), cell("Issue"), "")
+	for key, col := range map[string]string{"container_title": "Source title", "volume": "Volume", "issue": "Issue",
+		"number": "Art. No.", "number_of_pages": "Page count", "event_name": "Conference name"} {
+		if v := cell(col); v != "" {
+			obj[key] = v
+		}
+	}
 	return obj
 }
 
@@ -164,32 +170,6 @@ func personObject(name, role string) map[string]any {
 		return map[string]any{"family": strings.TrimSpace(family), "given": strings.TrimSpace(given), "role": role}
 	}
 	return map[string]any{"literal": strings.TrimSpace(strings.TrimSuffix(name, ",")), "role": role}
-}
-
-// sourceNote keeps where an item was published (the record has no field
-// for a journal yet) and the tool's notes in the record's note.
-func sourceNote(source, volume, issue, notes string) string {
-	var parts []string
-	if source != "" {
-		parts = append(parts, source)
-	}
-	if volume != "" {
-		parts = append(parts, "vol. "+volume)
-	}
-	if issue != "" {
-		parts = append(parts, "no. "+issue)
-	}
-	note := ""
-	if len(parts) > 0 {
-		note = "Published in: " + strings.Join(parts, ", ")
-	}
-	if notes != "" {
-		if note != "" {
-			note += "\n"
-		}
-		note += notes
-	}
-	return note
 }
 
 func splitList(s string) []any {

@@ -18,7 +18,7 @@ func fieldsOf(err error) map[string]string {
 
 func TestDecodeRecordReportsEveryShapeError(t *testing.T) {
 	_, err := DecodeRecord([]byte(`{"titel": "x", "kind": 3, "contributors": [{"family": "A"}, {"family": ["B"], "orcid": 1}],
-		"topics": "ai", "identifiers": {"doi": "10.1/x", "handle": "h"}}`))
+		"topics": "ai", "identifiers": {"doi": "10.1/x", "wikidata": "h"}}`))
 	if catalog.ErrorCode(err) != catalog.EMALFORMED {
 		t.Fatalf("code %q: %v", catalog.ErrorCode(err), err)
 	}
@@ -29,7 +29,7 @@ func TestDecodeRecordReportsEveryShapeError(t *testing.T) {
 		"contributors[1].family": "must be a string, not an array",
 		"contributors[1].orcid":  "must be a string, not a number",
 		"topics":                 "must be an array, not a string",
-		"identifiers.handle":     "is not a known field",
+		"identifiers.wikidata":   "is not a known field",
 	}
 	for field, msg := range want {
 		if got[field] != msg {

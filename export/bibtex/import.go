@@ -32,7 +32,9 @@ var kinds = map[string]catalog.Kind{
 var readFields = map[string]bool{"journaltitle": true, "journal": true, "booktitle": true, "volume": true, "issue": true, "title": true, "abstract": true, "address": true, "location": true, "date": true,
 	"year": true, "month": true, "doi": true, "isbn": true, "issn": true, "url": true, "langid": true, "language": true,
 	"eventtitle": true, "venue": true, "note": true, "number": true, "pages": true, "series": true, "publisher": true,
-	"institution": true, "organization": true, "school": true}
+	"institution": true, "organization": true, "school": true, "edition": true, "chapter": true, "pagetotal": true,
+	"origdate": true, "type": true, "howpublished": true, "eid": true, "eprint": true, "eprinttype": true,
+	"archiveprefix": true, "pmid": true, "pmcid": true, "handle": true}
 
 // Read parses a BibTeX (or BibLaTeX) file into import items, one per entry.
 // A file that cannot be read is EMALFORMED with the line of the problem.
@@ -93,13 +95,20 @@ func record(e parsedEntry) catalog.Record {
 			r.Publisher = v
 		}
 	}
-	r.Place = f("location")
-	if r.Place == "" {
-		r.Place = f("address")
-	}
-	r.Series, r.Number = f("series"), f("number")
+	r.Place = firstOf(f("location"), f("address"), f("venue"))
+	r.Series = f("series")
 	r.Pages = strings.ReplaceAll(f("pages"), "–", "-")
-	r.Identifiers = catalog.Identifiers{DOI: f("doi"), ISBN: f("isbn"), ISSN: f("issn"), URL: strings.TrimSpace(e.Fields["url"])}
+	r.Source = entrySource(e, f)
+	if r.Kind == catalog.KindArticle { // an article's number is its issue; eid its article number
+		r.Issue, r.Number = firstOf(f("number"), f("issue")), f("eid")
+	} else {
+		r.Number = f("number")
+	}
+	r.CitationKey = e.Key // kept as written, to be exported back
+	r.Identifiers = entryIdentifiers(e, f)
+	if r.Identifiers.URL == "" && looksLikeURL(r.Medium) { // howpublished = {\url{…}}
+		r.Identifiers.URL, r.Medium = strings.TrimSpace(r.Medium), ""
+	}
 	// at commas and semicolons outside braces: our exports brace a keyword
 	// that holds one
 	for _, k := range splitOutsideBraces(e.Fields["keywords"], ",;") {
@@ -112,46 +121,70 @@ func record(e parsedEntry) catalog.Record {
 		lang = strings.ToLower(f("language"))
 	}
 	r.Language = catalog.LanguageFromName(lang)
-	var notes []string
-	if ev := f("eventtitle"); ev != "" {
-		notes = append(notes, "Event: "+ev)
-	}
-	if v := f("venue"); v != "" {
-		notes = append(notes, "Venue: "+v)
-	}
-	if src := container(f("journaltitle"), f("journal"), f("booktitle"), f("volume"), f("issue")); src != "" {
-		notes = append(notes, src) // the record has no field for them yet: said, not dropped
-	}
-	if n := f("note"); n != "" {
-		notes = append(notes, n)
-	}
-	r.Note = strings.Join(notes, "\n")
+	r.Note = f("note")
 	return r
 }
 
-// container says where an item was published — a journal or a book, its
-// volume and issue — for the note, since the record has no fields for
-// them yet.
-func container(journaltitle, journal, booktitle, volume, issue string) string {
-	var parts []string
-	switch {
-	case journaltitle != "":
-		parts = append(parts, journaltitle)
-	case journal != "":
-		parts = append(parts, journal)
-	case booktitle != "":
-		parts = append(parts, "in "+booktitle)
+// entrySource reads where an entry was published and the details beside
+// its title.
+func entrySource(e parsedEntry, f func(string) string) catalog.Source {
+	return catalog.Source{ContainerTitle: firstOf(f("journaltitle"), f("journal"), f("booktitle")),
+		Volume: f("volume"), Issue: f("issue"), Edition: f("edition"), Chapter: f("chapter"),
+		NumberOfPages: f("pagetotal"), OriginalDate: f("origdate"), Genre: f("type"), Medium: f("howpublished"),
+		EventName: f("eventtitle")}
+}
+
+// entryIdentifiers reads the identifiers of an entry: BibLaTeX's eprint
+// with its type (arXiv, Handle, PubMed) and the fields JabRef and BibDesk
+// write (pmid, pmcid). Lists of ISBNs and ISSNs are split when the import
+// mends them.
+func entryIdentifiers(e parsedEntry, f func(string) string) catalog.Identifiers {
+	ids := catalog.Identifiers{DOI: f("doi"), URL: strings.TrimSpace(e.Fields["url"]),
+		PMID: f("pmid"), PMCID: f("pmcid"), Handle: firstOf(f("handle"), f("hdl"))}
+	ids.ISBN, ids.OtherISBNs = firstAndRest(f("isbn"))
+	ids.ISSN, ids.OtherISSNs = firstAndRest(f("issn"))
+	if eprint := f("eprint"); eprint != "" {
+		switch strings.ToLower(firstOf(f("eprinttype"), f("archiveprefix"))) {
+		case "arxiv":
+			ids.ArXiv = eprint
+		case "hdl", "handle":
+			ids.Handle = firstOf(ids.Handle, eprint)
+		case "pubmed":
+			ids.PMID = firstOf(ids.PMID, eprint)
+		}
 	}
-	if volume != "" {
-		parts = append(parts, "vol. "+volume)
+	return ids
+}
+
+// firstAndRest splits a list written "a, b; c" into its first and the rest.
+func firstAndRest(s string) (string, []string) {
+	var all []string
+	for _, v := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' }) {
+		if v = strings.TrimSpace(v); v != "" {
+			all = append(all, v)
+		}
 	}
-	if issue != "" {
-		parts = append(parts, "no. "+issue)
+	switch len(all) {
+	case 0:
+		return "", nil
+	case 1:
+		return all[0], nil
 	}
-	if len(parts) == 0 {
-		return ""
+	return all[0], all[1:]
+}
+
+func looksLikeURL(s string) bool {
+	return strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://")
+}
+
+// firstOf is the first of vs that is not empty.
+func firstOf(vs ...string) string {
+	for _, v := range vs {
+		if v != "" {
+			return v
+		}
 	}
-	return "Published in: " + strings.Join(parts, ", ")
+	return ""
 }
 
 // entryDate reads date = {2025-06-04}, or year and month.

@@ -27,7 +27,7 @@ func TestRead(t *testing.T) {
 	a := items[0].Record
 	want := catalog.Record{ID: "aldoshin2025", Kind: catalog.KindArticle, Title: "Приветственное слово: AI – and more",
 		Language: "ru", Date: "2025-06", Pages: "10-20", Keywords: []string{"наука", "科学", "cooperation"},
-		Note: "Published in: Russian Academy of Sciences Journal", // said, not dropped (no field for it yet)
+		Source: catalog.Source{ContainerTitle: "Russian Academy of Sciences Journal", CitationKey: "Aldoshin2025"},
 		Contributors: []catalog.Contributor{
 			{Family: "Алдошин", Given: "Сергей Михайлович", Role: "author"},
 			{Family: "Müller", Given: "Jörg", Role: "author"},
@@ -39,7 +39,7 @@ func TestRead(t *testing.T) {
 	b := items[1].Record
 	if b.Kind != catalog.KindPresentation || b.Title != "中俄人工智能联合实验室" || b.Date != "2025-06-04" || b.Place != "Jinan, China" ||
 		b.Identifiers.DOI != "10.1234/abc" || b.Identifiers.URL != "https://example.org/a_b%20c" ||
-		!strings.Contains(b.Note, "Event: Conference of Academies") || !strings.Contains(b.Note, "Straße & Co. 100% $5") {
+		b.EventName != "Conference of Academies" || b.Note != "Straße & Co. 100% $5" {
 		t.Errorf("entry 2: %+v", b)
 	}
 	names := b.Contributors
@@ -181,7 +181,7 @@ func TestCrossrefInheritance(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := items[0].Record
-	if r.Title != "Paper" || r.Date != "2015" || r.Publisher != "IEEE" || !strings.Contains(r.Note, "in Proceedings of X") || len(r.Contributors) != 2 {
+	if r.Title != "Paper" || r.Date != "2015" || r.Publisher != "IEEE" || r.ContainerTitle != "Proceedings of X" || len(r.Contributors) != 2 {
 		t.Errorf("%+v", r)
 	}
 }

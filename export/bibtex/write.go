@@ -8,6 +8,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/annals/annals/export/csljson"
 )
@@ -102,32 +103,65 @@ func date(d *csljson.Date) string {
 // field is one "name = {value}" line.
 type field struct{ name, value string }
 
-// Entry writes one item as a BibLaTeX entry keyed by its id.
-func Entry(it csljson.Item) string {
+// Entry writes one item as a BibLaTeX entry keyed by its citation key
+// (the key it was imported with) or else its id.
+func Entry(it csljson.Item) string { return entry(it, Key(it)) }
+
+func entry(it csljson.Item, key string) string {
 	fs := []field{
 		{"author", names(it.Author)}, {"editor", names(it.Editor)}, {"translator", names(it.Translator)},
-		{"title", Escape(it.Title)}, {"date", date(it.Issued)},
+		{"title", Escape(it.Title)}, {"date", date(it.Issued)}, {"origdate", date(it.OriginalDate)},
 		{"eventtitle", Escape(it.EventTitle)}, {"venue", Escape(it.EventPlace)}, {"eventdate", date(it.EventDate)},
 	}
+	fs = append(fs, containerFields(it)...)
 	if it.Type == "report" {
 		fs = append(fs, field{"institution", Escape(it.Publisher)})
 	} else {
 		fs = append(fs, field{"publisher", Escape(it.Publisher)})
 	}
 	fs = append(fs, field{"location", Escape(it.PublisherPlace)}, field{"series", Escape(it.CollectionTitle)},
-		field{"number", Escape(it.Number)}, field{"pages", strings.ReplaceAll(Escape(it.Page), "-", "--")},
-		field{"doi", Escape(it.DOI)}, field{"isbn", Escape(it.ISBN)}, field{"issn", Escape(it.ISSN)},
-		field{"url", it.URL}, field{"language", Escape(it.Language)}, field{"keywords", keywordsField(it)},
+		field{"edition", Escape(it.Edition)}, field{"chapter", Escape(it.ChapterNumber)},
+		field{"pages", strings.ReplaceAll(Escape(it.Page), "-", "--")}, field{"pagetotal", Escape(it.NumberOfPages)},
+		field{"type", Escape(it.Genre)}, field{"howpublished", Escape(it.Medium)},
+		field{"doi", Escape(it.DOI)}, field{"isbn", Escape(strings.Join(append([]string{it.ISBN}, it.OtherISBNs...), ", "))},
+		field{"issn", Escape(strings.Join(append([]string{it.ISSN}, it.OtherISSNs...), ", "))},
+		field{"pmid", Escape(it.PMID)}, field{"pmcid", Escape(it.PMCID)}, field{"handle", Escape(it.Handle)})
+	if it.ArXiv != "" {
+		fs = append(fs, field{"eprinttype", "arxiv"}, field{"eprint", Escape(it.ArXiv)})
+	}
+	fs = append(fs, field{"url", it.URL}, field{"language", Escape(it.Language)}, field{"keywords", keywordsField(it)},
 		field{"abstract", escapeParagraphs(it.Abstract)}, field{"file", fileField(it.Files)}, field{"annals", it.Custom["annals"]})
 	var b strings.Builder
-	fmt.Fprintf(&b, "@%s{%s,\n", EntryType(it.Type), it.ID)
+	fmt.Fprintf(&b, "@%s{%s,\n", EntryType(it.Type), key)
 	for _, f := range fs {
-		if f.value != "" {
+		if f.value != "" && f.value != ", " {
 			fmt.Fprintf(&b, "  %s = {%s},\n", f.name, f.value)
 		}
 	}
 	b.WriteString("}\n")
 	return b.String()
+}
+
+// containerFields are where an item was published: an article's journal
+// (its issue is BibLaTeX's number, its article number eid), a chapter's or
+// a paper's book.
+func containerFields(it csljson.Item) []field {
+	if it.Type == "article-journal" {
+		return []field{{"journaltitle", Escape(it.ContainerTitle)}, {"volume", Escape(it.Volume)},
+			{"number", Escape(it.Issue)}, {"eid", Escape(it.Number)}}
+	}
+	return []field{{"booktitle", Escape(it.ContainerTitle)}, {"volume", Escape(it.Volume)},
+		{"issue", Escape(it.Issue)}, {"number", Escape(it.Number)}}
+}
+
+// Key is the key an item is written with: the key it was imported with
+// when BibTeX can read it back as one (no spaces, commas or braces), its id
+// otherwise.
+func Key(it csljson.Item) string {
+	if k := it.CitationKey; k != "" && !strings.ContainsAny(k, " \t\r\n,{}()\"#%'=\\~") && utf8.ValidString(k) {
+		return k
+	}
+	return it.ID
 }
 
 // fileField writes files as JabRef and Zotero do:
@@ -142,15 +176,22 @@ func fileField(files []csljson.Attachment) string {
 	return strings.Join(parts, ";")
 }
 
-// Write writes items as a BibLaTeX file, one entry after another.
+// Write writes items as a BibLaTeX file, one entry after another; two
+// items with the same citation key are told apart by the second's id.
 func Write(w io.Writer, items []csljson.Item) error {
+	used := map[string]bool{}
 	for i, it := range items {
+		key := Key(it)
+		if used[strings.ToLower(key)] {
+			key = it.ID
+		}
+		used[strings.ToLower(key)] = true
 		if i > 0 {
 			if _, err := io.WriteString(w, "\n"); err != nil {
 				return err
 			}
 		}
-		if _, err := io.WriteString(w, Entry(it)); err != nil {
+		if _, err := io.WriteString(w, entry(it, key)); err != nil {
 			return err
 		}
 	}

@@ -28,6 +28,16 @@ type Item struct {
 	EventPlace      string `json:"event-place,omitempty"`
 	EventDate       *Date  `json:"event-date,omitempty"`
 	Section         string `json:"section,omitempty"`
+	ContainerTitle  string `json:"container-title,omitempty"`
+	Volume          string `json:"volume,omitempty"`
+	Issue           string `json:"issue,omitempty"`
+	Edition         string `json:"edition,omitempty"`
+	ChapterNumber   string `json:"chapter-number,omitempty"`
+	NumberOfPages   string `json:"number-of-pages,omitempty"`
+	OriginalDate    *Date  `json:"original-date,omitempty"`
+	Genre           string `json:"genre,omitempty"`
+	Medium          string `json:"medium,omitempty"`
+	CitationKey     string `json:"citation-key,omitempty"`
 	Publisher       string `json:"publisher,omitempty"`
 	PublisherPlace  string `json:"publisher-place,omitempty"`
 	CollectionTitle string `json:"collection-title,omitempty"`
@@ -36,6 +46,8 @@ type Item struct {
 	DOI             string `json:"DOI,omitempty"`
 	ISBN            string `json:"ISBN,omitempty"`
 	ISSN            string `json:"ISSN,omitempty"`
+	PMID            string `json:"PMID,omitempty"`
+	PMCID           string `json:"PMCID,omitempty"`
 	URL             string `json:"URL,omitempty"`
 	Language        string `json:"language,omitempty"`
 	Abstract        string `json:"abstract,omitempty"`
@@ -47,6 +59,12 @@ type Item struct {
 	// (BibTeX file, RIS L1); CSL-JSON has no field for them.
 	Files    []Attachment `json:"-"`
 	Keywords []string     `json:"-"`
+	// OtherISBNs, OtherISSNs, ArXiv and Handle are identifiers CSL has
+	// no variable for, for the formats that carry them.
+	OtherISBNs []string `json:"-"`
+	OtherISSNs []string `json:"-"`
+	ArXiv      string   `json:"-"`
+	Handle     string   `json:"-"`
 	// Custom holds what CSL has no variable for: "annals", the address of
 	// the record in the catalogue it came from (CSL-JSON's custom object;
 	// BibTeX's annals field; RIS's LK).
@@ -92,6 +110,16 @@ func TypeOf(k catalog.Kind) string {
 	return "document"
 }
 
+// RecordType is the CSL type of a record: its kind's, except that a
+// presentation published in proceedings (it has a container title) is a
+// conference paper, cited with the proceedings it is in.
+func RecordType(r *catalog.Record) string {
+	if r.Kind == catalog.KindPresentation && r.ContainerTitle != "" {
+		return "paper-conference"
+	}
+	return TypeOf(r.Kind)
+}
+
 // ParseDate turns YYYY, YYYY-MM or YYYY-MM-DD into a CSL date; nil for
 // anything else.
 func ParseDate(s string) *Date {
@@ -120,10 +148,16 @@ func name(c catalog.Contributor) Name {
 // it has none or it is unknown); its name, place and dates become the
 // event variables, and the session's title the section.
 func FromRecord(r *catalog.Record, ev *catalog.Event) Item {
-	it := Item{ID: r.ID, Type: TypeOf(r.Kind), Title: r.Title, Issued: ParseDate(r.Date),
+	ids := r.Identifiers
+	it := Item{ID: r.ID, Type: RecordType(r), Title: r.Title, Issued: ParseDate(r.Date),
 		Publisher: r.Publisher, PublisherPlace: r.Place, CollectionTitle: r.Series, Number: r.Number, Page: r.Pages,
-		DOI: r.Identifiers.DOI, ISBN: r.Identifiers.ISBN, ISSN: r.Identifiers.ISSN, URL: r.Identifiers.URL,
+		ContainerTitle: r.ContainerTitle, Volume: r.Volume, Issue: r.Issue, Edition: r.Edition, ChapterNumber: r.Chapter,
+		NumberOfPages: r.NumberOfPages, OriginalDate: ParseDate(r.OriginalDate), Genre: r.Genre, Medium: r.Medium,
+		CitationKey: r.CitationKey, EventTitle: r.EventName, Event: r.EventName,
+		DOI: ids.DOI, ISBN: ids.ISBN, ISSN: ids.ISSN, PMID: ids.PMID, PMCID: ids.PMCID, URL: ids.URL,
+		OtherISBNs: ids.OtherISBNs, OtherISSNs: ids.OtherISSNs, ArXiv: ids.ArXiv, Handle: ids.Handle,
 		Language: r.Language, Abstract: r.Abstract, Keyword: JoinKeywords(r.Keywords), Keywords: r.Keywords, License: r.License}
+	it.Custom = customIdentifiers(ids)
 	for _, c := range r.Contributors {
 		n := name(c)
 		switch c.Role {
@@ -157,6 +191,22 @@ func FromRecord(r *catalog.Record, ev *catalog.Event) Item {
 		}
 	}
 	return it
+}
+
+// customIdentifiers are the identifiers CSL has no variable for, as
+// CSL-JSON's custom object carries them (nil when there are none).
+func customIdentifiers(ids catalog.Identifiers) map[string]string {
+	m := map[string]string{}
+	for k, v := range map[string]string{"arxiv": ids.ArXiv, "handle": ids.Handle,
+		"other_isbns": strings.Join(ids.OtherISBNs, ", "), "other_issns": strings.Join(ids.OtherISSNs, ", ")} {
+		if v != "" {
+			m[k] = v
+		}
+	}
+	if len(m) == 0 {
+		return nil
+	}
+	return m
 }
 
 // eventDates is the event's start, or its start and end as a range.

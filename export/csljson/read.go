@@ -50,6 +50,16 @@ type inItem struct {
 	License        string          `json:"license"`
 	EventTitle     string          `json:"event-title"`
 	Event          json.RawMessage `json:"event"`
+	Edition        json.RawMessage `json:"edition"`
+	ChapterNumber  json.RawMessage `json:"chapter-number"`
+	NumberOfPages  json.RawMessage `json:"number-of-pages"`
+	OriginalDate   *inDate         `json:"original-date"`
+	Genre          string          `json:"genre"`
+	Medium         string          `json:"medium"`
+	CitationKey    string          `json:"citation-key"`
+	PMID           json.RawMessage `json:"PMID"`
+	PMCID          string          `json:"PMCID"`
+	Custom         map[string]any  `json:"custom"`
 }
 
 type inName struct {
@@ -86,8 +96,9 @@ func Looks(data []byte) bool {
 // Read reads a JSON array of CSL-JSON items (what Zotero, Citation.js and
 // Better BibTeX export) into import items: the kind from the type, names,
 // the first date of issued (date-parts, raw or literal), identifiers,
-// publisher, pages, language, abstract, keywords; the container, volume
-// and issue go into the note, which Annals has no fields for yet.
+// publisher, where it was published (container, volume, issue, pages...),
+// language, abstract, keywords; the identifiers CSL has no variable for
+// from the custom object Annals writes.
 func Read(data []byte) ([]catalog.ImportItem, error) {
 	if err := recordio.CheckUTF8(data); err != nil {
 		return nil, err
@@ -106,11 +117,20 @@ func Read(data []byte) ([]catalog.ImportItem, error) {
 func (it inItem) record() catalog.Record {
 	r := catalog.Record{Title: it.Title, Kind: catalog.KindOther, Publisher: it.Publisher, Place: it.PublisherPlace,
 		Series: it.Collection, Number: text(it.Number), Pages: text(it.Page), Abstract: it.Abstract, License: it.License,
-		Identifiers: catalog.Identifiers{DOI: it.DOI, ISBN: it.ISBN, ISSN: it.ISSN, URL: it.URL}}
+		Identifiers: catalog.Identifiers{DOI: it.DOI, ISBN: it.ISBN, ISSN: it.ISSN, URL: it.URL, PMID: text(it.PMID), PMCID: it.PMCID,
+			ArXiv: customText(it.Custom, "arxiv"), Handle: customText(it.Custom, "handle"),
+			OtherISBNs: splitList(customText(it.Custom, "other_isbns")), OtherISSNs: splitList(customText(it.Custom, "other_issns"))}}
+	r.Source = catalog.Source{ContainerTitle: it.ContainerTitle, Volume: text(it.Volume), Issue: text(it.Issue),
+		Edition: text(it.Edition), Chapter: text(it.ChapterNumber), NumberOfPages: text(it.NumberOfPages),
+		OriginalDate: it.OriginalDate.first(), Genre: it.Genre, Medium: it.Medium, CitationKey: it.CitationKey,
+		EventName: firstText(it.EventTitle, text(it.Event))}
 	if k, ok := kindsOfTypes[it.Type]; ok {
 		r.Kind = k
 	}
 	r.ID = catalog.IDFromKey(text(it.ID))
+	if key := text(it.ID); r.CitationKey == "" && !strings.ContainsAny(key, "/ ") {
+		r.CitationKey = key // kept as written, to be exported back (not Zotero's item URIs)
+	}
 	for _, group := range []struct {
 		names []inName
 		role  string
@@ -130,22 +150,6 @@ func (it inItem) record() catalog.Record {
 	r.Language = catalog.LanguageFromName(it.Language)
 	r.Keywords = SplitKeywords(it.Keyword)
 	var notes []string
-	var source []string
-	if it.ContainerTitle != "" {
-		source = append(source, it.ContainerTitle)
-	}
-	if v := text(it.Volume); v != "" {
-		source = append(source, "vol. "+v)
-	}
-	if v := text(it.Issue); v != "" {
-		source = append(source, "no. "+v)
-	}
-	if len(source) > 0 {
-		notes = append(notes, "Published in: "+strings.Join(source, ", "))
-	}
-	if ev := firstText(it.EventTitle, text(it.Event)); ev != "" {
-		notes = append(notes, "Event: "+ev)
-	}
 	if it.Note != "" {
 		notes = append(notes, it.Note)
 	}
@@ -197,4 +201,23 @@ func firstText(vs ...string) string {
 		}
 	}
 	return ""
+}
+
+// customText is a text of CSL-JSON's custom object ("" when absent).
+func customText(custom map[string]any, key string) string {
+	if v, ok := custom[key].(string); ok {
+		return strings.TrimSpace(v)
+	}
+	return ""
+}
+
+// splitList splits a list written "a, b" or "a; b".
+func splitList(s string) []string {
+	var out []string
+	for _, v := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' }) {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }

@@ -84,16 +84,10 @@ func FromRecord(r *catalog.Record, ev *catalog.Event, recordURL string) Document
 	}
 	add("type", "", typ)
 	add("type", "", string(r.Kind))
-	if r.Identifiers.DOI != "" {
-		add("identifier", "", "https://doi.org/"+r.Identifiers.DOI)
+	add("type", "", r.Genre)
+	for _, id := range identifiers(r.Identifiers) {
+		add("identifier", "", id)
 	}
-	if r.Identifiers.ISBN != "" {
-		add("identifier", "", "urn:isbn:"+r.Identifiers.ISBN)
-	}
-	if r.Identifiers.ISSN != "" {
-		add("identifier", "", "urn:issn:"+r.Identifiers.ISSN)
-	}
-	add("identifier", "", r.Identifiers.URL)
 	add("identifier", "", recordURL)
 	if recordURL != "" { // the open files, for harvesters that fetch full texts
 		today := time.Now().UTC().Format(time.DateOnly)
@@ -106,13 +100,56 @@ func FromRecord(r *catalog.Record, ev *catalog.Event, recordURL string) Document
 			}
 		}
 	}
+	add("format", "", r.Medium)
 	add("language", "", r.Language)
+	add("source", "", Source(r))
 	if ev != nil {
 		add("relation", "", ev.Name)
 		add("coverage", "", ev.Place)
 	}
+	add("relation", "", r.EventName)
 	add("rights", "", r.License)
 	return d
+}
+
+// identifiers are a record's identifiers as URIs, the forms harvesters
+// resolve.
+func identifiers(ids catalog.Identifiers) []string {
+	var out []string
+	add := func(prefix, v string) {
+		if v != "" {
+			out = append(out, prefix+v)
+		}
+	}
+	add("https://doi.org/", ids.DOI)
+	for _, v := range append([]string{ids.ISBN}, ids.OtherISBNs...) {
+		add("urn:isbn:", v)
+	}
+	for _, v := range append([]string{ids.ISSN}, ids.OtherISSNs...) {
+		add("urn:issn:", v)
+	}
+	add("info:pmid/", ids.PMID)
+	add("https://www.ncbi.nlm.nih.gov/pmc/articles/", ids.PMCID)
+	add("https://arxiv.org/abs/", ids.ArXiv)
+	add("https://hdl.handle.net/", ids.Handle)
+	add("", ids.URL)
+	return out
+}
+
+// Source is where a record was published, as one line for dc:source:
+// "Journal of X, vol. 6, no. 1, pp. 10-20" ("" when it is not part of
+// something else).
+func Source(r *catalog.Record) string {
+	if r.ContainerTitle == "" {
+		return ""
+	}
+	parts := []string{r.ContainerTitle}
+	for _, p := range []struct{ label, v string }{{"vol. ", r.Volume}, {"no. ", r.Issue}, {"pp. ", r.Pages}} {
+		if p.v != "" {
+			parts = append(parts, p.label+p.v)
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 // Write writes the Dublin Core of a record as an XML document.

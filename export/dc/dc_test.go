@@ -49,3 +49,26 @@ func TestDublinCoreValidates(t *testing.T) {
 		t.Errorf("xmllint: %v\n%s\n%s", err, res, out)
 	}
 }
+
+// TestDublinCoreSaysWhereItWasPublished: an article's journal, volume,
+// issue and pages are its dc:source; every identifier is a URI.
+func TestDublinCoreSaysWhereItWasPublished(t *testing.T) {
+	r := &catalog.Record{ID: "b", Kind: catalog.KindArticle, Title: "Водородная энергетика", Pages: "10-20",
+		Source: catalog.Source{ContainerTitle: "Вестник РАН", Volume: "95", Issue: "3", Genre: "Review", EventName: "Hydrogen Forum"},
+		Identifiers: catalog.Identifiers{ISSN: "0869-5873", OtherISSNs: []string{"1607-3509"}, PMID: "31452104",
+			PMCID: "PMC6711212", ArXiv: "2101.00001", Handle: "10568/12345"}}
+	var buf bytes.Buffer
+	if err := Write(&buf, FromRecord(r, nil, "")); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	for _, want := range []string{`<dc:source>Вестник РАН, vol. 95, no. 3, pp. 10-20</dc:source>`,
+		`<dc:identifier>urn:issn:0869-5873</dc:identifier>`, `<dc:identifier>urn:issn:1607-3509</dc:identifier>`,
+		`<dc:identifier>info:pmid/31452104</dc:identifier>`, `<dc:identifier>https://arxiv.org/abs/2101.00001</dc:identifier>`,
+		`<dc:identifier>https://hdl.handle.net/10568/12345</dc:identifier>`, `<dc:type>Review</dc:type>`,
+		`<dc:relation>Hydrogen Forum</dc:relation>`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("missing %s in\n%s", want, out)
+		}
+	}
+}

@@ -170,43 +170,153 @@ func record(e *risEntry) catalog.Record {
 	if kinds[e.first("TY")] != catalog.KindPresentation {
 		r.Place = e.first("CY", "C1")
 	}
-	r.Series, r.Number = e.first("T3"), e.first("IS", "M1")
+	r.Series = e.first("T3")
+	r.Source = source(e, &r)
 	if sp, ep := e.first("SP"), e.first("EP"); ep != "" && sp != "" {
 		r.Pages = sp + "-" + ep
 	} else {
 		r.Pages = sp
 	}
-	r.Identifiers.DOI, r.Identifiers.URL = e.first("DO"), e.first("UR", "L2")
-	if sn := e.first("SN"); sn != "" {
-		if catalog.ValidISBN(sn) {
-			r.Identifiers.ISBN = sn
-		} else {
-			r.Identifiers.ISSN = sn
-		}
+	if r.NumberOfPages != "" && r.Pages == r.NumberOfPages { // a book's SP
+		r.Pages = ""
 	}
+	r.Identifiers = identifiers(e, &r)
+	r.CitationKey = e.first("ID")                        // kept as written, to be exported back
 	r.Language = catalog.LanguageFromName(e.first("LA")) // "English", "eng", "en"
 	r.Keywords = e.all("KW")
-	var notes []string
-	if r.Kind == catalog.KindPresentation {
-		if ev := e.first("T2"); ev != "" {
-			notes = append(notes, "Event: "+ev)
+	r.Note = strings.Join(e.all("N1"), "\n")
+	return r
+}
+
+// source reads where a reference was published: for a conference paper
+// T2 is the conference and C3 the proceedings (as Zotero writes them), for
+// a book or a report T2 is its series, for anything else T2 (or JO, JF,
+// BT) is the journal or book it is in.
+func source(e *risEntry, r *catalog.Record) catalog.Source {
+	ty := e.first("TY")
+	// OP as written: the import reads the date at its front
+	s := catalog.Source{Volume: e.first("VL"), Issue: e.first("IS"), Edition: e.first("ET"), OriginalDate: e.first("OP"),
+		Medium: e.first("C5")}
+	if d := risDateToISO(s.OriginalDate, ""); d != "" {
+		s.OriginalDate = d
+	}
+	r.Number = e.first("M1")
+	switch {
+	case ty == "CONF" || ty == "CPAPER":
+		s.EventName, s.ContainerTitle = e.first("T2", "JO"), e.first("C3", "BT")
+	case r.Kind == catalog.KindBook || r.Kind == catalog.KindReport:
+		// Zotero writes a book's series in T2; Annals writes the work a
+		// book is part of in BT (the title is in TI)
+		if t2 := e.first("T2"); t2 != "" && r.Series == "" {
+			r.Series = t2
+		}
+		if bt := e.first("BT"); bt != r.Title {
+			s.ContainerTitle = bt
+		}
+		if r.Kind == catalog.KindReport && r.Number == "" { // a report's number
+			r.Number, s.Issue = s.Issue, ""
+		}
+	default:
+		s.ContainerTitle = e.first("T2", "JO", "JF", "JA", "BT")
+	}
+	s.Chapter = e.first("SE") // the chapter (Zotero writes a newspaper's section here too)
+	if g := e.first("M3"); g != "" && !strings.HasPrefix(g, "10.") && r.Kind != catalog.KindArticle {
+		s.Genre = g // the type of a report or thesis; Web of Science writes "Article" for articles
+	}
+	readExtra(e.all("M2"), &s)
+	if r.Kind == catalog.KindBook && s.NumberOfPages == "" && e.first("EP") == "" && isDigits(e.first("SP")) {
+		s.NumberOfPages = e.first("SP") // a book's SP is its number of pages
+	}
+	return s
+}
+
+// readExtra reads the "variable: value" lines Annals writes in M2 (as
+// Zotero's Extra holds CSL variables) for what RIS has no tag for.
+func readExtra(lines []string, s *catalog.Source) {
+	for _, l := range lines {
+		for _, l := range strings.Split(l, "\n") {
+			k, v, ok := strings.Cut(l, ":")
+			v = strings.TrimSpace(v)
+			switch strings.TrimSpace(strings.ToLower(k)) {
+			case "number-of-pages":
+				if ok && s.NumberOfPages == "" {
+					s.NumberOfPages = v
+				}
+			case "event-title":
+				if ok && s.EventName == "" {
+					s.EventName = v
+				}
+			}
 		}
 	}
-	// where it was published: the record has no field for it yet, so the
-	// note says it rather than dropping it (Web of Science's T2 - PLOS ONE)
-	var src []string
-	if j := e.first("T2", "JO", "JF", "JA", "BT"); j != "" && r.Kind != catalog.KindPresentation {
-		src = append(src, j)
+}
+
+// identifiers reads a reference's identifiers: every SN (ISBNs, ISSNs, a
+// report's number), PubMed's ids (AN, C2) and the ids that links name
+// (arxiv.org, hdl.handle.net, doi.org).
+func identifiers(e *risEntry, r *catalog.Record) catalog.Identifiers {
+	var ids catalog.Identifiers
+	ids.DOI = e.first("DO")
+	if m3 := e.first("M3"); ids.DOI == "" && strings.HasPrefix(m3, "10.") {
+		ids.DOI = m3
 	}
-	if v := e.first("VL"); v != "" {
-		src = append(src, "vol. "+v)
+	var isbns, issns []string
+	for _, sn := range e.all("SN") {
+		switch {
+		case catalog.ValidISBN(sn):
+			isbns = append(isbns, sn)
+		case r.Kind == catalog.KindReport && r.Number == "" && !issnLike.MatchString(sn):
+			r.Number = sn // Zotero writes a report's number in SN
+		default:
+			issns = append(issns, sn)
+		}
 	}
-	if len(src) > 0 {
-		notes = append(notes, "Published in: "+strings.Join(src, ", "))
+	if len(isbns) > 0 {
+		ids.ISBN, ids.OtherISBNs = isbns[0], rest(isbns)
 	}
-	notes = append(notes, e.all("N1")...)
-	r.Note = strings.Join(notes, "\n")
-	return r
+	if len(issns) > 0 {
+		ids.ISSN, ids.OtherISSNs = issns[0], rest(issns)
+	}
+	if an := e.first("AN"); isDigits(an) && len(an) <= 9 {
+		ids.PMID = an
+	}
+	if c2 := e.first("C2"); strings.HasPrefix(strings.ToUpper(c2), "PMC") {
+		ids.PMCID = c2
+	}
+	for _, u := range append(e.all("UR"), e.all("L2")...) {
+		switch {
+		case strings.Contains(u, "arxiv.org/abs/") && ids.ArXiv == "":
+			_, ids.ArXiv, _ = strings.Cut(u, "arxiv.org/abs/")
+		case strings.Contains(u, "hdl.handle.net/") && ids.Handle == "":
+			_, ids.Handle, _ = strings.Cut(u, "hdl.handle.net/")
+		case strings.Contains(u, "doi.org/10.") && ids.DOI == "":
+			_, ids.DOI, _ = strings.Cut(u, "doi.org/")
+		case ids.URL == "":
+			ids.URL = u
+		}
+	}
+	return ids
+}
+
+// issnLike is an ISSN however it is written (SN holds ISBNs, ISSNs and,
+// for a report, its number).
+var issnLike = regexp.MustCompile(`\d{4}[-\s]?\d{3}[\dXx]`)
+
+// rest is all of list but its first, nil when there is nothing more.
+func rest(list []string) []string {
+	if len(list) < 2 {
+		return nil
+	}
+	return list[1:]
+}
+
+func isDigits(s string) bool {
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // looksLikeOrganisation tells a one-part name of several words that is an

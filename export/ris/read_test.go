@@ -29,13 +29,14 @@ func TestRead(t *testing.T) {
 	want := catalog.Record{ID: "elibrary-1", Kind: catalog.KindArticle, Title: "Технологии хранения водорода",
 		Abstract: "A long abstract that a writer wrapped at seventy characters, cutting a word in two and indented.", Language: "ru", Date: "2025-06-04",
 		Pages: "10-20", Keywords: []string{"водород", "氢能"}, Identifiers: catalog.Identifiers{ISBN: "978-3-16-148410-0"},
+		Source:       catalog.Source{CitationKey: "Elibrary-1"},
 		Contributors: []catalog.Contributor{{Family: "Петров", Given: "Пётр Петрович", Role: "author"}, {Literal: "Russian Academy of Sciences", Role: "author"}}}
 	if !reflect.DeepEqual(a, want) {
 		t.Errorf("reference 1:\n got %+v\nwant %+v", a, want)
 	}
 	b := items[1].Record
 	if b.Kind != catalog.KindPresentation || b.Title != "中俄人工智能联合实验室" || b.Contributors[0].Family != "张" ||
-		b.Place != "Jinan" || b.Note != "Event: Conference of Academies" || b.Date != "2025" {
+		b.Place != "Jinan" || b.EventName != "Conference of Academies" || b.Date != "2025" {
 		t.Errorf("reference 2: %+v", b)
 	}
 }
@@ -77,7 +78,7 @@ func TestWriteThenRead(t *testing.T) {
 		a.Place != "Minsk" || a.Date != "2025" || a.Pages != "5-9" || !reflect.DeepEqual(a.Keywords, []string{"Беларусь", "中国"}) {
 		t.Errorf("report read back: %+v", a)
 	}
-	if b.Kind != catalog.KindPresentation || b.Date != "2025-06-04" || b.Note != "Event: Conference" || b.Contributors[0].Given != "Sergey" {
+	if b.Kind != catalog.KindPresentation || b.Date != "2025-06-04" || b.EventName != "Conference" || b.Contributors[0].Given != "Sergey" {
 		t.Errorf("speech read back: %+v", b)
 	}
 }

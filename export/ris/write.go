@@ -63,8 +63,9 @@ func Record(it csljson.Item) string {
 			fmt.Fprintf(&b, "%s  - %s\n", t, v)
 		}
 	}
-	tag("TY", TypeOf(it.Type))
-	tag("ID", it.ID)
+	ty := TypeOf(it.Type)
+	tag("TY", ty)
+	tag("ID", bibKey(it))
 	tag("TI", it.Title)
 	for _, n := range it.Author {
 		tag("AU", name(n))
@@ -78,28 +79,56 @@ func Record(it csljson.Item) string {
 	year, full := risDate(it.Issued)
 	tag("PY", year)
 	tag("DA", full)
-	if TypeOf(it.Type) == "CONF" { // for conference types CY is the event's place
+	if ty == "CONF" || ty == "CPAPER" { // for conference types CY is the event's place, T2 the event, C3 the proceedings
 		tag("T2", it.EventTitle)
+		tag("C3", it.ContainerTitle)
 		tag("CY", it.EventPlace)
 		tag("C1", it.PublisherPlace)
+	} else if ty == "BOOK" || ty == "RPRT" { // a book's T2 is read as its series (Zotero's)
+		tag("BT", it.ContainerTitle)
+		tag("CY", it.PublisherPlace)
 	} else {
+		tag("T2", it.ContainerTitle)
 		tag("CY", it.PublisherPlace)
 	}
 	tag("PB", it.Publisher)
 	tag("T3", it.CollectionTitle)
-	tag("IS", it.Number)
+	tag("VL", it.Volume)
+	tag("IS", it.Issue)
+	tag("M1", it.Number)
+	tag("ET", it.Edition)
+	tag("SE", it.ChapterNumber)
 	if start, end, ok := strings.Cut(it.Page, "-"); ok {
 		tag("SP", start)
 		tag("EP", end)
 	} else {
 		tag("SP", it.Page)
 	}
-	tag("DO", it.DOI)
-	tag("SN", it.ISBN)
-	if it.ISBN == "" {
-		tag("SN", it.ISSN)
+	if it.Page == "" && ty == "BOOK" { // a book's SP is how many pages it has
+		tag("SP", it.NumberOfPages)
+	} else if it.NumberOfPages != "" { // RIS has no tag for it: a variable line, as Zotero's Extra
+		tag("M2", "number-of-pages: "+it.NumberOfPages)
 	}
+	if ty != "CONF" && ty != "CPAPER" && it.EventTitle != "" {
+		tag("M2", "event-title: "+it.EventTitle)
+	}
+	_, orig := risDate(it.OriginalDate)
+	tag("OP", orig)
+	tag("M3", it.Genre)
+	tag("C5", it.Medium)
+	tag("DO", it.DOI)
+	for _, sn := range append(append([]string{it.ISBN}, it.OtherISBNs...), append([]string{it.ISSN}, it.OtherISSNs...)...) {
+		tag("SN", sn)
+	}
+	tag("AN", it.PMID) // as PubMed's own RIS and EndNote write it
+	tag("C2", it.PMCID)
 	tag("UR", it.URL)
+	if it.ArXiv != "" {
+		tag("UR", "https://arxiv.org/abs/"+it.ArXiv)
+	}
+	if it.Handle != "" {
+		tag("UR", "https://hdl.handle.net/"+it.Handle)
+	}
 	tag("LK", it.Custom["annals"]) // the record in the catalogue
 	for _, f := range it.Files {
 		tag("L1", f.URL)
@@ -115,6 +144,15 @@ func Record(it csljson.Item) string {
 	tag("AB", it.Abstract)
 	b.WriteString("ER  - \n")
 	return b.String()
+}
+
+// bibKey is the key an item is written with: its citation key (the one it
+// was imported with), or else its id.
+func bibKey(it csljson.Item) string {
+	if it.CitationKey != "" {
+		return it.CitationKey
+	}
+	return it.ID
 }
 
 // Write writes items as a RIS file.

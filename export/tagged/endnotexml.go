@@ -90,9 +90,14 @@ func ReadEndNoteXML(data []byte) ([]catalog.ImportItem, error) {
 		} else {
 			f.issn = sn
 		}
+		f.edition = r.Edition.String()
+		accession := r.AccessionNum.String()
+		if isPMID(accession) && strings.Contains(f.url, "pubmed") { // a record EndNote took from PubMed
+			f.pmid, accession = accession, ""
+		}
 		var notes []string
 		for _, n := range []struct{ label, v string }{{"", r.Notes.String()}, {"Label: ", r.Label.String()},
-			{"Edition: ", r.Edition.String()}, {"Accession number: ", r.AccessionNum.String()}} {
+			{"Accession number: ", accession}} {
 			if n.v != "" {
 				notes = append(notes, n.label+n.v)
 			}
@@ -101,4 +106,14 @@ func ReadEndNoteXML(data []byte) ([]catalog.ImportItem, error) {
 		out[i] = catalog.ImportItem{Index: i, Record: f.record()}
 	}
 	return out, nil
+}
+
+// isPMID reports whether s is all digits, as a PubMed id is.
+func isPMID(s string) bool {
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return s != "" && len(s) <= 9
 }

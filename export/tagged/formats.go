@@ -32,9 +32,7 @@ func ReadEndNote(data []byte) ([]catalog.ImportItem, error) {
 		} else {
 			f.issn = sn
 		}
-		if ed := e.first("%7"); ed != "" {
-			f.note = strings.TrimSpace("Edition: " + ed + "\n" + f.note)
-		}
+		f.edition = e.first("%7")
 		return f
 	}), nil
 }
@@ -59,8 +57,9 @@ func ReadWoS(data []byte) ([]catalog.ImportItem, error) {
 		}
 		f := fields{kind: wosKinds[e.first("PT")], title: e.first("TI"), date: e.first("PY"), abstract: e.first("AB"),
 			authors: authors, editors: e.all("ED"), publisher: e.first("PU"), place: e.first("PI"), language: e.first("LA"),
-			doi: e.first("DI"), isbn: e.first("BN"), issn: e.first("SN", "EI"), source: e.first("SO"), volume: e.first("VL"),
-			issue: e.first("IS")}
+			doi: e.first("DI"), isbn: e.first("BN"), issn: strings.Join(append(e.all("SN"), e.all("EI")...), "; "),
+			source: e.first("SO"), volume: e.first("VL"), issue: e.first("IS"), number: e.first("AR"),
+			numberOfPages: e.first("PG"), eventName: e.first("CT"), series: e.first("SE"), pmid: e.first("PM")}
 		if e.first("DT") == "Proceedings Paper" {
 			f.kind = catalog.KindPresentation
 		}
@@ -109,9 +108,7 @@ func ReadMEDLINE(data []byte) ([]catalog.ImportItem, error) {
 				f.issn = strings.Fields(is)[0]
 			}
 		}
-		if pmid := e.first("PMID"); pmid != "" {
-			f.note = "PMID: " + pmid
-		}
+		f.pmid, f.pmcid = e.first("PMID"), e.first("PMC")
 		if b := e.first("BTI"); b != "" {
 			f.kind = catalog.KindBook
 		}

@@ -2,8 +2,7 @@
 // databases: EndNote's tagged export (.enw, "%A name"), Web of Science's
 // (.ciw/.isi, "AU name" with indented continuation lines), PubMed's
 // MEDLINE (.nbib, "AU  - name") and CNKI's NoteExpress (.net, "{Author}:
-// a;;b"). Each becomes import items like RIS and BibTeX do; what Annals has
-// no field for (a journal, volume and issue) goes into the note.
+// a;;b"). Each becomes import items like RIS and BibTeX do.
 package tagged
 
 import (
@@ -119,13 +118,18 @@ type fields struct {
 	doi, isbn, issn, url              string
 	keywords                          []string
 	source, volume, issue, note       string
+	edition, numberOfPages, eventName string
+	series, number, pmid, pmcid       string
 }
 
 // record makes the record of an entry's fields.
 func (f fields) record() catalog.Record {
 	r := catalog.Record{Kind: f.kind, Title: f.title, Date: f.date, Abstract: f.abstract, Publisher: f.publisher,
 		Place: f.place, Pages: f.pages, Keywords: f.keywords, Language: catalog.LanguageFromName(f.language),
-		Identifiers: catalog.Identifiers{DOI: f.doi, ISBN: f.isbn, ISSN: f.issn, URL: f.url}}
+		Series: f.series, Number: f.number, Note: f.note,
+		Source: catalog.Source{ContainerTitle: f.source, Volume: f.volume, Issue: f.issue, Edition: f.edition,
+			NumberOfPages: f.numberOfPages, EventName: f.eventName},
+		Identifiers: catalog.Identifiers{DOI: f.doi, ISBN: f.isbn, ISSN: f.issn, URL: f.url, PMID: f.pmid, PMCID: f.pmcid}}
 	if r.Kind == "" {
 		r.Kind = catalog.KindOther
 	}
@@ -139,24 +143,6 @@ func (f fields) record() catalog.Record {
 			}
 		}
 	}
-	var notes []string
-	var src []string
-	if f.source != "" {
-		src = append(src, f.source)
-	}
-	if f.volume != "" {
-		src = append(src, "vol. "+f.volume)
-	}
-	if f.issue != "" {
-		src = append(src, "no. "+f.issue)
-	}
-	if len(src) > 0 {
-		notes = append(notes, "Published in: "+strings.Join(src, ", "))
-	}
-	if f.note != "" {
-		notes = append(notes, f.note)
-	}
-	r.Note = strings.Join(notes, "\n")
 	return r
 }
 

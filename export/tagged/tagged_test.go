@@ -47,12 +47,17 @@ func TestTheTaggedFormatsOfTheCorpus(t *testing.T) {
 	if r := w[0]; len(w) != 5 || r.Kind != catalog.KindArticle ||
 		r.Title != "Soil fauna diversity at different stages of reed restoration in a lakeshore wetland at Lake Taihu, China" ||
 		len(r.Contributors) != 10 || r.Contributors[0].Family != "Li" || r.Identifiers.DOI != "10.1080/20964129.2020.1722034" ||
-		!strings.Contains(r.Note, "ECOSYSTEM HEALTH AND SUSTAINABILITY, vol. 6, no. 1") || r.Date != "2020" {
+		r.ContainerTitle != "ECOSYSTEM HEALTH AND SUSTAINABILITY" || r.Volume != "6" || r.Issue != "1" || r.Date != "2020" ||
+		r.Identifiers.ISSN != "2096-4129; 2332-8878" { // both ISSNs, split when the import mends them
+		t.Errorf("Web of Science: %+v", w[0])
+	}
+	if r := w[0]; r.Number != "UNSP 1722034" { // the article number
 		t.Errorf("Web of Science: %+v", w[0])
 	}
 	m := readCorpus(t, "synthesisr_PubMed_example.txt", ReadMEDLINE)
 	if r := m[0]; len(m) != 3 || !strings.HasPrefix(r.Title, "Differences in nitrate and phosphorus export between wooded and grassed riparian zones") ||
-		r.Date != "2017" || r.Identifiers.DOI != "10.1016/j.scitotenv.2017.04.075" || r.Identifiers.ISSN != "1879-1026" || r.Pages != "188-197" {
+		r.Date != "2017" || r.Identifiers.DOI != "10.1016/j.scitotenv.2017.04.075" || r.Identifiers.ISSN != "1879-1026" || r.Pages != "188-197" ||
+		r.Identifiers.PMID == "" || r.ContainerTitle == "" {
 		t.Errorf("MEDLINE: %+v", m[0])
 	}
 	n := readCorpus(t, "cnki_Classic5Test.net", ReadNoteExpress)
@@ -69,7 +74,7 @@ func TestEndNoteXMLOfTheCorpus(t *testing.T) {
 	if r := a[0]; len(a) != 1 || r.Kind != catalog.KindArticle ||
 		r.Title != "Trends in the lifetime risk of developing cancer in Great Britain: comparison of risk for those born from 1930 to 1960" ||
 		names(r) != "Ahmad,AS; Ormiston-Smith,N; Sasieni,PD" || r.Date != "2015" || r.Pages != "943-7" ||
-		!strings.Contains(r.Note, "Br J Cancer, vol. 112, no. 5") {
+		r.ContainerTitle != "Br J Cancer" || r.Volume != "112" || r.Issue != "5" || r.Identifiers.PMID != "25647015" {
 		t.Errorf("EndNote XML: %+v", a[0])
 	}
 	if m := readCorpus(t, "jabref_EndnoteXmlImporterTestLabelAndMultiTitle.xml", ReadEndNoteXML); len(m) != 3 {

@@ -20,14 +20,18 @@ type recordForm struct {
 	ID, Kind, Status, Title, Language, Translations, Abstract, Date string
 	Event, Session, Contributors, Keywords, DOI, URL, Publisher     string
 	Place, Note                                                     string
-	Topics                                                          map[string]bool
-	Version                                                         int
+	// where it was published
+	ContainerTitle, Volume, Issue, Pages, Series, Number, Edition, ISBN, ISSN string
+	Topics                                                                    map[string]bool
+	Version                                                                   int
 }
 
 func formFromRecord(r *catalog.Record) recordForm {
 	f := recordForm{ID: r.ID, Kind: string(r.Kind), Status: string(r.Status), Title: r.Title, Language: r.Language,
 		Abstract: r.Abstract, Date: r.Date, Event: r.Event, Session: r.Session, Keywords: strings.Join(r.Keywords, ", "),
 		DOI: r.Identifiers.DOI, URL: r.Identifiers.URL, Publisher: r.Publisher, Place: r.Place, Note: r.Note,
+		ContainerTitle: r.ContainerTitle, Volume: r.Volume, Issue: r.Issue, Pages: r.Pages, Series: r.Series, Number: r.Number,
+		Edition: r.Edition, ISBN: r.Identifiers.ISBN, ISSN: r.Identifiers.ISSN,
 		Topics: map[string]bool{}, Version: r.Version}
 	var lines []string
 	for _, t := range r.Translations {
@@ -54,7 +58,9 @@ func formFromValues(v url.Values) recordForm {
 	f := recordForm{ID: g("id"), Kind: g("kind"), Status: g("status"), Title: g("title"), Language: g("language"),
 		Translations: g("translations"), Abstract: g("abstract"), Date: g("date"), Event: g("event"), Session: g("session"),
 		Contributors: g("contributors"), Keywords: g("keywords"), DOI: g("doi"), URL: g("url"), Publisher: g("publisher"),
-		Place: g("place"), Note: g("note"), Topics: map[string]bool{}}
+		Place: g("place"), Note: g("note"), ContainerTitle: g("container_title"), Volume: g("volume"), Issue: g("issue"),
+		Pages: g("pages"), Series: g("series"), Number: g("number"), Edition: g("edition"), ISBN: g("isbn"), ISSN: g("issn"),
+		Topics: map[string]bool{}}
 	fmt.Sscan(v.Get("version"), &f.Version)
 	for _, t := range v["topics"] {
 		f.Topics[t] = true
@@ -77,12 +83,12 @@ func lines(s string) []string {
 func (f recordForm) record(old *catalog.Record) catalog.Record {
 	r := catalog.Record{ID: f.ID, Kind: catalog.Kind(f.Kind), Status: catalog.Status(f.Status), Title: f.Title,
 		Language: f.Language, Abstract: f.Abstract, Date: f.Date, Event: f.Event, Session: f.Session,
-		Publisher: f.Publisher, Place: f.Place, Note: f.Note}
-	if old != nil {
-		r.Series, r.Number, r.Pages, r.License = old.Series, old.Number, old.Pages, old.License
-		r.Identifiers = old.Identifiers
+		Publisher: f.Publisher, Place: f.Place, Note: f.Note, Series: f.Series, Number: f.Number, Pages: f.Pages}
+	if old != nil { // what the form does not show
+		r.License, r.Source, r.Identifiers = old.License, old.Source, old.Identifiers
 	}
-	r.Identifiers.DOI, r.Identifiers.URL = f.DOI, f.URL
+	r.ContainerTitle, r.Volume, r.Issue, r.Edition = f.ContainerTitle, f.Volume, f.Issue, f.Edition
+	r.Identifiers.DOI, r.Identifiers.URL, r.Identifiers.ISBN, r.Identifiers.ISSN = f.DOI, f.URL, f.ISBN, f.ISSN
 	for _, k := range strings.Split(f.Keywords, ",") {
 		if k = strings.TrimSpace(k); k != "" {
 			r.Keywords = append(r.Keywords, k)

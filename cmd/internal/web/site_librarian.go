@@ -50,6 +50,19 @@ type recordFormPage struct {
 	Events   []catalog.Event
 }
 
+// formField is one text input of a form: its name, value, label and the
+// validation messages for it.
+type formField struct {
+	Name, Value, Label string
+	Errors             []string
+}
+
+// Field is the text input name with its value, labelled by the message
+// labelKey.
+func (p recordFormPage) Field(name, value, labelKey string) formField {
+	return formField{Name: name, Value: value, Label: p.T(labelKey), Errors: p.Errors[name]}
+}
+
 // TopicLabel names a topic in the interface language.
 func (p recordFormPage) TopicLabel(t catalog.Topic) string { return p.TopicName(t.Key) }
 

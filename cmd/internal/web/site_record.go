@@ -40,7 +40,12 @@ type recordPage struct {
 	Labels       []string // file labels, for the upload form
 	Meta         [][2]string
 	JSONLD       map[string]any
-	CanEdit      bool
+	// Details are the bibliographic details beside the title (where it
+	// was published, series, edition...), label and value; IDs its
+	// identifiers with where they resolve.
+	Details [][2]string
+	IDs     []pageLink
+	CanEdit bool
 }
 
 // textVersion is the record's title and abstract in one language.
@@ -128,6 +133,7 @@ func (st *site) recordPage(c echo.Context) error {
 		}
 	}
 	p.Labels = catalog.FileLabels()
+	p.Details, p.IDs = recordDetails(v, r), identifierLinks(r.Identifiers)
 	p.Meta = highwire(r, p.Event, recordURL(st.cfg.BaseURL, r.ID))
 	p.JSONLD = jsonLD(r, p.Event, recordURL(st.cfg.BaseURL, r.ID))
 	v.NoIndex = r.Status != catalog.StatusPublished
@@ -178,7 +184,18 @@ func highwire(r *catalog.Record, ev *catalog.Event, url string) [][2]string {
 	if ev != nil {
 		m = append(m, [2]string{"citation_conference_title", ev.Name})
 	}
-	for _, kv := range [][2]string{{"citation_language", r.Language}, {"citation_publisher", r.Publisher},
+	container := "citation_journal_title"
+	switch r.Kind {
+	case catalog.KindChapter, catalog.KindBook:
+		container = "citation_inbook_title"
+	case catalog.KindPresentation, catalog.KindSpeech:
+		container = "citation_conference_title"
+	}
+	first, last, _ := strings.Cut(r.Pages, "-")
+	for _, kv := range [][2]string{{container, r.ContainerTitle}, {"citation_conference_title", r.EventName},
+		{"citation_volume", r.Volume}, {"citation_issue", r.Issue}, {"citation_firstpage", first}, {"citation_lastpage", last},
+		{"citation_pmid", r.Identifiers.PMID}, {"citation_arxiv_id", r.Identifiers.ArXiv},
+		{"citation_language", r.Language}, {"citation_publisher", r.Publisher},
 		{"citation_doi", r.Identifiers.DOI}, {"citation_isbn", r.Identifiers.ISBN}, {"citation_issn", r.Identifiers.ISSN},
 		{"citation_keywords", strings.Join(r.Keywords, "; ")}, {"citation_abstract_html_url", url}} {
 		if kv[1] != "" {
@@ -285,6 +302,12 @@ func jsonLD(r *catalog.Record, ev *catalog.Event, url string) map[string]any {
 	}
 	if r.Identifiers.DOI != "" {
 		ld["sameAs"] = "https://doi.org/" + r.Identifiers.DOI
+	}
+	if r.ContainerTitle != "" {
+		ld["isPartOf"] = partOfLD(r)
+	}
+	if r.Pages != "" {
+		ld["pagination"] = r.Pages
 	}
 	if ev != nil {
 		e := map[string]any{"@type": "Event", "name": ev.Name}
@@ -393,4 +416,100 @@ func allRecords(ctx context.Context, store catalog.Store, f catalog.RecordFilter
 		}
 		f.After = page.Next
 	}
+}
+
+// partOfLD is where a record was published as schema.org: an article's
+// journal (with its volume and issue), a chapter's book.
+func partOfLD(r *catalog.Record) map[string]any {
+	t := "CreativeWork"
+	switch r.Kind {
+	case catalog.KindArticle:
+		t = "Periodical"
+	case catalog.KindChapter, catalog.KindBook:
+		t = "Book"
+	}
+	part := map[string]any{"@type": t, "name": r.ContainerTitle}
+	if r.Identifiers.ISSN != "" {
+		part["issn"] = append([]string{r.Identifiers.ISSN}, r.Identifiers.OtherISSNs...)
+	}
+	if r.Volume != "" {
+		part = map[string]any{"@type": "PublicationVolume", "volumeNumber": r.Volume, "isPartOf": part}
+	}
+	if r.Issue != "" {
+		part = map[string]any{"@type": "PublicationIssue", "issueNumber": r.Issue, "isPartOf": part}
+	}
+	return part
+}
+
+// recordDetails are the bibliographic details a record page lists beside
+// its title, in the page's language.
+func recordDetails(v *view, r *catalog.Record) [][2]string {
+	var out [][2]string
+	add := func(key, value string) {
+		if value != "" {
+			out = append(out, [2]string{v.T(key), value})
+		}
+	}
+	add("record.published_in", sourceLine(r))
+	series := r.Series
+	if series != "" && r.Number != "" {
+		series += ", " + r.Number
+	} else if series == "" && r.ContainerTitle == "" {
+		add("record.number", r.Number)
+	}
+	add("record.series", series)
+	add("record.edition", r.Edition)
+	add("record.chapter", r.Chapter)
+	add("record.number_of_pages", r.NumberOfPages)
+	add("record.genre", r.Genre)
+	add("record.medium", r.Medium)
+	add("record.original_date", r.OriginalDate)
+	add("record.event", r.EventName)
+	return out
+}
+
+// sourceLine is where a record was published, written the way
+// bibliographies of every language read: "Journal, 95(3), 10-20".
+func sourceLine(r *catalog.Record) string {
+	if r.ContainerTitle == "" {
+		return ""
+	}
+	s := r.ContainerTitle
+	if r.Volume != "" || r.Issue != "" {
+		s += ", " + r.Volume
+		if r.Issue != "" {
+			s += "(" + r.Issue + ")"
+		}
+	}
+	if r.Pages != "" {
+		s += ", " + r.Pages
+	}
+	if r.Kind == catalog.KindArticle && r.Number != "" {
+		s += ", " + r.Number
+	}
+	return s
+}
+
+// identifierLinks are a record's identifiers, each linked where it
+// resolves.
+func identifierLinks(ids catalog.Identifiers) []pageLink {
+	var out []pageLink
+	add := func(label, value, url string) {
+		if value != "" {
+			out = append(out, pageLink{Label: label + " " + value, URL: url})
+		}
+	}
+	add("DOI", ids.DOI, "https://doi.org/"+ids.DOI)
+	for _, v := range append([]string{ids.ISBN}, ids.OtherISBNs...) {
+		add("ISBN", v, "")
+	}
+	for _, v := range append([]string{ids.ISSN}, ids.OtherISSNs...) {
+		add("ISSN", v, "https://portal.issn.org/resource/ISSN/"+v)
+	}
+	add("PMID", ids.PMID, "https://pubmed.ncbi.nlm.nih.gov/"+ids.PMID+"/")
+	add("PMCID", ids.PMCID, "https://www.ncbi.nlm.nih.gov/pmc/articles/"+ids.PMCID+"/")
+	add("arXiv", ids.ArXiv, "https://arxiv.org/abs/"+ids.ArXiv)
+	add("Handle", ids.Handle, "https://hdl.handle.net/"+ids.Handle)
+	add("URL", ids.URL, ids.URL)
+	return out
 }

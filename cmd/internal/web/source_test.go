@@ -1,0 +1,90 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestWhereARecordWasPublished: an article's journal, volume, issue, pages
+// and identifiers are shown on its page (in the reader's language), given
+// to Google Scholar and schema.org, and edited in the form — where before
+// they went into the note or were dropped.
+func TestWhereARecordWasPublished(t *testing.T) {
+	e := newPagesEnv(t)
+	article := map[string]any{"id": "h2-review", "kind": "article", "status": "published", "title": "Водородная энергетика",
+		"language": "ru", "date": "2024", "pages": "10-20", "contributors": []map[string]any{{"family": "Петров", "given": "Пётр"}},
+		"container_title": "Вестник РАН", "volume": "95", "issue": "3", "genre": "Обзор",
+		"identifiers": map[string]any{"issn": "0869-5873", "other_issns": []string{"1607-3509"}, "pmid": "31452104", "arxiv": "arXiv:2101.00001"}}
+	if r := e.do("POST", "/api/v1/records", e.librarian, mustJSON(t, article)); r.status != http.StatusCreated {
+		t.Fatalf("create: %d %s", r.status, r.body)
+	}
+	c := browserClient(t)
+	_, page := get(t, c, e.url+"/records/h2-review?lang=ru")
+	for _, want := range []string{"<dt>Источник</dt><dd>Вестник РАН, 95(3), 10-20</dd>", "<dt>Вид издания</dt><dd>Обзор</dd>",
+		`<a href="https://pubmed.ncbi.nlm.nih.gov/31452104/">PMID 31452104</a>`, `<a href="https://arxiv.org/abs/2101.00001">arXiv 2101.00001</a>`,
+		"ISSN 1607-3509", `<meta name="citation_journal_title" content="Вестник РАН">`, `<meta name="citation_volume" content="95">`,
+		`<meta name="citation_firstpage" content="10">`, `"isPartOf":{"@type":"PublicationIssue"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the record page lacks %s", want)
+		}
+	}
+	// the citation names the journal
+	if _, page = get(t, c, e.url+"/records/h2-review?style=apa"); !strings.Contains(page, "<i>Вестник РАН</i>, <i>95</i>(3), 10–20") {
+		t.Errorf("the APA citation lacks the journal: %s", between(page, `class="cite"`, "</div>"))
+	}
+	// the librarian's form shows and saves them
+	signIn(t, c, e.url, e.librarian)
+	_, form := get(t, c, e.url+"/librarian/records/h2-review/edit")
+	if !strings.Contains(form, `name="container_title" value="Вестник РАН"`) || !strings.Contains(form, `name="volume" value="95"`) {
+		t.Fatal("the form does not show the journal and volume")
+	}
+	values := url.Values{}
+	for _, m := range regexpInputs.FindAllStringSubmatch(form, -1) {
+		values.Set(m[1], m[2])
+	}
+	values.Set("kind", "article")
+	values.Set("status", "published")
+	values.Set("contributors", "Петров, Пётр; author")
+	values.Set("issue", "4")
+	values.Set("issn", "1234-5678x")
+	resp, err := c.PostForm(e.url+"/librarian/records/h2-review/edit", values)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("a bad ISSN was accepted: %d", resp.StatusCode)
+	}
+	values.Set("issn", "0869-5873")
+	if resp, err = c.PostForm(e.url+"/librarian/records/h2-review/edit", values); err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	r := e.do("GET", "/api/v1/records/h2-review", "", nil)
+	var got struct {
+		Issue       string `json:"issue"`
+		Genre       string `json:"genre"`
+		Identifiers struct {
+			PMID       string   `json:"pmid"`
+			OtherISSNs []string `json:"other_issns"`
+		} `json:"identifiers"`
+	}
+	r.json(t, &got)
+	if resp.StatusCode != http.StatusSeeOther || got.Issue != "4" || got.Genre != "Обзор" || got.Identifiers.PMID != "31452104" ||
+		len(got.Identifiers.OtherISSNs) != 1 {
+		t.Errorf("after the edit (%d): %+v", resp.StatusCode, got)
+	}
+}
+
+// regexpInputs finds a form's text inputs and hidden fields: name, value.
+var regexpInputs = regexp.MustCompile(`<input[^>]* name="([a-z_]+)" value="([^"]*)"`)
+
+// between is the part of s from the first from to the next to after it.
+func between(s, from, to string) string {
+	_, rest, _ := strings.Cut(s, from)
+	part, _, _ := strings.Cut(rest, to)
+	return part
+}
