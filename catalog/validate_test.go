@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -104,7 +105,9 @@ func TestValidateRecordReportsEveryField(t *testing.T) {
 			{Family: "A", Literal: "B"},
 		},
 		Event: "nowhere", Date: "2025-02-30", Topics: []string{"astrology"},
-		Identifiers: Identifiers{DOI: "doi", ISBN: "123", URL: "ftp://x"},
+		Source: Source{OriginalDate: "1887年", EventName: "Another conference", Volume: strings.Repeat("9", 600)},
+		Identifiers: Identifiers{DOI: "doi", ISBN: "123", URL: "ftp://x", OtherISBNs: []string{"978-0"}, OtherISSNs: []string{"1234-5679"},
+			PMID: "PMID 12", PMCID: "12a", ArXiv: "see paper", Handle: "nothing"},
 	}
 	NormalizeRecord(r)
 	err := ValidateRecord(r, findJinan)
@@ -117,10 +120,27 @@ func TestValidateRecordReportsEveryField(t *testing.T) {
 	}
 	for _, want := range []string{"id", "kind", "status", "title", "language", "contributors[0].orcid",
 		"contributors[0].country", "contributors[1].family", "contributors[2]", "event", "date",
-		"topics[0]", "identifiers.doi", "identifiers.isbn", "identifiers.url"} {
+		"topics[0]", "identifiers.doi", "identifiers.isbn", "identifiers.url", "original_date", "event_name", "volume",
+		"identifiers.other_isbns[0]", "identifiers.other_issns", "identifiers.pmid", "identifiers.pmcid", "identifiers.arxiv",
+		"identifiers.handle"} {
 		if !got[want] {
 			t.Errorf("no error for %s; got %v", want, err)
 		}
+	}
+}
+
+// TestIdentifiersAsPeopleWriteThem: resolver links and prefixes are taken
+// off, and the result is valid.
+func TestIdentifiersAsPeopleWriteThem(t *testing.T) {
+	r := &Record{Kind: KindArticle, Title: "x", Identifiers: Identifiers{PMID: "https://pubmed.ncbi.nlm.nih.gov/31452104/",
+		PMCID: "pmc6711212", ArXiv: "arXiv:hep-th/9901001v2", Handle: "https://hdl.handle.net/10568/12345"}}
+	NormalizeRecord(r)
+	want := Identifiers{PMID: "31452104", PMCID: "PMC6711212", ArXiv: "hep-th/9901001v2", Handle: "10568/12345"}
+	if !reflect.DeepEqual(r.Identifiers, want) {
+		t.Errorf("got %+v", r.Identifiers)
+	}
+	if err := ValidateRecord(r, findJinan); err != nil {
+		t.Error(err)
 	}
 }
 

@@ -25,7 +25,7 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	flags.BoolVar(&opts.DryRun, "dry-run", false, "check everything and write nothing")
 	flags.BoolVar(&opts.Atomic, "atomic", false, "import each file all or nothing")
 	flags.StringVar(&opts.OnDuplicate, "on-duplicate", catalog.DuplicateSkip, "what to do with an item that is the same work as a record or an earlier item (same DOI, or same title, year and first contributor): skip or create")
-	formatName := flags.String("format", "", "the files' format when their names do not tell it (json, ndjson, csv, bibtex, ris, csl-json, enw, wos, medline, noteexpress)")
+	formatName := flags.String("format", "", "the files' format when their names do not tell it (json, ndjson, csv, bibtex, ris, csl-json, enw, wos, medline, noteexpress, endnote-xml)")
 	filesDir := flags.String("files", "", "the directory of the files the records name (a relative path is read from it; an absolute one, as Zotero writes, by its longest tail found there)")
 	if err := parseFlags(flags, args); err != nil {
 		return err

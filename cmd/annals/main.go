@@ -2,7 +2,8 @@
 // commands librarians and operators use beside it.
 //
 //	annals serve   [--addr 127.0.0.1:8080] [--data DIR] [--sample]
-//	annals import  [--data DIR] [--dry-run] [--atomic] [--files DIR] FILE...   (.json .ndjson .jsonl .csv .bib .ris)
+//	annals import  [--data DIR] [--dry-run] [--atomic] [--files DIR] [--format F] [--on-duplicate skip|create] FILE...
+//	               (.json .ndjson .jsonl .csv .bib .ris .enw .ciw .isi .nbib .net .xml; --format when the name does not tell)
 //	annals token create [--data DIR] --role librarian|admin --name NAME
 //	annals token list|revoke [--data DIR] [ID]
 //	annals backup  [--data DIR] FILE
@@ -38,7 +39,8 @@ func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(fo
 
 const usage = `Usage:
   annals serve   [--addr 127.0.0.1:8080] [--data DIR] [--sample]
-  annals import  [--data DIR] [--dry-run] [--atomic] [--files DIR] FILE...   (.json .ndjson .jsonl .csv .bib .ris)
+  annals import  [--data DIR] [--dry-run] [--atomic] [--files DIR] [--format F] [--on-duplicate skip|create] FILE...
+                 (.json .ndjson .jsonl .csv .bib .ris .enw .ciw .isi .nbib .net .xml; --format when the name does not tell)
   annals token create [--data DIR] --role librarian|admin --name NAME
   annals token list   [--data DIR]
   annals token revoke [--data DIR] ID

@@ -220,8 +220,8 @@ func source(e *risEntry, r *catalog.Record) catalog.Source {
 		s.ContainerTitle = e.first("T2", "JO", "JF", "JA", "BT")
 	}
 	s.Chapter = e.first("SE") // the chapter (Zotero writes a newspaper's section here too)
-	if g := e.first("M3"); g != "" && !strings.HasPrefix(g, "10.") && r.Kind != catalog.KindArticle {
-		s.Genre = g // the type of a report or thesis; Web of Science writes "Article" for articles
+	if g := e.first("M3"); g != "" && !strings.HasPrefix(g, "10.") && !databaseDocumentTypes[g] {
+		s.Genre = g // the type of a report or thesis, as its publisher names it
 	}
 	readExtra(e.all("M2"), &s)
 	if r.Kind == catalog.KindBook && s.NumberOfPages == "" && e.first("EP") == "" && isDigits(e.first("SP")) {
@@ -229,6 +229,12 @@ func source(e *risEntry, r *catalog.Record) catalog.Source {
 	}
 	return s
 }
+
+// databaseDocumentTypes are what Scopus and Web of Science write in M3: the
+// database's classification, which the kind already says, not a genre.
+var databaseDocumentTypes = map[string]bool{"Article": true, "Review": true, "Letter": true, "Editorial": true,
+	"Editorial Material": true, "Note": true, "Conference Paper": true, "Proceedings Paper": true, "Book Chapter": true,
+	"Book": true, "Article in Press": true, "Meeting Abstract": true, "Erratum": true}
 
 // readExtra reads the "variable: value" lines Annals writes in M2 (as
 // Zotero's Extra holds CSL variables) for what RIS has no tag for.

@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"regexp"
 	"slices"
 	"sort"
@@ -12,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/annals/annals/assets"
+	"github.com/annals/annals/catalog"
 	"github.com/annals/annals/export"
 )
 
@@ -153,4 +155,44 @@ func TestOpenAPIServedWithTheFormatRegistry(t *testing.T) {
 			t.Errorf("POST /import does not describe %s", f.MediaTypes[0])
 		}
 	}
+}
+
+// TestOpenAPIDescribesEveryRecordField: the schemas of a record and its
+// identifiers name every JSON field the Go types have (the schemas refuse
+// additional properties, so a field missing there is one a validating
+// client would refuse).
+func TestOpenAPIDescribesEveryRecordField(t *testing.T) {
+	_, doc := loadOpenAPI(t)
+	for schema, typ := range map[string]reflect.Type{"Record": reflect.TypeOf(catalog.Record{}),
+		"Identifiers": reflect.TypeOf(catalog.Identifiers{}), "Contributor": reflect.TypeOf(catalog.Contributor{})} {
+		var s struct {
+			Properties map[string]json.RawMessage `json:"properties"`
+		}
+		if err := json.Unmarshal(doc.Components.Schemas[schema], &s); err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range jsonNames(typ) {
+			if _, ok := s.Properties[name]; !ok {
+				t.Errorf("openapi.json: %s lacks %q", schema, name)
+			}
+		}
+	}
+}
+
+// jsonNames lists the JSON names of a struct's fields, embedded ones
+// flattened as encoding/json does.
+func jsonNames(t reflect.Type) []string {
+	var out []string
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		switch {
+		case name == "-":
+		case f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct:
+			out = append(out, jsonNames(f.Type)...)
+		case name != "":
+			out = append(out, name)
+		}
+	}
+	return out
 }

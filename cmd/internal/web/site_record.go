@@ -451,11 +451,14 @@ func recordDetails(v *view, r *catalog.Record) [][2]string {
 		}
 	}
 	add("record.published_in", sourceLine(r))
-	series := r.Series
-	if series != "" && r.Number != "" {
-		series += ", " + r.Number
-	} else if series == "" && r.ContainerTitle == "" {
-		add("record.number", r.Number)
+	series, number := r.Series, r.Number
+	if r.Kind == catalog.KindArticle && r.ContainerTitle != "" {
+		number = "" // an article's number is in the source line
+	}
+	if series != "" && number != "" {
+		series += ", " + number
+	} else if series == "" {
+		add("record.number", number)
 	}
 	add("record.series", series)
 	add("record.edition", r.Edition)
