@@ -96,15 +96,43 @@ func (p *Processor) tellApart(g []*Item, byCiteGiven bool) {
 		for _, it := range g {
 			most = max(most, len(firstNames(it)))
 		}
-		// one more name at a time, as the specification says; past a few,
-		// straight to all of them (each try renders the whole group)
-		for extra := 1; extra < most && len(p.ambiguousGroups(g)) > 0; extra++ {
+		// one more name at a time, as the specification says (past a few,
+		// straight to all of them: each try renders the whole group); each
+		// item keeps the fewest extra names that tell it apart from as
+		// many others as all its names do — none when more names do not
+		// help (as citeproc-js)
+		partners := map[*Item][]int{} // how many items read the same as it, at each try
+		var levels []int
+		for extra := 0; extra <= most; extra++ {
 			if extra > 8 {
 				extra = most
 			}
 			for _, it := range g {
 				it.disamb.extraNames = extra
 			}
+			sizes := map[*Item]int{}
+			for _, same := range p.ambiguousGroups(g) {
+				for _, it := range same {
+					sizes[it] = len(same)
+				}
+			}
+			for _, it := range g {
+				partners[it] = append(partners[it], sizes[it])
+			}
+			levels = append(levels, extra)
+		}
+		for _, it := range g {
+			ps := partners[it]
+			best := 0
+			if final := ps[len(ps)-1]; final < ps[0] {
+				for i, n := range ps {
+					if n == final {
+						best = levels[i]
+						break
+					}
+				}
+			}
+			it.disamb.extraNames = best
 		}
 	}
 	if byCiteGiven {

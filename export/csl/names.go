@@ -311,8 +311,21 @@ func (r *renderer) renderNameList(names []Name, nameNode, etAlNode *node, opts m
 	}
 	min, _ := strconv.Atoi(opts["et-al-min"])
 	useFirst, _ := strconv.Atoi(opts["et-al-use-first"])
-	if r.mode == "citation" && !r.sorting {
+	first := firstNames(r.item)
+	moreNames := len(first) > 0 && &names[0] == &first[0] // extra names tell the citation's names apart, not an editor's
+	switch {
+	case r.sorting || !moreNames:
+	case r.mode == "citation":
 		useFirst += r.item.disamb.extraNames
+	case r.item.disamb.extraNames > 0:
+		// the names a citation shows to tell it apart show in the
+		// bibliography too (as citeproc-js: MLA's "Alver, Morten, Jo
+		// Alfredsen, and Gunvor Øie" beside "Alver, Morten, et al.")
+		cite, _ := strconv.Atoi(r.style.citation.get("et-al-use-first"))
+		if cite == 0 {
+			cite, _ = strconv.Atoi(r.style.root.get("et-al-use-first"))
+		}
+		useFirst = max(useFirst, cite+r.item.disamb.extraNames)
 	}
 	shown := names
 	etAl := false
@@ -330,6 +343,9 @@ func (r *renderer) renderNameList(names []Name, nameNode, etAlNode *node, opts m
 	inverted := func(i int) bool { // a personal name written family first
 		personal := i >= 0 && i < len(names) && names[i].Literal == "" && names[i].Given != ""
 		return personal && (opts["name-as-sort-order"] == "all" || (opts["name-as-sort-order"] == "first" && i == 0))
+	}
+	if etAl && r.sorting && !truthy(opts["et-al-use-last"]) { // a sort key has the names shown, not "et al." (as citeproc-js)
+		return joinAll(parts, delim)
 	}
 	if etAl {
 		if truthy(opts["et-al-use-last"]) && len(names) > useFirst+1 {
@@ -374,10 +390,11 @@ func (r *renderer) renderNameList(names []Name, nameNode, etAlNode *node, opts m
 		return parts[0]
 	}
 	and := ""
-	switch opts["and"] {
-	case "text":
+	switch {
+	case r.sorting: // a sort key compares the names, not "&" (as citeproc-js)
+	case opts["and"] == "text":
 		and = r.locale.term("and", "", false, "")
-	case "symbol":
+	case opts["and"] == "symbol":
 		and = "&"
 	}
 	// the comma between names stays outside a name's own quotes
@@ -528,7 +545,7 @@ func (r *renderer) nameLabel(label *node, variable string, count int) string {
 		plural = false
 	}
 	t := r.locale.term(variable, label.get("form"), plural, "")
-	return r.decorate(label, t)
+	return r.decorateTerm(label, t)
 }
 
 func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }

@@ -71,7 +71,29 @@ func roman(n int) string {
 	return b.String()
 }
 
-var multipleNumbers = regexp.MustCompile(`\d\s*([-–&,]|and)\s*\d`)
+// numberSeparator separates the numbers of a list or range ("3-4",
+// "3, 5", "3 & 5", "3 and 5").
+var numberSeparator = regexp.MustCompile(`\s*(?:[-–&,]|\band\b)\s*`)
+
+// numericPart is one number as citeproc-js reads them: digits with a few
+// letters before or after ("S12", "12a"), or a roman numeral ("xx").
+var numericPart = regexp.MustCompile(`^(?:[A-Za-z]{0,3}\d+[A-Za-z]{0,3}|[ivxlcdmIVXLCDM]+)$`)
+
+// countedNumber is a number a label counts: digits with a few letters,
+// or a roman numeral in lower case ("xxii"; "XX, 327" is one page, as in
+// citeproc-js).
+var countedNumber = regexp.MustCompile(`^(?:[A-Za-z]{0,3}\d+[A-Za-z]{0,3}|[ivxlcdm]+)$`)
+
+// severalNumbers reports whether v holds more than one number.
+func severalNumbers(v string) bool {
+	n := 0
+	for _, p := range numberSeparator.Split(strings.TrimSpace(v), -1) {
+		if countedNumber.MatchString(p) {
+			n++
+		}
+	}
+	return n > 1
+}
 
 // renderLabel renders the term that labels a number variable ("p.",
 // "pp.", "vol."), plural when the variable holds several numbers.
@@ -87,7 +109,7 @@ func (r *renderer) renderLabel(n *node, variable string) result {
 	if v == "" {
 		return result{}
 	}
-	plural := multipleNumbers.MatchString(v)
+	plural := severalNumbers(v)
 	if variable == "number-of-pages" || variable == "number-of-volumes" {
 		if num, err := strconv.Atoi(strings.TrimSpace(v)); err == nil {
 			plural = num > 1
@@ -100,7 +122,7 @@ func (r *renderer) renderLabel(n *node, variable string) result {
 		plural = false
 	}
 	t := r.locale.term(variable, n.get("form"), plural, "")
-	return result{s: r.decorate(n, t)}
+	return result{s: r.decorateTerm(n, t)}
 }
 
 // pageRange writes a page range in the style's format, with an en dash.
@@ -114,7 +136,7 @@ func pageRange(v, format string, locale chain) string {
 		part = strings.TrimSpace(part)
 		a, b, ok := strings.Cut(strings.ReplaceAll(part, "–", "-"), "-")
 		a, b = strings.TrimSpace(a), strings.TrimSpace(strings.TrimLeft(b, "-"))
-		if !ok || b == "" {
+		if !ok || b == "" || !numericPart.MatchString(a) || !numericPart.MatchString(b) { // "217495:1-217495:14" stays
 			out = append(out, part)
 			continue
 		}
@@ -177,15 +199,30 @@ func collapsePages(a, b, format string) string {
 	return full
 }
 
-// numberRangeRe finds a hyphen between two numbers.
-var numberRangeRe = regexp.MustCompile(`(\d)\s*-\s*(\d)`)
-
-// numberRange writes a range of numbers ("3-4") with an en dash.
+// numberRange writes a range of two numbers ("3-4", "60-I") with an en
+// dash; anything else ("G-136-2022", a standard's number) as written.
 func numberRange(v string) string {
 	if !strings.Contains(v, "-") {
 		return v
 	}
-	return numberRangeRe.ReplaceAllString(v, "$1–$2")
+	parts := strings.Split(v, ",")
+	for i, part := range parts {
+		a, b, ok := strings.Cut(part, "-")
+		if ok && !strings.Contains(b, "-") && rangeEnd(strings.TrimSpace(a)) && rangeEnd(strings.TrimSpace(b)) {
+			parts[i] = strings.TrimRight(a, " ") + "–" + strings.TrimLeft(b, " ")
+		}
+	}
+	return strings.Join(parts, ",")
+}
+
+// rangeEnd reports whether s can end a range of numbers as citeproc-js
+// reads them: one word that starts with a digit ("107", "7178999X") or a
+// roman numeral ("I"); not "s2", "G" or "116 Stat. 745 107".
+func rangeEnd(s string) bool {
+	if s == "" || strings.ContainsAny(s, " \t") {
+		return false
+	}
+	return s[0] >= '0' && s[0] <= '9' || romanNumeral.MatchString(s)
 }
 
 // numericVars are the number variables a style may print with cs:text.

@@ -317,12 +317,15 @@ func (p *Processor) sortItems(items []*Item, s *node) {
 	if p.style.citation.child("sort") == s {
 		mode = "citation"
 	}
-	col := collate.New(language.Make(p.lang), collate.Loose)
+	// numbers in order (Doe2 before Doe10) and punctuation not counted
+	// ("Knight, R., Hill" before "Knight, R. T., Hill"), as citeproc-js
+	// sorts with the platform's collator
+	col := collate.New(language.Make(p.lang), collate.Loose, collate.Numeric)
 	first := firstScripts(p.lang)
 	var buf collate.Buffer
 	type keyed struct {
 		it   *Item
-		vals [][]byte // collation keys, nil when the value is missing
+		vals [][]sortWord // collation keys word by word, nil when the value is missing
 		nums []int
 	}
 	ks := make([]keyed, len(items))
@@ -332,14 +335,22 @@ func (p *Processor) sortItems(items []*Item, s *node) {
 			v, n := p.sortValue(it, key, mode)
 			// Punctuation before the first letter does not count ("«Газпром»").
 			v = strings.TrimLeftFunc(v, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
-			var ck []byte
-			if v != "" {
-				// the language's own script sorts first, as in CLDR
-				// (Cyrillic before Latin in Russian, Han first in Chinese)
-				ck = append([]byte{scriptRank(v, first)}, col.KeyFromString(&buf, v)...)
+			var words []sortWord
+			// word by word, each word's script first: the language's own
+			// script sorts first, as in CLDR (Cyrillic before Latin in
+			// Russian — "Alver M. O. и др." before "Alver M. O., Alfredsen"
+			// — Han first in Chinese); punctuation does not count
+			v = strings.Map(func(r rune) rune { // punctuation does not count at all ("L’Roe" after "Loisel", "U.S." after "United")
+				if unicode.IsPunct(r) {
+					return -1
+				}
+				return r
+			}, v)
+			for _, w := range strings.Fields(v) {
+				words = append(words, sortWord{rank: scriptRank(w, first), key: bytes.Clone(col.KeyFromString(&buf, w))})
 				buf.Reset()
 			}
-			k.vals, k.nums = append(k.vals, ck), append(k.nums, n)
+			k.vals, k.nums = append(k.vals, words), append(k.nums, n)
 		}
 		ks[i] = k
 	}
@@ -358,7 +369,7 @@ func (p *Processor) sortItems(items []*Item, s *node) {
 			if ks[a].nums[i] >= 0 && ks[b].nums[i] >= 0 {
 				c = cmp.Compare(ks[a].nums[i], ks[b].nums[i])
 			} else {
-				c = bytes.Compare(va, vb)
+				c = compareWords(va, vb)
 			}
 			if c == 0 {
 				continue
@@ -373,6 +384,27 @@ func (p *Processor) sortItems(items []*Item, s *node) {
 	for i := range ks {
 		items[i] = ks[i].it
 	}
+}
+
+// sortWord is one word of a sort value: the rank of its script and its
+// collation key.
+type sortWord struct {
+	rank byte
+	key  []byte
+}
+
+// compareWords compares two sort values word by word; a value that is
+// the start of the other sorts first.
+func compareWords(a, b []sortWord) int {
+	for i := range min(len(a), len(b)) {
+		if c := cmp.Compare(a[i].rank, b[i].rank); c != 0 {
+			return c
+		}
+		if c := bytes.Compare(a[i].key, b[i].key); c != 0 {
+			return c
+		}
+	}
+	return cmp.Compare(len(a), len(b))
 }
 
 // firstScripts are the scripts CLDR collation puts before all others for

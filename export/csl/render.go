@@ -1,6 +1,7 @@
 package csl
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -80,11 +81,20 @@ func (r *renderer) renderParts(children []*node) ([]string, result) {
 // decorate applies an element's text case, formatting, quotes, affixes
 // and display to its rendered text.
 func (r *renderer) decorate(n *node, s string) string {
+	return r.decorateIn(n, s, r.item.Var("language"))
+}
+
+// decorateTerm decorates a term of the locale ("trans.", "ed."): its case
+// is the locale's to take, whatever the item's language (APA's "(R.
+// Rosmalen, Trans.)" for a Dutch book, as citeproc-js).
+func (r *renderer) decorateTerm(n *node, s string) string { return r.decorateIn(n, s, "") }
+
+func (r *renderer) decorateIn(n *node, s, lang string) string {
 	if s == "" || !n.decorated {
 		return s
 	}
 	if tc := n.get("text-case"); tc != "" {
-		s = textCase(s, tc, r.item.Var("language"))
+		s = textCase(s, tc, lang)
 	}
 	if truthy(n.get("strip-periods")) {
 		s = strings.ReplaceAll(s, ".", "")
@@ -179,7 +189,7 @@ func (r *renderer) renderText(n *node) result {
 		return res
 	case n.get("term") != "":
 		t := r.locale.term(n.get("term"), n.get("form"), truthy(n.get("plural")), "")
-		return result{s: r.decorate(n, t)}
+		return result{s: r.decorateTerm(n, t)}
 	case n.has("value"):
 		v := n.get("value")
 		if strings.HasPrefix(v, ".") || strings.HasPrefix(v, ",") {
@@ -254,7 +264,7 @@ func (r *renderer) condition(kind, v string) bool {
 	case "type":
 		return r.item.Type == v
 	case "variable":
-		return r.item.hasVar(v) && !r.suppressed[v]
+		return r.item.hasVar(v) // a substituted variable is still the item's (citeproc-js)
 	case "is-numeric":
 		return isNumeric(r.item.Var(v))
 	case "is-uncertain-date":
@@ -277,8 +287,12 @@ func isNumeric(s string) bool {
 	if s == "" {
 		return false
 	}
+	withDigits := false
 	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == '-' || r == '–' || r == ',' || r == '&' || r == ' ' }) {
 		if part == "and" {
+			continue
+		}
+		if romanNumeral.MatchString(part) { // "60-I": a roman part beside a number (as citeproc-js)
 			continue
 		}
 		digits := false
@@ -290,12 +304,15 @@ func isNumeric(s string) bool {
 		if !digits {
 			return false
 		}
+		withDigits = true
 		if _, err := strconv.Atoi(strings.TrimLeft(strings.TrimRight(part, "abcdefghijklmnopqrstuvwxyz"), "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")); err != nil {
 			return false
 		}
 	}
-	return true
+	return withDigits
 }
+
+var romanNumeral = regexp.MustCompile(`^[ivxlcdmIVXLCDM]+$`)
 
 // typographic sets the data's apostrophes as ’ ("Students’", "d’eau")
 // and its straight quotes, double or single, as quotation marks that the

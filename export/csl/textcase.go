@@ -135,7 +135,8 @@ func applyCase(s, tc, lang string) string {
 func titleCase(s string) string {
 	var b, w strings.Builder
 	first, afterPunct := true, false
-	command := false // the word follows a backslash: a TeX command (\it), kept as typed
+	command := false      // the word follows a backslash: a TeX command (\it), kept as typed
+	var before rune = ' ' // the character before the word
 	flush := func() {
 		if w.Len() == 0 {
 			return
@@ -143,7 +144,12 @@ func titleCase(s string) string {
 		word := w.String()
 		w.Reset()
 		capitalise := first || afterPunct || (utf8.RuneCountInString(word) > 1 && !stopWords[word])
-		if capitalise && !command && strings.ToLower(word) == word {
+		// as citeproc-js: a word glued to what comes before ("issued" in
+		// "Extra=issued", "th" in "4(^th)"), one that starts with a digit
+		// ("3rd") and a French elision ("l’addition") stay as written
+		startsWithLetter := unicode.IsLetter([]rune(word)[0])
+		glued := unicode.IsLetter(before) || unicode.IsDigit(before) || strings.ContainsRune("=^_+*&%$#@~|", before)
+		if capitalise && !command && !glued && startsWithLetter && !elision(word) && strings.ToLower(word) == word {
 			word = upperFirst(word)
 		}
 		b.WriteString(word)
@@ -151,6 +157,9 @@ func titleCase(s string) string {
 	}
 	for _, r := range s {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\'' || r == '’' || unicode.Is(unicode.Mn, r) {
+			if w.Len() == 0 {
+				before = lastRune(b.String())
+			}
 			w.WriteRune(r)
 			continue
 		}
@@ -163,4 +172,20 @@ func titleCase(s string) string {
 	}
 	flush()
 	return b.String()
+}
+
+// lastRune is the last character of s, a space when s is empty.
+func lastRune(s string) rune {
+	r, size := utf8.DecodeLastRuneInString(s)
+	if size == 0 {
+		return ' '
+	}
+	return r
+}
+
+// elision reports whether a word begins with an elided article or
+// preposition: one letter and an apostrophe ("l’addition", "d'eau").
+func elision(word string) bool {
+	rs := []rune(word)
+	return len(rs) > 2 && unicode.IsLetter(rs[0]) && (rs[1] == '\'' || rs[1] == '’')
 }
