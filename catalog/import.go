@@ -62,16 +62,23 @@ type ImportOptions struct {
 	// OnDuplicate is what becomes of an item that is the same work as a
 	// record of the catalogue or an earlier item of the file (the same DOI,
 	// or the same title, year and first contributor): DuplicateSkip (the
-	// default: reported, not imported) or DuplicateCreate (imported all
-	// the same).
+	// default: reported, not imported), DuplicateUpdate (the record takes
+	// the item's values where the item has them; a duplicate of an earlier
+	// item is skipped) or DuplicateCreate (imported all the same).
 	OnDuplicate string
 }
 
 // What an import does with duplicates.
 const (
 	DuplicateSkip   = "skip"
+	DuplicateUpdate = "update"
 	DuplicateCreate = "create"
 )
+
+// ValidOnDuplicate reports whether s is one of the duplicate policies.
+func ValidOnDuplicate(s string) bool {
+	return s == DuplicateSkip || s == DuplicateUpdate || s == DuplicateCreate
+}
 
 // Import item outcomes.
 const (
@@ -79,6 +86,7 @@ const (
 	ImportValid   = "valid"   // would be stored (dry run, or atomic import that failed elsewhere)
 	ImportFailed  = "failed"  // invalid; see Errors
 	ImportSkipped = "skipped" // the same work as DuplicateOf; not imported
+	ImportUpdated = "updated" // the same work as DuplicateOf, which took its values (or would, in a dry run)
 )
 
 // ImportResult is the outcome of one item.
@@ -111,6 +119,9 @@ type ImportReport struct {
 	Imported int  `json:"imported"`
 	Failed   int  `json:"failed"`
 	Skipped  int  `json:"skipped"`
+	// Updated counts the records brought up to date by duplicates
+	// (on_duplicate=update).
+	Updated int `json:"updated"`
 	// Files counts the files of the items imported (or valid, in a dry run).
 	Files int            `json:"files"`
 	Items []ImportResult `json:"items"`
@@ -169,6 +180,8 @@ func ImportRecordsIn(ctx context.Context, db Transactor, items []ImportItem, opt
 			report.Failed++
 		case ImportSkipped:
 			report.Skipped++
+		case ImportUpdated:
+			report.Updated++
 		}
 	}
 	return report, nil
@@ -192,6 +205,21 @@ func importBatchIn(ctx context.Context, tx Tx, items []ImportItem, results []Imp
 			of, why, err := findDuplicate(ctx, tx, &r, item.Index, seen)
 			if err != nil {
 				return err
+			}
+			if of != "" && opts.OnDuplicate == DuplicateUpdate && !strings.HasPrefix(of, "item ") {
+				changed, err := updateDuplicate(ctx, tx, of, &r)
+				switch ErrorCode(err) {
+				case "":
+					res.ID, res.Status, res.DuplicateOf, res.Duplicate = of, ImportUpdated, of, why
+					if !changed {
+						res.Warnings = append(res.Warnings, FieldError{Message: "the record already has every value of this item: nothing changed"})
+					}
+				case EINVALID, EPRECONDITION:
+					res.Status, res.Errors, res.DuplicateOf, failed = ImportFailed, errorFieldsOrMessage(err), of, true
+				default:
+					return err
+				}
+				continue
 			}
 			if of != "" {
 				res.Status, res.DuplicateOf, res.Duplicate = ImportSkipped, of, why

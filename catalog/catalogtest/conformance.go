@@ -74,6 +74,7 @@ func RunStoreTests(t *testing.T, open func(t *testing.T) catalog.Store) {
 		{"ImportReportsBadItems", testImportReportsBadItems},
 		{"ImportAtomicAndDryRun", testImportAtomicAndDryRun},
 		{"ImportSkipsDuplicates", testImportSkipsDuplicates},
+		{"ImportUpdatesDuplicates", testImportUpdatesDuplicates},
 		{"FindDuplicateGroups", testFindDuplicateGroups},
 		{"ImportIDsAreStable", testImportIDsAreStable},
 		{"FindRecordsByIDs", testFindRecordsByIDs},

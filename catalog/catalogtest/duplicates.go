@@ -107,3 +107,57 @@ func testImportIDsAreStable(t *testing.T, s catalog.Store) {
 		t.Errorf("dry run %q %q, import %q %q", dry.Items[0].ID, dry.Items[1].ID, real.Items[0].ID, real.Items[1].ID)
 	}
 }
+
+// testImportUpdatesDuplicates: with DuplicateUpdate an item that is the
+// same work as a record brings the record up to date — the item's values
+// where it has them, keywords joined, the record's status, note and
+// translations kept — in a new version; a dry run changes nothing; an
+// item with nothing new changes nothing; one that would make the record
+// invalid fails and leaves it alone.
+func testImportUpdatesDuplicates(t *testing.T, s catalog.Store) {
+	ctx := withActor("importer")
+	base := catalog.Record{Kind: catalog.KindArticle, Title: "Водородная энергетика", Date: "2024", Status: catalog.StatusPublished,
+		Note: "Checked by the librarian.", Keywords: []string{"водород"},
+		Translations: []catalog.Translation{{Language: "en", Title: "Hydrogen energy"}},
+		Identifiers:  catalog.Identifiers{DOI: "10.1234/h2"}, Contributors: []catalog.Contributor{{Family: "Петров", Given: "П.", Role: catalog.RoleAuthor}}}
+	first := mustImport(t, s, []catalog.Record{base}, catalog.ImportOptions{})
+	id := first.Items[0].ID
+	richer := catalog.Record{Kind: catalog.KindOther, Title: "Водородная энергетика", Date: "2024-03", Keywords: []string{"energy"},
+		Source:      catalog.Source{ContainerTitle: "Вестник РАН", Volume: "95", Issue: "3"},
+		Identifiers: catalog.Identifiers{DOI: "10.1234/H2", ISSN: "0869-5873"}}
+	dry := mustImport(t, s, []catalog.Record{richer}, catalog.ImportOptions{DryRun: true, OnDuplicate: catalog.DuplicateUpdate})
+	if dry.Items[0].Status != catalog.ImportUpdated || dry.Updated != 1 {
+		t.Errorf("dry run: %+v", dry.Items[0])
+	}
+	if r, _ := s.FindRecordByID(ctx, id); r.Version != 1 || r.Volume != "" {
+		t.Fatalf("a dry run changed the record: version %d, volume %q", r.Version, r.Volume)
+	}
+	rep := mustImport(t, s, []catalog.Record{richer}, catalog.ImportOptions{OnDuplicate: catalog.DuplicateUpdate})
+	if it := rep.Items[0]; it.Status != catalog.ImportUpdated || it.ID != id || it.DuplicateOf != id || rep.Updated != 1 || rep.Imported != 0 {
+		t.Fatalf("update: %+v, report %+v", it, rep)
+	}
+	r, err := s.FindRecordByID(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Version != 2 || r.Kind != catalog.KindArticle || r.Date != "2024-03" || r.ContainerTitle != "Вестник РАН" || r.Issue != "3" ||
+		r.Identifiers.ISSN != "0869-5873" || r.Status != catalog.StatusPublished || r.Note != base.Note ||
+		len(r.Translations) != 1 || len(r.Contributors) != 1 || strings.Join(r.Keywords, ",") != "водород,energy" {
+		t.Errorf("updated record: %+v", r)
+	}
+	again := mustImport(t, s, []catalog.Record{richer}, catalog.ImportOptions{OnDuplicate: catalog.DuplicateUpdate})
+	if it := again.Items[0]; it.Status != catalog.ImportUpdated || len(it.Warnings) == 0 {
+		t.Errorf("an item with nothing new: %+v", it)
+	}
+	if r, _ := s.FindRecordByID(ctx, id); r.Version != 2 {
+		t.Errorf("nothing new made version %d", r.Version)
+	}
+	bad := richer
+	bad.Date = "2024-02-30"
+	if it := mustImport(t, s, []catalog.Record{bad}, catalog.ImportOptions{OnDuplicate: catalog.DuplicateUpdate}).Items[0]; it.Status != catalog.ImportFailed {
+		t.Errorf("an invalid update: %+v", it)
+	}
+	if r, _ := s.FindRecordByID(ctx, id); r.Version != 2 || r.Date != "2024-03" {
+		t.Errorf("an invalid update changed the record: %+v", r)
+	}
+}

@@ -24,7 +24,7 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	var opts catalog.ImportOptions
 	flags.BoolVar(&opts.DryRun, "dry-run", false, "check everything and write nothing")
 	flags.BoolVar(&opts.Atomic, "atomic", false, "import each file all or nothing")
-	flags.StringVar(&opts.OnDuplicate, "on-duplicate", catalog.DuplicateSkip, "what to do with an item that is the same work as a record or an earlier item (same DOI, or same title, year and first contributor): skip or create")
+	flags.StringVar(&opts.OnDuplicate, "on-duplicate", catalog.DuplicateSkip, "what to do with an item that is the same work as a record or an earlier item (same DOI, or same title, year and first contributor): skip, update (the record takes the item's values) or create")
 	formatName := flags.String("format", "", "the files' format when their names do not tell it (json, ndjson, csv, bibtex, ris, csl-json, enw, wos, medline, noteexpress, endnote-xml)")
 	filesDir := flags.String("files", "", "the directory of the files the records name (a relative path is read from it; an absolute one, as Zotero writes, by its longest tail found there)")
 	if err := parseFlags(flags, args); err != nil {
@@ -33,8 +33,8 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	if flags.NArg() == 0 {
 		return usagef("name at least one file to import")
 	}
-	if opts.OnDuplicate != catalog.DuplicateSkip && opts.OnDuplicate != catalog.DuplicateCreate {
-		return usagef("--on-duplicate %s: use skip or create", opts.OnDuplicate)
+	if !catalog.ValidOnDuplicate(opts.OnDuplicate) {
+		return usagef("--on-duplicate %s: use skip, update or create", opts.OnDuplicate)
 	}
 	formats := export.ImportFormats()
 	formatOf := func(name string) (recordio.Format, bool) { return recordio.FormatForFile(formats, name) }

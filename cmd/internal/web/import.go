@@ -33,11 +33,10 @@ func (s *Server) importRecords(c echo.Context) error {
 	if opts.Atomic, err = boolParam(q, "atomic"); err != nil {
 		return err
 	}
-	switch v := q.Get("on_duplicate"); v {
-	case "", catalog.DuplicateSkip, catalog.DuplicateCreate:
+	if v := q.Get("on_duplicate"); v != "" && !catalog.ValidOnDuplicate(v) {
+		return badParam("on_duplicate", fmt.Sprintf("%q is not skip, update or create", v))
+	} else {
 		opts.OnDuplicate = v
-	default:
-		return badParam("on_duplicate", fmt.Sprintf("%q is not skip or create", v))
 	}
 	ct := c.Request().Header.Get(echo.HeaderContentType)
 	var items []catalog.ImportItem

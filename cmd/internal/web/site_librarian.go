@@ -200,10 +200,13 @@ func (p importPage) Summary() string {
 	r := p.Report
 	line := p.T("import.report", r.Imported, r.Total, r.Failed, r.Files)
 	if r.DryRun {
-		line = p.T("import.report.dry", r.Total-r.Failed-r.Skipped, r.Total, r.Failed, r.Files)
+		line = p.T("import.report.dry", r.Total-r.Failed-r.Skipped-r.Updated, r.Total, r.Failed, r.Files)
 	}
 	if r.Skipped > 0 {
 		line += " · " + p.T("import.skipped", r.Skipped)
+	}
+	if r.Updated > 0 {
+		line += " · " + p.T("import.updated", r.Updated)
 	}
 	return line
 }
@@ -227,8 +230,11 @@ func (st *site) importUpload(c echo.Context) error {
 	}
 	page.Name = fh.Filename
 	opts := catalog.ImportOptions{DryRun: c.FormValue("action") != "import", Atomic: c.FormValue("atomic") == "on"}
-	if c.FormValue("duplicates") == "on" {
+	switch d := c.FormValue("duplicates"); {
+	case d == "on": // the checkbox of earlier pages
 		opts.OnDuplicate = catalog.DuplicateCreate
+	case catalog.ValidOnDuplicate(d):
+		opts.OnDuplicate = d
 	}
 	items, err := st.readImportUpload(c, fh, opts.DryRun)
 	if err != nil {
