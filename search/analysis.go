@@ -30,6 +30,17 @@ const (
 	tfNFKC = "annals_nfkc"
 	// tfYo folds ё to е, as Russian print mostly does.
 	tfYo = "annals_yo"
+	// tfFold folds the letters people type without: apostrophes inside
+	// words (Uzbek "Oʻzbekiston" is also typed "O'zbekiston" and
+	// "Ozbekiston") and the Cyrillic letters of Kazakh, Belarusian,
+	// Ukrainian and Uzbek to their Russian bases ("Жұмабаева" is found as
+	// "Жумабаева").
+	tfFold = "annals_fold"
+	// tfFoldLetters is tfFold for English text, where an apostrophe is
+	// English's own ("o'clock", quotes): only the modifier letters ʻ and ʼ
+	// go (measured: folding every apostrophe in English cost CISI 0.8% of
+	// MAP).
+	tfFoldLetters = "annals_fold_letters"
 	// tfStemEN and tfStemRU are Bleve's Snowball stemmers, remembering
 	// the stems of the words they have seen.
 	tfStemEN = "annals_stem_en"
@@ -64,6 +75,12 @@ func init() {
 		}),
 		registry.RegisterTokenFilter(tfYo, func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) {
 			return yoFilter{}, nil
+		}),
+		registry.RegisterTokenFilter(tfFold, func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) {
+			return foldFilter{apostrophes: true}, nil
+		}),
+		registry.RegisterTokenFilter(tfFoldLetters, func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) {
+			return foldFilter{}, nil
 		}),
 		registry.RegisterTokenFilter(tfStemEN, memoStemmerOf(en.SnowballStemmerName)),
 		registry.RegisterTokenFilter(tfStemRU, memoStemmerOf(ru.SnowballStemmerName)),
@@ -186,6 +203,61 @@ func (yoFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
 		}
 	}
 	return input
+}
+
+// foldFilter folds letters in lower-cased terms (tfFold), and the
+// apostrophes ' ’ ‘ ` when apostrophes is set.
+type foldFilter struct{ apostrophes bool }
+
+// apostrophes are the characters only tfFold drops.
+var apostrophes = map[rune]bool{'’': true, '‘': true, '\'': true, '`': true}
+
+// folded maps a letter to what it is folded to ("" drops it).
+var folded = map[rune]string{
+	'ʻ': "", 'ʼ': "", '’': "", '‘': "", '\'': "", '`': "",
+	'қ': "к", 'ң': "н", 'ә': "а", 'ө': "о", 'ұ': "у", 'ү': "у", 'һ': "х", 'і': "и", 'ї': "и", 'ў': "у", 'ғ': "г",
+	'є': "е", 'ґ': "г", 'ҳ': "х",
+}
+
+func (ff foldFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
+	for _, tok := range input {
+		if !needsFold(tok.Term) {
+			continue
+		}
+		var b bytes.Buffer // a copy: the term may point into the field's value
+		for _, r := range string(tok.Term) {
+			if f, ok := folded[r]; ok && (ff.apostrophes || !apostrophes[r]) {
+				b.WriteString(f)
+			} else {
+				b.WriteRune(r)
+			}
+		}
+		if b.Len() > 0 { // a lone apostrophe stays what it was
+			tok.Term = b.Bytes()
+		}
+	}
+	return input
+}
+
+// needsFold reports whether term has a letter foldFilter folds; ASCII
+// terms are answered without decoding (an apostrophe is the only one).
+func needsFold(term []byte) bool {
+	ascii := true
+	for _, c := range term {
+		if c == '\'' || c == '`' {
+			return true
+		}
+		ascii = ascii && c < utf8.RuneSelf
+	}
+	if ascii {
+		return false
+	}
+	for _, r := range string(term) {
+		if _, ok := folded[r]; ok {
+			return true
+		}
+	}
+	return false
 }
 
 // stemsRemembered bounds the words a memoStemmer remembers: words follow

@@ -19,6 +19,16 @@ const (
 	boostLatin    = 1.5 // title: clauses, on transliterated titles
 	boostAbstract = 1.0
 	boostNearby   = 2.0 // a run of Han characters in its order
+	// boostPerson ranks the records of a person the free words name (all
+	// of them, in any script or romanisation) above records that only
+	// share the syllables elsewhere (the pinyin of a title).
+	boostPerson = 6.0
+	// boostHanTitle ranks a Chinese query found as one run in a title
+	// above topic, keyword and scattered-bigram matches.
+	boostHanTitle = 4.0
+	// boostSpell weighs the folded, unstemmed words of titles, keywords
+	// and names: they find what the stemmed text misses, ranked low.
+	boostSpell = 0.05
 )
 
 // textField names for one part across every family.
@@ -147,9 +157,11 @@ func freeText(words []Clause, isContent wordFilter) (must query.Query, should []
 	for _, w := range words {
 		all = append(all, w.Text)
 		if w.Fuzzy {
-			for _, fam := range families {
+			// the text fields hold stems ("intellig"), too far from a typo
+			// ("intelligense"): the spelling dictionary holds the words
+			for _, field := range append(partFields(fText), fSpell, fNames) {
 				q := bleve.NewMatchQuery(w.Text)
-				q.SetField(textField(fText, fam))
+				q.SetField(field)
 				q.SetFuzziness(fuzziness(w.Text))
 				parts = append(parts, q)
 			}
@@ -190,6 +202,20 @@ func freeText(words []Clause, isContent wordFilter) (must query.Query, should []
 			q.SetField(textField(fText, fam))
 			parts = append(parts, q)
 		}
+		// the words as typed, folded and unstemmed, in titles, keywords
+		// and names: "O'zbekiston" and "Ozbekiston" find "Oʻzbekiston"
+		var typed []string // Han text has no words to fold, and single characters say little
+		for _, w := range plain {
+			if !strings.ContainsFunc(w, isHan) {
+				typed = append(typed, w)
+			}
+		}
+		if len(typed) > 0 {
+			spell := bleve.NewMatchQuery(strings.Join(typed, " "))
+			spell.SetField(fSpell)
+			spell.SetBoost(boostSpell)
+			parts = append(parts, spell)
+		}
 	}
 	must = bleve.NewDisjunctionQuery(parts...)
 
@@ -202,6 +228,17 @@ func freeText(words []Clause, isContent wordFilter) (must query.Query, should []
 		titles = append(titles, t)
 	}
 	should = append(should, bleve.NewDisjunctionQuery(titles...))
+	if person := personQuery(plain); person != nil {
+		should = append(should, person)
+	}
+	for _, w := range plain {
+		if strings.ContainsFunc(w, isHan) && utf8.RuneCountInString(w) >= 2 {
+			q := bleve.NewMatchPhraseQuery(w)
+			q.SetField(textField(fTitle, famCJK))
+			q.SetBoost(boostHanTitle)
+			should = append(should, q)
+		}
+	}
 	for _, w := range plain {
 		// Han runs have no spaces: reward them in order (a run of two is
 		// one bigram, already ranked by the words themselves).
@@ -213,6 +250,35 @@ func freeText(words []Clause, isContent wordFilter) (must query.Query, should []
 		}
 	}
 	return must, should
+}
+
+// personQuery matches the records with a contributor whose names hold
+// every one of the words (as typed, or each in its Latin forms: "Zhang
+// Tian", "张天", "Алдошин"); nil for no words or more than four (a name is
+// not that long).
+func personQuery(words []string) query.Query {
+	if len(words) == 0 || len(words) > 4 {
+		return nil
+	}
+	var each []query.Query
+	for _, w := range words {
+		forms := []query.Query{}
+		for _, form := range append([]string{w}, LatinForms(w)...) {
+			q := bleve.NewMatchQuery(form)
+			q.SetField(fNames)
+			q.SetOperator(query.MatchQueryOperatorAnd)
+			forms = append(forms, q)
+		}
+		each = append(each, bleve.NewDisjunctionQuery(forms...))
+	}
+	var q query.Query = bleve.NewConjunctionQuery(each...)
+	if len(each) == 1 {
+		q = each[0]
+	}
+	b := bleve.NewBooleanQuery()
+	b.AddMust(q)
+	b.SetBoost(boostPerson)
+	return b
 }
 
 // buildQuery combines clauses and filters. Phrases and field clauses must

@@ -147,12 +147,15 @@ func (d *documenter) document(r *catalog.Record, texts map[string]bool) map[stri
 			}
 		}
 	}
+	f.add(fSpell, titles...)
+	f.add(fSpell, r.Keywords...)
 	latinTitles := Latinize(strings.Join(titles, " "))
 	f.add(fLatin, latinTitles)
 	f.add(textField(fText, famOther), latinTitles)
 	for _, c := range r.Contributors {
 		forms := nameForms(c)
 		f.add(fNames, forms...)
+		f.add(fSpell, forms...)
 		// Names ranked with everything else: each form under the family of
 		// its script ("Алдошин" Russian, "aldoshin" English).
 		for _, form := range forms {

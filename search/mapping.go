@@ -16,7 +16,7 @@ import (
 // MappingVersion names the shape of the index. An index built with another
 // version is rebuilt from the store; change it whenever the mapping or what
 // documents hold changes.
-const MappingVersion = "annals-search-6"
+const MappingVersion = "annals-search-7"
 
 // Language families: each has its own analyzer and its own fields. Text is
 // routed by the language tag of the record or translation it comes from.
@@ -47,6 +47,9 @@ const (
 	fKeywords = "keywords"
 	fNames    = "names" // every form of every contributor's name
 	fLatin    = "latin" // Latin transliteration of titles in other scripts
+	// fSpell holds the words people type, unstemmed and folded (titles,
+	// keywords, names, topics): the dictionary typos are corrected from.
+	fSpell    = "spell"
 	fDate     = "date"
 	fTitleKey = "title_key" // collation key for sorting by title
 	// fFacets holds every facet value of a record, and its status, as
@@ -86,16 +89,16 @@ func newMappingWithAnalyzers() (*mapping.IndexMappingImpl, error) {
 	// Every analyzer reads a field's values joined (tkValues) and ends by
 	// spacing them apart (tfGap); see analysis.go.
 	analyzers := map[string]map[string]any{
-		anEN: {"type": custom.Name, "tokenizer": tkValues,
-			"token_filters": []string{tfNFKC, en.PossessiveName, lowercase.Name, en.StopName, tfStemEN, tfGap}},
+		anEN: {"type": custom.Name, "tokenizer": tkValues, "char_filters": []string{asciifolding.Name},
+			"token_filters": []string{tfNFKC, en.PossessiveName, lowercase.Name, tfFoldLetters, en.StopName, tfStemEN, tfGap}},
 		anRU: {"type": custom.Name, "tokenizer": tkValues,
-			"token_filters": []string{tfNFKC, lowercase.Name, tfYo, ru.StopName, tfStemRU, tfGap}},
+			"token_filters": []string{tfNFKC, lowercase.Name, tfYo, tfFold, ru.StopName, tfStemRU, tfGap}},
 		anCJK: {"type": custom.Name, "tokenizer": tkValues,
-			"token_filters": []string{tfNFKC, cjk.WidthName, lowercase.Name, cjk.BigramName, tfGap}},
+			"token_filters": []string{tfNFKC, cjk.WidthName, lowercase.Name, tfFold, cjk.BigramName, tfGap}},
 		anOther: {"type": custom.Name, "tokenizer": tkValues, "char_filters": []string{asciifolding.Name},
-			"token_filters": []string{tfNFKC, lowercase.Name, tfGap}},
+			"token_filters": []string{tfNFKC, lowercase.Name, tfYo, tfFold, tfGap}},
 		anLatin: {"type": custom.Name, "tokenizer": tkValues, "char_filters": []string{asciifolding.Name},
-			"token_filters": []string{tfNFKC, lowercase.Name, tfGap}},
+			"token_filters": []string{tfNFKC, lowercase.Name, tfYo, tfFold, tfGap}},
 	}
 	for name, cfg := range analyzers {
 		if err := m.AddCustomAnalyzer(name, cfg); err != nil {
@@ -133,7 +136,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		text.IncludeTermVectors = true
 		doc.AddFieldMappingsAt(textField(fText, fam), text)
 	}
-	for _, name := range []string{fNames, fLatin} {
+	for _, name := range []string{fNames, fLatin, fSpell} {
 		f := mapping.NewTextFieldMapping()
 		f.Analyzer = anLatin
 		f.Store, f.DocValues, f.IncludeInAll = false, false, false

@@ -93,6 +93,11 @@ type Result struct {
 	Hits   []Hit
 	Facets map[string][]FacetValue
 	Next   string // empty on the last page
+	// DidYouMean is the query with the words the index does not know
+	// replaced by the closest it does ("artificial intelligence" for
+	// "artifical intelligense"); they were searched for too. Empty when
+	// every word is known.
+	DidYouMean string
 }
 
 // Search runs a search. EMALFORMED for an unknown query field or a bad
@@ -145,6 +150,11 @@ func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
 		return nil, catalog.Errorf(catalog.EUNAVAILABLE, "The search index is being built (%d of %d records); try again shortly.", status.Done, status.Total)
 	}
 	isContent := contentWords(bi)
+	fixes, err := corrections(ctx, bi, clauses)
+	if err != nil {
+		return nil, fmt.Errorf("search spelling: %w", err)
+	}
+	clauses, suggestion := withCorrections(r.Query, clauses, fixes)
 	expansion, err := ix.feedback(ctx, bi, clauses, filters, isContent)
 	if err != nil {
 		return nil, fmt.Errorf("search feedback: %w", err)
@@ -203,7 +213,7 @@ func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
 	if found == nil {
 		found = namedFacets(nil)
 	}
-	out := &Result{Total: res.Total, Hits: make([]Hit, len(res.Hits)), Facets: found}
+	out := &Result{Total: res.Total, Hits: make([]Hit, len(res.Hits)), Facets: found, DidYouMean: suggestion}
 	for i, h := range res.Hits {
 		pages := byRecord[h.ID]
 		out.Hits[i] = Hit{ID: h.ID, Score: h.Score, Pages: pages[:min(len(pages), pagesPerHit)]}

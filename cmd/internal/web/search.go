@@ -127,6 +127,9 @@ type searchResponse struct {
 	Hits   []searchHit                    `json:"hits"`
 	Facets map[string][]search.FacetValue `json:"facets"`
 	Next   *string                        `json:"next"`
+	// DidYouMean is the query with the words the index does not know
+	// replaced by the closest it does; they were searched for too.
+	DidYouMean string `json:"did_you_mean,omitempty"`
 }
 
 func (s *Server) search(c echo.Context) error {
@@ -151,7 +154,8 @@ func (s *Server) search(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	resp := searchResponse{Total: res.Total, Hits: make([]searchHit, 0, len(res.Hits)), Facets: res.Facets, Next: nullable(res.Next)}
+	resp := searchResponse{Total: res.Total, Hits: make([]searchHit, 0, len(res.Hits)), Facets: res.Facets, Next: nullable(res.Next),
+		DidYouMean: res.DidYouMean}
 	found, err := s.cfg.Search.LoadHits(c.Request().Context(), req.Filters, res.Hits)
 	if err != nil {
 		return err

@@ -35,6 +35,8 @@ type searchPage struct {
 	Events   []catalog.Event
 	Examples []pageLink
 	Err      string
+	// DidYouMean is the query without its typos and where it leads.
+	DidYouMean pageLink
 }
 
 type pageHit struct {
@@ -125,6 +127,9 @@ func (st *site) fillResults(c echo.Context, p *searchPage, req search.Request, r
 	ctx := c.Request().Context()
 	v := p.view
 	p.Total = res.Total
+	if res.DidYouMean != "" {
+		p.DidYouMean = pageLink{Label: res.DidYouMean, URL: withParam(params, "q", res.DidYouMean)}
+	}
 	eventNames := map[string]string{}
 	sessionNames := map[string]string{}
 	for _, e := range events {

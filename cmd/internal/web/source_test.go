@@ -88,3 +88,25 @@ func between(s, from, to string) string {
 	part, _, _ := strings.Cut(rest, to)
 	return part
 }
+
+// TestDidYouMean: a query with typos finds results, and the page and the
+// API say what was meant, linking to it.
+func TestDidYouMean(t *testing.T) {
+	e := newPagesEnv(t)
+	c := browserClient(t)
+	_, page := get(t, c, e.url+"/search?q=artifical+intelligense", "Accept-Language: en")
+	if !strings.Contains(page, `Did you mean <a href="/search?q=artificial&#43;intelligence">artificial intelligence</a>?`) {
+		t.Errorf("no did-you-mean on the page: %s", between(page, `class="results"`, `class="hits"`))
+	}
+	if strings.Contains(page, `class="empty"`) {
+		t.Error("the query with typos found nothing")
+	}
+	var res struct {
+		Total      int    `json:"total"`
+		DidYouMean string `json:"did_you_mean"`
+	}
+	e.do("GET", "/api/v1/search?q=artifical+intelligense", "", nil).json(t, &res)
+	if res.DidYouMean != "artificial intelligence" || res.Total == 0 {
+		t.Errorf("API: %+v", res)
+	}
+}
