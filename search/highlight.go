@@ -215,6 +215,15 @@ func render(text string, ranges [][2]int, from, to int) string {
 	return b.String()
 }
 
+// WithCorrections is r whose query also holds the words its typos were
+// corrected to (res.DidYouMean), for highlighting what was found.
+func WithCorrections(r Request, res *Result) Request {
+	if res != nil && res.DidYouMean != "" {
+		r.Query += " " + res.DidYouMean
+	}
+	return r
+}
+
 // Highlight returns the record's titles (its own and translated) that
 // contain the query's words, marked, and a fragment of each abstract around
 // its first match.

@@ -101,3 +101,52 @@ func TestRankingWhatPeopleMean(t *testing.T) {
 		}
 	})
 }
+
+// TestFacetsCombine: a facet's counts are those of the search without its
+// own choice (the other values stay in sight to be added), the other
+// facets' with it; several values of one facet are ORed; numbered pages
+// cover the results without a gap or a repeat.
+func TestFacetsCombine(t *testing.T) {
+	e := newEnv(t)
+	e.loadSample()
+	all := e.searchResult("")
+	speeches := e.searchResult("", func(r *Request) { r.Filters.Kind = []string{"speech"} })
+	count := func(res *Result, facet, value string) int {
+		for _, fv := range res.Facets[facet] {
+			if fv.Value == value {
+				return fv.Count
+			}
+		}
+		return 0
+	}
+	if count(speeches, "kind", "presentation") != count(all, "kind", "presentation") || count(speeches, "kind", "presentation") == 0 {
+		t.Errorf("with kind=speech the kind facet lost presentation: %v", speeches.Facets["kind"])
+	}
+	if int(speeches.Total) != count(all, "kind", "speech") {
+		t.Errorf("kind=speech: %d hits, the facet said %d", speeches.Total, count(all, "kind", "speech"))
+	}
+	sumYears := 0
+	for _, fv := range speeches.Facets["year"] {
+		sumYears += fv.Count
+	}
+	if sumYears != int(speeches.Total) {
+		t.Errorf("the year facet counts %d records, the search has %d (other facets count with the choice on)", sumYears, speeches.Total)
+	}
+	both := e.searchResult("", func(r *Request) { r.Filters.Kind = []string{"speech", "agreement"} })
+	if int(both.Total) != count(all, "kind", "speech")+count(all, "kind", "agreement") {
+		t.Errorf("speech or agreement: %d", both.Total)
+	}
+	seen := map[string]bool{}
+	for page := 1; page <= 5; page++ {
+		res := e.searchResult("", func(r *Request) { r.Size, r.Page, r.Sort = 20, page, SortTitle })
+		for _, h := range res.Hits {
+			if seen[h.ID] {
+				t.Errorf("page %d repeats %s", page, h.ID)
+			}
+			seen[h.ID] = true
+		}
+	}
+	if len(seen) != int(all.Total) {
+		t.Errorf("the pages hold %d of %d records", len(seen), all.Total)
+	}
+}

@@ -59,7 +59,18 @@ type Request struct {
 	// AllFiles lets the text of restricted and embargoed files be searched
 	// (librarians); without it only open files' text is.
 	AllFiles bool
+	// Page, when After is empty, is the page of results to return
+	// (1-based; Size results a page, at most MaxPage).
+	Page int
+	// countOnly is set on the searches that count one facet as if its own
+	// selection were off (disjunctive faceting): they are not counted
+	// again.
+	countOnly bool
 }
+
+// MaxPage is the deepest numbered page a search returns: beyond it, the
+// cursor (After) pages on.
+const MaxPage = 50
 
 // Hit is one matching record. Its highlights are made by a Highlighter
 // from the record itself.
@@ -93,6 +104,8 @@ type Result struct {
 	Hits   []Hit
 	Facets map[string][]FacetValue
 	Next   string // empty on the last page
+	// Page is the page returned, when the request asked for one.
+	Page int
 	// DidYouMean is the query with the words the index does not know
 	// replaced by the closest it does ("artificial intelligence" for
 	// "artifical intelligense"); they were searched for too. Empty when
@@ -168,7 +181,14 @@ func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
 		}
 		byRecord = PagesOf(hits)
 	}
-	req := bleve.NewSearchRequestOptions(buildQuery(clauses, filters, isContent, expansion, fulltextQuery(byRecord)), size, 0, false)
+	from := 0
+	if r.After == "" && r.Page > 1 {
+		if r.Page > MaxPage {
+			return nil, badFilter("page", fmt.Sprintf("%d is past the last numbered page, %d; follow next from there", r.Page, MaxPage))
+		}
+		from = (r.Page - 1) * size
+	}
+	req := bleve.NewSearchRequestOptions(buildQuery(clauses, filters, isContent, expansion, fulltextQuery(byRecord)), size, from, false)
 	order, err := sortOrder(r.Sort)
 	if err != nil {
 		return nil, err
@@ -214,6 +234,14 @@ func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
 		found = namedFacets(nil)
 	}
 	out := &Result{Total: res.Total, Hits: make([]Hit, len(res.Hits)), Facets: found, DidYouMean: suggestion}
+	if r.Page > 0 && r.After == "" {
+		out.Page = r.Page
+	}
+	if !r.NoFacets && !r.countOnly {
+		if err := ix.countDisjunctive(ctx, r, out.Facets); err != nil {
+			return nil, err
+		}
+	}
 	for i, h := range res.Hits {
 		pages := byRecord[h.ID]
 		out.Hits[i] = Hit{ID: h.ID, Score: h.Score, Pages: pages[:min(len(pages), pagesPerHit)]}
@@ -222,6 +250,36 @@ func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
 		out.Next = encodeAfter(r.Sort, order, res.Hits[len(res.Hits)-1])
 	}
 	return out, nil
+}
+
+// countDisjunctive counts each facet that has values chosen as if its own
+// choice were off, the others on: the values a person can add to a choice
+// (ORed) stay in sight with their counts, where counting with the choice
+// on would leave only the chosen ones.
+func (ix *Index) countDisjunctive(ctx context.Context, r Request, found map[string][]FacetValue) error {
+	for _, f := range []struct {
+		name   string
+		values func(*Filters) *[]string
+	}{{fKind, func(f *Filters) *[]string { return &f.Kind }}, {fTopic, func(f *Filters) *[]string { return &f.Topic }},
+		{fCountry, func(f *Filters) *[]string { return &f.Country }}, {fLanguage, func(f *Filters) *[]string { return &f.Language }},
+		{fYear, func(f *Filters) *[]string { return &f.Year }}, {fEvent, func(f *Filters) *[]string { return &f.Event }},
+		{fSession, func(f *Filters) *[]string { return &f.Session }}, {fLabel, func(f *Filters) *[]string { return &f.Label }}} {
+		if len(*f.values(&r.Filters)) == 0 {
+			continue
+		}
+		other := r
+		other.Filters.Kind, other.Filters.Topic, other.Filters.Country = slices.Clone(r.Filters.Kind), slices.Clone(r.Filters.Topic), slices.Clone(r.Filters.Country)
+		other.Filters.Language, other.Filters.Year, other.Filters.Event = slices.Clone(r.Filters.Language), slices.Clone(r.Filters.Year), slices.Clone(r.Filters.Event)
+		other.Filters.Session, other.Filters.Label = slices.Clone(r.Filters.Session), slices.Clone(r.Filters.Label)
+		*f.values(&other.Filters) = nil
+		other.Size, other.After, other.Page, other.Sort, other.countOnly = 1, "", 0, SortDate, true
+		res, err := ix.search(ctx, other)
+		if err != nil {
+			return err
+		}
+		found[f.name] = res.Facets[f.name]
+	}
+	return nil
 }
 
 // contentWords tells stop words from meaningful ones with the analyzer of

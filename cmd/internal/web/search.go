@@ -18,7 +18,7 @@ import (
 
 // searchParams are the query parameters of GET /api/v1/search.
 var searchParams = []string{"q", "kind", "event", "session", "topic", "country", "language", "contributor",
-	"year", "from", "to", "status", "sort", "size", "after", "format", "label", "has_fulltext"}
+	"year", "from", "to", "status", "sort", "size", "after", "page", "format", "label", "has_fulltext"}
 
 // parseSearch reads a search request from query parameters. It is separate
 // from the handler so that what a URL means can be tested without HTTP.
@@ -70,6 +70,18 @@ func parseSearch(q url.Values, canSeeUnpublished bool) (search.Request, error) {
 	}
 	if r.Size, err = sizeParam(q); err != nil {
 		return r, err
+	}
+	if v := q.Get("page"); v != "" {
+		n, err := strconv.Atoi(v)
+		switch {
+		case err != nil || n < 1:
+			return r, badParam("page", fmt.Sprintf("%q is not a page number (1, 2, ...)", v))
+		case n > search.MaxPage:
+			return r, badParam("page", fmt.Sprintf("%d is past the last numbered page, %d; follow next from there", n, search.MaxPage))
+		case r.After != "":
+			return r, badParam("page", "give either page or after, not both")
+		}
+		r.Page = n
 	}
 	if format := q.Get("format"); format != "" && format != "json" && !slices.Contains(export.StreamNames(), format) {
 		return r, badParam("format", fmt.Sprintf("%q is not a format here; use json, %s", format, strings.Join(export.StreamNames(), ", ")))
@@ -160,7 +172,7 @@ func (s *Server) search(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	highlighter := s.cfg.Search.Highlighter(req)
+	highlighter := s.cfg.Search.Highlighter(search.WithCorrections(req, res))
 	for _, h := range found {
 		r := h.Record
 		resp.Hits = append(resp.Hits, searchHit{ID: r.ID, Kind: r.Kind, Status: r.Status, Title: r.Title, Language: r.Language,

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"strconv"
 	"cmp"
 	"html/template"
 	"net/http"
@@ -30,6 +31,8 @@ type searchPage struct {
 	Facets   []pageFacet
 	Next     string // URL of the next page
 	First    string // URL of the first page, when past it
+	Prev     string // URL of the page before
+	Pages    []pageNumber
 	Exports  []pageLink
 	Clear    string
 	Events   []catalog.Event
@@ -39,14 +42,32 @@ type searchPage struct {
 	DidYouMean pageLink
 }
 
+// pageNumber is a link to a numbered page of results; Gap stands for the
+// pages left out between two links ("…").
+type pageNumber struct {
+	N       int
+	URL     string
+	Current bool
+	Gap     bool
+}
+
 type pageHit struct {
 	ID, Title, Date, Kind, Status string
 	TitleHTML                     template.HTML
+	// Translated are the record's translated titles where the words
+	// were found, marked, with their languages.
+	Translated []pageTranslation
 	Snippet                       template.HTML
 	Names                         []string
 	Lang                          string
 	EventName                     string
 	Pages                         []pageFulltext // the pages of its files where the words are
+}
+
+// pageTranslation is a translated title of a hit, marked.
+type pageTranslation struct {
+	Lang  string
+	Title template.HTML
 }
 
 // pageFulltext is a page of a file that matched, on the search page.
@@ -80,7 +101,7 @@ func (st *site) searchPage(c echo.Context) error {
 	v.Nav = "search"
 	ctx := c.Request().Context()
 	params := url.Values{}
-	for _, k := range append([]string{"q", "sort", "after"}, facetParams...) {
+	for _, k := range append([]string{"q", "sort", "after", "page"}, facetParams...) {
 		if val := strings.TrimSpace(c.QueryParam(k)); val != "" {
 			params.Set(k, val)
 		}
@@ -142,7 +163,7 @@ func (st *site) fillResults(c echo.Context, p *searchPage, req search.Request, r
 	if err != nil {
 		return err
 	}
-	h := st.cfg.Search.Highlighter(req)
+	h := st.cfg.Search.Highlighter(search.WithCorrections(req, res))
 	for _, hit := range found {
 		r := hit.Record
 		ph := pageHit{ID: r.ID, Title: r.Title, Date: v.Date(r.Date), Kind: v.T("kind." + string(r.Kind)), Lang: r.Language,
@@ -152,8 +173,17 @@ func (st *site) fillResults(c echo.Context, p *searchPage, req search.Request, r
 		}
 		marks := h.Highlight(r)
 		// the highlighter escapes the record's text around its <mark>s
-		if t := marks["title"]; len(t) > 0 && stripMarks(t[0]) == template.HTMLEscapeString(r.Title) {
-			ph.TitleHTML = template.HTML(t[0])
+		for _, t := range marks["title"] {
+			plain := stripMarks(t)
+			if plain == template.HTMLEscapeString(r.Title) {
+				ph.TitleHTML = template.HTML(t)
+				continue
+			}
+			for _, tr := range r.Translations { // the words are in a translated title: show it, marked
+				if plain == template.HTMLEscapeString(tr.Title) {
+					ph.Translated = append(ph.Translated, pageTranslation{Lang: tr.Language, Title: template.HTML(t)})
+				}
+			}
 		}
 		if a := marks["abstract"]; len(a) > 0 {
 			ph.Snippet = template.HTML(a[0])
@@ -186,11 +216,13 @@ func (st *site) fillResults(c echo.Context, p *searchPage, req search.Request, r
 		orderFacetValues(collator, f.Values, name == "year")
 		p.Facets = append(p.Facets, f)
 	}
-	if res.Next != "" {
-		p.Next = withParam(params, "after", res.Next)
-	}
-	if params.Get("after") != "" {
+	if params.Get("after") != "" { // a cursor from an older link or past the numbered pages
+		if res.Next != "" {
+			p.Next = withParam(params, "after", res.Next)
+		}
 		p.First = withParam(params, "after", "")
+	} else {
+		p.numberPages(params, res, req.Size)
 	}
 	clear := url.Values{}
 	if q := params.Get("q"); q != "" {
@@ -272,7 +304,8 @@ func (st *site) facetLabel(v *view, facet, value string, events, sessions map[st
 func withParam(params url.Values, name, value string) string {
 	q := url.Values{}
 	for k, v := range params {
-		if k != "after" || name == "after" {
+		// a new choice starts again at the first page
+		if (k != "after" || name == "after") && (k != "page" || name == "page") {
 			q[k] = v
 		}
 	}
@@ -333,4 +366,50 @@ func localTitle(title string, tr []catalog.SessionTranslation, lang string) stri
 		}
 	}
 	return title
+}
+
+// numberPages links the numbered pages of a result around the current
+// one (the first, the last numbered, and two either side), with previous
+// and next; past the last numbered page, next follows the cursor.
+func (p *searchPage) numberPages(params url.Values, res *search.Result, size int) {
+	current := max(res.Page, 1)
+	last := min(int((res.Total+uint64(size)-1)/uint64(size)), search.MaxPage)
+	if last <= 1 {
+		return
+	}
+	link := func(n int) string {
+		if n == 1 {
+			return withParam(params, "page", "")
+		}
+		return withParam(params, "page", strconv.Itoa(n))
+	}
+	for n := 1; n <= last; n++ {
+		if n != 1 && n != last && (n < current-2 || n > current+2) {
+			if len(p.Pages) > 0 && !p.Pages[len(p.Pages)-1].Gap {
+				p.Pages = append(p.Pages, pageNumber{Gap: true})
+			}
+			continue
+		}
+		p.Pages = append(p.Pages, pageNumber{N: n, URL: link(n), Current: n == current})
+	}
+	if current > 1 {
+		p.Prev = link(current - 1)
+	}
+	switch {
+	case current < last:
+		p.Next = link(current + 1)
+	case res.Next != "" && current == search.MaxPage:
+		p.Next = withParam(withoutParam(params, "page"), "after", res.Next)
+	}
+}
+
+// withoutParam is params without name.
+func withoutParam(params url.Values, name string) url.Values {
+	out := url.Values{}
+	for k, v := range params {
+		if k != name {
+			out[k] = v
+		}
+	}
+	return out
 }

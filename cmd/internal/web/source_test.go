@@ -110,3 +110,41 @@ func TestDidYouMean(t *testing.T) {
 		t.Errorf("API: %+v", res)
 	}
 }
+
+// TestSearchPageFacetsAndPages: choosing a kind keeps the other kinds in
+// the facet to add (with their counts); the pages are numbered, with
+// previous and next; page=2 starts where page 1 ended; a bad page number
+// is a 400 in the API.
+func TestSearchPageFacetsAndPages(t *testing.T) {
+	e := newPagesEnv(t)
+	c := browserClient(t)
+	_, page := get(t, c, e.url+"/search?kind=speech", "Accept-Language: en")
+	if !strings.Contains(page, `href="/search?kind=speech%2Cpresentation"`) {
+		t.Errorf("choosing speeches hid the presentations: %s", between(page, `facet`, `</aside>`))
+	}
+	_, page = get(t, c, e.url+"/search?q=&sort=title&language=en", "Accept-Language: en")
+	if !strings.Contains(page, `aria-current="page">1</span>`) || !strings.Contains(page, `>2</a>`) || !strings.Contains(page, `rel="next"`) {
+		t.Errorf("no numbered pages: %s", between(page, `class="pages"`, `</nav>`))
+	}
+	_, two := get(t, c, e.url+"/search?sort=title&language=en&page=2", "Accept-Language: en")
+	if !strings.Contains(two, `aria-current="page">2</span>`) || !strings.Contains(two, `rel="prev"`) {
+		t.Errorf("page 2: %s", between(two, `class="pages"`, `</nav>`))
+	}
+	if r := e.do("GET", "/api/v1/search?page=0", "", nil); r.status != http.StatusBadRequest {
+		t.Errorf("page=0: %d", r.status)
+	}
+	if r := e.do("GET", "/api/v1/search?page=2&after=x", "", nil); r.status != http.StatusBadRequest {
+		t.Errorf("page and after: %d", r.status)
+	}
+}
+
+// TestTranslatedTitleHighlighted: words found in a translated title are
+// shown, marked, under the hit's own title.
+func TestTranslatedTitleHighlighted(t *testing.T) {
+	e := newPagesEnv(t)
+	c := browserClient(t)
+	_, page := get(t, c, e.url+"/search?q=%22Opening+address%22", "Accept-Language: en")
+	if !strings.Contains(page, `<p class="translated" lang="en"><mark>Opening</mark> <mark>address</mark></p>`) {
+		t.Errorf("no marked translated title: %s", between(page, `<ol class="hits">`, `</li>`))
+	}
+}
