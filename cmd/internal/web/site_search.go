@@ -1,12 +1,12 @@
 package web
 
 import (
-	"strconv"
 	"cmp"
 	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/annals/annals/catalog"
@@ -57,11 +57,11 @@ type pageHit struct {
 	// Translated are the record's translated titles where the words
 	// were found, marked, with their languages.
 	Translated []pageTranslation
-	Snippet                       template.HTML
-	Names                         []string
-	Lang                          string
-	EventName                     string
-	Pages                         []pageFulltext // the pages of its files where the words are
+	Snippet    template.HTML
+	Names      []string
+	Lang       string
+	EventName  string
+	Pages      []pageFulltext // the pages of its files where the words are
 }
 
 // pageTranslation is a translated title of a hit, marked.
