@@ -206,3 +206,48 @@ func statusMB(key string) float64 {
 	}
 	return 0
 }
+
+// suggestPrefixes are what people type, a few letters at a time, in the
+// scripts of the catalogue.
+var suggestPrefixes = []string{"in", "int", "intel", "ene", "energy st", "mat", "prot", "hist", "neu", "solar",
+	"те", "тех", "технол", "иск", "мате", "ист", "Ив", "Ива", "Petr", "Zhang", "Wang F", "人工", "能源", "基因", "中俄", "sm", "smi"}
+
+// BenchmarkSuggest measures suggestions at 100,000 records over prefixes
+// of one to nine letters in Latin, Cyrillic and Han: p50 and p99 (the
+// goal: p99 ≤ 10 ms).
+func BenchmarkSuggest(b *testing.B) {
+	e := newEnv(b)
+	catalogtest.MustCreateEvent(b, e.store)
+	recs := catalogtest.NewGenerator(42).Records(benchRecords)
+	items := make([]catalog.ImportItem, len(recs))
+	for i, r := range recs {
+		r.Status = catalog.StatusPublished
+		items[i] = catalog.ImportItem{Index: i, Record: r}
+	}
+	if _, err := e.store.ImportRecords(context.Background(), items, catalog.ImportOptions{OnDuplicate: catalog.DuplicateCreate}); err != nil {
+		b.Fatal(err)
+	}
+	if err := e.index.Rebuild(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, p := range suggestPrefixes { // warm up
+		if _, err := e.index.Suggest(ctx, p, 8); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var d []time.Duration
+	b.ResetTimer()
+	for range b.N {
+		for _, p := range suggestPrefixes {
+			start := time.Now()
+			if _, err := e.index.Suggest(ctx, p, 8); err != nil {
+				b.Fatal(err)
+			}
+			d = append(d, time.Since(start))
+		}
+	}
+	p := percentiles(d, 50, 99)
+	b.ReportMetric(float64(p[0].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(p[1].Microseconds())/1000, "p99-ms")
+}

@@ -185,12 +185,13 @@ func (d *documenter) document(r *catalog.Record, texts map[string]bool) map[stri
 	}
 	f.add(fDate, r.Date)
 	f.add(fTitleKey, d.sortKey(r.Title))
+	f.add(fSuggest, suggestTerms(r)...)
 	doc := make(map[string]any, len(f))
 	for name, values := range f {
 		switch {
 		case len(values) == 1:
 			doc[name] = values[0]
-		case slices.Contains(wholeValueFields, name):
+		case slices.Contains(wholeValueFields, name) || name == fSuggest:
 			doc[name] = values
 		default:
 			doc[name] = joinValues(values) // one text, its values kept apart by the analyzer

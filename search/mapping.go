@@ -16,7 +16,7 @@ import (
 // MappingVersion names the shape of the index. An index built with another
 // version is rebuilt from the store; change it whenever the mapping or what
 // documents hold changes.
-const MappingVersion = "annals-search-7"
+const MappingVersion = "annals-search-8"
 
 // Language families: each has its own analyzer and its own fields. Text is
 // routed by the language tag of the record or translation it comes from.
@@ -49,7 +49,9 @@ const (
 	fLatin    = "latin" // Latin transliteration of titles in other scripts
 	// fSpell holds the words people type, unstemmed and folded (titles,
 	// keywords, names, topics): the dictionary typos are corrected from.
-	fSpell    = "spell"
+	fSpell = "spell"
+	// fSuggest holds the phrases suggested as a person types (suggest.go).
+	fSuggest  = "suggest"
 	fDate     = "date"
 	fTitleKey = "title_key" // collation key for sorting by title
 	// fFacets holds every facet value of a record, and its status, as
@@ -152,6 +154,10 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		f.DocValues = true // sorting and counting facets read them
 		doc.AddFieldMappingsAt(name, f)
 	}
+	suggest := mapping.NewKeywordFieldMapping()
+	suggest.Analyzer = keyword.Name
+	suggest.Store, suggest.DocValues, suggest.IncludeTermVectors, suggest.IncludeInAll = false, false, false, false
+	doc.AddFieldMappingsAt(fSuggest, suggest)
 	doc.AddSubDocumentMapping("_all", mapping.NewDocumentDisabledMapping()) // queries name their fields
 	m.DefaultMapping = doc
 	m.DefaultAnalyzer = anOther

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/annals/annals/catalog"
 	"github.com/annals/annals/catalog/catalogtest"
 )
 
@@ -148,5 +149,48 @@ func TestFacetsCombine(t *testing.T) {
 	}
 	if len(seen) != int(all.Total) {
 		t.Errorf("the pages hold %d of %d records", len(seen), all.Total)
+	}
+}
+
+// TestSuggest: what a person types suggests titles, names and keywords of
+// published records, in any script, folded; drafts are never suggested.
+func TestSuggest(t *testing.T) {
+	e := newEnv(t)
+	e.loadSample()
+	ctx := context.Background()
+	texts := func(q string) []string {
+		s, err := e.index.Suggest(ctx, q, 8)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, x := range s {
+			out = append(out, x.Text)
+		}
+		return out
+	}
+	has := func(list []string, part string) bool {
+		for _, s := range list {
+			if strings.Contains(s, part) {
+				return true
+			}
+		}
+		return false
+	}
+	for q, want := range map[string]string{"intell": "intelligence", "Алдош": "Алдошин", "aldosh": "Aldoshin", "人工": "人工智能",
+		"geotherm": "Geothermal", "ozbek": "Oʻzbekiston", "жумаб": "Жұмабаева", "petrovic": "Petrović"} {
+		if got := texts(q); !has(got, want) {
+			t.Errorf("%q suggests %v, nothing with %q", q, got, want)
+		}
+	}
+	if got := texts("a"); len(got) != 0 {
+		t.Errorf("one letter suggests %v", got)
+	}
+	e.load([]catalog.Record{
+		{ID: "secret", Kind: catalog.KindReport, Status: catalog.StatusDraft, Title: "Zyxwvut confidential draft", Contributors: []catalog.Contributor{{Family: "Qwerty"}}},
+		{ID: "open", Kind: catalog.KindReport, Status: catalog.StatusPublished, Title: "Zyxwvut open report", Contributors: []catalog.Contributor{{Family: "Qwerty"}}},
+	})
+	if got := texts("zyxwvut"); len(got) != 1 || got[0] != "Zyxwvut open report" {
+		t.Errorf("zyxwvut suggests %v, want the published title only", got)
 	}
 }

@@ -77,4 +77,55 @@
       xhr.send(new FormData(upload));
     });
   }
+  // suggestions as a person types in the search box: a combobox (arrow
+  // keys move, Enter takes the one chosen, Escape closes)
+  var box = document.querySelector("input[data-suggest]");
+  if (box) {
+    var list = document.getElementById(box.getAttribute("aria-controls"));
+    var timer = null, active = -1, items = [], asked = "";
+    function close() { list.hidden = true; box.setAttribute("aria-expanded", "false"); box.removeAttribute("aria-activedescendant"); active = -1; }
+    function choose(i) {
+      if (i < 0 || i >= items.length) { return; }
+      box.value = items[i].text; close(); box.form.submit();
+    }
+    function mark(i) {
+      active = i;
+      Array.prototype.forEach.call(list.children, function (li, j) { li.setAttribute("aria-selected", j === i ? "true" : "false"); });
+      if (i >= 0) { box.setAttribute("aria-activedescendant", list.children[i].id); } else { box.removeAttribute("aria-activedescendant"); }
+    }
+    function show(found) {
+      items = found; list.textContent = "";
+      found.forEach(function (s, i) {
+        var li = document.createElement("li");
+        li.id = "q-suggestion-" + i; li.setAttribute("role", "option"); li.setAttribute("aria-selected", "false");
+        li.textContent = s.text;
+        var kind = document.createElement("span"); kind.className = "kind"; kind.textContent = list.getAttribute("data-" + s.kind) || s.kind;
+        li.appendChild(kind);
+        li.addEventListener("mousedown", function (e) { e.preventDefault(); choose(i); });
+        list.appendChild(li);
+      });
+      if (found.length) { list.hidden = false; box.setAttribute("aria-expanded", "true"); } else { close(); }
+      active = -1;
+    }
+    box.addEventListener("input", function () {
+      clearTimeout(timer);
+      var q = box.value.trim();
+      if (q.length < 2) { close(); return; }
+      timer = setTimeout(function () {
+        asked = q;
+        fetch(box.getAttribute("data-suggest") + "?q=" + encodeURIComponent(q), { headers: { "Accept": "application/json" } })
+          .then(function (r) { return r.ok ? r.json() : { suggestions: [] }; })
+          .then(function (d) { if (asked === q && box.value.trim() === q) { show(d.suggestions || []); } })
+          .catch(function () { close(); });
+      }, 120);
+    });
+    box.addEventListener("keydown", function (e) {
+      if (list.hidden) { return; }
+      if (e.key === "ArrowDown") { e.preventDefault(); mark((active + 1) % items.length); }
+      else if (e.key === "ArrowUp") { e.preventDefault(); mark(active <= 0 ? items.length - 1 : active - 1); }
+      else if (e.key === "Enter" && active >= 0) { e.preventDefault(); choose(active); }
+      else if (e.key === "Escape") { close(); }
+    });
+    box.addEventListener("blur", function () { setTimeout(close, 100); });
+  }
 })();

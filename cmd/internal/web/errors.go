@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/annals/annals/catalog"
 	"github.com/labstack/echo/v4"
@@ -78,7 +79,32 @@ func titleFor(status int, noun string) string {
 // handleError is Echo's error handler: every error a handler or middleware
 // returns becomes a problem+json response. Internal errors are logged with
 // the request id and shown only as "Internal error.".
-func (s *Server) handleError(err error, c echo.Context) { writeProblem(s.log, err, c) }
+func (s *Server) handleError(err error, c echo.Context) {
+	if s.site != nil && wantsPage(c) && !c.Response().Committed {
+		// a person following a mistyped link (/event/jinan-2025) gets a
+		// page, not problem+json; the API and machine paths keep JSON
+		if ferr := s.site.fail(c, err); ferr == nil {
+			return
+		}
+	}
+	writeProblem(s.log, err, c)
+}
+
+// wantsPage reports whether the request is a browser's for a page: a GET
+// outside the API and the machine paths that prefers HTML.
+func wantsPage(c echo.Context) bool {
+	path := c.Request().URL.Path
+	for _, machine := range []string{"/api/", "/oai", "/feeds/", "/healthz", "/static/"} {
+		if strings.HasPrefix(path, machine) {
+			return false
+		}
+	}
+	if c.Request().Method != http.MethodGet {
+		return false
+	}
+	accept := c.Request().Header.Get("Accept")
+	return strings.Contains(accept, "text/html")
+}
 
 // writeProblem answers err as a problem+json, logging internal errors.
 func writeProblem(log *slog.Logger, err error, c echo.Context) {

@@ -216,3 +216,34 @@ func (s *Server) exportSearch(c echo.Context, req search.Request, format string)
 	_, err = export.WriteRecords(ctx, s.cfg.Store, format, ids, req.Filters.Visible, s.cfg.BaseURL, c.Response())
 	return err
 }
+
+// suggest answers GET /api/v1/suggest?q=…&limit=…: titles, names and
+// keywords of published records with a word starting with q, for the
+// search box as a person types.
+func (s *Server) suggest(c echo.Context) error {
+	if s.cfg.Search == nil {
+		return catalog.Errorf(catalog.EUNAVAILABLE, "This server runs without a search index.")
+	}
+	q, err := query(c, "q", "limit")
+	if err != nil {
+		return err
+	}
+	limit := 8
+	if v := q.Get("limit"); v != "" {
+		if limit, err = strconv.Atoi(v); err != nil || limit < 1 || limit > search.MaxSuggestions {
+			return badParam("limit", fmt.Sprintf("%q is not a number from 1 to %d", v, search.MaxSuggestions))
+		}
+	}
+	if len(q.Get("q")) > 200 {
+		return badParam("q", "is longer than 200 bytes; suggestions complete what is being typed")
+	}
+	found, err := s.cfg.Search.Suggest(c.Request().Context(), q.Get("q"), limit)
+	if err != nil {
+		return err
+	}
+	if found == nil {
+		found = []search.Suggestion{}
+	}
+	c.Response().Header().Set("Cache-Control", "public, max-age=60")
+	return c.JSON(http.StatusOK, map[string]any{"query": q.Get("q"), "suggestions": found})
+}

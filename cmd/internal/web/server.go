@@ -109,6 +109,7 @@ type Server struct {
 	log      *slog.Logger
 	bodies   bodyLimits
 	failures *failureLimiter
+	site     *site // the pages, when they are served
 }
 
 // New builds a server with every route registered.
@@ -220,8 +221,17 @@ func New(cfg Config) *Server {
 			panic(fmt.Sprintf("web: the pages cannot be set up: %v", err)) // embedded files: a build error
 		}
 		st.routes(e)
+		s.site = st
 	}
 	return s
+}
+
+// robots answers /robots.txt: crawlers are welcome to the pages, not to
+// the librarians' or the API, and are told where the sitemap is.
+func (s *Server) robots(c echo.Context) error {
+	c.Response().Header().Set("Cache-Control", "public, max-age=86400")
+	return c.String(http.StatusOK, "User-agent: *\nDisallow: /librarian/\nDisallow: /sign-in\nDisallow: /api/\nAllow: /\n\nSitemap: "+
+		s.baseURL(c)+"/sitemap.xml\n")
 }
 
 func (s *Server) routes() {
@@ -267,6 +277,7 @@ func (s *Server) routes() {
 
 	api.POST("/import", s.importRecords, requireRole(catalog.RoleLibrarian))
 	api.GET("/search", s.search)
+	api.GET("/suggest", s.suggest)
 	api.POST("/admin/reindex", s.reindex, requireRole(catalog.RoleAdmin))
 
 	harvest := oai.New(oai.Config{Source: s.cfg.Store, RepositoryName: s.cfg.RepositoryName, RepositoryID: s.cfg.OAIRepositoryID,
@@ -276,6 +287,7 @@ func (s *Server) routes() {
 	e.POST("/oai", harvest.Serve)
 	crawl := feeds.New(feeds.Config{Source: s.cfg.Store, RepositoryName: s.cfg.RepositoryName, BaseURL: s.baseURL,
 		URLsPerSitemap: s.cfg.URLsPerSitemap})
+	e.GET("/robots.txt", s.robots)
 	e.GET("/sitemap.xml", crawl.Sitemap)
 	e.GET("/:name", crawl.SitemapPage) // sitemap-N.xml
 	e.GET("/feeds/records.atom", crawl.FeedAll)

@@ -31,6 +31,8 @@ type recordPage struct {
 	Versions     []textVersion
 	Contributors []pageContributor
 	Topics       []string
+	TopicLinks   []pageLink // each topic, linked to a search by it
+	KeywordLinks []pageLink // each keyword, linked to a search by it
 	Styles       []csl.StyleInfo
 	Style        string
 	Reference    template.HTML
@@ -56,6 +58,7 @@ type textVersion struct {
 
 type pageContributor struct {
 	Name, Others, Role, Affiliation, Country, ORCID string
+	SearchURL                                       string // a search for the person's records
 }
 
 func (st *site) recordPage(c echo.Context) error {
@@ -85,7 +88,8 @@ func (st *site) recordPage(c echo.Context) error {
 		p.Versions = append(p.Versions, textVersion{Lang: t.Language, LangName: v.LanguageName(t.Language), Title: t.Title, Abstract: t.Abstract})
 	}
 	for _, cn := range r.Contributors {
-		pc := pageContributor{Name: cn.DisplayName(), Affiliation: cn.Affiliation, ORCID: cn.ORCID}
+		pc := pageContributor{Name: cn.DisplayName(), Affiliation: cn.Affiliation, ORCID: cn.ORCID,
+			SearchURL: "/search?" + neturl.Values{"contributor": {strings.TrimSpace(cn.Literal + " " + cn.Family + " " + cn.Given)}}.Encode()}
 		if cn.Country != "" {
 			pc.Country = v.CountryName(cn.Country)
 		}
@@ -104,7 +108,11 @@ func (st *site) recordPage(c echo.Context) error {
 	for _, key := range r.Topics {
 		if _, ok := catalog.FindTopic(key); ok {
 			p.Topics = append(p.Topics, v.TopicName(key))
+			p.TopicLinks = append(p.TopicLinks, pageLink{Label: v.TopicName(key), URL: "/search?" + neturl.Values{"topic": {key}}.Encode()})
 		}
+	}
+	for _, k := range r.Keywords {
+		p.KeywordLinks = append(p.KeywordLinks, pageLink{Label: k, URL: "/search?" + neturl.Values{"q": {`keyword:"` + strings.ReplaceAll(k, `"`, "") + `"`}}.Encode()})
 	}
 	st.citation(c, &p)
 	for _, f := range export.RecordFormats() {
@@ -168,9 +176,11 @@ func (st *site) citation(c echo.Context, p *recordPage) {
 
 // highwire are the citation_* meta tags Google Scholar reads.
 func highwire(r *catalog.Record, ev *catalog.Event, url string) [][2]string {
+	// one citation_title, as Google Scholar expects; the translations as
+	// Dublin Core titles (their languages in the page's JSON-LD)
 	m := [][2]string{{"citation_title", r.Title}}
 	for _, t := range r.Translations {
-		m = append(m, [2]string{"citation_title", t.Title})
+		m = append(m, [2]string{"DC.title", t.Title})
 	}
 	for _, cn := range r.Contributors {
 		m = append(m, [2]string{"citation_author", cn.DisplayName()})

@@ -34,7 +34,7 @@ type searchPage struct {
 	Prev     string // URL of the page before
 	Pages    []pageNumber
 	Exports  []pageLink
-	Clear    string
+	Clear    string // URL without the filters; "" when none is chosen
 	Events   []catalog.Event
 	Examples []pageLink
 	Err      string
@@ -228,7 +228,11 @@ func (st *site) fillResults(c echo.Context, p *searchPage, req search.Request, r
 	if q := params.Get("q"); q != "" {
 		clear.Set("q", q)
 	}
-	p.Clear = "/search?" + clear.Encode()
+	for _, name := range facetParams {
+		if params.Get(name) != "" {
+			p.Clear = "/search?" + clear.Encode()
+		}
+	}
 	exportParams := url.Values{}
 	for k, vals := range params {
 		if k != "after" {

@@ -148,3 +148,26 @@ func TestTranslatedTitleHighlighted(t *testing.T) {
 		t.Errorf("no marked translated title: %s", between(page, `<ol class="hits">`, `</li>`))
 	}
 }
+
+// TestSuggestAPI: GET /api/v1/suggest completes what is typed; bad limits
+// are 400s; the search page's box is a combobox wired to it.
+func TestSuggestAPI(t *testing.T) {
+	e := newPagesEnv(t)
+	var res struct {
+		Suggestions []struct{ Text, Kind string } `json:"suggestions"`
+	}
+	e.do("GET", "/api/v1/suggest?q=Aldosh", "", nil).json(t, &res)
+	if len(res.Suggestions) == 0 || !strings.HasPrefix(res.Suggestions[0].Text, "Aldoshin") || res.Suggestions[0].Kind != "name" {
+		t.Errorf("Aldosh: %+v", res.Suggestions)
+	}
+	for _, bad := range []string{"limit=0", "limit=abc", "limit=21", "q=" + strings.Repeat("x", 201), "nope=1"} {
+		if r := e.do("GET", "/api/v1/suggest?q=ab&"+bad, "", nil); r.status != http.StatusBadRequest {
+			t.Errorf("%s: %d", bad, r.status)
+		}
+	}
+	c := browserClient(t)
+	_, page := get(t, c, e.url+"/search")
+	if !strings.Contains(page, `role="combobox"`) || !strings.Contains(page, `data-suggest="/api/v1/suggest"`) {
+		t.Error("the search box is not wired to suggestions")
+	}
+}

@@ -1,0 +1,211 @@
+package search
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/annals/annals/catalog"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Suggestions as a person types: the titles, names and keywords of
+// published records that have a word starting with what was typed, in any
+// script ("intel" → "Artificial intelligence in medicine", "алд" →
+// "Алдошин, Сергей Михайлович"). Each phrase is indexed in fSuggest once
+// for each of its words, as one term: the phrase folded from that word on,
+// then the phrase as written and its kind. A prefix of those terms is
+// what was typed, folded; the index's dictionary lists them in order,
+// fast, and its counts say how many records have each. The term of a
+// phrase's first word ends in "^": what was typed starts the phrase.
+
+// Suggestion is a phrase to complete a query with.
+type Suggestion struct {
+	Text string `json:"text"`
+	// Kind is title, name or keyword.
+	Kind string `json:"kind"`
+	// Records is how many published records have it.
+	Records int `json:"records"`
+}
+
+// Suggestion kinds.
+const (
+	suggestTitle   = "title"
+	suggestName    = "name"
+	suggestKeyword = "keyword"
+)
+
+const (
+	// suggestSep separates the parts of a suggestion term.
+	suggestSep = "\x00"
+	// maxSuggestKey bounds the folded part of a term (what typing can
+	// reach), in bytes.
+	maxSuggestKey = 48
+	// maxSuggestWords bounds how many words of a phrase start a term.
+	maxSuggestWords = 12
+	// suggestScan bounds how many dictionary terms one request reads.
+	suggestScan = 250
+	// MaxSuggestions is the most suggestions one request returns.
+	MaxSuggestions = 20
+)
+
+// suggestTerms are the fSuggest terms of a published record.
+func suggestTerms(r *catalog.Record) []string {
+	if r.Status != catalog.StatusPublished {
+		return nil
+	}
+	var out []string
+	add := func(kind, phrase string) {
+		phrase = strings.Join(strings.Fields(phrase), " ")
+		if phrase == "" || utf8.RuneCountInString(phrase) > 300 {
+			return
+		}
+		for i, start := range wordStarts(phrase) {
+			key := foldForSuggest(phrase[start:])
+			if len(key) > maxSuggestKey {
+				key = key[:maxSuggestKey]
+				for !utf8.ValidString(key) {
+					key = key[:len(key)-1]
+				}
+			}
+			head := "" // the term of the phrase's first word says so
+			if i == 0 {
+				head = "^"
+			}
+			if key != "" {
+				out = append(out, key+suggestSep+phrase+suggestSep+kind+head)
+			}
+		}
+	}
+	add(suggestTitle, r.Title)
+	for _, t := range r.Translations {
+		add(suggestTitle, t.Title)
+	}
+	for _, k := range r.Keywords {
+		add(suggestKeyword, k)
+	}
+	for _, c := range r.Contributors {
+		add(suggestName, c.DisplayName())
+		for _, t := range c.Translations {
+			add(suggestName, catalog.Contributor{Family: t.Family, Given: t.Given, Literal: t.Literal}.DisplayName())
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// wordStarts are the byte offsets where the words of phrase begin (at most
+// maxSuggestWords; each Han character begins one, as Chinese has no
+// spaces).
+func wordStarts(phrase string) []int {
+	var out []int
+	prevLetter := false
+	for i, r := range phrase {
+		letter := unicode.IsLetter(r) || unicode.IsNumber(r)
+		if letter && (!prevLetter || isHan(r)) {
+			out = append(out, i)
+			if len(out) == maxSuggestWords {
+				break
+			}
+		}
+		prevLetter = letter
+	}
+	return out
+}
+
+// foldForSuggest is s as a prefix is compared: lower case, without
+// diacritics, with the letters foldFilter folds folded, and with its
+// punctuation as spaces.
+func foldForSuggest(s string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range norm.NFD.String(strings.ToLower(s)) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+		case unicode.IsLetter(r) || unicode.IsNumber(r):
+			if f, ok := folded[r]; ok {
+				b.WriteString(f)
+			} else {
+				b.WriteRune(r)
+			}
+			space = false
+		case !space && b.Len() > 0:
+			b.WriteByte(' ')
+			space = true
+		}
+	}
+	return norm.NFC.String(strings.TrimRight(b.String(), " "))
+}
+
+// Suggest returns up to limit phrases (titles, names, keywords) of
+// published records with a word that starts with q: those that start with
+// it first, then the commonest, then the shortest. Fewer than two letters
+// suggest nothing.
+func (ix *Index) Suggest(ctx context.Context, q string, limit int) ([]Suggestion, error) {
+	prefix := foldForSuggest(q)
+	if utf8.RuneCountInString(prefix) < 2 && !strings.ContainsFunc(prefix, isHan) {
+		return nil, nil
+	}
+	limit = min(max(limit, 1), MaxSuggestions)
+	ix.mu.RLock()
+	bi := ix.bi
+	ix.mu.RUnlock()
+	if bi == nil {
+		return nil, catalog.Errorf(catalog.EUNAVAILABLE, "The search index is being built; try again shortly.")
+	}
+	var out []Suggestion
+	err := guard("suggesting", func() error {
+		dict, err := bi.FieldDictPrefix(fSuggest, []byte(prefix))
+		if err != nil {
+			return err
+		}
+		defer dict.Close()
+		type found struct {
+			Suggestion
+			starts bool // the phrase itself starts with the prefix
+		}
+		byText := map[string]*found{}
+		for n := 0; n < suggestScan; n++ {
+			e, err := dict.Next()
+			if err != nil {
+				return err
+			}
+			if e == nil {
+				break
+			}
+			parts := strings.SplitN(e.Term, suggestSep, 3)
+			if len(parts) != 3 {
+				continue
+			}
+			kind, head := strings.CutSuffix(parts[2], "^")
+			f := byText[parts[1]]
+			if f == nil {
+				f = &found{Suggestion: Suggestion{Text: parts[1], Kind: kind}}
+				byText[parts[1]] = f
+			}
+			f.Records = max(f.Records, int(e.Count))
+			f.starts = f.starts || head
+		}
+		all := make([]*found, 0, len(byText))
+		for _, f := range byText {
+			all = append(all, f)
+		}
+		slices.SortFunc(all, func(a, b *found) int {
+			if a.starts != b.starts {
+				if a.starts {
+					return -1
+				}
+				return 1
+			}
+			return cmp.Or(cmp.Compare(b.Records, a.Records), cmp.Compare(len(a.Text), len(b.Text)), strings.Compare(a.Text, b.Text))
+		})
+		for _, f := range all[:min(len(all), limit)] {
+			out = append(out, f.Suggestion)
+		}
+		return ctx.Err()
+	})
+	return out, err
+}
