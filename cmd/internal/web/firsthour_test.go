@@ -1,0 +1,58 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// TestFirstHourFixes: what a new reader hit in their first hour, each
+// checked as a browser sees it.
+func TestFirstHourFixes(t *testing.T) {
+	e := newPagesEnv(t)
+	c := browserClient(t)
+	html := "Accept: text/html,application/xhtml+xml"
+
+	resp, body := get(t, c, e.url+"/robots.txt")
+	if resp.StatusCode != 200 || !strings.Contains(body, "Sitemap: ") || !strings.Contains(body, "Disallow: /librarian/") {
+		t.Errorf("robots.txt: %d %q", resp.StatusCode, body)
+	}
+	resp, body = get(t, c, e.url+"/event/jinan-2025", html)
+	if resp.StatusCode != 404 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") || !strings.Contains(body, "<html") {
+		t.Errorf("a mistyped page URL: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	if r := e.do("GET", "/api/v1/nothing-here", "", nil, "Accept: text/html"); !strings.HasPrefix(r.header.Get("Content-Type"), "application/problem+json") {
+		t.Errorf("the API answered a browser with %s", r.header.Get("Content-Type"))
+	}
+	_, body = get(t, c, e.url+"/", "Accept-Language: en")
+	if strings.Contains(body, "<title>Annals · Annals</title>") {
+		t.Error("the home page is titled Annals · Annals")
+	}
+	_, body = get(t, c, e.url+"/search?q=energy", "Accept-Language: en")
+	if strings.Contains(body, "Clear filters") {
+		t.Error("Clear filters shows with no filter chosen")
+	}
+	if _, body = get(t, c, e.url+"/search?q=energy&kind=report", "Accept-Language: en"); !strings.Contains(body, "Clear filters") {
+		t.Error("no Clear filters with a filter chosen")
+	}
+	_, body = get(t, c, e.url+"/records/jinan-2025-aldoshin", "Accept-Language: en")
+	if n := strings.Count(body, `name="citation_title"`); n != 1 {
+		t.Errorf("%d citation_title tags", n)
+	}
+	if !strings.Contains(body, `<meta name="DC.title" content="Opening address">`) {
+		t.Error("the translated title is not a DC.title")
+	}
+	if !strings.Contains(body, `<a class="name" href="/search?contributor=`) {
+		t.Error("the contributor's name leads nowhere")
+	}
+	if strings.Contains(body, ">Publication<") {
+		t.Error("the place is still labelled Publication")
+	}
+	_, body = get(t, c, e.url+"/records/jinan-2025-belarusians-in-china", "Accept-Language: en")
+	if !strings.Contains(body, `href="/search?q=keyword%3A%22`) && !strings.Contains(body, `href="/search?topic=`) {
+		t.Error("keywords and topics lead nowhere")
+	}
+	if resp, _ := get(t, c, e.url+"/records/jinan-2025-aldoshin", html); resp.StatusCode != http.StatusOK {
+		t.Errorf("record page: %d", resp.StatusCode)
+	}
+}
