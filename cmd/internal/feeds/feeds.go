@@ -97,6 +97,15 @@ func (h *Handler) publishedRecords(c echo.Context, f catalog.RecordFilter, fn fu
 // are what scholarly search engines index).
 func (h *Handler) eachSitemapURL(c echo.Context, fn func(sitemapURL) bool) error {
 	base, today := h.cfg.BaseURL(c), time.Now().UTC().Format(time.DateOnly)
+	events, err := h.cfg.Source.FindEvents(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	for _, ev := range events { // the events' pages: their programmes
+		if !fn(sitemapURL{Loc: base + "/events/" + ev.ID, LastMod: ev.Updated.UTC().Format(time.DateOnly)}) {
+			return nil
+		}
+	}
 	return h.publishedRecords(c, catalog.RecordFilter{}, func(r *catalog.Record) bool {
 		page := base + "/records/" + r.ID
 		if !fn(sitemapURL{Loc: page, LastMod: r.Updated.UTC().Format(time.DateOnly)}) {
@@ -112,8 +121,8 @@ func (h *Handler) eachSitemapURL(c echo.Context, fn func(sitemapURL) bool) error
 	})
 }
 
-// Sitemap answers /sitemap.xml: the pages and open files of published
-// records, or, past 50,000 of those, an index of /sitemap-N.xml files.
+// Sitemap answers /sitemap.xml: the events' pages, the pages and open
+// files of published records, or, past 50,000 of those, an index of /sitemap-N.xml files.
 func (h *Handler) Sitemap(c echo.Context) error {
 	set, total := urlSet{NS: sitemapNS}, 0
 	err := h.eachSitemapURL(c, func(u sitemapURL) bool {

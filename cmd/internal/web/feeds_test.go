@@ -44,8 +44,10 @@ func TestSitemap(t *testing.T) {
 	if err := xml.Unmarshal(r.body, &set); err != nil || r.status != 200 {
 		t.Fatalf("sitemap: %d %v", r.status, err)
 	}
-	if len(set.URLs) != 88 || !strings.HasSuffix(set.URLs[0].Loc, "/records/"+"jinan-2025-culture-72") || set.URLs[0].LastMod == "" {
-		t.Errorf("sitemap: %d urls, first %+v", len(set.URLs), set.URLs[0])
+	// the events' pages (the sample's and the test event), then the records'
+	if len(set.URLs) != 90 || !strings.HasSuffix(set.URLs[0].Loc, "/events/gen-2025") || !strings.HasSuffix(set.URLs[1].Loc, "/events/jinan-2025") ||
+		!strings.HasSuffix(set.URLs[2].Loc, "/records/"+"jinan-2025-culture-72") || set.URLs[2].LastMod == "" {
+		t.Errorf("sitemap: %d urls, first %+v", len(set.URLs), set.URLs[:3])
 	}
 	for _, u := range set.URLs {
 		if strings.HasSuffix(u.Loc, "a-draft") {
@@ -114,7 +116,7 @@ func TestSitemapListsOpenFiles(t *testing.T) {
 		} `xml:"sitemap"`
 	}
 	if err := xml.Unmarshal(r.body, &idx); err != nil || len(idx.Sitemaps) != 2 {
-		t.Fatalf("89 pages and 1 file in sitemaps of 50: %d %s", r.status, r.body)
+		t.Fatalf("2 events, 89 pages and 1 file in sitemaps of 50: %d %s", r.status, r.body)
 	}
 	var locs []string
 	for _, s := range idx.Sitemaps {
@@ -128,7 +130,7 @@ func TestSitemapListsOpenFiles(t *testing.T) {
 		}
 	}
 	all := strings.Join(locs, "\n")
-	if len(locs) != 90 || !strings.Contains(all, "/records/rep\n") ||
+	if len(locs) != 92 || !strings.Contains(all, "/events/jinan-2025\n") || !strings.Contains(all, "/records/rep\n") ||
 		!strings.Contains(all, "/records/rep/files/"+url.PathEscape("Доклад 1.pdf")) ||
 		strings.Contains(all, "closed.pdf") || strings.Contains(all, "later.pdf") {
 		t.Errorf("the sitemaps list %d urls:\n%s", len(locs), all)

@@ -4,6 +4,9 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/annals/annals/assets"
+	"github.com/annals/annals/catalog/catalogtest"
 )
 
 // TestFirstHourFixes: what a new reader hit in their first hour, each
@@ -54,5 +57,45 @@ func TestFirstHourFixes(t *testing.T) {
 	}
 	if resp, _ := get(t, c, e.url+"/records/jinan-2025-aldoshin", html); resp.StatusCode != http.StatusOK {
 		t.Errorf("record page: %d", resp.StatusCode)
+	}
+}
+
+// TestWithdrawnRecordPage: a withdrawn record tells a reader so (410),
+// with its citation; a draft stays unknown (404).
+func TestWithdrawnRecordPage(t *testing.T) {
+	e := newPagesEnv(t)
+	rec := speech("withdrawn-talk")
+	rec["status"] = "withdrawn"
+	rec["title"] = "A withdrawn talk"
+	if r := e.do("POST", "/api/v1/records", e.librarian, mustJSON(t, rec)); r.status != http.StatusCreated {
+		t.Fatalf("create: %d %s", r.status, r.body)
+	}
+	c := browserClient(t)
+	resp, body := get(t, c, e.url+"/records/withdrawn-talk", "Accept-Language: en")
+	if resp.StatusCode != http.StatusGone || !strings.Contains(body, "was withdrawn") || !strings.Contains(body, `class="reference"`) {
+		t.Errorf("withdrawn: %d %s", resp.StatusCode, between(body, "<main", "</main>"))
+	}
+	draft := speech("draft-talk")
+	draft["status"] = "draft"
+	e.do("POST", "/api/v1/records", e.librarian, mustJSON(t, draft))
+	if resp, _ := get(t, c, e.url+"/records/draft-talk"); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("draft: %d", resp.StatusCode)
+	}
+}
+
+// TestRecordPageCanonicalAndOpenGraph: a record page names its one
+// address and describes itself to the sites a link is shared on.
+func TestRecordPageCanonicalAndOpenGraph(t *testing.T) {
+	e := newEnvWith(t, func(c *Config) {
+		c.Site, c.SessionKey, c.BaseURL = assets.FS(), []byte(strings.Repeat("k", 32)), "https://annals.example.org"
+	})
+	catalogtest.LoadSample(t, e.store)
+	e.catchUp()
+	_, body := get(t, browserClient(t), e.url+"/records/jinan-2025-aldoshin")
+	for _, want := range []string{`<link rel="canonical" href="https://annals.example.org/records/jinan-2025-aldoshin">`,
+		`<meta property="og:title" content="Приветственное слово">`, `<meta property="og:url" content="https://annals.example.org/records/jinan-2025-aldoshin">`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the record page lacks %s", want)
+		}
 	}
 }

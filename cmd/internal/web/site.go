@@ -247,6 +247,9 @@ type errorPage struct {
 	*view
 	Status  int
 	Message string
+	// Citation is how to cite a withdrawn record, which a reader may
+	// have been sent to by a citation.
+	Citation template.HTML
 }
 
 // fail renders an error as a page, with the status its code maps to.

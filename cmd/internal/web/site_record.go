@@ -42,6 +42,8 @@ type recordPage struct {
 	Labels       []string // file labels, for the upload form
 	Meta         [][2]string
 	JSONLD       map[string]any
+	Canonical    string      // the record's one address
+	OpenGraph    [][2]string // og: properties, for links shared elsewhere
 	// Details are the bibliographic details beside the title (where it
 	// was published, series, edition...), label and value; IDs its
 	// identifiers with where they resolve.
@@ -68,6 +70,9 @@ func (st *site) recordPage(c echo.Context) error {
 	r, err := st.cfg.Store.FindRecordByID(ctx, c.Param("id"))
 	if err != nil {
 		return st.fail(c, err)
+	}
+	if r.Status == catalog.StatusWithdrawn && v.Actor == nil {
+		return st.withdrawnPage(c, v, r)
 	}
 	if r.Status != catalog.StatusPublished && v.Actor == nil {
 		return st.fail(c, catalog.Errorf(catalog.ENOTFOUND, "There is no record %q.", r.ID))
@@ -143,6 +148,19 @@ func (st *site) recordPage(c echo.Context) error {
 	p.Labels = catalog.FileLabels()
 	p.Details, p.IDs = recordDetails(v, r), identifierLinks(r.Identifiers)
 	p.Meta = highwire(r, p.Event, recordURL(st.cfg.BaseURL, r.ID))
+	if st.cfg.BaseURL != "" {
+		p.Canonical = recordURL(st.cfg.BaseURL, r.ID)
+	}
+	p.OpenGraph = [][2]string{{"og:type", "article"}, {"og:title", r.Title}, {"og:site_name", v.T("site.name")}}
+	if p.Canonical != "" {
+		p.OpenGraph = append(p.OpenGraph, [2]string{"og:url", p.Canonical})
+	}
+	if r.Abstract != "" {
+		p.OpenGraph = append(p.OpenGraph, [2]string{"og:description", truncate(r.Abstract, 300)})
+	}
+	if r.Language != "" {
+		p.OpenGraph = append(p.OpenGraph, [2]string{"og:locale", strings.ReplaceAll(r.Language, "-", "_")})
+	}
 	p.JSONLD = jsonLD(r, p.Event, recordURL(st.cfg.BaseURL, r.ID))
 	v.NoIndex = r.Status != catalog.StatusPublished
 	return st.render(c, http.StatusOK, "record", p)
@@ -525,4 +543,26 @@ func identifierLinks(ids catalog.Identifiers) []pageLink {
 	add("Handle", ids.Handle, "https://hdl.handle.net/"+ids.Handle)
 	add("URL", ids.URL, ids.URL)
 	return out
+}
+
+// withdrawnPage tells a reader that a record was withdrawn (410), with its
+// citation: they may have come from a reference to it.
+func (st *site) withdrawnPage(c echo.Context, v *view, r *catalog.Record) error {
+	v.NoIndex = true
+	v.Title = r.Title
+	p := errorPage{view: v, Status: http.StatusGone, Message: v.T("record.withdrawn", r.Title)}
+	if lib := st.cfg.Styles; lib != nil {
+		if proc, err := lib.Processor("apa", ""); err == nil {
+			var ev *catalog.Event
+			if r.Event != "" {
+				ev = export.CachedEvents(st.cfg.Store)(c.Request().Context(), r.Event)
+			}
+			if item, err := csljson.ProcessorItem(r, ev); err == nil {
+				if refs := proc.Bibliography([]*csl.Item{item}, "html"); len(refs) > 0 {
+					p.Citation = template.HTML(refs[0]) // the processor escapes the data
+				}
+			}
+		}
+	}
+	return st.render(c, http.StatusGone, "error", p)
 }
