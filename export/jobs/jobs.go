@@ -97,6 +97,8 @@ type Runner struct {
 
 	mu      sync.Mutex
 	claimed map[string]bool // jobs a worker has taken
+
+	publicMu sync.Mutex // makes published proceedings one at a time (public.go)
 }
 
 // claim takes a job for one worker; false if another has it.

@@ -2,11 +2,19 @@ package web
 
 import (
 	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/annals/annals/assets"
+	"github.com/annals/annals/catalog"
 	"github.com/annals/annals/catalog/catalogtest"
+	"github.com/annals/annals/export/jobs"
+	"github.com/annals/annals/export/proceedings/proceedingstest"
 )
 
 // TestFirstHourFixes: what a new reader hit in their first hour, each
@@ -97,5 +105,81 @@ func TestRecordPageCanonicalAndOpenGraph(t *testing.T) {
 		if !strings.Contains(body, want) {
 			t.Errorf("the record page lacks %s", want)
 		}
+	}
+}
+
+// TestPublishedProceedingsForReaders: a reader who is not signed in
+// downloads an event's proceedings (a real PDF of its published records),
+// made once and made again when a record changes; an unknown session is a
+// 404 page.
+func TestPublishedProceedingsForReaders(t *testing.T) {
+	pdfinfo := catalogtest.RequireTool(t, "pdfinfo", "apt install poppler-utils")
+	var runner *jobs.Runner
+	e := newEnvWith(t, func(c *Config) {
+		var err error
+		runner, err = jobs.New(jobs.Config{Catalog: c.Store, Jobs: c.Store.(catalog.ExportJobStore), Dir: t.TempDir(), Styles: c.Styles,
+			Fonts: testFonts(t), Words: proceedingstest.Words(t)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Exports, c.Site, c.SessionKey = runner, assets.FS(), []byte(strings.Repeat("k", 32))
+	})
+	catalogtest.LoadSample(t, e.store)
+	pdfPages := func(t *testing.T, pdf []byte) int {
+		path := filepath.Join(t.TempDir(), "p.pdf")
+		os.WriteFile(path, pdf, 0o600)
+		out, err := exec.Command(pdfinfo, path).Output()
+		if err != nil {
+			t.Fatalf("pdfinfo: %v", err)
+		}
+		m := regexp.MustCompile(`Pages:\s+(\d+)`).FindStringSubmatch(string(out))
+		if m == nil {
+			t.Fatalf("pdfinfo: %s", out)
+		}
+		n, _ := strconv.Atoi(m[1])
+		return n
+	}
+	c := &http.Client{}
+	fetch := func(path string) (*http.Response, []byte) {
+		resp, err := c.Get(e.url + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var b strings.Builder
+		buf := make([]byte, 32<<10)
+		for {
+			n, err := resp.Body.Read(buf)
+			b.Write(buf[:n])
+			if err != nil {
+				break
+			}
+		}
+		return resp, []byte(b.String())
+	}
+	resp, pdf := fetch("/events/jinan-2025/proceedings.pdf?session=ai")
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(string(pdf), "%PDF-") {
+		t.Fatalf("proceedings: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	pages := pdfPages(t, pdf)
+	_, again := fetch("/events/jinan-2025/proceedings.pdf?session=ai")
+	if string(again) != string(pdf) {
+		t.Error("the same proceedings were made twice")
+	}
+	r := e.do("GET", "/api/v1/records/jinan-2025-ai-16", e.librarian, nil)
+	var rec map[string]any
+	r.json(t, &rec)
+	rec["title"] = "A changed title for the proceedings"
+	if w := e.do("PUT", "/api/v1/records/jinan-2025-ai-16", e.librarian, mustJSON(t, rec), `If-Match: `+r.header.Get("ETag")); w.status != 200 {
+		t.Fatalf("update: %d %s", w.status, w.body)
+	}
+	if _, changed := fetch("/events/jinan-2025/proceedings.pdf?session=ai"); string(changed) == string(pdf) {
+		t.Error("the proceedings did not change with a record")
+	}
+	if pages < 2 {
+		t.Errorf("%d pages", pages)
+	}
+	if resp, _ := fetch("/events/jinan-2025/proceedings.pdf?session=nope"); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("unknown session: %d", resp.StatusCode)
 	}
 }

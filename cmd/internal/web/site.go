@@ -109,6 +109,7 @@ func (st *site) routes(e *echo.Echo) {
 	e.GET("/records/:id", st.recordPage)
 	e.GET("/events", st.eventsPage)
 	e.GET("/events/:id", st.eventPage)
+	e.GET("/events/:id/proceedings.pdf", st.publishedProceedings)
 	e.GET("/static/:file", st.staticFile)
 	e.GET("/sign-in", st.signInPage)
 	e.POST("/sign-in", st.signIn)

@@ -566,3 +566,32 @@ func (st *site) withdrawnPage(c echo.Context, v *view, r *catalog.Record) error 
 	}
 	return st.render(c, http.StatusGone, "error", p)
 }
+
+// pageLocales are the citation locales of the pages' languages.
+var pageLocales = map[string]string{"en": "en-US", "ru": "ru-RU", "zh": "zh-CN"}
+
+// publishedProceedings lets any reader download an event's proceedings
+// (or a session's: ?session=KEY): its published records, cited in the
+// page's language (?style= another style than APA), made once and kept
+// until a record or the event changes.
+func (st *site) publishedProceedings(c echo.Context) error {
+	if st.cfg.Exports == nil {
+		return st.fail(c, catalog.Errorf(catalog.EUNAVAILABLE, "This server makes no proceedings."))
+	}
+	v := st.newView(c, "")
+	path, err := st.cfg.Exports.PublishedProceedings(c.Request().Context(), c.Param("id"), c.QueryParam("session"),
+		c.QueryParam("style"), pageLocales[v.Lang])
+	if err != nil {
+		if catalog.ErrorCode(err) == catalog.EINVALID {
+			err = catalog.Errorf(catalog.ENOTFOUND, "%s", catalog.ErrorMessage(err))
+		}
+		return st.fail(c, err)
+	}
+	name := c.Param("id")
+	if s := c.QueryParam("session"); s != "" {
+		name += "-" + s
+	}
+	c.Response().Header().Set("Content-Disposition", `inline; filename="`+name+`-proceedings.pdf"`)
+	c.Response().Header().Set("Cache-Control", "public, max-age=300")
+	return c.File(path)
+}
