@@ -77,6 +77,9 @@ type RecordWriter interface {
 	// returns the record as stored. ENOTFOUND, EGONE, EPRECONDITION,
 	// EINVALID, and whatever change returns.
 	SetRecordFiles(ctx context.Context, id string, ifVersion int, change func([]File) ([]File, error)) (*Record, error)
+	// ChangeRecords publishes, withdraws or deletes records, all or none
+	// (ChangeRecordsIn).
+	ChangeRecords(ctx context.Context, ids []string, action string) (*BulkReport, error)
 }
 
 // RecordStore holds records.

@@ -67,6 +67,9 @@ type Tx interface {
 	// FindRecordsWithKey returns the live records that have a duplicate
 	// key (DuplicateKeys), written in this transaction or before.
 	FindRecordsWithKey(ctx context.Context, key string) ([]string, error)
+	// RestampEventRecords moves the harvest datestamp of an event's
+	// records (those harvesters see) to Now: what they export changed.
+	RestampEventRecords(ctx context.Context, event string) error
 }
 
 // ActorName is who the change log credits with a write made under ctx:
@@ -364,7 +367,11 @@ func UpdateEventIn(ctx context.Context, tx Tx, e *Event, ifVersion int) error {
 	if err := InvalidFields(fields); err != nil {
 		return err
 	}
-	return replace(ctx, tx, Write{Entity: EntityEvent, ID: e.ID}, cur, e, &e.Bookkeeping)
+	if err := replace(ctx, tx, Write{Entity: EntityEvent, ID: e.ID}, cur, e, &e.Bookkeeping); err != nil {
+		return err
+	}
+	// the records' Dublin Core carries the event: harvesters hear of them again
+	return tx.RestampEventRecords(ctx, e.ID)
 }
 
 // DeleteEventIn deletes an event that no live record refers to, leaving a

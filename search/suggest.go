@@ -45,7 +45,7 @@ const (
 	// reach), in bytes.
 	maxSuggestKey = 48
 	// maxSuggestWords bounds how many words of a phrase start a term.
-	maxSuggestWords = 12
+	maxSuggestWords = 8
 	// suggestScan bounds how many dictionary terms one request reads.
 	suggestScan = 250
 	// MaxSuggestions is the most suggestions one request returns.
@@ -105,7 +105,7 @@ func wordStarts(phrase string) []int {
 	prevLetter := false
 	for i, r := range phrase {
 		letter := unicode.IsLetter(r) || unicode.IsNumber(r)
-		if letter && (!prevLetter || isHan(r)) {
+		if letter && (!prevLetter || isHan(r)) && (i == 0 || isHan(r) || wordLen(phrase[i:]) >= minSuggestWord) {
 			out = append(out, i)
 			if len(out) == maxSuggestWords {
 				break
@@ -114,6 +114,23 @@ func wordStarts(phrase string) []int {
 		prevLetter = letter
 	}
 	return out
+}
+
+// minSuggestWord is the shortest word (in letters) a suggestion starts at
+// inside a phrase: "of", "in", "и" start none (the phrase's first word
+// always does).
+const minSuggestWord = 4
+
+// wordLen counts the letters of the word s starts with.
+func wordLen(s string) int {
+	n := 0
+	for _, r := range s {
+		if !unicode.IsLetter(r) && !unicode.IsNumber(r) {
+			break
+		}
+		n++
+	}
+	return n
 }
 
 // foldForSuggest is s as a prefix is compared: lower case, without

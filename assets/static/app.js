@@ -22,17 +22,13 @@
     var sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(r);
     try { document.execCommand("copy"); } catch (e) { /* the text stays selected */ }
   }
-  // change the citation style without reloading
+  // change the citation style: the page shows the reference (or, for a
+  // kind the style's bibliography leaves out, its note) and labels notes
+  // as notes, so it is asked for again
   var picker = document.querySelector("select[data-citation-style]");
   if (picker) {
     picker.addEventListener("change", function () {
-      var box = picker.closest("[data-record]"), id = box.getAttribute("data-record");
-      var base = "/api/v1/records/" + encodeURIComponent(id) + "/citation?format=html&style=" + encodeURIComponent(picker.value);
-      fetch(base, { headers: { "Accept": "application/json" } }).then(function (r) { return r.json(); }).then(function (j) {
-        document.getElementById("reference").innerHTML = j.bibliography;
-        document.getElementById("intext").innerHTML = j.citation;
-        history.replaceState(null, "", "?style=" + encodeURIComponent(picker.value) + "#cite");
-      });
+      location.assign("?style=" + encodeURIComponent(picker.value) + "#cite");
     });
   }
   // follow an export job
@@ -128,4 +124,13 @@
     });
     box.addEventListener("blur", function () { setTimeout(close, 100); });
   }
+  // select every checkbox of a list; ask before a destructive button
+  document.querySelectorAll("input[data-select-all]").forEach(function (all) {
+    all.addEventListener("change", function () {
+      all.form.querySelectorAll("input[name='" + all.getAttribute("data-select-all") + "']").forEach(function (b) { b.checked = all.checked; });
+    });
+  });
+  document.querySelectorAll("button[data-confirm]").forEach(function (b) {
+    b.addEventListener("click", function (e) { if (!window.confirm(b.getAttribute("data-confirm"))) { e.preventDefault(); } });
+  });
 })();

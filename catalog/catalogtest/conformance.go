@@ -75,6 +75,8 @@ func RunStoreTests(t *testing.T, open func(t *testing.T) catalog.Store) {
 		{"ImportAtomicAndDryRun", testImportAtomicAndDryRun},
 		{"ImportSkipsDuplicates", testImportSkipsDuplicates},
 		{"ImportUpdatesDuplicates", testImportUpdatesDuplicates},
+		{"ChangeRecords", testChangeRecords},
+		{"EventEditMovesHarvestDatestamps", testEventEditMovesHarvestDatestamps},
 		{"FindDuplicateGroups", testFindDuplicateGroups},
 		{"ImportIDsAreStable", testImportIDsAreStable},
 		{"FindRecordsByIDs", testFindRecordsByIDs},

@@ -99,6 +99,13 @@ func (t *txn) CountLiveRecords(ctx context.Context, event, session string) (int,
 	return n, err
 }
 
+// RestampEventRecords moves the harvest datestamp of the records of an
+// event to the transaction's time: their Dublin Core carries the event.
+func (t *txn) RestampEventRecords(ctx context.Context, event string) error {
+	_, err := t.exec(ctx, `UPDATE records SET stamped = ? WHERE event = ? AND exposed = 1`, formatTime(t.Now()), event)
+	return err
+}
+
 // Apply writes a change row and the entity's row.
 func (t *txn) Apply(ctx context.Context, w *catalog.Write) (int64, error) {
 	table, err := tableOf(w.Entity)
@@ -118,6 +125,7 @@ func (t *txn) Apply(ctx context.Context, w *catalog.Write) (int64, error) {
 	if w.Record != nil {
 		n, a := recordColumns(w.Record, w.Exposed)
 		names, args = append(names, n...), append(args, a...)
+		names, args = append(names, "stamped"), append(args, formatTime(w.Time))
 	}
 	switch w.Op {
 	case catalog.OpCreate:
@@ -127,8 +135,11 @@ func (t *txn) Apply(ctx context.Context, w *catalog.Write) (int64, error) {
 	case catalog.OpUpdate:
 		_, err = t.exec(ctx, `UPDATE `+table+` SET `+strings.Join(names, " = ?, ")+` = ? WHERE id = ?`, append(args, w.ID)...)
 	case catalog.OpDelete: // the row keeps pointing at its last document, for harvesters
-		_, err = t.exec(ctx, `UPDATE `+table+` SET deleted = ?, updated = ?, version = ? WHERE id = ?`,
-			formatTime(w.Time), formatTime(w.Time), w.Version, w.ID)
+		set, args := `deleted = ?, updated = ?, version = ?`, []any{formatTime(w.Time), formatTime(w.Time), w.Version}
+		if w.Entity == catalog.EntityRecord {
+			set, args = set+`, stamped = ?`, append(args, formatTime(w.Time))
+		}
+		_, err = t.exec(ctx, `UPDATE `+table+` SET `+set+` WHERE id = ?`, append(args, w.ID)...)
 	default:
 		err = fmt.Errorf("unknown operation %q", w.Op)
 	}

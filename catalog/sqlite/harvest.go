@@ -18,10 +18,10 @@ func harvestWhere(f catalog.HarvestFilter) (string, []any) {
 	where := []string{"r.exposed = 1"}
 	var args []any
 	if !f.From.IsZero() {
-		where, args = append(where, "r.updated >= ?"), append(args, formatTime(f.From))
+		where, args = append(where, "r.stamped >= ?"), append(args, formatTime(f.From))
 	}
 	if !f.Before.IsZero() {
-		where, args = append(where, "r.updated < ?"), append(args, formatTime(f.Before))
+		where, args = append(where, "r.stamped < ?"), append(args, formatTime(f.Before))
 	}
 	if f.Kind != "" {
 		where, args = append(where, "r.kind = ?"), append(args, string(f.Kind))
@@ -60,7 +60,10 @@ func decodePosition(p string) (string, int64, error) {
 	return updated, n, err
 }
 
-const harvestColumns = `r.seq, r.updated, r.status, r.deleted, c.doc`
+// harvestColumns: the datestamp is stamped, which moves with every change
+// of the record and with every change of its event (whose name, place and
+// dates its Dublin Core carries).
+const harvestColumns = `r.seq, r.stamped, r.status, r.deleted, c.doc`
 
 func scanHarvestItem(scan func(...any) error) (*catalog.HarvestItem, error) {
 	var seq int64
@@ -86,7 +89,7 @@ func (s *Store) FindHarvestItems(ctx context.Context, f catalog.HarvestFilter) (
 		if err != nil {
 			return nil, catalog.BadCursor("after")
 		}
-		cond += " AND (r.updated, r.seq) > (?, ?)" // a row value: SQLite seeks the index to it
+		cond += " AND (r.stamped, r.seq) > (?, ?)" // a row value: SQLite seeks the index to it
 		args = append(args, updated, seq)
 	}
 	limit := f.Limit
@@ -94,7 +97,7 @@ func (s *Store) FindHarvestItems(ctx context.Context, f catalog.HarvestFilter) (
 		limit = 100
 	}
 	return queryAll(ctx, s, scanHarvestItem, `SELECT `+harvestColumns+` FROM records r JOIN changes c ON c.revision = r.rev
-		WHERE `+cond+` ORDER BY r.updated, r.seq LIMIT ?`, append(args, limit)...)
+		WHERE `+cond+` ORDER BY r.stamped, r.seq LIMIT ?`, append(args, limit)...)
 }
 
 // CountHarvestItems counts the items a filter selects.
@@ -119,7 +122,7 @@ func (s *Store) FindHarvestItem(ctx context.Context, id string) (*catalog.Harves
 // EarliestDatestamp is the oldest datestamp of an exposed record.
 func (s *Store) EarliestDatestamp(ctx context.Context) (time.Time, error) {
 	var t sql.NullString
-	err := s.read.QueryRowContext(ctx, `SELECT min(updated) FROM records WHERE exposed = 1`).Scan(&t)
+	err := s.read.QueryRowContext(ctx, `SELECT min(stamped) FROM records WHERE exposed = 1`).Scan(&t)
 	if err != nil || !t.Valid {
 		return time.Time{}, err
 	}

@@ -122,6 +122,18 @@ func (s *Store) UpdateRecord(ctx context.Context, r *catalog.Record, ifVersion i
 	return s.writeTx(ctx, func(t *txn) error { return catalog.UpdateRecordIn(ctx, t, r, ifVersion) })
 }
 
+// ChangeRecords publishes, withdraws or deletes records in one
+// transaction: all or none.
+func (s *Store) ChangeRecords(ctx context.Context, ids []string, action string) (*catalog.BulkReport, error) {
+	var report *catalog.BulkReport
+	err := s.writeTx(ctx, func(t *txn) error {
+		var err error
+		report, err = catalog.ChangeRecordsIn(ctx, t, ids, action)
+		return err
+	})
+	return report, err
+}
+
 // DeleteRecord deletes a record, leaving a tombstone.
 func (s *Store) DeleteRecord(ctx context.Context, id string, ifVersion int) error {
 	return s.writeTx(ctx, func(t *txn) error { return catalog.DeleteRecordIn(ctx, t, id, ifVersion) })

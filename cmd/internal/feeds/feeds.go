@@ -284,6 +284,8 @@ func (h *Handler) feed(c echo.Context, title string, f catalog.RecordFilter) err
 		}
 		if r.Abstract != "" {
 			e.Summary = &atomText{Lang: r.Language, Value: r.Abstract}
+		} else { // every entry says what it is: its kind, people, date, translated titles
+			e.Summary = &atomText{Value: entrySummary(r)}
 		}
 		for _, key := range r.Topics {
 			label := key
@@ -310,4 +312,24 @@ func (h *Handler) feed(c echo.Context, title string, f catalog.RecordFilter) err
 		return err
 	}
 	return c.Blob(http.StatusOK, "application/atom+xml; charset=utf-8", append([]byte(xml.Header), append(data, '\n')...))
+}
+
+// entrySummary describes a record without an abstract in a line: its
+// kind, its people, its date and its titles in other languages.
+func entrySummary(r *catalog.Record) string {
+	parts := []string{string(r.Kind)}
+	var names []string
+	for _, c := range r.Contributors {
+		names = append(names, c.DisplayName())
+	}
+	if len(names) > 0 {
+		parts = append(parts, strings.Join(names, "; "))
+	}
+	if r.Date != "" {
+		parts = append(parts, r.Date)
+	}
+	for _, t := range r.Translations {
+		parts = append(parts, t.Language+": "+t.Title)
+	}
+	return strings.Join(parts, " · ")
 }

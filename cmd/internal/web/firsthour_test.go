@@ -1,7 +1,13 @@
 package web
 
 import (
+	"bytes"
+	"encoding/xml"
+	"io"
+	"io/fs"
+	"mime/multipart"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -181,5 +187,263 @@ func TestPublishedProceedingsForReaders(t *testing.T) {
 	}
 	if resp, _ := fetch("/events/jinan-2025/proceedings.pdf?session=nope"); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("unknown session: %d", resp.StatusCode)
+	}
+}
+
+// TestNoteStyleCitationBox: in Chicago notes and bibliography, whose
+// bibliography leaves speeches out, the citation box shows the note (Copy
+// copies something) and labels a note as a note, not "In the text".
+func TestNoteStyleCitationBox(t *testing.T) {
+	e := newPagesEnv(t)
+	_, body := get(t, browserClient(t), e.url+"/records/jinan-2025-aldoshin?style=chicago-notes-bibliography", "Accept-Language: en")
+	ref := between(body, `id="reference"`, `</div>`)
+	if !strings.Contains(ref, "Алдошин") {
+		t.Errorf("the citation box is empty for a speech in Chicago notes: %q", ref)
+	}
+	if strings.Contains(body, "In the text:") {
+		t.Error("a note style's note is labelled In the text")
+	}
+	_, body = get(t, browserClient(t), e.url+"/records/jinan-2025-aldoshin?style=apa", "Accept-Language: en")
+	if !strings.Contains(body, "In the text:") {
+		t.Error("APA lost its in-text citation")
+	}
+}
+
+// TestAgreementJSONLD: an agreement is a CreativeWork with its genre, not
+// Legislation (which schema.org keeps for laws).
+func TestAgreementJSONLD(t *testing.T) {
+	e := newPagesEnv(t)
+	_, body := get(t, browserClient(t), e.url+"/records/jinan-2025-china-russia-ai-laboratory")
+	if strings.Contains(body, `"Legislation"`) || !strings.Contains(body, `"@type":"CreativeWork"`) || !strings.Contains(body, `"genre":"agreement"`) {
+		t.Errorf("JSON-LD of an agreement: %s", between(body, `application/ld+json">`, `</script>`))
+	}
+}
+
+// TestHistoryPageShowsValues: the history page names changes and fields in
+// the librarian's language and shows each field's value before and after.
+func TestHistoryPageShowsValues(t *testing.T) {
+	e := newPagesEnv(t)
+	r := e.do("GET", "/api/v1/records/jinan-2025-aldoshin", e.librarian, nil)
+	var rec map[string]any
+	r.json(t, &rec)
+	rec["title"] = "Приветственное слово участникам"
+	if w := e.do("PUT", "/api/v1/records/jinan-2025-aldoshin", e.librarian, mustJSON(t, rec), "If-Match: "+r.header.Get("ETag")); w.status != 200 {
+		t.Fatalf("update: %d", w.status)
+	}
+	c := browserClient(t)
+	signIn(t, c, e.url, e.librarian)
+	_, page := get(t, c, e.url+"/librarian/records/jinan-2025-aldoshin/history?lang=ru")
+	for _, want := range []string{"изменена", `<span class="name">Название</span> <del>Приветственное слово</del> <ins>Приветственное слово участникам</ins>`, "создана"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the history page lacks %s: %s", want, between(page, "<tbody>", "</tbody>"))
+		}
+	}
+	if strings.Contains(page, ">update<") || strings.Contains(page, ">create<") {
+		t.Error("untranslated operations on the history page")
+	}
+}
+
+// TestTemplatesSayNothingInEnglish: the pages' templates hold no English
+// words of their own outside the message catalogue (names of standards and
+// identifiers aside), so that every page can be read in Russian and
+// Chinese.
+func TestTemplatesSayNothingInEnglish(t *testing.T) {
+	files, err := fs.Glob(assets.FS(), "templates/*.html")
+	if err != nil || len(files) == 0 {
+		t.Fatal(err)
+	}
+	allowed := map[string]bool{"API": true, "OAI-PMH": true, "ORCID": true, "DOI": true, "URL": true, "ISBN": true, "ISSN": true, "OK": true}
+	action := regexp.MustCompile(`(?s)\{\{.*?\}\}`)
+	tag := regexp.MustCompile(`(?s)<[^>]*>`)
+	word := regexp.MustCompile(`[A-Za-z][A-Za-z-]{2,}`)
+	for _, f := range files {
+		data, _ := fs.ReadFile(assets.FS(), f)
+		text := tag.ReplaceAllString(action.ReplaceAllString(string(data), " "), "\n")
+		for _, w := range word.FindAllString(text, -1) {
+			if !allowed[w] {
+				t.Errorf("%s: %q is written in the template, not taken from the message catalogue", f, w)
+			}
+		}
+	}
+}
+
+// TestBulkAPI: POST /api/v1/records/bulk publishes many drafts at once,
+// all or none; readers may not; garbage is a 4xx naming the problem.
+func TestBulkAPI(t *testing.T) {
+	e := newPagesEnv(t)
+	for _, id := range []string{"d1", "d2"} {
+		r := speech(id)
+		r["status"] = "draft"
+		e.do("POST", "/api/v1/records", e.librarian, mustJSON(t, r))
+	}
+	if r := e.do("POST", "/api/v1/records/bulk", "", []byte(`{"ids":["d1"],"action":"publish"}`)); r.status != http.StatusUnauthorized {
+		t.Errorf("anonymous: %d", r.status)
+	}
+	if r := e.do("POST", "/api/v1/records/bulk", e.librarian, []byte(`{"ids":["d1","nope"],"action":"publish"}`)); r.status != http.StatusNotFound {
+		t.Errorf("an unknown id: %d %s", r.status, r.body)
+	}
+	if r := e.do("GET", "/api/v1/records/d1", e.librarian, nil); !strings.Contains(string(r.body), `"status":"draft"`) {
+		t.Error("a failed bulk action published d1")
+	}
+	for body, want := range map[string]int{`{"ids":["d1"],"action":"archive"}`: 422, `{"ids":"d1","action":"publish"}`: 400, `not json`: 400, `{"ids":["d1"],"action":"publish","x":1}`: 400} {
+		if r := e.do("POST", "/api/v1/records/bulk", e.librarian, []byte(body)); r.status != want {
+			t.Errorf("%s: %d, want %d", body, r.status, want)
+		}
+	}
+	r := e.do("POST", "/api/v1/records/bulk", e.librarian, []byte(`{"ids":["d1","d2"],"action":"publish"}`))
+	var rep struct{ Changed []string }
+	r.json(t, &rep)
+	if r.status != 200 || len(rep.Changed) != 2 {
+		t.Errorf("publish: %d %s", r.status, r.body)
+	}
+	if r := e.do("GET", "/api/v1/records/d2", "", nil); r.status != 200 {
+		t.Errorf("d2 not published: %d", r.status)
+	}
+}
+
+// TestWorkQueue: a librarian lists the drafts, publishes several at once
+// from the page (one history entry each), and deletes a record from its
+// edit page.
+func TestWorkQueue(t *testing.T) {
+	e := newPagesEnv(t)
+	for _, id := range []string{"q1", "q2", "q3"} {
+		r := speech(id)
+		r["status"], r["title"] = "draft", "Draft talk "+id
+		e.do("POST", "/api/v1/records", e.librarian, mustJSON(t, r))
+	}
+	c := browserClient(t)
+	signIn(t, c, e.url, e.librarian)
+	_, page := get(t, c, e.url+"/librarian/queue?lang=en")
+	for _, id := range []string{"q1", "q2", "q3"} {
+		if !strings.Contains(page, `value="`+id+`"`) {
+			t.Errorf("the queue lacks %s", id)
+		}
+	}
+	csrf := csrfRe.FindStringSubmatch(page)[1]
+	resp, err := c.PostForm(e.url+"/librarian/queue", url.Values{"csrf": {csrf}, "status": {"draft"}, "action": {"publish"}, "ids": {"q1", "q2"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("publish: %d", resp.StatusCode)
+	}
+	_, page = get(t, c, e.url+resp.Header.Get("Location")+"&lang=en")
+	if !strings.Contains(page, "2 records published.") || strings.Contains(page, `value="q1"`) || !strings.Contains(page, `value="q3"`) {
+		t.Errorf("after publishing: %s", between(page, "<main", "</main>"))
+	}
+	if r := e.do("GET", "/api/v1/records/q1", "", nil); r.status != 200 {
+		t.Errorf("q1 not published: %d", r.status)
+	}
+	_, form := get(t, c, e.url+"/librarian/records/q3/edit")
+	if !strings.Contains(form, `action="/librarian/records/q3/delete"`) {
+		t.Fatal("no delete on the edit page")
+	}
+	resp, err = c.PostForm(e.url+"/librarian/records/q3/delete", url.Values{"csrf": {csrf}, "version": {"1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if r := e.do("GET", "/api/v1/records/q3", e.librarian, nil); r.status != http.StatusGone {
+		t.Errorf("q3 after delete: %d", r.status)
+	}
+	if resp, _ := get(t, browserClient(t), e.url+"/librarian/queue"); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("the queue without signing in: %d", resp.StatusCode)
+	}
+}
+
+// TestImportAfterPreview: after a preview, "Import … as previewed" imports
+// the file kept on the server without choosing it again; another
+// librarian's token, or a made-up one, finds nothing.
+func TestImportAfterPreview(t *testing.T) {
+	e := newPagesEnv(t)
+	c := browserClient(t)
+	signIn(t, c, e.url, e.librarian)
+	_, page := get(t, c, e.url+"/librarian/import")
+	csrf := csrfRe.FindStringSubmatch(page)[1]
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	w.WriteField("csrf", csrf)
+	w.WriteField("action", "preview")
+	fw, _ := w.CreateFormFile("file", "talks.bib")
+	fw.Write([]byte("@inproceedings{kept, title={Квантовые сенсоры}, author={Петров, Иван}, year={2025}}\n"))
+	w.Close()
+	req, _ := http.NewRequest("POST", e.url+"/librarian/import?lang=en", &body)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	preview, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	m := regexp.MustCompile(`name="pending" value="([0-9a-f]{32})"`).FindSubmatch(preview)
+	if m == nil || !strings.Contains(string(preview), "Import talks.bib as previewed") {
+		t.Fatalf("no confirm step after the preview: %s", between(string(preview), "<main", "</main>"))
+	}
+	before, _ := e.store.CountRecords(t.Context())
+	if r, _ := c.PostForm(e.url+"/librarian/import", url.Values{"csrf": {csrf}, "action": {"import"}, "pending": {"0123456789abcdef0123456789abcdef"}}); r.StatusCode != http.StatusNotFound {
+		t.Errorf("a made-up token: %d", r.StatusCode)
+	}
+	r, err := c.PostForm(e.url+"/librarian/import", url.Values{"csrf": {csrf}, "action": {"import"}, "pending": {string(m[1])}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Body.Close()
+	if after, _ := e.store.CountRecords(t.Context()); r.StatusCode != 200 || after != before+1 {
+		t.Errorf("import after preview: %d, %d records added", r.StatusCode, after-before)
+	}
+}
+
+// TestAtomEntriesHaveSummaries: every entry of a feed has a summary; one
+// without an abstract says what the record is.
+func TestAtomEntriesHaveSummaries(t *testing.T) {
+	e := newEnv(t)
+	e.loadSample()
+	r := e.do("GET", "/feeds/records.atom", "", nil)
+	var feed struct {
+		Entries []struct {
+			ID      string `xml:"id"`
+			Summary string `xml:"summary"`
+		} `xml:"entry"`
+	}
+	if err := xml.Unmarshal(r.body, &feed); err != nil || len(feed.Entries) == 0 {
+		t.Fatalf("feed: %v", err)
+	}
+	for _, en := range feed.Entries {
+		if strings.TrimSpace(en.Summary) == "" {
+			t.Errorf("%s has no summary", en.ID)
+		}
+	}
+}
+
+// TestRestoreEarlierVersion: from the history page a librarian puts a
+// record back as it was; the restoration is a new version.
+func TestRestoreEarlierVersion(t *testing.T) {
+	e := newPagesEnv(t)
+	r := e.do("GET", "/api/v1/records/jinan-2025-aldoshin", e.librarian, nil)
+	var rec map[string]any
+	r.json(t, &rec)
+	rec["title"] = "A wrong title"
+	e.do("PUT", "/api/v1/records/jinan-2025-aldoshin", e.librarian, mustJSON(t, rec), "If-Match: "+r.header.Get("ETag"))
+	c := browserClient(t)
+	signIn(t, c, e.url, e.librarian)
+	_, page := get(t, c, e.url+"/librarian/records/jinan-2025-aldoshin/history")
+	m := regexp.MustCompile(`name="revision" value="(\d+)"`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatal("no restore button for the first version")
+	}
+	csrf := csrfRe.FindStringSubmatch(page)[1]
+	resp, err := c.PostForm(e.url+"/librarian/records/jinan-2025-aldoshin/restore", url.Values{"csrf": {csrf}, "revision": {m[1]}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	var back struct {
+		Title   string `json:"title"`
+		Version int    `json:"version"`
+	}
+	e.do("GET", "/api/v1/records/jinan-2025-aldoshin", e.librarian, nil).json(t, &back)
+	if resp.StatusCode != http.StatusSeeOther || back.Title != "Приветственное слово" || back.Version != 3 {
+		t.Errorf("after restoring: %d %+v", resp.StatusCode, back)
 	}
 }

@@ -272,3 +272,29 @@ func publishedVersions(changes []catalog.Change) []catalog.Change {
 	}
 	return out
 }
+
+// bulkRequest is the body of POST /api/v1/records/bulk.
+type bulkRequest struct {
+	IDs    []string `json:"ids"`
+	Action string   `json:"action"`
+}
+
+// bulkRecords publishes, withdraws or deletes many records at once, all or
+// none: 200 with what changed and what was already as asked.
+func (s *Server) bulkRecords(c echo.Context) error {
+	c.Set(nounKey, "bulk action")
+	if _, err := query(c); err != nil {
+		return err
+	}
+	req, err := decodeBody(s, c, func(b []byte) (req bulkRequest, err error) {
+		return req, recordio.DecodeObject(b, &req, "bulk action")
+	})
+	if err != nil {
+		return err
+	}
+	report, err := s.cfg.Store.ChangeRecords(c.Request().Context(), req.IDs, req.Action)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, report)
+}

@@ -246,6 +246,7 @@ func (s *Server) routes() {
 	api.GET("/records", s.listRecords)
 	api.GET("/duplicates", s.listDuplicates, requireRole(catalog.RoleLibrarian))
 	api.POST("/records", s.createRecord, requireRole(catalog.RoleLibrarian))
+	api.POST("/records/bulk", s.bulkRecords, requireRole(catalog.RoleLibrarian))
 	api.GET("/records/:id", s.getRecord)
 	api.PUT("/records/:id", s.updateRecord, requireRole(catalog.RoleLibrarian))
 	api.DELETE("/records/:id", s.deleteRecord, requireRole(catalog.RoleLibrarian))

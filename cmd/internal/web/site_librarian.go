@@ -3,10 +3,10 @@ package web
 import (
 	"encoding/json"
 	"io"
-	"mime/multipart"
 	"net/http"
+	"net/url"
 	"path"
-	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/annals/annals/catalog"
@@ -193,6 +193,11 @@ type importPage struct {
 	Report *catalog.ImportReport
 	Error  string
 	Name   string
+	// Pending is the token of the previewed file kept on the server, and
+	// the options it was previewed with, for "Import this file".
+	Pending    string
+	Atomic     bool
+	Duplicates string
 }
 
 // Summary says in a line what the import did, or would do.
@@ -223,12 +228,6 @@ func (st *site) importUpload(c echo.Context) error {
 	v := st.newView(c, "")
 	v.Nav, v.NoIndex, v.Title = "librarian", true, v.T("lib.import")
 	page := importPage{view: v}
-	fh, err := c.FormFile("file")
-	if err != nil {
-		page.Error = "Choose a file to import."
-		return st.render(c, http.StatusBadRequest, "import", page)
-	}
-	page.Name = fh.Filename
 	opts := catalog.ImportOptions{DryRun: c.FormValue("action") != "import", Atomic: c.FormValue("atomic") == "on"}
 	switch d := c.FormValue("duplicates"); {
 	case d == "on": // the checkbox of earlier pages
@@ -236,7 +235,38 @@ func (st *site) importUpload(c echo.Context) error {
 	case catalog.ValidOnDuplicate(d):
 		opts.OnDuplicate = d
 	}
-	items, err := st.readImportUpload(c, fh, opts.DryRun)
+	var items []catalog.ImportItem
+	var err error
+	if token := c.FormValue("pending"); token != "" && !opts.DryRun {
+		// "Import this file" after a preview: the file kept on the server
+		name, f, perr := st.openPending(v.Actor.Name, token)
+		if perr != nil {
+			page.Error = catalog.ErrorMessage(perr)
+			return st.render(c, http.StatusNotFound, "import", page)
+		}
+		defer f.Close()
+		page.Name = name
+		items, err = st.readImport(c, name, f, false)
+	} else {
+		fh, ferr := c.FormFile("file")
+		if ferr != nil {
+			page.Error = v.T("import.choose")
+			return st.render(c, http.StatusBadRequest, "import", page)
+		}
+		page.Name = fh.Filename
+		f, ferr := fh.Open()
+		if ferr != nil {
+			return st.fail(c, ferr)
+		}
+		defer f.Close()
+		items, err = st.readImport(c, fh.Filename, f, opts.DryRun)
+		if err == nil && opts.DryRun {
+			if page.Pending, err = st.keepPending(v.Actor.Name, fh); err != nil {
+				return st.fail(c, err)
+			}
+			page.Atomic, page.Duplicates = opts.Atomic, opts.OnDuplicate
+		}
+	}
 	if err != nil {
 		if catalog.ErrorCode(err) == catalog.EINTERNAL {
 			return st.fail(c, err)
@@ -257,21 +287,17 @@ func (st *site) importUpload(c echo.Context) error {
 	return st.render(c, http.StatusOK, "import", page)
 }
 
-// readImportUpload reads the import a librarian uploaded: a records file
-// in any import format, or a ZIP of one and the files it names.
-func (st *site) readImportUpload(c echo.Context, fh *multipart.FileHeader, dryRun bool) ([]catalog.ImportItem, error) {
+// readImport reads the import a librarian uploaded (named name, read
+// from f): a records file in any import format, or a ZIP of one and the
+// files it names.
+func (st *site) readImport(c echo.Context, name string, f io.Reader, dryRun bool) ([]catalog.ImportItem, error) {
 	ctx := c.Request().Context()
-	f, err := fh.Open()
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	if strings.EqualFold(path.Ext(fh.Filename), ".zip") {
+	if strings.EqualFold(path.Ext(name), ".zip") {
 		return readImportZip(ctx, st.cfg, f, dryRun)
 	}
-	format, ok := recordio.FormatForFile(st.cfg.ImportFormats, fh.Filename)
+	format, ok := recordio.FormatForFile(st.cfg.ImportFormats, name)
 	if !ok {
-		return nil, catalog.Errorf(catalog.EUNSUPPORTED, "%q is not a file Annals imports: use .json, .ndjson, .csv, .bib or .ris, or a .zip of one and its files.", fh.Filename)
+		return nil, catalog.Errorf(catalog.EUNSUPPORTED, "%q is not a file Annals imports: use .json, .ndjson, .csv, .bib, .ris, .enw, .ciw, .nbib, .net or EndNote .xml, or a .zip of one and its files.", name)
 	}
 	data, err := io.ReadAll(io.LimitReader(f, st.cfg.MaxImportBytes+1))
 	if err != nil {
@@ -299,8 +325,43 @@ type pageChange struct {
 	Revision int64
 	Time     string
 	Actor    string
-	Op       string
-	Fields   []string
+	Op       string // in the page's language
+	Fields   []pageFieldChange
+	// Restorable: the record may be put back as it was after this change
+	// (not the newest change, nor a deletion).
+	Restorable bool
+}
+
+// pageFieldChange is one field a change changed: its name in the page's
+// language and its values before and after, as compact JSON (cut short).
+type pageFieldChange struct {
+	Name, Before, After string
+}
+
+// fieldName names a record's field in the page's language; a field with
+// no message of its own is shown as it is named in the API.
+func fieldName(v *view, field string) string {
+	if name := v.T("field." + field); name != "field."+field {
+		return name
+	}
+	return field
+}
+
+// shortJSON is a field's value for the history page: "" for none, text
+// without its quotes, anything else as compact JSON, cut at 300 characters.
+func shortJSON(raw json.RawMessage) string {
+	if len(raw) == 0 || string(raw) == "null" {
+		return ""
+	}
+	var text string
+	out := string(raw)
+	if json.Unmarshal(raw, &text) == nil {
+		out = text
+	}
+	if r := []rune(out); len(r) > 300 {
+		out = string(r[:300]) + "…"
+	}
+	return out
 }
 
 func (st *site) historyPage(c echo.Context) error {
@@ -315,25 +376,47 @@ func (st *site) historyPage(c echo.Context) error {
 	p := historyPage{view: v, ID: id}
 	for i := len(changes) - 1; i >= 0; i-- {
 		ch := changes[i]
-		pc := pageChange{Revision: ch.Revision, Time: ch.Time.UTC().Format("2006-01-02 15:04:05 UTC"), Actor: ch.Actor, Op: ch.Op}
-		var before, after map[string]json.RawMessage
-		json.Unmarshal(ch.Before, &before)
-		json.Unmarshal(ch.After, &after)
-		for k, a := range after {
-			if k == "version" || k == "updated" || k == "created" {
-				continue
-			}
-			if string(before[k]) != string(a) {
-				pc.Fields = append(pc.Fields, k)
-			}
+		pc := pageChange{Revision: ch.Revision, Time: ch.Time.UTC().Format("2006-01-02 15:04:05 UTC"), Actor: ch.Actor,
+			Op: v.T("history.op." + ch.Op)}
+		changed, err := catalog.DiffDocuments(ch.Before, ch.After)
+		if err != nil {
+			return st.fail(c, err)
 		}
-		for k := range before {
-			if _, ok := after[k]; !ok && after != nil {
-				pc.Fields = append(pc.Fields, k)
-			}
+		for _, f := range changed {
+			pc.Fields = append(pc.Fields, pageFieldChange{Name: fieldName(v, f.Field), Before: shortJSON(f.Before), After: shortJSON(f.After)})
 		}
-		slices.Sort(pc.Fields)
+		pc.Restorable = i < len(changes)-1 && len(ch.After) > 0 && ch.Op != catalog.OpDelete
 		p.Changes = append(p.Changes, pc)
 	}
 	return st.render(c, http.StatusOK, "history", p)
+}
+
+// restoreRecord puts a record back as it was after one of its changes (its
+// files stay as they are now): a new version, in the history like any
+// other change.
+func (st *site) restoreRecord(c echo.Context) error {
+	ctx := c.Request().Context()
+	id := c.Param("id")
+	rev, err := strconv.ParseInt(c.FormValue("revision"), 10, 64)
+	if err != nil {
+		return st.fail(c, badParam("revision", "is not a revision of the record"))
+	}
+	changes, err := st.cfg.Store.FindEntityHistory(ctx, catalog.EntityRecord, id)
+	if err != nil {
+		return st.fail(c, err)
+	}
+	for _, ch := range changes {
+		if ch.Revision != rev || len(ch.After) == 0 {
+			continue
+		}
+		var r catalog.Record
+		if err := json.Unmarshal(ch.After, &r); err != nil {
+			return st.fail(c, err)
+		}
+		if err := st.cfg.Store.UpdateRecord(ctx, &r, 0); err != nil {
+			return st.fail(c, err)
+		}
+		return c.Redirect(http.StatusSeeOther, "/librarian/records/"+url.PathEscape(id)+"/history")
+	}
+	return st.fail(c, catalog.Errorf(catalog.ENOTFOUND, "Record %q has no revision %d to restore.", id, rev))
 }

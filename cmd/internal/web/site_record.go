@@ -37,6 +37,7 @@ type recordPage struct {
 	Style        string
 	Reference    template.HTML
 	InText       template.HTML
+	NoteStyle    bool // the style cites in footnotes: InText is a note
 	Downloads    []pageLink
 	Files        []pageFile
 	Labels       []string // file labels, for the upload form
@@ -190,6 +191,16 @@ func (st *site) citation(c echo.Context, p *recordPage) {
 		p.Reference = template.HTML(refs[0]) // the processor escapes the data
 	}
 	p.InText = template.HTML(proc.Citation([]*csl.Item{item}, "html"))
+	for _, info := range p.Styles {
+		if info.ID == p.Style && info.Class == "note" {
+			p.NoteStyle = true
+		}
+	}
+	if strings.TrimSpace(string(p.Reference)) == "" {
+		// a style whose bibliography leaves this kind out (Chicago notes
+		// and bibliography: speeches, interviews) is cited by its note
+		p.Reference, p.InText = p.InText, ""
+	}
 }
 
 // highwire are the citation_* meta tags Google Scholar reads.
@@ -278,14 +289,24 @@ func openFilesLD(r *catalog.Record, url string) []map[string]any {
 
 // jsonLD is the record as schema.org.
 func jsonLD(r *catalog.Record, ev *catalog.Event, url string) map[string]any {
+	// schema.org's Legislation is for laws and regulations a legislature
+	// or government makes; an agreement academies sign is a document of
+	// theirs: a CreativeWork whose genre says what it is (as Google's
+	// structured data takes any CreativeWork with a genre)
 	types := map[catalog.Kind]string{catalog.KindPresentation: "PresentationDigitalDocument", catalog.KindSpeech: "CreativeWork",
-		catalog.KindReport: "Report", catalog.KindAgreement: "Legislation", catalog.KindBook: "Book", catalog.KindChapter: "Chapter",
+		catalog.KindReport: "Report", catalog.KindAgreement: "CreativeWork", catalog.KindBook: "Book", catalog.KindChapter: "Chapter",
 		catalog.KindArticle: "ScholarlyArticle", catalog.KindDataset: "Dataset"}
 	t := types[r.Kind]
 	if t == "" {
 		t = "CreativeWork"
 	}
 	ld := map[string]any{"@context": "https://schema.org", "@type": t, "@id": url, "url": url, "name": r.Title, "identifier": r.ID}
+	switch {
+	case r.Genre != "":
+		ld["genre"] = r.Genre
+	case r.Kind == catalog.KindAgreement || r.Kind == catalog.KindSpeech:
+		ld["genre"] = string(r.Kind)
+	}
 	if files := openFilesLD(r, url); len(files) > 0 {
 		ld["encoding"] = files
 	}
