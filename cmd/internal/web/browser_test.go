@@ -18,6 +18,7 @@ import (
 	"github.com/annals/annals/catalog/catalogtest"
 	"github.com/annals/annals/export/jobs"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // siteEnv is a server with its pages, the sample catalogue, an export
@@ -151,10 +152,13 @@ func TestBrowserRecordCitationCopy(t *testing.T) {
 		t.Errorf("copied %q (status %q); the API's APA reference is %q", copied, status, r.body)
 	}
 	se.screenshot(t, "record")
-	// another style, picked without a reload
-	se.steps(t, chromedp.SetValue(chromedp.ID("style"), "gost-r-7-0-5-2008"))
-	value(t, se, chromedp.Evaluate[bool](`document.getElementById("style").dispatchEvent(new Event("change"))`))
-	value(t, se, chromedp.Poll[bool](`document.getElementById("reference").innerText.includes("//")`))
+	// another style: picking it asks for the page again in that style
+	value(t, se, chromedp.Evaluate[bool](`(function () { var s = document.getElementById("style");
+		s.value = "gost-r-7-0-5-2008"; setTimeout(function () { s.dispatchEvent(new Event("change")); }, 20); return true })()`))
+	se.steps(t, chromedp.Sleep(700*time.Millisecond), chromedp.WaitVisible(chromedp.ID("reference")))
+	if loc := value(t, se, chromedp.Location()); !strings.Contains(loc, "style=gost-r-7-0-5-2008") {
+		t.Errorf("picking GOST led to %s", loc)
+	}
 	if ref := se.text(t, "#reference"); !strings.Contains(ref, "Алдошин С. М.") {
 		t.Errorf("GOST reference %q", ref)
 	}
@@ -232,3 +236,26 @@ func TestBrowserLibrarianCreatesARecordAndBuildsProceedings(t *testing.T) {
 }
 
 func jsString(s string) string { b, _ := json.Marshal(s); return string(b) }
+
+// TestBrowserSuggestionsAsYouType: typing in the search box offers
+// suggestions; the arrow keys choose one and Enter searches for it.
+func TestBrowserSuggestionsAsYouType(t *testing.T) {
+	se := newSiteEnv(t)
+	se.steps(t, chromedp.Navigate(se.url+"/?lang=en"), chromedp.SendKeys(chromedp.ID("q"), "Aldosh"),
+		chromedp.WaitVisible(chromedp.CSS("#q-suggestions li")))
+	if first := se.text(t, "#q-suggestions li"); !strings.Contains(first, "Aldoshin") {
+		t.Errorf("first suggestion for Aldosh: %q", first)
+	}
+	if expanded := se.attr(t, "#q", "aria-expanded"); expanded != "true" {
+		t.Errorf("aria-expanded %q", expanded)
+	}
+	se.screenshot(t, "suggestions")
+	se.steps(t, chromedp.KeyEvent(kb.ArrowDown))
+	if active := se.attr(t, "#q", "aria-activedescendant"); active != "q-suggestion-0" {
+		t.Errorf("after ArrowDown the active option is %q", active)
+	}
+	se.steps(t, chromedp.KeyEvent(kb.Enter), chromedp.WaitVisible(chromedp.CSS(".hit h2 a")))
+	if loc := value(t, se, chromedp.Location()); !strings.Contains(loc, "q=Aldoshin") {
+		t.Errorf("Enter on a suggestion led to %s", loc)
+	}
+}
