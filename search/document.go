@@ -71,13 +71,19 @@ func newDocumenter() *documenter {
 }
 
 // sortKey is the collation key of a title (its first 64 characters), so
-// that sorting by title orders Latin, Cyrillic and Han titles the way the
-// Unicode collation algorithm does, ignoring case and accents.
+// that sorting by title orders Latin and Cyrillic titles the way the
+// Unicode collation algorithm does, ignoring case and accents, and Han
+// titles by their pinyin, as Chinese dictionaries and the proceedings'
+// index do (the collation's own order for Han is by radical and stroke).
 func (d *documenter) sortKey(title string) string {
 	if r := []rune(title); len(r) > 64 {
 		title = string(r[:64])
 	}
 	d.buf.Reset()
+	if first := strings.TrimLeftFunc(title, func(r rune) bool { return !unicode.IsLetter(r) }); first != "" && isHan([]rune(first)[0]) {
+		// after the other scripts, as the collation puts Han, but by pinyin
+		return "ff" + hex.EncodeToString(d.collator.KeyFromString(&d.buf, strings.Join(hanSyllables(title), " ")+" "+title))
+	}
 	return hex.EncodeToString(d.collator.KeyFromString(&d.buf, title))
 }
 

@@ -194,3 +194,20 @@ func TestSuggest(t *testing.T) {
 		t.Errorf("zyxwvut suggests %v, want the published title only", got)
 	}
 }
+
+// TestHanTitlesSortByPinyin: sorting by title orders Chinese titles by
+// their pinyin (安 an, 氢 qing, 人 ren, 中 zhong), after the other scripts as before, as the proceedings'
+// index orders Chinese names, not by radical and stroke.
+func TestHanTitlesSortByPinyin(t *testing.T) {
+	e := newEnv(t)
+	e.load([]catalog.Record{
+		{ID: "zhong", Kind: catalog.KindReport, Status: catalog.StatusPublished, Language: "zh", Title: "中俄合作", Contributors: []catalog.Contributor{{Family: "李"}}},
+		{ID: "ren", Kind: catalog.KindReport, Status: catalog.StatusPublished, Language: "zh", Title: "人工智能", Contributors: []catalog.Contributor{{Family: "李"}}},
+		{ID: "qing", Kind: catalog.KindReport, Status: catalog.StatusPublished, Language: "zh", Title: "氢能", Contributors: []catalog.Contributor{{Family: "李"}}},
+		{ID: "an", Kind: catalog.KindReport, Status: catalog.StatusPublished, Language: "zh", Title: "安全", Contributors: []catalog.Contributor{{Family: "李"}}},
+	})
+	got := e.search("", func(r *Request) { r.Sort = SortTitle })
+	if strings.Join(got, " ") != "an qing ren zhong" {
+		t.Errorf("by title: %v, want an (an) qing (qing) ren (ren) zhong (zhong)", got)
+	}
+}
