@@ -266,12 +266,27 @@ func (h *Handler) FeedTopic(c echo.Context) error {
 }
 
 func (h *Handler) feed(c echo.Context, title string, f catalog.RecordFilter) error {
+	var records []catalog.Record
+	err := h.publishedRecords(c, f, func(r *catalog.Record) bool {
+		records = append(records, *r)
+		return len(records) < feedSize
+	})
+	if err != nil {
+		return err
+	}
+	return h.Write(c, title, records)
+}
+
+// Write answers with an Atom feed of records (published ones, newest
+// first, as the caller gives them), titled after the repository and title.
+func (h *Handler) Write(c echo.Context, title string, records []catalog.Record) error {
 	base := h.cfg.BaseURL(c)
-	self := base + c.Request().URL.Path
+	self := base + c.Request().URL.RequestURI()
 	feed := atomFeed{NS: "http://www.w3.org/2005/Atom", ID: self, Title: h.cfg.RepositoryName + ": " + title,
 		Author: atomPerson{Name: h.cfg.RepositoryName}, Links: []atomLink{{Rel: "self", Href: self, Type: "application/atom+xml"}}}
 	var newest time.Time
-	err := h.publishedRecords(c, f, func(r *catalog.Record) bool {
+	for i := range records {
+		r := &records[i]
 		e := atomEntry{ID: base + "/records/" + r.ID, Title: atomText{Lang: r.Language, Value: r.Title},
 			Updated: r.Updated.UTC().Format(time.RFC3339), Published: r.Created.UTC().Format(time.RFC3339),
 			Links: []atomLink{{Rel: "alternate", Href: base + "/records/" + r.ID, Type: "text/html"},
@@ -298,10 +313,6 @@ func (h *Handler) feed(c echo.Context, title string, f catalog.RecordFilter) err
 			newest = r.Updated
 		}
 		feed.Entries = append(feed.Entries, e)
-		return len(feed.Entries) < feedSize
-	})
-	if err != nil {
-		return err
 	}
 	if newest.IsZero() {
 		newest = time.Now()

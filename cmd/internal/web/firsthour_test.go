@@ -447,3 +447,26 @@ func TestRestoreEarlierVersion(t *testing.T) {
 		t.Errorf("after restoring: %d %+v", resp.StatusCode, back)
 	}
 }
+
+// TestSearchFeed: any search has an Atom feed of its newest published
+// results, linked from its page; garbage parameters are a 400.
+func TestSearchFeed(t *testing.T) {
+	e := newPagesEnv(t)
+	r := e.do("GET", "/feeds/search.atom?q=energy&kind=presentation", "", nil)
+	var feed struct {
+		Title   string `xml:"title"`
+		Entries []struct {
+			ID string `xml:"id"`
+		} `xml:"entry"`
+	}
+	if err := xml.Unmarshal(r.body, &feed); err != nil || r.status != 200 || len(feed.Entries) == 0 || !strings.Contains(feed.Title, "energy") {
+		t.Fatalf("search feed: %d %v %+v", r.status, err, feed)
+	}
+	if r := e.do("GET", "/feeds/search.atom?kind=poster", "", nil); r.status != http.StatusBadRequest {
+		t.Errorf("a bad kind: %d", r.status)
+	}
+	_, page := get(t, browserClient(t), e.url+"/search?q=energy&kind=presentation")
+	if !strings.Contains(page, `<link rel="alternate" type="application/atom+xml" href="/feeds/search.atom?kind=presentation&amp;q=energy"`) {
+		t.Error("the search page does not link its feed")
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"github.com/annals/annals/cmd/internal/feeds"
 	"net/http"
 	"net/url"
 	"slices"
@@ -246,4 +247,39 @@ func (s *Server) suggest(c echo.Context) error {
 	}
 	c.Response().Header().Set("Cache-Control", "public, max-age=60")
 	return c.JSON(http.StatusOK, map[string]any{"query": q.Get("q"), "suggestions": found})
+}
+
+// searchFeed answers /feeds/search.atom?q=…&kind=…: the 50 newest
+// published records a search finds (the search's parameters, sorted by
+// date), as Atom, to follow a query in a feed reader.
+func (s *Server) searchFeed(c echo.Context, feed *feeds.Handler) error {
+	if s.cfg.Search == nil {
+		return catalog.Errorf(catalog.EUNAVAILABLE, "This server runs without a search index.")
+	}
+	q, err := query(c, searchParams...)
+	if err != nil {
+		return err
+	}
+	req, err := parseSearch(q, false) // published records only, whoever asks
+	if err != nil {
+		return err
+	}
+	req.Sort, req.Size, req.After, req.Page, req.NoFacets = search.SortDateDesc, 50, "", 0, true
+	res, err := s.cfg.Search.Search(c.Request().Context(), req)
+	if err != nil {
+		return err
+	}
+	found, err := s.cfg.Search.LoadHits(c.Request().Context(), req.Filters, res.Hits)
+	if err != nil {
+		return err
+	}
+	records := make([]catalog.Record, 0, len(found))
+	for _, h := range found {
+		records = append(records, *h.Record)
+	}
+	title := "search"
+	if q.Get("q") != "" {
+		title = "search for " + q.Get("q")
+	}
+	return feed.Write(c, title, records)
 }

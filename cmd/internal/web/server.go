@@ -292,6 +292,7 @@ func (s *Server) routes() {
 	e.GET("/sitemap.xml", crawl.Sitemap)
 	e.GET("/:name", crawl.SitemapPage) // sitemap-N.xml
 	e.GET("/feeds/records.atom", crawl.FeedAll)
+	e.GET("/feeds/search.atom", func(c echo.Context) error { return s.searchFeed(c, crawl) })
 	e.GET("/feeds/events/:file", crawl.FeedEvent) // ID.atom
 	e.GET("/feeds/topics/:file", crawl.FeedTopic) // KEY.atom
 

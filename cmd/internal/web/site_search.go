@@ -40,6 +40,8 @@ type searchPage struct {
 	Err      string
 	// DidYouMean is the query without its typos and where it leads.
 	DidYouMean pageLink
+	// Feed is the Atom feed of the search (its newest results).
+	Feed string
 }
 
 // pageNumber is a link to a numbered page of results; Gap stands for the
@@ -239,6 +241,7 @@ func (st *site) fillResults(c echo.Context, p *searchPage, req search.Request, r
 			exportParams[k] = vals
 		}
 	}
+	p.Feed = "/feeds/search.atom?" + exportParams.Encode()
 	for _, f := range export.Formats() {
 		if !f.Streams() || f.Name == "ndjson" { // Annals' own lines are for machines, not readers
 			continue
