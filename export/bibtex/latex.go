@@ -156,10 +156,29 @@ func plainValue(s string) bool {
 	}
 	for i := 0; i < len(s); i++ {
 		if s[i] >= 0x80 {
-			return norm.NFC.IsNormalString(s)
+			return nfcStable(s[i:]) || norm.NFC.IsNormalString(s)
 		}
 	}
 	return true // ASCII is NFC
+}
+
+// nfcStable reports, without the normalization tables, whether s is made
+// only of characters NFC leaves alone and never combines with a
+// neighbour: ASCII, the Cyrillic letters (U+0400–U+0482, U+048A–U+04FF:
+// not the combining marks between), CJK ideographs and CJK punctuation —
+// most of the catalogue's text. false says only "look it up".
+func nfcStable(s string) bool {
+	for _, r := range s {
+		switch {
+		case r < 0x80:
+		case r >= 0x0400 && r <= 0x0482, r >= 0x048A && r <= 0x04FF:
+		case r >= 0x4E00 && r <= 0x9FFF, r >= 0x3000 && r <= 0x303F, r >= 0xFF01 && r <= 0xFF5E:
+		case r == 0x2013 || r == 0x2014 || r == 0x00AB || r == 0x00BB || r == 0x2019 || r == 0x201C || r == 0x201D:
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // foldSpace folds runs of white space into one space, keeping blank lines

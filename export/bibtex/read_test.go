@@ -3,6 +3,7 @@ package bibtex
 import (
 	"bytes"
 	"fmt"
+	"golang.org/x/text/unicode/norm"
 	"os"
 	"reflect"
 	"strings"
@@ -183,5 +184,18 @@ func TestCrossrefInheritance(t *testing.T) {
 	r := items[0].Record
 	if r.Title != "Paper" || r.Date != "2015" || r.Publisher != "IEEE" || r.ContainerTitle != "Proceedings of X" || len(r.Contributors) != 2 {
 		t.Errorf("%+v", r)
+	}
+}
+
+// TestNFCStableAgreesWithNorm: what nfcStable calls stable is NFC-normal
+// by the tables too, over the real records' text and some hard cases.
+func TestNFCStableAgreesWithNorm(t *testing.T) {
+	for _, s := range []string{"Белорусы в Китае", "Ёлка и й", "人工智能，大模型。", "«Газпром» — 2025", "Жұмабаева", "e\u0301", "й", "и\u0306", "한국"} {
+		if nfcStable(s) && !norm.NFC.IsNormalString(s) {
+			t.Errorf("%q is called stable but is not NFC", s)
+		}
+	}
+	if nfcStable("и\u0306") { // и with a combining breve: NFC makes й
+		t.Error("a combining mark was called stable")
 	}
 }
