@@ -24,8 +24,25 @@ var kinds = map[string]catalog.Kind{
 	"SOUND": catalog.KindSpeech, "RPRT": catalog.KindReport, "DATA": catalog.KindDataset, "DBASE": catalog.KindDataset,
 }
 
-// tagLine is "TY  - JOUR": two characters, two spaces, a dash, a space.
-var tagLine = regexp.MustCompile(`^([A-Z][A-Z0-9])  -( (.*))?$`)
+// tagLine reads a tag line, "TY  - JOUR": a capital and a capital or a
+// digit, two spaces, a dash, and a space before the value (none when the
+// value is empty). It returns the tag and the value; ok is false for any
+// other line. (A regular expression did this at a third of the parse's
+// time.)
+func tagLine(line string) (tag, value string, ok bool) {
+	if len(line) < 5 || line[0] < 'A' || line[0] > 'Z' || !(line[1] >= 'A' && line[1] <= 'Z' || line[1] >= '0' && line[1] <= '9') ||
+		line[2] != ' ' || line[3] != ' ' || line[4] != '-' {
+		return "", "", false
+	}
+	rest := line[5:]
+	switch {
+	case rest == "":
+		return line[:2], "", true
+	case rest[0] != ' ':
+		return "", "", false
+	}
+	return line[:2], rest[1:], true
+}
 
 // risEntry is one reference's tags in order.
 type risEntry struct {
@@ -70,27 +87,27 @@ func Read(data []byte) ([]catalog.ImportItem, error) {
 	prevLen := 0 // the length of the line before, to tell wrapping from line breaks
 	for n, line := range strings.Split(text, "\n") {
 		no := n + 1
-		m := tagLine.FindStringSubmatch(strings.TrimRight(line, " \t"))
-		if m == nil {
-			m = tagLine.FindStringSubmatch(line)
+		tag, value, isTag := tagLine(strings.TrimRight(line, " \t"))
+		if !isTag {
+			tag, value, isTag = tagLine(line)
 		}
 		switch {
-		case m != nil && m[1] == "TY":
+		case isTag && tag == "TY":
 			if cur != nil {
 				return nil, malformed(no, "a new reference starts (TY) before the one from line %d ends with ER", cur.line)
 			}
-			cur = &risEntry{line: no, tags: [][2]string{{"TY", strings.TrimSpace(m[3])}}}
-		case m != nil && m[1] == "ER":
+			cur = &risEntry{line: no, tags: [][2]string{{"TY", strings.TrimSpace(value)}}}
+		case isTag && tag == "ER":
 			if cur == nil {
 				return nil, malformed(no, "ER ends a reference that was not started with TY")
 			}
 			entries = append(entries, cur)
 			cur = nil
-		case m != nil:
+		case isTag:
 			if cur == nil {
-				return nil, malformed(no, "the tag %s is outside a reference (references start with TY  - )", m[1])
+				return nil, malformed(no, "the tag %s is outside a reference (references start with TY  - )", tag)
 			}
-			cur.tags = append(cur.tags, [2]string{m[1], strings.TrimSpace(m[3])})
+			cur.tags = append(cur.tags, [2]string{tag, strings.TrimSpace(value)})
 		case strings.TrimSpace(line) == "":
 		case cur != nil && len(cur.tags) > 0: // a value over several lines
 			last := &cur.tags[len(cur.tags)-1]

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"io/fs"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"testing/fstest"
+	"unicode/utf8"
 
 	"github.com/annals/annals/catalog"
 	"github.com/annals/annals/export/csljson"
@@ -150,4 +152,35 @@ func TestLinesOfRealExports(t *testing.T) {
 	if items[1].Record.Language != "ru" {
 		t.Errorf("LA rus: %q", items[1].Record.Language)
 	}
+}
+
+// TestTagLineAgreesWithItsPattern: the hand-written reader of tag lines
+// says what the pattern it replaced said, line by line.
+func TestTagLineAgreesWithItsPattern(t *testing.T) {
+	pattern := regexp.MustCompile(`^([A-Z][A-Z0-9])  -( (.*))?$`)
+	for _, line := range []string{"TY  - JOUR", "TY  -", "TY  - ", "ER  - ", "A1  - Петров, П.", "a1  - x", "1A  - x", "TY - JOUR",
+		"TY  -JOUR", "TY  -  two spaces", "TY   - JOUR", "T", "", "KW  - 氢能", "AB  - a - b - c", "Y2  - 2025/06/04/", "TY  - \u00a0"} {
+		m := pattern.FindStringSubmatch(line)
+		tag, value, ok := tagLine(line)
+		if ok != (m != nil) || (ok && (tag != m[1] || value != m[3])) {
+			t.Errorf("%q: got %q %q %v, the pattern %q", line, tag, value, ok, m)
+		}
+	}
+}
+
+func FuzzTagLine(f *testing.F) {
+	pattern := regexp.MustCompile(`^([A-Z][A-Z0-9])  -( (.*))?$`)
+	for _, s := range []string{"TY  - JOUR", "ER  - ", "A1  - x", "TY -"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		if strings.ContainsAny(line, "\n") || !utf8.ValidString(line) {
+			return
+		}
+		m := pattern.FindStringSubmatch(line)
+		tag, value, ok := tagLine(line)
+		if ok != (m != nil) || (ok && (tag != m[1] || value != m[3])) {
+			t.Errorf("%q: got %q %q %v, the pattern %q", line, tag, value, ok, m)
+		}
+	})
 }
