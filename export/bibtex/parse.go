@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Entry types and field names are case-insensitive; Entry holds them in
@@ -29,9 +30,11 @@ type SyntaxError struct {
 
 func (e *SyntaxError) Error() string { return fmt.Sprintf("Line %d: %s.", e.Line, e.Msg) }
 
-// parser reads BibTeX from text.
+// parser reads BibTeX from text, a character at a time (pos is a byte
+// offset: the characters that matter are ASCII, which never occur inside
+// another character's UTF-8, so values are slices of the text).
 type parser struct {
-	src     []rune
+	src     string
 	pos     int
 	line    int
 	strings map[string]string
@@ -57,7 +60,7 @@ var months = map[string]string{"jan": "1", "feb": "2", "mar": "3", "apr": "4", "
 // are applied, @comment and @preamble skipped, text outside entries
 // ignored (as BibTeX does).
 func parseEntries(text string) ([]parsedEntry, error) {
-	p := &parser{src: []rune(text), line: 1, strings: map[string]string{}, expandLimit: maxExpansion + maxExpansionRatio*len(text)}
+	p := &parser{src: text, line: 1, strings: map[string]string{}, expandLimit: maxExpansion + maxExpansionRatio*len(text)}
 	for k, v := range months {
 		p.strings[k] = v
 	}
@@ -229,53 +232,51 @@ func (p *parser) value() (string, error) {
 	}
 }
 
-// braced reads {...} with nested braces and returns what is inside.
+// braced reads {...} with nested braces and returns what is inside, as
+// written.
 func (p *parser) braced(open, closer rune) (string, error) {
 	start := p.line
 	p.next()
+	from := p.pos
 	depth := 1
-	var b strings.Builder
 	for !p.eof() {
+		at := p.pos
 		r := p.next()
 		switch {
 		case r == '\\' && !p.eof(): // an escaped brace does not nest
-			b.WriteRune(r)
-			b.WriteRune(p.next())
-			continue
+			p.next()
 		case r == open:
 			depth++
 		case r == closer:
 			depth--
 			if depth == 0 {
-				return b.String(), nil
+				return p.src[from:at], nil
 			}
 		}
-		b.WriteRune(r)
 	}
 	return "", &SyntaxError{Line: start, Msg: fmt.Sprintf("a %c opened here is never closed", open)}
 }
 
-// quoted reads "..." (braces inside may hold quotes).
+// quoted reads "..." (braces inside may hold quotes) and returns what is
+// inside, as written.
 func (p *parser) quoted() (string, error) {
 	start := p.line
 	p.next()
+	from := p.pos
 	depth := 0
-	var b strings.Builder
 	for !p.eof() {
+		at := p.pos
 		r := p.next()
 		switch {
 		case r == '\\' && !p.eof():
-			b.WriteRune(r)
-			b.WriteRune(p.next())
-			continue
+			p.next()
 		case r == '{':
 			depth++
 		case r == '}':
 			depth--
 		case r == '"' && depth <= 0:
-			return b.String(), nil
+			return p.src[from:at], nil
 		}
-		b.WriteRune(r)
 	}
 	return "", &SyntaxError{Line: start, Msg: "a quote opened here is never closed"}
 }
@@ -286,15 +287,24 @@ func (p *parser) at(i int) rune {
 	if i >= len(p.src) {
 		return 0
 	}
-	return p.src[i]
+	if c := p.src[i]; c < utf8.RuneSelf {
+		return rune(c)
+	}
+	r, _ := utf8.DecodeRuneInString(p.src[i:])
+	return r
 }
 
 func (p *parser) next() rune {
-	r := p.src[p.pos]
-	p.pos++
-	if r == '\n' {
-		p.line++
+	c := p.src[p.pos]
+	if c < utf8.RuneSelf {
+		p.pos++
+		if c == '\n' {
+			p.line++
+		}
+		return rune(c)
 	}
+	r, size := utf8.DecodeRuneInString(p.src[p.pos:])
+	p.pos += size
 	return r
 }
 
@@ -319,7 +329,7 @@ func (p *parser) until(stop func(rune) bool) string {
 	for !p.eof() && !stop(p.peek()) {
 		p.next()
 	}
-	return string(p.src[start:p.pos])
+	return p.src[start:p.pos]
 }
 
 func isIdentRune(r rune) bool {
