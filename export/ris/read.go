@@ -62,8 +62,10 @@ func (e *risEntry) all(tag string) []string {
 
 func (e *risEntry) first(tags ...string) string {
 	for _, tag := range tags {
-		if v := e.all(tag); len(v) > 0 {
-			return v[0]
+		for _, t := range e.tags { // without all's slice: first is called for every field
+			if t[0] == tag && t[1] != "" {
+				return t[1]
+			}
 		}
 	}
 	return ""
