@@ -75,17 +75,34 @@ func newDocumenter() *documenter {
 // Unicode collation algorithm does, ignoring case and accents, and Han
 // titles by their pinyin, as Chinese dictionaries and the proceedings'
 // index do (the collation's own order for Han is by radical and stroke).
+// The key's first byte is the script of the title's first letter
+// (scriptLatin, scriptCyrillic, scriptHan): a title sort puts the
+// interface language's script first (see titleSort).
 func (d *documenter) sortKey(title string) string {
 	if r := []rune(title); len(r) > 64 {
 		title = string(r[:64])
 	}
 	d.buf.Reset()
-	if first := strings.TrimLeftFunc(title, func(r rune) bool { return !unicode.IsLetter(r) }); first != "" && isHan([]rune(first)[0]) {
-		// after the other scripts, as the collation puts Han, but by pinyin
-		return "ff" + hex.EncodeToString(d.collator.KeyFromString(&d.buf, strings.Join(hanSyllables(title), " ")+" "+title))
+	first := strings.TrimLeftFunc(title, func(r rune) bool { return !unicode.IsLetter(r) })
+	switch {
+	case first == "":
+		return string(scriptLatin) + hex.EncodeToString(d.collator.KeyFromString(&d.buf, title))
+	case isHan([]rune(first)[0]):
+		return string(scriptHan) + hex.EncodeToString(d.collator.KeyFromString(&d.buf, strings.Join(hanSyllables(title), " ")+" "+title))
+	case unicode.Is(unicode.Cyrillic, []rune(first)[0]):
+		return string(scriptCyrillic) + hex.EncodeToString(d.collator.KeyFromString(&d.buf, title))
 	}
-	return hex.EncodeToString(d.collator.KeyFromString(&d.buf, title))
+	return string(scriptLatin) + hex.EncodeToString(d.collator.KeyFromString(&d.buf, title))
 }
+
+// The scripts a title key starts with, in the order of an English
+// interface (and of the Unicode collation): Latin (and every script but
+// Cyrillic and Han), Cyrillic, Han.
+const (
+	scriptLatin    = 'l'
+	scriptCyrillic = 'm'
+	scriptHan      = 'n'
+)
 
 // fields accumulates the values of a document's fields.
 type fields map[string][]string

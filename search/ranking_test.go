@@ -211,3 +211,52 @@ func TestHanTitlesSortByPinyin(t *testing.T) {
 		t.Errorf("by title: %v, want an (an) qing (qing) ren (ren) zhong (zhong)", got)
 	}
 }
+
+// TestTitleSortFollowsInterfaceLanguage: a title sort puts the interface
+// language's script first — Cyrillic in Russian, Han in Chinese, Latin in
+// English — and orders within each script as before (accents and case
+// ignored, Han by pinyin); a cursor pages on in the same order and is
+// refused in another language's.
+func TestTitleSortFollowsInterfaceLanguage(t *testing.T) {
+	e := newEnv(t)
+	rec := func(id, lang, title string) catalog.Record {
+		return catalog.Record{ID: id, Kind: catalog.KindReport, Status: catalog.StatusPublished, Language: lang, Title: title,
+			Contributors: []catalog.Contributor{{Family: "Smith"}}}
+	}
+	e.load([]catalog.Record{
+		rec("energy", "en", "Énergie solaire"), rec("agri", "en", "agriculture"),
+		rec("belarus", "ru", "Белорусы в Китае"), rec("yozh", "ru", "ёжики"), rec("atom", "ru", "Атомная энергетика"),
+		rec("an", "zh", "安全"), rec("zhong", "zh", "中俄合作"),
+		rec("digits", "en", "2025 in review"),
+	})
+	for _, tc := range []struct{ lang, want string }{
+		{"", "digits agri energy atom belarus yozh an zhong"},
+		{"en", "digits agri energy atom belarus yozh an zhong"},
+		{"ru", "atom belarus yozh digits agri energy an zhong"},
+		{"zh", "an zhong digits agri energy atom belarus yozh"},
+	} {
+		got := e.search("", func(r *Request) { r.Sort, r.SortLanguage = SortTitle, tc.lang })
+		if strings.Join(got, " ") != tc.want {
+			t.Errorf("title sort in %q: %v\n want %s", tc.lang, got, tc.want)
+		}
+		var paged []string
+		after := ""
+		for range 10 {
+			res := e.searchResult("", func(r *Request) { r.Sort, r.SortLanguage, r.Size, r.After = SortTitle, tc.lang, 3, after })
+			for _, h := range res.Hits {
+				paged = append(paged, h.ID)
+			}
+			if after = res.Next; after == "" {
+				break
+			}
+		}
+		if strings.Join(paged, " ") != tc.want {
+			t.Errorf("title sort in %q, 3 a page: %v\n want %s", tc.lang, paged, tc.want)
+		}
+	}
+	first := e.searchResult("", func(r *Request) { r.Sort, r.SortLanguage, r.Size = SortTitle, "ru", 3 })
+	_, err := e.index.Search(context.Background(), Request{Sort: SortTitle, SortLanguage: "zh", Size: 3, After: first.Next})
+	if catalog.ErrorCode(err) != catalog.EMALFORMED && catalog.ErrorCode(err) != catalog.EINVALID {
+		t.Errorf("a Russian title cursor in a Chinese search: %v, want it refused", err)
+	}
+}

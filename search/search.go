@@ -59,6 +59,10 @@ type Request struct {
 	// AllFiles lets the text of restricted and embargoed files be searched
 	// (librarians); without it only open files' text is.
 	AllFiles bool
+	// SortLanguage is the interface language a title sort follows: its
+	// script's titles come first (Cyrillic in "ru", Han in "zh", Latin
+	// otherwise).
+	SortLanguage string
 	// Page, when After is empty, is the page of results to return
 	// (1-based; Size results a page, at most MaxPage).
 	Page int
@@ -195,12 +199,12 @@ func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
 	}
 	counter := &facetCounter{cache: &ix.tables, count: !r.NoFacets}
 	if r.Sort == SortTitle && !ix.tables.off {
-		counter.title = newTitleSort()
+		counter.title = newTitleSort(r.SortLanguage)
 		order = search.SortOrder{counter.title, order[1]}
 	}
 	req.SortByCustom(order)
 	if r.After != "" {
-		after, err := decodeAfter(r.After, r.Sort, len(order))
+		after, err := decodeAfter(r.After, cursorSort(r), len(order))
 		if err != nil {
 			return nil, err
 		}
@@ -247,7 +251,7 @@ func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
 		out.Hits[i] = Hit{ID: h.ID, Score: h.Score, Pages: pages[:min(len(pages), pagesPerHit)]}
 	}
 	if len(res.Hits) == size && uint64(size) < res.Total {
-		out.Next = encodeAfter(r.Sort, order, res.Hits[len(res.Hits)-1])
+		out.Next = encodeAfter(cursorSort(r), order, res.Hits[len(res.Hits)-1])
 	}
 	return out, nil
 }
@@ -400,6 +404,15 @@ func sortOrder(name string) (search.SortOrder, error) {
 		return search.SortOrder{&search.SortField{Field: fTitleKey, Missing: search.SortFieldMissingLast}, id}, nil
 	}
 	return nil, badFilter("sort", fmt.Sprintf("%q is not a sort order; use relevance, date, -date or title", name))
+}
+
+// cursorSort names a request's order in its cursor: a title sort's
+// depends on the language.
+func cursorSort(r Request) string {
+	if r.Sort == SortTitle && (r.SortLanguage == "ru" || r.SortLanguage == "zh") {
+		return r.Sort + ":" + r.SortLanguage
+	}
+	return r.Sort
 }
 
 // cursor is what Next encodes: the sort it belongs to and the sort values

@@ -187,9 +187,28 @@ func readTitleKeys(r index.IndexReader, docs int) ([]string, error) {
 type titleSort struct {
 	keys *[]string // shared by copies; filled when the collector starts
 	desc bool
+	// rank replaces a key's script byte (scriptLatin, scriptCyrillic,
+	// scriptHan, in that order) so that the interface language's script
+	// sorts first.
+	rank [3]byte
 }
 
-func newTitleSort() *titleSort { return &titleSort{keys: new([]string)} }
+// newTitleSort sorts by title with lang's script first: Cyrillic in
+// Russian (as GOST bibliographies are ordered), Han in Chinese (as GB/T
+// 7714's are), Latin otherwise; the other scripts follow in the order
+// Latin, Cyrillic, Han.
+func newTitleSort(lang string) *titleSort {
+	// rank[i] is the byte that replaces scriptLatin+i: the identity keeps
+	// the keys as Bleve's own sort on the field sees them.
+	s := &titleSort{keys: new([]string), rank: [3]byte{scriptLatin, scriptCyrillic, scriptHan}}
+	switch lang {
+	case "ru":
+		s.rank = [3]byte{scriptCyrillic, scriptLatin, scriptHan}
+	case "zh":
+		s.rank = [3]byte{scriptCyrillic, scriptHan, scriptLatin}
+	}
+	return s
+}
 
 // UpdateVisitor is not used: the sort reads no fields.
 func (s *titleSort) UpdateVisitor(string, []byte) {}
@@ -198,7 +217,11 @@ func (s *titleSort) UpdateVisitor(string, []byte) {}
 func (s *titleSort) Value(d *search.DocumentMatch) string {
 	keys := *s.keys
 	if n, ok := docNumber(d.IndexInternalID); ok && n < uint64(len(keys)) && keys[n] != "" {
-		return keys[n]
+		k := keys[n]
+		if i := int(k[0]) - scriptLatin; i >= 0 && i < len(s.rank) && s.rank[i] != k[0] {
+			return string(s.rank[i]) + k[1:]
+		}
+		return k
 	}
 	if s.desc {
 		return search.LowTerm
@@ -225,7 +248,9 @@ func (s *titleSort) RequiresFields() []string { return nil }
 func (s *titleSort) Reverse() { s.desc = !s.desc }
 
 // Copy shares the keys.
-func (s *titleSort) Copy() search.SearchSort { return &titleSort{keys: s.keys, desc: s.desc} }
+func (s *titleSort) Copy() search.SearchSort {
+	return &titleSort{keys: s.keys, desc: s.desc, rank: s.rank}
+}
 
 // facetCounter counts the facet values of one search's matches.
 type facetCounter struct {

@@ -102,7 +102,21 @@ func (s *Server) recordCitation(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	item, err := csljson.ProcessorItem(r, export.CachedEvents(s.cfg.Store)(ctx, r.Event))
+	ev := export.CachedEvents(s.cfg.Store)(ctx, r.Event)
+	h := c.Response().Header()
+	h.Set("Content-Language", p.Locale())
+	h.Set("Vary", "Accept")
+	parts := []string{styleID, p.Locale(), format, mode}
+	if acceptsJSON(c) {
+		parts = append(parts, "json") // the same citation, another representation
+	}
+	tag := exportTag(r, ev, strings.Join(parts, "-"))
+	h.Set("ETag", tag)
+	setLastModified(h, r, ev)
+	if c.Request().Header.Get("If-None-Match") == tag {
+		return c.NoContent(http.StatusNotModified)
+	}
+	item, err := csljson.ProcessorItem(r, ev)
 	if err != nil {
 		return err
 	}
@@ -111,11 +125,6 @@ func (s *Server) recordCitation(c echo.Context) error {
 		ref.Bibliography = entries[0]
 	}
 	ref.Citation = p.Citation([]*csl.Item{item}, format)
-
-	h := c.Response().Header()
-	h.Set("Content-Language", p.Locale())
-	h.Set("Vary", "Accept")
-	h.Set("ETag", fmt.Sprintf(`"%d-%s-%s-%s-%s"`, r.Version, styleID, p.Locale(), format, mode))
 	if acceptsJSON(c) {
 		return c.JSON(http.StatusOK, ref)
 	}

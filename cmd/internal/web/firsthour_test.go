@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/annals/annals/assets"
 	"github.com/annals/annals/catalog"
@@ -468,5 +469,51 @@ func TestSearchFeed(t *testing.T) {
 	_, page := get(t, browserClient(t), e.url+"/search?q=energy&kind=presentation")
 	if !strings.Contains(page, `<link rel="alternate" type="application/atom+xml" href="/feeds/search.atom?kind=presentation&amp;q=energy"`) {
 		t.Error("the search page does not link its feed")
+	}
+}
+
+// TestEventEditMovesExportValidators: a record's exports and citations
+// carry its event's name and place, so editing only the event changes
+// their ETag (a cached copy is not answered 304) and moves Last-Modified
+// of the exports and the record's page to the edit.
+func TestEventEditMovesExportValidators(t *testing.T) {
+	e := newPagesEnv(t)
+	const id = "jinan-2025-aldoshin"
+	paths := []string{"/api/v1/records/" + id + "?format=bibtex", "/api/v1/records/" + id + "/citation?style=gost-r-7-0-5-2008&locale=ru-RU", "/records/" + id}
+	before := map[string]string{}
+	for _, p := range paths {
+		r := e.do("GET", p, "", nil)
+		if r.status != http.StatusOK || r.header.Get("Last-Modified") == "" {
+			t.Fatalf("%s: %d, Last-Modified %q", p, r.status, r.header.Get("Last-Modified"))
+		}
+		before[p] = r.header.Get("ETag")
+		if tag := before[p]; tag != "" {
+			if again := e.do("GET", p, "", nil, "If-None-Match: "+tag); again.status != http.StatusNotModified {
+				t.Errorf("%s with its own ETag: %d, want 304", p, again.status)
+			}
+		}
+	}
+	got := e.do("GET", "/api/v1/events/jinan-2025", "", nil)
+	var ev map[string]any
+	got.json(t, &ev)
+	ev["place"] = "Jinan, Shandong, China"
+	put := e.do("PUT", "/api/v1/events/jinan-2025", e.librarian, mustJSON(t, ev), "If-Match: "+got.header.Get("ETag"))
+	if put.status != http.StatusOK {
+		t.Fatalf("edit the event: %d %s", put.status, put.body)
+	}
+	var edited catalog.Event
+	put.json(t, &edited)
+	for _, p := range paths {
+		r := e.do("GET", p, "", nil, "If-None-Match: "+before[p])
+		if before[p] != "" && (r.status != http.StatusOK || r.header.Get("ETag") == before[p]) {
+			t.Errorf("%s after the event's edit: %d, ETag %s (was %s)", p, r.status, r.header.Get("ETag"), before[p])
+		}
+		lm, err := http.ParseTime(r.header.Get("Last-Modified"))
+		if err != nil || lm.Before(edited.Updated.Truncate(time.Second)) {
+			t.Errorf("%s: Last-Modified %q, before the event's edit at %s", p, r.header.Get("Last-Modified"), edited.Updated)
+		}
+	}
+	if r := e.do("GET", paths[0], "", nil); !strings.Contains(string(r.body), "Shandong") {
+		t.Errorf("the BibTeX does not carry the new place: %s", r.body)
 	}
 }

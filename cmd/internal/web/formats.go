@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/annals/annals/catalog"
@@ -45,11 +46,42 @@ func (s *Server) sendRecordAs(c echo.Context, f export.Format, r *catalog.Record
 	ctx := c.Request().Context()
 	ev := export.CachedEvents(s.cfg.Store)(ctx, r.Event)
 	h := c.Response().Header()
-	h.Set("ETag", etag(r.Version))
-	h.Set(echo.HeaderContentType, f.MediaType+"; charset=utf-8")
+	tag := exportTag(r, ev, "")
+	setLastModified(h, r, ev)
+	h.Set("ETag", tag)
 	h.Set("Vary", "Accept")
+	if c.Request().Header.Get("If-None-Match") == tag {
+		return c.NoContent(http.StatusNotModified)
+	}
+	h.Set(echo.HeaderContentType, f.MediaType+"; charset=utf-8")
 	c.Response().WriteHeader(http.StatusOK)
 	return f.WriteRecord(c.Response(), r, ev, recordURL(s.cfg.BaseURL, r.ID))
+}
+
+// exportTag is the ETag of what a record exports (a format, a citation):
+// its version and its event's, since the event's name, place and dates are
+// part of it, and what else the answer depends on (style, locale...).
+func exportTag(r *catalog.Record, ev *catalog.Event, more string) string {
+	tag := strconv.Itoa(r.Version)
+	if ev != nil {
+		tag += ".e" + strconv.Itoa(ev.Version)
+	}
+	if more != "" {
+		tag += "-" + more
+	}
+	return `"` + tag + `"`
+}
+
+// setLastModified says when what a record shows last changed: the record
+// or its event, whichever is later.
+func setLastModified(h http.Header, r *catalog.Record, ev *catalog.Event) {
+	at := r.Updated
+	if ev != nil && ev.Updated.After(at) {
+		at = ev.Updated
+	}
+	if !at.IsZero() {
+		h.Set("Last-Modified", at.UTC().Format(http.TimeFormat))
+	}
 }
 
 // recordURL is the address of a record's page: the configured base URL,

@@ -15,11 +15,12 @@ import (
 	"github.com/annals/annals/export"
 	"github.com/annals/annals/search"
 	"github.com/labstack/echo/v4"
+	"golang.org/x/text/language"
 )
 
 // searchParams are the query parameters of GET /api/v1/search.
 var searchParams = []string{"q", "kind", "event", "session", "topic", "country", "language", "contributor",
-	"year", "from", "to", "status", "sort", "size", "after", "page", "format", "label", "has_fulltext"}
+	"year", "from", "to", "status", "sort", "size", "after", "page", "format", "label", "has_fulltext", "locale"}
 
 // parseSearch reads a search request from query parameters. It is separate
 // from the handler so that what a URL means can be tested without HTTP.
@@ -42,6 +43,14 @@ func parseSearch(q url.Values, canSeeUnpublished bool) (search.Request, error) {
 		if !slices.Contains(catalog.FileLabels(), l) {
 			return r, badParam("label", fmt.Sprintf("%q is not a label of files; use %s", l, strings.Join(catalog.FileLabels(), ", ")))
 		}
+	}
+	if v := q.Get("locale"); v != "" {
+		tag, err := language.Parse(v)
+		if err != nil {
+			return r, badParam("locale", fmt.Sprintf("%q is not a language tag such as ru-RU or zh-CN", v))
+		}
+		base, _ := tag.Base()
+		r.SortLanguage = base.String()
 	}
 	switch v := q.Get("has_fulltext"); v {
 	case "", "false":

@@ -83,6 +83,7 @@ func (st *site) recordPage(c echo.Context) error {
 	if r.Event != "" {
 		p.Event = export.CachedEvents(st.cfg.Store)(ctx, r.Event)
 	}
+	setLastModified(c.Response().Header(), r, p.Event)
 	if p.Event != nil {
 		p.EventName = localName(p.Event.Name, p.Event.Translations, v.Lang)
 		if s, ok := p.Event.FindSession(r.Session); ok {

@@ -128,7 +128,7 @@ func (st *site) searchPage(c echo.Context) error {
 	}
 	req, err := parseSearch(params, v.Actor != nil)
 	if err == nil {
-		req.Size = 20
+		req.Size, req.SortLanguage = 20, v.Lang
 		var res *search.Result
 		res, err = st.cfg.Search.Search(ctx, req)
 		if err == nil {

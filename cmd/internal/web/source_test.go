@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 // TestWhereARecordWasPublished: an article's journal, volume, issue, pages
@@ -169,5 +170,42 @@ func TestSuggestAPI(t *testing.T) {
 	_, page := get(t, c, e.url+"/search")
 	if !strings.Contains(page, `role="combobox"`) || !strings.Contains(page, `data-suggest="/api/v1/suggest"`) {
 		t.Error("the search box is not wired to suggestions")
+	}
+}
+
+// TestTitleSortByInterfaceLanguage: sorting by title puts the interface
+// language's script first, the same on the page (its language) and in the
+// API (locale=); a locale that is not a language tag is a 400.
+func TestTitleSortByInterfaceLanguage(t *testing.T) {
+	e := newPagesEnv(t)
+	firstScript := func(title string) string {
+		for _, r := range title {
+			switch {
+			case unicode.Is(unicode.Han, r):
+				return "Han"
+			case unicode.Is(unicode.Cyrillic, r):
+				return "Cyrillic"
+			case unicode.IsLetter(r):
+				return "Latin"
+			}
+		}
+		return ""
+	}
+	for locale, want := range map[string]string{"": "Latin", "en-US": "Latin", "ru-RU": "Cyrillic", "zh-CN": "Han"} {
+		res := e.searchAPI(t, "sort=title&size=3&locale="+locale, "")
+		if len(res.Hits) == 0 || firstScript(res.Hits[0].Title) != want {
+			t.Errorf("API, locale %q: first title %+v, want %s", locale, res.Hits, want)
+		}
+	}
+	c := browserClient(t)
+	for lang, want := range map[string]string{"en": "Latin", "ru": "Cyrillic", "zh": "Han"} {
+		_, page := get(t, c, e.url+"/search?q=&sort=title", "Accept-Language: "+lang)
+		first := between(page, `<li class="hit">`, `</a>`)
+		if title := first[strings.LastIndex(first, ">")+1:]; firstScript(title) != want {
+			t.Errorf("page in %s: first title %q, want %s", lang, title, want)
+		}
+	}
+	if r := e.do("GET", "/api/v1/search?sort=title&locale=%21%21", "", nil); r.status != http.StatusBadRequest || !strings.Contains(string(r.body), "locale") {
+		t.Errorf("locale=!!: %d %s", r.status, r.body)
 	}
 }
