@@ -53,3 +53,9 @@ func BenchmarkFindRecordByID(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkStore is the benchmark every store runs (beside PostgreSQL's:
+// catalog/postgres).
+func BenchmarkStore(b *testing.B) {
+	catalogtest.RunStoreBenchmarks(b, func(tb testing.TB) catalog.Store { return MustOpen(tb) })
+}

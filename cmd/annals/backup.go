@@ -28,6 +28,11 @@ const (
 	archiveFiles = "files/"
 )
 
+// errPostgresBackup says how a catalogue on PostgreSQL is backed up.
+var errPostgresBackup = usagef("annals backup and restore copy the SQLite catalogue of a data directory; " +
+	"back up a catalogue on PostgreSQL with pg_dump (and restore it with pg_restore: revisions keep going up after a restore), " +
+	"and its files with the tools of their storage")
+
 // runBackup writes a consistent copy of the catalogue to a new file, also
 // while a server is running on the same data directory.
 func runBackup(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
@@ -40,7 +45,13 @@ func runBackup(ctx context.Context, args []string, getenv func(string) string, s
 		return usagef("backup takes one argument, the file to write")
 	}
 	out := flags.Arg(0)
-	store, err := openStore(ctx, cfg)
+	if !cfg.usesSQLite() {
+		return errPostgresBackup
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return fmt.Errorf("data directory: %w", err)
+	}
+	store, err := sqlite.Open(ctx, cfg.DatabasePath(), sqlite.Options{})
 	if err != nil {
 		return err
 	}
@@ -154,6 +165,9 @@ func runRestore(ctx context.Context, args []string, getenv func(string) string, 
 	}
 	if flags.NArg() != 1 {
 		return usagef("restore takes one argument, the backup archive")
+	}
+	if !cfg.usesSQLite() {
+		return errPostgresBackup
 	}
 	if _, err := os.Stat(cfg.DatabasePath()); err == nil {
 		return fmt.Errorf("%s holds a catalogue already; restore into a new data directory (--data)", cfg.DataDir)

@@ -15,14 +15,23 @@ import (
 	"strings"
 	"time"
 
+	"github.com/annals/annals/catalog"
+	"github.com/annals/annals/catalog/postgres"
 	"github.com/annals/annals/catalog/sqlite"
 )
 
 // Config is everything the commands read from flags and the environment.
 type Config struct {
-	DataDir   string // --data, $ANNALS_DATA, ./annals-data
-	Addr      string // --addr, $ANNALS_ADDR, 127.0.0.1:8080
-	LogFormat string // $ANNALS_LOG_FORMAT: text (default) or json
+	DataDir string // --data, $ANNALS_DATA, ./annals-data
+	// Store is --store, $ANNALS_STORE: empty for the SQLite file in the
+	// data directory, or a postgres:// URL for a PostgreSQL database that
+	// several nodes share (each keeps its own index in its data directory).
+	Store string
+	// SessionKey is $ANNALS_SESSION_KEY, the secret that signs session
+	// cookies; every node of a shared catalogue needs the same one.
+	SessionKey string
+	Addr       string // --addr, $ANNALS_ADDR, 127.0.0.1:8080
+	LogFormat  string // $ANNALS_LOG_FORMAT: text (default) or json
 	// OAI-PMH: $ANNALS_OAI_ID (the repository identifier, default
 	// annals.local), $ANNALS_ADMIN_EMAIL, $ANNALS_OAI_PAGE_SIZE (default 100).
 	OAIRepositoryID string
@@ -131,7 +140,7 @@ func (c Config) StylesDir() string { return filepath.Join(c.DataDir, "styles") }
 
 // defaultConfig reads the environment.
 func defaultConfig(getenv func(string) string) Config {
-	c := Config{DataDir: getenv("ANNALS_DATA"), Addr: getenv("ANNALS_ADDR"), LogFormat: getenv("ANNALS_LOG_FORMAT"),
+	c := Config{DataDir: getenv("ANNALS_DATA"), Store: getenv("ANNALS_STORE"), SessionKey: getenv("ANNALS_SESSION_KEY"), Addr: getenv("ANNALS_ADDR"), LogFormat: getenv("ANNALS_LOG_FORMAT"),
 		OAIRepositoryID: getenv("ANNALS_OAI_ID"), AdminEmail: getenv("ANNALS_ADMIN_EMAIL"), BaseURL: getenv("ANNALS_BASE_URL"), TrustedProxies: getenv("ANNALS_TRUSTED_PROXIES")}
 	c.OAIPageSize, _ = strconv.Atoi(getenv("ANNALS_OAI_PAGE_SIZE"))
 	c.ExportWorkers, _ = strconv.Atoi(getenv("ANNALS_EXPORT_WORKERS"))
@@ -161,6 +170,7 @@ func newFlags(name string, cfg *Config, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("annals "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&cfg.DataDir, "data", cfg.DataDir, "data directory (database, index, styles)")
+	fs.StringVar(&cfg.Store, "store", cfg.Store, "the catalogue's database: empty for SQLite in the data directory, or postgres://user@host/db")
 	return fs
 }
 
@@ -175,14 +185,46 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
-// openStore opens the catalogue in the data directory, creating both if
-// needed.
-func openStore(ctx context.Context, cfg Config) (*sqlite.Store, error) {
+// catalogStore is what the commands need of a store: the catalogue, its
+// export jobs and the references to files' bytes. The SQLite and the
+// PostgreSQL stores both are.
+type catalogStore interface {
+	catalog.Store
+	catalog.ExportJobStore
+	catalog.FileReferences
+}
+
+// openStore opens the catalogue: PostgreSQL when cfg.Store is a
+// postgres:// URL, else the SQLite file in the data directory, creating
+// both if needed. The data directory is made either way (the index lives
+// there).
+func openStore(ctx context.Context, cfg Config) (catalogStore, error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
 	}
-	return sqlite.Open(ctx, cfg.DatabasePath(), sqlite.Options{})
+	switch {
+	case cfg.Store == "":
+		return sqlite.Open(ctx, cfg.DatabasePath(), sqlite.Options{})
+	case strings.HasPrefix(cfg.Store, "postgres://"), strings.HasPrefix(cfg.Store, "postgresql://"):
+		return postgres.Open(ctx, cfg.Store, postgres.Options{})
+	}
+	return nil, usagef("--store %q: give a postgres:// URL (postgres://user:password@host:5432/annals), or nothing for SQLite in the data directory", redactStore(cfg.Store))
 }
+
+// redactStore hides a password in a store URL before it is printed.
+func redactStore(s string) string {
+	if u, err := url.Parse(s); err == nil && u.User != nil {
+		if _, has := u.User.Password(); has {
+			u.User = url.UserPassword(u.User.Username(), "xxxxx")
+			return u.String()
+		}
+	}
+	return s
+}
+
+// usesSQLite says whether the catalogue is the SQLite file of the data
+// directory (backups and restores copy it).
+func (c Config) usesSQLite() bool { return c.Store == "" }
 
 // newLogger makes the structured logger the service writes to stderr.
 func newLogger(cfg Config, w io.Writer) *slog.Logger {

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/annals/annals/catalog"
-	"github.com/annals/annals/catalog/sqlite"
 	"github.com/annals/annals/export"
 	"github.com/annals/annals/search"
 )
@@ -109,7 +108,7 @@ func listIDs(ctx context.Context, store catalog.Store, event string, statuses []
 }
 
 // searchIDs runs a search over the index (which must not be in use).
-func searchIDs(ctx context.Context, cfg Config, store *sqlite.Store, q, event string, statuses []catalog.Status) ([]string, error) {
+func searchIDs(ctx context.Context, cfg Config, store catalogStore, q, event string, statuses []catalog.Status) ([]string, error) {
 	pages, err := search.OpenPages(cfg.PagesIndexPath(), store, nil)
 	if err != nil {
 		return nil, fmt.Errorf("%w; while the server runs, export a search from it with GET /api/v1/search and format", err)

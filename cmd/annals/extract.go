@@ -27,7 +27,7 @@ func runExtract(ctx context.Context, args []string, getenv func(string) string, 
 	if flags.NArg() > 0 {
 		return usagef("extract takes no arguments")
 	}
-	if _, err := os.Stat(cfg.DatabasePath()); err != nil {
+	if _, err := os.Stat(cfg.DatabasePath()); err != nil && cfg.usesSQLite() {
 		return usagef("there is no catalogue in %s", cfg.DataDir)
 	}
 	store, err := openStore(ctx, cfg)

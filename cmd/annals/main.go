@@ -53,6 +53,8 @@ const usage = `Usage:
   annals proceedings [--data DIR] --event ID [--session KEY] [--style apa] [--locale ru-RU] [--title T] -o FILE.pdf
 
 --data defaults to $ANNALS_DATA, else ./annals-data; --addr to $ANNALS_ADDR.
+--store (every command) defaults to $ANNALS_STORE: empty keeps the catalogue in SQLite in the data directory;
+a postgres:// URL keeps it in PostgreSQL, shared by several nodes (each with its own --data for its index).
 Run "annals COMMAND -h" for a command's flags.
 `
 

@@ -31,7 +31,7 @@ var (
 
 // annalsBinary builds the command once for the tests that need a real
 // process (signals, kill -9).
-func annalsBinary(t *testing.T) string {
+func annalsBinary(t testing.TB) string {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("builds and runs the binary; skipped with -short")
@@ -54,7 +54,7 @@ func annalsBinary(t *testing.T) string {
 	return binary
 }
 
-func freeAddr(t *testing.T) string {
+func freeAddr(t testing.TB) string {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -96,7 +96,7 @@ func startServer(t *testing.T, dir string, extra ...string) *server {
 }
 
 // startServerEnv starts a server with extra environment variables.
-func startServerEnv(t *testing.T, dir string, env []string, extra ...string) *server {
+func startServerEnv(t testing.TB, dir string, env []string, extra ...string) *server {
 	t.Helper()
 	addr := freeAddr(t)
 	cmd := exec.Command(annalsBinary(t), append([]string{"serve", "--data", dir, "--addr", addr}, extra...)...)

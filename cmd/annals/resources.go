@@ -54,10 +54,18 @@ func openFonts() (*typeset.Set, error) {
 	return typeset.NewSet(faces[0], faces[1], faces[2], faces[3]), nil
 }
 
-// sessionKey reads the key that signs librarians' session cookies from
-// DATA/session.key, making it (32 random bytes, readable by the owner
-// only) the first time.
+// sessionKey is the key that signs librarians' session cookies:
+// $ANNALS_SESSION_KEY when set (every node of a catalogue shared on
+// PostgreSQL is given the same, so that a session made on one opens on
+// the others), else DATA/session.key, made (32 random bytes, readable by
+// the owner only) the first time.
 func sessionKey(cfg Config) ([]byte, error) {
+	if cfg.SessionKey != "" {
+		if len(cfg.SessionKey) < 32 {
+			return nil, usagef("ANNALS_SESSION_KEY has %d characters; give at least 32 random ones (openssl rand -hex 32)", len(cfg.SessionKey))
+		}
+		return []byte(cfg.SessionKey), nil
+	}
 	path := filepath.Join(cfg.DataDir, "session.key")
 	key, err := os.ReadFile(path)
 	if err == nil && len(key) >= 32 {

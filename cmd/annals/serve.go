@@ -78,6 +78,14 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer store.Close()
+	if cfg.usesSQLite() {
+		log.Info("catalogue", "sqlite", cfg.DatabasePath())
+	} else {
+		log.Info("catalogue", "postgres", redactStore(cfg.Store), "index", cfg.IndexPath())
+		if cfg.SessionKey == "" {
+			log.Warn("ANNALS_SESSION_KEY is not set: librarians signed in on this node must sign in again on the others")
+		}
+	}
 	if *sample {
 		data, err := fs.ReadFile(assets.FS(), assets.SamplePath)
 		if err != nil {

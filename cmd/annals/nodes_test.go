@@ -1,0 +1,240 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"os/exec"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/annals/annals/catalog/postgres/pgtest"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// cluster is several "annals serve" processes sharing one PostgreSQL
+// database, each with its own data directory (its index).
+type cluster struct {
+	t     testing.TB
+	env   []string
+	token string
+}
+
+func newCluster(t testing.TB) *cluster {
+	t.Helper()
+	dsn := pgtest.NewDatabase(t)
+	c := &cluster{t: t, env: []string{"ANNALS_STORE=" + dsn, "ANNALS_SESSION_KEY=" + strings.Repeat("k", 40)}}
+	cmd := exec.Command(annalsBinary(t), "token", "create", "--data", t.TempDir(), "--name", "loader", "--role", "librarian")
+	cmd.Env = append(os.Environ(), c.env...)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("token create: %v", err)
+	}
+	c.token = strings.TrimSpace(string(out))
+	return c
+}
+
+// node starts a node on dir (a new one when dir is empty).
+func (c *cluster) node(dir string) (*server, string) {
+	c.t.Helper()
+	if dir == "" {
+		dir = c.t.TempDir()
+	}
+	return startServerEnv(c.t, dir, c.env), dir
+}
+
+// create writes a record on s and returns its id (or the error).
+func (c *cluster) create(s *server, title string) (string, error) {
+	body := fmt.Sprintf(`{"kind":"report","status":"published","title":%q,"language":"en","date":"2025","contributors":[{"family":"Petrov","given":"Ivan"}]}`, title)
+	status, data, err := post(s.url+"/api/v1/records", c.token, "application/json", []byte(body))
+	if err != nil {
+		return "", err
+	}
+	if status != http.StatusCreated {
+		return "", fmt.Errorf("create: %d %s", status, data)
+	}
+	var r struct{ ID string }
+	json.Unmarshal(data, &r)
+	return r.ID, nil
+}
+
+// found says how many records a search on s finds.
+func found(s *server, q string) int {
+	resp, err := http.Get(s.url + "/api/v1/search?q=" + url.QueryEscape(q))
+	if err != nil {
+		return -1
+	}
+	defer resp.Body.Close()
+	var res struct{ Total int }
+	json.NewDecoder(resp.Body).Decode(&res)
+	return res.Total
+}
+
+// waitFound waits until a search on s finds want records; it returns how
+// long that took.
+func waitFound(t *testing.T, s *server, q string, want int, within time.Duration) time.Duration {
+	t.Helper()
+	start := time.Now()
+	for time.Since(start) < within {
+		if found(s, q) == want {
+			return time.Since(start)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Fatalf("%q on %s: %d found after %s, want %d", q, s.url, found(s, q), within, want)
+	return 0
+}
+
+// TestTwoNodesShareTheCatalogue: two nodes on one PostgreSQL database. A
+// record written on A is found by a search on B (and the other way), a
+// librarian signed in on A is signed in on B, kill -9 of A during a
+// stream of writes loses no acknowledged write while B keeps serving, a
+// restarted A catches up with what B wrote meanwhile, and a new node C
+// builds its index from the store and finds everything.
+func TestTwoNodesShareTheCatalogue(t *testing.T) {
+	c := newCluster(t)
+	a, dirA := c.node("")
+	b, _ := c.node("")
+
+	// Writes on either node are searchable on the other.
+	var lags []time.Duration
+	for i := range 20 {
+		word := fmt.Sprintf("zebrafinch%03d", i)
+		from, to := a, b
+		if i%2 == 1 {
+			from, to = b, a
+		}
+		if _, err := c.create(from, "Birdsong "+word); err != nil {
+			t.Fatal(err)
+		}
+		lags = append(lags, waitFound(t, to, word, 1, 10*time.Second))
+	}
+	slices.Sort(lags)
+	t.Logf("write on one node to searchable on the other: median %s, max %s (20 writes)", lags[len(lags)/2], lags[len(lags)-1])
+
+	// A session made on A opens on B.
+	jar, _ := cookiejar.New(nil)
+	browser := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := browser.Get(a.url + "/sign-in")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := new(strings.Builder)
+	buf := make([]byte, 1<<16)
+	for {
+		n, err := resp.Body.Read(buf)
+		page.Write(buf[:n])
+		if err != nil {
+			break
+		}
+	}
+	resp.Body.Close()
+	csrf := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(page.String())
+	if csrf == nil {
+		t.Fatalf("no csrf field on the sign-in page")
+	}
+	resp, err = browser.PostForm(a.url+"/sign-in", url.Values{"token": {c.token}, "csrf": {csrf[1]}, "next": {"/librarian/records/new"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign in on A: %d", resp.StatusCode)
+	}
+	aURL, _ := url.Parse(a.url)
+	bURL, _ := url.Parse(b.url)
+	jar.SetCookies(bURL, jar.Cookies(aURL)) // the same site behind a balancer
+	resp, err = browser.Get(b.url + "/librarian/records/new")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("the session made on A, on B: %d (want the librarian's page)", resp.StatusCode)
+	}
+
+	// kill -9 of A while writes stream to it and to B.
+	var mu sync.Mutex
+	var acknowledged []string
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for w, s := range []*server{a, b} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				word := fmt.Sprintf("kw%dx%d", w, i)
+				if _, err := c.create(s, "Streamed kestrelwing "+word); err == nil {
+					mu.Lock()
+					acknowledged = append(acknowledged, word)
+					mu.Unlock()
+				} else if s == b {
+					t.Errorf("B failed a write while A died: %v", err)
+					return
+				}
+			}
+		}()
+	}
+	time.Sleep(700 * time.Millisecond)
+	a.cmd.Process.Kill()
+	<-a.done
+	time.Sleep(500 * time.Millisecond) // B goes on alone
+	close(stop)
+	wg.Wait()
+	mu.Lock()
+	n := len(acknowledged)
+	mu.Unlock()
+	if n < 10 {
+		t.Fatalf("only %d writes acknowledged", n)
+	}
+	// Every acknowledged write is there; a write the server committed but
+	// could not acknowledge before it died (one per writer at most) may be
+	// there too.
+	total := waitAtLeast(t, b, "kestrelwing", n, 20*time.Second)
+	if total > n+2 {
+		t.Errorf("%d streamed records found, %d acknowledged: more than the two writes in flight", total, n)
+	}
+	for _, word := range acknowledged {
+		if got := found(b, word); got != 1 {
+			t.Errorf("acknowledged write %s: found %d times on B", word, got)
+		}
+	}
+
+	// A restarted on its data directory catches up; a new node C builds
+	// its index from the store.
+	a, _ = c.node(dirA)
+	waitFound(t, a, "kestrelwing", total, 30*time.Second)
+	cNode, _ := c.node("")
+	waitFound(t, cNode, "kestrelwing", total, 60*time.Second)
+	waitFound(t, cNode, "birdsong", 20, 10*time.Second)
+	t.Logf("%d writes acknowledged during the kill (%d stored), all found on B, on A restarted and on the new node C", n, total)
+}
+
+// waitAtLeast waits until a search on s finds at least want records, and
+// a moment more for what was in flight; it returns how many it finds.
+func waitAtLeast(t *testing.T, s *server, q string, want int, within time.Duration) int {
+	t.Helper()
+	start := time.Now()
+	for time.Since(start) < within {
+		if found(s, q) >= want {
+			time.Sleep(300 * time.Millisecond)
+			return found(s, q)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Fatalf("%q on %s: %d found after %s, want at least %d", q, s.url, found(s, q), within, want)
+	return 0
+}
