@@ -96,7 +96,7 @@ func writeArchive(ctx context.Context, store *sqlite.Store, cfg Config, out stri
 	if err != nil {
 		return 0, err
 	}
-	files, err := blobs.OpenDisk(cfg.FilesDir())
+	files, err := openBlobs(ctx, cfg)
 	if err != nil {
 		return 0, err
 	}

@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/annals/annals/catalog"
+	"github.com/annals/annals/catalog/blobs"
+	"github.com/annals/annals/catalog/blobs/s3"
 	"github.com/annals/annals/catalog/postgres"
 	"github.com/annals/annals/catalog/sqlite"
 )
@@ -27,6 +29,10 @@ type Config struct {
 	// data directory, or a postgres:// URL for a PostgreSQL database that
 	// several nodes share (each keeps its own index in its data directory).
 	Store string
+	// Blobs is --blobs, $ANNALS_BLOBS: empty for the files directory of the
+	// data directory, or an s3:// URL for S3-compatible object storage
+	// that several nodes share.
+	Blobs string
 	// SessionKey is $ANNALS_SESSION_KEY, the secret that signs session
 	// cookies; every node of a shared catalogue needs the same one.
 	SessionKey string
@@ -140,7 +146,7 @@ func (c Config) StylesDir() string { return filepath.Join(c.DataDir, "styles") }
 
 // defaultConfig reads the environment.
 func defaultConfig(getenv func(string) string) Config {
-	c := Config{DataDir: getenv("ANNALS_DATA"), Store: getenv("ANNALS_STORE"), SessionKey: getenv("ANNALS_SESSION_KEY"), Addr: getenv("ANNALS_ADDR"), LogFormat: getenv("ANNALS_LOG_FORMAT"),
+	c := Config{DataDir: getenv("ANNALS_DATA"), Store: getenv("ANNALS_STORE"), SessionKey: getenv("ANNALS_SESSION_KEY"), Blobs: getenv("ANNALS_BLOBS"), Addr: getenv("ANNALS_ADDR"), LogFormat: getenv("ANNALS_LOG_FORMAT"),
 		OAIRepositoryID: getenv("ANNALS_OAI_ID"), AdminEmail: getenv("ANNALS_ADMIN_EMAIL"), BaseURL: getenv("ANNALS_BASE_URL"), TrustedProxies: getenv("ANNALS_TRUSTED_PROXIES")}
 	c.OAIPageSize, _ = strconv.Atoi(getenv("ANNALS_OAI_PAGE_SIZE"))
 	c.ExportWorkers, _ = strconv.Atoi(getenv("ANNALS_EXPORT_WORKERS"))
@@ -170,6 +176,7 @@ func newFlags(name string, cfg *Config, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("annals "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&cfg.DataDir, "data", cfg.DataDir, "data directory (database, index, styles)")
+	fs.StringVar(&cfg.Blobs, "blobs", cfg.Blobs, "where files' bytes are kept: empty for DATA/files, or s3://ACCESS:SECRET@host:port/bucket")
 	fs.StringVar(&cfg.Store, "store", cfg.Store, "the catalogue's database: empty for SQLite in the data directory, or postgres://user@host/db")
 	return fs
 }
@@ -220,6 +227,19 @@ func redactStore(s string) string {
 		}
 	}
 	return s
+}
+
+// openBlobs opens where files' bytes are kept: the files directory of the
+// data directory, or the S3 bucket cfg.Blobs names.
+func openBlobs(ctx context.Context, cfg Config) (catalog.Blobs, error) {
+	if cfg.Blobs == "" {
+		return blobs.OpenDisk(cfg.FilesDir())
+	}
+	c, err := s3.ParseURL(cfg.Blobs)
+	if err != nil {
+		return nil, usagef("--blobs %q: %v", redactStore(cfg.Blobs), err)
+	}
+	return s3.Open(ctx, c)
 }
 
 // usesSQLite says whether the catalogue is the SQLite file of the data

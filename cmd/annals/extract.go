@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/annals/annals/catalog/analyze"
-	"github.com/annals/annals/catalog/blobs"
 	"github.com/annals/annals/catalog/pdfdoc"
 )
 
@@ -35,7 +34,7 @@ func runExtract(ctx context.Context, args []string, getenv func(string) string, 
 		return err
 	}
 	defer store.Close()
-	files, err := blobs.OpenDisk(cfg.FilesDir())
+	files, err := openBlobs(ctx, cfg)
 	if err != nil {
 		return err
 	}

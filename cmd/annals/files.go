@@ -86,7 +86,7 @@ func runCheck(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer store.Close()
-	files, err := blobs.OpenDisk(cfg.FilesDir())
+	files, err := openBlobs(ctx, cfg)
 	if err != nil {
 		return err
 	}

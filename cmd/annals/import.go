@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/annals/annals/catalog"
-	"github.com/annals/annals/catalog/blobs"
 	"github.com/annals/annals/catalog/recordio"
 	"github.com/annals/annals/export"
 )
@@ -73,7 +72,7 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 		}
 		src.files = os.DirFS(*filesDir)
 	}
-	if src.blobs, err = blobs.OpenDisk(cfg.FilesDir()); err != nil {
+	if src.blobs, err = openBlobs(ctx, cfg); err != nil {
 		return err
 	}
 	failed := 0

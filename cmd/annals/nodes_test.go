@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -15,10 +17,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/annals/annals/catalog/blobs/s3/s3test"
 	"github.com/annals/annals/catalog/postgres/pgtest"
 )
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
+func TestMain(m *testing.M) {
+	code := m.Run()
+	pgtest.Stop()
+	s3test.Stop()
+	os.Exit(code)
+}
 
 // cluster is several "annals serve" processes sharing one PostgreSQL
 // database, each with its own data directory (its index).
@@ -31,7 +39,7 @@ type cluster struct {
 func newCluster(t testing.TB) *cluster {
 	t.Helper()
 	dsn := pgtest.NewDatabase(t)
-	c := &cluster{t: t, env: []string{"ANNALS_STORE=" + dsn, "ANNALS_SESSION_KEY=" + strings.Repeat("k", 40)}}
+	c := &cluster{t: t, env: []string{"ANNALS_STORE=" + dsn, "ANNALS_BLOBS=" + s3test.NewBucket(t), "ANNALS_SESSION_KEY=" + strings.Repeat("k", 40)}}
 	cmd := exec.Command(annalsBinary(t), "token", "create", "--data", t.TempDir(), "--name", "loader", "--role", "librarian")
 	cmd.Env = append(os.Environ(), c.env...)
 	out, err := cmd.Output()
@@ -120,10 +128,47 @@ func TestTwoNodesShareTheCatalogue(t *testing.T) {
 	slices.Sort(lags)
 	t.Logf("write on one node to searchable on the other: median %s, max %s (20 writes)", lags[len(lags)/2], lags[len(lags)-1])
 
+	// A file uploaded to A downloads from B, whole and by ranges.
+	id, err := c.create(a, "A report with a file")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := []byte(strings.Repeat("Белорусы в Китае 白俄罗斯人在中国 ", 20000))
+	req, _ := http.NewRequest("PUT", a.url+"/api/v1/records/"+id+"/files/report.txt", bytes.NewReader(text))
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	req.Header.Set("Content-Type", "text/plain; charset=utf-8")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("upload to A: %d", resp.StatusCode)
+	}
+	resp, err = http.Get(b.url + "/api/v1/records/" + id + "/files/report.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !bytes.Equal(got, text) {
+		t.Errorf("the file from B: %d, %d bytes of %d", resp.StatusCode, len(got), len(text))
+	}
+	req, _ = http.NewRequest("GET", b.url+"/api/v1/records/"+id+"/files/report.txt", nil)
+	req.Header.Set("Range", "bytes=100000-100099")
+	if resp, err = http.DefaultClient.Do(req); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusPartialContent || !bytes.Equal(got, text[100000:100100]) {
+		t.Errorf("a range from B: %d %q", resp.StatusCode, got)
+	}
+
 	// A session made on A opens on B.
 	jar, _ := cookiejar.New(nil)
 	browser := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := browser.Get(a.url + "/sign-in")
+	resp, err = browser.Get(a.url + "/sign-in")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/annals/annals/catalog/blobs"
 	"github.com/annals/annals/catalog/pdfdoc"
 	"github.com/annals/annals/export/csl"
 	"github.com/annals/annals/export/proceedings"
@@ -147,7 +146,7 @@ func (b *progressBar) done() {
 // read from the data directory's files through PDFium.
 func renderWithPapers(ctx context.Context, cfg Config, out io.Writer, doc *proceedings.Document, fonts *typeset.Set, words *i18n.Words,
 	progress func(done, total int)) (proceedings.Stats, []stamp.Unplaced, error) {
-	files, err := blobs.OpenDisk(cfg.FilesDir())
+	files, err := openBlobs(ctx, cfg)
 	if err != nil {
 		return proceedings.Stats{}, nil, err
 	}

@@ -9,7 +9,6 @@ import (
 
 	"github.com/annals/annals/assets"
 	"github.com/annals/annals/catalog"
-	"github.com/annals/annals/catalog/blobs"
 	"github.com/annals/annals/catalog/i18n"
 	"github.com/annals/annals/export/csl"
 	"github.com/annals/annals/export/proceedings"
@@ -138,7 +137,7 @@ func sampleFiles(ctx context.Context, cfg Config, s catalog.Store) (int, error) 
 	if err != nil {
 		return 0, err
 	}
-	store, err := blobs.OpenDisk(cfg.FilesDir())
+	store, err := openBlobs(ctx, cfg)
 	if err != nil {
 		return 0, err
 	}

@@ -13,7 +13,6 @@ import (
 
 	"github.com/annals/annals/assets"
 	"github.com/annals/annals/catalog"
-	"github.com/annals/annals/catalog/blobs"
 	"github.com/annals/annals/catalog/i18n"
 	"github.com/annals/annals/catalog/pdfdoc"
 	"github.com/annals/annals/catalog/recordio"
@@ -78,6 +77,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer store.Close()
+	if cfg.Blobs != "" {
+		log.Info("files", "s3", redactStore(cfg.Blobs))
+	}
 	if cfg.usesSQLite() {
 		log.Info("catalogue", "sqlite", cfg.DatabasePath())
 	} else {
@@ -148,7 +150,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	files, err := blobs.OpenDisk(cfg.FilesDir())
+	files, err := openBlobs(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -176,7 +178,12 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	exporting := make(chan error, 1)
 	go func() { exporting <- exports.Run(ctx) }()
 	collecting := make(chan error, 1)
-	go func() { runOrphanCollector(ctx, store, cfg.FilesDir(), cfg.FileGrace, log); collecting <- nil }()
+	go func() {
+		if cfg.Blobs == "" { // on S3, orphans are not collected yet (issue 20)
+			runOrphanCollector(ctx, store, cfg.FilesDir(), cfg.FileGrace, log)
+		}
+		collecting <- nil
+	}()
 	analyzing := make(chan error, 1)
 	go func() { runFileAnalysis(ctx, cfg, store, files, log); analyzing <- nil }()
 	go runStampedPruner(ctx, stamper, log)
