@@ -41,6 +41,11 @@ type ExportJob struct {
 	Finished *time.Time `json:"finished,omitempty"`
 	// Expires is when a finished file is removed.
 	Expires *time.Time `json:"expires,omitempty"`
+	// Node is the node running (or that ran) the job; Beat when it last
+	// said it was still running it. A running job whose beat is old
+	// belongs to a node that died, and another claims it.
+	Node string     `json:"-"`
+	Beat *time.Time `json:"-"`
 }
 
 // JobProgress counts the entries rendered.
@@ -61,6 +66,14 @@ type ExportJobStore interface {
 	// FindExportJobs lists the jobs in these statuses (all when none),
 	// oldest first.
 	FindExportJobs(ctx context.Context, statuses ...JobStatus) ([]ExportJob, error)
+	// ClaimExportJob gives node the oldest job waiting — queued, or
+	// running with no beat since staleBefore (its node died) — marking it
+	// running by node with a beat now; nil when there is none. Two
+	// claimers, on any nodes, never get the same job.
+	ClaimExportJob(ctx context.Context, node string, staleBefore time.Time) (*ExportJob, error)
+	// BeatExportJob says that node is still running the job. ENOTFOUND if
+	// the job is not running on node (another claimed it).
+	BeatExportJob(ctx context.Context, id, node string) error
 }
 
 // NewJobID makes an export job's ID: hard to guess, since the ID is what

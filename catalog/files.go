@@ -206,6 +206,9 @@ type FileReferences interface {
 type Blob struct {
 	SHA256 string // hex
 	Size   int64
+	// Modified is when the bytes were stored (List gives it; zero when
+	// not known).
+	Modified time.Time
 }
 
 // BlobReader reads a stored blob from any position.

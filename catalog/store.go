@@ -27,6 +27,17 @@ type Store interface {
 	Close() error
 }
 
+// Leader is implemented by a store that several nodes share: some work
+// must run on one node at a time (reading newly attached files follows one
+// shared cursor). Where a store has one process, the work simply runs.
+type Leader interface {
+	// WhileLeader waits until this process holds the lead for name, then
+	// runs fn with a context that ends if the lead is lost (the
+	// database connection holding it broke). It returns fn's error, or
+	// ctx's when ctx ends first.
+	WhileLeader(ctx context.Context, name string, fn func(context.Context) error) error
+}
+
 // DuplicateFinder finds the records of the catalogue that are the same work
 // as each other (DuplicateKeys).
 type DuplicateFinder interface {

@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"io/fs"
 	"os"
@@ -40,8 +41,27 @@ func OpenDisk(dir string) (*Disk, error) {
 	return &Disk{dir: dir}, nil
 }
 
-func validSHA(sha string) bool {
-	return len(sha) == 64 && strings.Trim(sha, "0123456789abcdef") == ""
+// CheckReceived says whether bytes received for an upload may be stored:
+// n of them (read up to max+1, so that more than max shows), hashed by h,
+// which the client said have the SHA-256 want (empty: said nothing). It
+// returns the blob they make, ETOOLARGE past max, EMALFORMED for a digest
+// that does not match.
+func CheckReceived(n, max int64, h hash.Hash, want string) (catalog.Blob, error) {
+	if n > max {
+		return catalog.Blob{}, catalog.Errorf(catalog.ETOOLARGE, "The file is larger than the %d bytes allowed.", max)
+	}
+	sum := hex.EncodeToString(h.Sum(nil))
+	if want != "" && want != sum {
+		return catalog.Blob{}, &catalog.Error{Code: catalog.EMALFORMED, Message: "The file's bytes do not match the digest sent with them.",
+			Fields: []catalog.FieldError{{Field: "Content-Digest", Message: fmt.Sprintf("says SHA-256 %s; the bytes received have %s", want, sum)}}}
+	}
+	return catalog.Blob{SHA256: sum, Size: n}, nil
+}
+
+// ValidSHA256 says whether s is a SHA-256 in lower-case hex, the only
+// names blobs have.
+func ValidSHA256(s string) bool {
+	return len(s) == 64 && strings.Trim(s, "0123456789abcdef") == ""
 }
 
 // path is where a blob lives: two levels of fan-out by its first bytes.
@@ -62,15 +82,11 @@ func (d *Disk) Put(ctx context.Context, r io.Reader, max int64, want string) (ca
 	if err != nil {
 		return catalog.Blob{}, diskError(err)
 	}
-	if n > max {
-		return catalog.Blob{}, catalog.Errorf(catalog.ETOOLARGE, "The file is larger than the %d bytes allowed.", max)
+	blob, err := CheckReceived(n, max, h, want)
+	if err != nil {
+		return catalog.Blob{}, err
 	}
-	sum := hex.EncodeToString(h.Sum(nil))
-	if want != "" && want != sum {
-		return catalog.Blob{}, &catalog.Error{Code: catalog.EMALFORMED, Message: "The file's bytes do not match the digest sent with them.",
-			Fields: []catalog.FieldError{{Field: "Content-Digest", Message: fmt.Sprintf("says SHA-256 %s; the bytes received have %s", want, sum)}}}
-	}
-	blob := catalog.Blob{SHA256: sum, Size: n}
+	sum := blob.SHA256
 	final := d.path(sum)
 	if st, err := os.Stat(final); err == nil && st.Size() == n {
 		return blob, nil // the same bytes are stored already
@@ -134,7 +150,7 @@ func (f file) Size() int64 { return f.size }
 
 // Open opens a blob for reading.
 func (d *Disk) Open(ctx context.Context, sha string) (catalog.BlobReader, error) {
-	if !validSHA(sha) {
+	if !ValidSHA256(sha) {
 		return nil, catalog.Errorf(catalog.ENOTFOUND, "There is no blob %q.", sha)
 	}
 	f, err := os.Open(d.path(sha))
@@ -154,7 +170,7 @@ func (d *Disk) Open(ctx context.Context, sha string) (catalog.BlobReader, error)
 
 // Delete removes a blob.
 func (d *Disk) Delete(ctx context.Context, sha string) error {
-	if !validSHA(sha) {
+	if !ValidSHA256(sha) {
 		return nil
 	}
 	if err := os.Remove(d.path(sha)); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -175,7 +191,7 @@ func (d *Disk) List(ctx context.Context, fn func(catalog.Blob) error) error {
 			}
 			return nil
 		}
-		if !validSHA(e.Name()) {
+		if !ValidSHA256(e.Name()) {
 			return nil
 		}
 		info, err := e.Info()
@@ -185,6 +201,6 @@ func (d *Disk) List(ctx context.Context, fn func(catalog.Blob) error) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		return fn(catalog.Blob{SHA256: e.Name(), Size: info.Size()})
+		return fn(catalog.Blob{SHA256: e.Name(), Size: info.Size(), Modified: info.ModTime()})
 	})
 }

@@ -3,6 +3,7 @@ package catalogtest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +15,81 @@ import (
 // against a new, empty store that open makes.
 func RunExportJobStoreTests(t *testing.T, open func(t *testing.T) catalog.ExportJobStore) {
 	t.Run("ExportJobs", func(t *testing.T) { testExportJobs(t, open(t)) })
+	t.Run("ClaimExportJobs", func(t *testing.T) { testClaimExportJobs(t, open(t)) })
+}
+
+// testClaimExportJobs: claimers on several nodes take the waiting jobs
+// oldest first, each job once even when they claim at the same moment; a
+// running job whose node stopped beating is claimed again, one that beats
+// is not; a node that lost its job is told so when it beats.
+func testClaimExportJobs(t *testing.T, s catalog.ExportJobStore) {
+	ctx := context.Background()
+	if j, err := s.ClaimExportJob(ctx, "node-a", time.Now().Add(-time.Minute)); j != nil || err != nil {
+		t.Fatalf("claim with no jobs: %+v %v", j, err)
+	}
+	const n = 20
+	var ids []string
+	for range n {
+		j := &catalog.ExportJob{Kind: "proceedings", Status: catalog.JobQueued, Request: []byte(`{}`)}
+		if err := s.CreateExportJob(ctx, j); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, j.ID)
+	}
+	first, err := s.ClaimExportJob(ctx, "node-a", time.Now().Add(-time.Minute))
+	if err != nil || first == nil || first.ID != ids[0] || first.Status != catalog.JobRunning || first.Node != "node-a" || first.Beat == nil {
+		t.Fatalf("first claim: %+v %v, want %s running on node-a", first, err, ids[0])
+	}
+	claimed := make(chan string, n)
+	errs := make(chan error, 4)
+	for w := range 4 {
+		go func() {
+			for {
+				j, err := s.ClaimExportJob(ctx, fmt.Sprintf("node-%d", w), time.Now().Add(-time.Minute))
+				if err != nil || j == nil {
+					errs <- err
+					return
+				}
+				claimed <- j.ID
+			}
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(claimed)
+	seen := map[string]bool{first.ID: true}
+	for id := range claimed {
+		if seen[id] {
+			t.Errorf("%s claimed twice", id)
+		}
+		seen[id] = true
+	}
+	if len(seen) != n {
+		t.Errorf("%d of %d jobs claimed", len(seen), n)
+	}
+	if err := s.BeatExportJob(ctx, first.ID, "node-a"); err != nil {
+		t.Errorf("beat of a running job: %v", err)
+	}
+	if j, _ := s.ClaimExportJob(ctx, "node-b", time.Now().Add(-time.Minute)); j != nil {
+		t.Errorf("a job whose node beats was claimed: %+v", j)
+	}
+	again, err := s.ClaimExportJob(ctx, "node-b", time.Now().Add(time.Minute)) // every beat is stale now
+	if err != nil || again == nil || again.ID != first.ID || again.Node != "node-b" {
+		t.Fatalf("the dead node's job: %+v %v, want %s on node-b", again, err, first.ID)
+	}
+	if err := s.BeatExportJob(ctx, first.ID, "node-a"); catalog.ErrorCode(err) != catalog.ENOTFOUND {
+		t.Errorf("node-a beating the job node-b took: %v", err)
+	}
+	again.Status = catalog.JobDone
+	if err := s.UpdateExportJob(ctx, again); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.BeatExportJob(ctx, first.ID, "node-b"); catalog.ErrorCode(err) != catalog.ENOTFOUND {
+		t.Errorf("beating a finished job: %v", err)
+	}
 }
 
 func testExportJobs(t *testing.T, s catalog.ExportJobStore) {

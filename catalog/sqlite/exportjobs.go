@@ -11,24 +11,27 @@ import (
 	"github.com/annals/annals/catalog"
 )
 
-const jobColumns = `id, kind, status, request, done, total, error, file, size, actor, created, started, finished, expires, warnings`
+const jobColumns = `id, kind, status, request, done, total, error, file, size, actor, created, started, finished, expires, warnings, node, beat`
 
 // CreateExportJob stores a new export job.
 func (s *Store) CreateExportJob(ctx context.Context, j *catalog.ExportJob) error {
 	j.ID = catalog.NewJobID()
 	j.Created = s.stamp()
-	_, err := s.write.ExecContext(ctx, `INSERT INTO export_jobs (`+jobColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := s.write.ExecContext(ctx, `INSERT INTO export_jobs (`+jobColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		j.ID, j.Kind, string(j.Status), string(j.Request), j.Progress.Done, j.Progress.Total, j.Error, j.File, j.Size,
-		j.Actor, formatTime(j.Created), nullTime(j.Started), nullTime(j.Finished), nullTime(j.Expires), warningsJSON(j.Warnings))
+		j.Actor, formatTime(j.Created), nullTime(j.Started), nullTime(j.Finished), nullTime(j.Expires), warningsJSON(j.Warnings), j.Node, nullTime(j.Beat))
 	return err
 }
 
-// UpdateExportJob writes what changes as a job runs.
+// UpdateExportJob writes what changes as a job runs; a running job's
+// update is also its beat.
 func (s *Store) UpdateExportJob(ctx context.Context, j *catalog.ExportJob) error {
 	res, err := s.write.ExecContext(ctx, `UPDATE export_jobs SET status = ?, done = ?, total = ?, error = ?, file = ?, size = ?,
-		started = ?, finished = ?, expires = ?, warnings = ? WHERE id = ?`,
+		started = ?, finished = ?, expires = ?, warnings = ?, node = ?,
+		beat = CASE WHEN CAST(? AS TEXT) = 'running' THEN ? ELSE beat END WHERE id = ?`,
 		string(j.Status), j.Progress.Done, j.Progress.Total, j.Error, j.File, j.Size,
-		nullTime(j.Started), nullTime(j.Finished), nullTime(j.Expires), warningsJSON(j.Warnings), j.ID)
+		nullTime(j.Started), nullTime(j.Finished), nullTime(j.Expires), warningsJSON(j.Warnings), j.Node,
+		string(j.Status), formatTime(s.stamp()), j.ID)
 	if err != nil {
 		return err
 	}
@@ -60,19 +63,46 @@ func (s *Store) FindExportJobs(ctx context.Context, statuses ...catalog.JobStatu
 	return queryAll(ctx, s, scanJob, query+` ORDER BY created, id`, args...)
 }
 
+// ClaimExportJob gives node the oldest waiting job (SQLite has one writer:
+// the update that marks it is the claim).
+func (s *Store) ClaimExportJob(ctx context.Context, node string, staleBefore time.Time) (*catalog.ExportJob, error) {
+	now := formatTime(s.stamp())
+	j, err := scanJob(s.write.QueryRowContext(ctx, `UPDATE export_jobs SET status = 'running', node = ?, beat = ?
+		WHERE id = (SELECT id FROM export_jobs WHERE status = 'queued' OR (status = 'running' AND (beat IS NULL OR beat < ?))
+			ORDER BY created, id LIMIT 1)
+		RETURNING `+jobColumns, node, now, formatTime(staleBefore)).Scan)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	return j, err
+}
+
+// BeatExportJob says node still runs the job.
+func (s *Store) BeatExportJob(ctx context.Context, id, node string) error {
+	res, err := s.write.ExecContext(ctx, `UPDATE export_jobs SET beat = ? WHERE id = ? AND node = ? AND status = 'running'`,
+		formatTime(s.stamp()), id, node)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return catalog.Errorf(catalog.ENOTFOUND, "The export %q is not running on %s.", id, node)
+	}
+	return nil
+}
+
 func scanJob(scan func(...any) error) (*catalog.ExportJob, error) {
 	var j catalog.ExportJob
 	var status, request, created, warnings string
-	var started, finished, expires sql.NullString
+	var started, finished, expires, beat sql.NullString
 	if err := scan(&j.ID, &j.Kind, &status, &request, &j.Progress.Done, &j.Progress.Total, &j.Error, &j.File, &j.Size,
-		&j.Actor, &created, &started, &finished, &expires, &warnings); err != nil {
+		&j.Actor, &created, &started, &finished, &expires, &warnings, &j.Node, &beat); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(warnings), &j.Warnings); err != nil {
 		return nil, err
 	}
 	j.Status, j.Request, j.Created = catalog.JobStatus(status), []byte(request), parseTime(created)
-	j.Started, j.Finished, j.Expires = timePtr(started), timePtr(finished), timePtr(expires)
+	j.Started, j.Finished, j.Expires, j.Beat = timePtr(started), timePtr(finished), timePtr(expires), timePtr(beat)
 	return &j, nil
 }
 

@@ -7,14 +7,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/annals/annals/catalog"
 	"github.com/annals/annals/catalog/analyze"
-	"github.com/annals/annals/catalog/blobs"
 	"github.com/annals/annals/catalog/pdfdoc"
 	"github.com/annals/annals/export/stamp"
 )
@@ -111,22 +109,30 @@ func runCheck(ctx context.Context, args []string, getenv func(string) string, st
 	return nil
 }
 
-// collectOrphans removes stored bytes that no version of any record names
-// and that are older than grace (an upload may be between its bytes and
-// its record). It returns how many it removed.
-func collectOrphans(ctx context.Context, refs catalog.FileReferences, dir string, grace time.Duration, now time.Time) (int, error) {
-	store, err := blobs.OpenDisk(dir)
-	if err != nil {
-		return 0, err
-	}
+// collectOrphans removes stored bytes that no version of any record and
+// no finished export names and that were stored more than grace ago (an
+// upload may be between its bytes and its record). Bytes whose time the
+// store does not know stay. It returns how many it removed.
+func collectOrphans(ctx context.Context, refs catalog.FileReferences, exports catalog.ExportJobStore, store catalog.Blobs, grace time.Duration, now time.Time) (int, error) {
 	rep, err := checkFilesNamedOnly(ctx, refs, store)
 	if err != nil {
 		return 0, err
 	}
+	kept := map[string]bool{}
+	if exports != nil {
+		jobs, err := exports.FindExportJobs(ctx, catalog.JobDone, catalog.JobRunning)
+		if err != nil {
+			return 0, err
+		}
+		for _, j := range jobs {
+			if sha, ok := strings.CutPrefix(j.File, "blob:"); ok {
+				kept[sha] = true
+			}
+		}
+	}
 	removed := 0
 	for _, b := range rep {
-		st, err := os.Stat(filepath.Join(dir, b.SHA256[:2], b.SHA256[2:4], b.SHA256))
-		if err != nil || now.Sub(st.ModTime()) < grace {
+		if kept[b.SHA256] || b.Modified.IsZero() || now.Sub(b.Modified) < grace {
 			continue
 		}
 		if err := store.Delete(ctx, b.SHA256); err != nil {
@@ -154,11 +160,11 @@ func checkFilesNamedOnly(ctx context.Context, refs catalog.FileReferences, store
 }
 
 // runOrphanCollector removes orphans every hour until ctx is done.
-func runOrphanCollector(ctx context.Context, refs catalog.FileReferences, dir string, grace time.Duration, log *slog.Logger) {
+func runOrphanCollector(ctx context.Context, refs catalog.FileReferences, exports catalog.ExportJobStore, store catalog.Blobs, grace time.Duration, log *slog.Logger) {
 	ticker := time.NewTicker(time.Hour)
 	defer ticker.Stop()
 	for {
-		if n, err := collectOrphans(ctx, refs, dir, grace, time.Now()); err != nil && ctx.Err() == nil {
+		if n, err := collectOrphans(ctx, refs, exports, store, grace, time.Now()); err != nil && ctx.Err() == nil {
 			log.Error("removing unreferenced files", "error", err)
 		} else if n > 0 {
 			log.Info("removed files no version names", "files", n, "grace", grace)

@@ -122,7 +122,7 @@ func TestOrphansAreRemovedAfterTheirGrace(t *testing.T) {
 	for _, b := range []catalog.Blob{named, old} {
 		os.Chtimes(filepath.Join(dir, "files", b.SHA256[:2], b.SHA256[2:4], b.SHA256), past, past)
 	}
-	n, err := collectOrphans(ctx, store, filepath.Join(dir, "files"), 7*24*time.Hour, time.Now())
+	n, err := collectOrphans(ctx, store, store, files, 7*24*time.Hour, time.Now())
 	if err != nil || n != 1 {
 		t.Fatalf("removed %d, %v; want the old orphan only", n, err)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -17,8 +19,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/annals/annals/catalog"
 	"github.com/annals/annals/catalog/blobs/s3/s3test"
 	"github.com/annals/annals/catalog/postgres/pgtest"
+	"github.com/annals/annals/catalog/sqlite"
 )
 
 func TestMain(m *testing.M) {
@@ -165,6 +169,35 @@ func TestTwoNodesShareTheCatalogue(t *testing.T) {
 		t.Errorf("a range from B: %d %q", resp.StatusCode, got)
 	}
 
+	// An export asked of A is made by a node and downloaded from B.
+	status, data, err := post(a.url+"/api/v1/exports", c.token, "application/json",
+		[]byte(fmt.Sprintf(`{"kind":"proceedings","ids":[%q]}`, id)))
+	if err != nil || status != http.StatusAccepted {
+		t.Fatalf("export on A: %d %s %v", status, data, err)
+	}
+	var job struct{ ID, Status string }
+	json.Unmarshal(data, &job)
+	deadline := time.Now().Add(60 * time.Second)
+	for job.Status != "done" && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+		req, _ := http.NewRequest("GET", b.url+"/api/v1/exports/"+job.ID, nil)
+		req.Header.Set("Authorization", "Bearer "+c.token)
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			json.NewDecoder(resp.Body).Decode(&job)
+			resp.Body.Close()
+		}
+	}
+	req, _ = http.NewRequest("GET", b.url+"/api/v1/exports/"+job.ID+"/file", nil)
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	if resp, err = http.DefaultClient.Do(req); err != nil {
+		t.Fatal(err)
+	}
+	pdf, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if job.Status != "done" || resp.StatusCode != http.StatusOK || !bytes.HasPrefix(pdf, []byte("%PDF")) {
+		t.Errorf("the export from B: job %s, %d, %d bytes", job.Status, resp.StatusCode, len(pdf))
+	}
+
 	// A session made on A opens on B.
 	jar, _ := cookiejar.New(nil)
 	browser := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -282,4 +315,53 @@ func waitAtLeast(t *testing.T, s *server, q string, want int, within time.Durati
 	}
 	t.Fatalf("%q on %s: %d found after %s, want at least %d", q, s.url, found(s, q), within, want)
 	return 0
+}
+
+// TestOrphansOnS3: in an S3 bucket, bytes no version names are removed
+// once older than the grace period (by the objects' times), while bytes a
+// record names and a finished export's file stay.
+func TestOrphansOnS3(t *testing.T) {
+	ctx := context.Background()
+	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "annals.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	files, err := openBlobs(ctx, Config{Blobs: s3test.NewBucket(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	put := func(s string) catalog.Blob {
+		b, err := files.Put(ctx, strings.NewReader(s), 100, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	named, orphan, exported := put("named"), put("orphan"), put("an export's PDF")
+	r := catalog.Record{ID: "r", Kind: catalog.KindOther, Title: "R"}
+	if err := store.CreateRecord(ctx, &r); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.SetRecordFiles(ctx, "r", 0, func([]catalog.File) ([]catalog.File, error) {
+		return []catalog.File{{Name: "a.txt", SHA256: named.SHA256, Size: named.Size, MediaType: "text/plain"}}, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	job := &catalog.ExportJob{Kind: "proceedings", Status: catalog.JobDone, Request: []byte(`{}`), File: "blob:" + exported.SHA256}
+	if err := store.CreateExportJob(ctx, job); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := collectOrphans(ctx, store, store, files, 7*24*time.Hour, time.Now()); err != nil || n != 0 {
+		t.Fatalf("within the grace period: removed %d, %v", n, err)
+	}
+	n, err := collectOrphans(ctx, store, store, files, 7*24*time.Hour, time.Now().Add(8*24*time.Hour))
+	if err != nil || n != 1 {
+		t.Fatalf("after the grace period: removed %d, %v; want the orphan only", n, err)
+	}
+	for b, want := range map[catalog.Blob]bool{named: true, orphan: false, exported: true} {
+		if _, err := files.Open(ctx, b.SHA256); (err == nil) != want {
+			t.Errorf("%s: stored %v, want %v", b.SHA256[:8], err == nil, want)
+		}
+	}
 }

@@ -54,6 +54,26 @@ func openFonts() (*typeset.Set, error) {
 	return typeset.NewSet(faces[0], faces[1], faces[2], faces[3]), nil
 }
 
+// nodeName names this node among those sharing a catalogue (export jobs
+// say which node runs them): the host's name and a random suffix, kept in
+// DATA/node-name so that a node restarted on its data directory takes its
+// interrupted jobs back at once.
+func nodeName(cfg Config) (string, error) {
+	path := filepath.Join(cfg.DataDir, "node-name")
+	if b, err := os.ReadFile(path); err == nil && len(strings.TrimSpace(string(b))) > 0 {
+		return strings.TrimSpace(string(b)), nil
+	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return "", err
+	}
+	host, _ := os.Hostname()
+	var suffix [4]byte
+	if _, err := rand.Read(suffix[:]); err != nil {
+		return "", err
+	}
+	name := fmt.Sprintf("%s-%x", host, suffix)
+	return name, os.WriteFile(path, []byte(name+"\n"), 0o600)
+}
+
 // sessionKey is the key that signs librarians' session cookies:
 // $ANNALS_SESSION_KEY when set (every node of a catalogue shared on
 // PostgreSQL is given the same, so that a session made on one opens on

@@ -164,8 +164,17 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 			return pdfdoc.Open(ctx, pdfdoc.Options{Workers: 1, Timeout: cfg.ExtractTimeout, CacheDir: cfg.PDFiumCacheDir()})
 		}})
 	defer stamper.Close()
+	node, err := nodeName(cfg)
+	if err != nil {
+		return err
+	}
+	var shared catalog.Blobs
+	if cfg.Blobs != "" {
+		shared = files // several nodes: finished exports where every node serves them
+	}
 	exports, err := jobs.New(jobs.Config{Blobs: files, Catalog: store, Jobs: store, Dir: cfg.ExportsDir(), Styles: styles, Fonts: fonts, Words: words,
-		Search: web.SearchIDs(index), Workers: cfg.ExportWorkers, Keep: cfg.ExportKeep, Logger: log, Stamper: stamper, BaseURL: base})
+		Search: web.SearchIDs(index), Workers: cfg.ExportWorkers, Keep: cfg.ExportKeep, Logger: log, Stamper: stamper, BaseURL: base,
+		Node: node, Shared: shared})
 	if err != nil {
 		return err
 	}
@@ -178,12 +187,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	exporting := make(chan error, 1)
 	go func() { exporting <- exports.Run(ctx) }()
 	collecting := make(chan error, 1)
-	go func() {
-		if cfg.Blobs == "" { // on S3, orphans are not collected yet (issue 20)
-			runOrphanCollector(ctx, store, cfg.FilesDir(), cfg.FileGrace, log)
-		}
-		collecting <- nil
-	}()
+	go func() { runOrphanCollector(ctx, store, store, files, cfg.FileGrace, log); collecting <- nil }()
 	analyzing := make(chan error, 1)
 	go func() { runFileAnalysis(ctx, cfg, store, files, log); analyzing <- nil }()
 	go runStampedPruner(ctx, stamper, log)

@@ -30,32 +30,47 @@ func (r *Runner) renderSafely(ctx context.Context, j *catalog.ExportJob, tmp str
 	return r.renderFile(ctx, j, tmp)
 }
 
-// execute renders one job. Its file is written under a temporary name and
-// renamed when complete; any failure removes it and says why on the job.
+// execute renders one job this node claimed. Its file is written under a
+// temporary name and renamed (or stored in the shared blobs) when
+// complete; a failure removes it and says why on the job. While it runs it
+// beats; if another node took the job meanwhile (this one was thought
+// dead), it stops and leaves the job to it. A job stopped by the server
+// stopping waits again, for this node's restart or another node.
 func (r *Runner) execute(ctx context.Context, j *catalog.ExportJob) {
 	started := r.cfg.Now().UTC()
-	j.Status, j.Started = catalog.JobRunning, &started
+	j.Status, j.Started, j.Progress, j.Warnings = catalog.JobRunning, &started, catalog.JobProgress{}, nil
 	if err := r.cfg.Jobs.UpdateExportJob(ctx, j); err != nil {
 		r.cfg.Logger.Error("export job", "id", j.ID, "error", err)
 		return
 	}
+	jctx, stop := context.WithCancel(ctx)
+	lost := make(chan struct{})
+	beating := make(chan struct{})
+	go func() {
+		defer close(beating)
+		r.beat(jctx, j.ID, stop, lost)
+	}()
 	tmp := r.tempPath(j)
-	size, err := r.renderSafely(ctx, j, tmp)
+	size, err := r.renderSafely(jctx, j, tmp)
+	stop()
+	<-beating
+	select {
+	case <-lost:
+		os.Remove(tmp)
+		r.cfg.Logger.Warn("export taken over by another node", "id", j.ID)
+		return
+	default:
+	}
 	if err != nil {
 		os.Remove(tmp)
-		why := err.Error()
-		if errors.Is(err, context.Canceled) {
-			why = "interrupted: the server was stopping"
+		if ctx.Err() != nil {
+			r.requeue(ctx, j)
+			return
 		}
-		r.fail(ctx, j, why)
+		r.fail(ctx, j, err.Error())
 		return
 	}
-	ext := ".pdf"
-	if j.Kind == KindBundle {
-		ext = ".zip"
-	}
-	j.File = j.ID + ext
-	if err := os.Rename(tmp, r.Path(j)); err != nil {
+	if err := r.keep(ctx, j, tmp); err != nil {
 		os.Remove(tmp)
 		r.fail(ctx, j, err.Error())
 		return
@@ -68,6 +83,52 @@ func (r *Runner) execute(ctx context.Context, j *catalog.ExportJob) {
 		r.cfg.Logger.Error("export job", "id", j.ID, "error", err)
 	}
 	r.cfg.Logger.Info("export done", "id", j.ID, "kind", j.Kind, "bytes", size, "seconds", finished.Sub(started).Seconds())
+}
+
+// beat tells the store, every quarter of StaleAfter, that this node still
+// runs the job; if the store says another node has it, it closes lost and
+// stops the rendering.
+func (r *Runner) beat(ctx context.Context, id string, stop context.CancelFunc, lost chan struct{}) {
+	ticker := time.NewTicker(r.cfg.StaleAfter / 4)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+			err := r.cfg.Jobs.BeatExportJob(ctx, id, r.cfg.Node)
+			if catalog.ErrorCode(err) == catalog.ENOTFOUND {
+				close(lost)
+				stop()
+				return
+			}
+		}
+	}
+}
+
+// keep puts a finished file where it is served from: renamed into Dir, or
+// stored in the shared blobs (j.File is then "blob:" and its SHA-256).
+func (r *Runner) keep(ctx context.Context, j *catalog.ExportJob, tmp string) error {
+	ext := ".pdf"
+	if j.Kind == KindBundle {
+		ext = ".zip"
+	}
+	if r.cfg.Shared == nil {
+		j.File = j.ID + ext
+		return os.Rename(tmp, r.Path(j))
+	}
+	f, err := os.Open(tmp)
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp)
+	defer f.Close()
+	b, err := r.cfg.Shared.Put(ctx, f, 1<<42, "")
+	if err != nil {
+		return fmt.Errorf("storing the file: %w", err)
+	}
+	j.File = sharedPrefix + b.SHA256
+	return nil
 }
 
 // render writes the job's file to path and returns its size.

@@ -1,8 +1,10 @@
 // Package jobs makes proceedings PDFs and bundles in the background: a
-// request is stored as a queued job at once, a few workers render jobs one
-// at a time each with their progress in the store, the file is written
-// under a temporary name and renamed when complete, finished files are
-// removed after a while, and jobs a restart interrupted are marked failed.
+// request is stored as a queued job at once; workers on any node claim
+// jobs from the store (each job once), render them with their progress in
+// the store and beat while they do, so that a job whose node died is
+// claimed by another; the file is written under a temporary name and
+// renamed when complete (or kept in the shared blob store, for several
+// nodes); finished files are removed after a while.
 package jobs
 
 import (
@@ -11,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/annals/annals/catalog/i18n"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -84,32 +87,30 @@ type Config struct {
 	Keep    time.Duration
 	Logger  *slog.Logger
 	Now     func() time.Time
+	// Node names this runner among the nodes sharing the job store (a
+	// random name when empty); a runner that starts again under its name
+	// takes its interrupted jobs back at once. StaleAfter is how long a
+	// running job may go without a beat before another node claims it
+	// (default 2 minutes); Poll how often idle workers look for jobs
+	// other nodes queued (default 2 s).
+	Node       string
+	StaleAfter time.Duration
+	Poll       time.Duration
+	// Shared, when set, keeps finished files (by their SHA-256) where
+	// every node can serve them, instead of in Dir.
+	Shared catalog.Blobs
 }
 
 // Runner runs export jobs.
 type Runner struct {
-	cfg   Config
-	queue chan string
+	cfg  Config
+	wake chan struct{} // a job was queued here
 	// renderFile makes a job's file (render; a test may put a failing one).
 	renderFile func(ctx context.Context, j *catalog.ExportJob, path string) (int64, error)
 	// progressEvery limits how often progress is written to the store.
 	progressEvery time.Duration
 
-	mu      sync.Mutex
-	claimed map[string]bool // jobs a worker has taken
-
 	publicMu sync.Mutex // makes published proceedings one at a time (public.go)
-}
-
-// claim takes a job for one worker; false if another has it.
-func (r *Runner) claim(id string) bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.claimed[id] {
-		return false
-	}
-	r.claimed[id] = true
-	return true
 }
 
 // New makes a runner; Run starts it.
@@ -129,10 +130,19 @@ func New(cfg Config) (*Runner, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.Node == "" {
+		cfg.Node = "node-" + strings.TrimPrefix(catalog.NewJobID(), "export-")[:12]
+	}
+	if cfg.StaleAfter <= 0 {
+		cfg.StaleAfter = 2 * time.Minute
+	}
+	if cfg.Poll <= 0 {
+		cfg.Poll = 2 * time.Second
+	}
 	if err := os.MkdirAll(cfg.Dir, 0o700); err != nil {
 		return nil, err
 	}
-	r := &Runner{cfg: cfg, queue: make(chan string, cfg.Queue), progressEvery: 250 * time.Millisecond, claimed: map[string]bool{}}
+	r := &Runner{cfg: cfg, wake: make(chan struct{}, 1), progressEvery: 250 * time.Millisecond}
 	r.renderFile = r.render
 	return r, nil
 }
@@ -254,7 +264,8 @@ func (r *Runner) checkIDs(ctx context.Context, ids []string) error {
 	return invalid("ids", fmt.Sprintf("%s%s: not records of this catalogue (never there, or deleted)", strings.Join(shown, ", "), more))
 }
 
-// Submit checks a request and queues it as a job.
+// Submit checks a request and queues it as a job, for a worker of any
+// node to claim.
 func (r *Runner) Submit(ctx context.Context, req Request, actor string) (*catalog.ExportJob, error) {
 	if err := r.check(ctx, &req); err != nil {
 		return nil, err
@@ -263,21 +274,26 @@ func (r *Runner) Submit(ctx context.Context, req Request, actor string) (*catalo
 	if err != nil {
 		return nil, err
 	}
+	waiting, err := r.cfg.Jobs.FindExportJobs(ctx, catalog.JobQueued)
+	if err != nil {
+		return nil, err
+	}
+	if len(waiting) >= r.cfg.Queue {
+		return nil, &catalog.Error{Code: catalog.EUNAVAILABLE, Message: fmt.Sprintf("%d exports are waiting already; try again later.", len(waiting))}
+	}
 	j := &catalog.ExportJob{Kind: req.Kind, Status: catalog.JobQueued, Request: body, Actor: actor}
 	if err := r.cfg.Jobs.CreateExportJob(ctx, j); err != nil {
 		return nil, err
 	}
 	select {
-	case r.queue <- j.ID:
-		return j, nil
-	default:
-		r.fail(context.WithoutCancel(ctx), j, "too many exports were waiting")
-		return nil, &catalog.Error{Code: catalog.EUNAVAILABLE, Message: fmt.Sprintf("%d exports are waiting already; try again later.", cap(r.queue))}
+	case r.wake <- struct{}{}:
+	default: // a worker is being woken already
 	}
+	return j, nil
 }
 
-// Run recovers the jobs a restart interrupted, then runs jobs and removes
-// expired files until ctx is done.
+// Run takes back the jobs this node was running when it stopped, then
+// runs jobs and removes expired files until ctx is done.
 func (r *Runner) Run(ctx context.Context) error {
 	if err := r.recover(ctx); err != nil {
 		return err
@@ -304,43 +320,51 @@ func (r *Runner) Run(ctx context.Context) error {
 	}
 }
 
-// recover fails the jobs that were running when the process stopped and
-// queues again those that were waiting.
+// recover queues again the jobs this node was running when it stopped
+// (they run from the start), and removes their partial files.
 func (r *Runner) recover(ctx context.Context) error {
-	jobs, err := r.cfg.Jobs.FindExportJobs(ctx, catalog.JobQueued, catalog.JobRunning)
+	jobs, err := r.cfg.Jobs.FindExportJobs(ctx, catalog.JobRunning)
 	if err != nil {
 		return err
 	}
 	for i := range jobs {
-		j := &jobs[i]
-		if j.Status == catalog.JobRunning {
-			os.Remove(r.tempPath(j))
-			r.fail(ctx, j, "interrupted by a restart of the server; ask for it again")
-			continue
+		if j := &jobs[i]; j.Node == r.cfg.Node {
+			r.requeue(ctx, j)
 		}
-		select {
-		case r.queue <- j.ID:
-		default:
-			r.fail(ctx, j, "too many exports were waiting at the restart")
-		}
+	}
+	leftovers, _ := filepath.Glob(filepath.Join(r.cfg.Dir, ".export-*.tmp"))
+	for _, f := range leftovers {
+		os.Remove(f)
 	}
 	return nil
 }
 
+// requeue puts a job back to wait, for any node to run from the start.
+func (r *Runner) requeue(ctx context.Context, j *catalog.ExportJob) {
+	j.Status, j.Node, j.Started, j.Progress, j.Warnings = catalog.JobQueued, "", nil, catalog.JobProgress{}, nil
+	if err := r.cfg.Jobs.UpdateExportJob(context.WithoutCancel(ctx), j); err != nil {
+		r.cfg.Logger.Error("export job", "id", j.ID, "error", err)
+	}
+}
+
+// work claims jobs and runs them one at a time; when there is none it
+// waits for one queued here, or looks again after the poll interval.
 func (r *Runner) work(ctx context.Context) {
-	for {
+	ticker := time.NewTicker(r.cfg.Poll)
+	defer ticker.Stop()
+	for ctx.Err() == nil {
+		j, err := r.cfg.Jobs.ClaimExportJob(ctx, r.cfg.Node, r.cfg.Now().Add(-r.cfg.StaleAfter))
+		if err != nil && ctx.Err() == nil {
+			r.cfg.Logger.Error("claiming an export job", "error", err)
+		}
+		if j != nil {
+			r.execute(ctx, j)
+			continue
+		}
 		select {
 		case <-ctx.Done():
-			return
-		case id := <-r.queue:
-			if !r.claim(id) {
-				continue // queued twice (by Submit and by the restart's recovery): it runs once
-			}
-			j, err := r.cfg.Jobs.FindExportJobByID(ctx, id)
-			if err != nil || j.Status != catalog.JobQueued {
-				continue
-			}
-			r.execute(ctx, j)
+		case <-r.wake:
+		case <-ticker.C:
 		}
 	}
 }
@@ -350,9 +374,33 @@ func (r *Runner) FindJob(ctx context.Context, id string) (*catalog.ExportJob, er
 	return r.cfg.Jobs.FindExportJobByID(ctx, id)
 }
 
-// Path is where a job's finished file is.
+// sharedPrefix marks a finished file kept in the shared blobs.
+const sharedPrefix = "blob:"
+
+// Path is where a job's finished file is, when it is kept in Dir.
 func (r *Runner) Path(j *catalog.ExportJob) string {
 	return filepath.Join(r.cfg.Dir, filepath.Base(j.File))
+}
+
+// OpenFile opens a finished job's file, wherever it is kept. EGONE when it
+// is no longer there.
+func (r *Runner) OpenFile(ctx context.Context, j *catalog.ExportJob) (io.ReadSeekCloser, error) {
+	gone := catalog.Errorf(catalog.EGONE, "The export's file is no longer there; ask for it again.")
+	if sha, ok := strings.CutPrefix(j.File, sharedPrefix); ok {
+		if r.cfg.Shared == nil {
+			return nil, gone
+		}
+		f, err := r.cfg.Shared.Open(ctx, sha)
+		if catalog.ErrorCode(err) == catalog.ENOTFOUND {
+			return nil, gone
+		}
+		return f, err
+	}
+	f, err := os.Open(r.Path(j))
+	if err != nil {
+		return nil, gone
+	}
+	return f, nil
 }
 
 func (r *Runner) tempPath(j *catalog.ExportJob) string {
@@ -381,13 +429,35 @@ func (r *Runner) expire(ctx context.Context) {
 		if j.Expires == nil || now.Before(*j.Expires) {
 			continue
 		}
-		if err := os.Remove(r.Path(j)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		if err := r.removeFile(ctx, j, jobs); err != nil {
 			r.cfg.Logger.Error("removing an expired export", "id", j.ID, "error", err)
 			continue
 		}
 		j.Status = catalog.JobExpired
 		r.cfg.Jobs.UpdateExportJob(ctx, j)
 	}
+}
+
+// removeFile removes an expired job's file; one kept in the shared blobs
+// stays while another finished job has the same bytes.
+func (r *Runner) removeFile(ctx context.Context, j *catalog.ExportJob, done []catalog.ExportJob) error {
+	sha, shared := strings.CutPrefix(j.File, sharedPrefix)
+	if !shared {
+		if err := os.Remove(r.Path(j)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+		return nil
+	}
+	for _, other := range done {
+		if other.ID != j.ID && other.File == j.File && other.Status == catalog.JobDone &&
+			(other.Expires == nil || r.cfg.Now().Before(*other.Expires)) {
+			return nil
+		}
+	}
+	if r.cfg.Shared == nil {
+		return nil
+	}
+	return r.cfg.Shared.Delete(ctx, sha)
 }
 
 // FileName is a name to offer the download under: the event or the first

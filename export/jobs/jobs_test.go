@@ -192,11 +192,14 @@ func TestAFailedJobSaysWhy(t *testing.T) {
 	}
 }
 
-func TestARestartFailsRunningJobsAndResumesQueuedOnes(t *testing.T) {
+// TestARestartRunsInterruptedJobsAgain: a job left running by a node that
+// stopped (no beat) and a queued one are both run when a runner starts,
+// and the interrupted job's partial file is removed.
+func TestARestartRunsInterruptedJobsAgain(t *testing.T) {
 	store := sampleStore(t)
 	ctx := context.Background()
 	dir := t.TempDir()
-	running := &catalog.ExportJob{Kind: KindProceedings, Status: catalog.JobRunning, Request: []byte(`{"kind":"proceedings","event":"jinan-2025","style":"apa"}`)}
+	running := &catalog.ExportJob{Kind: KindProceedings, Status: catalog.JobRunning, Node: "gone", Request: []byte(`{"kind":"proceedings","event":"jinan-2025","style":"apa"}`)}
 	queued := &catalog.ExportJob{Kind: KindProceedings, Status: catalog.JobQueued, Request: []byte(`{"kind":"proceedings","event":"jinan-2025","session":"energy","style":"apa"}`)}
 	for _, j := range []*catalog.ExportJob{running, queued} {
 		if err := store.CreateExportJob(ctx, j); err != nil {
@@ -204,16 +207,49 @@ func TestARestartFailsRunningJobsAndResumesQueuedOnes(t *testing.T) {
 		}
 	}
 	os.WriteFile(filepath.Join(dir, "."+running.ID+".tmp"), []byte("half a PDF"), 0o644)
-	r := newRunner(t, store, dir, nil)
+	r := newRunner(t, store, dir, func(c *Config) { c.Node = "gone" }) // the same node, started again
 	start(t, r)
-	if j := wait(t, store, running.ID); j.Status != catalog.JobFailed || !strings.Contains(j.Error, "restart") {
-		t.Errorf("the interrupted job: %+v", j)
-	}
-	if j := wait(t, store, queued.ID); j.Status != catalog.JobDone {
-		t.Errorf("the waiting job: %+v", j)
+	for _, id := range []string{running.ID, queued.ID} {
+		if j := wait(t, store, id); j.Status != catalog.JobDone || j.Node != "gone" {
+			t.Errorf("job %s after the restart: %+v", id, j)
+		}
 	}
 	if _, err := os.Stat(filepath.Join(dir, "."+running.ID+".tmp")); !os.IsNotExist(err) {
 		t.Errorf("the interrupted job's partial file is still there: %v", err)
+	}
+}
+
+// TestAnotherNodeTakesOverADeadNodesJob: a job running on a node that
+// stopped beating is claimed by another runner on the same store and
+// finished there; a job whose node beats is left alone.
+func TestAnotherNodeTakesOverADeadNodesJob(t *testing.T) {
+	store := sampleStore(t)
+	ctx := context.Background()
+	old := time.Now().Add(-time.Hour)
+	dead := &catalog.ExportJob{Kind: KindProceedings, Status: catalog.JobRunning, Node: "node-dead", Beat: &old,
+		Request: []byte(`{"kind":"proceedings","event":"jinan-2025","style":"apa"}`)}
+	if err := store.CreateExportJob(ctx, dead); err != nil {
+		t.Fatal(err)
+	}
+	alive := &catalog.ExportJob{Kind: KindProceedings, Status: catalog.JobQueued, Request: []byte(`{"kind":"proceedings","event":"jinan-2025","style":"apa"}`)}
+	if err := store.CreateExportJob(ctx, alive); err != nil {
+		t.Fatal(err)
+	}
+	if j, err := store.ClaimExportJob(ctx, "node-alive", time.Now().Add(-time.Minute)); err != nil || j == nil || j.ID != dead.ID {
+		t.Fatalf("claim the dead node's job first (the oldest): %+v %v", j, err)
+	}
+	// node-alive now runs the dead node's job (and beats: UpdateExportJob);
+	// a second runner takes the queued one only.
+	if err := store.BeatExportJob(ctx, dead.ID, "node-alive"); err != nil {
+		t.Fatal(err)
+	}
+	r := newRunner(t, store, t.TempDir(), func(c *Config) { c.Node = "node-b"; c.StaleAfter = time.Minute })
+	start(t, r)
+	if j := wait(t, store, alive.ID); j.Status != catalog.JobDone || j.Node != "node-b" {
+		t.Errorf("the queued job: %+v", j)
+	}
+	if j, _ := store.FindExportJobByID(ctx, dead.ID); j.Status != catalog.JobRunning || j.Node != "node-alive" {
+		t.Errorf("the job node-alive beats for was taken: %+v", j)
 	}
 }
 
@@ -264,8 +300,8 @@ func TestTheQueueIsBounded(t *testing.T) {
 			t.Errorf("the third: %v", err)
 		}
 	}
-	if failed, _ := store.FindExportJobs(context.Background(), catalog.JobFailed); len(failed) != 1 {
-		t.Errorf("the refused job is not recorded as failed: %d", len(failed))
+	if all, _ := store.FindExportJobs(context.Background()); len(all) != 2 {
+		t.Errorf("%d jobs stored; the refused one must not be (503: nothing written)", len(all))
 	}
 }
 

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/annals/annals/catalog"
+	"github.com/annals/annals/catalog/blobs"
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/credentials"
 )
@@ -110,10 +111,6 @@ func Open(ctx context.Context, c Config) (*Blobs, error) {
 	return b, nil
 }
 
-func validSHA(sha string) bool {
-	return len(sha) == 64 && strings.Trim(sha, "0123456789abcdef") == ""
-}
-
 // key is a blob's object name: two levels of fan-out, as on disk.
 func key(sha string) string { return blobsPrefix + sha[:2] + "/" + sha[2:4] + "/" + sha }
 
@@ -131,16 +128,11 @@ func (b *Blobs) Put(ctx context.Context, r io.Reader, max int64, want string) (c
 		}
 		return catalog.Blob{}, fmt.Errorf("s3: upload: %w", err)
 	}
-	n := counted.n
-	if n > max {
-		return catalog.Blob{}, catalog.Errorf(catalog.ETOOLARGE, "The file is larger than the %d bytes allowed.", max)
+	blob, err := blobs.CheckReceived(counted.n, max, h, want)
+	if err != nil {
+		return catalog.Blob{}, err
 	}
-	sum := hex.EncodeToString(h.Sum(nil))
-	if want != "" && want != sum {
-		return catalog.Blob{}, &catalog.Error{Code: catalog.EMALFORMED, Message: "The file's bytes do not match the digest sent with them.",
-			Fields: []catalog.FieldError{{Field: "Content-Digest", Message: fmt.Sprintf("says SHA-256 %s; the bytes received have %s", want, sum)}}}
-	}
-	blob := catalog.Blob{SHA256: sum, Size: n}
+	sum, n := blob.SHA256, blob.Size
 	if st, err := b.client.StatObject(ctx, b.bucket, key(sum), minio.StatObjectOptions{}); err == nil && st.Size == n {
 		return blob, nil // the same bytes are stored already
 	}
@@ -155,7 +147,7 @@ func (b *Blobs) Put(ctx context.Context, r io.Reader, max int64, want string) (c
 // Open opens a blob for reading from any position (each read after a
 // seek is a ranged GET).
 func (b *Blobs) Open(ctx context.Context, sha string) (catalog.BlobReader, error) {
-	if !validSHA(sha) {
+	if !blobs.ValidSHA256(sha) {
 		return nil, catalog.Errorf(catalog.ENOTFOUND, "There are no stored bytes %q.", sha)
 	}
 	st, err := b.client.StatObject(ctx, b.bucket, key(sha), minio.StatObjectOptions{})
@@ -182,7 +174,7 @@ func (r *reader) Size() int64 { return r.size }
 
 // Delete removes a blob.
 func (b *Blobs) Delete(ctx context.Context, sha string) error {
-	if !validSHA(sha) {
+	if !blobs.ValidSHA256(sha) {
 		return nil
 	}
 	err := b.client.RemoveObject(ctx, b.bucket, key(sha), minio.RemoveObjectOptions{})
@@ -201,10 +193,10 @@ func (b *Blobs) List(ctx context.Context, fn func(catalog.Blob) error) error {
 			return fmt.Errorf("s3: list: %w", obj.Err)
 		}
 		sha := obj.Key[strings.LastIndexByte(obj.Key, '/')+1:]
-		if !validSHA(sha) {
+		if !blobs.ValidSHA256(sha) {
 			continue
 		}
-		if err := fn(catalog.Blob{SHA256: sha, Size: obj.Size}); err != nil {
+		if err := fn(catalog.Blob{SHA256: sha, Size: obj.Size, Modified: obj.LastModified}); err != nil {
 			return err
 		}
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
-	"os"
 
 	"github.com/annals/annals/catalog"
 	"github.com/annals/annals/catalog/recordio"
@@ -94,9 +93,9 @@ func (s *Server) exportFile(c echo.Context) error {
 	case catalog.JobExpired:
 		return &catalog.Error{Code: catalog.EGONE, Message: "The export's file was removed when it expired; ask for it again."}
 	}
-	f, err := os.Open(s.cfg.Exports.Path(j))
+	f, err := s.cfg.Exports.OpenFile(c.Request().Context(), j)
 	if err != nil {
-		return &catalog.Error{Code: catalog.EGONE, Message: "The export's file is no longer there; ask for it again."}
+		return err
 	}
 	defer f.Close()
 	ctype := "application/pdf"

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"os"
 
 	"github.com/annals/annals/catalog"
 	"github.com/annals/annals/export/csl"
@@ -122,9 +121,9 @@ func (st *site) exportDownload(c echo.Context) error {
 	if j.Status != catalog.JobDone {
 		return st.fail(c, catalog.Errorf(catalog.ECONFLICT, "The export is %s; its file is not ready.", j.Status))
 	}
-	f, err := os.Open(st.cfg.Exports.Path(j))
+	f, err := st.cfg.Exports.OpenFile(c.Request().Context(), j)
 	if err != nil {
-		return st.fail(c, catalog.Errorf(catalog.EGONE, "The export's file is no longer there; make it again."))
+		return st.fail(c, err)
 	}
 	defer f.Close()
 	ctype := "application/pdf"
