@@ -51,17 +51,21 @@ type Options struct {
 	ChangePoll time.Duration
 	// MaxConns bounds the connection pool (default 16).
 	MaxConns int
+	// LeaderPoll is how often a node waiting for a lead tries again and
+	// how often the holder checks that its lock is still there (default 5 s).
+	LeaderPoll time.Duration
 }
 
 // Store is a catalog.Store on PostgreSQL.
 type Store struct {
-	db      *sql.DB
-	dsn     string
-	now     func() time.Time
-	poll    time.Duration
-	epoch   int64
-	commits *commitSignal
-	listen  *listener
+	db       *sql.DB
+	dsn      string
+	now      func() time.Time
+	poll     time.Duration
+	leadPoll time.Duration
+	epoch    int64
+	commits  *commitSignal
+	listen   *listener
 }
 
 var (
@@ -83,6 +87,9 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	if opts.MaxConns <= 0 {
 		opts.MaxConns = 16
 	}
+	if opts.LeaderPoll <= 0 {
+		opts.LeaderPoll = 5 * time.Second
+	}
 	db, err := sql.Open("pgx", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
@@ -93,7 +100,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("postgres: connect: %w", err)
 	}
-	s := &Store{db: db, dsn: dsn, now: opts.Now, poll: opts.ChangePoll, commits: newCommitSignal()}
+	s := &Store{db: db, dsn: dsn, now: opts.Now, poll: opts.ChangePoll, leadPoll: opts.LeaderPoll, commits: newCommitSignal()}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("postgres: %w", err)

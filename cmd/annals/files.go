@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -178,16 +179,51 @@ func runOrphanCollector(ctx context.Context, refs catalog.FileReferences, export
 }
 
 // runFileAnalysis reads the files records name in the background (a PDF's
-// pages and first-page image) until ctx is done. PDFium is compiled first
-// (seconds, the first time; then from the cache); should that fail, the
-// catalogue serves without what it would have learned. A failure of the
-// store stops the follower for a minute, then it resumes.
+// pages, text and first-page image) until ctx is done. On a store that
+// several nodes share, one node at a time reads them: the others wait for
+// the lead and take it when its node stops. A failure of the store stops
+// the reading for a minute, then it resumes.
 func runFileAnalysis(ctx context.Context, cfg Config, store catalog.Store, files catalog.Blobs, log *slog.Logger) {
+	read := func(ctx context.Context) error { return readFiles(ctx, cfg, store, files, log) }
+	if leader, shared := store.(catalog.Leader); shared {
+		log.Info("files are read by one node at a time; waiting for the lead")
+		read = func(ctx context.Context) error {
+			return leader.WhileLeader(ctx, "files", func(ctx context.Context) error {
+				log.Info("this node leads the reading of files")
+				return readFiles(ctx, cfg, store, files, log)
+			})
+		}
+	}
+	for {
+		err := read(ctx)
+		if ctx.Err() != nil || errors.Is(err, errNoPDFium) {
+			return
+		}
+		log.Error("reading files stopped; resuming in a minute", "error", err)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(time.Minute):
+		}
+	}
+}
+
+// errNoPDFium says PDFium could not start: files are not read at all.
+var errNoPDFium = errors.New("PDFium did not start")
+
+// readFiles follows the change log and reads each newly named file until
+// ctx is done or the store fails. PDFium is compiled first (seconds, the
+// first time; then from the cache); should that fail, the catalogue serves
+// without what it would have learned.
+func readFiles(ctx context.Context, cfg Config, store catalog.Store, files catalog.Blobs, log *slog.Logger) error {
 	start := time.Now()
 	pdf, err := pdfdoc.Open(ctx, pdfdoc.Options{Workers: cfg.ExtractWorkers, Timeout: cfg.ExtractTimeout, CacheDir: cfg.PDFiumCacheDir()})
 	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
 		log.Error("files will not be read: PDFium did not start", "error", err)
-		return
+		return errNoPDFium
 	}
 	defer pdf.Close()
 	ocr, ok := analyze.FindOCR(ctx)
@@ -198,18 +234,7 @@ func runFileAnalysis(ctx context.Context, cfg Config, store catalog.Store, files
 			"startup_seconds", time.Since(start).Seconds())
 	}
 	follower := analyze.New(analyze.Config{Log: store, Analyses: store, Blobs: files, PDF: pdf, OCR: ocr, Logger: log})
-	for {
-		err := follower.Run(ctx)
-		if ctx.Err() != nil {
-			return
-		}
-		log.Error("reading files stopped; resuming in a minute", "error", err)
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(time.Minute):
-		}
-	}
+	return follower.Run(ctx)
 }
 
 // Citation-ready copies are kept while used: a copy unused for a month

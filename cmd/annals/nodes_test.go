@@ -78,6 +78,51 @@ func (c *cluster) create(s *server, title string) (string, error) {
 	return r.ID, nil
 }
 
+// upload puts a text file on a record through s.
+func (c *cluster) upload(s *server, id, name string, text []byte) {
+	c.t.Helper()
+	req, _ := http.NewRequest("PUT", s.url+"/api/v1/records/"+id+"/files/"+name, bytes.NewReader(text))
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	req.Header.Set("Content-Type", "text/plain; charset=utf-8")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated {
+		c.t.Fatalf("upload of %s to %s: %d", name, s.url, resp.StatusCode)
+	}
+}
+
+// waitFileText waits until s says the text of a record's file was read.
+func waitFileText(t *testing.T, s *server, id, name string, within time.Duration) {
+	t.Helper()
+	var state string
+	for deadline := time.Now().Add(within); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		resp, err := http.Get(s.url + "/api/v1/records/" + id + "/files")
+		if err != nil {
+			continue
+		}
+		var list struct {
+			Files []struct {
+				Name string
+				Text struct{ State string }
+			}
+		}
+		json.NewDecoder(resp.Body).Decode(&list)
+		resp.Body.Close()
+		for _, f := range list.Files {
+			if f.Name == name {
+				state = f.Text.State
+			}
+		}
+		if state == "done" {
+			return
+		}
+	}
+	t.Fatalf("%s of %s on %s: text %q after %s, want done", name, id, s.url, state, within)
+}
+
 // found says how many records a search on s finds.
 func found(s *server, q string) int {
 	resp, err := http.Get(s.url + "/api/v1/search?q=" + url.QueryEscape(q))
@@ -138,18 +183,8 @@ func TestTwoNodesShareTheCatalogue(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := []byte(strings.Repeat("Белорусы в Китае 白俄罗斯人在中国 ", 20000))
-	req, _ := http.NewRequest("PUT", a.url+"/api/v1/records/"+id+"/files/report.txt", bytes.NewReader(text))
-	req.Header.Set("Authorization", "Bearer "+c.token)
-	req.Header.Set("Content-Type", "text/plain; charset=utf-8")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusCreated {
-		t.Fatalf("upload to A: %d", resp.StatusCode)
-	}
-	resp, err = http.Get(b.url + "/api/v1/records/" + id + "/files/report.txt")
+	c.upload(a, id, "report.txt", text)
+	resp, err := http.Get(b.url + "/api/v1/records/" + id + "/files/report.txt")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +193,7 @@ func TestTwoNodesShareTheCatalogue(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !bytes.Equal(got, text) {
 		t.Errorf("the file from B: %d, %d bytes of %d", resp.StatusCode, len(got), len(text))
 	}
-	req, _ = http.NewRequest("GET", b.url+"/api/v1/records/"+id+"/files/report.txt", nil)
+	req, _ := http.NewRequest("GET", b.url+"/api/v1/records/"+id+"/files/report.txt", nil)
 	req.Header.Set("Range", "bytes=100000-100099")
 	if resp, err = http.DefaultClient.Do(req); err != nil {
 		t.Fatal(err)
@@ -167,6 +202,16 @@ func TestTwoNodesShareTheCatalogue(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusPartialContent || !bytes.Equal(got, text[100000:100100]) {
 		t.Errorf("a range from B: %d %q", resp.StatusCode, got)
+	}
+
+	// One node reads the files: the text is read once, seen from B.
+	waitFileText(t, b, id, "report.txt", 60*time.Second)
+	leaders := 0
+	for _, s := range []*server{a, b} {
+		leaders += strings.Count(s.stderr.String(), "this node leads the reading of files")
+	}
+	if leaders != 1 {
+		t.Errorf("%d nodes took the lead for reading files, want 1", leaders)
 	}
 
 	// An export asked of A is made by a node and downloaded from B.
@@ -291,13 +336,37 @@ func TestTwoNodesShareTheCatalogue(t *testing.T) {
 		}
 	}
 
+	// With A gone, B reads new files (it takes the lead if A held it).
+	id, err = c.create(b, "A report uploaded while A was down")
+	if err != nil {
+		t.Fatal(err)
+	}
+	aLed := strings.Contains(a.stderr.String(), "this node leads the reading of files")
+	start := time.Now()
+	c.upload(b, id, "notes.txt", []byte("Заметки о переговорах 会谈纪要"))
+	waitFileText(t, b, id, "notes.txt", 60*time.Second)
+	if !strings.Contains(b.stderr.String(), "this node leads the reading of files") {
+		t.Error("B read a file without taking the lead")
+	}
+	t.Logf("files read first by A: %v; a file uploaded to B after A's kill was read in %s", aLed, time.Since(start).Round(time.Millisecond))
+
 	// A restarted on its data directory catches up; a new node C builds
-	// its index from the store.
+	// its index from the store; then a write on any of the three is found
+	// on the other two.
 	a, _ = c.node(dirA)
 	waitFound(t, a, "kestrelwing", total, 30*time.Second)
 	cNode, _ := c.node("")
 	waitFound(t, cNode, "kestrelwing", total, 60*time.Second)
 	waitFound(t, cNode, "birdsong", 20, 10*time.Second)
+	for i, from := range []*server{a, b, cNode} {
+		word := fmt.Sprintf("threenodes%d", i)
+		if _, err := c.create(from, "Ptarmigan "+word); err != nil {
+			t.Fatal(err)
+		}
+		for _, to := range []*server{a, b, cNode} {
+			waitFound(t, to, word, 1, 10*time.Second)
+		}
+	}
 	t.Logf("%d writes acknowledged during the kill (%d stored), all found on B, on A restarted and on the new node C", n, total)
 }
 
