@@ -38,6 +38,20 @@ type Leader interface {
 	WhileLeader(ctx context.Context, name string, fn func(context.Context) error) error
 }
 
+// FailureCounter is implemented by a store that several nodes share: it
+// counts failed credentials (wrong tokens, failed sign-ins) per client
+// address for all of them, so that a client guessing tokens is slowed down
+// by every node together. Each client has a bucket of burst attempts,
+// refilled by one every refill; the store's clock is the one that counts.
+type FailureCounter interface {
+	// FailureCredit is how many failed attempts client has left now (burst
+	// when it has failed none lately).
+	FailureCredit(ctx context.Context, client string, burst int, refill time.Duration) (float64, error)
+	// RecordFailure takes one attempt from client's bucket; buckets full
+	// again are forgotten on the way.
+	RecordFailure(ctx context.Context, client string, burst int, refill time.Duration) error
+}
+
 // DuplicateFinder finds the records of the catalogue that are the same work
 // as each other (DuplicateKeys).
 type DuplicateFinder interface {

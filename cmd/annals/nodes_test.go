@@ -43,7 +43,8 @@ type cluster struct {
 func newCluster(t testing.TB) *cluster {
 	t.Helper()
 	dsn := pgtest.NewDatabase(t)
-	c := &cluster{t: t, env: []string{"ANNALS_STORE=" + dsn, "ANNALS_BLOBS=" + s3test.NewBucket(t), "ANNALS_SESSION_KEY=" + strings.Repeat("k", 40)}}
+	c := &cluster{t: t, env: []string{"ANNALS_STORE=" + dsn, "ANNALS_BLOBS=" + s3test.NewBucket(t), "ANNALS_SESSION_KEY=" + strings.Repeat("k", 40),
+		"ANNALS_TRUSTED_PROXIES=127.0.0.1"}}
 	cmd := exec.Command(annalsBinary(t), "token", "create", "--data", t.TempDir(), "--name", "loader", "--role", "librarian")
 	cmd.Env = append(os.Environ(), c.env...)
 	out, err := cmd.Output()
@@ -282,6 +283,34 @@ func TestTwoNodesShareTheCatalogue(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		t.Errorf("the session made on A, on B: %d (want the librarian's page)", resp.StatusCode)
+	}
+
+	// Wrong tokens are counted by both nodes together: ten from one
+	// address (the limit), spread over A and B, and the eleventh is refused
+	// unchecked on either; another address is still checked.
+	wrong := func(s *server, client string) int {
+		req, _ := http.NewRequest("GET", s.url+"/api/v1/exports", nil)
+		req.Header.Set("Authorization", "Bearer not-a-token")
+		req.Header.Set("X-Forwarded-For", client)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	for i := range 10 {
+		if got := wrong([]*server{a, b}[i%2], "192.0.2.50"); got != http.StatusUnauthorized {
+			t.Fatalf("wrong token %d: %d, want 401", i+1, got)
+		}
+	}
+	for _, s := range []*server{a, b} {
+		if got := wrong(s, "192.0.2.50"); got != http.StatusTooManyRequests {
+			t.Errorf("the eleventh wrong token on %s: %d, want 429", s.url, got)
+		}
+	}
+	if got := wrong(b, "192.0.2.51"); got != http.StatusUnauthorized {
+		t.Errorf("a wrong token from another address: %d, want 401", got)
 	}
 
 	// kill -9 of A while writes stream to it and to B.

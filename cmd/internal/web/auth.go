@@ -28,7 +28,7 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		tok, err := s.cfg.Store.FindTokenByHash(c.Request().Context(), catalog.HashTokenSecret(strings.TrimSpace(secret)))
 		if catalog.ErrorCode(err) == catalog.ENOTFOUND {
-			s.failures.failed(client)
+			s.failures.failed(c.Request().Context(), client)
 			return catalog.Errorf(catalog.EUNAUTHORIZED, "The token is not known or was revoked.")
 		}
 		if err != nil {

@@ -2,11 +2,13 @@ package web
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/xml"
 	"io"
 	"io/fs"
 	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
@@ -19,6 +21,7 @@ import (
 
 	"github.com/annals/annals/assets"
 	"github.com/annals/annals/catalog"
+	"github.com/annals/annals/catalog/blobs"
 	"github.com/annals/annals/catalog/catalogtest"
 	"github.com/annals/annals/export/jobs"
 	"github.com/annals/annals/export/proceedings/proceedingstest"
@@ -354,10 +357,22 @@ func TestWorkQueue(t *testing.T) {
 }
 
 // TestImportAfterPreview: after a preview, "Import … as previewed" imports
-// the file kept on the server without choosing it again; another
-// librarian's token, or a made-up one, finds nothing.
+// the file kept in the file store without choosing it again — also when
+// the confirm reaches another node that shares the store, the files and
+// the session key; another librarian's token, or a made-up or altered
+// one, finds nothing.
 func TestImportAfterPreview(t *testing.T) {
-	e := newPagesEnv(t)
+	files, err := blobs.OpenDisk(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cfg Config
+	e := newEnvWith(t, func(c *Config) {
+		c.Site, c.SessionKey, c.Blobs = assets.FS(), []byte(strings.Repeat("k", 32)), files
+		cfg = *c
+	})
+	other := httptest.NewServer(New(cfg).Handler()) // a second node
+	t.Cleanup(other.Close)
 	c := browserClient(t)
 	signIn(t, c, e.url, e.librarian)
 	_, page := get(t, c, e.url+"/librarian/import")
@@ -377,7 +392,7 @@ func TestImportAfterPreview(t *testing.T) {
 	}
 	preview, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	m := regexp.MustCompile(`name="pending" value="([0-9a-f]{32})"`).FindSubmatch(preview)
+	m := regexp.MustCompile(`name="pending" value="([^"]+)"`).FindSubmatch(preview)
 	if m == nil || !strings.Contains(string(preview), "Import talks.bib as previewed") {
 		t.Fatalf("no confirm step after the preview: %s", between(string(preview), "<main", "</main>"))
 	}
@@ -385,7 +400,18 @@ func TestImportAfterPreview(t *testing.T) {
 	if r, _ := c.PostForm(e.url+"/librarian/import", url.Values{"csrf": {csrf}, "action": {"import"}, "pending": {"0123456789abcdef0123456789abcdef"}}); r.StatusCode != http.StatusNotFound {
 		t.Errorf("a made-up token: %d", r.StatusCode)
 	}
-	r, err := c.PostForm(e.url+"/librarian/import", url.Values{"csrf": {csrf}, "action": {"import"}, "pending": {string(m[1])}})
+	// A token with its payload changed (another file, another librarian) is refused.
+	payload, sig, _ := strings.Cut(string(m[1]), ".")
+	forged := base64.RawURLEncoding.EncodeToString([]byte(`{"a":"Someone else","n":"talks.bib","h":"` + strings.Repeat("0", 64) + `","t":"2030-01-01T00:00:00Z"}`))
+	for _, token := range []string{forged + "." + sig, payload + "." + strings.Repeat("A", len(sig)), payload} {
+		if r, _ := c.PostForm(e.url+"/librarian/import", url.Values{"csrf": {csrf}, "action": {"import"}, "pending": {token}}); r.StatusCode != http.StatusNotFound {
+			t.Errorf("a forged token %.20s…: %d", token, r.StatusCode)
+		}
+	}
+	aURL, _ := url.Parse(e.url)
+	bURL, _ := url.Parse(other.URL)
+	c.Jar.SetCookies(bURL, c.Jar.Cookies(aURL)) // the same site behind a balancer
+	r, err := c.PostForm(other.URL+"/librarian/import", url.Values{"csrf": {csrf}, "action": {"import"}, "pending": {string(m[1])}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"context"
+	"log/slog"
 	"math"
 	"net"
 	"strconv"
@@ -15,12 +17,15 @@ import (
 // sign-ins) per client address, so that guessing tokens is slow: each
 // address may fail burst times, then once every refill; past that its
 // attempts are refused (429, Retry-After) without being checked. A
-// success costs nothing. The counts are this process's (a node of several
-// counts its own).
+// success costs nothing. With a shared counter (a store several nodes
+// share) the counts are every node's; should it fail, this process counts
+// on its own meanwhile.
 type failureLimiter struct {
 	burst  float64
 	refill time.Duration
 	now    func() time.Time
+	shared catalog.FailureCounter
+	log    *slog.Logger
 
 	mu      sync.Mutex
 	clients map[string]*bucket
@@ -31,8 +36,9 @@ type bucket struct {
 	at   time.Time
 }
 
-func newFailureLimiter(burst int, refill time.Duration) *failureLimiter {
-	return &failureLimiter{burst: float64(burst), refill: refill, now: time.Now, clients: map[string]*bucket{}}
+// newFailureLimiter counts in memory, or in shared when it is not nil.
+func newFailureLimiter(burst int, refill time.Duration, shared catalog.FailureCounter, log *slog.Logger) *failureLimiter {
+	return &failureLimiter{burst: float64(burst), refill: refill, now: time.Now, shared: shared, log: log, clients: map[string]*bucket{}}
 }
 
 // maxClients bounds the memory the limiter uses; past it, full buckets
@@ -65,20 +71,39 @@ func (l *failureLimiter) forgetFull(now time.Time) {
 
 // wait is how long the client must wait before its next attempt is
 // checked; zero if it may try now.
-func (l *failureLimiter) wait(client string) time.Duration {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	b := l.bucketOf(client)
-	if b.left >= 1 {
+func (l *failureLimiter) wait(ctx context.Context, client string) time.Duration {
+	var left float64
+	if credit, ok := l.sharedCredit(ctx, client); ok {
+		left = credit
+	} else {
+		l.mu.Lock()
+		left = l.bucketOf(client).left
+		l.mu.Unlock()
+	}
+	if left >= 1 {
 		return 0
 	}
-	return time.Duration((1 - b.left) * float64(l.refill))
+	return time.Duration((1 - left) * float64(l.refill))
+}
+
+// sharedCredit is client's credit in the shared counter; false when there
+// is none or it failed.
+func (l *failureLimiter) sharedCredit(ctx context.Context, client string) (float64, bool) {
+	if l.shared == nil {
+		return 0, false
+	}
+	credit, err := l.shared.FailureCredit(ctx, client, int(l.burst), l.refill)
+	if err != nil {
+		l.log.Warn("shared failure counts unavailable; counting on this node", "error", err)
+		return 0, false
+	}
+	return credit, true
 }
 
 // check refuses a client whose credentials failed too often lately (429,
 // Retry-After), before its new ones are checked.
 func (l *failureLimiter) check(c echo.Context, client string) error {
-	wait := l.wait(client)
+	wait := l.wait(c.Request().Context(), client)
 	if wait <= 0 {
 		return nil
 	}
@@ -88,7 +113,14 @@ func (l *failureLimiter) check(c echo.Context, client string) error {
 }
 
 // failed records a failed attempt.
-func (l *failureLimiter) failed(client string) {
+func (l *failureLimiter) failed(ctx context.Context, client string) {
+	if l.shared != nil {
+		err := l.shared.RecordFailure(ctx, client, int(l.burst), l.refill)
+		if err == nil {
+			return
+		}
+		l.log.Warn("shared failure counts unavailable; counting on this node", "error", err)
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	b := l.bucketOf(client)

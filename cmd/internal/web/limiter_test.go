@@ -10,26 +10,26 @@ import (
 
 func TestFailureLimiterRefills(t *testing.T) {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	l := newFailureLimiter(3, 10*time.Second)
+	l := newFailureLimiter(3, 10*time.Second, nil, nil)
 	l.now = func() time.Time { return now }
 	for range 3 {
-		if l.wait("a") != 0 {
+		if l.wait(t.Context(), "a") != 0 {
 			t.Fatal("refused within the burst")
 		}
-		l.failed("a")
+		l.failed(t.Context(), "a")
 	}
-	if w := l.wait("a"); w != 10*time.Second {
+	if w := l.wait(t.Context(), "a"); w != 10*time.Second {
 		t.Errorf("after the burst: wait %v, want 10s", w)
 	}
-	if l.wait("b") != 0 {
+	if l.wait(t.Context(), "b") != 0 {
 		t.Error("another client is refused")
 	}
 	now = now.Add(10 * time.Second)
-	if l.wait("a") != 0 {
+	if l.wait(t.Context(), "a") != 0 {
 		t.Error("still refused after a refill")
 	}
-	l.failed("a")
-	if l.wait("a") == 0 {
+	l.failed(t.Context(), "a")
+	if l.wait(t.Context(), "a") == 0 {
 		t.Error("one refill allows one failure, not more")
 	}
 }

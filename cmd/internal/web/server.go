@@ -102,6 +102,13 @@ type Config struct {
 	OAITokenTTL     time.Duration
 }
 
+// sharedFailures is the store's failure counter when several nodes share
+// the store, nil when failures are counted in memory.
+func sharedFailures(store catalog.Store) catalog.FailureCounter {
+	counter, _ := store.(catalog.FailureCounter)
+	return counter
+}
+
 // Server serves the API.
 type Server struct {
 	cfg      Config
@@ -184,7 +191,7 @@ func New(cfg Config) *Server {
 	e.HideBanner, e.HidePort = true, true
 	s := &Server{cfg: cfg, echo: e, log: cfg.Logger, bodies: bodyLimits{idle: cfg.BodyIdleTimeout, minRate: cfg.BodyMinRate,
 		grace: cfg.BodyGrace, slots: make(chan struct{}, cfg.MaxBodies)},
-		failures: newFailureLimiter(cfg.AuthFailureBurst, cfg.AuthFailureRefill)}
+		failures: newFailureLimiter(cfg.AuthFailureBurst, cfg.AuthFailureRefill, sharedFailures(cfg.Store), cfg.Logger)}
 	e.IPExtractor = echo.ExtractIPDirect()
 	if len(cfg.TrustedProxies) > 0 {
 		var trust []echo.TrustOption

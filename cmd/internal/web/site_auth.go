@@ -179,7 +179,7 @@ func (st *site) signIn(c echo.Context) error {
 	secret := strings.TrimSpace(c.FormValue("token"))
 	tok, err := st.cfg.Store.FindTokenByHash(c.Request().Context(), catalog.HashTokenSecret(secret))
 	if err != nil || secret == "" {
-		st.failures.failed(client)
+		st.failures.failed(c.Request().Context(), client)
 		return st.render(c, http.StatusUnauthorized, "signin", signInPage{view: v, Next: next, Error: v.T("signin.bad")})
 	}
 	buf := make([]byte, 24)

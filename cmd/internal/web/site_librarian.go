@@ -239,8 +239,11 @@ func (st *site) importUpload(c echo.Context) error {
 	var err error
 	if token := c.FormValue("pending"); token != "" && !opts.DryRun {
 		// "Import this file" after a preview: the file kept on the server
-		name, f, perr := st.openPending(v.Actor.Name, token)
+		name, f, perr := st.openPending(c.Request().Context(), v.Actor.Name, token)
 		if perr != nil {
+			if catalog.ErrorCode(perr) != catalog.ENOTFOUND {
+				return st.fail(c, perr)
+			}
 			page.Error = catalog.ErrorMessage(perr)
 			return st.render(c, http.StatusNotFound, "import", page)
 		}
@@ -261,7 +264,7 @@ func (st *site) importUpload(c echo.Context) error {
 		defer f.Close()
 		items, err = st.readImport(c, fh.Filename, f, opts.DryRun)
 		if err == nil && opts.DryRun {
-			if page.Pending, err = st.keepPending(v.Actor.Name, fh); err != nil {
+			if page.Pending, err = st.keepPending(c.Request().Context(), v.Actor.Name, fh); err != nil {
 				return st.fail(c, err)
 			}
 			page.Atomic, page.Duplicates = opts.Atomic, opts.OnDuplicate

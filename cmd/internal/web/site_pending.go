@@ -1,96 +1,81 @@
 package web
 
 import (
-	"crypto/rand"
-	"encoding/hex"
+	"context"
+	"crypto/hmac"
+	"encoding/base64"
 	"encoding/json"
-	"io"
 	"mime/multipart"
-	"os"
-	"path/filepath"
-	"regexp"
+	"strings"
 	"time"
 
 	"github.com/annals/annals/catalog"
 )
 
-// A file a librarian previewed is kept on the server for an hour, so that
-// "Import this file" after the preview imports it without choosing it
-// again. It is kept under a random name, for the librarian who sent it
-// only.
+// A file a librarian previewed is kept for an hour, so that "Import this
+// file" after the preview imports it without choosing it again. Its bytes
+// go to the file store (Config.Blobs: the data directory, or the bucket
+// every node shares), and the confirm form carries a token that names them,
+// signed with the session key: any node can check it, and it is good for
+// the librarian who sent the file only. Bytes no record names are removed
+// by the orphan collector after its grace (ANNALS_FILE_GRACE, a week by
+// default), as for any upload that was never attached.
 
 // pendingFor is how long a previewed file is kept.
 const pendingFor = time.Hour
 
-// pendingToken is the shape of a kept file's name.
-var pendingToken = regexp.MustCompile(`^[0-9a-f]{32}$`)
-
-// pendingImport is what is kept beside a previewed file.
+// pendingImport is what a token says about a previewed file.
 type pendingImport struct {
-	Actor   string    `json:"actor"`
-	Name    string    `json:"name"`
-	Created time.Time `json:"created"`
+	Actor   string    `json:"a"`
+	Name    string    `json:"n"`
+	SHA256  string    `json:"h"`
+	Created time.Time `json:"t"`
 }
 
-// pendingDir is where previewed files are kept.
-func (st *site) pendingDir() string { return filepath.Join(os.TempDir(), "annals-pending-imports") }
-
-// keepPending keeps a previewed upload and returns its token; files older
-// than pendingFor are removed on the way.
-func (st *site) keepPending(actor string, fh *multipart.FileHeader) (string, error) {
-	dir := st.pendingDir()
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", err
+// keepPending keeps a previewed upload and returns its token; "" when
+// there is no file store to keep it in (the preview then offers no
+// confirm step).
+func (st *site) keepPending(ctx context.Context, actor string, fh *multipart.FileHeader) (string, error) {
+	if st.cfg.Blobs == nil {
+		return "", nil
 	}
-	old, _ := filepath.Glob(filepath.Join(dir, "*.json"))
-	for _, m := range old {
-		if info, err := os.Stat(m); err == nil && time.Since(info.ModTime()) > pendingFor {
-			os.Remove(m)
-			os.Remove(m[:len(m)-len(".json")])
-		}
-	}
-	b := make([]byte, 16)
-	rand.Read(b)
-	token := hex.EncodeToString(b)
 	src, err := fh.Open()
 	if err != nil {
 		return "", err
 	}
 	defer src.Close()
-	dst, err := os.OpenFile(filepath.Join(dir, token), os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	blob, err := st.cfg.Blobs.Put(ctx, src, st.cfg.MaxImportBytes, "")
 	if err != nil {
 		return "", err
 	}
-	if _, err := io.Copy(dst, src); err != nil {
-		dst.Close()
-		return "", err
-	}
-	if err := dst.Close(); err != nil {
-		return "", err
-	}
-	meta, _ := json.Marshal(pendingImport{Actor: actor, Name: fh.Filename, Created: time.Now()})
-	return token, os.WriteFile(filepath.Join(dir, token+".json"), meta, 0o600)
+	payload, _ := json.Marshal(pendingImport{Actor: actor, Name: fh.Filename, SHA256: blob.SHA256, Created: time.Now().UTC()})
+	body := base64.RawURLEncoding.EncodeToString(payload)
+	return body + "." + st.sign("pending."+body), nil
 }
 
 // openPending finds a kept file by its token for actor: its name and a
-// reader of its bytes. ENOTFOUND when there is none (or it has expired,
-// or it is another librarian's).
-func (st *site) openPending(actor, token string) (string, *os.File, error) {
+// reader of its bytes. ENOTFOUND when there is none (a token this site did
+// not sign, one that has expired, or another librarian's).
+func (st *site) openPending(ctx context.Context, actor, token string) (string, catalog.BlobReader, error) {
 	gone := catalog.Errorf(catalog.ENOTFOUND, "The file previewed is no longer kept (an hour at most); choose it again.")
-	if !pendingToken.MatchString(token) {
+	body, sig, ok := strings.Cut(token, ".")
+	if !ok || st.cfg.Blobs == nil || !hmac.Equal([]byte(sig), []byte(st.sign("pending."+body))) {
 		return "", nil, gone
 	}
-	data, err := os.ReadFile(filepath.Join(st.pendingDir(), token+".json"))
+	payload, err := base64.RawURLEncoding.DecodeString(body)
 	if err != nil {
 		return "", nil, gone
 	}
 	var meta pendingImport
-	if json.Unmarshal(data, &meta) != nil || meta.Actor != actor || time.Since(meta.Created) > pendingFor {
+	if json.Unmarshal(payload, &meta) != nil || meta.Actor != actor || time.Since(meta.Created) > pendingFor {
 		return "", nil, gone
 	}
-	f, err := os.Open(filepath.Join(st.pendingDir(), token))
+	f, err := st.cfg.Blobs.Open(ctx, meta.SHA256)
 	if err != nil {
-		return "", nil, gone
+		if catalog.ErrorCode(err) == catalog.ENOTFOUND {
+			return "", nil, gone
+		}
+		return "", nil, err
 	}
 	return meta.Name, f, nil
 }
