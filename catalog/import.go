@@ -139,6 +139,14 @@ type Transactor interface {
 	InTx(ctx context.Context, fn func(Tx) error) error
 }
 
+// Prefetcher is implemented by a Tx for which each lookup is a round trip
+// to a server: an import tells it the ids and duplicate keys it is about
+// to look up, so that it can read them all at once.
+type Prefetcher interface {
+	PrefetchDocuments(ctx context.Context, entity string, ids []string) error
+	PrefetchKeys(ctx context.Context, keys []string) error
+}
+
 // errRollback ends a transaction whose writes must not be kept (a dry run,
 // an atomic import with a failed item).
 var errRollback = errors.New("rolled back on purpose")
@@ -190,6 +198,10 @@ func ImportRecordsIn(ctx context.Context, db Transactor, items []ImportItem, opt
 func importBatchIn(ctx context.Context, tx Tx, items []ImportItem, results []ImportResult, opts ImportOptions, seen map[string]int) error {
 	events := newEventLookup(tx)
 	failed := false
+	cleaned, warnings := cleanItems(items)
+	if err := prefetchImport(ctx, tx, items, cleaned, opts); err != nil {
+		return err
+	}
 	for i, item := range items {
 		res := &results[i]
 		*res = ImportResult{Index: item.Index, Line: item.Line, ID: item.Record.ID, Title: item.Record.Title, Kind: item.Record.Kind,
@@ -198,9 +210,8 @@ func importBatchIn(ctx context.Context, tx Tx, items []ImportItem, results []Imp
 			res.Status, res.Errors, failed = ImportFailed, item.Errors, true
 			continue
 		}
-		r := item.Record
-		// an identifier the record can exist without never refuses it
-		res.Warnings = append(res.Warnings, CleanImported(&r)...)
+		r := cleaned[i]
+		res.Warnings = append(res.Warnings, warnings[i]...)
 		if opts.OnDuplicate != DuplicateCreate {
 			of, why, err := findDuplicate(ctx, tx, &r, item.Index, seen)
 			if err != nil {
@@ -257,6 +268,47 @@ func importBatchIn(ctx context.Context, tx Tx, items []ImportItem, results []Imp
 		return errRollback
 	}
 	return nil
+}
+
+// cleanItems cleans the records of the items that have no errors: an
+// identifier a record can exist without never refuses it (CleanImported).
+func cleanItems(items []ImportItem) ([]Record, [][]FieldError) {
+	cleaned := make([]Record, len(items))
+	warnings := make([][]FieldError, len(items))
+	for i, item := range items {
+		if len(item.Errors) == 0 {
+			cleaned[i] = item.Record
+			warnings[i] = CleanImported(&cleaned[i])
+		}
+	}
+	return cleaned, warnings
+}
+
+// prefetchImport tells a Prefetcher tx the ids (given, or the stable ones
+// the items would get) and the duplicate keys the batch will look up.
+func prefetchImport(ctx context.Context, tx Tx, items []ImportItem, cleaned []Record, opts ImportOptions) error {
+	p, ok := tx.(Prefetcher)
+	if !ok {
+		return nil
+	}
+	var ids, keys []string
+	for i, item := range items {
+		if len(item.Errors) > 0 {
+			continue
+		}
+		if id := cleaned[i].ID; id != "" {
+			ids = append(ids, id)
+		} else {
+			ids = append(ids, stableID(&cleaned[i]))
+		}
+		if opts.OnDuplicate != DuplicateCreate {
+			keys = append(keys, DuplicateKeys(&cleaned[i])...)
+		}
+	}
+	if err := p.PrefetchDocuments(ctx, EntityRecord, ids); err != nil {
+		return err
+	}
+	return p.PrefetchKeys(ctx, keys)
 }
 
 func errorFieldsOrMessage(err error) []FieldError {

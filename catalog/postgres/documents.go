@@ -44,15 +44,21 @@ func findDocument(ctx context.Context, q querier, entity, id string) (*catalog.S
 	if entity == catalog.EntityRecord {
 		exposed = "t.exposed"
 	}
-	var d catalog.StoredDocument
-	var deleted sql.NullString
-	var doc string
-	err = q.QueryRowContext(ctx, `SELECT t.version, t.rev, t.deleted, `+exposed+`, c.doc FROM `+table+` t
-		JOIN changes c ON c.revision = t.rev WHERE t.id = ?`, id).Scan(&d.Version, &d.Revision, &deleted, &d.Exposed, &doc)
+	row := q.QueryRowContext(ctx, `SELECT t.version, t.rev, t.deleted, `+exposed+`, c.doc FROM `+table+` t
+		JOIN changes c ON c.revision = t.rev WHERE t.id = ?`, id)
+	d, err := scanStoredDocument(row.Scan)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
-	if err != nil {
+	return d, err
+}
+
+// scanStoredDocument scans version, revision, deleted, exposed and doc.
+func scanStoredDocument(scan func(...any) error) (*catalog.StoredDocument, error) {
+	var d catalog.StoredDocument
+	var deleted sql.NullString
+	var doc string
+	if err := scan(&d.Version, &d.Revision, &deleted, &d.Exposed, &doc); err != nil {
 		return nil, err
 	}
 	d.Doc = []byte(doc)
@@ -82,6 +88,9 @@ func (t *txn) Now() time.Time { return t.store.stamp() }
 
 // FindDocument returns the stored state of a record or event.
 func (t *txn) FindDocument(ctx context.Context, entity, id string) (*catalog.StoredDocument, error) {
+	if d, ok := t.docs[entity+"\x00"+id]; ok {
+		return d, nil
+	}
 	return findDocument(ctx, t, entity, id)
 }
 
@@ -105,27 +114,23 @@ func (t *txn) RestampEventRecords(ctx context.Context, event string) error {
 	return err
 }
 
-// Apply writes a change row and the entity's row.
+// Apply writes a change row and the entity's row: a create is queued
+// (batch.go), anything else is written at once.
 func (t *txn) Apply(ctx context.Context, w *catalog.Write) (int64, error) {
 	table, err := tableOf(w.Entity)
 	if err != nil {
 		return 0, err
 	}
+	t.forget(w)
+	if w.Op == catalog.OpCreate {
+		return t.queueApply(table, w)
+	}
 	rev, err := t.insertChange(ctx, w.Entity, w.ID, w.Op, formatTime(w.Time), w.Actor, w.Prev, w.Doc)
 	if err != nil {
 		return 0, err
 	}
-	names, args := []string{"version", "updated", "rev"}, []any{w.Version, formatTime(w.Time), rev}
-	if w.Record != nil {
-		n, a := recordColumns(w.Record, w.Exposed)
-		names, args = append(names, n...), append(args, a...)
-		names, args = append(names, "stamped"), append(args, formatTime(w.Time))
-	}
+	names, args := rowColumns(w, rev)
 	switch w.Op {
-	case catalog.OpCreate:
-		names, args = append(names, "id", "created"), append(args, w.ID, formatTime(w.Time))
-		_, err = t.exec(ctx, `INSERT INTO `+table+` (`+strings.Join(names, ", ")+`) VALUES (`+
-			strings.Repeat(", ?", len(names))[2:]+`)`, args...)
 	case catalog.OpUpdate:
 		_, err = t.exec(ctx, `UPDATE `+table+` SET `+strings.Join(names, " = ?, ")+` = ? WHERE id = ?`, append(args, w.ID)...)
 	case catalog.OpDelete: // the row keeps pointing at its last document, for harvesters
@@ -138,18 +143,44 @@ func (t *txn) Apply(ctx context.Context, w *catalog.Write) (int64, error) {
 		err = fmt.Errorf("unknown operation %q", w.Op)
 	}
 	if err == nil && w.Entity == catalog.EntityRecord {
-		err = t.keyRecord(ctx, w.ID, w.Record, w.Op == catalog.OpCreate)
+		err = t.keyRecord(ctx, w.ID, w.Record)
 	}
 	return rev, err
 }
 
+// queueApply queues a create (its change, row and keys) for the next flush.
+func (t *txn) queueApply(table string, w *catalog.Write) (int64, error) {
+	rev, err := t.nextRevision()
+	if err != nil {
+		return 0, err
+	}
+	names, args := rowColumns(w, rev)
+	names, args = append(names, "id", "created"), append(args, w.ID, formatTime(w.Time))
+	var keys []string
+	if w.Entity == catalog.EntityRecord && w.Record != nil {
+		keys = catalog.DuplicateKeys(w.Record)
+	}
+	change := []any{rev, t.store.epoch, w.Entity, w.ID, w.Op, formatTime(w.Time), w.Actor, nullInt(w.Prev), nullText(w.Doc)}
+	t.queueCreate(table, names, args, change, keys, w.ID)
+	return rev, nil
+}
+
+// rowColumns are the columns and values of an entity's row after w.
+func rowColumns(w *catalog.Write, rev int64) ([]string, []any) {
+	names, args := []string{"version", "updated", "rev"}, []any{w.Version, formatTime(w.Time), rev}
+	if w.Record != nil {
+		n, a := recordColumns(w.Record, w.Exposed)
+		names, args = append(names, n...), append(args, a...)
+		names, args = append(names, "stamped"), append(args, formatTime(w.Time))
+	}
+	return names, args
+}
+
 // keyRecord replaces a record's duplicate keys (none once deleted), in
 // one statement each way: every statement is a round trip to the server.
-func (t *txn) keyRecord(ctx context.Context, id string, r *catalog.Record, created bool) error {
-	if !created {
-		if _, err := t.exec(ctx, `DELETE FROM record_keys WHERE id = ?`, id); err != nil {
-			return err
-		}
+func (t *txn) keyRecord(ctx context.Context, id string, r *catalog.Record) error {
+	if _, err := t.exec(ctx, `DELETE FROM record_keys WHERE id = ?`, id); err != nil {
+		return err
 	}
 	if r == nil {
 		return nil
@@ -168,6 +199,12 @@ func (t *txn) keyRecord(ctx context.Context, id string, r *catalog.Record, creat
 
 // FindRecordsWithKey returns the live records with a duplicate key.
 func (t *txn) FindRecordsWithKey(ctx context.Context, key string) ([]string, error) {
+	if ids, ok := t.keys[key]; ok {
+		return ids, nil
+	}
+	if err := t.flush(ctx); err != nil {
+		return nil, err
+	}
 	rows, err := t.tx.QueryContext(ctx, `SELECT k.id FROM record_keys k JOIN records r ON r.id = k.id
 		WHERE k.key = $1 AND r.deleted IS NULL ORDER BY r.seq`, key)
 	if err != nil {

@@ -194,15 +194,29 @@ type txn struct {
 	tx      *sql.Tx
 	store   *Store
 	xid     int64
-	changes int64 // changes written so far
+	changes int64 // changes numbered so far
+	// batch.go: creates not written yet, what was prefetched, and the
+	// error of a flush that a query could not return.
+	queued   queue
+	docs     map[string]*catalog.StoredDocument
+	keys     map[string][]string
+	flushErr error
 }
 
 func (t *txn) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if err := t.flush(ctx); err != nil {
+		return nil, err
+	}
 	return t.tx.ExecContext(ctx, rebind(query), args...)
 }
 
-// QueryRowContext lets a txn serve where a querier is wanted.
+// QueryRowContext lets a txn serve where a querier is wanted. Should the
+// queued writes fail to flush, the query fails (the transaction is
+// aborted) and writeTx reports the flush's error.
 func (t *txn) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if err := t.flush(ctx); err != nil && t.flushErr == nil {
+		t.flushErr = err
+	}
 	return t.tx.QueryRowContext(ctx, rebind(query), args...)
 }
 
@@ -240,6 +254,9 @@ func (s *Store) writeTx(ctx context.Context, fn func(*txn) error) error {
 	}
 	defer t.tx.Rollback()
 	if err := fn(t); err != nil {
+		if t.flushErr != nil {
+			err = t.flushErr
+		}
 		return storageError(err)
 	}
 	return storageError(s.commit(ctx, t))
@@ -248,6 +265,12 @@ func (s *Store) writeTx(ctx context.Context, fn func(*txn) error) error {
 // commit commits a write transaction, notifying the other nodes if it
 // wrote changes, and wakes this process's waiters.
 func (s *Store) commit(ctx context.Context, t *txn) error {
+	if t.flushErr != nil {
+		return t.flushErr
+	}
+	if err := t.flush(ctx); err != nil {
+		return err
+	}
 	if t.changes > 0 {
 		if _, err := t.tx.ExecContext(ctx, `SELECT pg_notify($1, '')`, notifyChannel); err != nil {
 			return err

@@ -69,7 +69,7 @@ func TestLateCommitIsNeverSkipped(t *testing.T) {
 	if _, err := s.FindRecordByID(ctx, recs[1].ID); err != nil {
 		t.Errorf("the committed record is not readable: %v", err)
 	}
-	if err := held.tx.Commit(); err != nil {
+	if err := s.commit(ctx, held); err != nil { // writes what it queued, then commits
 		t.Fatal(err)
 	}
 	changes, err := s.FindChanges(ctx, cursor, 10)

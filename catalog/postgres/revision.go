@@ -43,6 +43,9 @@ func (t *txn) nextRevision() (int64, error) {
 
 // insertChange writes a change log row and returns its revision.
 func (t *txn) insertChange(ctx context.Context, entity, id, op, at, actor string, prev int64, doc []byte) (int64, error) {
+	if err := t.flush(ctx); err != nil {
+		return 0, err
+	}
 	rev, err := t.nextRevision()
 	if err != nil {
 		return 0, err
