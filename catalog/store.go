@@ -38,6 +38,27 @@ type Leader interface {
 	WhileLeader(ctx context.Context, name string, fn func(context.Context) error) error
 }
 
+// NodeReport is what a node sharing the catalogue says about itself.
+type NodeReport struct {
+	Name    string `json:"name"`
+	URL     string `json:"url"`
+	Version string `json:"version"`
+	// Revision is the last change its search index has applied.
+	Revision int64     `json:"revision"`
+	Started  time.Time `json:"started"`
+	Seen     time.Time `json:"seen"` // when it last reported (the store's clock)
+}
+
+// NodeRegistry is implemented by a store that several nodes share: each
+// node reports itself now and then, so that an operator sees which nodes
+// run and how far each has followed the change log.
+type NodeRegistry interface {
+	// ReportNode records r (Seen is set by the store).
+	ReportNode(ctx context.Context, r NodeReport) error
+	// FindNodes lists the nodes that reported, the most recently seen first.
+	FindNodes(ctx context.Context) ([]NodeReport, error)
+}
+
 // FailureCounter is implemented by a store that several nodes share: it
 // counts failed credentials (wrong tokens, failed sign-ins) per client
 // address for all of them, so that a client guessing tokens is slowed down

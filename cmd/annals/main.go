@@ -13,6 +13,7 @@
 //	annals reindex [--data DIR]
 //	annals export  [--data DIR] --format bibtex|ris|csl-json|csv [--q QUERY] [--event ID] [-o FILE]
 //	annals proceedings [--data DIR] --event ID [--session KEY] [--style apa] -o FILE.pdf
+//	annals nodes   [--store URL]
 //
 // Exit status is 0 on success, 1 on failure and 2 on bad usage.
 package main
@@ -51,6 +52,7 @@ const usage = `Usage:
   annals reindex [--data DIR]      (while the server runs: POST /api/v1/admin/reindex)
   annals export  [--data DIR] --format bibtex|ris|csl-json|csv [--q QUERY] [--event ID] [-o FILE] [--include-drafts]
   annals proceedings [--data DIR] --event ID [--session KEY] [--style apa] [--locale ru-RU] [--title T] -o FILE.pdf
+  annals nodes   [--store URL]     (the nodes sharing a catalogue on PostgreSQL: how far each has followed it)
 
 --data defaults to $ANNALS_DATA, else ./annals-data; --addr to $ANNALS_ADDR.
 --store (every command) defaults to $ANNALS_STORE: empty keeps the catalogue in SQLite in the data directory;
@@ -90,6 +92,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		err = runExport(ctx, rest, getenv, stdout, stderr)
 	case "proceedings":
 		err = runProceedings(ctx, rest, getenv, stderr)
+	case "nodes":
+		err = runNodes(ctx, rest, getenv, stdout, stderr)
 	default:
 		err = usagef("unknown command %q", cmd)
 	}

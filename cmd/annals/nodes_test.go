@@ -27,6 +27,9 @@ import (
 
 func TestMain(m *testing.M) {
 	code := m.Run()
+	if binaryDir != "" {
+		os.RemoveAll(binaryDir) // the binary the process tests built
+	}
 	pgtest.Stop()
 	s3test.Stop()
 	os.Exit(code)
@@ -387,6 +390,25 @@ func TestTwoNodesShareTheCatalogue(t *testing.T) {
 	cNode, _ := c.node("")
 	waitFound(t, cNode, "kestrelwing", total, 60*time.Second)
 	waitFound(t, cNode, "birdsong", 20, 10*time.Second)
+	// "annals nodes" lists the three running nodes, their indexes up to
+	// date once they have reported (every 2 s when they move on).
+	var out []byte
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(500 * time.Millisecond) {
+		cmd := exec.Command(annalsBinary(t), "nodes", "--data", t.TempDir())
+		cmd.Env = append(os.Environ(), c.env...)
+		if out, err = cmd.CombinedOutput(); err != nil {
+			t.Fatalf("annals nodes: %v\n%s", err, out)
+		}
+		if strings.Count(string(out), "up to date") >= 3 {
+			break
+		}
+	}
+	t.Logf("annals nodes:\n%s", out)
+	for _, s := range []*server{a, b, cNode} {
+		if !regexp.MustCompile(regexp.QuoteMeta(s.url) + `\s+dev\s+up to date`).Match(out) {
+			t.Errorf("annals nodes does not list %s up to date:\n%s", s.url, out)
+		}
+	}
 	for i, from := range []*server{a, b, cNode} {
 		word := fmt.Sprintf("threenodes%d", i)
 		if _, err := c.create(from, "Ptarmigan "+word); err != nil {

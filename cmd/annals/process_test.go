@@ -26,6 +26,7 @@ import (
 var (
 	buildOnce sync.Once
 	binary    string
+	binaryDir string
 	buildErr  error
 )
 
@@ -42,7 +43,7 @@ func annalsBinary(t testing.TB) string {
 			buildErr = err
 			return
 		}
-		binary = filepath.Join(dir, "annals")
+		binaryDir, binary = dir, filepath.Join(dir, "annals")
 		out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput()
 		if err != nil {
 			buildErr = fmt.Errorf("go build: %v\n%s", err, out)

@@ -191,6 +191,12 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	analyzing := make(chan error, 1)
 	go func() { runFileAnalysis(ctx, cfg, store, files, log); analyzing <- nil }()
 	go runStampedPruner(ctx, stamper, log)
+	if registry, ok := store.(catalog.NodeRegistry); ok {
+		started := time.Now()
+		go runNodeReports(ctx, registry, func() catalog.NodeReport {
+			return catalog.NodeReport{Name: node, URL: base, Version: version, Revision: index.Status().Revision, Started: started}
+		}, log)
+	}
 	srv := web.New(web.Config{Store: store, BaseURL: base, TrustedProxies: proxies, Blobs: files, MaxFileBytes: cfg.MaxFileSize, Stamper: stamper, Search: index, Styles: styles, Exports: exports, Site: assets.FS(), SessionKey: key, Logger: log, OpenAPI: openapi,
 		Version: version, OAIRepositoryID: cfg.OAIRepositoryID, AdminEmail: cfg.AdminEmail, OAIPageSize: cfg.OAIPageSize})
 	log.Info("serving", "url", "http://"+ln.Addr().String(), "base_url", base, "data", cfg.DataDir)
