@@ -63,6 +63,11 @@ type Record struct {
 	// They change through the files endpoints only (SetRecordFilesIn): a
 	// client's files in a record it creates or replaces are ignored.
 	Files []File `json:"files,omitempty"`
+	// Merged lists the records merged into this one (MergeRecordsIn),
+	// oldest first; MergedInto, on a deleted record, names the record it
+	// was merged into. Both are kept by the store: a client's are ignored.
+	Merged     []string `json:"merged,omitempty"`
+	MergedInto string   `json:"merged_into,omitempty"`
 	Bookkeeping
 }
 

@@ -126,6 +126,9 @@ type RecordWriter interface {
 	// ChangeRecords publishes, withdraws or deletes records, all or none
 	// (ChangeRecordsIn).
 	ChangeRecords(ctx context.Context, ids []string, action string) (*BulkReport, error)
+	// MergeRecords merges the record fromID into r.ID (MergeRecordsIn).
+	// ENOTFOUND, EGONE, EINVALID, EPRECONDITION.
+	MergeRecords(ctx context.Context, r *Record, ifVersion int, fromID string, fromVersion int) error
 }
 
 // RecordStore holds records.

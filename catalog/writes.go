@@ -234,6 +234,7 @@ func createRecord(ctx context.Context, tx Tx, events *eventLookup, r *Record) er
 // createRecordWithFiles creates r with the files it lists, whose bytes are
 // stored already (an import, ResolveImportFiles).
 func createRecordWithFiles(ctx context.Context, tx Tx, events *eventLookup, r *Record) error {
+	r.Merged, r.MergedInto = nil, "" // through MergeRecordsIn only
 	for i := range r.Files {
 		NormalizeFile(&r.Files[i])
 	}
@@ -261,7 +262,8 @@ func UpdateRecordIn(ctx context.Context, tx Tx, r *Record, ifVersion int) error 
 	if err := json.Unmarshal(cur.Doc, &stored); err != nil {
 		return err
 	}
-	r.Files = stored.Files // changed through SetRecordFilesIn only
+	r.Files = stored.Files                     // changed through SetRecordFilesIn only
+	r.Merged, r.MergedInto = stored.Merged, "" // through MergeRecordsIn only
 	if err := prepareRecord(ctx, newEventLookup(tx), r); err != nil {
 		return err
 	}

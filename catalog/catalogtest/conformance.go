@@ -76,6 +76,7 @@ func RunStoreTests(t *testing.T, open func(t *testing.T) catalog.Store) {
 		{"ImportSkipsDuplicates", testImportSkipsDuplicates},
 		{"ImportUpdatesDuplicates", testImportUpdatesDuplicates},
 		{"ChangeRecords", testChangeRecords},
+		{"MergeRecords", testMergeRecords},
 		{"EventEditMovesHarvestDatestamps", testEventEditMovesHarvestDatestamps},
 		{"FindDuplicateGroups", testFindDuplicateGroups},
 		{"ImportIDsAreStable", testImportIDsAreStable},

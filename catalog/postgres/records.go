@@ -122,6 +122,11 @@ func (s *Store) UpdateRecord(ctx context.Context, r *catalog.Record, ifVersion i
 	return s.writeTx(ctx, func(t *txn) error { return catalog.UpdateRecordIn(ctx, t, r, ifVersion) })
 }
 
+// MergeRecords merges the record fromID into r.ID in one transaction.
+func (s *Store) MergeRecords(ctx context.Context, r *catalog.Record, ifVersion int, fromID string, fromVersion int) error {
+	return s.writeTx(ctx, func(t *txn) error { return catalog.MergeRecordsIn(ctx, t, r, ifVersion, fromID, fromVersion) })
+}
+
 // ChangeRecords publishes, withdraws or deletes records in one
 // transaction: all or none.
 func (s *Store) ChangeRecords(ctx context.Context, ids []string, action string) (*catalog.BulkReport, error) {

@@ -105,6 +105,9 @@ func (s *Server) getRecord(c echo.Context) error {
 	}
 	r, err := s.findVisibleRecord(c, c.Param("id"))
 	if err != nil {
+		if moved, rerr := redirectMerged(c, s.cfg.Store, "/api/v1/records/", c.Param("id"), err); moved {
+			return rerr
+		}
 		return err
 	}
 	if f.Name != "json" { // Annals' own JSON, with its conditional GET

@@ -257,6 +257,7 @@ func (s *Server) routes() {
 	api.GET("/records/:id", s.getRecord)
 	api.PUT("/records/:id", s.updateRecord, requireRole(catalog.RoleLibrarian))
 	api.DELETE("/records/:id", s.deleteRecord, requireRole(catalog.RoleLibrarian))
+	api.POST("/records/:id/merge", s.mergeRecords, requireRole(catalog.RoleLibrarian))
 	api.GET("/records/:id/history", s.recordHistory)
 	api.GET("/records/:id/files", s.listFiles)
 	api.POST("/records/:id/files", s.postFiles, requireRole(catalog.RoleLibrarian))

@@ -70,6 +70,9 @@ func (st *site) recordPage(c echo.Context) error {
 	v.Nav = "search"
 	r, err := st.cfg.Store.FindRecordByID(ctx, c.Param("id"))
 	if err != nil {
+		if moved, rerr := redirectMerged(c, st.cfg.Store, "/records/", c.Param("id"), err); moved {
+			return rerr
+		}
 		return st.fail(c, err)
 	}
 	if r.Status == catalog.StatusWithdrawn && v.Actor == nil {
