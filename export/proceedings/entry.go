@@ -2,7 +2,6 @@ package proceedings
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
 	"strings"
 
@@ -86,9 +85,9 @@ func (w *writer) paper(d *Document, r *catalog.Record) error {
 		return nil
 	}
 	first := w.page + 1
-	where := w.say.T("pdf.paper.pages", w.say.Num(first), w.say.Num(first+n-1))
+	where := w.say.T("pdf.paper.pages", w.label(first), w.label(first+n-1))
 	if n == 1 {
-		where = w.say.T("pdf.paper.page", w.say.Num(first))
+		where = w.say.T("pdf.paper.page", w.label(first))
 	}
 	if _, err := w.paragraph(where, typeset.Italic, 9, 13, 0); err != nil {
 		return err
@@ -96,7 +95,7 @@ func (w *writer) paper(d *Document, r *catalog.Record) error {
 	// the outline's item is the entry's page, which says where the paper
 	// is; the paper's pages are counted here but not made: they are put
 	// in when the book is composed, and what follows starts after them
-	w.bookmark(w.say.T("pdf.paper.contents", w.say.Num(first)), 2)
+	w.bookmark(w.say.T("pdf.paper.contents", w.label(first)), 2)
 	w.paperPage[r.ID] = first
 	w.page += n
 	w.y = bottom + 1
@@ -404,7 +403,7 @@ func (w *writer) contributorIndex(d *Document) error {
 	for _, e := range entries {
 		pages := make([]string, len(e.pages))
 		for i, p := range e.pages {
-			pages[i] = fmt.Sprint(p)
+			pages[i] = w.label(p)
 		}
 		lines, err := w.fonts.Layout(e.name, typeset.Regular, size, contentW-pagesW-12)
 		if err != nil {

@@ -37,19 +37,27 @@ var (
 	startXref      = regexp.MustCompile(`startxref\n(\d+)\n%%EOF\n?$`)
 )
 
-// finishPDF mends two things gofpdf (v1.16.2) leaves undone in its
-// output: it names the embedded font subsets with their tags, and it links
-// the XMP metadata stream, which gofpdf writes but never names in the
-// catalogue, from the catalogue. Both edits keep the offsets of every
-// object: names keep their length, and the catalogue is the last object,
-// so only the cross-reference table's own offset moves.
-func finishPDF(pdf []byte) ([]byte, error) {
+// finishPDF mends what gofpdf (v1.16.2) leaves undone in its output: it
+// names the embedded font subsets with their tags, links the XMP metadata
+// stream, which gofpdf writes but never names in the catalogue, from the
+// catalogue, and gives the pages their labels (front pages i, ii, iii...,
+// the body 1, 2, 3... as the folios print them; none when front is 0).
+// The edits keep the offsets of every object: names keep their length, and
+// the catalogue is the last object, so only the cross-reference table's
+// own offset moves.
+func finishPDF(pdf []byte, front int) ([]byte, error) {
 	out := gofpdfFontName.ReplaceAllFunc(pdf, func(m []byte) []byte {
 		face := gofpdfFontName.FindSubmatch(m)[1]
 		return []byte("/" + subsetTag(string(face)) + "+" + string(face))
 	})
-	meta := metadataObject.FindSubmatch(out)
-	if meta == nil {
+	var entries []byte
+	if meta := metadataObject.FindSubmatch(out); meta != nil {
+		entries = fmt.Appendf(entries, "\n/Metadata %s 0 R", meta[1])
+	}
+	if front > 0 {
+		entries = fmt.Appendf(entries, "\n/PageLabels << /Nums [0 << /S /r >> %d << /S /D >>] >>", front)
+	}
+	if len(entries) == 0 {
 		return out, nil
 	}
 	at := bytes.LastIndex(out, []byte("/Type /Catalog"))
@@ -57,18 +65,17 @@ func finishPDF(pdf []byte) ([]byte, error) {
 	if at < 0 || xref == nil || at > xref[0] {
 		return nil, fmt.Errorf("proceedings: gofpdf's output has no catalogue where expected")
 	}
-	link := []byte(fmt.Sprintf("\n/Metadata %s 0 R", meta[1]))
 	offset, err := strconv.Atoi(string(out[xref[2]:xref[3]]))
 	if err != nil {
 		return nil, err
 	}
 	end := at + len("/Type /Catalog")
 	var b bytes.Buffer
-	b.Grow(len(out) + len(link) + 4)
+	b.Grow(len(out) + len(entries) + 4)
 	b.Write(out[:end])
-	b.Write(link)
+	b.Write(entries)
 	b.Write(out[end:xref[2]])
-	b.WriteString(strconv.Itoa(offset + len(link)))
+	b.WriteString(strconv.Itoa(offset + len(entries)))
 	b.Write(out[xref[3]:])
 	return b.Bytes(), nil
 }

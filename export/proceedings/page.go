@@ -2,6 +2,7 @@ package proceedings
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/annals/annals/catalog/i18n"
@@ -42,6 +43,7 @@ type writer struct {
 	furniture           bool      // pages get a head and a folio
 	atSectionStart      bool      // a chapter's opening page was just set
 	total               int       // pages of the document, known when drawing
+	front               int       // pages before the body, known when drawing
 
 	entryPage   map[string]int // record ID -> first page
 	paperPage   map[string]int // record ID -> first page of its full paper
@@ -74,6 +76,40 @@ func (w *writer) setFont(f *typeset.Face, size float64) {
 	w.pdf.SetFont(w.family[f], "", size)
 }
 
+// Folio is what page (1-based, of total) prints at its foot in a book
+// with front pages before the body: "iii" in the front matter, "12 / 140"
+// in the body (numbered from its first page).
+func Folio(page, front, total int) string {
+	if page <= front {
+		return romanNumeral(page)
+	}
+	return fmt.Sprintf("%d / %d", page-front, total-front)
+}
+
+// label is how the contents, the index and the entries name a page.
+func (w *writer) label(page int) string {
+	if page <= w.front {
+		return romanNumeral(page)
+	}
+	return strconv.Itoa(page - w.front)
+}
+
+// romanNumeral writes n (1-3999) in lower-case Roman numerals, as front
+// matter is numbered.
+func romanNumeral(n int) string {
+	var b strings.Builder
+	for _, step := range []struct {
+		value  int
+		digits string
+	}{{1000, "m"}, {900, "cm"}, {500, "d"}, {400, "cd"}, {100, "c"}, {90, "xc"}, {50, "l"}, {40, "xl"}, {10, "x"}, {9, "ix"}, {5, "v"}, {4, "iv"}, {1, "i"}} {
+		for n >= step.value {
+			b.WriteString(step.digits)
+			n -= step.value
+		}
+	}
+	return b.String()
+}
+
 // newPage starts a page, with the running head and the folio ("12 / 148")
 // when the document has furniture there.
 func (w *writer) newPage() {
@@ -95,7 +131,7 @@ func (w *writer) newPage() {
 	w.pdf.SetDrawColor(ruleGrey, ruleGrey, ruleGrey)
 	w.pdf.SetLineWidth(0.4)
 	w.pdf.Line(marginX, marginTop-24, pageW-marginX, marginTop-24)
-	folio := fmt.Sprintf("%d / %d", w.page, w.total)
+	folio := Folio(w.page, w.front, w.total)
 	line := w.fit(folio, typeset.Regular, 8, contentW)
 	w.drawLine(line, (pageW-line.Width)/2, pageH-marginBottom/2, 8)
 	w.pdf.SetTextColor(0, 0, 0)

@@ -1,7 +1,6 @@
 package proceedings
 
 import (
-	"fmt"
 	"strings"
 	"time"
 	"unicode"
@@ -209,7 +208,7 @@ func (w *writer) contents(d *Document) error {
 				}
 			}
 			if first := w.paperPage[r.ID]; d.Papers[r.ID] > 0 {
-				if _, err := w.paragraph(w.say.T("pdf.paper.contents", w.say.Num(first)), typeset.Italic, 8.5, 12, 24); err != nil {
+				if _, err := w.paragraph(w.say.T("pdf.paper.contents", w.label(first)), typeset.Italic, 8.5, 12, 24); err != nil {
 					return err
 				}
 			}
@@ -253,7 +252,7 @@ func (w *writer) contentsLine(title string, style typeset.Style, size, leading, 
 			w.pdf.Link(marginX+indent, w.y, contentW-indent, leading, w.link(links, key))
 		}
 		if i == len(lines)-1 {
-			num := w.fit(fmt.Sprint(page), style, size, numberW)
+			num := w.fit(w.label(page), style, size, numberW)
 			w.drawLine(num, pageW-marginX-num.Width, w.y+size*0.8, size)
 		}
 		w.y += leading

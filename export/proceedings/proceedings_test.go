@@ -226,7 +226,7 @@ func TestLongRussianAndChineseAbstractsSurviveLineBreaking(t *testing.T) {
 	// "технический"); the running heads and folios of pages that break an
 	// abstract are taken out
 	text := squeeze(run(t, "pdftotext", "-raw", "-enc", "UTF-8", path, "-"))
-	text = regexp.MustCompile(`\d+/`+itoa(st.Pages)).ReplaceAllString(text, "")
+	text = regexp.MustCompile(`\d+/`+itoa(st.Pages-st.Front)).ReplaceAllString(text, "")
 	text = strings.ReplaceAll(strings.ReplaceAll(text, squeeze(d.Title), ""), "Records", "")
 	checked := 0
 	for _, r := range recs {
@@ -331,7 +331,7 @@ func TestTheIndexListsEveryPage(t *testing.T) {
 	for _, s := range d.Sections {
 		for _, r := range s.Records {
 			if n < 40 {
-				want = append(want, itoa(st.EntryPages[r.ID]))
+				want = append(want, itoa(st.EntryPages[r.ID]-st.Front))
 				n++
 			}
 		}
@@ -385,4 +385,36 @@ func TestAbstractsAreJustified(t *testing.T) {
 	if lines < 100 || flush*2 < lines {
 		t.Errorf("%d of %d long lines end at the right margin", flush, lines)
 	}
+}
+
+// TestFrontMatterIsNumberedInRomanNumerals: the pages before the body
+// (cover to contents) are i, ii, iii... and the body's first page is 1, in
+// the folios, the contents and the PDF's page labels alike.
+func TestFrontMatterIsNumberedInRomanNumerals(t *testing.T) {
+	path, d, st := renderSample(t)
+	if st.Front < 4 || st.Front >= st.Pages {
+		t.Fatalf("%d front pages of %d", st.Front, st.Pages)
+	}
+	page := func(n int) string { return run(t, "pdftotext", "-f", itoa(n), "-l", itoa(n), path, "-") }
+	if last := page(st.Front); !regexp.MustCompile(`(?m)^` + romanOf(st.Front) + `$`).MatchString(last) {
+		t.Errorf("the last front page's folio is not %q:\n%s", romanOf(st.Front), last)
+	}
+	if body := page(st.Front + 1); !strings.Contains(body, "1 / "+itoa(st.Pages-st.Front)) {
+		t.Errorf("the first page of the body does not say 1 / %d:\n%s", st.Pages-st.Front, body)
+	}
+	first := d.Sections[0].Records[0]
+	contents := squeeze(page(st.Front-1) + page(st.Front))
+	if want := squeeze(first.Title) + itoa(st.EntryPages[first.ID]-st.Front); !strings.Contains(squeeze(run(t, "pdftotext", "-raw", "-f", "1", "-l", itoa(st.Front), path, "-")), want) {
+		t.Errorf("the contents do not give %q:\n%.400s", want, contents)
+	}
+	labels, err := exec.Command("qpdf", "--json", "--json-key=pagelabels", path).Output()
+	if l := strings.Join(strings.Fields(string(labels)), ""); err != nil || !strings.Contains(l, `{"index":0,"label":{"/S":"/r"`) ||
+		!strings.Contains(l, `{"index":`+itoa(st.Front)+`,"label":{"/S":"/D"`) {
+		t.Errorf("page labels: %s %v", labels, err)
+	}
+}
+
+// romanOf is n in lower-case Roman numerals (up to 39).
+func romanOf(n int) string {
+	return strings.Repeat("x", n/10) + []string{"", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix"}[n%10]
 }

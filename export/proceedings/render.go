@@ -33,6 +33,10 @@ type Stats struct {
 	// the PDF written has them not).
 	EntryPages map[string]int
 	PaperPages map[string]int
+	// Front counts the pages before the body (cover, imprint, programme,
+	// contents), numbered i, ii, iii...; the body's pages are numbered
+	// from 1 (Folio), and so do the contents and the index.
+	Front int
 }
 
 // Render writes the document as a PDF to out. Every string is checked
@@ -92,7 +96,7 @@ func render(ctx context.Context, out io.Writer, d *Document, opt Options,
 	pdf.SetCompression(true)
 	setMetadata(pdf, d, say)
 	draw := newWriter(opt.Fonts, say, pdf)
-	draw.total = measure.page
+	draw.total, draw.front = measure.page, measure.front
 	draw.entryPage, draw.sectionPage, draw.paperPage = measure.entryPage, measure.sectionPage, measure.paperPage
 	if err := lay(ctx, draw, d, opt.Progress); err != nil {
 		return Stats{}, err
@@ -100,10 +104,10 @@ func render(ctx context.Context, out io.Writer, d *Document, opt Options,
 	if err := pdf.Error(); err != nil {
 		return Stats{}, err
 	}
-	if err := output(pdf, out); err != nil {
+	if err := output(pdf, out, draw.front); err != nil {
 		return Stats{}, err
 	}
-	return Stats{Pages: draw.page, Entries: d.Entries(), EntryPages: draw.entryPage, PaperPages: draw.paperPage}, nil
+	return Stats{Pages: draw.page, Entries: d.Entries(), EntryPages: draw.entryPage, PaperPages: draw.paperPage, Front: draw.front}, nil
 }
 
 // layout runs through the document once.
@@ -125,6 +129,7 @@ func layout(ctx context.Context, w *writer, d *Document, progress func(done, tot
 	if err := w.contents(d); err != nil {
 		return err
 	}
+	w.front = w.page
 	w.entryPage, w.sectionPage = map[string]int{}, map[string]int{}
 	done, total := 0, d.Entries()
 	for _, s := range d.Sections {
@@ -187,13 +192,14 @@ func setMetadata(pdf *gofpdf.Fpdf, d *Document, say i18n.Lang) {
 	pdf.SetModificationDate(d.Generated)
 }
 
-// output writes the PDF, finished (finishPDF).
-func output(pdf *gofpdf.Fpdf, out io.Writer) error {
+// output writes the PDF, finished (finishPDF) with front pages before the
+// body.
+func output(pdf *gofpdf.Fpdf, out io.Writer, front int) error {
 	var buf bytes.Buffer
 	if err := pdf.Output(&buf); err != nil {
 		return err
 	}
-	finished, err := finishPDF(buf.Bytes())
+	finished, err := finishPDF(buf.Bytes(), front)
 	if err != nil {
 		return err
 	}

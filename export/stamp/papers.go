@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strconv"
 	"time"
 
 	"github.com/annals/annals/catalog"
@@ -89,7 +88,7 @@ func (s *Stamper) RenderWithPapers(ctx context.Context, out io.Writer, d *procee
 	}
 	folios := make([]string, st.Pages)
 	for n := range folios {
-		folios[n] = strconv.Itoa(n+1) + " / " + strconv.Itoa(st.Pages)
+		folios[n] = proceedings.Folio(n+1, st.Front, st.Pages)
 	}
 	var headPDF, folioPDF bytes.Buffer
 	if err := proceedings.RenderMarks(&headPDF, heads, markBand, headWidth, s.opt); err != nil {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/annals/annals/export/proceedings"
 	"github.com/annals/annals/export/proceedings/proceedingstest"
 )
 
@@ -18,6 +19,9 @@ import (
 // page with the book's running head and folio below, names their first
 // pages in the entries, the contents and the outline, and lists the one
 // that needs a password as left out.
+// squeezeJSON is JSON without its white space.
+func squeezeJSON(b []byte) string { return strings.Join(strings.Fields(string(b)), "") }
+
 func TestProceedingsWithFullPapers(t *testing.T) {
 	requireTools(t)
 	e := newEnv(t)
@@ -61,19 +65,26 @@ func TestProceedingsWithFullPapers(t *testing.T) {
 	} {
 		text := page(c.page)
 		if !strings.Contains(text, c.want) || !strings.Contains(text, "International Exchange and Cooperation Conference") ||
-			!strings.Contains(text, strconv.Itoa(c.page)+" / "+strconv.Itoa(st.Pages)) {
+			!strings.Contains(text, proceedings.Folio(c.page, st.Front, st.Pages)) {
 			t.Errorf("page %d: want %q under the running head and folio:\n%.300s", c.page, c.want, text)
 		}
 	}
+	label := func(n int) string { return strconv.Itoa(n - st.Front) } // as the body is numbered
 	contents := page(3) + page(4)
-	if !strings.Contains(contents, "full paper, p. "+strconv.Itoa(first)) {
+	if !strings.Contains(contents, "full paper, p. "+label(first)) {
 		t.Errorf("the contents do not give the paper's page %d:\n%s", first, contents)
 	}
-	if entry := page(st.EntryPages[recs[0].ID]); !strings.Contains(entry, "Full paper: pages "+strconv.Itoa(first)+"–"+strconv.Itoa(first+13)) {
+	if entry := page(st.EntryPages[recs[0].ID]); !strings.Contains(entry, "Full paper: pages "+label(first)+"–"+label(first+13)) {
 		t.Errorf("the entry does not give its paper's pages:\n%s", entry)
 	}
-	if outline, _ := exec.Command("qpdf", "--json", "--json-key=outlines", path).Output(); !strings.Contains(string(outline), `"title": "full paper, p. `+strconv.Itoa(first)+`"`) ||
+	if outline, _ := exec.Command("qpdf", "--json", "--json-key=outlines", path).Output(); !strings.Contains(string(outline), `"title": "full paper, p. `+label(first)+`"`) ||
 		strings.Count(string(outline), `"title": "full paper, p. `) != 2 {
 		t.Errorf("the outline has not the two papers' items:\n%.500s", outline)
+	}
+	// the pages are labelled as they are numbered, after PDFium put the papers in
+	labels, _ := exec.Command("qpdf", "--json", "--json-key=pagelabels", path).Output()
+	if l := squeezeJSON(labels); st.Front < 3 || !strings.Contains(l, `{"index":0,"label":{"/S":"/r"`) ||
+		!strings.Contains(l, `{"index":`+strconv.Itoa(st.Front)+`,"label":{"/S":"/D"`) {
+		t.Errorf("page labels: %s (front pages %d)", labels, st.Front)
 	}
 }
