@@ -10,7 +10,7 @@ import (
 	"io/fs"
 )
 
-//go:embed openapi.json sample csl/styles/*.csl csl/locales/*.xml fonts/*.ttf templates/*.html static/* i18n/*.json
+//go:embed openapi.json sample csl/styles/*.csl csl/locales/*.xml fonts/*.ttf hyphenation/*.dic templates/*.html static/* i18n/*.json
 var files embed.FS
 
 // FS returns the embedded files.
@@ -30,4 +30,7 @@ const (
 	FontBold    = "fonts/DejaVuSerif-Bold.ttf"
 	FontItalic  = "fonts/DejaVuSerif-Italic.ttf"
 	FontCJK     = "fonts/DroidSansFallbackFull.ttf"
+	// HyphenationDir holds hyphenation patterns, hyph_LL_CC.dic (see
+	// hyphenation/SOURCE.md for their licences): English and Russian.
+	HyphenationDir = "hyphenation"
 )

@@ -35,7 +35,8 @@ func loadLocale(tag string) ([]byte, error) {
 	return fs.ReadFile(assets.FS(), assets.LocalesDir+"/locales-"+tag+".xml")
 }
 
-// openFonts is the font set PDFs are drawn with, from the embedded files.
+// openFonts is the font set PDFs are drawn with, from the embedded files,
+// with the embedded hyphenation patterns.
 func openFonts() (*typeset.Set, error) {
 	var faces []*typeset.Face
 	for _, f := range []struct{ name, path string }{
@@ -51,7 +52,11 @@ func openFonts() (*typeset.Set, error) {
 		}
 		faces = append(faces, face)
 	}
-	return typeset.NewSet(faces[0], faces[1], faces[2], faces[3]), nil
+	hyphenation, err := typeset.LoadHyphenation(assets.FS(), assets.HyphenationDir)
+	if err != nil {
+		return nil, err
+	}
+	return typeset.NewSet(faces[0], faces[1], faces[2], faces[3]).WithHyphenation(hyphenation), nil
 }
 
 // nodeName names this node among those sharing a catalogue (export jobs

@@ -216,18 +216,18 @@ func (w *writer) contributorAbout(c catalog.Contributor) string {
 // abstracts sets the abstract and its translations, paragraph by
 // paragraph.
 func (w *writer) abstracts(r *catalog.Record) error {
-	type text struct{ label, body string }
+	type text struct{ label, lang, body string }
 	var texts []text
 	if r.Abstract != "" {
-		texts = append(texts, text{w.say.T("pdf.abstract"), r.Abstract})
+		texts = append(texts, text{w.say.T("pdf.abstract"), r.Language, r.Abstract})
 	}
 	for _, t := range r.Translations {
 		if t.Abstract != "" {
-			texts = append(texts, text{w.say.T("pdf.abstract.in", t.Language), t.Abstract})
+			texts = append(texts, text{w.say.T("pdf.abstract.in", t.Language), t.Language, t.Abstract})
 		}
 	}
 	for _, t := range texts {
-		w.need(40)
+		w.need(14 + 2*14 + 2) // the label with the paragraph's first two lines
 		if _, err := w.paragraph(t.label, typeset.Bold, 10, 14, 0); err != nil {
 			return err
 		}
@@ -235,7 +235,7 @@ func (w *writer) abstracts(r *catalog.Record) error {
 			if strings.TrimSpace(p) == "" {
 				continue
 			}
-			if err := w.bodyParagraph(p, 10, 14); err != nil {
+			if err := w.bodyParagraph(t.lang, p, 10, 14); err != nil {
 				return err
 			}
 			w.y += 4

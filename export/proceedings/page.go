@@ -193,12 +193,13 @@ func (w *writer) paragraph(text string, style typeset.Style, size, leading, inde
 	return lines, nil
 }
 
-// bodyParagraph sets running text: justified (each line but the last
-// stretched at its spaces to the full measure), and never leaving one
+// bodyParagraph sets running text in a language: justified (each line
+// but the last stretched at its spaces to the full measure), words broken
+// with hyphens where the language has patterns, and never leaving one
 // line of it alone at the foot of a page (an orphan) or at the head of the
 // next (a widow).
-func (w *writer) bodyParagraph(text string, size, leading float64) error {
-	lines, err := w.fonts.Layout(text, typeset.Regular, size, contentW)
+func (w *writer) bodyParagraph(lang, text string, size, leading float64) error {
+	lines, err := w.fonts.LayoutIn(lang, text, typeset.Regular, size, contentW)
 	if err != nil {
 		return err
 	}

@@ -85,8 +85,9 @@ const (
 // Latin, Cyrillic and the like, and one face for CJK that every style
 // falls back to. A Set is safe for concurrent use.
 type Set struct {
-	text [3]*Face // by Style
-	cjk  *Face
+	text        [3]*Face // by Style
+	cjk         *Face
+	hyphenation map[string]*Patterns // by language (WithHyphenation)
 }
 
 // NewSet makes a font set. italic may be nil (regular is used).

@@ -115,7 +115,7 @@ func atoms(runs []Run, size float64) []*atom {
 // Layout breaks text, in a style and at a size, into lines no wider than
 // width (same unit as size). Lines break at spaces, after hyphens and
 // between CJK characters; a word wider than the line is cut between
-// characters. Words are never hyphenated.
+// characters. Words are not hyphenated (LayoutIn does).
 func (s *Set) Layout(text string, style Style, size, width float64) ([]Line, error) {
 	return s.LayoutSpans([]Span{{Text: text, Style: style}}, size, width)
 }
@@ -159,14 +159,16 @@ func (s *Set) LayoutSpans(spans []Span, size, width float64) ([]Line, error) {
 		runs = append(runs, rs...)
 		afterSpace = strings.HasSuffix(text, " ")
 	}
-	return layoutRuns(runs, size, width), nil
+	return layoutRuns(runs, size, width, nil), nil
 }
 
 func firstRune(s string) rune { r, _ := utf8.DecodeRuneInString(s); return r }
 func lastRune(s string) rune  { r, _ := utf8.DecodeLastRuneInString(s); return r }
 
-// layoutRuns breaks runs into lines no wider than width.
-func layoutRuns(runs []Run, size, width float64) []Line {
+// layoutRuns breaks runs into lines no wider than width; with patterns,
+// a word that does not fit at the end of a line is hyphenated there when
+// it can be.
+func layoutRuns(runs []Run, size, width float64, patterns *Patterns) []Line {
 	var lines []Line
 	var line []*atom
 	lineWidth := 0.0
@@ -176,7 +178,8 @@ func layoutRuns(runs []Run, size, width float64) []Line {
 		}
 		line, lineWidth = nil, 0
 	}
-	for _, a := range atoms(runs, size) {
+	var place func(a *atom)
+	place = func(a *atom) {
 		if a.width > width { // a word longer than the line: cut between characters
 			flush()
 			for i, piece := range cut(a, size, width) {
@@ -185,18 +188,29 @@ func layoutRuns(runs []Run, size, width float64) []Line {
 				}
 				line, lineWidth = append(line, piece), piece.width
 			}
-			continue
+			return
 		}
 		gap := 0.0
 		if n := len(line); n > 0 {
 			gap = line[n-1].space
 		}
 		if len(line) > 0 && lineWidth+gap+a.width > width {
+			if patterns != nil {
+				if head, tail := hyphenate(a, width-lineWidth-gap, size, patterns); head != nil {
+					line = append(line, head)
+					flush()
+					place(tail)
+					return
+				}
+			}
 			flush()
 			gap = 0
 		}
 		line = append(line, a)
 		lineWidth += gap + a.width
+	}
+	for _, a := range atoms(runs, size) {
+		place(a)
 	}
 	flush()
 	return lines

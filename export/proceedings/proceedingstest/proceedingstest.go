@@ -29,8 +29,12 @@ func Fonts(t testing.TB) *typeset.Set {
 		}
 		return f
 	}
+	hyphenation, err := typeset.LoadHyphenation(assets.FS(), assets.HyphenationDir)
+	if err != nil {
+		t.Fatal(err)
+	}
 	return typeset.NewSet(face("serif", assets.FontRegular), face("serif-bold", assets.FontBold),
-		face("serif-italic", assets.FontItalic), face("cjk", assets.FontCJK))
+		face("serif-italic", assets.FontItalic), face("cjk", assets.FontCJK)).WithHyphenation(hyphenation)
 }
 
 // Words are the embedded messages, the PDF's own words.
