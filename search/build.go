@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
@@ -29,7 +30,21 @@ const (
 	// boostSpell weighs the folded, unstemmed words of titles, keywords
 	// and names: they find what the stemmed text misses, ranked low.
 	boostSpell = 0.05
+	// boostExact ranks the words as typed, unfolded, in titles, keywords
+	// and names above their folded forms, and little else.
+	boostExact = 0.3
 )
+
+// foldable reports whether folding changes w: a Latin letter with a mark
+// (ć, ş, ß), ё, a letter the fold filter maps (қ, ў, і...), an apostrophe.
+func foldable(w string) bool {
+	for _, r := range strings.ToLower(w) {
+		if _, ok := folded[r]; ok || r == 'ё' || (r > unicode.MaxASCII && unicode.Is(unicode.Latin, r)) {
+			return true
+		}
+	}
+	return false
+}
 
 // textField names for one part across every family.
 func partFields(part string) []string {
@@ -215,6 +230,20 @@ func freeText(words []Clause, isContent wordFilter) (must query.Query, should []
 			spell.SetField(fSpell)
 			spell.SetBoost(boostSpell)
 			parts = append(parts, spell)
+			// a word typed with what folding takes away ranks its exact
+			// spelling first; plain words leave the ranking as it was
+			var marked []string
+			for _, w := range typed {
+				if foldable(w) {
+					marked = append(marked, w)
+				}
+			}
+			if len(marked) > 0 {
+				exact := bleve.NewMatchQuery(strings.Join(marked, " "))
+				exact.SetField(fExact)
+				exact.SetBoost(boostExact)
+				should = append(should, exact)
+			}
 		}
 	}
 	must = bleve.NewDisjunctionQuery(parts...)

@@ -172,6 +172,8 @@ func (d *documenter) document(r *catalog.Record, texts map[string]bool) map[stri
 	}
 	f.add(fSpell, titles...)
 	f.add(fSpell, r.Keywords...)
+	f.add(fExact, markedWords(titles...)...)
+	f.add(fExact, markedWords(r.Keywords...)...)
 	latinTitles := Latinize(strings.Join(titles, " "))
 	f.add(fLatin, latinTitles)
 	f.add(textField(fText, famOther), latinTitles)
@@ -179,6 +181,7 @@ func (d *documenter) document(r *catalog.Record, texts map[string]bool) map[stri
 		forms := nameForms(c)
 		f.add(fNames, forms...)
 		f.add(fSpell, forms...)
+		f.add(fExact, markedWords(forms...)...)
 		// Names ranked with everything else: each form under the family of
 		// its script ("Алдошин" Russian, "aldoshin" English).
 		for _, form := range forms {
@@ -261,4 +264,19 @@ func initials(given string) string {
 		b.WriteRune(r[0])
 	}
 	return b.String()
+}
+
+// markedWords are the words of values that folding changes (foldable):
+// the only ones a query looks up as written, so the only ones fExact
+// holds.
+func markedWords(values ...string) []string {
+	var out []string
+	for _, v := range values {
+		for _, w := range strings.Fields(v) {
+			if foldable(w) {
+				out = append(out, w)
+			}
+		}
+	}
+	return out
 }

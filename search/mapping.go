@@ -16,7 +16,7 @@ import (
 // MappingVersion names the shape of the index. An index built with another
 // version is rebuilt from the store; change it whenever the mapping or what
 // documents hold changes.
-const MappingVersion = "annals-search-10"
+const MappingVersion = "annals-search-11"
 
 // Language families: each has its own analyzer and its own fields. Text is
 // routed by the language tag of the record or translation it comes from.
@@ -36,6 +36,7 @@ const (
 	anCJK   = "annals_cjk"
 	anOther = "annals_other"
 	anLatin = "annals_latin" // names and transliterations: folded to plain Latin
+	anExact = "annals_exact" // words as written: only case and Unicode forms made one
 )
 
 var analyzerOf = map[string]string{famEN: anEN, famRU: anRU, famCJK: anCJK, famOther: anOther}
@@ -50,6 +51,11 @@ const (
 	// fSpell holds the words people type, unstemmed and folded (titles,
 	// keywords, names, topics): the dictionary typos are corrected from.
 	fSpell = "spell"
+	// fExact holds the words of titles, keywords and names that folding
+	// changes, as written (neither folded nor stemmed): a query's marked
+	// word ranks its exact spelling above its folded forms ("Šabac" above
+	// "Sabac", "Ёлка" above "Елка").
+	fExact = "exact"
 	// fSuggest holds the phrases suggested as a person types (suggest.go).
 	fSuggest  = "suggest"
 	fDate     = "date"
@@ -101,6 +107,7 @@ func newMappingWithAnalyzers() (*mapping.IndexMappingImpl, error) {
 			"token_filters": []string{tfNFKC, lowercase.Name, tfYo, tfFold, tfGap}},
 		anLatin: {"type": custom.Name, "tokenizer": tkValues, "char_filters": []string{asciifolding.Name},
 			"token_filters": []string{tfNFKC, lowercase.Name, tfYo, tfFold, tfGap}},
+		anExact: {"type": custom.Name, "tokenizer": tkValues, "token_filters": []string{tfNFKC, lowercase.Name, tfGap}},
 	}
 	for name, cfg := range analyzers {
 		if err := m.AddCustomAnalyzer(name, cfg); err != nil {
@@ -138,9 +145,12 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		text.IncludeTermVectors = true
 		doc.AddFieldMappingsAt(textField(fText, fam), text)
 	}
-	for _, name := range []string{fNames, fLatin, fSpell} {
+	for _, name := range []string{fNames, fLatin, fSpell, fExact} {
 		f := mapping.NewTextFieldMapping()
 		f.Analyzer = anLatin
+		if name == fExact {
+			f.Analyzer = anExact
+		}
 		f.Store, f.DocValues, f.IncludeInAll = false, false, false
 		doc.AddFieldMappingsAt(name, f)
 	}

@@ -260,3 +260,29 @@ func TestTitleSortFollowsInterfaceLanguage(t *testing.T) {
 		t.Errorf("a Russian title cursor in a Chinese search: %v, want it refused", err)
 	}
 }
+
+// TestExactSpellingsRankFirst: folding finds a word however its marks are
+// typed, and the spelling typed ranks first: "Šabac" above "Sabac", "Ёлка"
+// above "Елка", "Oʻzbekiston" above "Ozbekiston" — though each marked title
+// is the longer one, which would rank it second on the words alone; typed
+// without marks, both are found.
+func TestExactSpellingsRankFirst(t *testing.T) {
+	for _, c := range []struct{ q, plainQ, plain, marked string }{
+		{"Šabac", "Sabac", "Sabac vineyards", "Šabac vineyards and orchards of the Sava valley"},
+		{"Ёлка", "Елка", "Елка и сосна", "Ёлка и сосна в лесах северной тайги и на болотах"},
+		{"Oʻzbekiston", "Ozbekiston", "Ozbekiston science parks", "Oʻzbekiston science parks and clusters of the regions"},
+	} {
+		e := newEnv(t)
+		rec := func(id, title string) catalog.Record {
+			return catalog.Record{ID: id, Kind: catalog.KindArticle, Status: catalog.StatusPublished, Title: title, Language: "en",
+				Date: "2025", Contributors: []catalog.Contributor{{Family: "Karimova", Given: "Dilnoza"}}}
+		}
+		e.load([]catalog.Record{rec("plain", c.plain), rec("marked", c.marked)})
+		if ids := e.search(c.q); len(ids) != 2 || ids[0] != "marked" {
+			t.Errorf("%q: %v, want the exact spelling first and its folded twin found", c.q, ids)
+		}
+		if ids := e.search(c.plainQ); len(ids) != 2 || ids[0] != "plain" {
+			t.Errorf("%q: %v, want the exact (plain) spelling first and the marked one found", c.plainQ, ids)
+		}
+	}
+}
