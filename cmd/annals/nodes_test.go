@@ -154,18 +154,30 @@ func waitFound(t *testing.T, s *server, q string, want int, within time.Duration
 	return 0
 }
 
-// TestTwoNodesShareTheCatalogue: two nodes on one PostgreSQL database. A
-// record written on A is found by a search on B (and the other way), a
-// librarian signed in on A is signed in on B, kill -9 of A during a
-// stream of writes loses no acknowledged write while B keeps serving, a
-// restarted A catches up with what B wrote meanwhile, and a new node C
-// builds its index from the store and finds everything.
+// TestTwoNodesShareTheCatalogue: two nodes on one PostgreSQL database,
+// then three. A record written on A is found by a search on B (and the
+// other way); a file uploaded to A downloads from B and is read by one
+// node; an export asked of A downloads from B; a librarian signed in on A
+// is signed in on B; wrong tokens count on both; kill -9 of A during a
+// stream of writes loses no acknowledged write while B keeps serving and
+// takes over reading files; a restarted A catches up, a new node C builds
+// its index from the store, and all three see each other's writes.
 func TestTwoNodesShareTheCatalogue(t *testing.T) {
 	c := newCluster(t)
 	a, dirA := c.node("")
 	b, _ := c.node("")
+	checkWritesCross(t, c, a, b)
+	id := checkFilesCross(t, c, a, b)
+	checkExportCross(t, c, a, b, id)
+	checkSessionCrosses(t, c, a, b)
+	checkFailuresCountedTogether(t, a, b)
+	total := killDuringWrites(t, c, a, b)
+	checkReadingMovesOn(t, c, a, b)
+	checkRestartAndJoin(t, c, dirA, b, total)
+}
 
-	// Writes on either node are searchable on the other.
+// checkWritesCross: writes on either node are searchable on the other.
+func checkWritesCross(t *testing.T, c *cluster, a, b *server) {
 	var lags []time.Duration
 	for i := range 20 {
 		word := fmt.Sprintf("zebrafinch%03d", i)
@@ -181,7 +193,11 @@ func TestTwoNodesShareTheCatalogue(t *testing.T) {
 	slices.Sort(lags)
 	t.Logf("write on one node to searchable on the other: median %s, max %s (20 writes)", lags[len(lags)/2], lags[len(lags)-1])
 
-	// A file uploaded to A downloads from B, whole and by ranges.
+}
+
+// checkFilesCross: a file uploaded to A downloads from B, whole and by
+// ranges, and one node reads it; it returns the record's id.
+func checkFilesCross(t *testing.T, c *cluster, a, b *server) string {
 	id, err := c.create(a, "A report with a file")
 	if err != nil {
 		t.Fatal(err)
@@ -217,8 +233,12 @@ func TestTwoNodesShareTheCatalogue(t *testing.T) {
 	if leaders != 1 {
 		t.Errorf("%d nodes took the lead for reading files, want 1", leaders)
 	}
+	return id
+}
 
-	// An export asked of A is made by a node and downloaded from B.
+// checkExportCross: an export asked of A is made by a node and downloaded
+// from B.
+func checkExportCross(t *testing.T, c *cluster, a, b *server, id string) {
 	status, data, err := post(a.url+"/api/v1/exports", c.token, "application/json",
 		[]byte(fmt.Sprintf(`{"kind":"proceedings","ids":[%q]}`, id)))
 	if err != nil || status != http.StatusAccepted {
@@ -236,9 +256,10 @@ func TestTwoNodesShareTheCatalogue(t *testing.T) {
 			resp.Body.Close()
 		}
 	}
-	req, _ = http.NewRequest("GET", b.url+"/api/v1/exports/"+job.ID+"/file", nil)
+	req, _ := http.NewRequest("GET", b.url+"/api/v1/exports/"+job.ID+"/file", nil)
 	req.Header.Set("Authorization", "Bearer "+c.token)
-	if resp, err = http.DefaultClient.Do(req); err != nil {
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
 		t.Fatal(err)
 	}
 	pdf, _ := io.ReadAll(resp.Body)
@@ -247,10 +268,13 @@ func TestTwoNodesShareTheCatalogue(t *testing.T) {
 		t.Errorf("the export from B: job %s, %d, %d bytes", job.Status, resp.StatusCode, len(pdf))
 	}
 
-	// A session made on A opens on B.
+}
+
+// checkSessionCrosses: a session made on A opens on B.
+func checkSessionCrosses(t *testing.T, c *cluster, a, b *server) {
 	jar, _ := cookiejar.New(nil)
 	browser := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err = browser.Get(a.url + "/sign-in")
+	resp, err := browser.Get(a.url + "/sign-in")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -288,9 +312,13 @@ func TestTwoNodesShareTheCatalogue(t *testing.T) {
 		t.Errorf("the session made on A, on B: %d (want the librarian's page)", resp.StatusCode)
 	}
 
-	// Wrong tokens are counted by both nodes together: ten from one
-	// address (the limit), spread over A and B, and the eleventh is refused
-	// unchecked on either; another address is still checked.
+}
+
+// checkFailuresCountedTogether: wrong tokens are counted by both nodes
+// together: ten from one address (the limit), spread over A and B, and
+// the eleventh is refused unchecked on either; another address is still
+// checked.
+func checkFailuresCountedTogether(t *testing.T, a, b *server) {
 	wrong := func(s *server, client string) int {
 		req, _ := http.NewRequest("GET", s.url+"/api/v1/exports", nil)
 		req.Header.Set("Authorization", "Bearer not-a-token")
@@ -316,7 +344,12 @@ func TestTwoNodesShareTheCatalogue(t *testing.T) {
 		t.Errorf("a wrong token from another address: %d, want 401", got)
 	}
 
-	// kill -9 of A while writes stream to it and to B.
+}
+
+// killDuringWrites kills A (kill -9) while writes stream to it and to B;
+// every acknowledged write is found on B. It returns how many streamed
+// records B finds.
+func killDuringWrites(t *testing.T, c *cluster, a, b *server) int {
 	var mu sync.Mutex
 	var acknowledged []string
 	stop := make(chan struct{})
@@ -367,9 +400,14 @@ func TestTwoNodesShareTheCatalogue(t *testing.T) {
 			t.Errorf("acknowledged write %s: found %d times on B", word, got)
 		}
 	}
+	t.Logf("%d writes acknowledged during the kill (%d stored), all found on B", n, total)
+	return total
+}
 
-	// With A gone, B reads new files (it takes the lead if A held it).
-	id, err = c.create(b, "A report uploaded while A was down")
+// checkReadingMovesOn: with A gone, B reads new files (it takes the lead
+// if A held it).
+func checkReadingMovesOn(t *testing.T, c *cluster, a, b *server) {
+	id, err := c.create(b, "A report uploaded while A was down")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -382,10 +420,13 @@ func TestTwoNodesShareTheCatalogue(t *testing.T) {
 	}
 	t.Logf("files read first by A: %v; a file uploaded to B after A's kill was read in %s", aLed, time.Since(start).Round(time.Millisecond))
 
-	// A restarted on its data directory catches up; a new node C builds
-	// its index from the store; then a write on any of the three is found
-	// on the other two.
-	a, _ = c.node(dirA)
+}
+
+// checkRestartAndJoin: A restarted on its data directory catches up; a new
+// node C builds its index from the store; "annals nodes" lists the three;
+// then a write on any of the three is found on the other two.
+func checkRestartAndJoin(t *testing.T, c *cluster, dirA string, b *server, total int) {
+	a, _ := c.node(dirA)
 	waitFound(t, a, "kestrelwing", total, 30*time.Second)
 	cNode, _ := c.node("")
 	waitFound(t, cNode, "kestrelwing", total, 60*time.Second)
@@ -393,6 +434,7 @@ func TestTwoNodesShareTheCatalogue(t *testing.T) {
 	// "annals nodes" lists the three running nodes, their indexes up to
 	// date once they have reported (every 2 s when they move on).
 	var out []byte
+	var err error
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(500 * time.Millisecond) {
 		cmd := exec.Command(annalsBinary(t), "nodes", "--data", t.TempDir())
 		cmd.Env = append(os.Environ(), c.env...)
@@ -418,7 +460,6 @@ func TestTwoNodesShareTheCatalogue(t *testing.T) {
 			waitFound(t, to, word, 1, 10*time.Second)
 		}
 	}
-	t.Logf("%d writes acknowledged during the kill (%d stored), all found on B, on A restarted and on the new node C", n, total)
 }
 
 // waitAtLeast waits until a search on s finds at least want records, and
