@@ -137,6 +137,11 @@ func TestMergePages(t *testing.T) {
 	if got.Title != "Belarusians in China" || got.Language != "en" || strings.Join(got.Keywords, ",") != "диаспора" || got.Publisher != "Belarusian Academy" {
 		t.Errorf("after the merge: %q %q %v %q", got.Title, got.Language, got.Keywords, got.Publisher)
 	}
+	// the kept record's page tells librarians what was merged into it,
+	// linking the merged record's history
+	if _, recordPage := get(t, c, e.url+"/records/"+keep+"?lang=en"); !strings.Contains(recordPage, `Merged into this record (their histories): <a href="/librarian/records/`+from+`/history">`) {
+		t.Errorf("the kept record's page does not name %s", from)
+	}
 	_, page = get(t, c, e.url+resp.Header.Get("Location")+"&lang=en")
 	if !strings.Contains(page, from+" was merged into "+keep) || strings.Contains(page, "The same DOI") {
 		t.Errorf("duplicates after the merge: %s", between(page, "<main", "</main>"))
