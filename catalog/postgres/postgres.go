@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/annals/annals/catalog"
+	"github.com/annals/annals/catalog/internal/sqlvalues"
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 )
@@ -322,39 +323,17 @@ func rebind(query string) string {
 	return b.String()
 }
 
-// timeLayout sorts as text and keeps microseconds (as on SQLite).
-const timeLayout = "2006-01-02T15:04:05.000000Z07:00"
-
-func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
-
-func parseTime(s string) time.Time {
-	t, _ := time.Parse(time.RFC3339Nano, s)
-	return t
-}
+// How values are written into columns: the same on both SQL stores.
+var (
+	formatTime = sqlvalues.FormatTime
+	parseTime  = sqlvalues.ParseTime
+	nullText   = sqlvalues.NullText
+	nullInt    = sqlvalues.NullInt
+	nullString = sqlvalues.NullString
+)
 
 // stamp is the time a write is recorded at, in UTC to the microsecond.
 func (s *Store) stamp() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
-
-func nullText(b []byte) any {
-	if b == nil {
-		return nil
-	}
-	return string(b)
-}
-
-func nullInt(n int64) any {
-	if n == 0 {
-		return nil
-	}
-	return n
-}
-
-func nullString(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
 
 // query runs a read on the pool.
 func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {

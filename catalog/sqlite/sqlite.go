@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/annals/annals/catalog"
+	"github.com/annals/annals/catalog/internal/sqlvalues"
 
 	sqlitedriver "modernc.org/sqlite" // registers the "sqlite" driver
 	sqlite3 "modernc.org/sqlite/lib"
@@ -282,39 +283,17 @@ func (s *Store) commit(t *txn) error {
 	return nil
 }
 
-// timeLayout sorts as text and keeps microseconds.
-const timeLayout = "2006-01-02T15:04:05.000000Z07:00"
-
-func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
-
-func parseTime(s string) time.Time {
-	t, _ := time.Parse(time.RFC3339Nano, s)
-	return t
-}
+// How values are written into columns: the same on both SQL stores.
+var (
+	formatTime = sqlvalues.FormatTime
+	parseTime  = sqlvalues.ParseTime
+	nullText   = sqlvalues.NullText
+	nullInt    = sqlvalues.NullInt
+	nullString = sqlvalues.NullString
+)
 
 // stamp is the time a write is recorded at, in UTC to the microsecond.
 func (s *Store) stamp() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
-
-func nullText(b []byte) any {
-	if b == nil {
-		return nil
-	}
-	return string(b)
-}
-
-func nullInt(n int64) any {
-	if n == 0 {
-		return nil
-	}
-	return n
-}
-
-func nullString(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
 
 // queryAll runs a query on the read pool and scans every row it returns
 // with scan (a scanToken-like function taking rows.Scan).

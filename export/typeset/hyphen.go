@@ -153,11 +153,7 @@ func (s *Set) WithHyphenation(patterns map[string]*Patterns) *Set {
 // last place the patterns allow that fits.
 func (s *Set) LayoutIn(lang, text string, style Style, size, width float64) ([]Line, error) {
 	base, _, _ := strings.Cut(strings.ToLower(lang), "-")
-	runs, err := s.Runs(strings.Join(strings.Fields(text), " "), style)
-	if err != nil {
-		return nil, err
-	}
-	return layoutRuns(runs, size, width, s.hyphenation[base]), nil
+	return s.layoutSpans([]Span{{Text: text, Style: style}}, size, width, s.hyphenation[base])
 }
 
 // hyphenate breaks the word a at the last place the patterns allow where

@@ -130,6 +130,12 @@ type Span struct {
 // with its italics) into lines, as Layout does. Runs of spaces become one
 // space, across spans too.
 func (s *Set) LayoutSpans(spans []Span, size, width float64) ([]Line, error) {
+	return s.layoutSpans(spans, size, width, nil)
+}
+
+// layoutSpans is LayoutSpans, hyphenating with patterns when they are not
+// nil.
+func (s *Set) layoutSpans(spans []Span, size, width float64, patterns *Patterns) ([]Line, error) {
 	var runs []Run
 	afterSpace := true // drop leading spaces
 	for _, sp := range spans {
@@ -159,7 +165,7 @@ func (s *Set) LayoutSpans(spans []Span, size, width float64) ([]Line, error) {
 		runs = append(runs, rs...)
 		afterSpace = strings.HasSuffix(text, " ")
 	}
-	return layoutRuns(runs, size, width, nil), nil
+	return layoutRuns(runs, size, width, patterns), nil
 }
 
 func firstRune(s string) rune { r, _ := utf8.DecodeRuneInString(s); return r }
