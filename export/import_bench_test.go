@@ -101,7 +101,7 @@ func BenchmarkImport100k(b *testing.B) {
 					}
 				}
 				b.ReportMetric(float64(n*b.N)/elapsed.Seconds(), "entries/s")
-				b.ReportMetric(float64(peakRSS())/1e6, "peak-RSS-MB")
+				b.ReportMetric(float64(catalogtest.PeakRSS())/1e6, "peak-RSS-MB")
 			})
 		}
 		oracle := os.Getenv("ANNALS_CITE_ORACLE")
@@ -126,19 +126,4 @@ func BenchmarkImport100k(b *testing.B) {
 			b.ReportMetric(float64(n*b.N)/(ms/1000), "entries/s")
 		})
 	}
-}
-
-// peakRSS is the process's peak resident memory (VmHWM), in bytes.
-func peakRSS() int64 {
-	data, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
-			return kb * 1024
-		}
-	}
-	return 0
 }

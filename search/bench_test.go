@@ -3,12 +3,10 @@ package search
 import (
 	"context"
 	"database/sql"
-	"os"
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"sort"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -38,7 +36,7 @@ func BenchmarkIndexBuild(b *testing.B) {
 	defer debug.SetGCPercent(debug.SetGCPercent(200))
 	items = nil
 	runtime.GC()
-	resetPeakRSS()
+	catalogtest.ResetPeakRSS()
 	b.ResetTimer()
 	for range b.N {
 		if err := e.index.Rebuild(context.Background()); err != nil {
@@ -185,29 +183,11 @@ func ftsSearch(b *testing.B, db *sql.DB, q string) {
 }
 
 // rssMB reads the resident set size of this process.
-func rssMB() float64 { return statusMB("VmRSS:") }
+func rssMB() float64 { return float64(catalogtest.ResidentBytes()) / (1 << 20) }
 
 // peakRSSMB reads the largest resident set size of this process since it
 // started or since resetPeakRSS.
-func peakRSSMB() float64 { return statusMB("VmHWM:") }
-
-// resetPeakRSS starts peakRSSMB afresh (Linux).
-func resetPeakRSS() { _ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) }
-
-// statusMB reads a size in /proc/self/status, in MB.
-func statusMB(key string) float64 {
-	data, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if strings.HasPrefix(line, key) {
-			kb, _ := strconv.Atoi(strings.Fields(line)[1])
-			return float64(kb) / 1024
-		}
-	}
-	return 0
-}
+func peakRSSMB() float64 { return float64(catalogtest.PeakRSS()) / (1 << 20) }
 
 // suggestPrefixes are what people type, a few letters at a time, in the
 // scripts of the catalogue.

@@ -64,7 +64,7 @@ func BenchmarkRebuildBesidePeers(b *testing.B) {
 	var size int64
 	var peak float64
 	for range b.N {
-		resetPeakRSS()
+		catalogtest.ResetPeakRSS()
 		start := time.Now()
 		if err := e.index.Rebuild(context.Background()); err != nil {
 			b.Fatal(err)

@@ -2,6 +2,10 @@ package catalogtest
 
 import (
 	"context"
+	"os"
+	"runtime/debug"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/annals/annals/catalog"
@@ -77,4 +81,34 @@ func importItems(recs []catalog.Record) []catalog.ImportItem {
 		out[i] = catalog.ImportItem{Index: i, Record: r}
 	}
 	return out
+}
+
+// PeakRSS is the process's peak resident memory (VmHWM in
+// /proc/self/status), in bytes; 0 where the system does not say.
+func PeakRSS() int64 { return procStatusBytes("VmHWM:") }
+
+// ResidentBytes is the process's resident memory now (VmRSS), in bytes.
+func ResidentBytes() int64 { return procStatusBytes("VmRSS:") }
+
+// procStatusBytes reads one "Key: N kB" line of /proc/self/status.
+func procStatusBytes(key string) int64 {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, key); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			return kb * 1024
+		}
+	}
+	return 0
+}
+
+// ResetPeakRSS starts PeakRSS afresh (Linux; elsewhere it does nothing),
+// so that a benchmark's peak is its own and not its setup's: the memory
+// the setup freed is first given back to the system.
+func ResetPeakRSS() {
+	debug.FreeOSMemory()
+	_ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
 }

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/annals/annals/catalog/catalogtest"
 	"github.com/annals/annals/catalog/pdfdoc"
 )
 
@@ -122,6 +123,7 @@ func BenchmarkPageText(b *testing.B) {
 	}
 	b.Run("pdfium-wasm", func(b *testing.B) {
 		r := openReader(b, pdfdoc.Options{})
+		catalogtest.ResetPeakRSS() // the reading's peak, not compiling PDFium's
 		for b.Loop() {
 			for _, name := range textFiles {
 				f, err := os.Open(filepath.Join(dir, name))
@@ -144,6 +146,7 @@ func BenchmarkPageText(b *testing.B) {
 			}
 		}
 		b.ReportMetric(float64(pages*b.N)/b.Elapsed().Seconds(), "pages/s")
+		b.ReportMetric(float64(catalogtest.PeakRSS())/1e6, "peak-RSS-MB")
 	})
 	b.Run("pdftotext", func(b *testing.B) {
 		bin, err := exec.LookPath("pdftotext")

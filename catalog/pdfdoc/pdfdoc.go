@@ -84,7 +84,7 @@ func Open(ctx context.Context, o Options) (*Reader, error) {
 		r.cache, rc = cache, rc.WithCompilationCache(cache)
 	}
 	pool, err := webassembly.Init(webassembly.Config{
-		Context: context.WithoutCancel(ctx), MinIdle: 0, MaxIdle: o.Workers, MaxTotal: o.Workers,
+		Context: experimental.WithMemoryAllocator(context.WithoutCancel(ctx), memoryAllocator()), MinIdle: 0, MaxIdle: o.Workers, MaxTotal: o.Workers,
 		RuntimeConfig: rc,
 		FSConfig:      wazero.NewFSConfig(), // nothing mounted: PDFium sees no files
 		Stdout:        io.Discard, Stderr: io.Discard,

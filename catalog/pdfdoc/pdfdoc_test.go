@@ -120,6 +120,28 @@ func TestNotAPDF(t *testing.T) {
 	}
 }
 
+// TestStoppedWorkersNeverTakeTheProcessDown: a worker stopped by its
+// timeout is closed while PDFium may still be running in it; its memory
+// must stay addressable until PDFium has noticed (an earlier version
+// unmapped it at once, and the process died with a segmentation fault
+// about one time in twenty).
+func TestStoppedWorkersNeverTakeTheProcessDown(t *testing.T) {
+	r := openReader(t, pdfdoc.Options{Timeout: 80 * time.Millisecond})
+	dir, _ := corpus(t)
+	for range 12 {
+		err := readFile(t, r, filepath.Join(dir, "freeculture.pdf"), func(d *pdfdoc.Document) error {
+			for i := 0; ; i = (i + 1) % d.Pages() {
+				if _, err := d.RenderPage(i, 600, 800); err != nil {
+					return err
+				}
+			}
+		})
+		if !errors.Is(err, pdfdoc.ErrTimeout) {
+			t.Fatalf("%v, want ErrTimeout", err)
+		}
+	}
+}
+
 // TestTimeoutStopsTheWorkerOnly: a document that takes longer than the
 // timeout is stopped with ErrTimeout, and the reader goes on reading.
 func TestTimeoutStopsTheWorkerOnly(t *testing.T) {

@@ -6,8 +6,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -88,22 +86,7 @@ func BenchmarkBundleOf1000Records(b *testing.B) {
 			}
 			b.ReportMetric(float64(written)/1e6/time.Since(start).Seconds(), "MB/s")
 			b.ReportMetric(float64(written/int64(b.N))/1e6, "MB")
-			b.ReportMetric(float64(peakRSS())/1e6, "peak-RSS-MB")
+			b.ReportMetric(float64(catalogtest.PeakRSS())/1e6, "peak-RSS-MB")
 		})
 	}
-}
-
-// peakRSS is the process's peak resident memory (VmHWM), in bytes.
-func peakRSS() int64 {
-	data, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
-			return kb * 1024
-		}
-	}
-	return 0
 }

@@ -60,7 +60,7 @@ func BenchmarkStamp200Pages(b *testing.B) {
 			}
 		}
 		b.ReportMetric(float64(pages*b.N)/time.Since(start).Seconds(), "pages/s")
-		b.ReportMetric(float64(peakRSS())/1e6, "peak-RSS-MB")
+		b.ReportMetric(float64(catalogtest.PeakRSS())/1e6, "peak-RSS-MB")
 	})
 	b.Run("qpdf-overlay", func(b *testing.B) {
 		stampPDF := filepath.Join(dir, "stamp.pdf")
@@ -101,21 +101,6 @@ func BenchmarkStamp200Pages(b *testing.B) {
 			b.ReportMetric(float64(rss)/1e6, "peak-RSS-MB")
 		}
 	})
-}
-
-// peakRSS is the process's peak resident memory (VmHWM), in bytes.
-func peakRSS() int64 {
-	data, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
-			return kb * 1024
-		}
-	}
-	return 0
 }
 
 // request is a copy request in APA for the record with the stored bytes
@@ -177,7 +162,7 @@ func BenchmarkProceedingsWithFullPapers(b *testing.B) {
 		b.ReportMetric(float64(pages)/time.Since(start).Seconds(), "pages/s")
 		b.ReportMetric(float64(pages/b.N), "pages")
 		b.ReportMetric(float64(size)/1e6, "MB")
-		b.ReportMetric(float64(peakRSS())/1e6, "peak-RSS-MB")
+		b.ReportMetric(float64(catalogtest.PeakRSS())/1e6, "peak-RSS-MB")
 	})
 	b.Run("qpdf-concatenate", func(b *testing.B) {
 		args := []string{"--empty", "--pages"}
