@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"path"
 	"strings"
 )
@@ -151,30 +152,98 @@ type Prefetcher interface {
 // an atomic import with a failed item).
 var errRollback = errors.New("rolled back on purpose")
 
-// ImportRecordsIn creates many records through db. A dry run or an atomic
-// import runs in one transaction (rolled back for a dry run, and for an
-// atomic import with any failed item); otherwise items are committed in
-// batches and each invalid item is reported and skipped.
+// ImportSource gives an import's items in file order, calling yield with
+// each; it stops and returns yield's error when yield returns one. A
+// reader that streams hands over each item as it reads it, so that an
+// import holds a batch of items at a time, not the file's.
+type ImportSource func(yield func(ImportItem) error) error
+
+// ItemsSource is the source of items already read.
+func ItemsSource(items []ImportItem) ImportSource {
+	return func(yield func(ImportItem) error) error {
+		for _, it := range items {
+			if err := yield(it); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// ImportRecordsIn creates many records through db (ImportRecordsFromIn
+// with the items already read).
 func ImportRecordsIn(ctx context.Context, db Transactor, items []ImportItem, opts ImportOptions) (*ImportReport, error) {
-	report := &ImportReport{DryRun: opts.DryRun, Atomic: opts.Atomic, Total: len(items),
-		Items: make([]ImportResult, len(items))}
-	batch := importBatch
+	return ImportRecordsFromIn(ctx, db, ItemsSource(items), opts)
+}
+
+// ImportRecordsFromIn creates the records src gives through db, taking
+// importBatch items at a time from it. A dry run or an atomic import runs
+// in one transaction (rolled back for a dry run, and for an atomic import
+// with any failed item); otherwise each batch is committed on its own and
+// each invalid item is reported and skipped. An error from src (a file
+// that turns out to be malformed) ends the import with it; for a dry run
+// or an atomic import nothing is then written.
+func ImportRecordsFromIn(ctx context.Context, db Transactor, src ImportSource, opts ImportOptions) (*ImportReport, error) {
+	report := &ImportReport{DryRun: opts.DryRun, Atomic: opts.Atomic, Items: []ImportResult{}}
+	seen := newSeenKeys()
+	batch := make([]ImportItem, 0, importBatch)
+	failed := false
+	// flush imports the batch through tx, its results appended to the report
+	flush := func(tx Tx) error {
+		results := make([]ImportResult, len(batch))
+		f, err := importBatchIn(ctx, tx, batch, results, opts, seen)
+		if err != nil {
+			return err
+		}
+		failed = failed || f
+		report.Items = append(report.Items, results...)
+		clear(batch)
+		batch = batch[:0]
+		return nil
+	}
+	var err error
 	if opts.DryRun || opts.Atomic {
-		batch = len(items)
-	}
-	seen := map[string]int{} // duplicate keys of the file's items so far -> item index
-	for start := 0; start < len(items) || start == 0; start += batch {
-		end := min(start+batch, len(items))
-		err := db.InTx(ctx, func(tx Tx) error {
-			return importBatchIn(ctx, tx, items[start:end], report.Items[start:end], opts, seen)
+		err = db.InTx(ctx, func(tx Tx) error {
+			if err := src(func(it ImportItem) error {
+				if batch = append(batch, it); len(batch) == importBatch {
+					return flush(tx)
+				}
+				return nil
+			}); err != nil {
+				return err
+			}
+			if err := flush(tx); err != nil {
+				return err
+			}
+			if opts.DryRun || failed {
+				return errRollback
+			}
+			return nil
 		})
-		if err != nil && !errors.Is(err, errRollback) {
-			return nil, err
+		if errors.Is(err, errRollback) {
+			for i := range report.Items {
+				if report.Items[i].Status == ImportCreated {
+					report.Items[i].Status = ImportValid
+				}
+			}
+			err = nil
 		}
-		if end == len(items) {
-			break
+	} else {
+		commit := func() error { return db.InTx(ctx, flush) }
+		err = src(func(it ImportItem) error {
+			if batch = append(batch, it); len(batch) == importBatch {
+				return commit()
+			}
+			return nil
+		})
+		if err == nil && (len(batch) > 0 || len(report.Items) == 0) {
+			err = commit()
 		}
 	}
+	if err != nil {
+		return nil, err
+	}
+	report.Total = len(report.Items)
 	for i := range report.Items {
 		switch report.Items[i].Status {
 		case ImportCreated:
@@ -195,13 +264,21 @@ func ImportRecordsIn(ctx context.Context, db Transactor, items []ImportItem, opt
 	return report, nil
 }
 
-func importBatchIn(ctx context.Context, tx Tx, items []ImportItem, results []ImportResult, opts ImportOptions, seen map[string]int) error {
+// importBatchIn imports items through tx, each one's outcome in results;
+// it reports whether any failed. The results keep none of the items'
+// strings (an item's text may be a slice of the whole file).
+func importBatchIn(ctx context.Context, tx Tx, items []ImportItem, results []ImportResult, opts ImportOptions, seen *seenKeys) (bool, error) {
 	events := newEventLookup(tx)
 	failed := false
 	cleaned, warnings := cleanItems(items)
 	if err := prefetchImport(ctx, tx, items, cleaned, opts); err != nil {
-		return err
+		return false, err
 	}
+	defer func() {
+		for i := range results {
+			detach(&results[i])
+		}
+	}()
 	for i, item := range items {
 		res := &results[i]
 		*res = ImportResult{Index: item.Index, Line: item.Line, ID: item.Record.ID, Title: item.Record.Title, Kind: item.Record.Kind,
@@ -215,7 +292,7 @@ func importBatchIn(ctx context.Context, tx Tx, items []ImportItem, results []Imp
 		if opts.OnDuplicate != DuplicateCreate {
 			of, why, err := findDuplicate(ctx, tx, &r, item.Index, seen)
 			if err != nil {
-				return err
+				return false, err
 			}
 			if of != "" && opts.OnDuplicate == DuplicateUpdate && !strings.HasPrefix(of, "item ") {
 				changed, err := updateDuplicate(ctx, tx, of, &r)
@@ -228,7 +305,7 @@ func importBatchIn(ctx context.Context, tx Tx, items []ImportItem, results []Imp
 				case EINVALID, EPRECONDITION:
 					res.Status, res.Errors, res.DuplicateOf, failed = ImportFailed, errorFieldsOrMessage(err), of, true
 				default:
-					return err
+					return false, err
 				}
 				continue
 			}
@@ -240,7 +317,7 @@ func importBatchIn(ctx context.Context, tx Tx, items []ImportItem, results []Imp
 		if r.ID == "" { // the same id in a dry run and the import, unless taken
 			id := stableID(&r)
 			if doc, err := tx.FindDocument(ctx, EntityRecord, id); err != nil {
-				return err
+				return false, err
 			} else if doc == nil {
 				r.ID = id
 			}
@@ -256,18 +333,22 @@ func importBatchIn(ctx context.Context, tx Tx, items []ImportItem, results []Imp
 		case EINVALID, ECONFLICT:
 			res.Status, res.Errors, failed = ImportFailed, errorFieldsOrMessage(err), true
 		default:
-			return err
+			return false, err
 		}
 	}
-	if opts.DryRun || (opts.Atomic && failed) {
-		for i := range results {
-			if results[i].Status == ImportCreated {
-				results[i].Status = ImportValid
-			}
+	return failed, nil
+}
+
+// detach copies the strings a result shares with its item, so that the
+// report does not keep the file the item was read from.
+func detach(res *ImportResult) {
+	res.ID, res.Title = strings.Clone(res.ID), strings.Clone(res.Title)
+	res.DuplicateOf = strings.Clone(res.DuplicateOf)
+	for _, list := range [][]FieldError{res.Errors, res.Warnings} {
+		for i := range list {
+			list[i].Field, list[i].Message = strings.Clone(list[i].Field), strings.Clone(list[i].Message)
 		}
-		return errRollback
 	}
-	return nil
 }
 
 // cleanItems cleans the records of the items that have no errors: an
@@ -321,7 +402,7 @@ func errorFieldsOrMessage(err error) []FieldError {
 // findDuplicate looks r up among the catalogue's records and the file's
 // earlier items by its duplicate keys; it returns what r duplicates ("" if
 // nothing) and why, and notes r's keys as seen.
-func findDuplicate(ctx context.Context, tx Tx, r *Record, index int, seen map[string]int) (string, string, error) {
+func findDuplicate(ctx context.Context, tx Tx, r *Record, index int, seen *seenKeys) (string, string, error) {
 	keys := DuplicateKeys(r)
 	why := func(key string) string {
 		if strings.HasPrefix(key, "doi:") {
@@ -332,7 +413,7 @@ func findDuplicate(ctx context.Context, tx Tx, r *Record, index int, seen map[st
 	// the file first: an item imported earlier in this run is named as
 	// the item (in a dry run its record will not exist)
 	for _, k := range keys {
-		if i, ok := seen[k]; ok {
+		if i, ok := seen.find(k); ok {
 			return fmt.Sprintf("item %d", i), why(k) + " as an earlier item of the file", nil
 		}
 	}
@@ -346,7 +427,25 @@ func findDuplicate(ctx context.Context, tx Tx, r *Record, index int, seen map[st
 		}
 	}
 	for _, k := range keys {
-		seen[k] = index
+		seen.add(k, index)
 	}
 	return "", "", nil
 }
+
+// seenKeys are the duplicate keys of a file's items so far, each with its
+// item's index. A key is kept as a 64-bit hash (two items of a million
+// taken for one another about once in ten million imports), so that a
+// long file's keys take a few bytes each, not the keys' text.
+type seenKeys struct {
+	seed maphash.Seed
+	m    map[uint64]int
+}
+
+func newSeenKeys() *seenKeys { return &seenKeys{seed: maphash.MakeSeed(), m: map[uint64]int{}} }
+
+func (s *seenKeys) find(key string) (int, bool) {
+	i, ok := s.m[maphash.String(s.seed, key)]
+	return i, ok
+}
+
+func (s *seenKeys) add(key string, index int) { s.m[maphash.String(s.seed, key)] = index }

@@ -164,3 +164,17 @@ func resolveImportFile(ctx context.Context, f *ImportFile, files fs.FS, blobs Bl
 	f.File.SHA256, f.File.Size = blob.SHA256, blob.Size
 	return nil
 }
+
+// WithFiles is src with each item's files resolved (ResolveImportFiles)
+// as the item is read.
+func (src ImportSource) WithFiles(ctx context.Context, files fs.FS, blobs Blobs, max int64, dryRun bool) ImportSource {
+	return func(yield func(ImportItem) error) error {
+		return src(func(it ImportItem) error {
+			one := []ImportItem{it}
+			if err := ResolveImportFiles(ctx, one, files, blobs, max, dryRun); err != nil {
+				return err
+			}
+			return yield(one[0])
+		})
+	}
+}

@@ -119,6 +119,9 @@ type RecordWriter interface {
 	// ImportRecords creates many records; see ImportOptions for dry runs and
 	// all-or-nothing imports. The report has one entry per item.
 	ImportRecords(ctx context.Context, items []ImportItem, opts ImportOptions) (*ImportReport, error)
+	// ImportRecordsFrom is ImportRecords with the items taken from src as
+	// it reads them (ImportRecordsFromIn): a batch at a time in memory.
+	ImportRecordsFrom(ctx context.Context, src ImportSource, opts ImportOptions) (*ImportReport, error)
 	// SetRecordFiles changes a record's files (SetRecordFilesIn) and
 	// returns the record as stored. ENOTFOUND, EGONE, EPRECONDITION,
 	// EINVALID, and whatever change returns.

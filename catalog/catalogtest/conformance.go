@@ -75,6 +75,7 @@ func RunStoreTests(t *testing.T, open func(t *testing.T) catalog.Store) {
 		{"ImportAtomicAndDryRun", testImportAtomicAndDryRun},
 		{"ImportSkipsDuplicates", testImportSkipsDuplicates},
 		{"ImportUpdatesDuplicates", testImportUpdatesDuplicates},
+		{"ImportStreams", testImportStreams},
 		{"ChangeRecords", testChangeRecords},
 		{"MergeRecords", testMergeRecords},
 		{"EventEditMovesHarvestDatestamps", testEventEditMovesHarvestDatestamps},

@@ -161,3 +161,57 @@ func testImportUpdatesDuplicates(t *testing.T, s catalog.Store) {
 		t.Errorf("an invalid update changed the record: %+v", r)
 	}
 }
+
+// testImportStreams: ImportRecordsFrom takes its items from the source a
+// batch at a time — a non-atomic import has committed the first batches
+// while the source is still reading — and an error of the source ends
+// the import with it: a dry run or an atomic import then writes nothing.
+func testImportStreams(t *testing.T, s catalog.Store) {
+	ctx := withActor("importer")
+	MustCreateEvent(t, s)
+	recs := NewGenerator(5).Records(2500)
+	items := importItems(recs)
+	source := func(failAt int, seen func(i int)) catalog.ImportSource {
+		return func(yield func(catalog.ImportItem) error) error {
+			for i, it := range items {
+				if seen != nil {
+					seen(i)
+				}
+				if i == failAt {
+					return catalog.Errorf(catalog.EMALFORMED, "Line %d: a broken entry.", i+1)
+				}
+				if err := yield(it); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}
+	committedAt2100 := -1
+	rep, err := s.ImportRecordsFrom(ctx, source(-1, func(i int) {
+		if i == 2100 {
+			committedAt2100, _ = s.CountRecords(ctx)
+		}
+	}), catalog.ImportOptions{OnDuplicate: catalog.DuplicateCreate})
+	if err != nil || rep.Imported != len(items) || rep.Total != len(items) || len(rep.Items) != len(items) {
+		t.Fatalf("import: %v %+v", err, rep)
+	}
+	if committedAt2100 != 2000 {
+		t.Errorf("records stored when the source read item 2100: %d, want the first two batches (2000)", committedAt2100)
+	}
+	for i, res := range rep.Items {
+		if res.Index != i || res.Status != catalog.ImportCreated {
+			t.Fatalf("item %d: %+v", i, res)
+		}
+	}
+	for _, opts := range []catalog.ImportOptions{{DryRun: true}, {Atomic: true}} {
+		before, _ := s.CountRecords(ctx)
+		rep, err := s.ImportRecordsFrom(ctx, source(1500, nil), opts)
+		if catalog.ErrorCode(err) != catalog.EMALFORMED || rep != nil {
+			t.Fatalf("%+v: a source failing at item 1500 gave %v, %+v", opts, err, rep)
+		}
+		if after, _ := s.CountRecords(ctx); after != before {
+			t.Errorf("%+v: %d records after a failed import, %d before", opts, after, before)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"mime"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -23,6 +24,11 @@ type Format struct {
 	// items; an item that is readable but of the wrong shape carries its
 	// errors in ImportItem.Errors.
 	Read func(data []byte) ([]catalog.ImportItem, error)
+	// Stream, when set, reads as Read does from r, handing over each item
+	// as it is read, so that neither the file nor its items need be held
+	// whole; it stops at yield's first error. A malformed file may be
+	// found so only after some items were handed over.
+	Stream func(r io.Reader, yield func(catalog.ImportItem) error) error
 }
 
 // Formats returns the formats this package reads.
@@ -33,6 +39,59 @@ func Formats() []Format {
 			Extensions: []string{".ndjson", ".jsonl"}, Read: ReadNDJSON},
 		{Name: "csv", MediaTypes: []string{"text/csv"}, Extensions: []string{".csv"}, Read: ReadCSV},
 	}
+}
+
+// Opener opens an import's records file, each time from its beginning.
+type Opener func() (io.ReadCloser, error)
+
+// BytesOpener opens data.
+func BytesOpener(data []byte) Opener {
+	return func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
+}
+
+// FileOpener opens the file at path.
+func FileOpener(path string) Opener {
+	return func() (io.ReadCloser, error) { return os.Open(path) }
+}
+
+// Source is the items of the file open opens, in the format, as an
+// import source: read as they are imported when the format streams,
+// else read whole first.
+func (f Format) Source(open Opener) catalog.ImportSource {
+	return func(yield func(catalog.ImportItem) error) error {
+		r, err := open()
+		if err != nil {
+			return err
+		}
+		defer r.Close()
+		if f.Stream != nil {
+			return f.Stream(r, yield)
+		}
+		data, err := io.ReadAll(r)
+		if err != nil {
+			return err
+		}
+		items, err := f.Read(data)
+		if err != nil {
+			return err
+		}
+		return catalog.ItemsSource(items)(yield)
+	}
+}
+
+// ImportSource is the file's items to import with opts. An import that
+// commits as it goes (neither a dry run nor atomic) reads a streaming
+// format through once first (Check): a malformed file is refused before
+// anything is written. A dry run or an atomic import runs in one
+// transaction, which a malformed file rolls back.
+func (f Format) ImportSource(open Opener, opts catalog.ImportOptions) (catalog.ImportSource, error) {
+	src := f.Source(open)
+	if f.Stream != nil && !opts.DryRun && !opts.Atomic {
+		if err := src(func(catalog.ImportItem) error { return nil }); err != nil {
+			return nil, err
+		}
+	}
+	return src, nil
 }
 
 // FormatForMediaType finds the format of a Content-Type header value.

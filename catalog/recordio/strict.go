@@ -167,7 +167,11 @@ func position(data []byte, offset int) (line, col int) {
 // CheckUTF8 rejects input that is not UTF-8 (EMALFORMED), naming the line
 // and column where it goes wrong; every reader of files calls it, since
 // encoding/json and others would quietly turn bad bytes into U+FFFD.
-func CheckUTF8(data []byte) error {
+func CheckUTF8(data []byte) error { return CheckUTF8At(data, 1) }
+
+// CheckUTF8At is CheckUTF8 for a piece of a file that starts at the
+// beginning of its line firstLine (a streaming reader's line or chunk).
+func CheckUTF8At(data []byte, firstLine int) error {
 	if utf8.Valid(data) {
 		return nil
 	}
@@ -180,6 +184,7 @@ func CheckUTF8(data []byte) error {
 		off += size
 	}
 	line, col := position(data, off)
+	line += firstLine - 1
 	return malformed(fmt.Sprintf("Line %d, column %d: the data is not valid UTF-8 (byte 0x%02X); save the file as UTF-8.",
 		line, col, data[off]), nil)
 }

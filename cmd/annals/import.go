@@ -110,18 +110,14 @@ type fileSource struct {
 }
 
 func importFile(ctx context.Context, store catalog.Store, format recordio.Format, name string, opts catalog.ImportOptions, src fileSource, out io.Writer) (failed int, err error) {
-	data, err := os.ReadFile(name)
+	if _, err := os.Stat(name); err != nil {
+		return 0, err
+	}
+	items, err := format.ImportSource(recordio.FileOpener(name), opts)
 	if err != nil {
 		return 0, err
 	}
-	items, err := format.Read(data)
-	if err != nil {
-		return 0, err
-	}
-	if err := catalog.ResolveImportFiles(ctx, items, src.files, src.blobs, src.max, opts.DryRun); err != nil {
-		return 0, err
-	}
-	rep, err := store.ImportRecords(ctx, items, opts)
+	rep, err := store.ImportRecordsFrom(ctx, items.WithFiles(ctx, src.files, src.blobs, src.max, opts.DryRun), opts)
 	if err != nil {
 		return 0, err
 	}

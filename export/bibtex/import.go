@@ -1,7 +1,7 @@
 package bibtex
 
 import (
-	"errors"
+	"bytes"
 	"fmt"
 	"golang.org/x/text/encoding/charmap"
 	"regexp"
@@ -16,7 +16,7 @@ import (
 // ImportFormat is BibTeX as an import format.
 func ImportFormat() recordio.Format {
 	return recordio.Format{Name: "bibtex", MediaTypes: []string{"application/x-bibtex", "text/x-bibtex"},
-		Extensions: []string{".bib", ".bibtex"}, Read: Read}
+		Extensions: []string{".bib", ".bibtex"}, Read: Read, Stream: Stream}
 }
 
 // kinds maps entry types to record kinds.
@@ -39,36 +39,31 @@ var readFields = map[string]bool{"journaltitle": true, "journal": true, "booktit
 // Read parses a BibTeX (or BibLaTeX) file into import items, one per entry.
 // A file that cannot be read is EMALFORMED with the line of the problem.
 func Read(data []byte) ([]catalog.ImportItem, error) {
-	data = fromDeclaredEncoding(data)
-	if err := recordio.CheckUTF8(data); err != nil {
-		return nil, err
-	}
-	entries, err := parseEntries(strings.TrimPrefix(string(data), "\ufeff"))
-	var se *SyntaxError
-	if errors.As(err, &se) {
-		return nil, &catalog.Error{Code: catalog.EMALFORMED, Message: se.Error()}
-	}
+	// room for the entries (those that start a line), up to 16,384 at first
+	items := make([]catalog.ImportItem, 0, min(bytes.Count(data, []byte("\n@"))+1, 1<<14))
+	err := Stream(bytes.NewReader(data), func(it catalog.ImportItem) error {
+		items = append(items, it)
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	if len(entries) == 0 {
-		return nil, &catalog.Error{Code: catalog.EMALFORMED, Message: "The file has no BibTeX entries (they start with @article{, @book{, ...)."}
-	}
-	inheritCrossrefs(entries)
-	items := make([]catalog.ImportItem, len(entries))
-	for i, e := range entries {
-		items[i] = catalog.ImportItem{Index: i, Line: e.Line, Record: record(e), Files: entryFiles(e)}
-		for _, w := range e.Warnings {
-			items[i].Warnings = append(items[i].Warnings, catalog.FieldError{Field: "bibtex", Message: w})
-		}
-		for _, r := range e.Repeated {
-			if readFields[r[0]] {
-				items[i].Warnings = append(items[i].Warnings, catalog.FieldError{Field: "bibtex",
-					Message: fmt.Sprintf("%s is given twice: the first kept (%q), the second left out (%q)", r[0], r[1], r[2])})
-			}
-		}
-	}
 	return items, nil
+}
+
+// entryItem is the import item of the entry read i-th (0-based).
+func entryItem(i int, e parsedEntry) catalog.ImportItem {
+	item := catalog.ImportItem{Index: i, Line: e.Line, Record: record(e), Files: entryFiles(e)}
+	for _, w := range e.Warnings {
+		item.Warnings = append(item.Warnings, catalog.FieldError{Field: "bibtex", Message: w})
+	}
+	for _, r := range e.Repeated {
+		if readFields[r[0]] {
+			item.Warnings = append(item.Warnings, catalog.FieldError{Field: "bibtex",
+				Message: fmt.Sprintf("%s is given twice: the first kept (%q), the second left out (%q)", r[0], r[1], r[2])})
+		}
+	}
+	return item
 }
 
 // record maps one entry to a record. Fields Annals has no place for are
@@ -258,11 +253,15 @@ func fromDeclaredEncoding(data []byte) []byte {
 }
 
 // inheritCrossrefs gives each entry with a crossref the fields it lacks
-// from the entry it names, as biber does: the parent's title becomes the
-// child's booktitle (a paper's proceedings), every other field is taken
-// as it is. A crossref to an entry that is not in the file is left alone.
-func inheritCrossrefs(entries []parsedEntry) {
+// from the entry it names (among entries, else among earlier, by lower-case
+// key), as biber does: the parent's title becomes the child's booktitle (a
+// paper's proceedings), every other field is taken as it is. A crossref to
+// an entry that is not in the file is left alone.
+func inheritCrossrefs(entries []parsedEntry, earlier map[string]parsedEntry) {
 	byKey := map[string]*parsedEntry{}
+	for k, e := range earlier {
+		byKey[k] = &e
+	}
 	for i := range entries {
 		byKey[strings.ToLower(entries[i].Key)] = &entries[i]
 	}

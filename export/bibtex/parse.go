@@ -60,88 +60,129 @@ var months = map[string]string{"jan": "1", "feb": "2", "mar": "3", "apr": "4", "
 // are applied, @comment and @preamble skipped, text outside entries
 // ignored (as BibTeX does).
 func parseEntries(text string) ([]parsedEntry, error) {
-	p := &parser{src: text, line: 1, strings: map[string]string{}, expandLimit: maxExpansion + maxExpansionRatio*len(text)}
+	var out []parsedEntry
+	err := eachEntry(text, func(e parsedEntry) error {
+		out = append(out, e)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// eachEntry reads the entries of a BibTeX file as parseEntries does,
+// calling fn with each as it is read; it stops at fn's first error.
+func eachEntry(text string, fn func(parsedEntry) error) error {
+	p := newParser()
+	p.src, p.expandLimit = text, maxExpansion+maxExpansionRatio*len(text)
+	_, err := p.entries(fn, false)
+	return err
+}
+
+// newParser is a parser with no text yet and the month names defined.
+func newParser() *parser {
+	p := &parser{line: 1, strings: make(map[string]string, len(months)), expandLimit: maxExpansion}
 	for k, v := range months {
 		p.strings[k] = v
 	}
-	var out []parsedEntry
+	return p
+}
+
+// entries reads the entries of p.src from p.pos, calling fn with each.
+// With more (the file goes on after src), an entry cut off by the end of
+// src is no error: entries returns the offset of its @ (with p.line set
+// back to its line) so that it can be read again with what follows;
+// otherwise it returns -1 once src is read.
+func (p *parser) entries(fn func(parsedEntry) error, more bool) (int, error) {
 	for {
 		if !p.skipTo('@') {
-			return out, nil
+			return -1, nil
 		}
-		line := p.line
-		p.next() // '@'
-		typ := strings.ToLower(p.ident())
-		if typ == "" {
-			return nil, p.errorf("an entry type must follow @")
-		}
-		p.space()
-		open := p.peek()
-		if open != '{' && open != '(' {
-			return nil, p.errorf("@%s must be followed by { or (", typ)
-		}
-		closer := '}'
-		if open == '(' {
-			closer = ')'
-		}
-		switch typ {
-		case "comment":
-			if _, err := p.braced(open, closer); err != nil {
-				return nil, err
+		at, line := p.pos, p.line
+		e, ok, err := p.entry()
+		switch {
+		case err != nil && more && p.eof():
+			p.pos, p.line = at, line
+			return at, nil
+		case err != nil:
+			return -1, err
+		case ok:
+			if err := fn(e); err != nil {
+				return -1, err
 			}
-			continue
-		case "preamble":
-			p.next()
-			if _, err := p.value(); err != nil {
-				return nil, err
-			}
-			if err := p.expect(closer); err != nil {
-				return nil, err
-			}
-			continue
-		case "string":
-			p.next()
-			if err := p.fields(closer, func(name, value string) { p.strings[name] = value }); err != nil {
-				return nil, err
-			}
-			continue
 		}
-		p.next()
-		p.space()
-		start := p.pos
-		key := p.until(func(r rune) bool { return r == ',' || r == closer || unicode.IsSpace(r) || r == '=' })
-		p.space()
-		if p.peek() == '=' { // no key: EndNote writes "@article{ author = ..."
-			p.pos, key = start, ""
-		}
-		e := parsedEntry{Type: typ, Key: key, Line: line, Fields: map[string]string{}}
-		p.space()
-		if p.peek() == ',' {
-			p.next()
-		}
-		p.warnings = nil
-		err := p.fields(closer, func(name, value string) {
-			old, dup := e.Fields[name]
-			switch {
-			case !dup:
-				e.Order = append(e.Order, name)
-				e.Fields[name] = value
-			case name == "keywords":
-				e.Fields[name] = old + ", " + value
-			case name == "author" || name == "editor" || name == "translator":
-				e.Fields[name] = old + " and " + value
-			case name == "file":
-				e.Fields[name] = old + ";" + value
-			case value != old:
-				e.Repeated = append(e.Repeated, [3]string{name, old, value})
-			}
-		})
-		if err != nil {
-			return nil, err
-		}
-		e.Warnings = p.warnings
-		out = append(out, e)
 	}
+}
+
+// entry reads the entry at p.pos (an @): ok is false for @comment,
+// @preamble and @string, which are read (strings defined) but are not
+// entries.
+func (p *parser) entry() (e parsedEntry, ok bool, err error) {
+	line := p.line
+	p.next() // '@'
+	typ := strings.ToLower(p.ident())
+	if typ == "" {
+		return e, false, p.errorf("an entry type must follow @")
+	}
+	p.space()
+	open := p.peek()
+	if open != '{' && open != '(' {
+		return e, false, p.errorf("@%s must be followed by { or (", typ)
+	}
+	closer := '}'
+	if open == '(' {
+		closer = ')'
+	}
+	switch typ {
+	case "comment":
+		_, err := p.braced(open, closer)
+		return e, false, err
+	case "preamble":
+		p.next()
+		if _, err := p.value(); err != nil {
+			return e, false, err
+		}
+		return e, false, p.expect(closer)
+	case "string":
+		p.next()
+		return e, false, p.fields(closer, func(name, value string) { p.strings[name] = value })
+	}
+	p.next()
+	p.space()
+	start := p.pos
+	key := p.until(func(r rune) bool { return r == ',' || r == closer || unicode.IsSpace(r) || r == '=' })
+	p.space()
+	if p.peek() == '=' { // no key: EndNote writes "@article{ author = ..."
+		p.pos, key = start, ""
+	}
+	e = parsedEntry{Type: typ, Key: key, Line: line, Fields: map[string]string{}}
+	p.space()
+	if p.peek() == ',' {
+		p.next()
+	}
+	p.warnings = nil
+	err = p.fields(closer, func(name, value string) {
+		old, dup := e.Fields[name]
+		switch {
+		case !dup:
+			e.Order = append(e.Order, name)
+			e.Fields[name] = value
+		case name == "keywords":
+			e.Fields[name] = old + ", " + value
+		case name == "author" || name == "editor" || name == "translator":
+			e.Fields[name] = old + " and " + value
+		case name == "file":
+			e.Fields[name] = old + ";" + value
+		case value != old:
+			e.Repeated = append(e.Repeated, [3]string{name, old, value})
+		}
+	})
+	if err != nil {
+		return e, false, err
+	}
+	e.Warnings = p.warnings
+	return e, true, nil
 }
 
 // fields reads "name = value, ..." up to closer.
@@ -190,6 +231,17 @@ func (p *parser) fields(closer rune, set func(name, value string)) error {
 // or a @string name.
 func (p *parser) value() (string, error) {
 	var b strings.Builder
+	first, parts := "", 0 // a value of one part is that part, not a copy
+	add := func(s string) {
+		if parts++; parts == 1 {
+			first = s
+			return
+		}
+		if parts == 2 {
+			b.WriteString(first)
+		}
+		b.WriteString(s)
+	}
 	for {
 		p.space()
 		switch r := p.peek(); {
@@ -198,15 +250,15 @@ func (p *parser) value() (string, error) {
 			if err != nil {
 				return "", err
 			}
-			b.WriteString(s)
+			add(s)
 		case r == '"':
 			s, err := p.quoted()
 			if err != nil {
 				return "", err
 			}
-			b.WriteString(s)
+			add(s)
 		case unicode.IsDigit(r):
-			b.WriteString(p.until(func(r rune) bool { return !unicode.IsDigit(r) }))
+			add(p.until(func(r rune) bool { return !unicode.IsDigit(r) }))
 		case isIdentRune(r):
 			name := strings.ToLower(p.ident())
 			s, ok := p.strings[name]
@@ -218,7 +270,7 @@ func (p *parser) value() (string, error) {
 				return "", p.errorf("@string %q makes the file's values grow past %d MB; a file may not expand to more than %d times its size",
 					name, p.expandLimit>>20, maxExpansionRatio)
 			}
-			b.WriteString(s)
+			add(s)
 		case p.eof():
 			return "", p.errorf("the file ends where a value is expected")
 		default:
@@ -226,6 +278,9 @@ func (p *parser) value() (string, error) {
 		}
 		p.space()
 		if p.peek() != '#' {
+			if parts == 1 {
+				return first, nil
+			}
 			return b.String(), nil
 		}
 		p.next()
@@ -236,49 +291,74 @@ func (p *parser) value() (string, error) {
 // written.
 func (p *parser) braced(open, closer rune) (string, error) {
 	start := p.line
-	p.next()
+	p.pos++ // the opening brace
 	from := p.pos
 	depth := 1
-	for !p.eof() {
-		at := p.pos
-		r := p.next()
+	stops := "\\\n{}"
+	if open == '(' {
+		stops = "\\\n()"
+	}
+	// a byte at a time: every byte that matters is ASCII, which never
+	// occurs inside another character's UTF-8
+	for {
+		i := strings.IndexAny(p.src[p.pos:], stops)
+		if i < 0 {
+			p.pos = len(p.src)
+			return "", &SyntaxError{Line: start, Msg: fmt.Sprintf("a %c opened here is never closed", open)}
+		}
+		p.pos += i
+		c := p.src[p.pos]
+		p.pos++
 		switch {
-		case r == '\\' && !p.eof(): // an escaped brace does not nest
-			p.next()
-		case r == open:
+		case c == '\n':
+			p.line++
+		case c == '\\' && p.pos < len(p.src): // an escaped brace does not nest
+			if p.src[p.pos] == '\n' {
+				p.line++
+			}
+			p.pos++
+		case rune(c) == open:
 			depth++
-		case r == closer:
-			depth--
-			if depth == 0 {
-				return p.src[from:at], nil
+		case rune(c) == closer:
+			if depth--; depth == 0 {
+				return p.src[from : p.pos-1], nil
 			}
 		}
 	}
-	return "", &SyntaxError{Line: start, Msg: fmt.Sprintf("a %c opened here is never closed", open)}
 }
 
 // quoted reads "..." (braces inside may hold quotes) and returns what is
 // inside, as written.
 func (p *parser) quoted() (string, error) {
 	start := p.line
-	p.next()
+	p.pos++ // the opening quote
 	from := p.pos
 	depth := 0
-	for !p.eof() {
-		at := p.pos
-		r := p.next()
+	for {
+		i := strings.IndexAny(p.src[p.pos:], "\\\n{}\"")
+		if i < 0 {
+			p.pos = len(p.src)
+			return "", &SyntaxError{Line: start, Msg: "a quote opened here is never closed"}
+		}
+		p.pos += i
+		c := p.src[p.pos]
+		p.pos++
 		switch {
-		case r == '\\' && !p.eof():
-			p.next()
-		case r == '{':
+		case c == '\n':
+			p.line++
+		case c == '\\' && p.pos < len(p.src):
+			if p.src[p.pos] == '\n' {
+				p.line++
+			}
+			p.pos++
+		case c == '{':
 			depth++
-		case r == '}':
+		case c == '}':
 			depth--
-		case r == '"' && depth <= 0:
-			return p.src[from:at], nil
+		case c == '"' && depth <= 0:
+			return p.src[from : p.pos-1], nil
 		}
 	}
-	return "", &SyntaxError{Line: start, Msg: "a quote opened here is never closed"}
 }
 
 func (p *parser) eof() bool  { return p.pos >= len(p.src) }

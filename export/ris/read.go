@@ -1,7 +1,11 @@
 package ris
 
 import (
+	"bufio"
+	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -13,7 +17,7 @@ import (
 // ImportFormat is RIS as an import format.
 func ImportFormat() recordio.Format {
 	return recordio.Format{Name: "ris", MediaTypes: []string{"application/x-research-info-systems"},
-		Extensions: []string{".ris"}, Read: Read}
+		Extensions: []string{".ris"}, Read: Read, Stream: Stream}
 }
 
 // kinds maps RIS types to record kinds.
@@ -80,15 +84,47 @@ func malformed(line int, format string, args ...any) error {
 // abstracts are wrapped). A file that cannot be read is EMALFORMED with
 // the line of the problem.
 func Read(data []byte) ([]catalog.ImportItem, error) {
-	if err := recordio.CheckUTF8(data); err != nil {
+	// room for the references, up to 16,384 at first
+	items := make([]catalog.ImportItem, 0, min(bytes.Count(data, []byte("\nER  -"))+1, 1<<14))
+	err := Stream(bytes.NewReader(data), func(it catalog.ImportItem) error {
+		items = append(items, it)
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
-	text := strings.TrimPrefix(strings.ReplaceAll(string(data), "\r\n", "\n"), "\ufeff")
-	var entries []*risEntry
+	return items, nil
+}
+
+// Stream reads a RIS file from r as Read does, a line at a time, handing
+// over each reference's item when its ER is read: memory holds the
+// reference being read, not the file. It stops at yield's first error.
+func Stream(r io.Reader, yield func(catalog.ImportItem) error) error {
+	br := bufio.NewReaderSize(r, 64<<10)
 	var cur *risEntry
-	prevLen := 0 // the length of the line before, to tell wrapping from line breaks
-	for n, line := range strings.Split(text, "\n") {
-		no := n + 1
+	n := 0
+	prevShort := false // the line before was short: a line break after it, not wrapping
+	var buf []byte
+	for no := 1; ; no++ {
+		part, rerr := br.ReadSlice('\n')
+		buf = append(buf[:0], part...)
+		for errors.Is(rerr, bufio.ErrBufferFull) { // a line longer than the buffer
+			part, rerr = br.ReadSlice('\n')
+			buf = append(buf, part...)
+		}
+		if rerr != nil && rerr != io.EOF {
+			return rerr
+		}
+		if rerr == io.EOF && len(buf) == 0 {
+			break
+		}
+		if err := recordio.CheckUTF8At(buf, no); err != nil {
+			return err
+		}
+		line := strings.TrimSuffix(strings.TrimSuffix(string(buf), "\n"), "\r")
+		if no == 1 {
+			line = strings.TrimPrefix(line, "\ufeff")
+		}
 		tag, value, isTag := tagLine(strings.TrimRight(line, " \t"))
 		if !isTag {
 			tag, value, isTag = tagLine(line)
@@ -96,18 +132,21 @@ func Read(data []byte) ([]catalog.ImportItem, error) {
 		switch {
 		case isTag && tag == "TY":
 			if cur != nil {
-				return nil, malformed(no, "a new reference starts (TY) before the one from line %d ends with ER", cur.line)
+				return malformed(no, "a new reference starts (TY) before the one from line %d ends with ER", cur.line)
 			}
-			cur = &risEntry{line: no, tags: [][2]string{{"TY", strings.TrimSpace(value)}}}
+			cur = &risEntry{line: no, tags: make([][2]string, 1, 24)}
+			cur.tags[0] = [2]string{"TY", strings.TrimSpace(value)}
 		case isTag && tag == "ER":
 			if cur == nil {
-				return nil, malformed(no, "ER ends a reference that was not started with TY")
+				return malformed(no, "ER ends a reference that was not started with TY")
 			}
-			entries = append(entries, cur)
-			cur = nil
+			if err := yield(catalog.ImportItem{Index: n, Line: cur.line, Record: record(cur), Files: entryFiles(cur)}); err != nil {
+				return err
+			}
+			n, cur = n+1, nil
 		case isTag:
 			if cur == nil {
-				return nil, malformed(no, "the tag %s is outside a reference (references start with TY  - )", tag)
+				return malformed(no, "the tag %s is outside a reference (references start with TY  - )", tag)
 			}
 			cur.tags = append(cur.tags, [2]string{tag, strings.TrimSpace(value)})
 		case strings.TrimSpace(line) == "":
@@ -116,33 +155,46 @@ func Read(data []byte) ([]catalog.ImportItem, error) {
 			switch {
 			case last[0] == "KW": // AGRIS and others: a keyword a line
 				cur.tags = append(cur.tags, [2]string{"KW", strings.TrimSpace(line)})
-			case prevLen < wrapWidth && !strings.HasPrefix(line, " "): // after a short line: a line break
+			case prevShort && !strings.HasPrefix(line, " "): // after a short line: a line break
 				last[1] += "\n" + strings.TrimSpace(line)
 			default: // a long value wrapped
 				last[1] += continuation(last[1], line)
 			}
 		default:
-			return nil, malformed(no, "%q is not a RIS tag line (\"XX  - value\")", truncate(line, 40))
+			return malformed(no, "%q is not a RIS tag line (\"XX  - value\")", truncate(line, 40))
 		}
-		prevLen = utf8.RuneCountInString(strings.TrimRight(line, " \t"))
+		prevShort = shorterThanWrap(line)
+		if rerr == io.EOF {
+			break
+		}
 	}
 	if cur != nil {
-		return nil, malformed(cur.line, "the reference started here does not end with ER")
+		return malformed(cur.line, "the reference started here does not end with ER")
 	}
-	if len(entries) == 0 {
-		return nil, &catalog.Error{Code: catalog.EMALFORMED, Message: "The file has no RIS references (they start with \"TY  - \")."}
+	if n == 0 {
+		return &catalog.Error{Code: catalog.EMALFORMED, Message: "The file has no RIS references (they start with \"TY  - \")."}
 	}
-	items := make([]catalog.ImportItem, len(entries))
-	for i, e := range entries {
-		items[i] = catalog.ImportItem{Index: i, Line: e.line, Record: record(e), Files: entryFiles(e)}
-	}
-	return items, nil
+	return nil
 }
 
 // wrapWidth: a line of this many characters or more was wrapped by its
 // writer (RIS writers wrap at 70 to 80); a shorter one ended where its
 // author ended it.
 const wrapWidth = 66
+
+// shorterThanWrap reports whether a line (without its trailing spaces)
+// has fewer than wrapWidth characters, counting them only when its length
+// in bytes leaves it in doubt.
+func shorterThanWrap(line string) bool {
+	line = strings.TrimRight(line, " \t")
+	switch {
+	case len(line) < wrapWidth:
+		return true
+	case len(line) >= utf8.UTFMax*wrapWidth:
+		return false
+	}
+	return utf8.RuneCountInString(line) < wrapWidth
+}
 
 // continuation joins a wrapped line to its value: directly when the value
 // was cut inside a word (as RIS writers that wrap at 70 characters do),

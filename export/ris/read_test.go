@@ -184,3 +184,22 @@ func FuzzTagLine(f *testing.F) {
 		}
 	})
 }
+
+// TestStreamReadsLinesLongerThanItsBuffer: a RIS value on one line longer
+// than the reader's buffer is read whole; a bad byte is reported on its
+// line; a file with CRLF line ends reads as with LF.
+func TestStreamReadsLinesLongerThanItsBuffer(t *testing.T) {
+	long := strings.Repeat("摘要很长。", 30_000) // 450 KB on one line
+	items, err := Read([]byte("TY  - JOUR\nTI  - 标题\nAB  - " + long + "\nER  - \nTY  - BOOK\nTI  - Второй\nER  - \n"))
+	if err != nil || len(items) != 2 || items[0].Record.Abstract != long || items[1].Record.Title != "Второй" || items[1].Line != 5 {
+		t.Fatalf("%v, %d items", err, len(items))
+	}
+	_, err = Read([]byte("TY  - JOUR\nAB  - " + long + "\nTI  - a\xffb\nER  - \n"))
+	if err == nil || !strings.Contains(err.Error(), "Line 3, column 8") {
+		t.Fatalf("a bad byte: %v", err)
+	}
+	crlf, err := Read([]byte("\ufeffTY  - JOUR\r\nTI  - Title\r\nAU  - Doe, J.\r\nER  - \r\n"))
+	if err != nil || len(crlf) != 1 || crlf[0].Record.Title != "Title" {
+		t.Fatalf("CRLF: %v %+v", err, crlf)
+	}
+}

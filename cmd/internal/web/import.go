@@ -39,11 +39,14 @@ func (s *Server) importRecords(c echo.Context) error {
 		opts.OnDuplicate = v
 	}
 	ct := c.Request().Header.Get(echo.HeaderContentType)
-	var items []catalog.ImportItem
+	ctx := c.Request().Context()
+	var src catalog.ImportSource
 	if mt, _, _ := mime.ParseMediaType(ct); mt == "application/zip" {
-		if items, err = readImportZip(c.Request().Context(), &s.cfg, c.Request().Body, opts.DryRun); err != nil {
+		var done func()
+		if src, done, err = readImportZip(ctx, &s.cfg, c.Request().Body, opts); err != nil {
 			return err
 		}
+		defer done()
 	} else {
 		format, ok := recordio.FormatForMediaType(s.cfg.ImportFormats, ct)
 		if name := q.Get("format"); name != "" { // ?format= names it whatever the Content-Type
@@ -66,18 +69,20 @@ func (s *Server) importRecords(c echo.Context) error {
 			}
 			return catalog.Errorf(catalog.EUNSUPPORTED, "Cannot import %q; send Content-Type %s, or application/zip (a records file and its files).", ct, strings.Join(types, ", "))
 		}
-		body, err := readBody(c, s.cfg.MaxImportBytes)
+		spool, err := newSpool()
 		if err != nil {
 			return err
 		}
-		if items, err = format.Read(body); err != nil {
+		defer spool.remove()
+		if err := copyBody(c, spool.file, s.cfg.MaxImportBytes); err != nil {
 			return err
 		}
-		if err := catalog.ResolveImportFiles(c.Request().Context(), items, nil, s.cfg.Blobs, s.cfg.MaxFileBytes, opts.DryRun); err != nil {
+		if src, err = format.ImportSource(spool.opener(), opts); err != nil {
 			return err
 		}
+		src = src.WithFiles(ctx, nil, s.cfg.Blobs, s.cfg.MaxFileBytes, opts.DryRun)
 	}
-	report, err := s.cfg.Store.ImportRecords(c.Request().Context(), items, opts)
+	report, err := s.cfg.Store.ImportRecordsFrom(ctx, src, opts)
 	if err != nil {
 		return err
 	}
@@ -101,28 +106,36 @@ func (s *Server) importRecords(c echo.Context) error {
 
 // readImportZip reads an import sent as a ZIP: one records file at its top
 // (any import format, by its extension) and the files the records name,
-// by their paths in the ZIP. The ZIP is kept in a temporary file while it
-// is read (its files are read from it as they are stored).
-func readImportZip(ctx context.Context, cfg *Config, body io.Reader, dryRun bool) ([]catalog.ImportItem, error) {
+// by their paths in the ZIP. The ZIP is kept in a temporary file while the
+// source is read (its files are read from it as they are stored); done
+// removes it.
+func readImportZip(ctx context.Context, cfg *Config, body io.Reader, opts catalog.ImportOptions) (src catalog.ImportSource, done func(), err error) {
 	if cfg.Blobs == nil {
-		return nil, catalog.Errorf(catalog.EUNAVAILABLE, "This server keeps no files; import the records file alone.")
+		return nil, nil, catalog.Errorf(catalog.EUNAVAILABLE, "This server keeps no files; import the records file alone.")
 	}
 	tmp, err := os.CreateTemp("", "annals-import-*.zip")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	defer os.Remove(tmp.Name())
-	defer tmp.Close()
+	remove := func() {
+		tmp.Close()
+		os.Remove(tmp.Name())
+	}
+	defer func() {
+		if err != nil {
+			remove()
+		}
+	}()
 	n, err := io.Copy(tmp, io.LimitReader(body, cfg.MaxFileBytes+1))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if n > cfg.MaxFileBytes {
-		return nil, catalog.Errorf(catalog.ETOOLARGE, "The ZIP is larger than the %s this server takes.", humanBytes(cfg.MaxFileBytes))
+		return nil, nil, catalog.Errorf(catalog.ETOOLARGE, "The ZIP is larger than the %s this server takes.", humanBytes(cfg.MaxFileBytes))
 	}
 	zr, err := zip.NewReader(tmp, n)
 	if err != nil {
-		return nil, catalog.Errorf(catalog.EMALFORMED, "The body is not a ZIP file: %v.", err)
+		return nil, nil, catalog.Errorf(catalog.EMALFORMED, "The body is not a ZIP file: %v.", err)
 	}
 	var recordsFile *zip.File
 	var format recordio.Format
@@ -132,29 +145,74 @@ func readImportZip(ctx context.Context, cfg *Config, body io.Reader, dryRun bool
 		}
 		if fm, ok := recordio.FormatForFile(cfg.ImportFormats, f.Name); ok {
 			if recordsFile != nil {
-				return nil, catalog.Errorf(catalog.EMALFORMED, "The ZIP has two records files at its top, %q and %q; put one there, and the files in folders.", recordsFile.Name, f.Name)
+				return nil, nil, catalog.Errorf(catalog.EMALFORMED, "The ZIP has two records files at its top, %q and %q; put one there, and the files in folders.", recordsFile.Name, f.Name)
 			}
 			recordsFile, format = f, fm
 		}
 	}
 	if recordsFile == nil {
-		return nil, catalog.Errorf(catalog.EMALFORMED, "The ZIP has no records file at its top (.json, .ndjson, .csv, .bib or .ris).")
+		return nil, nil, catalog.Errorf(catalog.EMALFORMED, "The ZIP has no records file at its top (.json, .ndjson, .csv, .bib or .ris).")
 	}
 	if recordsFile.UncompressedSize64 > uint64(cfg.MaxImportBytes) {
-		return nil, catalog.Errorf(catalog.ETOOLARGE, "%s is larger than the %s an import may be.", recordsFile.Name, humanBytes(cfg.MaxImportBytes))
+		return nil, nil, catalog.Errorf(catalog.ETOOLARGE, "%s is larger than the %s an import may be.", recordsFile.Name, humanBytes(cfg.MaxImportBytes))
 	}
-	rc, err := recordsFile.Open()
+	open := func() (io.ReadCloser, error) {
+		rc, err := recordsFile.Open()
+		if err != nil {
+			return nil, catalog.Errorf(catalog.EMALFORMED, "%s cannot be read from the ZIP: %v.", recordsFile.Name, err)
+		}
+		return zipEntryReader{rc, recordsFile.Name}, nil
+	}
+	if src, err = format.ImportSource(open, opts); err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", path.Base(recordsFile.Name), err)
+	}
+	return src.WithFiles(ctx, zr, cfg.Blobs, cfg.MaxFileBytes, opts.DryRun), remove, nil
+}
+
+// zipEntryReader reads a ZIP's records file, saying which when the ZIP is
+// damaged.
+type zipEntryReader struct {
+	io.ReadCloser
+	name string
+}
+
+func (z zipEntryReader) Read(p []byte) (int, error) {
+	n, err := z.ReadCloser.Read(p)
+	if err != nil && err != io.EOF {
+		err = catalog.Errorf(catalog.EMALFORMED, "%s cannot be read from the ZIP: %v.", z.name, err)
+	}
+	return n, err
+}
+
+// spool is a temporary file an import's records file is kept in while it
+// is imported (read twice by an import that commits as it goes; see
+// recordio.Format.ImportSource), so that it is never held in memory.
+type spool struct{ file *os.File }
+
+func newSpool() (*spool, error) {
+	f, err := os.CreateTemp("", "annals-import-*")
 	if err != nil {
-		return nil, catalog.Errorf(catalog.EMALFORMED, "%s cannot be read from the ZIP: %v.", recordsFile.Name, err)
+		return nil, err
 	}
-	data, err := io.ReadAll(io.LimitReader(rc, cfg.MaxImportBytes+1))
-	rc.Close()
+	return &spool{file: f}, nil
+}
+
+// fill copies r into the spool; more than limit bytes is ETOOLARGE.
+func (s *spool) fill(r io.Reader, limit int64) error {
+	n, err := io.Copy(s.file, io.LimitReader(r, limit+1))
 	if err != nil {
-		return nil, catalog.Errorf(catalog.EMALFORMED, "%s cannot be read from the ZIP: %v.", recordsFile.Name, err)
+		return err
 	}
-	items, err := format.Read(data)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path.Base(recordsFile.Name), err)
+	if n > limit {
+		return catalog.Errorf(catalog.ETOOLARGE, "The file is larger than %s.", humanBytes(limit))
 	}
-	return items, catalog.ResolveImportFiles(ctx, items, zr, cfg.Blobs, cfg.MaxFileBytes, dryRun)
+	return nil
+}
+
+// opener opens the spooled file from its beginning, each time.
+func (s *spool) opener() recordio.Opener { return recordio.FileOpener(s.file.Name()) }
+
+func (s *spool) remove() {
+	s.file.Close()
+	os.Remove(s.file.Name())
 }

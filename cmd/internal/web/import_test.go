@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -219,6 +220,41 @@ func TestImportBibTeXAndRIS(t *testing.T) {
 		t.Errorf("bad bibtex: %d %s", r.status, r.body)
 	}
 	catalogtest.AssertUnchanged(t, e.store, before)
+}
+
+// TestAStreamedImportOfAFileMalformedAtItsEndWritesNothing: BibTeX and
+// RIS are imported as they are read, a batch at a time; a file whose
+// last entry is broken, after more good entries than a batch, is refused
+// whole in every mode (the import that commits as it goes reads the file
+// through first).
+func TestAStreamedImportOfAFileMalformedAtItsEndWritesNothing(t *testing.T) {
+	e := newEnv(t)
+	var bib, risData strings.Builder
+	for i := range 2300 {
+		fmt.Fprintf(&bib, "@article{a%d,\n  title = {Статья номер %d},\n  author = {Иванов, Иван},\n  year = {2025},\n}\n", i, i)
+		fmt.Fprintf(&risData, "TY  - JOUR\nTI  - 文章 %d\nAU  - 张, 天\nPY  - 2025\nER  - \n", i)
+	}
+	bib.WriteString("@article{broken,\n  title = {never closed\n")
+	risData.WriteString("TY  - JOUR\nTI  - no end\n")
+	before := catalogtest.TakeFingerprint(t, e.store)
+	for _, c := range []struct{ body, ct, line string }{
+		{bib.String(), "application/x-bibtex", "Line 11502"},
+		{risData.String(), "application/x-research-info-systems", "Line 11501"},
+	} {
+		for _, q := range []string{"", "?atomic=true", "?dry_run=true"} {
+			r := e.do("POST", "/api/v1/import"+q, e.librarian, []byte(c.body), "Content-Type: "+c.ct)
+			if r.status != 400 || !strings.Contains(r.problem(t).Detail, c.line) {
+				t.Errorf("%s%s: %d %.300s", c.ct, q, r.status, r.body)
+			}
+		}
+	}
+	catalogtest.AssertUnchanged(t, e.store, before)
+	r := e.do("POST", "/api/v1/import", e.librarian, []byte(strings.TrimSuffix(bib.String(), "@article{broken,\n  title = {never closed\n")), "Content-Type: application/x-bibtex")
+	var rep catalog.ImportReport
+	r.json(t, &rep)
+	if r.status != 200 || rep.Imported != 2300 || len(rep.Items) != 2300 || rep.Items[2299].Line != 2299*5+1 {
+		t.Fatalf("the good entries: %d imported of %d; %.300s", rep.Imported, len(rep.Items), r.body)
+	}
 }
 
 // TestImportFormatParameter: ?format= names the format whatever the

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -18,19 +19,28 @@ import (
 
 // readBody reads the whole request body, refusing more than limit bytes.
 func readBody(c echo.Context, limit int64) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := copyBody(c, &buf, limit); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// copyBody copies the request's body to w, as readBody reads it.
+func copyBody(c echo.Context, w io.Writer, limit int64) error {
 	r := http.MaxBytesReader(c.Response(), c.Request().Body, limit)
-	data, err := io.ReadAll(r)
+	_, err := io.Copy(w, r)
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
-		return nil, catalog.Errorf(catalog.ETOOLARGE, "The body is larger than the %s this endpoint accepts.", humanBytes(limit))
+		return catalog.Errorf(catalog.ETOOLARGE, "The body is larger than the %s this endpoint accepts.", humanBytes(limit))
 	}
 	if errors.Is(err, errTooSlow) {
-		return nil, err // 408, from problemFor
+		return err // 408, from problemFor
 	}
 	if err != nil {
-		return nil, catalog.Errorf(catalog.EMALFORMED, "The body could not be read: %v.", err)
+		return catalog.Errorf(catalog.EMALFORMED, "The body could not be read: %v.", err)
 	}
-	return data, nil
+	return nil
 }
 
 func humanBytes(n int64) string {

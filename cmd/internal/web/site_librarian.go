@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"path"
@@ -235,8 +236,10 @@ func (st *site) importUpload(c echo.Context) error {
 	case catalog.ValidOnDuplicate(d):
 		opts.OnDuplicate = d
 	}
-	var items []catalog.ImportItem
+	var src catalog.ImportSource
+	var done func()
 	var err error
+	var upload *multipart.FileHeader // a file to keep for "Import this file" after its preview
 	if token := c.FormValue("pending"); token != "" && !opts.DryRun {
 		// "Import this file" after a preview: the file kept on the server
 		name, f, perr := st.openPending(c.Request().Context(), v.Actor.Name, token)
@@ -249,7 +252,7 @@ func (st *site) importUpload(c echo.Context) error {
 		}
 		defer f.Close()
 		page.Name = name
-		items, err = st.readImport(c, name, f, false)
+		src, done, err = st.readImport(c, name, f, opts)
 	} else {
 		fh, ferr := c.FormFile("file")
 		if ferr != nil {
@@ -262,13 +265,15 @@ func (st *site) importUpload(c echo.Context) error {
 			return st.fail(c, ferr)
 		}
 		defer f.Close()
-		items, err = st.readImport(c, fh.Filename, f, opts.DryRun)
-		if err == nil && opts.DryRun {
-			if page.Pending, err = st.keepPending(c.Request().Context(), v.Actor.Name, fh); err != nil {
-				return st.fail(c, err)
-			}
-			page.Atomic, page.Duplicates = opts.Atomic, opts.OnDuplicate
+		src, done, err = st.readImport(c, fh.Filename, f, opts)
+		if opts.DryRun {
+			upload = fh
 		}
+	}
+	var report *catalog.ImportReport
+	if err == nil {
+		defer done()
+		report, err = st.cfg.Store.ImportRecordsFrom(c.Request().Context(), src, opts)
 	}
 	if err != nil {
 		if catalog.ErrorCode(err) == catalog.EINTERNAL {
@@ -282,9 +287,11 @@ func (st *site) importUpload(c echo.Context) error {
 		}
 		return st.render(c, statusOf[catalog.ErrorCode(err)], "import", page)
 	}
-	report, err := st.cfg.Store.ImportRecords(c.Request().Context(), items, opts)
-	if err != nil {
-		return st.fail(c, err)
+	if upload != nil {
+		if page.Pending, err = st.keepPending(c.Request().Context(), v.Actor.Name, upload); err != nil {
+			return st.fail(c, err)
+		}
+		page.Atomic, page.Duplicates = opts.Atomic, opts.OnDuplicate
 	}
 	page.Report = report
 	return st.render(c, http.StatusOK, "import", page)
@@ -292,28 +299,30 @@ func (st *site) importUpload(c echo.Context) error {
 
 // readImport reads the import a librarian uploaded (named name, read
 // from f): a records file in any import format, or a ZIP of one and the
-// files it names.
-func (st *site) readImport(c echo.Context, name string, f io.Reader, dryRun bool) ([]catalog.ImportItem, error) {
+// files it names. done releases what the source reads from.
+func (st *site) readImport(c echo.Context, name string, f io.Reader, opts catalog.ImportOptions) (catalog.ImportSource, func(), error) {
 	ctx := c.Request().Context()
 	if strings.EqualFold(path.Ext(name), ".zip") {
-		return readImportZip(ctx, st.cfg, f, dryRun)
+		return readImportZip(ctx, st.cfg, f, opts)
 	}
 	format, ok := recordio.FormatForFile(st.cfg.ImportFormats, name)
 	if !ok {
-		return nil, catalog.Errorf(catalog.EUNSUPPORTED, "%q is not a file Annals imports: use .json, .ndjson, .csv, .bib, .ris, .enw, .ciw, .nbib, .net or EndNote .xml, or a .zip of one and its files.", name)
+		return nil, nil, catalog.Errorf(catalog.EUNSUPPORTED, "%q is not a file Annals imports: use .json, .ndjson, .csv, .bib, .ris, .enw, .ciw, .nbib, .net or EndNote .xml, or a .zip of one and its files.", name)
 	}
-	data, err := io.ReadAll(io.LimitReader(f, st.cfg.MaxImportBytes+1))
+	spool, err := newSpool()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if int64(len(data)) > st.cfg.MaxImportBytes {
-		return nil, catalog.Errorf(catalog.ETOOLARGE, "The file is larger than %s.", humanBytes(st.cfg.MaxImportBytes))
+	if err := spool.fill(f, st.cfg.MaxImportBytes); err != nil {
+		spool.remove()
+		return nil, nil, err
 	}
-	items, err := format.Read(data)
+	src, err := format.ImportSource(spool.opener(), opts)
 	if err != nil {
-		return nil, err
+		spool.remove()
+		return nil, nil, err
 	}
-	return items, catalog.ResolveImportFiles(ctx, items, nil, st.cfg.Blobs, st.cfg.MaxFileBytes, dryRun)
+	return src.WithFiles(ctx, nil, st.cfg.Blobs, st.cfg.MaxFileBytes, opts.DryRun), spool.remove, nil
 }
 
 // historyPage lists every change to a record, newest first.
