@@ -1,6 +1,7 @@
 package pdfdoc
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -92,8 +93,47 @@ func (d *Document) WriteStamped(w io.Writer, s Stamping) ([]StampedPage, error) 
 		xobjects[k] = x.XObject
 		defer d.inst.FPDF_CloseXObject(&requests.FPDF_CloseXObject{XObject: x.XObject})
 	}
+	// PDFium stamps the first page of each width (so that its strip is
+	// in the saved file); the others get theirs by an incremental update
+	// written here, which needs no page parsed (addBands). A file PDFium
+	// did not write as addBands expects is stamped wholly in PDFium.
 	stamped := make([]StampedPage, d.pages)
+	var rest []bandedPage
+	done := make([]bool, d.pages)
 	for i := range d.pages {
+		k := slices.Index(distinct, widths[i])
+		if slices.Index(widths, widths[i]) < i {
+			rest = append(rest, bandedPage{index: first + i})
+			continue
+		}
+		if stamped[i], err = d.stampPage(front.Document, first+i, []mark{{x: xobjects[k]}}, s.StripHeight); err != nil {
+			return nil, fmt.Errorf("pdfdoc: page %d: %w", i+1, err)
+		}
+		done[i] = true
+	}
+	var saved bytes.Buffer
+	if _, err := d.inst.FPDF_SaveAsCopy(&requests.FPDF_SaveAsCopy{Document: front.Document, FileWriter: &saved, Flags: requests.SaveFlagNoIncremental}); err != nil {
+		return nil, err
+	}
+	if len(rest) == 0 {
+		_, err := w.Write(saved.Bytes())
+		return stamped, err
+	}
+	updated, more, err := d.bandsByUpdate(saved.Bytes(), rest, first, widths, s.StripHeight)
+	if err == nil {
+		for k, p := range rest {
+			stamped[p.index-first] = more[k]
+		}
+		_, err = w.Write(updated)
+		return stamped, err
+	}
+	if !errors.Is(err, errNotPlain) {
+		return nil, err
+	}
+	for i := range d.pages {
+		if done[i] {
+			continue
+		}
 		x := xobjects[slices.Index(distinct, widths[i])]
 		if stamped[i], err = d.stampPage(front.Document, first+i, []mark{{x: x}}, s.StripHeight); err != nil {
 			return nil, fmt.Errorf("pdfdoc: page %d: %w", i+1, err)
@@ -103,6 +143,35 @@ func (d *Document) WriteStamped(w io.Writer, s Stamping) ([]StampedPage, error) 
 		return nil, err
 	}
 	return stamped, nil
+}
+
+// bandsByUpdate stamps the pages rest of the saved copy by an incremental
+// update, each with the strip PDFium drew on the first page of its width
+// (found in that page's stamp annotation).
+func (d *Document) bandsByUpdate(saved []byte, rest []bandedPage, first int, widths []float64, h float64) ([]byte, []StampedPage, error) {
+	f, err := readPlainFile(saved)
+	if err != nil {
+		return nil, nil, err
+	}
+	all, err := f.pages()
+	if err != nil {
+		return nil, nil, err
+	}
+	strips := map[float64]int{} // width -> the strip's object number
+	for i, w := range widths {
+		if _, ok := strips[w]; ok || first+i >= len(all) {
+			continue
+		}
+		n, err := f.stripOf(all[first+i].dict)
+		if err != nil {
+			return nil, nil, err
+		}
+		strips[w] = n
+	}
+	for k := range rest {
+		rest[k].strip = strips[widths[rest[k].index-first]]
+	}
+	return addBands(saved, rest, h)
 }
 
 // stripWidth rounds a displayed width to a quarter point: pages a

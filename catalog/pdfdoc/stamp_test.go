@@ -3,6 +3,7 @@ package pdfdoc_test
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -149,6 +150,67 @@ func TestStripsAreAtTheShownBottomOfRotatedPages(t *testing.T) {
 		xMin, yMin, xMax, yMax := num(word[1]), num(word[2]), num(word[3]), num(word[4])
 		if yMin < h-16 || yMax > h || xMin > 10 || xMax-xMin < 3*(yMax-yMin) {
 			t.Errorf("page %d (%d°): the strip's word at x %g–%g, y %g–%g of a %gx%g page", i+1, want, xMin, xMax, yMin, yMax, w, h)
+		}
+	}
+}
+
+// TestStampsAreAddedByAnUpdateKeepingLinks: a long document's pages after
+// the first of each width get their strips by an incremental update
+// written without PDFium parsing them; every page ends with exactly one
+// stamp and keeps its own annotations (Free Culture's 172 links).
+func TestStampsAreAddedByAnUpdateKeepingLinks(t *testing.T) {
+	qpdf := catalogtest.RequireTool(t, "qpdf", "apt install qpdf")
+	src := filepath.Join(catalogtest.SharedPath(t, "corpora", "pdfs"), "freeculture.pdf")
+	r := openReader(t, pdfdoc.Options{})
+	out, pages, err := stamp(t, r, src, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(out)
+	if !bytes.Contains(data[len(data)-400:], []byte("/Prev ")) {
+		t.Error("the copy does not end with an incremental update: every page was stamped inside PDFium")
+	}
+	count := func(path, what string) int {
+		qdf, err := exec.Command(qpdf, "--qdf", "--object-streams=disable", path, "-").Output()
+		if err != nil {
+			t.Fatalf("qpdf --qdf %s: %v", path, err)
+		}
+		return bytes.Count(qdf, []byte(what))
+	}
+	if got, want := count(out, "/Subtype /Stamp"), len(pages); got != want || want != 352 {
+		t.Errorf("%d stamps on %d pages, want one a page (352)", got, want)
+	}
+	if got, want := count(out, "/Subtype /Link"), count(src, "/Subtype /Link"); got != want || want == 0 {
+		t.Errorf("%d links in the copy, %d in the original", got, want)
+	}
+	if o, err := exec.Command(qpdf, "--check", out).CombinedOutput(); err != nil {
+		t.Errorf("qpdf --check: %v\n%s", err, o)
+	}
+	// every page shows what it showed (its crop box), 16 pt taller
+	pdfinfo := catalogtest.RequireTool(t, "pdfinfo", "apt install poppler-utils")
+	crops := func(path string) [][4]float64 {
+		o, err := exec.Command(pdfinfo, "-f", "1", "-l", "400", "-box", path).Output()
+		if err != nil {
+			t.Fatalf("pdfinfo: %v", err)
+		}
+		var out [][4]float64
+		for _, m := range regexp.MustCompile(`CropBox:\s+([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)`).FindAllStringSubmatch(string(o), -1) {
+			var b [4]float64
+			for k := range b {
+				b[k], _ = strconv.ParseFloat(m[k+1], 64)
+			}
+			out = append(out, b)
+		}
+		return out
+	}
+	before, after := crops(src), crops(out)
+	if len(before) != 352 || len(after) != 353 {
+		t.Fatalf("%d and %d pages", len(before), len(after))
+	}
+	for i, b := range before {
+		a := after[i+1]
+		if math.Abs((a[2]-a[0])-(b[2]-b[0])) > 0.02 || math.Abs((a[3]-a[1])-(b[3]-b[1])-16) > 0.02 || math.Abs(a[3]-b[3]) > 0.02 {
+			t.Fatalf("page %d shows %v, was %v: want the same, 16 pt lower at its bottom", i+1, a, b)
 		}
 	}
 }

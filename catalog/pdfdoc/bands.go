@@ -1,0 +1,342 @@
+package pdfdoc
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+
+	"github.com/klippa-app/go-pdfium/enums"
+)
+
+// bandedPage is a page to grow by a band with a strip in it, by an
+// incremental update of PDFium's output.
+type bandedPage struct {
+	index int // in the file's page order, 0-based
+	strip int // object number of the strip's form XObject
+}
+
+// pageNode is a page of a plainFile with what it inherits.
+type pageNode struct {
+	num         int
+	dict        dict
+	media, crop []byte // the values that apply (own or inherited)
+	rotate      []byte
+}
+
+// addBands appends to data (a PDF PDFium wrote) an incremental update that
+// grows each page by h at its displayed bottom and shows its strip there,
+// as the appearance of a printing stamp annotation — what stampPage does
+// inside PDFium, without PDFium parsing each page's content. It returns
+// errNotPlain (wrapped) when data is not laid out as PDFium writes it.
+func addBands(data []byte, pages []bandedPage, h float64) ([]byte, []StampedPage, error) {
+	f, err := readPlainFile(data)
+	if err != nil {
+		return nil, nil, err
+	}
+	all, err := f.pages()
+	if err != nil {
+		return nil, nil, err
+	}
+	size, ok := f.trailer.get("Size")
+	next, err2 := strconv.Atoi(string(bytes.TrimSpace(size)))
+	if !ok || err2 != nil {
+		return nil, nil, fmt.Errorf("%w: no /Size", errNotPlain)
+	}
+	out := bytes.NewBuffer(make([]byte, 0, len(data)+len(pages)*700))
+	out.Write(data)
+	if !bytes.HasSuffix(data, []byte("\n")) {
+		out.WriteByte('\n')
+	}
+	written := map[int]int{} // object number -> offset
+	write := func(num, gen int, body []byte) {
+		written[num] = out.Len()
+		fmt.Fprintf(out, "%d %d obj\n", num, gen)
+		out.Write(body)
+		out.WriteString("\nendobj\n")
+	}
+	stamped := make([]StampedPage, len(pages))
+	for k, p := range pages {
+		if p.index < 0 || p.index >= len(all) {
+			return nil, nil, fmt.Errorf("%w: no page %d", errNotPlain, p.index+1)
+		}
+		page := all[p.index]
+		media, err := f.box(page.media)
+		if err != nil {
+			return nil, nil, err
+		}
+		shown := media.normal()
+		if page.crop != nil {
+			if crop, err := f.box(page.crop); err == nil {
+				shown = shown.intersect(crop.normal())
+			}
+		}
+		rot, err := f.rotation(page.rotate)
+		if err != nil {
+			return nil, nil, err
+		}
+		grown, m := shown.grow(rot, h)
+		band := grown.band(shown)
+		ap := next
+		next++
+		content := fmt.Sprintf("q %s cm /S Do Q\n", formatNumbers(float64(m.A), float64(m.B), float64(m.C), float64(m.D), float64(m.E), float64(m.F)))
+		write(ap, 0, fmt.Appendf(nil, "<</Type/XObject/Subtype/Form/FormType 1/BBox[%s]/Matrix[1 0 0 1 0 0]/Resources<</XObject<</S %d 0 R>>>>/Length %d>>stream\n%sendstream",
+			formatNumbers(band.left, band.bottom, band.right, band.top), p.strip, len(content), content))
+		annot := fmt.Sprintf("<</Type/Annot/Subtype/Stamp/F 196/Rect[%s]/AP<</N %d 0 R>>>>",
+			formatNumbers(band.left, band.bottom, band.right, band.top), ap)
+		annots, err := f.withAnnotation(page.dict, annot)
+		if err != nil {
+			return nil, nil, err
+		}
+		boxText := "[" + formatNumbers(grown.left, grown.bottom, grown.right, grown.top) + "]"
+		body := page.dict.with(map[string]string{"MediaBox": boxText, "CropBox": boxText, "Annots": annots})
+		write(page.num, f.gens[page.num], body)
+		stamped[k] = StampedPage{Rotation: 90 * int(rot), Width: grown.right - grown.left, Height: grown.top - grown.bottom}
+		if stamped[k].Rotation%180 != 0 {
+			stamped[k].Width, stamped[k].Height = stamped[k].Height, stamped[k].Width
+		}
+	}
+	// the cross-reference section of the update: one subsection per run
+	// of consecutive object numbers
+	nums := make([]int, 0, len(written))
+	for n := range written {
+		nums = append(nums, n)
+	}
+	slices.Sort(nums)
+	xref := out.Len()
+	out.WriteString("xref\n")
+	for i := 0; i < len(nums); {
+		j := i + 1
+		for j < len(nums) && nums[j] == nums[j-1]+1 {
+			j++
+		}
+		fmt.Fprintf(out, "%d %d\n", nums[i], j-i)
+		for _, n := range nums[i:j] {
+			gen := 0
+			if g, ok := f.gens[n]; ok {
+				gen = g
+			}
+			fmt.Fprintf(out, "%010d %05d n\r\n", written[n], gen)
+		}
+		i = j
+	}
+	out.WriteString("trailer\n<<")
+	fmt.Fprintf(out, "/Size %d/Prev %d", next, f.xref)
+	for _, key := range []string{"Root", "Info", "ID"} {
+		if v, ok := f.trailer.get(key); ok {
+			fmt.Fprintf(out, "/%s %s", key, v)
+		}
+	}
+	fmt.Fprintf(out, ">>\nstartxref\n%d\n%%%%EOF\n", xref)
+	return out.Bytes(), stamped, nil
+}
+
+// pages lists the file's pages in order, each with what it inherits.
+func (f *plainFile) pages() ([]pageNode, error) {
+	rootRef, ok := f.trailer.get("Root")
+	if !ok {
+		return nil, fmt.Errorf("%w: no /Root", errNotPlain)
+	}
+	root, err := f.dictOf(rootRef)
+	if err != nil {
+		return nil, err
+	}
+	pagesRef, ok := root.get("Pages")
+	n, isRef := reference(pagesRef)
+	if !ok || !isRef {
+		return nil, fmt.Errorf("%w: no /Pages", errNotPlain)
+	}
+	var out []pageNode
+	seen := map[int]bool{}
+	var walk func(n int, inherited pageNode, depth int) error
+	walk = func(n int, inherited pageNode, depth int) error {
+		if seen[n] || depth > 32 {
+			return fmt.Errorf("%w: the page tree loops", errNotPlain)
+		}
+		seen[n] = true
+		v, err := f.object(n)
+		if err != nil {
+			return err
+		}
+		d, err := parseDict(v)
+		if err != nil {
+			return err
+		}
+		node := inherited
+		node.num, node.dict = n, d
+		if v, ok := d.get("MediaBox"); ok {
+			node.media = v
+		}
+		if v, ok := d.get("CropBox"); ok {
+			node.crop = v
+		}
+		if v, ok := d.get("Rotate"); ok {
+			node.rotate = v
+		}
+		kids, hasKids := d.get("Kids")
+		if typ, _ := d.get("Type"); string(bytes.TrimSpace(typ)) == "/Pages" || (hasKids && typ == nil) {
+			kv, err := f.resolve(kids)
+			if err != nil {
+				return err
+			}
+			refs, ok := referenceList(kv)
+			if !ok {
+				return fmt.Errorf("%w: /Kids is not a list of references", errNotPlain)
+			}
+			for _, k := range refs {
+				if err := walk(k, node, depth+1); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		if node.media == nil {
+			return fmt.Errorf("%w: page object %d has no /MediaBox", errNotPlain, n)
+		}
+		out = append(out, node)
+		return nil
+	}
+	return out, walk(n, pageNode{}, 0)
+}
+
+// box reads a page box (its value, or the object it refers to).
+func (f *plainFile) box(v []byte) (box, error) {
+	v, err := f.resolve(v)
+	if err != nil {
+		return box{}, err
+	}
+	x, ok := numbers(v)
+	if !ok || len(x) != 4 {
+		return box{}, fmt.Errorf("%w: a page box is not four numbers", errNotPlain)
+	}
+	return box{x[0], x[1], x[2], x[3]}, nil
+}
+
+// rotation reads /Rotate as PDFium does: a multiple of 90 degrees.
+func (f *plainFile) rotation(v []byte) (enums.FPDF_PAGE_ROTATION, error) {
+	if v == nil {
+		return enums.FPDF_PAGE_ROTATION_NONE, nil
+	}
+	v, err := f.resolve(v)
+	if err != nil {
+		return 0, err
+	}
+	deg, err := strconv.ParseFloat(string(bytes.TrimSpace(v)), 64)
+	if err != nil {
+		return 0, fmt.Errorf("%w: /Rotate is not a number", errNotPlain)
+	}
+	quarter := (int(math.Round(deg/90))%4 + 4) % 4
+	return enums.FPDF_PAGE_ROTATION(quarter), nil
+}
+
+// withAnnotation is the page's /Annots with annot added.
+func (f *plainFile) withAnnotation(page dict, annot string) (string, error) {
+	v, ok := page.get("Annots")
+	if !ok {
+		return "[" + annot + "]", nil
+	}
+	v, err := f.resolve(v)
+	if err != nil {
+		return "", err
+	}
+	v = bytes.TrimSpace(v)
+	if len(v) < 2 || v[0] != '[' || v[len(v)-1] != ']' {
+		return "", fmt.Errorf("%w: /Annots is not an array", errNotPlain)
+	}
+	return string(v[:len(v)-1]) + " " + annot + "]", nil
+}
+
+// with is the dictionary's text with the values of some keys replaced
+// (or added).
+func (d dict) with(values map[string]string) []byte {
+	var b bytes.Buffer
+	b.WriteString("<<")
+	for _, k := range d.keys {
+		b.WriteString("/" + k)
+		if v, ok := values[k]; ok {
+			b.WriteString(v)
+			continue
+		}
+		b.WriteByte(' ')
+		b.Write(d.values[k])
+	}
+	for _, k := range []string{"MediaBox", "CropBox", "Annots"} {
+		if v, ok := values[k]; ok {
+			if _, had := d.values[k]; !had {
+				b.WriteString("/" + k + v)
+			}
+		}
+	}
+	b.WriteString(">>")
+	return b.Bytes()
+}
+
+// formatNumbers writes numbers as PDF does, without exponents.
+func formatNumbers(xs ...float64) string {
+	var b []byte
+	for i, x := range xs {
+		if i > 0 {
+			b = append(b, ' ')
+		}
+		b = strconv.AppendFloat(b, math.Round(x*1e4)/1e4, 'f', -1, 64)
+	}
+	return string(b)
+}
+
+// stripOf finds the strip a page stamped by stampPage shows: the one form
+// XObject of the appearance of its last annotation.
+func (f *plainFile) stripOf(page dict) (int, error) {
+	v, ok := page.get("Annots")
+	if !ok {
+		return 0, fmt.Errorf("%w: the stamped page has no annotations", errNotPlain)
+	}
+	v, err := f.resolve(v)
+	if err != nil {
+		return 0, err
+	}
+	l := &lexer{s: v}
+	l.space()
+	if l.pos >= len(v) || v[l.pos] != '[' {
+		return 0, fmt.Errorf("%w: /Annots is not an array", errNotPlain)
+	}
+	l.pos++
+	var last []byte
+	for {
+		l.space()
+		if l.pos < len(v) && v[l.pos] == ']' {
+			break
+		}
+		if last, err = l.value(); err != nil {
+			return 0, err
+		}
+	}
+	annot, err := f.dictOf(last)
+	if err != nil {
+		return 0, err
+	}
+	ap, err := f.dictOf(annot.values["AP"])
+	if err != nil {
+		return 0, err
+	}
+	form, err := f.dictOf(ap.values["N"])
+	if err != nil {
+		return 0, err
+	}
+	res, err := f.dictOf(form.values["Resources"])
+	if err != nil {
+		return 0, err
+	}
+	xobjects, err := f.dictOf(res.values["XObject"])
+	if err != nil {
+		return 0, err
+	}
+	if len(xobjects.keys) != 1 {
+		return 0, fmt.Errorf("%w: the stamp shows %d forms", errNotPlain, len(xobjects.keys))
+	}
+	n, ok := reference(xobjects.values[xobjects.keys[0]])
+	if !ok {
+		return 0, fmt.Errorf("%w: the strip is not an indirect object", errNotPlain)
+	}
+	return n, nil
+}
