@@ -115,11 +115,11 @@ func declaresOtherEncoding(head []byte) bool {
 // at least size bytes. Each chunk of text is its own string, which the
 // entries read from it slice; an entry that a chunk's end cuts off is
 // read again with the next chunk.
-func streamEntries(r *bufio.Reader, size int, fn func(parsedEntry) error) error {
+func streamEntries(r io.Reader, size int, fn func(parsedEntry) error) error {
 	p := newParser()
 	var chunk []byte
-	start, lines, total := 1, 1, 0 // the line chunk starts on; the next line read; bytes read
-	need := size                   // what the chunk holds before it is parsed
+	start, total := 1, 0 // the line chunk starts on; bytes read
+	need := size         // what the chunk holds before it is parsed
 	parse := func(more bool) error {
 		text := string(chunk)
 		p.src, p.pos, p.line = text, 0, start
@@ -137,22 +137,14 @@ func streamEntries(r *bufio.Reader, size int, fn func(parsedEntry) error) error 
 		}
 		return nil
 	}
-	var line []byte
+	lr := recordio.NewLineReader(r)
 	for {
-		part, err := r.ReadSlice('\n')
-		line = append(line[:0], part...)
-		for errors.Is(err, bufio.ErrBufferFull) { // a line longer than the buffer
-			part, err = r.ReadSlice('\n')
-			line = append(line, part...)
+		line, _, err := lr.Next()
+		if err == io.EOF {
+			return parse(false)
 		}
-		if err != nil && err != io.EOF {
+		if err != nil {
 			return err
-		}
-		if lines == 1 {
-			line = bytes.TrimPrefix(line, []byte("\ufeff"))
-		}
-		if cerr := recordio.CheckUTF8At(line, lines); cerr != nil {
-			return cerr
 		}
 		if len(chunk) >= need && startsEntry(line) {
 			if perr := parse(true); perr != nil {
@@ -161,10 +153,6 @@ func streamEntries(r *bufio.Reader, size int, fn func(parsedEntry) error) error 
 		}
 		chunk = append(chunk, line...)
 		total += len(line)
-		lines++
-		if err == io.EOF {
-			return parse(false)
-		}
 	}
 }
 

@@ -1,9 +1,7 @@
 package ris
 
 import (
-	"bufio"
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"regexp"
@@ -100,31 +98,19 @@ func Read(data []byte) ([]catalog.ImportItem, error) {
 // over each reference's item when its ER is read: memory holds the
 // reference being read, not the file. It stops at yield's first error.
 func Stream(r io.Reader, yield func(catalog.ImportItem) error) error {
-	br := bufio.NewReaderSize(r, 64<<10)
+	lines := recordio.NewLineReader(r)
 	var cur *risEntry
 	n := 0
 	prevShort := false // the line before was short: a line break after it, not wrapping
-	var buf []byte
-	for no := 1; ; no++ {
-		part, rerr := br.ReadSlice('\n')
-		buf = append(buf[:0], part...)
-		for errors.Is(rerr, bufio.ErrBufferFull) { // a line longer than the buffer
-			part, rerr = br.ReadSlice('\n')
-			buf = append(buf, part...)
-		}
-		if rerr != nil && rerr != io.EOF {
-			return rerr
-		}
-		if rerr == io.EOF && len(buf) == 0 {
+	for {
+		buf, no, err := lines.Next()
+		if err == io.EOF {
 			break
 		}
-		if err := recordio.CheckUTF8At(buf, no); err != nil {
+		if err != nil {
 			return err
 		}
 		line := strings.TrimSuffix(strings.TrimSuffix(string(buf), "\n"), "\r")
-		if no == 1 {
-			line = strings.TrimPrefix(line, "\ufeff")
-		}
 		tag, value, isTag := tagLine(strings.TrimRight(line, " \t"))
 		if !isTag {
 			tag, value, isTag = tagLine(line)
@@ -164,9 +150,6 @@ func Stream(r io.Reader, yield func(catalog.ImportItem) error) error {
 			return malformed(no, "%q is not a RIS tag line (\"XX  - value\")", truncate(line, 40))
 		}
 		prevShort = shorterThanWrap(line)
-		if rerr == io.EOF {
-			break
-		}
 	}
 	if cur != nil {
 		return malformed(cur.line, "the reference started here does not end with ER")
