@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/xml"
+	"fmt"
 	"io"
 	"io/fs"
 	"mime/multipart"
@@ -541,5 +542,46 @@ func TestEventEditMovesExportValidators(t *testing.T) {
 	}
 	if r := e.do("GET", paths[0], "", nil); !strings.Contains(string(r.body), "Shandong") {
 		t.Errorf("the BibTeX does not carry the new place: %s", r.body)
+	}
+}
+
+// TestImportPageListsWhatNeedsAttention: a large file's preview lists
+// the items with remarks first, then only the first quiet ones, and says
+// how many it left out, instead of a row per item.
+func TestImportPageListsWhatNeedsAttention(t *testing.T) {
+	e := newEnvWith(t, func(c *Config) { c.Site, c.SessionKey = assets.FS(), []byte(strings.Repeat("k", 32)) })
+	c := browserClient(t)
+	signIn(t, c, e.url, e.librarian)
+	_, page := get(t, c, e.url+"/librarian/import")
+	csrf := csrfRe.FindStringSubmatch(page)[1]
+	var bib strings.Builder
+	for i := range 120 {
+		fmt.Fprintf(&bib, "@article{ok%d, title = {Статья %d}, author = {Иванов, И.}, year = {2025}}\n", i, i)
+		if i == 30 || i == 90 {
+			fmt.Fprintf(&bib, "@article{bad%d, author = {Иванов, И.}, year = {2025}}\n", i) // no title
+		}
+	}
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	w.WriteField("csrf", csrf)
+	w.WriteField("action", "preview")
+	fw, _ := w.CreateFormFile("file", "many.bib")
+	fw.Write([]byte(bib.String()))
+	w.Close()
+	req, _ := http.NewRequest("POST", e.url+"/librarian/import?lang=en", &body)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	html := string(out)
+	rows := strings.Count(html, `<tr class="valid">`)
+	failed := strings.Count(html, `<tr class="failed">`)
+	first := strings.Index(html, `<tr class="`)
+	if resp.StatusCode != 200 || failed != 2 || rows != 50 || !strings.Contains(html, "70 more items have no remarks") ||
+		!strings.HasPrefix(html[first:], `<tr class="failed"><td>31</td>`) || !strings.Contains(html, "bad90") {
+		t.Fatalf("%d: %d quiet rows, %d failed rows\n%s", resp.StatusCode, rows, failed, between(html, "<main", "</main>")[:min(3000, len(html))])
 	}
 }

@@ -192,14 +192,23 @@ func (st *site) saveEvent(c echo.Context) error {
 type importPage struct {
 	*view
 	Report *catalog.ImportReport
-	Error  string
-	Name   string
+	// Rows are the report's items the page lists: those with something
+	// to say (failed, skipped, updated, warned) first, up to
+	// maxReportRows, then the first quietRows of the others; Quiet and
+	// Unlisted count those left out of each.
+	Rows            []catalog.ImportResult
+	Quiet, Unlisted int
+	Error           string
+	Name            string
 	// Pending is the token of the previewed file kept on the server, and
 	// the options it was previewed with, for "Import this file".
 	Pending    string
 	Atomic     bool
 	Duplicates string
 }
+
+// StatusName names an item's outcome in the page's language.
+func (p importPage) StatusName(status string) string { return p.T("import.status." + status) }
 
 // Summary says in a line what the import did, or would do.
 func (p importPage) Summary() string {
@@ -294,7 +303,38 @@ func (st *site) importUpload(c echo.Context) error {
 		page.Atomic, page.Duplicates = opts.Atomic, opts.OnDuplicate
 	}
 	page.Report = report
+	page.Rows, page.Quiet, page.Unlisted = reportRows(report.Items)
 	return st.render(c, http.StatusOK, "import", page)
+}
+
+// How much of an import's report the librarian's page lists: a file of
+// 100,000 entries would otherwise make a page of 100,000 rows.
+const (
+	maxReportRows = 1000
+	quietRows     = 50
+)
+
+// reportRows picks the rows of a report the page lists: first the items
+// with remarks (failed, skipped, updated, warned), in file order, up to
+// maxReportRows; then the first quietRows of the others. It counts the
+// quiet items and the items with remarks left out.
+func reportRows(items []catalog.ImportResult) (rows []catalog.ImportResult, quiet, unlisted int) {
+	var calm []catalog.ImportResult
+	for _, it := range items {
+		remarks := len(it.Errors) > 0 || len(it.Warnings) > 0 || it.DuplicateOf != "" ||
+			(it.Status != catalog.ImportCreated && it.Status != catalog.ImportValid)
+		switch {
+		case remarks && len(rows) < maxReportRows:
+			rows = append(rows, it)
+		case remarks:
+			unlisted++
+		case len(calm) < quietRows:
+			calm = append(calm, it)
+		default:
+			quiet++
+		}
+	}
+	return append(rows, calm...), quiet, unlisted
 }
 
 // readImport reads the import a librarian uploaded (named name, read
