@@ -243,25 +243,30 @@ func ImportRecordsFromIn(ctx context.Context, db Transactor, src ImportSource, o
 	if err != nil {
 		return nil, err
 	}
-	report.Total = len(report.Items)
-	for i := range report.Items {
-		switch report.Items[i].Status {
+	report.count()
+	return report, nil
+}
+
+// count sums the report's items up.
+func (r *ImportReport) count() {
+	r.Total = len(r.Items)
+	for _, it := range r.Items {
+		switch it.Status {
 		case ImportCreated:
-			report.Imported++
-			report.Files += report.Items[i].Files
+			r.Imported++
+			r.Files += it.Files
 		case ImportValid:
-			if opts.DryRun {
-				report.Files += report.Items[i].Files
+			if r.DryRun {
+				r.Files += it.Files
 			}
 		case ImportFailed:
-			report.Failed++
+			r.Failed++
 		case ImportSkipped:
-			report.Skipped++
+			r.Skipped++
 		case ImportUpdated:
-			report.Updated++
+			r.Updated++
 		}
 	}
-	return report, nil
 }
 
 // importBatchIn imports items through tx, each one's outcome in results;

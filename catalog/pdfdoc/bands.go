@@ -39,97 +39,114 @@ func addBands(data []byte, pages []bandedPage, h float64) ([]byte, []StampedPage
 	if err != nil {
 		return nil, nil, err
 	}
+	return f.addBands(all, pages, h)
+}
+
+// addBands is addBands of the file f, whose pages are all.
+func (f *plainFile) addBands(all []pageNode, pages []bandedPage, h float64) ([]byte, []StampedPage, error) {
 	size, ok := f.trailer.get("Size")
-	next, err2 := strconv.Atoi(string(bytes.TrimSpace(size)))
-	if !ok || err2 != nil {
+	next, err := strconv.Atoi(string(bytes.TrimSpace(size)))
+	if !ok || err != nil {
 		return nil, nil, fmt.Errorf("%w: no /Size", errNotPlain)
 	}
-	out := bytes.NewBuffer(make([]byte, 0, len(data)+len(pages)*700))
-	out.Write(data)
-	if !bytes.HasSuffix(data, []byte("\n")) {
-		out.WriteByte('\n')
-	}
-	written := map[int]int{} // object number -> offset
-	write := func(num, gen int, body []byte) {
-		written[num] = out.Len()
-		fmt.Fprintf(out, "%d %d obj\n", num, gen)
-		out.Write(body)
-		out.WriteString("\nendobj\n")
+	u := &update{out: bytes.NewBuffer(make([]byte, 0, len(f.data)+len(pages)*700)), written: map[int]int{}}
+	u.out.Write(f.data)
+	if !bytes.HasSuffix(f.data, []byte("\n")) {
+		u.out.WriteByte('\n')
 	}
 	stamped := make([]StampedPage, len(pages))
 	for k, p := range pages {
 		if p.index < 0 || p.index >= len(all) {
 			return nil, nil, fmt.Errorf("%w: no page %d", errNotPlain, p.index+1)
 		}
-		page := all[p.index]
-		media, err := f.box(page.media)
-		if err != nil {
+		if stamped[k], err = f.band(u, all[p.index], p.strip, next, h); err != nil {
 			return nil, nil, err
 		}
-		shown := media.normal()
-		if page.crop != nil {
-			if crop, err := f.box(page.crop); err == nil {
-				shown = shown.intersect(crop.normal())
-			}
-		}
-		rot, err := f.rotation(page.rotate)
-		if err != nil {
-			return nil, nil, err
-		}
-		grown, m := shown.grow(rot, h)
-		band := grown.band(shown)
-		ap := next
 		next++
-		content := fmt.Sprintf("q %s cm /S Do Q\n", formatNumbers(float64(m.A), float64(m.B), float64(m.C), float64(m.D), float64(m.E), float64(m.F)))
-		write(ap, 0, fmt.Appendf(nil, "<</Type/XObject/Subtype/Form/FormType 1/BBox[%s]/Matrix[1 0 0 1 0 0]/Resources<</XObject<</S %d 0 R>>>>/Length %d>>stream\n%sendstream",
-			formatNumbers(band.left, band.bottom, band.right, band.top), p.strip, len(content), content))
-		annot := fmt.Sprintf("<</Type/Annot/Subtype/Stamp/F 196/Rect[%s]/AP<</N %d 0 R>>>>",
-			formatNumbers(band.left, band.bottom, band.right, band.top), ap)
-		annots, err := f.withAnnotation(page.dict, annot)
-		if err != nil {
-			return nil, nil, err
-		}
-		boxText := "[" + formatNumbers(grown.left, grown.bottom, grown.right, grown.top) + "]"
-		body := page.dict.with(map[string]string{"MediaBox": boxText, "CropBox": boxText, "Annots": annots})
-		write(page.num, f.gens[page.num], body)
-		stamped[k] = StampedPage{Rotation: 90 * int(rot), Width: grown.right - grown.left, Height: grown.top - grown.bottom}
-		if stamped[k].Rotation%180 != 0 {
-			stamped[k].Width, stamped[k].Height = stamped[k].Height, stamped[k].Width
+	}
+	u.finish(f, next)
+	return u.out.Bytes(), stamped, nil
+}
+
+// update is an incremental update being written: the file so far, and
+// where each object it writes starts.
+type update struct {
+	out     *bytes.Buffer
+	written map[int]int
+}
+
+func (u *update) write(num, gen int, body []byte) {
+	u.written[num] = u.out.Len()
+	fmt.Fprintf(u.out, "%d %d obj\n", num, gen)
+	u.out.Write(body)
+	u.out.WriteString("\nendobj\n")
+}
+
+// band writes page again, grown by h at its displayed bottom, with a
+// stamp annotation whose appearance (object ap) draws the strip.
+func (f *plainFile) band(u *update, page pageNode, strip, ap int, h float64) (StampedPage, error) {
+	media, err := f.box(page.media)
+	if err != nil {
+		return StampedPage{}, err
+	}
+	shown := media.normal()
+	if page.crop != nil {
+		if crop, err := f.box(page.crop); err == nil {
+			shown = shown.intersect(crop.normal())
 		}
 	}
-	// the cross-reference section of the update: one subsection per run
-	// of consecutive object numbers
-	nums := make([]int, 0, len(written))
-	for n := range written {
+	rot, err := f.rotation(page.rotate)
+	if err != nil {
+		return StampedPage{}, err
+	}
+	grown, m := shown.grow(rot, h)
+	b := grown.band(shown)
+	band := formatNumbers(b.left, b.bottom, b.right, b.top)
+	content := fmt.Sprintf("q %s cm /S Do Q\n", formatNumbers(float64(m.A), float64(m.B), float64(m.C), float64(m.D), float64(m.E), float64(m.F)))
+	u.write(ap, 0, fmt.Appendf(nil, "<</Type/XObject/Subtype/Form/FormType 1/BBox[%s]/Matrix[1 0 0 1 0 0]/Resources<</XObject<</S %d 0 R>>>>/Length %d>>stream\n%sendstream",
+		band, strip, len(content), content))
+	annots, err := f.withAnnotation(page.dict, fmt.Sprintf("<</Type/Annot/Subtype/Stamp/F 196/Rect[%s]/AP<</N %d 0 R>>>>", band, ap))
+	if err != nil {
+		return StampedPage{}, err
+	}
+	boxText := "[" + formatNumbers(grown.left, grown.bottom, grown.right, grown.top) + "]"
+	u.write(page.num, f.gens[page.num], page.dict.with(map[string]string{"MediaBox": boxText, "CropBox": boxText, "Annots": annots}))
+	out := StampedPage{Rotation: 90 * int(rot), Width: grown.right - grown.left, Height: grown.top - grown.bottom}
+	if out.Rotation%180 != 0 {
+		out.Width, out.Height = out.Height, out.Width
+	}
+	return out, nil
+}
+
+// finish writes the update's cross-reference section (a subsection per
+// run of consecutive object numbers) and trailer; size is the file's
+// object count after it.
+func (u *update) finish(f *plainFile, size int) {
+	nums := make([]int, 0, len(u.written))
+	for n := range u.written {
 		nums = append(nums, n)
 	}
 	slices.Sort(nums)
-	xref := out.Len()
-	out.WriteString("xref\n")
+	xref := u.out.Len()
+	u.out.WriteString("xref\n")
 	for i := 0; i < len(nums); {
 		j := i + 1
 		for j < len(nums) && nums[j] == nums[j-1]+1 {
 			j++
 		}
-		fmt.Fprintf(out, "%d %d\n", nums[i], j-i)
+		fmt.Fprintf(u.out, "%d %d\n", nums[i], j-i)
 		for _, n := range nums[i:j] {
-			gen := 0
-			if g, ok := f.gens[n]; ok {
-				gen = g
-			}
-			fmt.Fprintf(out, "%010d %05d n\r\n", written[n], gen)
+			fmt.Fprintf(u.out, "%010d %05d n\r\n", u.written[n], f.gens[n]) // 0 for a new object
 		}
 		i = j
 	}
-	out.WriteString("trailer\n<<")
-	fmt.Fprintf(out, "/Size %d/Prev %d", next, f.xref)
+	fmt.Fprintf(u.out, "trailer\n<</Size %d/Prev %d", size, f.xref)
 	for _, key := range []string{"Root", "Info", "ID"} {
 		if v, ok := f.trailer.get(key); ok {
-			fmt.Fprintf(out, "/%s %s", key, v)
+			fmt.Fprintf(u.out, "/%s %s", key, v)
 		}
 	}
-	fmt.Fprintf(out, ">>\nstartxref\n%d\n%%%%EOF\n", xref)
-	return out.Bytes(), stamped, nil
+	fmt.Fprintf(u.out, ">>\nstartxref\n%d\n%%%%EOF\n", xref)
 }
 
 // pages lists the file's pages in order, each with what it inherits.

@@ -45,19 +45,10 @@ func (d *Document) WriteStamped(w io.Writer, s Stamping) ([]StampedPage, error) 
 	if s.StripHeight <= 0 || s.Strips == nil {
 		return nil, errors.New("pdfdoc: no strips to stamp with")
 	}
-	widths := make([]float64, d.pages)
-	var distinct []float64
-	for i := range widths {
-		size, err := d.inst.FPDF_GetPageSizeByIndex(&requests.FPDF_GetPageSizeByIndex{Document: d.doc, Index: i})
-		if err != nil {
-			return nil, classify(err)
-		}
-		widths[i] = stripWidth(size.Width)
-		if !slices.Contains(distinct, widths[i]) {
-			distinct = append(distinct, widths[i])
-		}
+	widths, distinct, err := d.stripWidths()
+	if err != nil {
+		return nil, err
 	}
-	slices.Sort(distinct)
 	stripPDF, err := s.Strips(distinct)
 	if err != nil {
 		return nil, err
@@ -76,73 +67,115 @@ func (d *Document) WriteStamped(w io.Writer, s Stamping) ([]StampedPage, error) 
 	if err != nil {
 		return nil, err
 	}
-	first := count.PageCount
-	if _, err := d.inst.FPDF_ImportPagesByIndex(&requests.FPDF_ImportPagesByIndex{Source: d.doc, Destination: front.Document, Index: first}); err != nil {
+	c := &stampedCopy{d: d, doc: front.Document, first: count.PageCount, widths: widths, distinct: distinct,
+		h: s.StripHeight, stamped: make([]StampedPage, d.pages)}
+	if _, err := d.inst.FPDF_ImportPagesByIndex(&requests.FPDF_ImportPagesByIndex{Source: d.doc, Destination: c.doc, Index: c.first}); err != nil {
 		return nil, classify(err)
 	}
-	xobjects := make([]references.FPDF_XOBJECT, len(distinct))
+	c.xobjects = make([]references.FPDF_XOBJECT, len(distinct))
 	for k := range distinct {
 		// go-pdfium v1.21.4 passes Source and Destination to PDFium in the
 		// wrong order (PDFium takes the destination first): they are
 		// swapped here so that the strip lands in the copy.
 		// TestStampedCopiesOfTheCorpus fails if a later version fixes it.
-		x, err := d.inst.FPDF_NewXObjectFromPage(&requests.FPDF_NewXObjectFromPage{Source: front.Document, Destination: strips.Document, SourcePageIndex: k})
+		x, err := d.inst.FPDF_NewXObjectFromPage(&requests.FPDF_NewXObjectFromPage{Source: c.doc, Destination: strips.Document, SourcePageIndex: k})
 		if err != nil {
 			return nil, fmt.Errorf("pdfdoc: strip %d: %w", k+1, err)
 		}
-		xobjects[k] = x.XObject
+		c.xobjects[k] = x.XObject
 		defer d.inst.FPDF_CloseXObject(&requests.FPDF_CloseXObject{XObject: x.XObject})
 	}
-	// PDFium stamps the first page of each width (so that its strip is
-	// in the saved file); the others get theirs by an incremental update
-	// written here, which needs no page parsed (addBands). A file PDFium
-	// did not write as addBands expects is stamped wholly in PDFium.
-	stamped := make([]StampedPage, d.pages)
+	if err := c.write(w); err != nil {
+		return nil, err
+	}
+	return c.stamped, nil
+}
+
+// stripWidths are the displayed widths of the document's pages, rounded
+// as strips are made, and the distinct ones, ascending.
+func (d *Document) stripWidths() (widths, distinct []float64, err error) {
+	widths = make([]float64, d.pages)
+	for i := range widths {
+		size, err := d.inst.FPDF_GetPageSizeByIndex(&requests.FPDF_GetPageSizeByIndex{Document: d.doc, Index: i})
+		if err != nil {
+			return nil, nil, classify(err)
+		}
+		widths[i] = stripWidth(size.Width)
+		if !slices.Contains(distinct, widths[i]) {
+			distinct = append(distinct, widths[i])
+		}
+	}
+	slices.Sort(distinct)
+	return widths, distinct, nil
+}
+
+// stampedCopy is a copy being made: the front pages then the document's
+// pages (from first), and the strips made in it, one per width.
+type stampedCopy struct {
+	d                *Document
+	doc              references.FPDF_DOCUMENT
+	first            int
+	widths, distinct []float64
+	xobjects         []references.FPDF_XOBJECT
+	h                float64
+	stamped          []StampedPage
+}
+
+// stamp stamps page i of the document inside PDFium.
+func (c *stampedCopy) stamp(i int) (err error) {
+	x := c.xobjects[slices.Index(c.distinct, c.widths[i])]
+	if c.stamped[i], err = c.d.stampPage(c.doc, c.first+i, []mark{{x: x}}, c.h); err != nil {
+		return fmt.Errorf("pdfdoc: page %d: %w", i+1, err)
+	}
+	return nil
+}
+
+// write stamps the copy's pages and writes it to w. PDFium stamps the
+// first page of each width (so that its strip is in the saved file); the
+// others get theirs by an incremental update written here, which needs no
+// page parsed (addBands). A file PDFium did not write as addBands expects
+// is stamped wholly in PDFium.
+func (c *stampedCopy) write(w io.Writer) error {
 	var rest []bandedPage
-	done := make([]bool, d.pages)
-	for i := range d.pages {
-		k := slices.Index(distinct, widths[i])
-		if slices.Index(widths, widths[i]) < i {
-			rest = append(rest, bandedPage{index: first + i})
+	done := make([]bool, len(c.widths))
+	for i := range c.widths {
+		if slices.Index(c.widths, c.widths[i]) < i {
+			rest = append(rest, bandedPage{index: c.first + i})
 			continue
 		}
-		if stamped[i], err = d.stampPage(front.Document, first+i, []mark{{x: xobjects[k]}}, s.StripHeight); err != nil {
-			return nil, fmt.Errorf("pdfdoc: page %d: %w", i+1, err)
+		if err := c.stamp(i); err != nil {
+			return err
 		}
 		done[i] = true
 	}
 	var saved bytes.Buffer
-	if _, err := d.inst.FPDF_SaveAsCopy(&requests.FPDF_SaveAsCopy{Document: front.Document, FileWriter: &saved, Flags: requests.SaveFlagNoIncremental}); err != nil {
-		return nil, err
+	if _, err := c.d.inst.FPDF_SaveAsCopy(&requests.FPDF_SaveAsCopy{Document: c.doc, FileWriter: &saved, Flags: requests.SaveFlagNoIncremental}); err != nil {
+		return err
 	}
 	if len(rest) == 0 {
 		_, err := w.Write(saved.Bytes())
-		return stamped, err
+		return err
 	}
-	updated, more, err := d.bandsByUpdate(saved.Bytes(), rest, first, widths, s.StripHeight)
+	updated, more, err := c.d.bandsByUpdate(saved.Bytes(), rest, c.first, c.widths, c.h)
 	if err == nil {
 		for k, p := range rest {
-			stamped[p.index-first] = more[k]
+			c.stamped[p.index-c.first] = more[k]
 		}
 		_, err = w.Write(updated)
-		return stamped, err
+		return err
 	}
 	if !errors.Is(err, errNotPlain) {
-		return nil, err
+		return err
 	}
-	for i := range d.pages {
-		if done[i] {
-			continue
-		}
-		x := xobjects[slices.Index(distinct, widths[i])]
-		if stamped[i], err = d.stampPage(front.Document, first+i, []mark{{x: x}}, s.StripHeight); err != nil {
-			return nil, fmt.Errorf("pdfdoc: page %d: %w", i+1, err)
+	for i := range c.widths {
+		if !done[i] {
+			if err := c.stamp(i); err != nil {
+				return err
+			}
 		}
 	}
-	if _, err := d.inst.FPDF_SaveAsCopy(&requests.FPDF_SaveAsCopy{Document: front.Document, FileWriter: w, Flags: requests.SaveFlagNoIncremental}); err != nil {
-		return nil, err
-	}
-	return stamped, nil
+	_, err = c.d.inst.FPDF_SaveAsCopy(&requests.FPDF_SaveAsCopy{Document: c.doc, FileWriter: w, Flags: requests.SaveFlagNoIncremental})
+	return err
 }
 
 // bandsByUpdate stamps the pages rest of the saved copy by an incremental
@@ -171,7 +204,7 @@ func (d *Document) bandsByUpdate(saved []byte, rest []bandedPage, first int, wid
 	for k := range rest {
 		rest[k].strip = strips[widths[rest[k].index-first]]
 	}
-	return addBands(saved, rest, h)
+	return f.addBands(all, rest, h)
 }
 
 // stripWidth rounds a displayed width to a quarter point: pages a

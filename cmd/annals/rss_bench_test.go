@@ -18,10 +18,14 @@ import (
 )
 
 // BenchmarkServeRSS measures the resident memory of a real "annals serve"
-// process holding 100,000 generated records, after its index is built and
-// it has answered a round of searches. Run it with -benchtime 1x.
+// process holding 100,000 generated records (ANNALS_BENCH_RECORDS to
+// change), after its index is built and it has answered a round of
+// searches. Run it with -benchtime 1x.
 func BenchmarkServeRSS(b *testing.B) {
-	const n = 100_000
+	n := 100_000
+	if v, err := strconv.Atoi(os.Getenv("ANNALS_BENCH_RECORDS")); err == nil && v > 0 {
+		n = v
+	}
 	dir := b.TempDir()
 	records := filepath.Join(dir, "records.ndjson")
 	f, err := os.Create(records)
