@@ -36,7 +36,7 @@ func Formats() []Format {
 	return []Format{
 		{Name: "json", MediaTypes: []string{"application/json"}, Extensions: []string{".json"}, Read: ReadJSON},
 		{Name: "ndjson", MediaTypes: []string{"application/x-ndjson", "application/jsonl", "application/x-jsonlines"},
-			Extensions: []string{".ndjson", ".jsonl"}, Read: ReadNDJSON},
+			Extensions: []string{".ndjson", ".jsonl"}, Read: ReadNDJSON, Stream: StreamNDJSON},
 		{Name: "csv", MediaTypes: []string{"text/csv"}, Extensions: []string{".csv"}, Read: ReadCSV},
 	}
 }
@@ -212,24 +212,45 @@ func readItem(raw []byte, index, line int) (catalog.ImportItem, error) {
 
 // ReadNDJSON reads one JSON record per line; blank lines are skipped.
 func ReadNDJSON(data []byte) ([]catalog.ImportItem, error) {
-	if err := CheckUTF8(data); err != nil {
+	var items []catalog.ImportItem
+	err := StreamNDJSON(bytes.NewReader(data), func(it catalog.ImportItem) error {
+		items = append(items, it)
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
-	data = bytes.TrimPrefix(data, bom)
-	var items []catalog.ImportItem
-	for n, line := range bytes.Split(data, []byte{'\n'}) {
+	return items, nil
+}
+
+// StreamNDJSON reads NDJSON as ReadNDJSON does, a line at a time, handing
+// over each item as it is read. It stops at yield's first error.
+func StreamNDJSON(r io.Reader, yield func(catalog.ImportItem) error) error {
+	lines := NewLineReader(r)
+	n := 0
+	for {
+		line, no, err := lines.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
 		line = bytes.TrimSpace(line) // also drops the \r of Windows line endings
 		if len(line) == 0 {
 			continue
 		}
-		item, err := readItem(line, len(items), n+1)
+		item, err := readItem(line, n, no)
 		if err != nil {
-			return nil, malformed(strings.Replace(catalog.ErrorMessage(err), "Line 1,", fmt.Sprintf("Line %d,", n+1), 1), nil)
+			return malformed(strings.Replace(catalog.ErrorMessage(err), "Line 1,", fmt.Sprintf("Line %d,", no), 1), nil)
 		}
-		items = append(items, item)
+		if err := yield(item); err != nil {
+			return err
+		}
+		n++
 	}
-	if len(items) == 0 {
-		return nil, malformed("The file has no records; send one JSON object per line.", nil)
+	if n == 0 {
+		return malformed("The file has no records; send one JSON object per line.", nil)
 	}
-	return items, nil
+	return nil
 }
