@@ -256,7 +256,7 @@ func fromDeclaredEncoding(data []byte) []byte {
 // from the entry it names (among entries, else among earlier, by lower-case
 // key), as biber does: the parent's title becomes the child's booktitle (a
 // paper's proceedings), every other field is taken as it is. A crossref to
-// an entry that is not in the file is left alone.
+// an entry that is not in the file is left alone, with a warning.
 func inheritCrossrefs(entries []parsedEntry, earlier map[string]parsedEntry) {
 	byKey := map[string]*parsedEntry{}
 	for k, e := range earlier {
@@ -269,6 +269,9 @@ func inheritCrossrefs(entries []parsedEntry, earlier map[string]parsedEntry) {
 		child := &entries[i]
 		ref := strings.ToLower(strings.TrimSpace(child.Fields["crossref"]))
 		parent := byKey[ref]
+		if ref != "" && parent == nil {
+			child.Warnings = append(child.Warnings, fmt.Sprintf("crossref = {%s} names no entry found in the file: its fields were not taken", strings.TrimSpace(child.Fields["crossref"])))
+		}
 		if ref == "" || parent == nil || parent == child {
 			continue
 		}

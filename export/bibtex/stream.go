@@ -21,9 +21,10 @@ const streamChunk = 64 << 10
 // chunk and the items being imported, not the file. Entries that name
 // others by crossref are held from the first of them to the end of the
 // file, where they take the fields of the entries they name (those after
-// them, and the books, proceedings and collections before them). A file
-// that declares another encoding than UTF-8 (as JabRef writes "%
-// Encoding: windows-1252") is read whole. It stops at yield's first error.
+// them, and the last thousand books, proceedings and collections before
+// them). A file that declares another encoding than UTF-8 (as JabRef
+// writes "% Encoding: windows-1252") is read whole. It stops at yield's
+// first error.
 func Stream(r io.Reader, yield func(catalog.ImportItem) error) error {
 	br := bufio.NewReaderSize(r, 64<<10)
 	if head, _ := br.Peek(4096); declaresOtherEncoding(head) {
@@ -35,14 +36,23 @@ func Stream(r io.Reader, yield func(catalog.ImportItem) error) error {
 	}
 	n := 0
 	var held []parsedEntry
-	containers := map[string]parsedEntry{}
+	containers := map[string]parsedEntry{} // by lower-case key
+	var order []string                     // their keys, oldest first
 	err := streamEntries(br, streamChunk, func(e parsedEntry) error {
 		if held != nil || e.Fields["crossref"] != "" {
 			held = append(held, e)
 			return nil
 		}
 		if containerTypes[e.Type] && e.Key != "" {
-			containers[strings.ToLower(e.Key)] = e
+			key := strings.ToLower(e.Key)
+			if _, had := containers[key]; !had {
+				order = append(order, key)
+			}
+			containers[key] = detached(e)
+			if len(order) > maxEarlierContainers { // the oldest goes
+				delete(containers, order[0])
+				order = order[1:]
+			}
 		}
 		n++
 		return yield(entryItem(n-1, e))
@@ -57,6 +67,22 @@ func Stream(r io.Reader, yield func(catalog.ImportItem) error) error {
 		}
 	}
 	return finish(err, n)
+}
+
+// maxEarlierContainers bounds how many of the books, proceedings and
+// collections before an entry a streamed file keeps for crossrefs that
+// name them later (BibTeX wants them after their children anyway): a
+// catalogue of a million books must not be held whole.
+const maxEarlierContainers = 1000
+
+// detached is a copy of e that keeps none of the chunk of text it was
+// read from.
+func detached(e parsedEntry) parsedEntry {
+	c := parsedEntry{Type: e.Type, Key: strings.Clone(e.Key), Line: e.Line, Fields: make(map[string]string, len(e.Fields))}
+	for k, v := range e.Fields {
+		c.Fields[k] = strings.Clone(v)
+	}
+	return c
 }
 
 // containerTypes are the entry types other entries are parts of: kept,

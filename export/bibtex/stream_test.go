@@ -2,6 +2,7 @@ package bibtex
 
 import (
 	"bufio"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -125,5 +126,27 @@ func TestStreamReadsLinesLongerThanItsBuffer(t *testing.T) {
 	_, err = Read([]byte("@article{a,\n  abstract = {" + long + "},\n  title = {T\xff}}\n"))
 	if err == nil || !strings.Contains(err.Error(), "Line 3, column 13") {
 		t.Fatalf("a bad byte: %v", err)
+	}
+}
+
+// TestStreamKeepsOnlyRecentBooksForCrossrefs: a streamed file remembers
+// the last thousand books before an entry for crossrefs that name them,
+// not every book of a catalogue.
+func TestStreamKeepsOnlyRecentBooksForCrossrefs(t *testing.T) {
+	var b strings.Builder
+	for i := range 1500 {
+		fmt.Fprintf(&b, "@book{b%d, title = {Book %d}, year = {2001}, publisher = {P%d}}\n", i, i, i)
+	}
+	b.WriteString("@incollection{near, title = {Near}, author = {A, B}, crossref = {b1400}}\n")
+	b.WriteString("@incollection{far, title = {Far}, author = {A, B}, crossref = {b10}}\n")
+	items, err := Read([]byte(b.String()))
+	if err != nil || len(items) != 1502 {
+		t.Fatalf("%v, %d items", err, len(items))
+	}
+	if near := items[1500].Record; near.Source.ContainerTitle != "Book 1400" || near.Publisher != "P1400" {
+		t.Errorf("a recent book was not followed: %+v", near.Source)
+	}
+	if far := items[1501]; far.Record.Source.ContainerTitle != "" || len(far.Warnings) != 1 || !strings.Contains(far.Warnings[0].Message, "crossref = {b10} names no entry") {
+		t.Errorf("a book 1,490 entries back: %+v, warnings %v", far.Record.Source, far.Warnings)
 	}
 }
