@@ -44,15 +44,9 @@ func addBands(data []byte, pages []bandedPage, h float64) ([]byte, []StampedPage
 
 // addBands is addBands of the file f, whose pages are all.
 func (f *plainFile) addBands(all []pageNode, pages []bandedPage, h float64) ([]byte, []StampedPage, error) {
-	size, ok := f.trailer.get("Size")
-	next, err := strconv.Atoi(string(bytes.TrimSpace(size)))
-	if !ok || err != nil {
-		return nil, nil, fmt.Errorf("%w: no /Size", errNotPlain)
-	}
-	u := &update{out: bytes.NewBuffer(make([]byte, 0, len(f.data)+len(pages)*700)), written: map[int]int{}}
-	u.out.Write(f.data)
-	if !bytes.HasSuffix(f.data, []byte("\n")) {
-		u.out.WriteByte('\n')
+	u, next, err := newUpdate(f, len(pages)*700)
+	if err != nil {
+		return nil, nil, err
 	}
 	stamped := make([]StampedPage, len(pages))
 	for k, p := range pages {
@@ -299,61 +293,4 @@ func formatNumbers(xs ...float64) string {
 		b = strconv.AppendFloat(b, math.Round(x*1e4)/1e4, 'f', -1, 64)
 	}
 	return string(b)
-}
-
-// stripOf finds the strip a page stamped by stampPage shows: the one form
-// XObject of the appearance of its last annotation.
-func (f *plainFile) stripOf(page dict) (int, error) {
-	v, ok := page.get("Annots")
-	if !ok {
-		return 0, fmt.Errorf("%w: the stamped page has no annotations", errNotPlain)
-	}
-	v, err := f.resolve(v)
-	if err != nil {
-		return 0, err
-	}
-	l := &lexer{s: v}
-	l.space()
-	if l.pos >= len(v) || v[l.pos] != '[' {
-		return 0, fmt.Errorf("%w: /Annots is not an array", errNotPlain)
-	}
-	l.pos++
-	var last []byte
-	for {
-		l.space()
-		if l.pos < len(v) && v[l.pos] == ']' {
-			break
-		}
-		if last, err = l.value(); err != nil {
-			return 0, err
-		}
-	}
-	annot, err := f.dictOf(last)
-	if err != nil {
-		return 0, err
-	}
-	ap, err := f.dictOf(annot.values["AP"])
-	if err != nil {
-		return 0, err
-	}
-	form, err := f.dictOf(ap.values["N"])
-	if err != nil {
-		return 0, err
-	}
-	res, err := f.dictOf(form.values["Resources"])
-	if err != nil {
-		return 0, err
-	}
-	xobjects, err := f.dictOf(res.values["XObject"])
-	if err != nil {
-		return 0, err
-	}
-	if len(xobjects.keys) != 1 {
-		return 0, fmt.Errorf("%w: the stamp shows %d forms", errNotPlain, len(xobjects.keys))
-	}
-	n, ok := reference(xobjects.values[xobjects.keys[0]])
-	if !ok {
-		return 0, fmt.Errorf("%w: the strip is not an indirect object", errNotPlain)
-	}
-	return n, nil
 }

@@ -45,6 +45,88 @@ func (d *Document) WriteStamped(w io.Writer, s Stamping) ([]StampedPage, error) 
 	if s.StripHeight <= 0 || s.Strips == nil {
 		return nil, errors.New("pdfdoc: no strips to stamp with")
 	}
+	front, err := d.inst.OpenDocument(&requests.OpenDocument{File: &s.Front})
+	if err != nil {
+		return nil, fmt.Errorf("pdfdoc: the front pages: %w", err)
+	}
+	defer d.inst.FPDF_CloseDocument(&requests.FPDF_CloseDocument{Document: front.Document})
+	count, err := d.inst.FPDF_GetPageCount(&requests.FPDF_GetPageCount{Document: front.Document})
+	if err != nil {
+		return nil, err
+	}
+	first := count.PageCount
+	if _, err := d.inst.FPDF_ImportPagesByIndex(&requests.FPDF_ImportPagesByIndex{Source: d.doc, Destination: front.Document, Index: first}); err != nil {
+		return nil, classify(err)
+	}
+	// PDFium puts the pages behind the front ones and saves; the strips
+	// are added by an incremental update written here, which parses no
+	// page (stripsByUpdate). A file PDFium did not write as the update
+	// expects is stamped page by page inside PDFium.
+	var saved bytes.Buffer
+	if _, err := d.inst.FPDF_SaveAsCopy(&requests.FPDF_SaveAsCopy{Document: front.Document, FileWriter: &saved, Flags: requests.SaveFlagNoIncremental}); err != nil {
+		return nil, err
+	}
+	out, stamped, err := stripsByUpdate(saved.Bytes(), first, s)
+	if err == nil {
+		_, err = w.Write(out)
+		return stamped, err
+	}
+	if !errors.Is(err, errNotPlain) {
+		return nil, err
+	}
+	return d.stampInPDFium(w, front.Document, first, s)
+}
+
+// stripsByUpdate adds the strips to saved (the front pages and, from
+// first, the document's, as PDFium saved them) by an incremental update:
+// the strips as forms copied from s.Strips's PDF, each page grown and
+// stamped with its form (addBands's way).
+func stripsByUpdate(saved []byte, first int, s Stamping) ([]byte, []StampedPage, error) {
+	f, err := readPlainFile(saved)
+	if err != nil {
+		return nil, nil, err
+	}
+	all, err := f.pages()
+	if err != nil {
+		return nil, nil, err
+	}
+	if first > len(all) {
+		return nil, nil, fmt.Errorf("%w: fewer pages than the front has", errNotPlain)
+	}
+	pages := all[first:]
+	widths, distinct, err := f.stripWidthsOf(pages)
+	if err != nil {
+		return nil, nil, err
+	}
+	stripPDF, err := s.Strips(distinct)
+	if err != nil {
+		return nil, nil, err
+	}
+	u, next, err := newUpdate(f, len(pages)*700+len(stripPDF))
+	if err != nil {
+		return nil, nil, err
+	}
+	forms, err := u.pagesAsForms(stripPDF, &next)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(forms) != len(distinct) {
+		return nil, nil, fmt.Errorf("%w: %d strips for %d widths", errNotPlain, len(forms), len(distinct))
+	}
+	stamped := make([]StampedPage, len(pages))
+	for i, p := range pages {
+		if stamped[i], err = f.band(u, p, forms[slices.Index(distinct, widths[i])], next, s.StripHeight); err != nil {
+			return nil, nil, err
+		}
+		next++
+	}
+	u.finish(f, next)
+	return u.out.Bytes(), stamped, nil
+}
+
+// stampInPDFium stamps the document's pages (from first in doc) inside
+// PDFium, each page loaded to be grown and annotated, and writes doc to w.
+func (d *Document) stampInPDFium(w io.Writer, doc references.FPDF_DOCUMENT, first int, s Stamping) ([]StampedPage, error) {
 	widths, distinct, err := d.stripWidths()
 	if err != nil {
 		return nil, err
@@ -53,42 +135,35 @@ func (d *Document) WriteStamped(w io.Writer, s Stamping) ([]StampedPage, error) 
 	if err != nil {
 		return nil, err
 	}
-	front, err := d.inst.OpenDocument(&requests.OpenDocument{File: &s.Front})
-	if err != nil {
-		return nil, fmt.Errorf("pdfdoc: the front pages: %w", err)
-	}
-	defer d.inst.FPDF_CloseDocument(&requests.FPDF_CloseDocument{Document: front.Document})
 	strips, err := d.inst.OpenDocument(&requests.OpenDocument{File: &stripPDF})
 	if err != nil {
 		return nil, fmt.Errorf("pdfdoc: the strips: %w", err)
 	}
 	defer d.inst.FPDF_CloseDocument(&requests.FPDF_CloseDocument{Document: strips.Document})
-	count, err := d.inst.FPDF_GetPageCount(&requests.FPDF_GetPageCount{Document: front.Document})
-	if err != nil {
-		return nil, err
-	}
-	c := &stampedCopy{d: d, doc: front.Document, first: count.PageCount, widths: widths, distinct: distinct,
-		h: s.StripHeight, stamped: make([]StampedPage, d.pages)}
-	if _, err := d.inst.FPDF_ImportPagesByIndex(&requests.FPDF_ImportPagesByIndex{Source: d.doc, Destination: c.doc, Index: c.first}); err != nil {
-		return nil, classify(err)
-	}
-	c.xobjects = make([]references.FPDF_XOBJECT, len(distinct))
+	xobjects := make([]references.FPDF_XOBJECT, len(distinct))
 	for k := range distinct {
 		// go-pdfium v1.21.4 passes Source and Destination to PDFium in the
 		// wrong order (PDFium takes the destination first): they are
 		// swapped here so that the strip lands in the copy.
 		// TestStampedCopiesOfTheCorpus fails if a later version fixes it.
-		x, err := d.inst.FPDF_NewXObjectFromPage(&requests.FPDF_NewXObjectFromPage{Source: c.doc, Destination: strips.Document, SourcePageIndex: k})
+		x, err := d.inst.FPDF_NewXObjectFromPage(&requests.FPDF_NewXObjectFromPage{Source: doc, Destination: strips.Document, SourcePageIndex: k})
 		if err != nil {
 			return nil, fmt.Errorf("pdfdoc: strip %d: %w", k+1, err)
 		}
-		c.xobjects[k] = x.XObject
+		xobjects[k] = x.XObject
 		defer d.inst.FPDF_CloseXObject(&requests.FPDF_CloseXObject{XObject: x.XObject})
 	}
-	if err := c.write(w); err != nil {
+	stamped := make([]StampedPage, d.pages)
+	for i := range d.pages {
+		x := xobjects[slices.Index(distinct, widths[i])]
+		if stamped[i], err = d.stampPage(doc, first+i, []mark{{x: x}}, s.StripHeight); err != nil {
+			return nil, fmt.Errorf("pdfdoc: page %d: %w", i+1, err)
+		}
+	}
+	if _, err := d.inst.FPDF_SaveAsCopy(&requests.FPDF_SaveAsCopy{Document: doc, FileWriter: w, Flags: requests.SaveFlagNoIncremental}); err != nil {
 		return nil, err
 	}
-	return c.stamped, nil
+	return stamped, nil
 }
 
 // stripWidths are the displayed widths of the document's pages, rounded
@@ -107,104 +182,6 @@ func (d *Document) stripWidths() (widths, distinct []float64, err error) {
 	}
 	slices.Sort(distinct)
 	return widths, distinct, nil
-}
-
-// stampedCopy is a copy being made: the front pages then the document's
-// pages (from first), and the strips made in it, one per width.
-type stampedCopy struct {
-	d                *Document
-	doc              references.FPDF_DOCUMENT
-	first            int
-	widths, distinct []float64
-	xobjects         []references.FPDF_XOBJECT
-	h                float64
-	stamped          []StampedPage
-}
-
-// stamp stamps page i of the document inside PDFium.
-func (c *stampedCopy) stamp(i int) (err error) {
-	x := c.xobjects[slices.Index(c.distinct, c.widths[i])]
-	if c.stamped[i], err = c.d.stampPage(c.doc, c.first+i, []mark{{x: x}}, c.h); err != nil {
-		return fmt.Errorf("pdfdoc: page %d: %w", i+1, err)
-	}
-	return nil
-}
-
-// write stamps the copy's pages and writes it to w. PDFium stamps the
-// first page of each width (so that its strip is in the saved file); the
-// others get theirs by an incremental update written here, which needs no
-// page parsed (addBands). A file PDFium did not write as addBands expects
-// is stamped wholly in PDFium.
-func (c *stampedCopy) write(w io.Writer) error {
-	var rest []bandedPage
-	done := make([]bool, len(c.widths))
-	for i := range c.widths {
-		if slices.Index(c.widths, c.widths[i]) < i {
-			rest = append(rest, bandedPage{index: c.first + i})
-			continue
-		}
-		if err := c.stamp(i); err != nil {
-			return err
-		}
-		done[i] = true
-	}
-	var saved bytes.Buffer
-	if _, err := c.d.inst.FPDF_SaveAsCopy(&requests.FPDF_SaveAsCopy{Document: c.doc, FileWriter: &saved, Flags: requests.SaveFlagNoIncremental}); err != nil {
-		return err
-	}
-	if len(rest) == 0 {
-		_, err := w.Write(saved.Bytes())
-		return err
-	}
-	updated, more, err := c.d.bandsByUpdate(saved.Bytes(), rest, c.first, c.widths, c.h)
-	if err == nil {
-		for k, p := range rest {
-			c.stamped[p.index-c.first] = more[k]
-		}
-		_, err = w.Write(updated)
-		return err
-	}
-	if !errors.Is(err, errNotPlain) {
-		return err
-	}
-	for i := range c.widths {
-		if !done[i] {
-			if err := c.stamp(i); err != nil {
-				return err
-			}
-		}
-	}
-	_, err = c.d.inst.FPDF_SaveAsCopy(&requests.FPDF_SaveAsCopy{Document: c.doc, FileWriter: w, Flags: requests.SaveFlagNoIncremental})
-	return err
-}
-
-// bandsByUpdate stamps the pages rest of the saved copy by an incremental
-// update, each with the strip PDFium drew on the first page of its width
-// (found in that page's stamp annotation).
-func (d *Document) bandsByUpdate(saved []byte, rest []bandedPage, first int, widths []float64, h float64) ([]byte, []StampedPage, error) {
-	f, err := readPlainFile(saved)
-	if err != nil {
-		return nil, nil, err
-	}
-	all, err := f.pages()
-	if err != nil {
-		return nil, nil, err
-	}
-	strips := map[float64]int{} // width -> the strip's object number
-	for i, w := range widths {
-		if _, ok := strips[w]; ok || first+i >= len(all) {
-			continue
-		}
-		n, err := f.stripOf(all[first+i].dict)
-		if err != nil {
-			return nil, nil, err
-		}
-		strips[w] = n
-	}
-	for k := range rest {
-		rest[k].strip = strips[widths[rest[k].index-first]]
-	}
-	return f.addBands(all, rest, h)
 }
 
 // stripWidth rounds a displayed width to a quarter point: pages a

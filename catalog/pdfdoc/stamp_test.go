@@ -214,3 +214,48 @@ func TestStampsAreAddedByAnUpdateKeepingLinks(t *testing.T) {
 		}
 	}
 }
+
+// TestStampsInPDFiumWhenTheUpdateCannotBeMade: strips that are not a
+// plain PDF (here with a cross-reference stream) cannot be copied by the
+// update, and every page is then stamped inside PDFium: the copy is whole
+// and shows every strip.
+func TestStampsInPDFiumWhenTheUpdateCannotBeMade(t *testing.T) {
+	qpdf := catalogtest.RequireTool(t, "qpdf", "apt install qpdf")
+	pdftotext := catalogtest.RequireTool(t, "pdftotext", "apt install poppler-utils")
+	dir := t.TempDir()
+	plain := testStrips(16)
+	compressed := func(widths []float64) ([]byte, error) {
+		data, err := plain(widths)
+		if err != nil {
+			return nil, err
+		}
+		in, out := filepath.Join(dir, "strips.pdf"), filepath.Join(dir, "strips-xref-stream.pdf")
+		os.WriteFile(in, data, 0o600)
+		if o, err := exec.Command(qpdf, "--object-streams=generate", in, out).CombinedOutput(); err != nil {
+			t.Fatalf("qpdf: %v %s", err, o)
+		}
+		return os.ReadFile(out)
+	}
+	r := openReader(t, pdfdoc.Options{})
+	src := filepath.Join(catalogtest.SharedPath(t, "corpora", "pdfs"), "tracemonkey.pdf")
+	var buf bytes.Buffer
+	err := readFile(t, r, src, func(d *pdfdoc.Document) error {
+		_, err := d.WriteStamped(&buf, pdfdoc.Stamping{Front: testFront(t), StripHeight: 16, Strips: compressed})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "copy.pdf")
+	os.WriteFile(out, buf.Bytes(), 0o600)
+	if bytes.Contains(buf.Bytes()[buf.Len()-400:], []byte("/Prev ")) {
+		t.Error("the copy ends with an update although its strips could not be copied")
+	}
+	if o, err := exec.Command(qpdf, "--check", out).CombinedOutput(); err != nil {
+		t.Fatalf("qpdf --check: %v\n%s", err, o)
+	}
+	text, _ := exec.Command(pdftotext, out, "-").Output()
+	if n := bytes.Count(text, []byte("STAMPSTRIP")); n != 14 {
+		t.Errorf("%d strips in the copy of 14 pages", n)
+	}
+}
