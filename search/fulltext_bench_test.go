@@ -3,7 +3,6 @@ package search
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -39,18 +38,6 @@ func BenchmarkFulltext(b *testing.B) {
 	if err := e.store.CreateEvent(ctx, &ev); err != nil {
 		b.Fatal(err)
 	}
-	g := catalogtest.NewGenerator(42)
-	records := g.Records(n)
-	items := make([]catalog.ImportItem, n)
-	now := time.Now().UTC().Truncate(time.Second)
-	for i := range records {
-		f := catalog.File{Name: "document.pdf", MediaType: "application/pdf", Size: 1000, SHA256: fmt.Sprintf("%064x", i+1),
-			Label: catalog.LabelFulltext, Access: catalog.AccessOpen, Created: now}
-		items[i] = catalog.ImportItem{Index: i, Record: records[i], Files: []catalog.ImportFile{{File: f}}}
-	}
-	if rep, err := e.store.ImportRecords(ctx, items, catalog.ImportOptions{OnDuplicate: catalog.DuplicateCreate}); err != nil || rep.Failed > 0 {
-		b.Fatalf("import: %v, %d failed", err, rep.Failed)
-	}
 	fts, err := sql.Open("sqlite", filepath.Join(b.TempDir(), "fts.db"))
 	if err != nil {
 		b.Fatal(err)
@@ -61,31 +48,19 @@ func BenchmarkFulltext(b *testing.B) {
 	}
 	tx, _ := fts.Begin()
 	var queries []string
-	for i := range records {
-		lang := records[i].Language
-		texts := make([]string, pagesPerDoc)
-		for p := range texts {
-			texts[p] = g.Page(lang, wordsPerPage)
-			if _, err := tx.Exec(`INSERT INTO pages (record, page, text) VALUES (?, ?, ?)`, records[i].ID, p+1, texts[p]); err != nil {
+	g := catalogtest.NewGenerator(42)
+	i := 0
+	catalogtest.StoreRecordsWithText(b, ctx, e.store, g, n, pagesPerDoc, wordsPerPage, func(r *catalog.Record, texts []string) {
+		for p, text := range texts {
+			if _, err := tx.Exec(`INSERT INTO pages (record, page, text) VALUES (?, ?, ?)`, r.ID, p+1, text); err != nil {
 				b.Fatal(err)
 			}
 		}
-		sha := fmt.Sprintf("%064x", i+1)
-		if err := e.store.SaveFilePages(ctx, sha, 1, texts); err != nil {
-			b.Fatal(err)
+		if i%(n/200+1) == 0 && len(queries) < 200 && r.Language != "zh" { // FTS5's tokenizer has no bigrams for Chinese
+			queries = append(queries, g.Query(r.Language, len(queries)))
 		}
-		if err := e.store.SaveFileAnalysis(ctx, &catalog.FileAnalysis{SHA256: sha, State: catalog.FileDone, Pages: pagesPerDoc,
-			TextState: catalog.FileDone, Characters: 1000, Analyzed: now}); err != nil {
-			b.Fatal(err)
-		}
-		if i%(n/200+1) == 0 && len(queries) < 200 && lang != "zh" { // FTS5's tokenizer has no bigrams for Chinese
-			q := g.Word(lang)
-			if len(queries)%2 == 1 {
-				q += " " + g.Word(lang)
-			}
-			queries = append(queries, q)
-		}
-	}
+		i++
+	})
 	if err := tx.Commit(); err != nil {
 		b.Fatal(err)
 	}

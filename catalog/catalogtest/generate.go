@@ -288,3 +288,13 @@ func (g *Generator) Word(lang string) string {
 	rank := min(int(g.zipf.Uint64())+len(functionWords[lang]), vocabularySize-1)
 	return word(lang, rank)
 }
+
+// Query is the k-th query of a benchmark over generated text: a word of
+// the language, and a second one for every other query.
+func (g *Generator) Query(lang string, k int) string {
+	q := g.Word(lang)
+	if k%2 == 1 {
+		q += " " + g.Word(lang)
+	}
+	return q
+}

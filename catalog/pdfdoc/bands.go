@@ -10,13 +10,6 @@ import (
 	"github.com/klippa-app/go-pdfium/enums"
 )
 
-// bandedPage is a page to grow by a band with a strip in it, by an
-// incremental update of PDFium's output.
-type bandedPage struct {
-	index int // in the file's page order, 0-based
-	strip int // object number of the strip's form XObject
-}
-
 // pageNode is a page of a plainFile with what it inherits.
 type pageNode struct {
 	num         int
@@ -25,13 +18,32 @@ type pageNode struct {
 	rotate      []byte
 }
 
-// addBands appends to data (a PDF PDFium wrote) an incremental update that
-// grows each page by h at its displayed bottom and shows its strip there,
-// as the appearance of a printing stamp annotation — what stampPage does
-// inside PDFium, without PDFium parsing each page's content. It returns
-// errNotPlain (wrapped) when data is not laid out as PDFium writes it.
-func addBands(data []byte, pages []bandedPage, h float64) ([]byte, []StampedPage, error) {
-	f, err := readPlainFile(data)
+// shownPage is a page with the box it shows (media box within crop box)
+// and its rotation, as read from its node.
+type shownPage struct {
+	node  pageNode
+	shown box
+	rot   enums.FPDF_PAGE_ROTATION
+}
+
+// width is the page's width as displayed (its height when on its side).
+func (p shownPage) width() float64 {
+	if p.rot%2 == 1 {
+		return p.shown.top - p.shown.bottom
+	}
+	return p.shown.right - p.shown.left
+}
+
+// stripsByUpdate adds the strips to saved (the front pages and, from
+// first, the document's, as PDFium saved them) by an incremental update:
+// the strips as forms copied from s.Strips's PDF (one page per displayed
+// width), each page written again grown by s.StripHeight at its displayed
+// bottom with a printing stamp annotation whose appearance draws its
+// strip — what stampPage does inside PDFium, without any page's content
+// parsed. It returns errNotPlain (wrapped) when saved or the strips are
+// not laid out as PDFium and gofpdf write files.
+func stripsByUpdate(saved []byte, first int, s Stamping) ([]byte, []StampedPage, error) {
+	f, err := readPlainFile(saved)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -39,27 +51,66 @@ func addBands(data []byte, pages []bandedPage, h float64) ([]byte, []StampedPage
 	if err != nil {
 		return nil, nil, err
 	}
-	return f.addBands(all, pages, h)
-}
-
-// addBands is addBands of the file f, whose pages are all.
-func (f *plainFile) addBands(all []pageNode, pages []bandedPage, h float64) ([]byte, []StampedPage, error) {
-	u, next, err := newUpdate(f, len(pages)*700)
+	if first > len(all) {
+		return nil, nil, fmt.Errorf("%w: fewer pages than the front has", errNotPlain)
+	}
+	pages := make([]shownPage, len(all)-first)
+	widths := make([]float64, len(pages))
+	for i, node := range all[first:] {
+		if pages[i], err = f.shownPage(node); err != nil {
+			return nil, nil, err
+		}
+		widths[i] = stripWidth(pages[i].width())
+	}
+	distinct := distinctSorted(widths)
+	stripPDF, err := s.Strips(distinct)
 	if err != nil {
 		return nil, nil, err
 	}
+	u, next, err := newUpdate(f, len(pages)*700+len(stripPDF))
+	if err != nil {
+		return nil, nil, err
+	}
+	forms, err := u.pagesAsForms(stripPDF, &next)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(forms) != len(distinct) {
+		return nil, nil, fmt.Errorf("%w: %d strips for %d widths", errNotPlain, len(forms), len(distinct))
+	}
 	stamped := make([]StampedPage, len(pages))
-	for k, p := range pages {
-		if p.index < 0 || p.index >= len(all) {
-			return nil, nil, fmt.Errorf("%w: no page %d", errNotPlain, p.index+1)
-		}
-		if stamped[k], err = f.band(u, all[p.index], p.strip, next, h); err != nil {
+	for i, p := range pages {
+		stamped[i], err = f.band(u, p, forms[slices.Index(distinct, widths[i])], next, s.StripHeight)
+		if err != nil {
 			return nil, nil, err
 		}
 		next++
 	}
 	u.finish(f, next)
 	return u.out.Bytes(), stamped, nil
+}
+
+// shownPage reads the box a page shows and its rotation.
+func (f *plainFile) shownPage(node pageNode) (shownPage, error) {
+	media, err := f.box(node.media)
+	if err != nil {
+		return shownPage{}, err
+	}
+	p := shownPage{node: node, shown: media.normal()}
+	if node.crop != nil {
+		if crop, err := f.box(node.crop); err == nil {
+			p.shown = p.shown.intersect(crop.normal())
+		}
+	}
+	p.rot, err = f.rotation(node.rotate)
+	return p, err
+}
+
+// distinctSorted are the distinct values of xs, ascending.
+func distinctSorted(xs []float64) []float64 {
+	out := slices.Clone(xs)
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // update is an incremental update being written: the file so far, and
@@ -78,33 +129,20 @@ func (u *update) write(num, gen int, body []byte) {
 
 // band writes page again, grown by h at its displayed bottom, with a
 // stamp annotation whose appearance (object ap) draws the strip.
-func (f *plainFile) band(u *update, page pageNode, strip, ap int, h float64) (StampedPage, error) {
-	media, err := f.box(page.media)
-	if err != nil {
-		return StampedPage{}, err
-	}
-	shown := media.normal()
-	if page.crop != nil {
-		if crop, err := f.box(page.crop); err == nil {
-			shown = shown.intersect(crop.normal())
-		}
-	}
-	rot, err := f.rotation(page.rotate)
-	if err != nil {
-		return StampedPage{}, err
-	}
+func (f *plainFile) band(u *update, page shownPage, strip, ap int, h float64) (StampedPage, error) {
+	shown, rot := page.shown, page.rot
 	grown, m := shown.grow(rot, h)
 	b := grown.band(shown)
 	band := formatNumbers(b.left, b.bottom, b.right, b.top)
 	content := fmt.Sprintf("q %s cm /S Do Q\n", formatNumbers(float64(m.A), float64(m.B), float64(m.C), float64(m.D), float64(m.E), float64(m.F)))
 	u.write(ap, 0, fmt.Appendf(nil, "<</Type/XObject/Subtype/Form/FormType 1/BBox[%s]/Matrix[1 0 0 1 0 0]/Resources<</XObject<</S %d 0 R>>>>/Length %d>>stream\n%sendstream",
 		band, strip, len(content), content))
-	annots, err := f.withAnnotation(page.dict, fmt.Sprintf("<</Type/Annot/Subtype/Stamp/F 196/Rect[%s]/AP<</N %d 0 R>>>>", band, ap))
+	annots, err := f.withAnnotation(page.node.dict, fmt.Sprintf("<</Type/Annot/Subtype/Stamp/F 196/Rect[%s]/AP<</N %d 0 R>>>>", band, ap))
 	if err != nil {
 		return StampedPage{}, err
 	}
 	boxText := "[" + formatNumbers(grown.left, grown.bottom, grown.right, grown.top) + "]"
-	u.write(page.num, f.gens[page.num], page.dict.with(map[string]string{"MediaBox": boxText, "CropBox": boxText, "Annots": annots}))
+	u.write(page.node.num, f.gens[page.node.num], page.node.dict.with(map[string]string{"MediaBox": boxText, "CropBox": boxText, "Annots": annots}))
 	out := StampedPage{Rotation: 90 * int(rot), Width: grown.right - grown.left, Height: grown.top - grown.bottom}
 	if out.Rotation%180 != 0 {
 		out.Width, out.Height = out.Height, out.Width

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -26,6 +27,20 @@ func plainPDF(objects ...string) []byte {
 	return b.Bytes()
 }
 
+// plainStrips makes strips as a plain PDF: a page per width, 16 pt tall,
+// with an empty content stream.
+func plainStrips(widths []float64) ([]byte, error) {
+	objects := []string{"<</Type/Catalog/Pages 2 0 R>>", ""}
+	var kids []string
+	for _, w := range widths {
+		kids = append(kids, fmt.Sprintf("%d 0 R", len(objects)+1))
+		objects = append(objects, fmt.Sprintf("<</Type/Page/Parent 2 0 R/MediaBox[0 0 %s 16]/Contents %d 0 R>>", formatNumbers(w), len(objects)+2),
+			"<</Length 0>>stream\r\n\r\nendstream")
+	}
+	objects[1] = fmt.Sprintf("<</Type/Pages/Kids[%s]/Count %d>>", strings.Join(kids, " "), len(kids))
+	return plainPDF(objects...), nil
+}
+
 // TestBandsByUpdate: inherited boxes and rotation are read through the
 // page tree, an /Annots array given by reference keeps its annotations,
 // and the update is read back as the pages grown.
@@ -39,7 +54,7 @@ func TestBandsByUpdate(t *testing.T) {
 		"<</Length 0>>stream\r\n\r\nendstream",
 		"<</Type/XObject/Subtype/Form/BBox[0 0 800 16]>>stream\r\n\r\nendstream",
 	)
-	out, pages, err := addBands(data, []bandedPage{{index: 0, strip: 7}, {index: 1, strip: 7}}, 16)
+	out, pages, err := stripsByUpdate(data, 0, Stamping{StripHeight: 16, Strips: plainStrips})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,15 +114,15 @@ func readUpdate(data []byte) (*plainFile, error) {
 	return base, nil
 }
 
-// FuzzAddBands: whatever the bytes, an update is made or errNotPlain
+// FuzzStripsByUpdate: whatever the bytes, an update is made or errNotPlain
 // said, never a panic.
-func FuzzAddBands(f *testing.F) {
+func FuzzStripsByUpdate(f *testing.F) {
 	f.Add(plainPDF("<</Type/Catalog/Pages 2 0 R>>", "<</Type/Pages/Kids[3 0 R]/Count 1>>",
 		"<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Annots[<</Subtype/Link>>]>>"))
 	f.Add(plainPDF("<</Type/Catalog/Pages 2 0 R>>", "<</Type/Pages/Kids[2 0 R]/Count 1>>"))
 	f.Add(plainPDF("<</Pages 2 0 R>>", "<</Kids 3 0 R>>", "[4 0 R]", "<</MediaBox 5 0 R/Rotate 6 0 R>>", "[0 0 (a\\)b) 1]", "7"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		_, _, err := addBands(data, []bandedPage{{index: 0, strip: 1}}, 16)
+		_, _, err := stripsByUpdate(data, 0, Stamping{StripHeight: 16, Strips: plainStrips})
 		if err != nil && !errors.Is(err, errNotPlain) {
 			t.Fatalf("%v is not errNotPlain", err)
 		}

@@ -3,7 +3,6 @@ package pdfdoc
 import (
 	"bytes"
 	"fmt"
-	"slices"
 	"strconv"
 )
 
@@ -249,36 +248,4 @@ func (c *objectCopy) value(l *lexer, out *bytes.Buffer, depth int) error {
 	}
 	out.Write(l.s[start:l.pos])
 	return nil
-}
-
-// stripWidthsOf are the displayed widths of pages (rounded as strips are
-// made) and the distinct ones, ascending.
-func (f *plainFile) stripWidthsOf(pages []pageNode) (widths, distinct []float64, err error) {
-	widths = make([]float64, len(pages))
-	for i, p := range pages {
-		media, err := f.box(p.media)
-		if err != nil {
-			return nil, nil, err
-		}
-		shown := media.normal()
-		if p.crop != nil {
-			if crop, err := f.box(p.crop); err == nil {
-				shown = shown.intersect(crop.normal())
-			}
-		}
-		rot, err := f.rotation(p.rotate)
-		if err != nil {
-			return nil, nil, err
-		}
-		w := shown.right - shown.left
-		if rot%2 == 1 { // on its side
-			w = shown.top - shown.bottom
-		}
-		widths[i] = stripWidth(w)
-		if !slices.Contains(distinct, widths[i]) {
-			distinct = append(distinct, widths[i])
-		}
-	}
-	slices.Sort(distinct)
-	return widths, distinct, nil
 }

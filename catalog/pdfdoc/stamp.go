@@ -77,53 +77,6 @@ func (d *Document) WriteStamped(w io.Writer, s Stamping) ([]StampedPage, error) 
 	return d.stampInPDFium(w, front.Document, first, s)
 }
 
-// stripsByUpdate adds the strips to saved (the front pages and, from
-// first, the document's, as PDFium saved them) by an incremental update:
-// the strips as forms copied from s.Strips's PDF, each page grown and
-// stamped with its form (addBands's way).
-func stripsByUpdate(saved []byte, first int, s Stamping) ([]byte, []StampedPage, error) {
-	f, err := readPlainFile(saved)
-	if err != nil {
-		return nil, nil, err
-	}
-	all, err := f.pages()
-	if err != nil {
-		return nil, nil, err
-	}
-	if first > len(all) {
-		return nil, nil, fmt.Errorf("%w: fewer pages than the front has", errNotPlain)
-	}
-	pages := all[first:]
-	widths, distinct, err := f.stripWidthsOf(pages)
-	if err != nil {
-		return nil, nil, err
-	}
-	stripPDF, err := s.Strips(distinct)
-	if err != nil {
-		return nil, nil, err
-	}
-	u, next, err := newUpdate(f, len(pages)*700+len(stripPDF))
-	if err != nil {
-		return nil, nil, err
-	}
-	forms, err := u.pagesAsForms(stripPDF, &next)
-	if err != nil {
-		return nil, nil, err
-	}
-	if len(forms) != len(distinct) {
-		return nil, nil, fmt.Errorf("%w: %d strips for %d widths", errNotPlain, len(forms), len(distinct))
-	}
-	stamped := make([]StampedPage, len(pages))
-	for i, p := range pages {
-		if stamped[i], err = f.band(u, p, forms[slices.Index(distinct, widths[i])], next, s.StripHeight); err != nil {
-			return nil, nil, err
-		}
-		next++
-	}
-	u.finish(f, next)
-	return u.out.Bytes(), stamped, nil
-}
-
 // stampInPDFium stamps the document's pages (from first in doc) inside
 // PDFium, each page loaded to be grown and annotated, and writes doc to w.
 func (d *Document) stampInPDFium(w io.Writer, doc references.FPDF_DOCUMENT, first int, s Stamping) ([]StampedPage, error) {
@@ -176,12 +129,8 @@ func (d *Document) stripWidths() (widths, distinct []float64, err error) {
 			return nil, nil, classify(err)
 		}
 		widths[i] = stripWidth(size.Width)
-		if !slices.Contains(distinct, widths[i]) {
-			distinct = append(distinct, widths[i])
-		}
 	}
-	slices.Sort(distinct)
-	return widths, distinct, nil
+	return widths, distinctSorted(widths), nil
 }
 
 // stripWidth rounds a displayed width to a quarter point: pages a

@@ -154,10 +154,10 @@ func TestStripsAreAtTheShownBottomOfRotatedPages(t *testing.T) {
 	}
 }
 
-// TestStampsAreAddedByAnUpdateKeepingLinks: a long document's pages after
-// the first of each width get their strips by an incremental update
-// written without PDFium parsing them; every page ends with exactly one
-// stamp and keeps its own annotations (Free Culture's 172 links).
+// TestStampsAreAddedByAnUpdateKeepingLinks: a long document's pages get
+// their strips by an incremental update written without PDFium parsing
+// them; every page ends with exactly one stamp and keeps its own
+// annotations (Free Culture's 172 links).
 func TestStampsAreAddedByAnUpdateKeepingLinks(t *testing.T) {
 	qpdf := catalogtest.RequireTool(t, "qpdf", "apt install qpdf")
 	src := filepath.Join(catalogtest.SharedPath(t, "corpora", "pdfs"), "freeculture.pdf")
@@ -168,7 +168,7 @@ func TestStampsAreAddedByAnUpdateKeepingLinks(t *testing.T) {
 	}
 	data, _ := os.ReadFile(out)
 	if !bytes.Contains(data[len(data)-400:], []byte("/Prev ")) {
-		t.Error("the copy does not end with an incremental update: every page was stamped inside PDFium")
+		t.Error("the copy does not end with an incremental update: the pages were stamped inside PDFium")
 	}
 	count := func(path, what string) int {
 		qdf, err := exec.Command(qpdf, "--qdf", "--object-streams=disable", path, "-").Output()

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/url"
 	"os"
@@ -118,14 +117,5 @@ func rssOnce(b *testing.B, bin, data, token string, event []byte, records string
 		}
 		resp.Body.Close()
 	}
-	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", cmd.Process.Pid))
-	if err != nil {
-		b.Skip("no /proc on this system")
-	}
-	for _, line := range strings.Split(string(status), "\n") {
-		if strings.HasPrefix(line, "VmRSS:") {
-			kb, _ := strconv.Atoi(strings.Fields(line)[1])
-			b.ReportMetric(float64(kb)/1024, "rss-MB")
-		}
-	}
+	b.ReportMetric(float64(procStatusKB(b, cmd.Process.Pid, "VmRSS:"))/1024, "rss-MB")
 }

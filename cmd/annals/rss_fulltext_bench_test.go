@@ -139,39 +139,13 @@ func storeWithPages(b *testing.B, data string, n, pages, words int) []string {
 		b.Fatal(err)
 	}
 	g := catalogtest.NewGenerator(42)
-	records := g.Records(n)
-	items := make([]catalog.ImportItem, n)
-	now := time.Now().UTC().Truncate(time.Second)
-	for i := range records {
-		f := catalog.File{Name: "document.pdf", MediaType: "application/pdf", Size: 1000, SHA256: fmt.Sprintf("%064x", i+1),
-			Label: catalog.LabelFulltext, Access: catalog.AccessOpen, Created: now}
-		items[i] = catalog.ImportItem{Index: i, Record: records[i], Files: []catalog.ImportFile{{File: f}}}
-	}
-	if rep, err := store.ImportRecords(ctx, items, catalog.ImportOptions{OnDuplicate: catalog.DuplicateCreate}); err != nil || rep.Failed > 0 {
-		b.Fatalf("import: %v, %+v", err, rep)
-	}
 	var queries []string
-	for i := range records {
-		lang := records[i].Language
-		texts := make([]string, pages)
-		for p := range texts {
-			texts[p] = g.Page(lang, words)
+	i := 0
+	catalogtest.StoreRecordsWithText(b, ctx, store, g, n, pages, words, func(r *catalog.Record, _ []string) {
+		if i%(n/100+1) == 0 && len(queries) < 100 && r.Language != "zh" {
+			queries = append(queries, g.Query(r.Language, len(queries)))
 		}
-		sha := fmt.Sprintf("%064x", i+1)
-		if err := store.SaveFilePages(ctx, sha, 1, texts); err != nil {
-			b.Fatal(err)
-		}
-		if err := store.SaveFileAnalysis(ctx, &catalog.FileAnalysis{SHA256: sha, State: catalog.FileDone, Pages: pages,
-			TextState: catalog.FileDone, Characters: 1000, Analyzed: now}); err != nil {
-			b.Fatal(err)
-		}
-		if i%(n/100+1) == 0 && len(queries) < 100 && lang != "zh" {
-			q := g.Word(lang)
-			if len(queries)%2 == 1 {
-				q += " " + g.Word(lang)
-			}
-			queries = append(queries, q)
-		}
-	}
+		i++
+	})
 	return queries
 }

@@ -59,14 +59,20 @@ func Stream(r io.Reader, yield func(catalog.ImportItem) error) error {
 	})
 	if err == nil && held != nil {
 		inheritCrossrefs(held, containers)
-		for _, e := range held {
-			n++
-			if err = yield(entryItem(n-1, e)); err != nil {
-				break
-			}
-		}
+		err = yieldEntries(held, &n, yield)
 	}
 	return finish(err, n)
+}
+
+// yieldEntries hands entries over as items, counting them on from *n.
+func yieldEntries(entries []parsedEntry, n *int, yield func(catalog.ImportItem) error) error {
+	for _, e := range entries {
+		*n++
+		if err := yield(entryItem(*n-1, e)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // maxEarlierContainers bounds how many of the books, proceedings and
@@ -101,12 +107,7 @@ func readWhole(data []byte, yield func(catalog.ImportItem) error) error {
 	n := 0
 	if err == nil {
 		inheritCrossrefs(entries, nil)
-		for _, e := range entries {
-			n++
-			if err = yield(entryItem(n-1, e)); err != nil {
-				break
-			}
-		}
+		err = yieldEntries(entries, &n, yield)
 	}
 	return finish(err, n)
 }

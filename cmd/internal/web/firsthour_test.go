@@ -1,13 +1,10 @@
 package web
 
 import (
-	"bytes"
 	"encoding/base64"
 	"encoding/xml"
 	"fmt"
-	"io"
 	"io/fs"
-	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -378,21 +375,9 @@ func TestImportAfterPreview(t *testing.T) {
 	signIn(t, c, e.url, e.librarian)
 	_, page := get(t, c, e.url+"/librarian/import")
 	csrf := csrfRe.FindStringSubmatch(page)[1]
-	var body bytes.Buffer
-	w := multipart.NewWriter(&body)
-	w.WriteField("csrf", csrf)
-	w.WriteField("action", "preview")
-	fw, _ := w.CreateFormFile("file", "talks.bib")
-	fw.Write([]byte("@inproceedings{kept, title={Квантовые сенсоры}, author={Петров, Иван}, year={2025}}\n"))
-	w.Close()
-	req, _ := http.NewRequest("POST", e.url+"/librarian/import?lang=en", &body)
-	req.Header.Set("Content-Type", w.FormDataContentType())
-	resp, err := c.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	preview, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	_, previewPage := uploadImport(t, c, e.url+"/librarian/import?lang=en", csrf, "preview", "talks.bib",
+		[]byte("@inproceedings{kept, title={Квантовые сенсоры}, author={Петров, Иван}, year={2025}}\n"))
+	preview := []byte(previewPage)
 	m := regexp.MustCompile(`name="pending" value="([^"]+)"`).FindSubmatch(preview)
 	if m == nil || !strings.Contains(string(preview), "Import talks.bib as previewed") {
 		t.Fatalf("no confirm step after the preview: %s", between(string(preview), "<main", "</main>"))
@@ -561,27 +546,12 @@ func TestImportPageListsWhatNeedsAttention(t *testing.T) {
 			fmt.Fprintf(&bib, "@article{bad%d, author = {Иванов, И.}, year = {2025}}\n", i) // no title
 		}
 	}
-	var body bytes.Buffer
-	w := multipart.NewWriter(&body)
-	w.WriteField("csrf", csrf)
-	w.WriteField("action", "preview")
-	fw, _ := w.CreateFormFile("file", "many.bib")
-	fw.Write([]byte(bib.String()))
-	w.Close()
-	req, _ := http.NewRequest("POST", e.url+"/librarian/import?lang=en", &body)
-	req.Header.Set("Content-Type", w.FormDataContentType())
-	resp, err := c.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	html := string(out)
+	status, html := uploadImport(t, c, e.url+"/librarian/import?lang=en", csrf, "preview", "many.bib", []byte(bib.String()))
 	rows := strings.Count(html, `<tr class="valid">`)
 	failed := strings.Count(html, `<tr class="failed">`)
 	first := strings.Index(html, `<tr class="`)
-	if resp.StatusCode != 200 || failed != 2 || rows != 50 || !strings.Contains(html, "70 more items have no remarks") ||
+	if status != 200 || failed != 2 || rows != 50 || !strings.Contains(html, "70 more items have no remarks") ||
 		!strings.HasPrefix(html[first:], `<tr class="failed"><td>31</td>`) || !strings.Contains(html, "bad90") {
-		t.Fatalf("%d: %d quiet rows, %d failed rows\n%s", resp.StatusCode, rows, failed, between(html, "<main", "</main>")[:min(3000, len(html))])
+		t.Fatalf("%d: %d quiet rows, %d failed rows\n%s", status, rows, failed, between(html, "<main", "</main>")[:min(3000, len(html))])
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"io/fs"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -180,4 +181,27 @@ func speech(id string) map[string]any {
 			"orcid": "0000-0002-1825-0097"}},
 		"event": catalogtest.GeneratedEventID, "session": "ai", "date": "2025-06-04",
 	}
+}
+
+// uploadImport sends a file to the librarian's import page at pageURL as
+// a signed-in browser does (action "preview" or "import"): the answer's
+// status and page.
+func uploadImport(t *testing.T, c *http.Client, pageURL, csrf, action, name string, content []byte) (int, string) {
+	t.Helper()
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	w.WriteField("csrf", csrf)
+	w.WriteField("action", action)
+	fw, _ := w.CreateFormFile("file", name)
+	fw.Write(content)
+	w.Close()
+	req, _ := http.NewRequest("POST", pageURL, &body)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(out)
 }

@@ -3,7 +3,6 @@ package web
 import (
 	"archive/zip"
 	"bytes"
-	"io"
 	"mime/multipart"
 	"net/http"
 	"strings"
@@ -134,22 +133,7 @@ func TestLibrarianImportsAZipWithFiles(t *testing.T) {
 	_, page := get(t, c, e.url+"/librarian/import")
 	csrf := csrfRe.FindStringSubmatch(page)[1]
 	post := func(name string, content []byte) (int, string) {
-		var body bytes.Buffer
-		w := multipart.NewWriter(&body)
-		w.WriteField("csrf", csrf)
-		w.WriteField("action", "import")
-		fw, _ := w.CreateFormFile("file", name)
-		fw.Write(content)
-		w.Close()
-		req, _ := http.NewRequest("POST", e.url+"/librarian/import", &body)
-		req.Header.Set("Content-Type", w.FormDataContentType())
-		resp, err := c.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		out, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(out)
+		return uploadImport(t, c, e.url+"/librarian/import", csrf, "import", name, content)
 	}
 	bib := `@report{zotero-1, title = {Водородная энергетика}, author = {Петров, Иван}, date = {2025-06-12},
   file = {Full Text PDF:files/7/Петров - 2025 - Водородная энергетика.pdf:application/pdf;Snapshot:https\://example.org/page.html:text/html}}

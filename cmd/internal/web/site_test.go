@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -177,23 +176,7 @@ func TestImportPreviewWritesNothing(t *testing.T) {
 	csrf := csrfRe.FindStringSubmatch(page)[1]
 	before, _ := e.store.CountRecords(t.Context())
 	post := func(action, name, content string) (int, string) {
-		var body bytes.Buffer
-		w := multipart.NewWriter(&body)
-		w.WriteField("csrf", csrf)
-		w.WriteField("action", action)
-		fw, _ := w.CreateFormFile("file", name)
-		fw.Write([]byte(content))
-		w.Close()
-		req, _ := http.NewRequest("POST", e.url+"/librarian/import", &body)
-		req.Header.Set("Content-Type", w.FormDataContentType())
-		resp, err := c.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		var out bytes.Buffer
-		out.ReadFrom(resp.Body)
-		return resp.StatusCode, out.String()
+		return uploadImport(t, c, e.url+"/librarian/import", csrf, action, name, []byte(content))
 	}
 	bib := "@inproceedings{a, title={Квантовые вычисления}, author={Петров, Иван}, year={2025}}\n@inproceedings{b, title={}, year={20x5}}\n"
 	status, html := post("preview", "refs.bib", bib)
