@@ -25,11 +25,14 @@ const (
 	StylesDir  = "csl/styles"
 	LocalesDir = "csl/locales"
 	// Fonts for PDFs (see fonts/SOURCE.md for their licences): DejaVu Serif
-	// for Latin and Cyrillic, Droid Sans Fallback for CJK.
-	FontRegular = "fonts/DejaVuSerif.ttf"
-	FontBold    = "fonts/DejaVuSerif-Bold.ttf"
-	FontItalic  = "fonts/DejaVuSerif-Italic.ttf"
-	FontCJK     = "fonts/DroidSansFallbackFull.ttf"
+	// for Latin and Cyrillic, AR PL SungtiL GB (a Song face, the serif of
+	// Chinese) for simplified Chinese, Droid Sans Fallback for the CJK
+	// characters it lacks (traditional Chinese, kana, Hangul).
+	FontRegular     = "fonts/DejaVuSerif.ttf"
+	FontBold        = "fonts/DejaVuSerif-Bold.ttf"
+	FontItalic      = "fonts/DejaVuSerif-Italic.ttf"
+	FontCJK         = "fonts/gbsn00lp.ttf"
+	FontCJKFallback = "fonts/DroidSansFallbackFull.ttf"
 	// HyphenationDir holds hyphenation patterns, hyph_LL_CC.dic (see
 	// hyphenation/SOURCE.md for their licences): English and Russian.
 	HyphenationDir = "hyphenation"

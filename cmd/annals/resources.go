@@ -38,25 +38,16 @@ func loadLocale(tag string) ([]byte, error) {
 // openFonts is the font set PDFs are drawn with, from the embedded files,
 // with the embedded hyphenation patterns.
 func openFonts() (*typeset.Set, error) {
-	var faces []*typeset.Face
-	for _, f := range []struct{ name, path string }{
-		{"serif", assets.FontRegular}, {"serif-bold", assets.FontBold}, {"serif-italic", assets.FontItalic}, {"cjk", assets.FontCJK},
-	} {
-		data, err := fs.ReadFile(assets.FS(), f.path)
-		if err != nil {
-			return nil, err
-		}
-		face, err := typeset.NewFace(f.name, data)
-		if err != nil {
-			return nil, err
-		}
-		faces = append(faces, face)
+	set, err := typeset.LoadSet(assets.FS(), typeset.FaceFiles{Regular: assets.FontRegular, Bold: assets.FontBold,
+		Italic: assets.FontItalic, CJK: []string{assets.FontCJK, assets.FontCJKFallback}})
+	if err != nil {
+		return nil, err
 	}
 	hyphenation, err := typeset.LoadHyphenation(assets.FS(), assets.HyphenationDir)
 	if err != nil {
 		return nil, err
 	}
-	return typeset.NewSet(faces[0], faces[1], faces[2], faces[3]).WithHyphenation(hyphenation), nil
+	return set.WithHyphenation(hyphenation), nil
 }
 
 // nodeName names this node among those sharing a catalogue (export jobs

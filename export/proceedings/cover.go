@@ -124,7 +124,7 @@ func RenderCover(ctx context.Context, out io.Writer, c Cover, opt Options) error
 	if err := pdf.Error(); err != nil {
 		return err
 	}
-	return output(pdf, out, 0)
+	return output(pdf, out, 0, opt.Fonts)
 }
 
 // eventLine names the event, its place and dates.
@@ -323,7 +323,7 @@ func RenderStrips(out io.Writer, c Cover, widths []float64, height float64, opt 
 	if err := pdf.Error(); err != nil {
 		return err
 	}
-	return output(pdf, out, 0)
+	return output(pdf, out, 0, opt.Fonts)
 }
 
 // StripsFor makes the strip renderer a stamping asks for.
@@ -376,7 +376,7 @@ func RenderMarks(out io.Writer, texts []string, height, maxWidth float64, opt Op
 	if err := pdf.Error(); err != nil {
 		return err
 	}
-	return output(pdf, out, 0)
+	return output(pdf, out, 0, opt.Fonts)
 }
 
 func isASCII(s string) bool {

@@ -6,6 +6,7 @@ import (
 	"hash/fnv"
 	"regexp"
 	"strconv"
+	"strings"
 )
 
 // subsetMark starts the family name each face is registered under, so that
@@ -38,17 +39,27 @@ var (
 )
 
 // finishPDF mends what gofpdf (v1.16.2) leaves undone in its output: it
-// names the embedded font subsets with their tags, links the XMP metadata
+// names the embedded font subsets with their tags and their faces' names
+// as written (gofpdf lowercases them), links the XMP metadata
 // stream, which gofpdf writes but never names in the catalogue, from the
 // catalogue, and gives the pages their labels (front pages i, ii, iii...,
 // the body 1, 2, 3... as the folios print them; none when front is 0).
 // The edits keep the offsets of every object: names keep their length, and
 // the catalogue is the last object, so only the cross-reference table's
 // own offset moves.
-func finishPDF(pdf []byte, front int) ([]byte, error) {
+func finishPDF(pdf []byte, front int, faces []string) ([]byte, error) {
+	written := map[string]string{}
+	for _, f := range faces {
+		if lower := strings.ToLower(f); len(lower) == len(f) {
+			written[lower] = f
+		}
+	}
 	out := gofpdfFontName.ReplaceAllFunc(pdf, func(m []byte) []byte {
-		face := gofpdfFontName.FindSubmatch(m)[1]
-		return []byte("/" + subsetTag(string(face)) + "+" + string(face))
+		face := string(gofpdfFontName.FindSubmatch(m)[1])
+		if f, ok := written[face]; ok {
+			face = f
+		}
+		return []byte("/" + subsetTag(face) + "+" + face)
 	})
 	var entries []byte
 	if meta := metadataObject.FindSubmatch(out); meta != nil {

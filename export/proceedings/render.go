@@ -104,7 +104,7 @@ func render(ctx context.Context, out io.Writer, d *Document, opt Options,
 	if err := pdf.Error(); err != nil {
 		return Stats{}, err
 	}
-	if err := output(pdf, out, draw.front); err != nil {
+	if err := output(pdf, out, draw.front, opt.Fonts); err != nil {
 		return Stats{}, err
 	}
 	return Stats{Pages: draw.page, Entries: d.Entries(), EntryPages: draw.entryPage, PaperPages: draw.paperPage, Front: draw.front}, nil
@@ -193,13 +193,17 @@ func setMetadata(pdf *gofpdf.Fpdf, d *Document, say i18n.Lang) {
 }
 
 // output writes the PDF, finished (finishPDF) with front pages before the
-// body.
-func output(pdf *gofpdf.Fpdf, out io.Writer, front int) error {
+// body, drawn with the faces of fonts.
+func output(pdf *gofpdf.Fpdf, out io.Writer, front int, fonts *typeset.Set) error {
 	var buf bytes.Buffer
 	if err := pdf.Output(&buf); err != nil {
 		return err
 	}
-	finished, err := finishPDF(buf.Bytes(), front)
+	var names []string
+	for _, f := range fonts.Faces() {
+		names = append(names, f.Name)
+	}
+	finished, err := finishPDF(buf.Bytes(), front, names)
 	if err != nil {
 		return err
 	}

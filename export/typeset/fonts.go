@@ -8,6 +8,7 @@ package typeset
 
 import (
 	"fmt"
+	"io/fs"
 	"sync"
 
 	"golang.org/x/image/font"
@@ -32,11 +33,17 @@ type glyph struct {
 	advance float64 // in em
 }
 
-// NewFace reads a TrueType font.
+// NewFace reads a TrueType font. An empty name is the font's PostScript
+// name ("DejaVuSerif-Bold").
 func NewFace(name string, data []byte) (*Face, error) {
 	f, err := sfnt.Parse(data)
 	if err != nil {
 		return nil, fmt.Errorf("font %s: %w", name, err)
+	}
+	if name == "" {
+		if name, err = f.Name(nil, sfnt.NameIDPostScript); err != nil || name == "" {
+			return nil, fmt.Errorf("a font without a PostScript name needs one given")
+		}
 	}
 	return &Face{Name: name, Data: data, font: f, upem: float64(f.UnitsPerEm()), glyphs: map[rune]glyph{}}, nil
 }
@@ -82,20 +89,46 @@ const (
 )
 
 // Set is the fonts a document draws with: a text face per style for
-// Latin, Cyrillic and the like, and one face for CJK that every style
-// falls back to. A Set is safe for concurrent use.
+// Latin, Cyrillic and the like, and faces for CJK that every style falls
+// back to, in order (a Song face for simplified Chinese first, then a face
+// with the characters it lacks). A Set is safe for concurrent use.
 type Set struct {
-	text        [3]*Face // by Style
-	cjk         *Face
+	text        [3]*Face             // by Style
+	cjk         []*Face              // tried in order
 	hyphenation map[string]*Patterns // by language (WithHyphenation)
 }
 
-// NewSet makes a font set. italic may be nil (regular is used).
-func NewSet(regular, bold, italic, cjk *Face) *Set {
+// NewSet makes a font set. italic may be nil (regular is used); cjk are
+// tried in order for what the text faces cannot draw.
+func NewSet(regular, bold, italic *Face, cjk ...*Face) *Set {
 	if italic == nil {
 		italic = regular
 	}
 	return &Set{text: [3]*Face{regular, bold, italic}, cjk: cjk}
+}
+
+// FaceFiles names the font files of a Set in a file system.
+type FaceFiles struct {
+	Regular, Bold, Italic string
+	CJK                   []string // tried in order
+}
+
+// LoadSet reads a Set's faces from fsys, each named by its PostScript name
+// (which is the name PDF readers show).
+func LoadSet(fsys fs.FS, files FaceFiles) (*Set, error) {
+	var faces []*Face
+	for _, path := range append([]string{files.Regular, files.Bold, files.Italic}, files.CJK...) {
+		data, err := fs.ReadFile(fsys, path)
+		if err != nil {
+			return nil, err
+		}
+		face, err := NewFace("", data)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		faces = append(faces, face)
+	}
+	return NewSet(faces[0], faces[1], faces[2], faces[3:]...), nil
 }
 
 // Faces are the set's distinct faces, for registering with the PDF.
@@ -104,7 +137,7 @@ func (s *Set) Faces() []*Face {
 	if s.text[Italic] != s.text[Regular] {
 		out = append(out, s.text[Italic])
 	}
-	return append(out, s.cjk)
+	return append(out, s.cjk...)
 }
 
 // Run is a piece of text drawn in one face.
@@ -124,14 +157,17 @@ func (e *MissingGlyphError) Error() string {
 }
 
 // faceFor picks the face that draws r in a style: the text face when it
-// can, else the CJK one; nil when neither can.
+// can, else the first CJK one that can; nil when none can.
 func (s *Set) faceFor(r rune, style Style) *Face {
-	switch {
-	case s.text[style].Has(r):
+	if s.text[style].Has(r) {
 		return s.text[style]
-	case s.cjk.Has(r):
-		return s.cjk
-	case style != Regular && s.text[Regular].Has(r):
+	}
+	for _, f := range s.cjk {
+		if f.Has(r) {
+			return f
+		}
+	}
+	if style != Regular && s.text[Regular].Has(r) {
 		return s.text[Regular]
 	}
 	return nil

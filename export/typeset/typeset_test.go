@@ -2,7 +2,6 @@ package typeset
 
 import (
 	"errors"
-	"io/fs"
 	"strings"
 	"testing"
 
@@ -11,18 +10,12 @@ import (
 
 func testSet(t testing.TB) *Set {
 	t.Helper()
-	face := func(name, path string) *Face {
-		data, err := fs.ReadFile(assets.FS(), path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f, err := NewFace(name, data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return f
+	set, err := LoadSet(assets.FS(), FaceFiles{Regular: assets.FontRegular, Bold: assets.FontBold,
+		Italic: assets.FontItalic, CJK: []string{assets.FontCJK, assets.FontCJKFallback}})
+	if err != nil {
+		t.Fatal(err)
 	}
-	return NewSet(face("serif", assets.FontRegular), face("serif-bold", assets.FontBold), face("serif-italic", assets.FontItalic), face("cjk", assets.FontCJK))
+	return set
 }
 
 func TestRunsSwitchFontsByScript(t *testing.T) {
@@ -35,13 +28,36 @@ func TestRunsSwitchFontsByScript(t *testing.T) {
 	for _, r := range runs {
 		got = append(got, r.Face.Name+":"+r.Text)
 	}
-	want := []string{"serif:Доклад ", "cjk:张天 ", "serif:on AI: ", "cjk:人工智能。"}
+	want := []string{"DejaVuSerif:Доклад ", "BousungEG-Light-GB:张天 ", "DejaVuSerif:on AI: ", "BousungEG-Light-GB:人工智能。"}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("runs %q, want %q", got, want)
 	}
 	// Kazakh, Uzbek and Serbian letters are in DejaVu
 	if err := s.Check("Жұмабаева Әсел, Oʻzbekiston, Ђорђевић"); err != nil {
 		t.Error(err)
+	}
+}
+
+// Simplified Chinese is set in the Song face; what it lacks (traditional
+// characters, Japanese shinjitai) falls back to the next CJK face,
+// character by character.
+func TestCJKFallsBackFaceByFace(t *testing.T) {
+	s := testSet(t)
+	runs, err := s.Runs("科学院 語言論 栄誉 ひらがな 学院", Regular)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range runs {
+		got = append(got, r.Face.Name+":"+r.Text)
+	}
+	song, sans := "BousungEG-Light-GB:", "DroidSansFallback:"
+	want := []string{song + "科学院 ", sans + "語", song + "言", sans + "論 栄", song + "誉 ひらがな 学院"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("runs %q, want %q", got, want)
+	}
+	if n := len(s.Faces()); n != 5 {
+		t.Errorf("%d faces, want 5 (three text, two CJK)", n)
 	}
 }
 

@@ -36,7 +36,7 @@ func newSiteEnv(t *testing.T) *siteEnv {
 	e := newEnvWith(t, func(c *Config) {
 		c.Site, c.SessionKey = assets.FS(), []byte(strings.Repeat("k", 32))
 		var err error
-		runner, err = jobs.New(jobs.Config{Catalog: c.Store, Jobs: c.Store.(catalog.ExportJobStore), Dir: t.TempDir(), Styles: c.Styles, Fonts: testFonts(t), Words: proceedingstest.Words(t), Search: SearchIDs(c.Search)})
+		runner, err = jobs.New(jobs.Config{Catalog: c.Store, Jobs: c.Store.(catalog.ExportJobStore), Dir: t.TempDir(), Styles: c.Styles, Fonts: proceedingstest.Fonts(t), Words: proceedingstest.Words(t), Search: SearchIDs(c.Search)})
 		if err != nil {
 			t.Fatal(err)
 		}

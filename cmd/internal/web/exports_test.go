@@ -2,37 +2,16 @@ package web
 
 import (
 	"context"
-	"fmt"
-	"github.com/annals/annals/export/proceedings/proceedingstest"
-	"io/fs"
 	"net/http"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/annals/annals/assets"
 	"github.com/annals/annals/catalog"
 	"github.com/annals/annals/export/jobs"
-	"github.com/annals/annals/export/typeset"
+	"github.com/annals/annals/export/proceedings/proceedingstest"
 )
-
-func testFonts(t *testing.T) *typeset.Set {
-	t.Helper()
-	var faces []*typeset.Face
-	for i, path := range []string{assets.FontRegular, assets.FontBold, assets.FontItalic, assets.FontCJK} {
-		data, err := fs.ReadFile(assets.FS(), path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f, err := typeset.NewFace(fmt.Sprint("f", i), data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		faces = append(faces, f)
-	}
-	return typeset.NewSet(faces[0], faces[1], faces[2], faces[3])
-}
 
 // newExportEnv is a server with an export runner working.
 func newExportEnv(t *testing.T) *env {
@@ -40,7 +19,7 @@ func newExportEnv(t *testing.T) *env {
 	var runner *jobs.Runner
 	e := newEnvWith(t, func(c *Config) {
 		var err error
-		runner, err = jobs.New(jobs.Config{Catalog: c.Store, Jobs: c.Store.(catalog.ExportJobStore), Dir: t.TempDir(), Styles: c.Styles, Fonts: testFonts(t), Words: proceedingstest.Words(t), Search: SearchIDs(c.Search)})
+		runner, err = jobs.New(jobs.Config{Catalog: c.Store, Jobs: c.Store.(catalog.ExportJobStore), Dir: t.TempDir(), Styles: c.Styles, Fonts: proceedingstest.Fonts(t), Words: proceedingstest.Words(t), Search: SearchIDs(c.Search)})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -126,7 +126,7 @@ func TestPublishedProceedingsForReaders(t *testing.T) {
 	e := newEnvWith(t, func(c *Config) {
 		var err error
 		runner, err = jobs.New(jobs.Config{Catalog: c.Store, Jobs: c.Store.(catalog.ExportJobStore), Dir: t.TempDir(), Styles: c.Styles,
-			Fonts: testFonts(t), Words: proceedingstest.Words(t)})
+			Fonts: proceedingstest.Fonts(t), Words: proceedingstest.Words(t)})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -18,23 +18,16 @@ import (
 // Fonts is the embedded font set.
 func Fonts(t testing.TB) *typeset.Set {
 	t.Helper()
-	face := func(name, path string) *typeset.Face {
-		data, err := fs.ReadFile(assets.FS(), path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f, err := typeset.NewFace(name, data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return f
+	set, err := typeset.LoadSet(assets.FS(), typeset.FaceFiles{Regular: assets.FontRegular, Bold: assets.FontBold,
+		Italic: assets.FontItalic, CJK: []string{assets.FontCJK, assets.FontCJKFallback}})
+	if err != nil {
+		t.Fatal(err)
 	}
 	hyphenation, err := typeset.LoadHyphenation(assets.FS(), assets.HyphenationDir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return typeset.NewSet(face("serif", assets.FontRegular), face("serif-bold", assets.FontBold),
-		face("serif-italic", assets.FontItalic), face("cjk", assets.FontCJK)).WithHyphenation(hyphenation)
+	return set.WithHyphenation(hyphenation)
 }
 
 // Words are the embedded messages, the PDF's own words.
