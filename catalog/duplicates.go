@@ -7,6 +7,8 @@ import (
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/annals/annals/catalog/markup"
 )
 
 // DuplicateKeys are what make two records the same work for an import: the
@@ -19,7 +21,8 @@ func DuplicateKeys(r *Record) []string {
 	if doi := strings.ToLower(strings.TrimSpace(r.Identifiers.DOI)); doi != "" {
 		keys = append(keys, "doi:"+doi)
 	}
-	title := foldForKey(r.Title)
+	// the words, not the tags of their styles
+	title := foldForKey(markup.Plain(r.Title))
 	if len([]rune(title)) >= 8 { // "Report", "Speech": too short to tell works apart
 		year := ""
 		if len(r.Date) >= 4 {

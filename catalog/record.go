@@ -1,8 +1,11 @@
 package catalog
 
 import (
+	"slices"
 	"time"
 	"unicode"
+
+	"github.com/annals/annals/catalog/markup"
 )
 
 // Kind is what sort of output a record describes.
@@ -213,4 +216,21 @@ type RecordPage struct {
 	Records []Record `json:"records"`
 	// Next is the cursor of the following page, empty on the last one.
 	Next string `json:"next"`
+}
+
+// WithPlainTitles is r with the markup of its titles (its own, translated,
+// container and series; package markup) taken off, for what reads text,
+// not styles: search, Dublin Core, feeds, a PDF's headings, duplicates.
+func (r Record) WithPlainTitles() Record {
+	r.Title, r.Series, r.Source.ContainerTitle = markup.Plain(r.Title), markup.Plain(r.Series), markup.Plain(r.Source.ContainerTitle)
+	for i, t := range r.Translations {
+		if markup.Plain(t.Title) != t.Title {
+			r.Translations = slices.Clone(r.Translations)
+			for j := i; j < len(r.Translations); j++ {
+				r.Translations[j].Title = markup.Plain(r.Translations[j].Title)
+			}
+			break
+		}
+	}
+	return r
 }

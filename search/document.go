@@ -135,7 +135,9 @@ func (f fields) addUnique(name string, values ...string) {
 // bytes have had their text read (by SHA-256): a record with an open or
 // embargoed file among them has the fulltext facet, and the labels of
 // those files are a facet too (restricted files say nothing here).
-func (d *documenter) document(r *catalog.Record, texts map[string]bool) map[string]any {
+func (d *documenter) document(rec *catalog.Record, texts map[string]bool) map[string]any {
+	plain := rec.WithPlainTitles() // search reads the words of a title, not its styles
+	r := &plain
 	f := fields{}
 	// addText puts text in a part (title, keywords) of its family and in
 	// the family's combined text.

@@ -160,7 +160,9 @@ func withIDF(ctx context.Context, bi bleve.Index, weights map[string]*weightedTe
 type textPiece struct{ lang, text string }
 
 // recordTexts lists the texts of a record that feedback reads.
-func recordTexts(r *catalog.Record) []textPiece {
+func recordTexts(rec *catalog.Record) []textPiece {
+	plain := rec.WithPlainTitles()
+	r := &plain
 	out := []textPiece{{r.Language, r.Title}, {r.Language, r.Abstract}}
 	for _, t := range r.Translations {
 		out = append(out, textPiece{t.Language, t.Title}, textPiece{t.Language, t.Abstract})

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/annals/annals/catalog"
+	"github.com/annals/annals/catalog/markup"
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/mapping"
 )
@@ -242,10 +243,10 @@ func (h *Highlighter) Highlight(r *catalog.Record) map[string][]string {
 			out["abstract"] = append(out["abstract"], f)
 		}
 	}
-	title(r.Language, r.Title)
+	title(r.Language, markup.Plain(r.Title)) // marks in the words, not in the tags of the styles
 	abstract(r.Language, r.Abstract)
 	for _, t := range r.Translations {
-		title(t.Language, t.Title)
+		title(t.Language, markup.Plain(t.Title))
 		abstract(t.Language, t.Abstract)
 	}
 	if len(out) == 0 {

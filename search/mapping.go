@@ -16,7 +16,7 @@ import (
 // MappingVersion names the shape of the index. An index built with another
 // version is rebuilt from the store; change it whenever the mapping or what
 // documents hold changes.
-const MappingVersion = "annals-search-11"
+const MappingVersion = "annals-search-12" // 12: titles indexed without their markup
 
 // Language families: each has its own analyzer and its own fields. Text is
 // routed by the language tag of the record or translation it comes from.

@@ -70,7 +70,8 @@ func entryItem(i int, e parsedEntry) catalog.ImportItem {
 // left out; the entry's key becomes the id when it is a valid one.
 func record(e parsedEntry) catalog.Record {
 	f := func(name string) string { return decodeLaTeX(e.Fields[name]) }
-	r := catalog.Record{Kind: catalog.KindOther, Title: f("title"), Abstract: f("abstract")}
+	rich := func(name string) string { return decodeRich(e.Fields[name]) } // titles keep \textit{} as <i>
+	r := catalog.Record{Kind: catalog.KindOther, Title: rich("title"), Abstract: f("abstract")}
 	if k, ok := kinds[e.Type]; ok {
 		r.Kind = k
 	}
@@ -91,9 +92,9 @@ func record(e parsedEntry) catalog.Record {
 		}
 	}
 	r.Place = firstOf(f("location"), f("address"), f("venue"))
-	r.Series = f("series")
+	r.Series = rich("series")
 	r.Pages = strings.ReplaceAll(f("pages"), "–", "-")
-	r.Source = entrySource(e, f)
+	r.Source = entrySource(e, f, rich)
 	if r.Kind == catalog.KindArticle { // an article's number is its issue; eid its article number
 		r.Issue, r.Number = firstOf(f("number"), f("issue")), f("eid")
 	} else {
@@ -122,8 +123,8 @@ func record(e parsedEntry) catalog.Record {
 
 // entrySource reads where an entry was published and the details beside
 // its title.
-func entrySource(e parsedEntry, f func(string) string) catalog.Source {
-	return catalog.Source{ContainerTitle: firstOf(f("journaltitle"), f("journal"), f("booktitle")),
+func entrySource(e parsedEntry, f, rich func(string) string) catalog.Source {
+	return catalog.Source{ContainerTitle: firstOf(rich("journaltitle"), rich("journal"), rich("booktitle")),
 		Volume: f("volume"), Issue: f("issue"), Edition: f("edition"), Chapter: f("chapter"),
 		NumberOfPages: f("pagetotal"), OriginalDate: f("origdate"), Genre: f("type"), Medium: f("howpublished"),
 		EventName: f("eventtitle")}

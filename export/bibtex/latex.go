@@ -26,15 +26,62 @@ var symbols = map[string]string{
 // command letters and symbols replaced, escapes unescaped, "--" and "---"
 // made dashes, case-protecting braces dropped, and white space folded
 // (a blank line stays a paragraph break). UTF-8 text passes as it is.
-func decodeLaTeX(s string) string {
+func decodeLaTeX(s string) string { return decode(s, false) }
+
+// decodeRich is decodeLaTeX for titles, which keep their styles as markup
+// (package markup): \textit{x}, \emph{x} and {\it x} become <i>x</i>,
+// bold, small capitals, superscripts and subscripts likewise.
+func decodeRich(s string) string { return decode(s, true) }
+
+// styleCommands are the TeX commands that set their argument in a style
+// (\textit{x}), and the markup tags they become.
+var styleCommands = map[string][2]string{
+	"textit": {"<i>", "</i>"}, "emph": {"<i>", "</i>"}, "textsl": {"<i>", "</i>"}, "mkbibemph": {"<i>", "</i>"}, "mkbibitalic": {"<i>", "</i>"},
+	"textbf": {"<b>", "</b>"}, "mkbibbold": {"<b>", "</b>"},
+	"textsc":          {`<span style="font-variant:small-caps;">`, "</span>"},
+	"textsuperscript": {"<sup>", "</sup>"}, "mkbibsuperscript": {"<sup>", "</sup>"},
+	"textsubscript": {"<sub>", "</sub>"},
+}
+
+// styleSwitches are the TeX commands that set the rest of their group in a
+// style ({\it x}).
+var styleSwitches = map[string][2]string{
+	"it": {"<i>", "</i>"}, "em": {"<i>", "</i>"}, "itshape": {"<i>", "</i>"}, "sl": {"<i>", "</i>"}, "slshape": {"<i>", "</i>"},
+	"bf": {"<b>", "</b>"}, "bfseries": {"<b>", "</b>"},
+	"sc": {`<span style="font-variant:small-caps;">`, "</span>"}, "scshape": {`<span style="font-variant:small-caps;">`, "</span>"},
+}
+
+// decode is decodeLaTeX, with styles kept as markup when rich.
+func decode(s string, rich bool) string {
 	if plainValue(s) { // most values: nothing to decode, nothing to fold
 		return s
 	}
 	rs := []rune(s)
 	var b strings.Builder
+	var closers []string // by open brace: the tags its closing brace ends
+	pending := ""        // the closer of a style command whose argument comes next
 	for i := 0; i < len(rs); i++ {
 		r := rs[i]
 		switch {
+		case rich && r == '\\' && i+1 < len(rs) && isStyle(rs, i+1):
+			open, close, isSwitch, end := style(rs, i+1)
+			switch {
+			case !isSwitch:
+				b.WriteString(open)
+				pending = close // for the brace that comes next
+			case len(closers) > 0: // the rest of the group
+				b.WriteString(open)
+				closers[len(closers)-1] = close + closers[len(closers)-1]
+			}
+			i = end
+		case rich && r == '{':
+			closers = append(closers, pending)
+			pending = ""
+		case rich && r == '}':
+			if n := len(closers); n > 0 {
+				b.WriteString(closers[n-1])
+				closers = closers[:n-1]
+			}
 		case r == '\\' && i+1 < len(rs):
 			i = command(rs, i+1, &b)
 		case r == '$': // math: $\beta$ is β, $^{2}$ is ²
@@ -59,7 +106,51 @@ func decodeLaTeX(s string) string {
 			b.WriteRune(r)
 		}
 	}
+	for n := len(closers) - 1; n >= 0; n-- { // braces left open
+		b.WriteString(closers[n])
+	}
 	return norm.NFC.String(foldSpace(b.String()))
+}
+
+// controlWord is the name of the TeX command starting at rs[i] ("textit")
+// and the index just past it.
+func controlWord(rs []rune, i int) (string, int) {
+	j := i
+	for j < len(rs) && unicode.IsLetter(rs[j]) {
+		j++
+	}
+	return string(rs[i:j]), j
+}
+
+// isStyle reports whether the command at rs[i] sets text in a style: a
+// style command followed by its braced argument, or a style switch.
+func isStyle(rs []rune, i int) bool {
+	name, j := controlWord(rs, i)
+	if _, ok := styleSwitches[name]; ok {
+		return true
+	}
+	if _, ok := styleCommands[name]; !ok {
+		return false
+	}
+	for j < len(rs) && rs[j] == ' ' {
+		j++
+	}
+	return j < len(rs) && rs[j] == '{'
+}
+
+// style reads the style command at rs[i] (isStyle): the tags it opens and
+// closes, whether it is a switch, and the index of its last rune (a
+// command's spaces before its brace, a switch's after it, included).
+func style(rs []rune, i int) (open, close string, isSwitch bool, end int) {
+	name, j := controlWord(rs, i)
+	for j < len(rs) && rs[j] == ' ' {
+		j++
+	}
+	if tags, ok := styleSwitches[name]; ok {
+		return tags[0], tags[1], true, j - 1
+	}
+	tags := styleCommands[name]
+	return tags[0], tags[1], false, j - 1
 }
 
 // command decodes the TeX command whose name starts at rs[i] and returns

@@ -3,13 +3,15 @@ package bibtex
 import (
 	"bytes"
 	"fmt"
-	"golang.org/x/text/unicode/norm"
 	"os"
 	"reflect"
 	"strings"
 	"testing"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/annals/annals/catalog"
+	"github.com/annals/annals/catalog/markup"
 	"github.com/annals/annals/export/csljson"
 )
 
@@ -81,6 +83,51 @@ func TestDecodeLaTeX(t *testing.T) {
 	} {
 		if got := decodeLaTeX(in); got != want {
 			t.Errorf("decodeLaTeX(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// Titles keep their styles as markup: the command forms, the switch forms
+// inside a group, nested, and a brace left open.
+func TestDecodeRichTitles(t *testing.T) {
+	for in, want := range map[string]string{
+		`Nerve fibres of \textit{Xenopus laevis}`:                    "Nerve fibres of <i>Xenopus laevis</i>",
+		`{\it In vivo} and \emph {in situ} \textbf{bold}`:            "<i>In vivo</i> and <i>in situ</i> <b>bold</b>",
+		`{\bf Bold \em and italic} after`:                            "<b>Bold <i>and italic</i></b> after",
+		`H\textsubscript{2}O, m\textsuperscript{2}, \textsc{Unesco}`: `H<sub>2</sub>O, m<sup>2</sup>, <span style="font-variant:small-caps;">Unesco</span>`,
+		`\textit{Caf\'{e} {DNA} open`:                                "<i>Café DNA open</i>",
+		`\it outside a group, \item`:                                 "outside a group,",
+		`Plain {Protected} text`:                                     "Plain Protected text",
+	} {
+		if got := decodeRich(in); got != want {
+			t.Errorf("decodeRich(%q) = %q, want %q", in, got, want)
+		}
+		if got, plain := decodeLaTeX(in), markup.Plain(decodeRich(in)); got != plain {
+			t.Errorf("decodeLaTeX(%q) = %q, but the rich title's text is %q", in, got, plain)
+		}
+	}
+}
+
+// A title's styles are written as TeX commands and read back as the same
+// markup; plain text with a "<" that is not markup stays text.
+func TestRichTitlesRoundTrip(t *testing.T) {
+	for _, title := range []string{
+		"Nerve fibres of <i>Xenopus laevis</i> in H<sub>2</sub>O",
+		"<b>Bold <i>and both</i></b> after, m<sup>2</sup> and <span style=\"font-variant:small-caps;\">Unesco</span>",
+		"<i>Whole title</i>", "x < y and <i>open", "Отчёт о <i>Homo sapiens</i> 中文",
+	} {
+		it := csljson.Item{ID: "x-1", Type: "article-journal", Title: title, ContainerTitle: "Journal of <i>Things</i>", CollectionTitle: "Series <b>B</b>"}
+		var buf bytes.Buffer
+		if err := Write(&buf, []csljson.Item{it}); err != nil {
+			t.Fatal(err)
+		}
+		items, err := Read(buf.Bytes())
+		if err != nil {
+			t.Fatalf("%v\n%s", err, buf.String())
+		}
+		r := items[0].Record
+		if r.Title != title || r.Source.ContainerTitle != it.ContainerTitle || r.Series != it.CollectionTitle {
+			t.Errorf("read back %q, %q, %q from\n%s", r.Title, r.Source.ContainerTitle, r.Series, buf.String())
 		}
 	}
 }

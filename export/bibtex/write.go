@@ -8,8 +8,10 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
+	"github.com/annals/annals/catalog/markup"
 	"github.com/annals/annals/export/csljson"
 )
 
@@ -41,6 +43,37 @@ func Escape(s string) string {
 		s = strings.ReplaceAll(s, "--", "-{}-")
 	}
 	return s
+}
+
+// latexStyles are the commands a title's styles are written with.
+var latexStyles = map[markup.Style]string{markup.Italic: `\textit{`, markup.Bold: `\textbf{`, markup.SmallCaps: `\textsc{`,
+	markup.Superscript: `\textsuperscript{`, markup.Subscript: `\textsubscript{`, markup.NoCase: "{", markup.NoDecor: "{"}
+
+// escapeRich is Escape for a title that may carry markup: its styles are
+// written as \textit{}, \textbf{}..., nested as they were, and read back as
+// the same markup.
+func escapeRich(s string) string {
+	if !markup.Has(s) {
+		return Escape(s)
+	}
+	var b strings.Builder
+	for _, t := range markup.Tokens(s) {
+		switch t.Kind {
+		case markup.Open:
+			b.WriteString(latexStyles[t.Style])
+		case markup.Close:
+			b.WriteString("}")
+		default:
+			if r, _ := utf8.DecodeRuneInString(t.Text); unicode.IsSpace(r) {
+				b.WriteString(" ")
+			}
+			b.WriteString(Escape(t.Text))
+			if r, _ := utf8.DecodeLastRuneInString(t.Text); unicode.IsSpace(r) && strings.TrimSpace(t.Text) != "" {
+				b.WriteString(" ")
+			}
+		}
+	}
+	return strings.TrimSpace(b.String())
 }
 
 // escapeParagraphs is Escape for text in paragraphs (abstracts): the blank
@@ -110,7 +143,7 @@ func Entry(it csljson.Item) string { return entry(it, Key(it)) }
 func entry(it csljson.Item, key string) string {
 	fs := []field{
 		{"author", names(it.Author)}, {"editor", names(it.Editor)}, {"translator", names(it.Translator)},
-		{"title", Escape(it.Title)}, {"date", date(it.Issued)}, {"origdate", date(it.OriginalDate)},
+		{"title", escapeRich(it.Title)}, {"date", date(it.Issued)}, {"origdate", date(it.OriginalDate)},
 		{"eventtitle", Escape(it.EventTitle)}, {"venue", Escape(it.EventPlace)}, {"eventdate", date(it.EventDate)},
 	}
 	fs = append(fs, containerFields(it)...)
@@ -119,7 +152,7 @@ func entry(it csljson.Item, key string) string {
 	} else {
 		fs = append(fs, field{"publisher", Escape(it.Publisher)})
 	}
-	fs = append(fs, field{"location", Escape(it.PublisherPlace)}, field{"series", Escape(it.CollectionTitle)},
+	fs = append(fs, field{"location", Escape(it.PublisherPlace)}, field{"series", escapeRich(it.CollectionTitle)},
 		field{"edition", Escape(it.Edition)}, field{"chapter", Escape(it.ChapterNumber)},
 		field{"pages", strings.ReplaceAll(Escape(it.Page), "-", "--")}, field{"pagetotal", Escape(it.NumberOfPages)},
 		field{"type", Escape(it.Genre)}, field{"howpublished", Escape(it.Medium)},
@@ -147,10 +180,10 @@ func entry(it csljson.Item, key string) string {
 // a paper's book.
 func containerFields(it csljson.Item) []field {
 	if it.Type == "article-journal" {
-		return []field{{"journaltitle", Escape(it.ContainerTitle)}, {"volume", Escape(it.Volume)},
+		return []field{{"journaltitle", escapeRich(it.ContainerTitle)}, {"volume", Escape(it.Volume)},
 			{"number", Escape(it.Issue)}, {"eid", Escape(it.Number)}}
 	}
-	return []field{{"booktitle", Escape(it.ContainerTitle)}, {"volume", Escape(it.Volume)},
+	return []field{{"booktitle", escapeRich(it.ContainerTitle)}, {"volume", Escape(it.Volume)},
 		{"issue", Escape(it.Issue)}, {"number", Escape(it.Number)}}
 }
 

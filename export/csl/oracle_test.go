@@ -320,7 +320,7 @@ func entriesAgreement(t *testing.T, style, itemsFile string, itemsJSON []byte, s
 // point: the goal is 95% in every style; these floors keep what is won.
 // The README lists what still differs and why.
 func agreementFloor(style string) float64 {
-	floors := map[string]float64{"chicago-author-date": 93.5, "china-national-standard-gb-t-7714-2015-author-date": 93,
+	floors := map[string]float64{"chicago-author-date": 94.5, "china-national-standard-gb-t-7714-2015-author-date": 93,
 		"china-national-standard-gb-t-7714-2015-numeric": 94, "modern-language-association": 86.5}
 	if f, ok := floors[style]; ok {
 		return f

@@ -350,11 +350,33 @@ type plainOutput struct{ strings.Builder }
 func (o *plainOutput) text(s string) { o.WriteString(s) }
 func (o *plainOutput) marker(rune)   {}
 
-// htmlOutput is HTML: markers become tags, text is escaped.
-type htmlOutput struct{ strings.Builder }
+// htmlOutput is HTML: markers become tags, text is escaped. Italics inside
+// italics are set upright, as citeproc-js does (a species in an italic
+// title: <i>Journal of <span style="font-style:normal;">Physiology</span></i>).
+type htmlOutput struct {
+	strings.Builder
+	italics []bool // each italic open: whether it was set upright
+}
 
 func (o *htmlOutput) text(s string) { o.WriteString(htmlEscaper.Replace(s)) }
-func (o *htmlOutput) marker(m rune) { o.WriteString(htmlTags[m]) }
+func (o *htmlOutput) marker(m rune) {
+	switch m {
+	case mItalicOn:
+		upright := len(o.italics)%2 == 1
+		o.italics = append(o.italics, upright)
+		if upright {
+			m = mNormalOn
+		}
+	case mItalicOff:
+		if n := len(o.italics); n > 0 {
+			if o.italics[n-1] {
+				m = mNormalOff
+			}
+			o.italics = o.italics[:n-1]
+		}
+	}
+	o.WriteString(htmlTags[m])
+}
 
 var htmlTags = map[rune]string{
 	mItalicOn: "<i>", mItalicOff: "</i>", mBoldOn: "<b>", mBoldOff: "</b>",

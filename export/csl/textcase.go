@@ -174,13 +174,17 @@ func titleCase(s string) string {
 	return b.String()
 }
 
-// lastRune is the last character of s, a space when s is empty.
+// lastRune is the last character of s that is not a marker of a style
+// ("th" in "9<sup>th</sup>" is glued to the 9), a space when there is none.
 func lastRune(s string) rune {
-	r, size := utf8.DecodeLastRuneInString(s)
-	if size == 0 {
-		return ' '
+	for len(s) > 0 {
+		r, size := utf8.DecodeLastRuneInString(s)
+		if !isMarker(r) {
+			return r
+		}
+		s = s[:len(s)-size]
 	}
-	return r
+	return ' '
 }
 
 // elision reports whether a word begins with an elided article or

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/annals/annals/catalog"
+	"github.com/annals/annals/catalog/markup"
 )
 
 // Namespaces of the oai_dc container and its elements.
@@ -44,7 +45,9 @@ var dcTypes = map[catalog.Kind]string{
 
 // FromRecord builds the Dublin Core of a record. ev is its event, if any;
 // recordURL, if not empty, is given as an identifier.
-func FromRecord(r *catalog.Record, ev *catalog.Event, recordURL string) Document {
+func FromRecord(rec *catalog.Record, ev *catalog.Event, recordURL string) Document {
+	plain := rec.WithPlainTitles() // Dublin Core is plain text
+	r := &plain
 	d := Document{NSOAIDC: NamespaceOAIDC, NSDC: NamespaceDC, NSXSI: "http://www.w3.org/2001/XMLSchema-instance",
 		SchemaLocation: schemaLocation}
 	add := func(name, lang, value string) {
@@ -143,7 +146,7 @@ func Source(r *catalog.Record) string {
 	if r.ContainerTitle == "" {
 		return ""
 	}
-	parts := []string{r.ContainerTitle}
+	parts := []string{markup.Plain(r.ContainerTitle)}
 	for _, p := range []struct{ label, v string }{{"vol. ", r.Volume}, {"no. ", r.Issue}, {"pp. ", r.Pages}} {
 		if p.v != "" {
 			parts = append(parts, p.label+p.v)

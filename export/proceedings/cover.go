@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/annals/annals/catalog"
+	"github.com/annals/annals/catalog/markup"
 	"github.com/annals/annals/export/csl"
 	"github.com/annals/annals/export/csljson"
 	"github.com/annals/annals/export/typeset"
@@ -99,7 +100,7 @@ func RenderCover(ctx context.Context, out io.Writer, c Cover, opt Options) error
 	w.pdf.SetTextColor(0, 0, 0)
 	w.y += 8
 	steps := []func() error{
-		func() error { _, err := w.paragraph(r.Title, typeset.Bold, 18, 23, 0); return err },
+		func() error { _, err := w.paragraph(markup.Plain(r.Title), typeset.Bold, 18, 23, 0); return err },
 		func() error { return w.translatedTitles(r) },
 		func() error { return w.contributors(r) },
 		func() error { return w.eventLine(c.Event) },
@@ -270,7 +271,7 @@ func setRecordMetadata(pdf *gofpdf.Fpdf, c *Cover, citation string) {
 			names = append(names, n)
 		}
 	}
-	pdf.SetTitle(r.Title, true)
+	pdf.SetTitle(markup.Plain(r.Title), true)
 	pdf.SetAuthor(strings.Join(names, "; "), true)
 	pdf.SetSubject(citation, true)
 	pdf.SetKeywords(strings.Join(r.Keywords, "; "), true)

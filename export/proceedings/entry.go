@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/annals/annals/catalog"
+	"github.com/annals/annals/catalog/markup"
 	"github.com/annals/annals/export/csl"
 	"github.com/annals/annals/export/csljson"
 	"github.com/annals/annals/export/typeset"
@@ -41,7 +42,7 @@ func (w *writer) entry(d *Document, s Section, r *catalog.Record) error {
 	if w.drawing() {
 		w.pdf.SetLink(w.link(w.entryLink, r.ID), 0, w.pdf.PageNo())
 	}
-	w.bookmark(r.Title, 1)
+	w.bookmark(markup.Plain(r.Title), 1)
 	meta := []string{w.say.Kind(r.Kind)}
 	if r.Date != "" {
 		meta = append(meta, w.say.Date(r.Date))
@@ -60,7 +61,7 @@ func (w *writer) entry(d *Document, s Section, r *catalog.Record) error {
 	}
 	w.y += 6
 	steps := []func() error{
-		func() error { _, err := w.paragraph(r.Title, typeset.Bold, 15, 19, 0); return err },
+		func() error { _, err := w.paragraph(markup.Plain(r.Title), typeset.Bold, 15, 19, 0); return err },
 		func() error { return w.translatedTitles(r) },
 		func() error { return w.contributors(r) },
 		func() error { return w.abstracts(r) },
@@ -111,7 +112,7 @@ const entryGap = 28.0
 // line (their affiliations may follow on the next page, never the names).
 func (w *writer) headingHeight(r *catalog.Record) (float64, error) {
 	h := 12.0 + 6
-	lines, err := w.fonts.Layout(r.Title, typeset.Bold, 15, contentW)
+	lines, err := w.fonts.Layout(markup.Plain(r.Title), typeset.Bold, 15, contentW)
 	if err != nil {
 		return 0, err
 	}
@@ -120,7 +121,7 @@ func (w *writer) headingHeight(r *catalog.Record) (float64, error) {
 		if t.Title == "" {
 			continue
 		}
-		lines, err := w.fonts.Layout(t.Title+" ["+t.Language+"]", typeset.Italic, 11, contentW)
+		lines, err := w.fonts.Layout(markup.Plain(t.Title)+" ["+t.Language+"]", typeset.Italic, 11, contentW)
 		if err != nil {
 			return 0, err
 		}
@@ -149,7 +150,7 @@ func (w *writer) translatedTitles(r *catalog.Record) error {
 		if t.Title == "" {
 			continue
 		}
-		if _, err := w.paragraph(t.Title+" ["+t.Language+"]", typeset.Italic, 11, 15, 0); err != nil {
+		if _, err := w.paragraph(markup.Plain(t.Title)+" ["+t.Language+"]", typeset.Italic, 11, 15, 0); err != nil {
 			return err
 		}
 	}
@@ -249,7 +250,7 @@ func (w *writer) abstracts(r *catalog.Record) error {
 func (w *writer) details(r *catalog.Record) error {
 	lines := []struct{ label, value string }{
 		{w.say.T("pdf.keywords"), strings.Join(r.Keywords, ", ")},
-		{w.say.T("pdf.published"), strings.Join(nonEmpty(r.Publisher, r.Place, r.Series, r.Number, r.Pages), ", ")},
+		{w.say.T("pdf.published"), strings.Join(nonEmpty(r.Publisher, r.Place, markup.Plain(r.Series), r.Number, r.Pages), ", ")},
 		{"DOI", r.Identifiers.DOI}, {"ISBN", r.Identifiers.ISBN}, {"ISSN", r.Identifiers.ISSN},
 		{"URL", r.Identifiers.URL}, {w.say.T("pdf.licence"), r.License}, {w.say.T("pdf.record"), r.ID},
 	}

@@ -6,6 +6,7 @@ import (
 	"unicode"
 
 	"github.com/annals/annals/catalog"
+	"github.com/annals/annals/catalog/markup"
 	"github.com/annals/annals/export/csljson"
 	"github.com/annals/annals/export/typeset"
 )
@@ -199,7 +200,7 @@ func (w *writer) contents(d *Document) error {
 				return err
 			}
 			w.need(h)
-			if err := w.contentsLine(r.Title, typeset.Regular, 10, 13, 12, w.entryPage[r.ID], w.entryLink, r.ID, numberW); err != nil {
+			if err := w.contentsLine(markup.Plain(r.Title), typeset.Regular, 10, 13, 12, w.entryPage[r.ID], w.entryLink, r.ID, numberW); err != nil {
 				return err
 			}
 			if names := shortNames(r.Contributors); names != "" {
@@ -220,7 +221,7 @@ func (w *writer) contents(d *Document) error {
 
 // contentsEntryHeight is the room an entry takes in the contents.
 func (w *writer) contentsEntryHeight(d *Document, r catalog.Record, numberW float64) (float64, error) {
-	lines, err := w.fonts.Layout(r.Title, typeset.Regular, 10, contentW-12-numberW)
+	lines, err := w.fonts.Layout(markup.Plain(r.Title), typeset.Regular, 10, contentW-12-numberW)
 	if err != nil {
 		return 0, err
 	}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/xml"
 	"time"
+
+	"github.com/annals/annals/catalog/markup"
 )
 
 // xmpPacket is the XMP metadata of a stamped copy: Dublin Core (title with
@@ -26,13 +28,13 @@ func xmpPacket(c *Cover, names []string, citation string) []byte {
 	w(`<?xpacket begin="`, "\uFEFF", `" id="W5M0MpCehiHzreSzNTczkc9d"?>`, "\n",
 		`<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">`, "\n",
 		`<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:pdf="http://ns.adobe.com/pdf/1.3/" xmlns:xmp="http://ns.adobe.com/xap/1.0/">`, "\n")
-	w(`<dc:title><rdf:Alt><rdf:li xml:lang="x-default">`, esc(r.Title), `</rdf:li>`)
+	w(`<dc:title><rdf:Alt><rdf:li xml:lang="x-default">`, esc(markup.Plain(r.Title)), `</rdf:li>`)
 	if r.Language != "" {
-		w(`<rdf:li xml:lang="`, esc(r.Language), `">`, esc(r.Title), `</rdf:li>`)
+		w(`<rdf:li xml:lang="`, esc(r.Language), `">`, esc(markup.Plain(r.Title)), `</rdf:li>`)
 	}
 	for _, t := range r.Translations {
 		if t.Title != "" && t.Language != "" && t.Language != r.Language {
-			w(`<rdf:li xml:lang="`, esc(t.Language), `">`, esc(t.Title), `</rdf:li>`)
+			w(`<rdf:li xml:lang="`, esc(t.Language), `">`, esc(markup.Plain(t.Title)), `</rdf:li>`)
 		}
 	}
 	w(`</rdf:Alt></dc:title>`, "\n")

@@ -286,7 +286,8 @@ func (h *Handler) Write(c echo.Context, title string, records []catalog.Record) 
 		Author: atomPerson{Name: h.cfg.RepositoryName}, Links: []atomLink{{Rel: "self", Href: self, Type: "application/atom+xml"}}}
 	var newest time.Time
 	for i := range records {
-		r := &records[i]
+		plain := records[i].WithPlainTitles() // an Atom title of type text
+		r := &plain
 		e := atomEntry{ID: base + "/records/" + r.ID, Title: atomText{Lang: r.Language, Value: r.Title},
 			Updated: r.Updated.UTC().Format(time.RFC3339), Published: r.Created.UTC().Format(time.RFC3339),
 			Links: []atomLink{{Rel: "alternate", Href: base + "/records/" + r.ID, Type: "text/html"},

@@ -17,6 +17,7 @@ import (
 
 	"github.com/annals/annals/catalog"
 	"github.com/annals/annals/catalog/i18n"
+	"github.com/annals/annals/catalog/markup"
 	"github.com/labstack/echo/v4"
 	"golang.org/x/text/language"
 )
@@ -96,7 +97,11 @@ func newSite(cfg *Config, log *slog.Logger, fsys fs.FS, key []byte) (*site, erro
 // templateFuncs are the helpers templates use beside the view's methods.
 var templateFuncs = template.FuncMap{
 	"join": strings.Join,
-	"add":  func(a, b int) int { return a + b },
+	// rich shows a title's styles (<i>, <b>, <sup>...; package markup),
+	// every other character escaped
+	"rich":  func(s string) template.HTML { return template.HTML(markup.HTML(s)) },
+	"plain": markup.Plain,
+	"add":   func(a, b int) int { return a + b },
 	"json": func(v any) (template.JS, error) {
 		data, err := json.Marshal(v)
 		return template.JS(data), err

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/annals/annals/catalog"
+	"github.com/annals/annals/catalog/markup"
 	"github.com/annals/annals/export"
 	"github.com/annals/annals/export/csl"
 	"github.com/annals/annals/export/csljson"
@@ -81,7 +82,8 @@ func (st *site) recordPage(c echo.Context) error {
 	if r.Status != catalog.StatusPublished && v.Actor == nil {
 		return st.fail(c, catalog.Errorf(catalog.ENOTFOUND, "There is no record %q.", r.ID))
 	}
-	v.Title = r.Title
+	plain := r.WithPlainTitles() // for the page's <title>, meta tags and JSON-LD; the page shows the styles
+	v.Title = plain.Title
 	p := recordPage{view: v, R: r, CanEdit: v.Actor != nil}
 	if r.Event != "" {
 		p.Event = export.CachedEvents(st.cfg.Store)(ctx, r.Event)
@@ -151,12 +153,12 @@ func (st *site) recordPage(c echo.Context) error {
 		}
 	}
 	p.Labels = catalog.FileLabels()
-	p.Details, p.IDs = recordDetails(v, r), identifierLinks(r.Identifiers)
-	p.Meta = highwire(r, p.Event, recordURL(st.cfg.BaseURL, r.ID))
+	p.Details, p.IDs = recordDetails(v, &plain), identifierLinks(r.Identifiers)
+	p.Meta = highwire(&plain, p.Event, recordURL(st.cfg.BaseURL, r.ID))
 	if st.cfg.BaseURL != "" {
 		p.Canonical = recordURL(st.cfg.BaseURL, r.ID)
 	}
-	p.OpenGraph = [][2]string{{"og:type", "article"}, {"og:title", r.Title}, {"og:site_name", v.T("site.name")}}
+	p.OpenGraph = [][2]string{{"og:type", "article"}, {"og:title", plain.Title}, {"og:site_name", v.T("site.name")}}
 	if p.Canonical != "" {
 		p.OpenGraph = append(p.OpenGraph, [2]string{"og:url", p.Canonical})
 	}
@@ -166,7 +168,7 @@ func (st *site) recordPage(c echo.Context) error {
 	if r.Language != "" {
 		p.OpenGraph = append(p.OpenGraph, [2]string{"og:locale", strings.ReplaceAll(r.Language, "-", "_")})
 	}
-	p.JSONLD = jsonLD(r, p.Event, recordURL(st.cfg.BaseURL, r.ID))
+	p.JSONLD = jsonLD(&plain, p.Event, recordURL(st.cfg.BaseURL, r.ID))
 	v.NoIndex = r.Status != catalog.StatusPublished
 	return st.render(c, http.StatusOK, "record", p)
 }
@@ -574,8 +576,8 @@ func identifierLinks(ids catalog.Identifiers) []pageLink {
 // citation: they may have come from a reference to it.
 func (st *site) withdrawnPage(c echo.Context, v *view, r *catalog.Record) error {
 	v.NoIndex = true
-	v.Title = r.Title
-	p := errorPage{view: v, Status: http.StatusGone, Message: v.T("record.withdrawn", r.Title)}
+	v.Title = markup.Plain(r.Title)
+	p := errorPage{view: v, Status: http.StatusGone, Message: v.T("record.withdrawn", v.Title)}
 	if lib := st.cfg.Styles; lib != nil {
 		if proc, err := lib.Processor("apa", ""); err == nil {
 			var ev *catalog.Event

@@ -1,0 +1,225 @@
+// Package markup reads the rich text a title may carry: the HTML-like tags
+// of CSL-JSON (<i>, <b>, <sup>, <sub>, <sc>, small-caps, nocase and nodecor
+// spans), which Zotero and citeproc-js use and which a BibTeX \textit{}
+// becomes on import. A record keeps its title with these tags; each output
+// shows them in its own way (pages as HTML, BibTeX as \textit{}, Dublin
+// Core, feeds and PDF headings as plain text; CSL-JSON, RIS and CSV keep
+// the tags, as Zotero's do) and search reads the plain text.
+//
+// As in citeproc-js, a tag counts only when it is closed in order; any
+// other "<" is text.
+package markup
+
+import (
+	"html"
+	"strings"
+)
+
+// Style is a set of the styles a span of text is in.
+type Style uint8
+
+// The styles.
+const (
+	Italic Style = 1 << iota
+	Bold
+	SmallCaps
+	Superscript
+	Subscript
+	NoCase   // kept as written by styles that change case
+	NoDecor  // set upright, unbold, whatever surrounds it
+	styleEnd // not a style
+)
+
+// Span is a run of text in one style.
+type Span struct {
+	Text  string
+	Style Style
+}
+
+// tags are the tags text may carry and the styles they open. The first
+// tag of a style is the one written (HTML, Markup).
+var tags = []struct {
+	open, close string
+	style       Style
+}{
+	{"<i>", "</i>", Italic},
+	{"<b>", "</b>", Bold},
+	{`<span style="font-variant:small-caps;">`, "</span>", SmallCaps},
+	{"<sup>", "</sup>", Superscript},
+	{"<sub>", "</sub>", Subscript},
+	{`<span class="nocase">`, "</span>", NoCase},
+	{`<span class="nodecor">`, "</span>", NoDecor},
+	{"<sc>", "</sc>", SmallCaps},
+	{`<span style="font-variant: small-caps;">`, "</span>", SmallCaps},
+}
+
+// Has reports whether s carries any markup.
+func Has(s string) bool {
+	if !strings.Contains(s, "<") {
+		return false
+	}
+	for _, sp := range Parse(s) {
+		if sp.Style != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// Token is a piece of marked-up text: text, or a tag opening or closing a
+// style.
+type Token struct {
+	Kind  TokenKind
+	Text  string // of a text token
+	Style Style  // the style a tag opens or closes
+}
+
+// TokenKind tells text from tags.
+type TokenKind uint8
+
+// The kinds of tokens.
+const (
+	Text TokenKind = iota
+	Open
+	Close
+)
+
+// Tokens splits s into text and the tags that count, in order; tags
+// always nest and are always closed. Adjacent text is one token.
+func Tokens(s string) []Token {
+	var out []Token
+	text := func(t string) {
+		if n := len(out); n > 0 && out[n-1].Kind == Text {
+			out[n-1].Text += t
+		} else if t != "" {
+			out = append(out, Token{Kind: Text, Text: t})
+		}
+	}
+	var open []int // index into tags of each open tag
+	for i := 0; i < len(s); {
+		if s[i] != '<' {
+			j := strings.IndexByte(s[i:], '<')
+			if j < 0 {
+				j = len(s) - i
+			}
+			text(s[i : i+j])
+			i += j
+			continue
+		}
+		if n := len(open); n > 0 && strings.HasPrefix(s[i:], tags[open[n-1]].close) {
+			out = append(out, Token{Kind: Close, Style: tags[open[n-1]].style})
+			i += len(tags[open[n-1]].close)
+			open = open[:n-1]
+			continue
+		}
+		matched := false
+		for k, t := range tags {
+			if strings.HasPrefix(s[i:], t.open) && strings.Contains(s[i+len(t.open):], t.close) {
+				out = append(out, Token{Kind: Open, Style: t.style})
+				open = append(open, k)
+				i += len(t.open)
+				matched = true
+				break
+			}
+		}
+		if !matched {
+			text("<")
+			i++
+		}
+	}
+	for n := len(open) - 1; n >= 0; n-- { // "<i><i>a</i>": the first is closed at the end
+		out = append(out, Token{Kind: Close, Style: tags[open[n]].style})
+	}
+	return out
+}
+
+// Parse splits s into spans of one style each. Text outside any tag is a
+// span of style 0; empty spans are left out.
+func Parse(s string) []Span {
+	if !strings.Contains(s, "<") {
+		if s == "" {
+			return nil
+		}
+		return []Span{{Text: s}}
+	}
+	var spans []Span
+	var styles []Style // of the open tags
+	for _, t := range Tokens(s) {
+		switch t.Kind {
+		case Open:
+			styles = append(styles, t.Style)
+		case Close:
+			styles = styles[:len(styles)-1]
+		default:
+			st := Style(0)
+			for _, s := range styles {
+				st |= s
+			}
+			spans = append(spans, Span{Text: t.Text, Style: st})
+		}
+	}
+	return spans
+}
+
+// Plain is s without its markup: what search reads, and what outputs
+// without styles (RIS, Dublin Core, a page's <title>) show.
+func Plain(s string) string {
+	if !strings.Contains(s, "<") {
+		return s
+	}
+	var b strings.Builder
+	for _, sp := range Parse(s) {
+		b.WriteString(sp.Text)
+	}
+	return b.String()
+}
+
+// HTML is s as HTML: its text escaped, its styles as tags (<i>, <b>,
+// <sup>, <sub>, a small-caps span) nested as in s. Nothing else of s can
+// become markup.
+func HTML(s string) string {
+	if !strings.Contains(s, "<") {
+		return html.EscapeString(s)
+	}
+	var b strings.Builder
+	for _, t := range Tokens(s) {
+		open, close := tagsFor(t.Style, NoCase|NoDecor) // a page has no case to keep
+		switch t.Kind {
+		case Open:
+			b.WriteString(open)
+		case Close:
+			b.WriteString(close)
+		default:
+			b.WriteString(html.EscapeString(t.Text))
+		}
+	}
+	return b.String()
+}
+
+// tagsFor are the tags around a span of style st, the styles of skip
+// left out.
+func tagsFor(st, skip Style) (open, close string) {
+	for bit := Style(1); bit < styleEnd; bit <<= 1 {
+		if st&bit == 0 || skip&bit != 0 {
+			continue
+		}
+		for _, t := range tags {
+			if t.style == bit {
+				open += t.open
+				close = t.close + close
+				break
+			}
+		}
+	}
+	return open, close
+}
+
+// Write is spans written back as markup, each style by its first tag.
+func Write(spans []Span) string {
+	var b strings.Builder
+	for _, sp := range spans {
+		open, close := tagsFor(sp.Style, 0)
+		b.WriteString(open + sp.Text + close)
+	}
+	return b.String()
+}
