@@ -5,6 +5,7 @@ import (
 	"os"
 	"testing"
 	"testing/fstest"
+	"unicode/utf8"
 
 	"github.com/annals/annals/catalog"
 )
@@ -43,6 +44,23 @@ func FuzzRead(f *testing.F) {
 		// whatever the files name, finding them fails an item or warns
 		if err := catalog.ResolveImportFiles(t.Context(), items, fuzzFiles, nil, 1<<20, true); err != nil {
 			t.Fatal(err)
+		}
+	})
+}
+
+// FuzzPlainValue: a value plainValue lets through unread is one the TeX
+// decoder would have given back unchanged.
+func FuzzPlainValue(f *testing.F) {
+	for _, s := range []string{"", "plain", "a-b 2025-06-04", "a--b", "two  spaces", " lead", "trail\u00a0", "Кириллица 中文",
+		"и\u0306", "Cafe\u0301", "\u00ab«»\u201c", "x\\y", "a~b", "Ӂ ӂ ҈", "日本語\u3000"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !utf8.ValidString(s) || !plainValue(s) {
+			return
+		}
+		if got := decodeText(s, false); got != s {
+			t.Fatalf("plainValue(%q) but the decoder gives %q", s, got)
 		}
 	})
 }

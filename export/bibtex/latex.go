@@ -3,6 +3,7 @@ package bibtex
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -56,6 +57,11 @@ func decode(s string, rich bool) string {
 	if plainValue(s) { // most values: nothing to decode, nothing to fold
 		return s
 	}
+	return decodeText(s, rich)
+}
+
+// decodeText is decode without looking for the plain values first.
+func decodeText(s string, rich bool) string {
 	rs := []rune(s)
 	var b strings.Builder
 	var closers []string // by open brace: the tags its closing brace ends
@@ -240,18 +246,69 @@ func argument(rs []rune, i int) (string, int) {
 }
 
 // plainValue reports whether s needs no decoding: no TeX, no dash to
-// join, no white space to fold, and already NFC.
+// join, no white space to fold, and already NFC. One pass over the bytes,
+// most of them passed by a table (byteClass): ASCII text, and the leading
+// and following bytes of Cyrillic letters and CJK ideographs, which NFC
+// leaves alone; any other non-ASCII character is looked up.
 func plainValue(s string) bool {
-	if strings.ContainsAny(s, "\\{}~$-\n\r\t") || strings.Contains(s, "  ") || strings.TrimSpace(s) != s {
+	if s == "" {
+		return true
+	}
+	if first, _ := utf8.DecodeRuneInString(s); unicode.IsSpace(first) {
 		return false
 	}
+	if last, _ := utf8.DecodeLastRuneInString(s); unicode.IsSpace(last) {
+		return false
+	}
+	lookUp := false // a character nfcStable does not know by its bytes
 	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return nfcStable(s[i:]) || norm.NFC.IsNormalString(s)
+		switch byteClass[s[i]] {
+		case plainByte:
+		case texByte:
+			return false
+		case pairByte: // "--" and "  " are decoded, one alone is text
+			if i+1 < len(s) && s[i+1] == s[i] {
+				return false
+			}
+		case leadByte:
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if unicode.IsSpace(r) { // folded into a space
+				return false
+			}
+			lookUp = lookUp || !stableRune(r)
+			i += size - 1
 		}
 	}
-	return true // ASCII is NFC
+	return !lookUp || norm.NFC.IsNormalString(s)
 }
+
+// The classes of bytes plainValue tells apart.
+const (
+	plainByte = iota // text as it is
+	texByte          // TeX or white space to fold: decode
+	pairByte         // decode when doubled
+	leadByte         // starts a character to look up
+)
+
+// byteClass is the class of each byte for plainValue. Bytes that follow a
+// character's first byte (0x80–0xBF) are plain: plainValue reaches them
+// only after a first byte it passed — 0xD0 and 0xD1 (U+0400–U+047F,
+// Cyrillic letters) or 0xE5–0xE9 (U+5000–U+9FFF, CJK ideographs).
+var byteClass = func() (t [256]uint8) {
+	for c := 0; c < 256; c++ {
+		switch {
+		case c == '\\' || c == '{' || c == '}' || c == '~' || c == '$' || c < ' ' || c == 0x7F:
+			t[c] = texByte
+		case c == '-' || c == ' ':
+			t[c] = pairByte
+		case c == 0xD0 || c == 0xD1 || (c >= 0xE5 && c <= 0xE9) || (c >= 0x80 && c <= 0xBF):
+			t[c] = plainByte
+		case c >= 0xC0:
+			t[c] = leadByte
+		}
+	}
+	return t
+}()
 
 // nfcStable reports, without the normalization tables, whether s is made
 // only of characters NFC leaves alone and never combines with a
@@ -260,14 +317,22 @@ func plainValue(s string) bool {
 // most of the catalogue's text. false says only "look it up".
 func nfcStable(s string) bool {
 	for _, r := range s {
-		switch {
-		case r < 0x80:
-		case r >= 0x0400 && r <= 0x0482, r >= 0x048A && r <= 0x04FF:
-		case r >= 0x4E00 && r <= 0x9FFF, r >= 0x3000 && r <= 0x303F, r >= 0xFF01 && r <= 0xFF5E:
-		case r == 0x2013 || r == 0x2014 || r == 0x00AB || r == 0x00BB || r == 0x2019 || r == 0x201C || r == 0x201D:
-		default:
+		if !stableRune(r) {
 			return false
 		}
+	}
+	return true
+}
+
+// stableRune is nfcStable for one character.
+func stableRune(r rune) bool {
+	switch {
+	case r < 0x80:
+	case r >= 0x0400 && r <= 0x0482, r >= 0x048A && r <= 0x04FF:
+	case r >= 0x4E00 && r <= 0x9FFF, r >= 0x3000 && r <= 0x303F, r >= 0xFF01 && r <= 0xFF5E:
+	case r == 0x2013 || r == 0x2014 || r == 0x00AB || r == 0x00BB || r == 0x2019 || r == 0x201C || r == 0x201D:
+	default:
+		return false
 	}
 	return true
 }

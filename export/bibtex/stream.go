@@ -38,7 +38,11 @@ func Stream(r io.Reader, yield func(catalog.ImportItem) error) error {
 	var held []parsedEntry
 	containers := map[string]parsedEntry{} // by lower-case key
 	var order []string                     // their keys, oldest first
-	err := streamEntries(br, streamChunk, func(e parsedEntry) error {
+	// the entries are parsed in a goroutine of their own, ahead of making
+	// records of them
+	err := recordio.ReadAhead(func(emit func(parsedEntry) error) error {
+		return streamEntries(br, streamChunk, emit)
+	}, func(e parsedEntry) error {
 		if held != nil || e.Fields["crossref"] != "" {
 			held = append(held, e)
 			return nil

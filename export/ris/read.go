@@ -98,9 +98,24 @@ func Read(data []byte) ([]catalog.ImportItem, error) {
 // over each reference's item when its ER is read: memory holds the
 // reference being read, not the file. It stops at yield's first error.
 func Stream(r io.Reader, yield func(catalog.ImportItem) error) error {
+	n := 0
+	// the references are read in a goroutine of their own, ahead of making
+	// records of them
+	err := recordio.ReadAhead(func(emit func(*risEntry) error) error { return readEntries(r, emit) }, func(e *risEntry) error {
+		n++
+		return yield(catalog.ImportItem{Index: n - 1, Line: e.line, Record: record(e), Files: entryFiles(e)})
+	})
+	if err == nil && n == 0 {
+		return &catalog.Error{Code: catalog.EMALFORMED, Message: "The file has no RIS references (they start with \"TY  - \")."}
+	}
+	return err
+}
+
+// readEntries reads the references of a RIS file from r, a line at a
+// time, handing each to emit as its ER line ends it.
+func readEntries(r io.Reader, emit func(*risEntry) error) error {
 	lines := recordio.NewLineReader(r)
 	var cur *risEntry
-	n := 0
 	prevShort := false // the line before was short: a line break after it, not wrapping
 	for {
 		buf, no, err := lines.Next()
@@ -126,10 +141,10 @@ func Stream(r io.Reader, yield func(catalog.ImportItem) error) error {
 			if cur == nil {
 				return malformed(no, "ER ends a reference that was not started with TY")
 			}
-			if err := yield(catalog.ImportItem{Index: n, Line: cur.line, Record: record(cur), Files: entryFiles(cur)}); err != nil {
+			if err := emit(cur); err != nil {
 				return err
 			}
-			n, cur = n+1, nil
+			cur = nil
 		case isTag:
 			if cur == nil {
 				return malformed(no, "the tag %s is outside a reference (references start with TY  - )", tag)
@@ -153,9 +168,6 @@ func Stream(r io.Reader, yield func(catalog.ImportItem) error) error {
 	}
 	if cur != nil {
 		return malformed(cur.line, "the reference started here does not end with ER")
-	}
-	if n == 0 {
-		return &catalog.Error{Code: catalog.EMALFORMED, Message: "The file has no RIS references (they start with \"TY  - \")."}
 	}
 	return nil
 }
