@@ -213,13 +213,15 @@ func (d *documenter) document(rec *catalog.Record, texts map[string]bool) map[st
 	}
 	f.add(fDate, r.Date)
 	f.add(fTitleKey, d.sortKey(r.Title))
-	f.add(fSuggest, suggestTerms(r)...)
+	suggestKeys, suggestTexts := suggestTerms(r)
+	f.add(fSuggest, suggestKeys...)
+	f.add(fSuggestText, suggestTexts...)
 	doc := make(map[string]any, len(f))
 	for name, values := range f {
 		switch {
 		case len(values) == 1:
 			doc[name] = values[0]
-		case slices.Contains(wholeValueFields, name) || name == fSuggest:
+		case slices.Contains(wholeValueFields, name) || name == fSuggest || name == fSuggestText:
 			doc[name] = values
 		default:
 			doc[name] = joinValues(values) // one text, its values kept apart by the analyzer

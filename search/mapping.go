@@ -16,7 +16,7 @@ import (
 // MappingVersion names the shape of the index. An index built with another
 // version is rebuilt from the store; change it whenever the mapping or what
 // documents hold changes.
-const MappingVersion = "annals-search-12" // 12: titles indexed without their markup
+const MappingVersion = "annals-search-13" // 12: titles indexed without their markup; 13: suggestions stored once
 
 // Language families: each has its own analyzer and its own fields. Text is
 // routed by the language tag of the record or translation it comes from.
@@ -56,10 +56,12 @@ const (
 	// word ranks its exact spelling above its folded forms ("Šabac" above
 	// "Sabac", "Ёлка" above "Елка").
 	fExact = "exact"
-	// fSuggest holds the phrases suggested as a person types (suggest.go).
-	fSuggest  = "suggest"
-	fDate     = "date"
-	fTitleKey = "title_key" // collation key for sorting by title
+	// fSuggest holds the phrases suggested as a person types, by their
+	// words, and fSuggestText each phrase once (suggest.go).
+	fSuggest     = "suggest"
+	fSuggestText = "suggest_text"
+	fDate        = "date"
+	fTitleKey    = "title_key" // collation key for sorting by title
 	// fFacets holds every facet value of a record, and its status, as
 	// "name=value" terms (facetTerm): filters match them, and counting
 	// facets visits one field per match instead of seven.
@@ -168,6 +170,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	suggest.Analyzer = keyword.Name
 	suggest.Store, suggest.DocValues, suggest.IncludeTermVectors, suggest.IncludeInAll = false, false, false, false
 	doc.AddFieldMappingsAt(fSuggest, suggest)
+	doc.AddFieldMappingsAt(fSuggestText, suggest)
 	doc.AddSubDocumentMapping("_all", mapping.NewDocumentDisabledMapping()) // queries name their fields
 	m.DefaultMapping = doc
 	m.DefaultAnalyzer = anOther

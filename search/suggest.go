@@ -3,12 +3,15 @@ package search
 import (
 	"cmp"
 	"context"
+	"hash/fnv"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/annals/annals/catalog"
+	"github.com/blevesearch/bleve/v2"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -17,10 +20,12 @@ import (
 // script ("intel" → "Artificial intelligence in medicine", "алд" →
 // "Алдошин, Сергей Михайлович"). Each phrase is indexed in fSuggest once
 // for each of its words, as one term: the phrase folded from that word on,
-// then the phrase as written and its kind. A prefix of those terms is
-// what was typed, folded; the index's dictionary lists them in order,
-// fast, and its counts say how many records have each. The term of a
-// phrase's first word ends in "^": what was typed starts the phrase.
+// then the phrase's id (a hash of it), its kind and its length. A prefix
+// of those terms is what was typed, folded; the index's dictionary lists
+// them in order, fast, and its counts say how many records have each. The
+// kind of a phrase's first word ends in "^": what was typed starts the
+// phrase. The phrase as written is indexed once, in fSuggestText, after
+// its id: only the suggestions returned are looked up there.
 
 // Suggestion is a phrase to complete a query with.
 type Suggestion struct {
@@ -52,17 +57,20 @@ const (
 	MaxSuggestions = 20
 )
 
-// suggestTerms are the fSuggest terms of a published record.
-func suggestTerms(r *catalog.Record) []string {
+// suggestTerms are the fSuggest terms of a published record, and its
+// fSuggestText terms.
+func suggestTerms(r *catalog.Record) (keys, texts []string) {
 	if r.Status != catalog.StatusPublished {
-		return nil
+		return nil, nil
 	}
-	var out []string
 	add := func(kind, phrase string) {
 		phrase = strings.Join(strings.Fields(phrase), " ")
 		if phrase == "" || utf8.RuneCountInString(phrase) > 300 {
 			return
 		}
+		id := phraseID(phrase)
+		texts = append(texts, id+suggestSep+phrase)
+		length := strconv.Itoa(utf8.RuneCountInString(phrase))
 		for i, start := range wordStarts(phrase) {
 			key := foldForSuggest(phrase[start:])
 			if len(key) > maxSuggestKey {
@@ -76,7 +84,7 @@ func suggestTerms(r *catalog.Record) []string {
 				head = "^"
 			}
 			if key != "" {
-				out = append(out, key+suggestSep+phrase+suggestSep+kind+head)
+				keys = append(keys, key+suggestSep+id+suggestSep+kind+head+suggestSep+length)
 			}
 		}
 	}
@@ -93,8 +101,17 @@ func suggestTerms(r *catalog.Record) []string {
 			add(suggestName, catalog.Contributor{Family: t.Family, Given: t.Given, Literal: t.Literal}.DisplayName())
 		}
 	}
-	slices.Sort(out)
-	return slices.Compact(out)
+	slices.Sort(keys)
+	slices.Sort(texts)
+	return slices.Compact(keys), slices.Compact(texts)
+}
+
+// phraseID names a suggested phrase in the index: 64 bits of its FNV-1a
+// hash, in base 36.
+func phraseID(phrase string) string {
+	h := fnv.New64a()
+	h.Write([]byte(phrase))
+	return strconv.FormatUint(h.Sum64(), 36)
 }
 
 // wordStarts are the byte offsets where the words of phrase begin (at most
@@ -157,6 +174,21 @@ func foldForSuggest(s string) string {
 	return norm.NFC.String(strings.TrimRight(b.String(), " "))
 }
 
+// suggestionText is the phrase of an id, from fSuggestText ("" if none).
+func suggestionText(bi bleve.Index, id string) (string, error) {
+	dict, err := bi.FieldDictPrefix(fSuggestText, []byte(id+suggestSep))
+	if err != nil {
+		return "", err
+	}
+	defer dict.Close()
+	e, err := dict.Next()
+	if err != nil || e == nil {
+		return "", err
+	}
+	_, text, _ := strings.Cut(e.Term, suggestSep)
+	return text, nil
+}
+
 // Suggest returns up to limit phrases (titles, names, keywords) of
 // published records with a word that starts with q: those that start with
 // it first, then the commonest, then the shortest. Fewer than two letters
@@ -182,9 +214,11 @@ func (ix *Index) Suggest(ctx context.Context, q string, limit int) ([]Suggestion
 		defer dict.Close()
 		type found struct {
 			Suggestion
+			id     string
+			length int  // in characters
 			starts bool // the phrase itself starts with the prefix
 		}
-		byText := map[string]*found{}
+		byID := map[string]*found{}
 		for n := 0; n < suggestScan; n++ {
 			e, err := dict.Next()
 			if err != nil {
@@ -193,21 +227,22 @@ func (ix *Index) Suggest(ctx context.Context, q string, limit int) ([]Suggestion
 			if e == nil {
 				break
 			}
-			parts := strings.SplitN(e.Term, suggestSep, 3)
-			if len(parts) != 3 {
+			parts := strings.Split(e.Term, suggestSep)
+			if len(parts) != 4 {
 				continue
 			}
 			kind, head := strings.CutSuffix(parts[2], "^")
-			f := byText[parts[1]]
+			f := byID[parts[1]]
 			if f == nil {
-				f = &found{Suggestion: Suggestion{Text: parts[1], Kind: kind}}
-				byText[parts[1]] = f
+				length, _ := strconv.Atoi(parts[3])
+				f = &found{Suggestion: Suggestion{Kind: kind}, id: parts[1], length: length}
+				byID[parts[1]] = f
 			}
 			f.Records = max(f.Records, int(e.Count))
 			f.starts = f.starts || head
 		}
-		all := make([]*found, 0, len(byText))
-		for _, f := range byText {
+		all := make([]*found, 0, len(byID))
+		for _, f := range byID {
 			all = append(all, f)
 		}
 		slices.SortFunc(all, func(a, b *found) int {
@@ -217,10 +252,20 @@ func (ix *Index) Suggest(ctx context.Context, q string, limit int) ([]Suggestion
 				}
 				return 1
 			}
-			return cmp.Or(cmp.Compare(b.Records, a.Records), cmp.Compare(len(a.Text), len(b.Text)), strings.Compare(a.Text, b.Text))
+			return cmp.Or(cmp.Compare(b.Records, a.Records), cmp.Compare(a.length, b.length), strings.Compare(a.id, b.id))
 		})
-		for _, f := range all[:min(len(all), limit)] {
-			out = append(out, f.Suggestion)
+		for _, f := range all {
+			if len(out) == limit {
+				break
+			}
+			text, err := suggestionText(bi, f.id)
+			if err != nil {
+				return err
+			}
+			if text != "" { // "" only if the record went between the two reads
+				f.Text = text
+				out = append(out, f.Suggestion)
+			}
 		}
 		return ctx.Err()
 	})
