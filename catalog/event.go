@@ -1,5 +1,7 @@
 package catalog
 
+import "strings"
+
 // Event is a conference, forum or meeting that outputs belong to, with its
 // programme of sessions.
 type Event struct {
@@ -28,6 +30,19 @@ type Session struct {
 	Order        int                  `json:"order,omitempty"`
 	Date         string               `json:"date,omitempty"`
 	Translations []SessionTranslation `json:"translations,omitempty"`
+}
+
+// TitleIn is the session's title in a language ("ru", "zh-CN"): its
+// translation into it when it has one (the language's base tag compared),
+// else its title.
+func (s Session) TitleIn(lang string) string {
+	base, _, _ := strings.Cut(lang, "-")
+	for _, t := range s.Translations {
+		if tb, _, _ := strings.Cut(t.Language, "-"); t.Title != "" && strings.EqualFold(tb, base) {
+			return t.Title
+		}
+	}
+	return s.Title
 }
 
 // SessionTranslation is a session's title in another language.

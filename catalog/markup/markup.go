@@ -12,6 +12,7 @@ package markup
 
 import (
 	"html"
+	"math/bits"
 	"strings"
 )
 
@@ -88,14 +89,22 @@ const (
 // always nest and are always closed. Adjacent text is one token.
 func Tokens(s string) []Token {
 	var out []Token
-	text := func(t string) {
-		if n := len(out); n > 0 && out[n-1].Kind == Text {
-			out[n-1].Text += t
-		} else if t != "" {
-			out = append(out, Token{Kind: Text, Text: t})
+	var pending strings.Builder // text not yet a token
+	text := func(t string) { pending.WriteString(t) }
+	tag := func(t Token) {
+		if pending.Len() > 0 {
+			out = append(out, Token{Kind: Text, Text: pending.String()})
+			pending.Reset()
 		}
+		out = append(out, t)
 	}
 	var open []int // index into tags of each open tag
+	// where each tag's closing tag is last: a tag opens only before it (one
+	// look at the text, not one per "<")
+	lastClose := make([]int, len(tags))
+	for k, t := range tags {
+		lastClose[k] = strings.LastIndex(s, t.close)
+	}
 	for i := 0; i < len(s); {
 		if s[i] != '<' {
 			j := strings.IndexByte(s[i:], '<')
@@ -107,15 +116,15 @@ func Tokens(s string) []Token {
 			continue
 		}
 		if n := len(open); n > 0 && strings.HasPrefix(s[i:], tags[open[n-1]].close) {
-			out = append(out, Token{Kind: Close, Style: tags[open[n-1]].style})
+			tag(Token{Kind: Close, Style: tags[open[n-1]].style})
 			i += len(tags[open[n-1]].close)
 			open = open[:n-1]
 			continue
 		}
 		matched := false
 		for k, t := range tags {
-			if strings.HasPrefix(s[i:], t.open) && strings.Contains(s[i+len(t.open):], t.close) {
-				out = append(out, Token{Kind: Open, Style: t.style})
+			if strings.HasPrefix(s[i:], t.open) && lastClose[k] >= i+len(t.open) {
+				tag(Token{Kind: Open, Style: t.style})
 				open = append(open, k)
 				i += len(t.open)
 				matched = true
@@ -126,6 +135,9 @@ func Tokens(s string) []Token {
 			text("<")
 			i++
 		}
+	}
+	if pending.Len() > 0 {
+		out = append(out, Token{Kind: Text, Text: pending.String()})
 	}
 	for n := len(open) - 1; n >= 0; n-- { // "<i><i>a</i>": the first is closed at the end
 		out = append(out, Token{Kind: Close, Style: tags[open[n]].style})
@@ -143,17 +155,20 @@ func Parse(s string) []Span {
 		return []Span{{Text: s}}
 	}
 	var spans []Span
-	var styles []Style // of the open tags
+	var open [8]int // how many tags of each style (by bit) are open
 	for _, t := range Tokens(s) {
+		bit := bits.TrailingZeros8(uint8(t.Style))
 		switch t.Kind {
 		case Open:
-			styles = append(styles, t.Style)
+			open[bit]++
 		case Close:
-			styles = styles[:len(styles)-1]
+			open[bit]--
 		default:
 			st := Style(0)
-			for _, s := range styles {
-				st |= s
+			for b, n := range open {
+				if n > 0 {
+					st |= 1 << b
+				}
 			}
 			spans = append(spans, Span{Text: t.Text, Style: st})
 		}

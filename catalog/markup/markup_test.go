@@ -84,3 +84,16 @@ func FuzzMarkup(f *testing.F) {
 		}
 	})
 }
+
+// A title of nothing but unclosed tags is read in linear time (each "<"
+// once, not the rest of the text for each).
+func TestManyUnclosedTags(t *testing.T) {
+	s := strings.Repeat("<i>", 200_000) + "x"
+	if got := Plain(s); got != s {
+		t.Errorf("unclosed tags changed: %d bytes", len(got))
+	}
+	s = strings.Repeat("<i>a", 100_000) + strings.Repeat("</i>", 100_000)
+	if got := Plain(s); got != strings.Repeat("a", 100_000) {
+		t.Errorf("nested tags: %q", got[:min(len(got), 20)])
+	}
+}

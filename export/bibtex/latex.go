@@ -69,13 +69,16 @@ func decodeText(s string, rich bool) string {
 	for i := 0; i < len(rs); i++ {
 		r := rs[i]
 		switch {
-		case rich && r == '\\' && i+1 < len(rs) && isStyle(rs, i+1):
-			open, close, isSwitch, end := style(rs, i+1)
+		case rich && r == '\\' && i+1 < len(rs):
+			open, close, isSwitch, end, ok := style(rs, i+1)
 			switch {
+			case !ok:
+				i = command(rs, i+1, &b)
+				continue
 			case !isSwitch:
 				b.WriteString(open)
 				pending = close // for the brace that comes next
-			case len(closers) > 0: // the rest of the group
+			case len(closers) > 0 && !strings.Contains(closers[len(closers)-1], close): // the rest of the group
 				b.WriteString(open)
 				closers[len(closers)-1] = close + closers[len(closers)-1]
 			}
@@ -128,35 +131,23 @@ func controlWord(rs []rune, i int) (string, int) {
 	return string(rs[i:j]), j
 }
 
-// isStyle reports whether the command at rs[i] sets text in a style: a
-// style command followed by its braced argument, or a style switch.
-func isStyle(rs []rune, i int) bool {
-	name, j := controlWord(rs, i)
-	if _, ok := styleSwitches[name]; ok {
-		return true
-	}
-	if _, ok := styleCommands[name]; !ok {
-		return false
-	}
-	for j < len(rs) && rs[j] == ' ' {
-		j++
-	}
-	return j < len(rs) && rs[j] == '{'
-}
-
-// style reads the style command at rs[i] (isStyle): the tags it opens and
-// closes, whether it is a switch, and the index of its last rune (a
-// command's spaces before its brace, a switch's after it, included).
-func style(rs []rune, i int) (open, close string, isSwitch bool, end int) {
+// style reads the command at rs[i] when it sets text in a style (ok): a
+// style command followed by its braced argument, or a style switch. It
+// returns the tags it opens and closes, whether it is a switch, and the
+// index of its last rune (a command's spaces before its brace, a switch's
+// after it, included).
+func style(rs []rune, i int) (open, close string, isSwitch bool, end int, ok bool) {
 	name, j := controlWord(rs, i)
 	for j < len(rs) && rs[j] == ' ' {
 		j++
 	}
 	if tags, ok := styleSwitches[name]; ok {
-		return tags[0], tags[1], true, j - 1
+		return tags[0], tags[1], true, j - 1, true
 	}
-	tags := styleCommands[name]
-	return tags[0], tags[1], false, j - 1
+	if tags, ok := styleCommands[name]; ok && j < len(rs) && rs[j] == '{' {
+		return tags[0], tags[1], false, j - 1, true
+	}
+	return "", "", false, 0, false
 }
 
 // command decodes the TeX command whose name starts at rs[i] and returns

@@ -91,7 +91,7 @@ func RenderCover(ctx context.Context, out io.Writer, c Cover, opt Options) error
 	}
 	if c.Event != nil {
 		if s, ok := c.Event.FindSession(r.Session); ok && s.Title != "" {
-			meta = append(meta, s.Title)
+			meta = append(meta, s.TitleIn(say.Code))
 		}
 	}
 	if _, err := w.paragraph(strings.Join(meta, " · "), typeset.Regular, 9, 13, 0); err != nil {

@@ -71,9 +71,15 @@ func (d *Document) named(say i18n.Lang) *Document {
 type Section struct {
 	Key          string
 	Title        string
-	Translations []string // the title in other languages
+	Translations []catalog.SessionTranslation // the title in other languages
 	Date         string
 	Records      []catalog.Record
+}
+
+// TitleIn is the section's title in a language ("ru", "zh-CN"), as its
+// session's (catalog.Session.TitleIn).
+func (s Section) TitleIn(lang string) string {
+	return catalog.Session{Title: s.Title, Translations: s.Translations}.TitleIn(lang)
 }
 
 // Entries counts the records of the document.
@@ -107,7 +113,7 @@ func Arrange(ev *catalog.Event, records []catalog.Record, otherTitle string) []S
 			sec := Section{Key: s.Key, Title: s.Title, Date: s.Date, Records: recs}
 			for _, t := range s.Translations {
 				if t.Title != "" && t.Title != s.Title {
-					sec.Translations = append(sec.Translations, t.Title)
+					sec.Translations = append(sec.Translations, t)
 				}
 			}
 			sections = append(sections, sec)
@@ -164,7 +170,10 @@ func (d *Document) check(fonts *typeset.Set) error {
 		}
 	}
 	for _, s := range d.Sections {
-		texts = append(append(texts, s.Title), s.Translations...)
+		texts = append(texts, s.Title)
+		for _, t := range s.Translations {
+			texts = append(texts, t.Title)
+		}
 	}
 	for _, t := range texts {
 		if err := try("", "title", t); err != nil {

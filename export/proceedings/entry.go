@@ -48,7 +48,7 @@ func (w *writer) entry(d *Document, s Section, r *catalog.Record) error {
 		meta = append(meta, w.say.Date(r.Date))
 	}
 	if s.Key != "" {
-		meta = append(meta, s.Title)
+		meta = append(meta, s.TitleIn(w.say.Code))
 	}
 	if w.drawing() {
 		w.pdf.SetTextColor(grey, grey, grey)

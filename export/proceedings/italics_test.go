@@ -2,10 +2,12 @@ package proceedings_test
 
 import (
 	"context"
+	"encoding/json"
 	"encoding/xml"
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -123,19 +125,36 @@ func TestCiteAsKeepsItalicsAndTypedText(t *testing.T) {
 }
 
 // TestProceedingsSpeakTheirLanguage: the PDF's own words (headings,
-// labels, dates) are in the document's language.
+// labels, dates) are in the document's language, and so are its chapters
+// in the contents, bookmarks and running heads when their sessions have
+// that language's title.
 func TestProceedingsSpeakTheirLanguage(t *testing.T) {
 	for _, tc := range []struct {
-		lang string
-		want []string
+		lang    string
+		want    []string
+		chapter string // the energy session in the bookmarks
 	}{
-		{"ru-RU", []string{"Программа", "Содержание", "Указатель участников", "Ссылка для цитирования", "4–6 июня 2025 г.", "Аннотация", "Организаторы", "Доклад"}},
-		{"zh-CN", []string{"会议日程", "目录", "作者索引", "引用格式", "2025年6月4—6日", "摘要"}},
-		{"en-US", []string{"Programme", "Contents", "Index of contributors", "Cite as", "4–6 June 2025", "Abstract", "Organised by"}},
+		{"ru-RU", []string{"Программа", "Содержание", "Указатель участников", "Ссылка для цитирования", "4–6 июня 2025 г.", "Аннотация", "Организаторы", "Доклад"}, "Энергетика"},
+		{"zh-CN", []string{"会议日程", "目录", "作者索引", "引用格式", "2025年6月4—6日", "摘要"}, "能源"},
+		{"en-US", []string{"Programme", "Contents", "Index of contributors", "Cite as", "4–6 June 2025", "Abstract", "Organised by"}, "Energy"},
 	} {
 		d := proceedingstest.SampleDocument(t)
 		d.Language = tc.lang
-		text := run(t, "pdftotext", "-enc", "UTF-8", renderToFile(t, d), "-")
+		path := renderToFile(t, d)
+		var doc struct {
+			Outlines []outline `json:"outlines"`
+		}
+		if err := json.Unmarshal([]byte(run(t, "qpdf", "--json", "--json-key=outlines", path)), &doc); err != nil {
+			t.Fatal(err)
+		}
+		var chapters []string
+		for _, o := range doc.Outlines {
+			chapters = append(chapters, o.Title)
+		}
+		if !slices.Contains(chapters, tc.chapter) {
+			t.Errorf("%s: the bookmarks %q lack the chapter %q", tc.lang, chapters, tc.chapter)
+		}
+		text := run(t, "pdftotext", "-enc", "UTF-8", path, "-")
 		for _, w := range tc.want {
 			if !strings.Contains(text, w) {
 				t.Errorf("%s: %q is not in the PDF", tc.lang, w)

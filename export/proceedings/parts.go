@@ -164,7 +164,7 @@ func (w *writer) programme(d *Document) error {
 			return err
 		}
 		for _, t := range s.Translations {
-			if _, err := w.paragraph(t, typeset.Italic, 10, 14, 12); err != nil {
+			if _, err := w.paragraph(t.Title, typeset.Italic, 10, 14, 12); err != nil {
 				return err
 			}
 		}
@@ -190,7 +190,7 @@ func (w *writer) contents(d *Document) error {
 	for _, s := range d.Sections {
 		w.need(36)
 		w.y += 6
-		if err := w.contentsLine(s.Title, typeset.Bold, 11, 15, 0, w.sectionPage[s.Key], w.sectionLink, "s:"+s.Key, numberW); err != nil {
+		if err := w.contentsLine(s.TitleIn(w.say.Code), typeset.Bold, 11, 15, 0, w.sectionPage[s.Key], w.sectionLink, "s:"+s.Key, numberW); err != nil {
 			return err
 		}
 		for _, r := range s.Records {
@@ -263,13 +263,13 @@ func (w *writer) contentsLine(title string, style typeset.Style, size, leading, 
 
 // section opens a chapter on a page of its own.
 func (w *writer) section(d *Document, s Section) error {
-	w.headLeft, w.headRight = headLeft(d), s.Title
+	w.headLeft, w.headRight = headLeft(d), s.TitleIn(w.say.Code)
 	w.newPage()
 	w.sectionPage[s.Key] = w.page
 	if w.drawing() {
 		w.pdf.SetLink(w.link(w.sectionLink, "s:"+s.Key), 0, w.pdf.PageNo())
 	}
-	w.bookmark(s.Title, 0)
+	w.bookmark(s.TitleIn(w.say.Code), 0)
 	if d.OnePerPage {
 		w.y = 200 // a page of its own
 	}
@@ -277,7 +277,7 @@ func (w *writer) section(d *Document, s Section) error {
 		return err
 	}
 	for _, t := range s.Translations {
-		if _, err := w.paragraph(t, typeset.Italic, 13, 18, 0); err != nil {
+		if _, err := w.paragraph(t.Title, typeset.Italic, 13, 18, 0); err != nil {
 			return err
 		}
 	}

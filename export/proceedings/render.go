@@ -67,7 +67,7 @@ func layoutEntries(ctx context.Context, w *writer, d *Document, _ func(done, tot
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			w.headLeft, w.headRight = headLeft(d), s.Title
+			w.headLeft, w.headRight = headLeft(d), s.TitleIn(w.say.Code)
 			if err := w.entry(d, s, &s.Records[i]); err != nil {
 				return err
 			}

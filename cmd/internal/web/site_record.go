@@ -92,7 +92,7 @@ func (st *site) recordPage(c echo.Context) error {
 	if p.Event != nil {
 		p.EventName = localName(p.Event.Name, p.Event.Translations, v.Lang)
 		if s, ok := p.Event.FindSession(r.Session); ok {
-			p.SessionTitle = localTitle(s.Title, s.Translations, v.Lang)
+			p.SessionTitle = s.TitleIn(v.Lang)
 		}
 	}
 	p.Versions = append(p.Versions, textVersion{Lang: r.Language, LangName: v.LanguageName(r.Language), Title: r.Title, Abstract: r.Abstract, Original: true})
@@ -443,7 +443,7 @@ func (st *site) eventPage(c echo.Context) error {
 		if sec.Key == "" {
 			es.Title = v.T("event.other")
 		} else if s, ok := ev.FindSession(sec.Key); ok {
-			es.Title, es.Date = localTitle(s.Title, s.Translations, v.Lang), v.Date(s.Date)
+			es.Title, es.Date = s.TitleIn(v.Lang), v.Date(s.Date)
 		}
 		p.Sessions = append(p.Sessions, es)
 	}

@@ -158,7 +158,7 @@ func (st *site) fillResults(c echo.Context, p *searchPage, req search.Request, r
 	for _, e := range events {
 		eventNames[e.ID] = localName(e.Name, e.Translations, v.Lang)
 		for _, s := range e.Sessions {
-			sessionNames[s.Key] = localTitle(s.Title, s.Translations, v.Lang)
+			sessionNames[s.Key] = s.TitleIn(v.Lang)
 		}
 	}
 	found, err := st.cfg.Search.LoadHits(ctx, req.Filters, res.Hits)
@@ -363,16 +363,6 @@ func localName(name string, tr []catalog.EventTranslation, lang string) string {
 		}
 	}
 	return name
-}
-
-// localTitle is a session's title in the interface language.
-func localTitle(title string, tr []catalog.SessionTranslation, lang string) string {
-	for _, t := range tr {
-		if t.Language == lang && t.Title != "" {
-			return t.Title
-		}
-	}
-	return title
 }
 
 // numberPages links the numbered pages of a result around the current
