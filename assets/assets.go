@@ -31,6 +31,7 @@ const (
 	FontRegular     = "fonts/DejaVuSerif.ttf"
 	FontBold        = "fonts/DejaVuSerif-Bold.ttf"
 	FontItalic      = "fonts/DejaVuSerif-Italic.ttf"
+	FontBoldItalic  = "fonts/DejaVuSerif-BoldItalic.ttf"
 	FontCJK         = "fonts/gbsn00lp.ttf"
 	FontCJKFallback = "fonts/DroidSansFallbackFull.ttf"
 	// HyphenationDir holds hyphenation patterns, hyph_LL_CC.dic (see

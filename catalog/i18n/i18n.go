@@ -71,8 +71,15 @@ type Lang struct {
 }
 
 // T says a message: {0}, {1}... are replaced by args. A key the language
-// lacks falls back to English, then to the key itself.
+// lacks falls back to English, then to the key itself. When the first
+// argument is one and the language has the message KEY.one ("1 entry"
+// beside "{0} entries"), that is said instead.
 func (l Lang) T(key string, args ...any) string {
+	if len(args) > 0 && fmt.Sprint(args[0]) == "1" {
+		if _, ok := l.w.msgs[l.Code][key+".one"]; ok {
+			key += ".one"
+		}
+	}
 	msg, ok := l.w.msgs[l.Code][key]
 	if !ok {
 		if msg, ok = l.w.msgs["en"][key]; !ok {

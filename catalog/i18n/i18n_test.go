@@ -104,3 +104,18 @@ func TestNamesAndNumbers(t *testing.T) {
 		t.Errorf("missing key = %q", got)
 	}
 }
+
+// TestOneTakesItsOwnMessage: "1 entry", not "1 entries".
+func TestOneTakesItsOwnMessage(t *testing.T) {
+	w := words(t)
+	en := w.In("en")
+	if got := en.T("pdf.entries", "1"); got != "1 entry" {
+		t.Errorf("one: %q", got)
+	}
+	if got := en.T("pdf.entries", 12); got != "12 entries" {
+		t.Errorf("twelve: %q", got)
+	}
+	if got := w.In("ru").T("pdf.entries", 1); got != "Материалов: 1" {
+		t.Errorf("ru: %q", got)
+	}
+}

@@ -100,7 +100,7 @@ func RenderCover(ctx context.Context, out io.Writer, c Cover, opt Options) error
 	w.pdf.SetTextColor(0, 0, 0)
 	w.y += 8
 	steps := []func() error{
-		func() error { _, err := w.paragraph(markup.Plain(r.Title), typeset.Bold, 18, 23, 0); return err },
+		func() error { _, err := w.spansParagraph(titleSpans(r.Title, typeset.Bold), 18, 23, 0); return err },
 		func() error { return w.translatedTitles(r) },
 		func() error { return w.contributors(r) },
 		func() error { return w.eventLine(c.Event) },

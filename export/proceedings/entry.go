@@ -61,7 +61,7 @@ func (w *writer) entry(d *Document, s Section, r *catalog.Record) error {
 	}
 	w.y += 6
 	steps := []func() error{
-		func() error { _, err := w.paragraph(markup.Plain(r.Title), typeset.Bold, 15, 19, 0); return err },
+		func() error { _, err := w.spansParagraph(titleSpans(r.Title, typeset.Bold), 15, 19, 0); return err },
 		func() error { return w.translatedTitles(r) },
 		func() error { return w.contributors(r) },
 		func() error { return w.abstracts(r) },
@@ -112,7 +112,7 @@ const entryGap = 28.0
 // line (their affiliations may follow on the next page, never the names).
 func (w *writer) headingHeight(r *catalog.Record) (float64, error) {
 	h := 12.0 + 6
-	lines, err := w.fonts.Layout(markup.Plain(r.Title), typeset.Bold, 15, contentW)
+	lines, err := w.fonts.LayoutSpans(titleSpans(r.Title, typeset.Bold), 15, contentW)
 	if err != nil {
 		return 0, err
 	}
@@ -121,7 +121,7 @@ func (w *writer) headingHeight(r *catalog.Record) (float64, error) {
 		if t.Title == "" {
 			continue
 		}
-		lines, err := w.fonts.Layout(markup.Plain(t.Title)+" ["+t.Language+"]", typeset.Italic, 11, contentW)
+		lines, err := w.fonts.LayoutSpans(translatedTitleSpans(t.Title, t.Language), 11, contentW)
 		if err != nil {
 			return 0, err
 		}
@@ -150,7 +150,7 @@ func (w *writer) translatedTitles(r *catalog.Record) error {
 		if t.Title == "" {
 			continue
 		}
-		if _, err := w.paragraph(markup.Plain(t.Title)+" ["+t.Language+"]", typeset.Italic, 11, 15, 0); err != nil {
+		if _, err := w.spansParagraph(translatedTitleSpans(t.Title, t.Language), 11, 15, 0); err != nil {
 			return err
 		}
 	}

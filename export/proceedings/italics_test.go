@@ -21,8 +21,8 @@ import (
 // with the family of its font and whether pdftohtml found it italic (from
 // the font's name: "DejaVuSerif-Italic").
 type pdfText struct {
-	Text, Font string
-	Italic     bool
+	Text, Font   string
+	Italic, Bold bool
 }
 
 func pdfTexts(t *testing.T, path string) []pdfText {
@@ -50,7 +50,7 @@ func pdfTexts(t *testing.T, path string) []pdfText {
 			families[f.ID] = f.Family
 		}
 		for _, tx := range p.Texts {
-			texts = append(texts, pdfText{Text: chardata(tx.Inner), Font: families[tx.Font], Italic: strings.Contains(tx.Inner, "<i>")})
+			texts = append(texts, pdfText{Text: chardata(tx.Inner), Font: families[tx.Font], Italic: strings.Contains(tx.Inner, "<i>"), Bold: strings.Contains(tx.Inner, "<b>")})
 		}
 	}
 	return texts
@@ -121,6 +121,30 @@ func TestCiteAsKeepsItalicsAndTypedText(t *testing.T) {
 	var bad *proceedings.UnprintableError
 	if !errors.As(err, &bad) || bad.Err.Rune != '\uE001' {
 		t.Errorf("a title with a private-use character: %v", err)
+	}
+}
+
+// TestTitlesKeepTheirStyles: a title's italics (its markup) are set in
+// the bold italic face in the bold heading, and upright in the italic
+// line of a translated title; the tags are never printed.
+func TestTitlesKeepTheirStyles(t *testing.T) {
+	r := catalog.Record{ID: "xenopus", Kind: catalog.KindArticle, Status: catalog.StatusPublished, Language: "en",
+		Title:        "Nerve fibres of <i>Xenopus laevis</i>",
+		Translations: []catalog.Translation{{Language: "ru", Title: "Нервные волокна <i>Xenopus laevis</i>"}},
+		Contributors: []catalog.Contributor{{Family: "Hutchinson", Given: "N. A."}}, Date: "1970"}
+	d := &proceedings.Document{Title: "Styles", Sections: proceedings.Arrange(nil, []catalog.Record{r}, "Outputs"),
+		Style: proceedingstest.Style(t, "apa"), Generated: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}
+	path := renderToFile(t, d)
+	var boldItalic, uprightInTranslation bool
+	for _, tx := range pdfTexts(t, path) {
+		boldItalic = boldItalic || (tx.Text == "Xenopus laevis" && tx.Italic && tx.Bold)
+		uprightInTranslation = uprightInTranslation || (tx.Text == "Xenopus laevis" && !tx.Italic && !tx.Bold)
+	}
+	if !boldItalic || !uprightInTranslation {
+		t.Errorf("bold italic in the heading %v, upright in the italic translation %v: %v", boldItalic, uprightInTranslation, pdfTexts(t, path))
+	}
+	if text := run(t, "pdftotext", "-enc", "UTF-8", path, "-"); strings.Contains(text, "<i>") || !strings.Contains(text, "Nerve fibres of Xenopus laevis") {
+		t.Errorf("the title as printed:\n%s", text)
 	}
 }
 

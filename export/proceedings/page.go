@@ -181,7 +181,13 @@ func (w *writer) drawLine(l typeset.Line, x, baseline, size float64) {
 // paragraph sets text from the current position, breaking pages as it
 // goes, indented by indent; it returns the lines it set.
 func (w *writer) paragraph(text string, style typeset.Style, size, leading, indent float64) ([]typeset.Line, error) {
-	lines, err := w.fonts.Layout(text, style, size, contentW-indent)
+	return w.spansParagraph([]typeset.Span{{Text: text, Style: style}}, size, leading, indent)
+}
+
+// spansParagraph is paragraph for text in several styles (a title with
+// its italics).
+func (w *writer) spansParagraph(spans []typeset.Span, size, leading, indent float64) ([]typeset.Line, error) {
+	lines, err := w.fonts.LayoutSpans(spans, size, contentW-indent)
 	if err != nil {
 		return nil, err
 	}

@@ -55,7 +55,7 @@ type risEntry struct {
 func (e *risEntry) all(tag string) []string {
 	var out []string
 	for _, t := range e.tags {
-		if t[0] == tag && t[1] != "" {
+		if sameTag(t[0], tag) && t[1] != "" {
 			out = append(out, t[1])
 		}
 	}
@@ -65,12 +65,18 @@ func (e *risEntry) all(tag string) []string {
 func (e *risEntry) first(tags ...string) string {
 	for _, tag := range tags {
 		for _, t := range e.tags { // without all's slice: first is called for every field
-			if t[0] == tag && t[1] != "" {
+			if sameTag(t[0], tag) && t[1] != "" {
 				return t[1]
 			}
 		}
 	}
 	return ""
+}
+
+// sameTag compares two tags, which are two characters long (tagLine), byte
+// by byte: called for every tag of a reference for each field looked up.
+func sameTag(a, b string) bool {
+	return len(a) == 2 && len(b) == 2 && a[0] == b[0] && a[1] == b[1]
 }
 
 func malformed(line int, format string, args ...any) error {

@@ -86,6 +86,7 @@ const (
 	Regular Style = iota
 	Bold
 	Italic
+	BoldItalic
 )
 
 // Set is the fonts a document draws with: a text face per style for
@@ -93,31 +94,35 @@ const (
 // back to, in order (a Song face for simplified Chinese first, then a face
 // with the characters it lacks). A Set is safe for concurrent use.
 type Set struct {
-	text        [3]*Face             // by Style
+	text        [4]*Face             // by Style
 	cjk         []*Face              // tried in order
 	hyphenation map[string]*Patterns // by language (WithHyphenation)
 }
 
-// NewSet makes a font set. italic may be nil (regular is used); cjk are
-// tried in order for what the text faces cannot draw.
-func NewSet(regular, bold, italic *Face, cjk ...*Face) *Set {
+// NewSet makes a font set. italic may be nil (regular is used), and
+// boldItalic (bold is); cjk are tried in order for what the text faces
+// cannot draw.
+func NewSet(regular, bold, italic, boldItalic *Face, cjk ...*Face) *Set {
 	if italic == nil {
 		italic = regular
 	}
-	return &Set{text: [3]*Face{regular, bold, italic}, cjk: cjk}
+	if boldItalic == nil {
+		boldItalic = bold
+	}
+	return &Set{text: [4]*Face{regular, bold, italic, boldItalic}, cjk: cjk}
 }
 
 // FaceFiles names the font files of a Set in a file system.
 type FaceFiles struct {
-	Regular, Bold, Italic string
-	CJK                   []string // tried in order
+	Regular, Bold, Italic, BoldItalic string
+	CJK                               []string // tried in order
 }
 
 // LoadSet reads a Set's faces from fsys, each named by its PostScript name
 // (which is the name PDF readers show).
 func LoadSet(fsys fs.FS, files FaceFiles) (*Set, error) {
 	var faces []*Face
-	for _, path := range append([]string{files.Regular, files.Bold, files.Italic}, files.CJK...) {
+	for _, path := range append([]string{files.Regular, files.Bold, files.Italic, files.BoldItalic}, files.CJK...) {
 		data, err := fs.ReadFile(fsys, path)
 		if err != nil {
 			return nil, err
@@ -128,7 +133,7 @@ func LoadSet(fsys fs.FS, files FaceFiles) (*Set, error) {
 		}
 		faces = append(faces, face)
 	}
-	return NewSet(faces[0], faces[1], faces[2], faces[3:]...), nil
+	return NewSet(faces[0], faces[1], faces[2], faces[3], faces[4:]...), nil
 }
 
 // Faces are the set's distinct faces, for registering with the PDF.
@@ -136,6 +141,9 @@ func (s *Set) Faces() []*Face {
 	out := []*Face{s.text[Regular], s.text[Bold]}
 	if s.text[Italic] != s.text[Regular] {
 		out = append(out, s.text[Italic])
+	}
+	if s.text[BoldItalic] != s.text[Bold] {
+		out = append(out, s.text[BoldItalic])
 	}
 	return append(out, s.cjk...)
 }

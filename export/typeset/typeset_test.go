@@ -11,7 +11,7 @@ import (
 func testSet(t testing.TB) *Set {
 	t.Helper()
 	set, err := LoadSet(assets.FS(), FaceFiles{Regular: assets.FontRegular, Bold: assets.FontBold,
-		Italic: assets.FontItalic, CJK: []string{assets.FontCJK, assets.FontCJKFallback}})
+		Italic: assets.FontItalic, BoldItalic: assets.FontBoldItalic, CJK: []string{assets.FontCJK, assets.FontCJKFallback}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,8 +56,8 @@ func TestCJKFallsBackFaceByFace(t *testing.T) {
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("runs %q, want %q", got, want)
 	}
-	if n := len(s.Faces()); n != 5 {
-		t.Errorf("%d faces, want 5 (three text, two CJK)", n)
+	if n := len(s.Faces()); n != 6 {
+		t.Errorf("%d faces, want 6 (four text, two CJK)", n)
 	}
 }
 
