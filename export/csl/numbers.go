@@ -84,8 +84,16 @@ var numericPart = regexp.MustCompile(`^(?:[A-Za-z]{0,3}\d+[A-Za-z]{0,3}|[ivxlcdm
 // citeproc-js).
 var countedNumber = regexp.MustCompile(`^(?:[A-Za-z]{0,3}\d+[A-Za-z]{0,3}|[ivxlcdm]+)$`)
 
+// numberRomanRange is a number and an upper-case roman one joined as a
+// range ("60-I", a journal's volume and part), which citeproc-js counts
+// as two numbers; "XX, 327" (pages) it does not.
+var numberRomanRange = regexp.MustCompile(`^\d+\s*[-–]\s*[IVXLCDM]+$`)
+
 // severalNumbers reports whether v holds more than one number.
 func severalNumbers(v string) bool {
+	if numberRomanRange.MatchString(strings.TrimSpace(v)) {
+		return true
+	}
 	n := 0
 	for _, p := range numberSeparator.Split(strings.TrimSpace(v), -1) {
 		if countedNumber.MatchString(p) {

@@ -316,12 +316,13 @@ func entriesAgreement(t *testing.T, style, itemsFile string, itemsJSON []byte, s
 }
 
 // agreementFloor is the share of a style's entries that equalled
-// citeproc-js's when last measured (December 2026, 1,095 items), less a
-// point: the goal is 95% in every style; these floors keep what is won.
+// citeproc-js's when last measured (December 2026, 1,095 items), less up
+// to a point: the goal is 95% in every style; these floors keep what is
+// won.
 // The README lists what still differs and why.
 func agreementFloor(style string) float64 {
-	floors := map[string]float64{"chicago-author-date": 94.5, "china-national-standard-gb-t-7714-2015-author-date": 93,
-		"china-national-standard-gb-t-7714-2015-numeric": 94, "modern-language-association": 86.5}
+	floors := map[string]float64{"china-national-standard-gb-t-7714-2015-author-date": 93,
+		"china-national-standard-gb-t-7714-2015-numeric": 94, "modern-language-association": 89}
 	if f, ok := floors[style]; ok {
 		return f
 	}

@@ -305,7 +305,7 @@ func isNumeric(s string) bool {
 			return false
 		}
 		withDigits = true
-		if _, err := strconv.Atoi(strings.TrimLeft(strings.TrimRight(part, "abcdefghijklmnopqrstuvwxyz"), "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")); err != nil {
+		if _, err := strconv.Atoi(strings.Trim(part, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")); err != nil {
 			return false
 		}
 	}
@@ -316,9 +316,10 @@ var romanNumeral = regexp.MustCompile(`^[ivxlcdmIVXLCDM]+$`)
 
 // typographic sets the data's apostrophes as ’ ("Students’", "d’eau")
 // and its straight quotes, double or single, as quotation marks that the
-// locale will draw (nested ones as inner quotes).
+// locale will draw (nested ones as inner quotes); its curly double quotes
+// stay as typed unless the text is quoted (dataQuoteOpen).
 func typographic(s string) string {
-	if !strings.ContainsAny(s, "'\"") {
+	if !strings.ContainsAny(s, "'\"“") {
 		return s
 	}
 	rs := []rune(s)
@@ -333,9 +334,20 @@ func typographic(s string) string {
 		return j < 0 || unicode.IsSpace(rs[j]) || strings.ContainsRune("([{\u2014\u2013-/", rs[j])
 	}
 	// pair the quotes: an opening one before text, a closing one after
-	kind := make([]rune, len(rs)) // mQuoteOpen, mQuoteClose or 0
+	kind := make([]rune, len(rs)) // mQuoteOpen, mQuoteClose, dataQuoteOpen, dataQuoteClose or 0
 	var open []int
 	for i, c := range rs {
+		if c == '“' { // curly quotes say which way they face (“一前五后” after a Han letter)
+			open = append(open, i)
+			continue
+		}
+		if c == '”' {
+			if n := len(open); n > 0 && rs[open[n-1]] == '“' {
+				kind[open[n-1]], kind[i] = dataQuoteOpen, dataQuoteClose
+				open = open[:n-1]
+			}
+			continue
+		}
 		if c != '"' && c != '\'' {
 			continue
 		}
@@ -351,6 +363,8 @@ func typographic(s string) string {
 	out := make([]rune, 0, len(rs)+4)
 	for i, c := range rs {
 		switch {
+		case kind[i] == dataQuoteOpen || kind[i] == dataQuoteClose:
+			out = append(out, mLiteral, kind[i])
 		case kind[i] == mQuoteOpen:
 			out = append(out, mQuoteOpen)
 		case kind[i] == mQuoteClose:

@@ -74,11 +74,25 @@ func protect(s string) string {
 	return b.String()
 }
 
+// Curly double quotes in the data, paired, stay as typed unless the style
+// quotes the text they are in: then they are its inner quotes (MLA's
+// quoted title "… ‘一前五后’ …"), as citeproc-js sets them. typographic
+// writes them as these stand-ins after mLiteral.
+const (
+	dataQuoteOpen  = standInBase + 0x20
+	dataQuoteClose = standInBase + 0x21
+)
+
 // unprotect returns the data character a stand-in after mLiteral stands
 // for, false when r is no stand-in.
 func unprotect(r rune) (rune, bool) {
-	if r >= standInBase && r < standInBase+0x20 {
+	switch {
+	case r >= standInBase && r < standInBase+0x20:
 		return 0xE000 + (r - standInBase), true
+	case r == dataQuoteOpen:
+		return '“', true
+	case r == dataQuoteClose:
+		return '”', true
 	}
 	return 0, false
 }
@@ -303,9 +317,34 @@ func walk(s string, locale chain, out output) {
 			space = false
 		}
 	}
+	var dataQuotes []bool // each data quote open: whether it is set as a quote inside quotes
 	for _, r := range s {
 		switch {
+		case literal && r == dataQuoteOpen && depth > 0:
+			literal = false
+			dataQuotes = append(dataQuotes, true)
+			if depth%2 == 0 {
+				write(open)
+			} else {
+				write(openIn)
+			}
+			depth++
+		case literal && r == dataQuoteClose && len(dataQuotes) > 0 && dataQuotes[len(dataQuotes)-1]:
+			literal = false
+			dataQuotes = dataQuotes[:len(dataQuotes)-1]
+			depth--
+			if depth%2 == 0 {
+				write(close)
+			} else {
+				write(closeIn)
+			}
 		case literal:
+			switch {
+			case r == dataQuoteOpen:
+				dataQuotes = append(dataQuotes, false)
+			case r == dataQuoteClose && len(dataQuotes) > 0:
+				dataQuotes = dataQuotes[:len(dataQuotes)-1]
+			}
 			if d, ok := unprotect(r); ok {
 				r = d
 			}

@@ -139,3 +139,26 @@ func TestTypedTextAgainstCiteproc(t *testing.T) {
 		}
 	}
 }
+
+// TestCurlyQuotesInTheData: curly double quotes typed in a title stay as
+// typed, unless the style quotes the title: then they are its inner quotes
+// (as citeproc-js sets them). A volume "60-I" is two numbers ("vols."), and
+// a number with letters on either side ("US334823A") is numeric.
+func TestCurlyQuotesInTheData(t *testing.T) {
+	items, err := csl.ParseItems([]byte(`[{"id":"q","type":"paper-conference","title":"医疗机构保洁人员“一前五后”手卫生干预效果研究",
+		"author":[{"literal":"李妍"}],"issued":{"date-parts":[[2022]]}},
+		{"id":"v","type":"article-journal","title":"Filters","container-title":"IEEE Trans.","volume":"60-I","author":[{"family":"Abbas","given":"M."}],"issued":{"date-parts":[[2013]]}},
+		{"id":"p","type":"patent","title":"Commutator","number":"US334823A","author":[{"family":"Tesla","given":"Nikola"}],"issued":{"date-parts":[[1886]]}}]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mla := strings.Join(processor(t, "modern-language-association").Bibliography(items, "text"), "\n")
+	for _, want := range []string{"“医疗机构保洁人员‘一前五后’手卫生干预效果研究.”", "vols. 60–I", "no. US334823A"} {
+		if !strings.Contains(mla, want) {
+			t.Errorf("MLA lacks %s:\n%s", want, mla)
+		}
+	}
+	if gost := strings.Join(processor(t, "gost-r-7-0-5-2008").Bibliography(items, "text"), "\n"); !strings.Contains(gost, "医疗机构保洁人员“一前五后”手卫生") {
+		t.Errorf("GOST changed the quotes:\n%s", gost)
+	}
+}
