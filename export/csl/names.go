@@ -77,10 +77,6 @@ func isRomanesque(s string) bool {
 func initials(given, with string, initialize, hyphenInitials bool) string {
 	mark := strings.TrimRight(with, " ")
 	closeUp := !strings.HasSuffix(with, " ")
-	hyphen := "-"
-	if !hyphenInitials {
-		hyphen = ""
-	}
 	var b strings.Builder
 	prevInitial := false
 	for _, word := range strings.Fields(given) {
@@ -110,8 +106,10 @@ func initials(given, with string, initialize, hyphenInitials bool) string {
 				}
 				switch {
 				case b.Len() == 0:
-				case h > 0 && k == firstNonEmpty(subparts):
-					b.WriteString(hyphen)
+				case h > 0 && k == firstNonEmpty(subparts) && (hyphenInitials || !initial):
+					// "J.-P."; without initialize-with-hyphen the initials of
+					// "Xiao-Lun" are two initials ("X L"), as citeproc-js writes them
+					b.WriteByte('-')
 				case closeUp && prevInitial && initial:
 				default:
 					b.WriteByte(' ')

@@ -224,14 +224,15 @@ func numberRange(v string) string {
 }
 
 // rangeEnd reports whether s can end a range of numbers as citeproc-js
-// reads them: one word that starts with a digit ("107", "7178999X") or a
-// roman numeral ("I"); not "s2", "G" or "116 Stat. 745 107".
+// reads them: digits, perhaps with a few letters after them ("107",
+// "7178999X"), or a roman numeral ("I"); not "s2", "G", "116 Stat. 745 107"
+// or an identifier such as "2006BAK04A10/10.2013" (citeproc-js does write
+// that one with an en dash after a "No." label; Annals does not).
 func rangeEnd(s string) bool {
-	if s == "" || strings.ContainsAny(s, " \t") {
-		return false
-	}
-	return s[0] >= '0' && s[0] <= '9' || romanNumeral.MatchString(s)
+	return digitsThenLetters.MatchString(s) || romanNumeral.MatchString(s)
 }
+
+var digitsThenLetters = regexp.MustCompile(`^\d+[A-Za-z]{0,3}$`)
 
 // numericVars are the number variables a style may print with cs:text.
 var numericVars = map[string]bool{"volume": true, "issue": true, "number": true, "edition": true,

@@ -108,7 +108,7 @@ func applyCase(s, tc, lang string) string {
 	case "lowercase":
 		return strings.Map(unicode.ToLower, s)
 	case "uppercase":
-		return strings.Map(unicode.ToUpper, s)
+		return strings.ReplaceAll(strings.Map(unicode.ToUpper, s), "ß", "SS") // as JavaScript's toUpperCase
 	case "capitalize-first", "sentence":
 		done := false
 		return mapWords(s, func(w string, _ int) string {

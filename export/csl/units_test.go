@@ -23,6 +23,26 @@ func TestInitials(t *testing.T) {
 			t.Errorf("initials(%q, %q, %v) = %q, want %q", tc.given, tc.with, tc.initialize, got, tc.want)
 		}
 	}
+	// initialize-with-hyphen="false" (GB/T 7714): a hyphenated name is two
+	// initials, spaced as the style spaces initials; a whole name keeps it
+	for _, tc := range []struct{ given, with, want string }{
+		{"Xiao-Lun", " ", "X L"}, {"Jean-Paul", ".", "J.P."}, {"Jean-Paul", ". ", "J. P."},
+	} {
+		if got := initials(tc.given, tc.with, true, false); got != tc.want {
+			t.Errorf("initials(%q, %q) without hyphens = %q, want %q", tc.given, tc.with, got, tc.want)
+		}
+	}
+	if got := initials("Xiao-Lun", " ", false, false); got != "Xiao-Lun" {
+		t.Errorf("a whole hyphenated name: %q", got)
+	}
+}
+
+// TestUppercaseAsJavaScript: text-case="uppercase" writes ß as SS (GB/T's
+// family names: "PREISSINGER"), as citeproc-js does.
+func TestUppercaseAsJavaScript(t *testing.T) {
+	if got := textCase("Preißinger", "uppercase", "de"); got != "PREISSINGER" {
+		t.Errorf("uppercase: %q", got)
+	}
 }
 
 func TestTitleCase(t *testing.T) {
