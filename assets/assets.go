@@ -26,14 +26,16 @@ const (
 	LocalesDir = "csl/locales"
 	// Fonts for PDFs (see fonts/SOURCE.md for their licences): DejaVu Serif
 	// for Latin and Cyrillic, AR PL SungtiL GB (a Song face, the serif of
-	// Chinese) for simplified Chinese, Droid Sans Fallback for the CJK
-	// characters it lacks (traditional Chinese, kana, Hangul).
+	// Chinese) for simplified Chinese, Droid Sans Fallback for the Han
+	// characters it lacks (traditional Chinese, Japanese shinjitai), and
+	// NanumMyeongjo (a serif face) for Hangul.
 	FontRegular     = "fonts/DejaVuSerif.ttf"
 	FontBold        = "fonts/DejaVuSerif-Bold.ttf"
 	FontItalic      = "fonts/DejaVuSerif-Italic.ttf"
 	FontBoldItalic  = "fonts/DejaVuSerif-BoldItalic.ttf"
 	FontCJK         = "fonts/gbsn00lp.ttf"
 	FontCJKFallback = "fonts/DroidSansFallbackFull.ttf"
+	FontHangul      = "fonts/NanumMyeongjo.ttf"
 	// HyphenationDir holds hyphenation patterns, hyph_LL_CC.dic (see
 	// hyphenation/SOURCE.md for their licences): English and Russian.
 	HyphenationDir = "hyphenation"

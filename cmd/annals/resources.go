@@ -39,7 +39,7 @@ func loadLocale(tag string) ([]byte, error) {
 // with the embedded hyphenation patterns.
 func openFonts() (*typeset.Set, error) {
 	set, err := typeset.LoadSet(assets.FS(), typeset.FaceFiles{Regular: assets.FontRegular, Bold: assets.FontBold,
-		Italic: assets.FontItalic, BoldItalic: assets.FontBoldItalic, CJK: []string{assets.FontCJK, assets.FontCJKFallback}})
+		Italic: assets.FontItalic, BoldItalic: assets.FontBoldItalic, CJK: []string{assets.FontCJK, assets.FontCJKFallback, assets.FontHangul}})
 	if err != nil {
 		return nil, err
 	}

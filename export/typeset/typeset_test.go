@@ -11,7 +11,7 @@ import (
 func testSet(t testing.TB) *Set {
 	t.Helper()
 	set, err := LoadSet(assets.FS(), FaceFiles{Regular: assets.FontRegular, Bold: assets.FontBold,
-		Italic: assets.FontItalic, BoldItalic: assets.FontBoldItalic, CJK: []string{assets.FontCJK, assets.FontCJKFallback}})
+		Italic: assets.FontItalic, BoldItalic: assets.FontBoldItalic, CJK: []string{assets.FontCJK, assets.FontCJKFallback, assets.FontHangul}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +40,7 @@ func TestRunsSwitchFontsByScript(t *testing.T) {
 
 // Simplified Chinese is set in the Song face; what it lacks (traditional
 // characters, Japanese shinjitai) falls back to the next CJK face,
-// character by character.
+// character by character; Hangul is set in the Myeongjo face.
 func TestCJKFallsBackFaceByFace(t *testing.T) {
 	s := testSet(t)
 	runs, err := s.Runs("科学院 語言論 栄誉 ひらがな 学院", Regular)
@@ -56,8 +56,20 @@ func TestCJKFallsBackFaceByFace(t *testing.T) {
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("runs %q, want %q", got, want)
 	}
-	if n := len(s.Faces()); n != 6 {
-		t.Errorf("%d faces, want 6 (four text, two CJK)", n)
+	if n := len(s.Faces()); n != 7 {
+		t.Errorf("%d faces, want 7 (four text, three CJK)", n)
+	}
+	// Hangul, which neither Chinese face has, in the Myeongjo face
+	runs, err = s.Runs("한국어 논문 韓國", Regular)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = nil
+	for _, r := range runs {
+		got = append(got, r.Face.Name+":"+r.Text)
+	}
+	if want := []string{"NanumMyeongjo:한국어 논문 ", sans + "韓國"}; strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("Korean runs %q, want %q", got, want)
 	}
 }
 

@@ -19,7 +19,7 @@ import (
 func Fonts(t testing.TB) *typeset.Set {
 	t.Helper()
 	set, err := typeset.LoadSet(assets.FS(), typeset.FaceFiles{Regular: assets.FontRegular, Bold: assets.FontBold,
-		Italic: assets.FontItalic, BoldItalic: assets.FontBoldItalic, CJK: []string{assets.FontCJK, assets.FontCJKFallback}})
+		Italic: assets.FontItalic, BoldItalic: assets.FontBoldItalic, CJK: []string{assets.FontCJK, assets.FontCJKFallback, assets.FontHangul}})
 	if err != nil {
 		t.Fatal(err)
 	}
