@@ -6,7 +6,6 @@ import (
 	"unicode"
 
 	"github.com/annals/annals/catalog"
-	"github.com/annals/annals/catalog/markup"
 	"github.com/annals/annals/export/csljson"
 	"github.com/annals/annals/export/typeset"
 )
@@ -190,7 +189,7 @@ func (w *writer) contents(d *Document) error {
 	for _, s := range d.Sections {
 		w.need(36)
 		w.y += 6
-		if err := w.contentsLine(s.TitleIn(w.say.Code), typeset.Bold, 11, 15, 0, w.sectionPage[s.Key], w.sectionLink, "s:"+s.Key, numberW); err != nil {
+		if err := w.contentsLine([]typeset.Span{{Text: s.TitleIn(w.say.Code), Style: typeset.Bold}}, typeset.Bold, 11, 15, 0, w.sectionPage[s.Key], w.sectionLink, "s:"+s.Key, numberW); err != nil {
 			return err
 		}
 		for _, r := range s.Records {
@@ -200,7 +199,7 @@ func (w *writer) contents(d *Document) error {
 				return err
 			}
 			w.need(h)
-			if err := w.contentsLine(markup.Plain(r.Title), typeset.Regular, 10, 13, 12, w.entryPage[r.ID], w.entryLink, r.ID, numberW); err != nil {
+			if err := w.contentsLine(titleSpans(r.Title, typeset.Regular), typeset.Regular, 10, 13, 12, w.entryPage[r.ID], w.entryLink, r.ID, numberW); err != nil {
 				return err
 			}
 			if names := shortNames(r.Contributors); names != "" {
@@ -221,7 +220,7 @@ func (w *writer) contents(d *Document) error {
 
 // contentsEntryHeight is the room an entry takes in the contents.
 func (w *writer) contentsEntryHeight(d *Document, r catalog.Record, numberW float64) (float64, error) {
-	lines, err := w.fonts.Layout(markup.Plain(r.Title), typeset.Regular, 10, contentW-12-numberW)
+	lines, err := w.fonts.LayoutSpans(titleSpans(r.Title, typeset.Regular), 10, contentW-12-numberW)
 	if err != nil {
 		return 0, err
 	}
@@ -239,10 +238,11 @@ func (w *writer) contentsEntryHeight(d *Document, r catalog.Record, numberW floa
 	return h, nil
 }
 
-// contentsLine sets one title of the contents with its page number at the
-// right of its last line, the whole of it a link to the page.
-func (w *writer) contentsLine(title string, style typeset.Style, size, leading, indent float64, page int, links map[string]int, key string, numberW float64) error {
-	lines, err := w.fonts.Layout(title, style, size, contentW-indent-numberW)
+// contentsLine sets one title of the contents (its spans) with its page
+// number, in style, at the right of its last line, the whole of it a link
+// to the page.
+func (w *writer) contentsLine(title []typeset.Span, style typeset.Style, size, leading, indent float64, page int, links map[string]int, key string, numberW float64) error {
+	lines, err := w.fonts.LayoutSpans(title, size, contentW-indent-numberW)
 	if err != nil {
 		return err
 	}
