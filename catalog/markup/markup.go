@@ -26,9 +26,8 @@ const (
 	SmallCaps
 	Superscript
 	Subscript
-	NoCase   // kept as written by styles that change case
-	NoDecor  // set upright, unbold, whatever surrounds it
-	styleEnd // not a style
+	NoCase  // kept as written by styles that change case
+	NoDecor // set upright, unbold, whatever surrounds it
 )
 
 // Span is a run of text in one style.
@@ -38,7 +37,7 @@ type Span struct {
 }
 
 // tags are the tags text may carry and the styles they open. The first
-// tag of a style is the one written (HTML, Markup).
+// tag of a style is the one a page writes (HTML).
 var tags = []struct {
 	open, close string
 	style       Style
@@ -177,14 +176,14 @@ func Parse(s string) []Span {
 }
 
 // Plain is s without its markup: what search reads, and what outputs
-// without styles (RIS, Dublin Core, a page's <title>) show.
+// without styles (Dublin Core, a page's <title>) show.
 func Plain(s string) string {
 	if !strings.Contains(s, "<") {
 		return s
 	}
 	var b strings.Builder
-	for _, sp := range Parse(s) {
-		b.WriteString(sp.Text)
+	for _, t := range Tokens(s) {
+		b.WriteString(t.Text) // tags have none
 	}
 	return b.String()
 }
@@ -198,7 +197,7 @@ func HTML(s string) string {
 	}
 	var b strings.Builder
 	for _, t := range Tokens(s) {
-		open, close := tagsFor(t.Style, NoCase|NoDecor) // a page has no case to keep
+		open, close := pageTags(t.Style)
 		switch t.Kind {
 		case Open:
 			b.WriteString(open)
@@ -211,30 +210,16 @@ func HTML(s string) string {
 	return b.String()
 }
 
-// tagsFor are the tags around a span of style st, the styles of skip
-// left out.
-func tagsFor(st, skip Style) (open, close string) {
-	for bit := Style(1); bit < styleEnd; bit <<= 1 {
-		if st&bit == 0 || skip&bit != 0 {
-			continue
-		}
-		for _, t := range tags {
-			if t.style == bit {
-				open += t.open
-				close = t.close + close
-				break
-			}
+// pageTags are the HTML tags of a style: the first of tags that has it;
+// none for NoCase and NoDecor (a page has no case to keep).
+func pageTags(st Style) (open, close string) {
+	if st == NoCase || st == NoDecor {
+		return "", ""
+	}
+	for _, t := range tags {
+		if t.style == st {
+			return t.open, t.close
 		}
 	}
-	return open, close
-}
-
-// Write is spans written back as markup, each style by its first tag.
-func Write(spans []Span) string {
-	var b strings.Builder
-	for _, sp := range spans {
-		open, close := tagsFor(sp.Style, 0)
-		b.WriteString(open + sp.Text + close)
-	}
-	return b.String()
+	return "", ""
 }

@@ -117,27 +117,17 @@ func TestRichTitlesRoundTrip(t *testing.T) {
 		"<i>Whole title</i>", "x < y and <i>open", "Отчёт о <i>Homo sapiens</i> 中文",
 	} {
 		it := csljson.Item{ID: "x-1", Type: "article-journal", Title: title, ContainerTitle: "Journal of <i>Things</i>", CollectionTitle: "Series <b>B</b>"}
-		var buf bytes.Buffer
-		if err := Write(&buf, []csljson.Item{it}); err != nil {
-			t.Fatal(err)
-		}
-		items, err := Read(buf.Bytes())
-		if err != nil {
-			t.Fatalf("%v\n%s", err, buf.String())
-		}
-		r := items[0].Record
+		r, written := writeThenRead(t, it)
 		if r.Title != title || r.Source.ContainerTitle != it.ContainerTitle || r.Series != it.CollectionTitle {
-			t.Errorf("read back %q, %q, %q from\n%s", r.Title, r.Source.ContainerTitle, r.Series, buf.String())
+			t.Errorf("read back %q, %q, %q from\n%s", r.Title, r.Source.ContainerTitle, r.Series, written)
 		}
 	}
 }
 
-// TestWriteThenRead reads back what Write writes.
-func TestWriteThenRead(t *testing.T) {
-	it := csljson.Item{ID: "x-1", Type: "report", Title: "Отчёт -- {скобки} & 100% «кавычки» 中文",
-		Author: []csljson.Name{{Family: "van der Berg", Given: "Anna"}, {Literal: `ТК 354 "Бытовая химия"`}, {Family: "Петров", Given: "П. П."}},
-		Issued: csljson.ParseDate("2025-06-04"), Publisher: "Беларуская навука", PublisherPlace: "Minsk", Page: "1-5",
-		Abstract: "First paragraph.\n\nSecond_paragraph with $ and #.", Keyword: "a, b", DOI: "10.1234/x"}
+// writeThenRead writes one item as BibTeX and reads it back: the record,
+// and what was written.
+func writeThenRead(t *testing.T, it csljson.Item) (catalog.Record, string) {
+	t.Helper()
 	var buf bytes.Buffer
 	if err := Write(&buf, []csljson.Item{it}); err != nil {
 		t.Fatal(err)
@@ -146,11 +136,20 @@ func TestWriteThenRead(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, buf.String())
 	}
-	r := items[0].Record
+	return items[0].Record, buf.String()
+}
+
+// TestWriteThenRead reads back what Write writes.
+func TestWriteThenRead(t *testing.T) {
+	it := csljson.Item{ID: "x-1", Type: "report", Title: "Отчёт -- {скобки} & 100% «кавычки» 中文",
+		Author: []csljson.Name{{Family: "van der Berg", Given: "Anna"}, {Literal: `ТК 354 "Бытовая химия"`}, {Family: "Петров", Given: "П. П."}},
+		Issued: csljson.ParseDate("2025-06-04"), Publisher: "Беларуская навука", PublisherPlace: "Minsk", Page: "1-5",
+		Abstract: "First paragraph.\n\nSecond_paragraph with $ and #.", Keyword: "a, b", DOI: "10.1234/x"}
+	r, written := writeThenRead(t, it)
 	if r.ID != "x-1" || r.Kind != catalog.KindReport || r.Title != it.Title || r.Publisher != it.Publisher || r.Place != "Minsk" ||
 		r.Pages != "1-5" || r.Abstract != it.Abstract || r.Date != "2025-06-04" || r.Identifiers.DOI != "10.1234/x" ||
 		!reflect.DeepEqual(r.Keywords, []string{"a", "b"}) {
-		t.Errorf("read back:\n%+v\nfrom\n%s", r, buf.String())
+		t.Errorf("read back:\n%+v\nfrom\n%s", r, written)
 	}
 	c := r.Contributors
 	if len(c) != 3 || c[0].Family != "van der Berg" || c[0].Given != "Anna" || c[1].Literal != `ТК 354 "Бытовая химия"` || c[2].Given != "П. П." {

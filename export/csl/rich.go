@@ -317,34 +317,44 @@ func walk(s string, locale chain, out output) {
 			space = false
 		}
 	}
+	openQuote := func() {
+		if depth%2 == 0 {
+			write(open)
+		} else {
+			write(openIn)
+		}
+		depth++
+	}
+	closeQuote := func() {
+		depth--
+		if depth%2 == 0 {
+			write(close)
+		} else {
+			write(closeIn)
+		}
+	}
 	var dataQuotes []bool // each data quote open: whether it is set as a quote inside quotes
 	for _, r := range s {
 		switch {
-		case literal && r == dataQuoteOpen && depth > 0:
+		case literal && r == dataQuoteOpen:
 			literal = false
-			dataQuotes = append(dataQuotes, true)
-			if depth%2 == 0 {
-				write(open)
+			asQuote := depth > 0 // inside the style's quotes: an inner quote; else as typed
+			dataQuotes = append(dataQuotes, asQuote)
+			if asQuote {
+				openQuote()
 			} else {
-				write(openIn)
+				write("“")
 			}
-			depth++
-		case literal && r == dataQuoteClose && len(dataQuotes) > 0 && dataQuotes[len(dataQuotes)-1]:
+		case literal && r == dataQuoteClose && len(dataQuotes) > 0:
 			literal = false
+			asQuote := dataQuotes[len(dataQuotes)-1]
 			dataQuotes = dataQuotes[:len(dataQuotes)-1]
-			depth--
-			if depth%2 == 0 {
-				write(close)
+			if asQuote {
+				closeQuote()
 			} else {
-				write(closeIn)
+				write("”")
 			}
 		case literal:
-			switch {
-			case r == dataQuoteOpen:
-				dataQuotes = append(dataQuotes, false)
-			case r == dataQuoteClose && len(dataQuotes) > 0:
-				dataQuotes = dataQuotes[:len(dataQuotes)-1]
-			}
 			if d, ok := unprotect(r); ok {
 				r = d
 			}
@@ -354,19 +364,9 @@ func walk(s string, locale chain, out output) {
 		case r == mLiteral:
 			literal = true
 		case r == mQuoteOpen:
-			if depth%2 == 0 {
-				write(open)
-			} else {
-				write(openIn)
-			}
-			depth++
+			openQuote()
 		case r == mQuoteClose:
-			depth--
-			if depth%2 == 0 {
-				write(close)
-			} else {
-				write(closeIn)
-			}
+			closeQuote()
 		case isMarker(r):
 			flush()
 			out.marker(r)

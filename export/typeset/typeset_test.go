@@ -18,16 +18,23 @@ func testSet(t testing.TB) *Set {
 	return set
 }
 
-func TestRunsSwitchFontsByScript(t *testing.T) {
-	s := testSet(t)
-	runs, err := s.Runs("Доклад 张天 on AI: 人工智能。", Regular)
+// faceRuns are the runs of text in a regular style as "Face:text".
+func faceRuns(t *testing.T, s *Set, text string) []string {
+	t.Helper()
+	runs, err := s.Runs(text, Regular)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got []string
+	var out []string
 	for _, r := range runs {
-		got = append(got, r.Face.Name+":"+r.Text)
+		out = append(out, r.Face.Name+":"+r.Text)
 	}
+	return out
+}
+
+func TestRunsSwitchFontsByScript(t *testing.T) {
+	s := testSet(t)
+	got := faceRuns(t, s, "Доклад 张天 on AI: 人工智能。")
 	want := []string{"DejaVuSerif:Доклад ", "BousungEG-Light-GB:张天 ", "DejaVuSerif:on AI: ", "BousungEG-Light-GB:人工智能。"}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("runs %q, want %q", got, want)
@@ -43,14 +50,7 @@ func TestRunsSwitchFontsByScript(t *testing.T) {
 // character by character; Hangul is set in the Myeongjo face.
 func TestCJKFallsBackFaceByFace(t *testing.T) {
 	s := testSet(t)
-	runs, err := s.Runs("科学院 語言論 栄誉 ひらがな 学院", Regular)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, r := range runs {
-		got = append(got, r.Face.Name+":"+r.Text)
-	}
+	got := faceRuns(t, s, "科学院 語言論 栄誉 ひらがな 学院")
 	song, sans := "BousungEG-Light-GB:", "DroidSansFallback:"
 	want := []string{song + "科学院 ", sans + "語", song + "言", sans + "論 栄", song + "誉 ひらがな 学院"}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
@@ -60,14 +60,7 @@ func TestCJKFallsBackFaceByFace(t *testing.T) {
 		t.Errorf("%d faces, want 7 (four text, three CJK)", n)
 	}
 	// Hangul, which neither Chinese face has, in the Myeongjo face
-	runs, err = s.Runs("한국어 논문 韓國", Regular)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got = nil
-	for _, r := range runs {
-		got = append(got, r.Face.Name+":"+r.Text)
-	}
+	got = faceRuns(t, s, "한국어 논문 韓國")
 	if want := []string{"NanumMyeongjo:한국어 논문 ", sans + "韓國"}; strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("Korean runs %q, want %q", got, want)
 	}
