@@ -1,18 +1,73 @@
 package csl
 
-import "strings"
+import (
+	"sort"
+	"strconv"
+	"strings"
+)
 
-// Citations that would read the same are told apart in the order CSL
-// gives: more names (disambiguate-add-names), given names or initials
-// (disambiguate-add-givenname, by its givenname-disambiguation-rule), the
-// disambiguate="true" condition, and last year suffixes ("2025a").
+// Citations that would read the same are told apart as citeproc-js tells
+// them apart, since the reference for every style is what it prints: the
+// items whose citations read the same form a group, and the group is
+// worked through with one configuration that only ever grows — a given
+// name expanded, then one more name shown, name by name (by-cite
+// givenname rule), then the disambiguate="true" condition, then year
+// suffixes. After each step the group is split by whether each item
+// still reads as the first one; an item that reads alone keeps the
+// configuration that made it so. The global givenname rules (all-names,
+// primary-name...) expand names from a register of every name first.
+// What a citation shows this way shows in the bibliography too, as
+// citeproc-js does (more names, given names where a style initialises).
 
-// disambiguation is what an item's citation shows beyond the style's
-// defaults to tell it apart.
-type disambiguation struct {
-	extraNames int            // names shown beyond et-al-use-first
-	allGiven   int            // by-cite: every name expanded to this level
-	given      map[string]int // global rules: level of each ambiguous name
+// ambigConfig is what an item's citation shows beyond the style's
+// defaults: the number of names of each list of names it renders, the
+// level of each name's given name, how many disambiguate="true" tests pass,
+// and its year suffix.
+type ambigConfig struct {
+	names        []int   // by list of names, in the order rendered
+	givens       [][]int // by list, by name: 0 as the style says, 1 initials, 2 full
+	disambiguate int
+	yearSuffix   int // -1: none
+}
+
+func newAmbigConfig() *ambigConfig { return &ambigConfig{yearSuffix: -1} }
+
+func (c *ambigConfig) clone() *ambigConfig {
+	d := &ambigConfig{names: append([]int(nil), c.names...), disambiguate: c.disambiguate, yearSuffix: c.yearSuffix}
+	d.givens = make([][]int, len(c.givens))
+	for i, g := range c.givens {
+		d.givens[i] = append([]int(nil), g...)
+	}
+	return d
+}
+
+// pad gives every shown name a given-name level.
+func (c *ambigConfig) pad() {
+	for len(c.givens) < len(c.names) {
+		c.givens = append(c.givens, nil)
+	}
+	for i, n := range c.names {
+		for len(c.givens[i]) < n {
+			c.givens[i] = append(c.givens[i], 0)
+		}
+	}
+}
+
+// setNames records that list pos showed n names.
+func (c *ambigConfig) setNames(pos, n int) {
+	for len(c.names) <= pos {
+		c.names = append(c.names, 0)
+	}
+	c.names[pos] = n
+	c.pad()
+}
+
+// given is the level asked for name i of list pos.
+func (c *ambigConfig) given(pos, i int) int {
+	if pos < len(c.givens) && i < len(c.givens[pos]) {
+		return c.givens[pos][i]
+	}
+	return 0
 }
 
 // Levels of given-name expansion.
@@ -21,50 +76,89 @@ const (
 	givenFull     = 2
 )
 
-// disambiguate runs the style's disambiguation over items in
-// bibliography order. Citations are rendered once and again only for the
-// items a step changed.
-func (p *Processor) disambiguate(items []*Item) {
+// disambiguate runs the style's disambiguation: items in the order they
+// were given (which decides the groups' order, as the order items reach
+// citeproc-js's registry), sorted in bibliography order (which numbers
+// year suffixes).
+func (p *Processor) disambiguate(items, sorted []*Item) {
 	c := p.style.citation
 	for _, it := range items {
+		it.ambig, it.givenNames = newAmbigConfig(), nil
 		it.SetVar("year-suffix", "")
-		it.SetVar("disambiguate", "")
-		it.disamb = disambiguation{}
 	}
-	addNames, addYear := truthy(c.get("disambiguate-add-names")), truthy(c.get("disambiguate-add-year-suffix"))
-	addGiven := truthy(c.get("disambiguate-add-givenname"))
-	if !addNames && !addYear && !addGiven && !p.style.usesDisambiguate {
+	opts := disambOptions{
+		addNames: truthy(c.get("disambiguate-add-names")), addGiven: truthy(c.get("disambiguate-add-givenname")),
+		addYear: truthy(c.get("disambiguate-add-year-suffix")), rule: c.get("givenname-disambiguation-rule"),
+	}
+	if opts.rule == "" {
+		opts.rule = "by-cite"
+	}
+	if opts.addGiven && opts.rule != "by-cite" {
+		p.expandAmbiguousNames(items, opts.rule)
+	}
+	if opts.addNames || (opts.addGiven && opts.rule == "by-cite") {
+		opts.modes = append(opts.modes, modeNames)
+	}
+	if opts.addYear {
+		opts.modes = append(opts.modes, modeYears)
+	}
+	if p.style.usesDisambiguate {
+		opts.modes = append(opts.modes, modeExtraText)
+	}
+	if len(opts.modes) == 0 {
 		return
 	}
-	rule := c.get("givenname-disambiguation-rule")
-	if rule == "" {
-		rule = "by-cite"
+	order := make(map[*Item]int, len(sorted))
+	for i, it := range sorted {
+		order[it] = i
 	}
-	if addGiven && rule != "by-cite" {
-		p.expandAmbiguousNames(items, rule)
-	}
+	// each item's citation as it reads by default is its group's key; the
+	// configuration that rendering leaves is the item's to start with
 	keys := make(map[*Item]string, len(items))
 	for _, it := range items {
-		keys[it] = p.citeKey(it)
+		keys[it] = p.probe(it, it.ambig).key
 	}
 	for _, g := range groupByKey(items, keys) {
-		p.tellApart(g, addGiven && rule == "by-cite")
-		for _, it := range g {
-			keys[it] = p.citeKey(it)
-		}
+		d := &disambiguator{p: p, opts: opts, order: order}
+		d.run(g)
 	}
-	if addYear {
-		for _, g := range groupByKey(items, keys) {
-			for i, it := range g {
-				it.SetVar("year-suffix", suffixLetters(i))
-			}
+	for _, it := range items {
+		if it.ambig.yearSuffix >= 0 {
+			it.SetVar("year-suffix", suffixLetters(it.ambig.yearSuffix))
 		}
 	}
 }
 
-// citeKey is an item's citation as plain text, what ambiguity is judged
-// on.
-func (p *Processor) citeKey(it *Item) string { return plain(p.renderEntry(it, "citation")) }
+// disambOptions are the style's disambiguation settings.
+type disambOptions struct {
+	addNames, addGiven, addYear bool
+	rule                        string
+	modes                       []disambMode
+}
+
+type disambMode int
+
+const (
+	modeNames disambMode = iota
+	modeYears
+	modeExtraText
+)
+
+// probeResult is a citation rendered to judge ambiguity.
+type probeResult struct {
+	key              string
+	maxNames         []int // each list's number of names
+	tests, testsPast int   // disambiguate="true" tests met and passed
+}
+
+// probe renders an item's citation as plain text following cfg, which
+// it updates with what was shown (names, given-name levels).
+func (p *Processor) probe(it *Item, cfg *ambigConfig) probeResult {
+	r := p.newRenderer(it, "citation")
+	r.request, r.probing = cfg, true
+	key := plain(r.render(p.style.citation.child("layout")).s)
+	return probeResult{key: key, maxNames: r.maxNames, tests: r.disambTests, testsPast: r.disambPassed}
+}
 
 // groupByKey returns the groups of two or more items with the same key,
 // in the items' order.
@@ -87,85 +181,315 @@ func groupByKey(items []*Item, keys map[*Item]string) [][]*Item {
 	return out
 }
 
-// tellApart tries, on a group of items whose citations read the same,
-// more names, then given names, then the disambiguate condition, keeping
-// each step only as far as it helps.
-func (p *Processor) tellApart(g []*Item, byCiteGiven bool) {
-	if truthy(p.style.citation.get("disambiguate-add-names")) {
-		most := 0
-		for _, it := range g {
-			most = max(most, len(firstNames(it)))
-		}
-		// one more name at a time, as the specification says (past a few,
-		// straight to all of them: each try renders the whole group); each
-		// item keeps the fewest extra names that tell it apart from as
-		// many others as all its names do — none when more names do not
-		// help (as citeproc-js)
-		partners := map[*Item][]int{} // how many items read the same as it, at each try
-		var levels []int
-		for extra := 0; extra <= most; extra++ {
-			if extra > 8 {
-				extra = most
-			}
-			for _, it := range g {
-				it.disamb.extraNames = extra
-			}
-			sizes := map[*Item]int{}
-			for _, same := range p.ambiguousGroups(g) {
-				for _, it := range same {
-					sizes[it] = len(same)
-				}
-			}
-			for _, it := range g {
-				partners[it] = append(partners[it], sizes[it])
-			}
-			levels = append(levels, extra)
-		}
-		for _, it := range g {
-			ps := partners[it]
-			best := 0
-			if final := ps[len(ps)-1]; final < ps[0] {
-				for i, n := range ps {
-					if n == final {
-						best = levels[i]
-						break
-					}
-				}
-			}
-			it.disamb.extraNames = best
-		}
+// ambigList is items still to tell apart and the configuration they
+// are tried with.
+type ambigList struct {
+	base  *ambigConfig
+	items []*Item
+}
+
+// disambiguator works one group through, in citeproc-js's steps.
+type disambiguator struct {
+	p     *Processor
+	opts  disambOptions
+	order map[*Item]int // bibliography order
+
+	lists        []ambigList
+	base, better *ambigConfig // the configuration tried; the best one yet
+	mode         int          // index in opts.modes
+	nameset      int          // the list of names being expanded
+	name         int          // the name of it being expanded
+	namesMax     int          // names of the group's first item (-1: none)
+	givensMax    int          // highest given-name level (-1: not expanded)
+	namesetsMax  int
+	initGivens   bool // the next step tries the configuration as it is
+	clashes      [2]int
+	partners     []*Item // items reading as the first, the first included
+	nonpartners  []*Item
+	last         probeResult // the last rendering of a step
+}
+
+// run tells a group apart; each item ends with its configuration.
+func (d *disambiguator) run(group []*Item) {
+	if !d.start(group) {
+		return
 	}
-	if byCiteGiven {
-		for _, level := range []int{givenInitials, givenFull} {
-			if len(p.ambiguousGroups(g)) == 0 {
-				break
-			}
-			for _, it := range g {
-				it.disamb.allGiven = level
-			}
+	d.initGivens = true
+	// each step grows the configuration or shortens a list, but a guard
+	// keeps odd data from looping
+	for steps := 0; len(d.lists) > 0 && steps < 100000; {
+		d.nameset, d.name = 0, 0
+		d.clashes = [2]int{1, 0}
+		for len(d.lists) > 0 && len(d.lists[0].items) > 0 && steps < 100000 {
+			steps++
+			maxed := d.increment()
+			d.scan(d.lists[0])
+			d.evaluate(maxed)
 		}
-	}
-	if rest := p.ambiguousGroups(g); len(rest) > 0 {
-		before := len(rest)
-		for _, it := range g {
-			it.SetVar("disambiguate", "true")
-		}
-		if len(p.ambiguousGroups(g)) >= before {
-			for _, it := range g {
-				it.SetVar("disambiguate", "")
-			}
+		if len(d.lists) > 0 {
+			d.lists = d.lists[1:]
 		}
 	}
 }
 
-// ambiguousGroups returns the groups of two or more items whose
-// citations render the same, in the items' order.
-func (p *Processor) ambiguousGroups(items []*Item) [][]*Item {
-	keys := make(map[*Item]string, len(items))
-	for _, it := range items {
-		keys[it] = p.citeKey(it)
+// start renders each item of the group with the configuration the first
+// one leaves, orders them by how many names they have, and sets the
+// limits of the steps.
+func (d *disambiguator) start(group []*Item) bool {
+	p := d.p
+	maxNames := map[*Item]string{}
+	first := group[0]
+	res := p.probe(first, first.ambig)
+	d.base = first.ambig.clone()
+	d.better = d.base.clone()
+	maxNames[first] = joinInts(res.maxNames)
+	allMax := map[*Item][]int{first: res.maxNames}
+	d.namesetsMax = len(first.ambig.names) - 1
+	for _, it := range group[1:] {
+		// each is rendered with the configuration as the one before left
+		// it, and takes its given-name levels (as citeproc-js)
+		res := p.probe(it, d.base)
+		maxNames[it], allMax[it] = joinInts(res.maxNames), res.maxNames
+		it.ambig.givens = d.base.clone().givens
+		d.namesetsMax = len(it.ambig.names) - 1
 	}
-	return groupByKey(items, keys)
+	d.better.givens = d.base.clone().givens
+	items := append([]*Item(nil), group...)
+	// by the number of names compared as text ("12" before "3"), then by
+	// id, as citeproc-js sorts them
+	sort.SliceStable(items, func(i, j int) bool {
+		a, b := maxNames[items[i]], maxNames[items[j]]
+		if a != b {
+			return a < b
+		}
+		return items[i].ID < items[j].ID
+	})
+	d.lists = []ambigList{{d.base, items}}
+	d.mode = 0
+	d.namesMax = -1
+	if m := allMax[items[0]]; len(m) > 0 {
+		d.namesMax = m[0]
+	}
+	d.base.pad()
+	d.better.pad()
+	d.base.yearSuffix, d.base.disambiguate = -1, 0
+	d.better.yearSuffix, d.better.disambiguate = -1, 0
+	d.givensMax = -1
+	if d.opts.addGiven && d.opts.rule == "by-cite" {
+		d.givensMax = givenFull
+	}
+	return true
+}
+
+func joinInts(ns []int) string {
+	s := make([]string, len(ns))
+	for i, n := range ns {
+		s[i] = strconv.Itoa(n)
+	}
+	return strings.Join(s, ",")
+}
+
+// increment grows the configuration by one step of the current mode: a
+// given name one level, else one more name, else the next list of names;
+// or one more disambiguate test. It reports that nothing is left to grow.
+func (d *disambiguator) increment() bool {
+	if d.initGivens {
+		d.initGivens = false
+		return false
+	}
+	b := d.base
+	switch d.opts.modes[d.mode] {
+	case modeNames:
+		incNames := d.givensMax < 0
+		incSets := d.namesMax < 0
+		if d.givensMax >= 0 {
+			if len(b.givens) > 0 && d.nameset < len(b.givens) && d.name < len(b.givens[d.nameset]) && b.givens[d.nameset][d.name] < d.givensMax {
+				b.givens[d.nameset][d.name]++
+			} else {
+				incNames = true
+			}
+		}
+		if d.namesMax >= 0 && incNames {
+			if d.opts.addNames {
+				incSets = false
+				if d.name < d.namesMax {
+					if d.nameset < len(b.names) {
+						b.names[d.nameset]++
+					}
+					d.name++
+				} else {
+					incSets = true
+				}
+			} else {
+				incSets = true
+			}
+		}
+		if incSets && d.nameset < d.namesetsMax {
+			d.nameset++
+			b.setNames(d.nameset, 1)
+			d.name = 0
+		}
+		givenDone := d.givensMax < 0 || d.nameset >= len(b.givens) || d.name >= len(b.givens[d.nameset]) ||
+			b.givens[d.nameset][d.name] == d.givensMax
+		return (d.namesetsMax == -1 || d.nameset == d.namesetsMax) &&
+			(!d.opts.addNames || d.namesMax < 0 || d.name == d.namesMax) && givenDone
+	case modeExtraText:
+		b.disambiguate++
+		d.better.disambiguate++
+	}
+	return false
+}
+
+// scan splits a list into the items that read as its first (partners)
+// and the rest.
+func (d *disambiguator) scan(l ambigList) {
+	first := l.items[0]
+	d.last = d.p.probe(first, d.base)
+	key := d.last.key
+	d.partners, d.nonpartners = []*Item{first}, nil
+	clashes := 0
+	for _, it := range l.items[1:] {
+		res := d.p.probe(it, d.base)
+		d.last = res
+		if res.key == key {
+			clashes++
+			d.partners = append(d.partners, it)
+		} else {
+			d.nonpartners = append(d.nonpartners, it)
+		}
+	}
+	d.clashes[0], d.clashes[1] = d.clashes[1], clashes
+}
+
+// evaluate judges a step by the current mode and moves to the next mode
+// when this one has nothing left to try.
+func (d *disambiguator) evaluate(maxed bool) {
+	switch d.opts.modes[d.mode] {
+	case modeNames:
+		d.byNames(maxed)
+	case modeExtraText:
+		d.byExtraText()
+	case modeYears:
+		d.byYears()
+	}
+	if maxed {
+		if d.mode < len(d.opts.modes)-1 {
+			d.mode++
+		} else if len(d.lists) > 1 {
+			d.lists[1] = ambigList{d.base, nil}
+		} else {
+			d.lists = append(d.lists, ambigList{d.base, nil})
+		}
+	}
+}
+
+// register gives an item the configuration.
+func (d *disambiguator) register(it *Item, cfg *ambigConfig) { it.ambig = cfg.clone() }
+
+// keepStep copies what the last step grew into the best configuration.
+func (d *disambiguator) keepStep() {
+	b := d.base
+	if d.opts.rule == "by-cite" && len(b.givens) > 0 && d.nameset < len(b.givens) && d.name < len(b.givens[d.nameset]) {
+		if len(d.better.givens) < len(b.givens) {
+			d.better.givens = b.clone().givens
+		}
+		for len(d.better.givens[d.nameset]) <= d.name {
+			d.better.givens[d.nameset] = append(d.better.givens[d.nameset], 0)
+		}
+		d.better.givens[d.nameset][d.name] = b.givens[d.nameset][d.name]
+	}
+	if d.nameset < len(b.names) {
+		for len(d.better.names) <= d.nameset {
+			d.better.names = append(d.better.names, 0)
+		}
+		d.better.names[d.nameset] = b.names[d.nameset]
+	}
+}
+
+// byNames judges a step of more names or given names.
+func (d *disambiguator) byNames(maxed bool) {
+	switch {
+	case d.clashes[1] == 0 && len(d.nonpartners) == 1:
+		// the first item and the one other read apart: both done
+		d.keepStep()
+		d.register(d.nonpartners[0], d.better)
+		d.register(d.partners[0], d.better)
+		d.lists[0] = ambigList{d.better, nil}
+	case d.clashes[1] == 0:
+		// the first item reads alone: done; the others go on
+		d.keepStep()
+		d.register(d.partners[0], d.better)
+		d.lists[0] = ambigList{d.better, d.nonpartners}
+		if len(d.nonpartners) > 0 {
+			d.initGivens = true
+		}
+	case len(d.nonpartners) == 1:
+		// one item reads apart from all the others: done
+		d.keepStep()
+		d.register(d.nonpartners[0], d.better)
+		d.lists[0] = ambigList{d.better, d.partners}
+	case d.clashes[1] < d.clashes[0]:
+		// fewer read the same: the partners go on, the others later
+		d.keepStep()
+		d.lists[0] = ambigList{d.better, d.partners}
+		d.lists = append(d.lists, ambigList{d.better, d.nonpartners})
+	case maxed:
+		// no better and nothing left to grow
+		d.lists[0] = ambigList{d.better, d.nonpartners}
+		d.lists = append(d.lists, ambigList{d.better, d.partners})
+		if d.mode == len(d.opts.modes)-1 {
+			for _, it := range d.partners {
+				d.register(it, d.better)
+			}
+			d.lists[0] = ambigList{d.better, nil}
+		}
+	}
+}
+
+// byExtraText judges the disambiguate="true" condition.
+func (d *disambiguator) byExtraText() {
+	done := d.clashes[1] == 0 && len(d.nonpartners) < 2
+	last := len(d.opts.modes) - 1
+	if !done && (d.base.disambiguate == 0 || d.last.testsPast != d.last.tests) {
+		d.mode = 0
+		d.base.disambiguate, d.better.disambiguate = d.last.testsPast, d.last.testsPast
+		if d.base.disambiguate == 0 {
+			d.initGivens = true
+			d.base.disambiguate = 1
+		} else {
+			d.byNames(false)
+		}
+		return
+	}
+	b := d.lists[0].base
+	if done || d.mode == last {
+		for _, it := range d.lists[0].items {
+			d.register(it, b)
+		}
+		d.lists[0] = ambigList{d.better, nil}
+		return
+	}
+	d.mode = last
+	b.disambiguate = max(b.disambiguate, 1)
+	for _, it := range d.lists[0].items {
+		d.register(it, b)
+	}
+}
+
+// byYears gives the items that still read the same year suffixes in
+// bibliography order.
+func (d *disambiguator) byYears() {
+	b := d.lists[0].base
+	var tokens []*Item
+	if d.clashes[1] > 0 {
+		tokens = append(tokens, d.lists[0].items...)
+	}
+	sort.SliceStable(tokens, func(i, j int) bool { return d.order[tokens[i]] < d.order[tokens[j]] })
+	for i, it := range tokens {
+		b.yearSuffix = i
+		d.register(it, b)
+	}
+	d.lists[0] = ambigList{d.better, nil}
 }
 
 // firstNames are the names a citation most likely shows: the first name
@@ -218,30 +542,14 @@ func (p *Processor) expandAmbiguousNames(items []*Item, rule string) {
 		if !initialsOnly && initialSet[n.Family][initials(n.Given, ".", true, true)] > 1 {
 			level = givenFull
 		}
-		if it.disamb.given == nil {
-			it.disamb.given = map[string]int{}
+		if it.givenNames == nil {
+			it.givenNames = map[string]int{}
 		}
-		it.disamb.given[nameKey(n)] = level
+		it.givenNames[nameKey(n)] = level
 	})
 }
 
 func nameKey(n Name) string { return n.Family + "\x00" + n.Given }
-
-// givenLevel is how far a name in a citation is expanded (0: as the
-// style says).
-func (r *renderer) givenLevel(n Name, index int) int {
-	if r.mode != "citation" || r.sorting {
-		return 0
-	}
-	d := r.item.disamb
-	level := d.allGiven
-	if l := d.given[nameKey(n)]; l > level {
-		if rule := r.style.citation.get("givenname-disambiguation-rule"); !strings.HasPrefix(rule, "primary-name") || index == 0 {
-			level = l
-		}
-	}
-	return level
-}
 
 // suffixLetters is a, b, ... z, aa, ab...
 func suffixLetters(i int) string {

@@ -34,8 +34,11 @@ type Item struct {
 	vars  map[string]string
 	names map[string][]Name
 	dates map[string]*Date
-	// disamb is set while a processor disambiguates citations
-	disamb disambiguation
+	// ambig is what the item's citation shows to be told apart (set by
+	// a processor's disambiguation); givenNames the given-name levels a
+	// global givenname rule gives its names
+	ambig      *ambigConfig
+	givenNames map[string]int
 }
 
 // nameVars and dateVars are the CSL variables that hold names and dates.

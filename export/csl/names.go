@@ -173,16 +173,50 @@ func (r *renderer) combineEditorTranslator(vars []string) []string {
 
 // markNames marks the first names rendered in a bibliography entry (or
 // what their substitute rendered), and puts the subsequent-author
-// substitute in their place when asked.
-func (r *renderer) markNames(s string) string {
+// substitute in their place when asked. key is what makes two entries'
+// names the same (the names shown, part by part, as citeproc-js compares
+// them: "A, B, and C" is "A, B, C, et al."); a title in their place is
+// never substituted and leaves the comparison to the entries around it,
+// empty key.
+func (r *renderer) markNames(s, key string) string {
 	if r.mode != "bibliography" || r.sorting || r.namesMarked || s == "" {
 		return s
 	}
 	r.namesMarked = true
+	if key == "" || r.unkeyed {
+		return s
+	}
+	r.namesKey = key
 	if r.namesAs != nil {
 		s = *r.namesAs
 	}
 	return string(mNamesOn) + s + string(mNamesOff)
+}
+
+// namesKey is the key of the names of a list that were shown.
+func namesKey(names []Name) string {
+	var b strings.Builder
+	for _, n := range names {
+		b.WriteString(n.NonDroppingParticle + n.Family + n.Given + n.DroppingParticle + n.Suffix + n.Literal)
+		b.WriteByte(0)
+	}
+	return b.String()
+}
+
+// substituteKey is the key of what a substitute other than names
+// rendered: the value of a variable printed by the substitute itself
+// (citeproc-js substitutes a repeated title then, but never what a macro
+// printed).
+func (r *renderer) substituteKey(c *node) string {
+	key := ""
+	c.any(func(n *node) bool {
+		if v := n.get("variable"); n.name == "text" && v != "" && r.item.Var(v) != "" {
+			key = r.item.Var(v)
+			return true
+		}
+		return false
+	})
+	return key
 }
 
 // apostrophes sets the apostrophes of a name as ’ ("d’Arcus").
@@ -229,7 +263,7 @@ func (r *renderer) renderName(n Name, nameNode *node, opts map[string]string, in
 	n.NonDroppingParticle, n.DroppingParticle = apostrophes(n.NonDroppingParticle), apostrophes(n.DroppingParticle)
 	family := withParticle(n.NonDroppingParticle, n.Family)
 	given := n.Given
-	level := r.givenLevel(n, index)
+	level := r.givenLevel(n, index, opts)
 	if opts["form"] == "short" && level == 0 {
 		return r.namePart(nameNode, "family", family)
 	}
@@ -309,27 +343,25 @@ func (r *renderer) renderNameList(names []Name, nameNode, etAlNode *node, opts m
 	}
 	min, _ := strconv.Atoi(opts["et-al-min"])
 	useFirst, _ := strconv.Atoi(opts["et-al-use-first"])
-	first := firstNames(r.item)
-	moreNames := len(first) > 0 && &names[0] == &first[0] // extra names tell the citation's names apart, not an editor's
-	switch {
-	case r.sorting || !moreNames:
-	case r.mode == "citation":
-		useFirst += r.item.disamb.extraNames
-	case r.item.disamb.extraNames > 0:
-		// the names a citation shows to tell it apart show in the
-		// bibliography too (as citeproc-js: MLA's "Alver, Morten, Jo
-		// Alfredsen, and Gunvor Øie" beside "Alver, Morten, et al.")
-		cite, _ := strconv.Atoi(r.style.citation.get("et-al-use-first"))
-		if cite == 0 {
-			cite, _ = strconv.Atoi(r.style.root.get("et-al-use-first"))
+	n := len(names)
+	if r.sorting {
+		if min > 0 && len(names) >= min && useFirst > 0 && useFirst < len(names) {
+			n = useFirst
 		}
-		useFirst = max(useFirst, cite+r.item.disamb.extraNames)
+	} else {
+		pos := r.nameset
+		r.nameset++
+		r.curNameset = pos
+		n = r.namesShown(len(names), min, useFirst, pos)
+		if r.probing {
+			r.maxNames = append(r.maxNames, len(names))
+			if r.request != nil {
+				r.request.setNames(pos, n)
+			}
+		}
 	}
-	shown := names
-	etAl := false
-	if min > 0 && len(names) >= min && useFirst > 0 && useFirst < len(names) {
-		shown, etAl = names[:useFirst], true
-	}
+	shown, etAl := names[:n], n < len(names)
+	r.lastShown = shown
 	delim := ", "
 	if v, ok := opts["delimiter"]; ok {
 		delim = v
@@ -460,12 +492,16 @@ func (r *renderer) renderNames(n *node) result {
 				r.suppress("translator")
 			}
 		}
-		s := r.markNames(r.renderNameList(names, nameNode, etAlNode, opts))
+		s := r.renderNameList(names, nameNode, etAlNode, opts)
+		label := ""
+		if labelNode != nil && opts["form"] != "count" && !r.sorting { // sort keys have no labels
+			label = r.nameLabel(labelNode, v, len(names))
+		}
+		s = r.markNames(s, namesKey(r.lastShown))
 		if nameNode != nil {
 			s = affix(nameNode.get("prefix"), formatting(nameNode, s), nameNode.get("suffix"))
 		}
-		if labelNode != nil && opts["form"] != "count" && !r.sorting { // sort keys have no labels
-			label := r.nameLabel(labelNode, v, len(names))
+		if label != "" {
 			if labelBefore(n, labelNode) {
 				s = concat(label, s)
 			} else {
@@ -484,6 +520,10 @@ func (r *renderer) renderNames(n *node) result {
 		return res
 	}
 	if sub := n.child("substitute"); sub != nil {
+		// after a names element with a name of its own, what a substitute
+		// renders is never replaced by subsequent-author-substitute nor
+		// compared (as citeproc-js: MLA's editors, after its guest)
+		defer func(was bool) { r.unkeyed = was }(r.unkeyed)
 		for _, c := range sub.children {
 			var cr result
 			if c.name == "names" && c.get("variable") != "" && len(c.children) == 0 {
@@ -503,7 +543,10 @@ func (r *renderer) renderNames(n *node) result {
 				r.substituting = false
 			}
 			if cr.s != "" {
-				return result{s: r.markNames(cr.s), called: res.called + cr.called, filled: cr.filled + 1}
+				return result{s: r.markNames(cr.s, r.substituteKey(c)), called: res.called + cr.called, filled: cr.filled + 1}
+			}
+			if c.name == "names" && len(c.children) > 0 {
+				r.unkeyed = true
 			}
 		}
 	}

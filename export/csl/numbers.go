@@ -156,15 +156,15 @@ func pageRange(v, format string, locale chain) string {
 // collapsePages shortens the end of a range per page-range-format.
 func collapsePages(a, b, format string) string {
 	na, ea := strconv.Atoi(a)
-	_, eb := strconv.Atoi(b)
-	if ea != nil || eb != nil || na < 0 {
-		return b
+	nb, eb := strconv.Atoi(b)
+	if ea != nil || eb != nil || na < 0 || (format == "" && nb < na) {
+		return b // without a format, "1204-22" stays short (as citeproc-js)
 	}
 	full := b
 	if len(b) < len(a) { // given short ("321-28"): expand first
 		full = a[:len(a)-len(b)] + b
 	}
-	if nb, _ := strconv.Atoi(full); nb < na {
+	if nb, _ := strconv.Atoi(full); nb <= na { // "294-294" is not a range to shorten
 		return b
 	}
 	sa := a

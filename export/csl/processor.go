@@ -103,17 +103,8 @@ func (p *Processor) newRenderer(item *Item, mode string) *renderer {
 	if mode == "bibliography" {
 		inherited = p.inheritBibliography
 	}
-	return &renderer{style: p.style, locale: p.locale, item: item, mode: mode, inherited: inherited, cache: p.cache}
-}
-
-// renderEntry renders one item with a section's layout, unfinished.
-func (p *Processor) renderEntry(item *Item, mode string) string {
-	section := p.style.citation
-	if mode == "bibliography" {
-		section = p.style.bibliography
-	}
-	r := p.newRenderer(item, mode)
-	return r.render(section.child("layout")).s
+	return &renderer{style: p.style, locale: p.locale, item: item, mode: mode, inherited: inherited, cache: p.cache,
+		request: p.requestFor(item, mode)}
 }
 
 // Locale is the language the processor writes in: the locale file its
@@ -229,10 +220,12 @@ func (d *Document) entries() []string {
 		return nil
 	}
 	out := make([]string, len(d.sorted))
+	keys := make([]string, len(d.sorted))
 	for i, it := range d.sorted {
-		out[i] = p.renderEntry(it, "bibliography")
+		r := p.newRenderer(it, "bibliography")
+		out[i], keys[i] = r.render(p.style.bibliography.child("layout")).s, r.namesKey
 	}
-	p.substituteRepeatedAuthors(d.sorted, out)
+	p.substituteRepeatedAuthors(d.sorted, out, keys)
 	return out
 }
 
@@ -274,39 +267,32 @@ func (p *Processor) prepare(items []*Item, section *node) []*Item {
 	for i, it := range sorted {
 		it.SetVar("citation-number", strconv.Itoa(i+1))
 	}
-	p.disambiguate(sorted)
+	p.disambiguate(items, sorted)
 	return sorted
 }
 
 // substituteRepeatedAuthors renders again, with the style's
 // subsequent-author-substitute in place of its names, each entry whose
-// first names element repeats the previous entry's (rule complete-all, the
-// default and the only one the bundled styles use).
-func (p *Processor) substituteRepeatedAuthors(items []*Item, out []string) {
+// first names are the same as the last names compared (keys, from
+// markNames; rule complete-all, the default and the only one the bundled
+// styles use).
+func (p *Processor) substituteRepeatedAuthors(items []*Item, out, keys []string) {
 	sub, ok := p.style.bibliography.attr["subsequent-author-substitute"]
 	if !ok {
 		return
 	}
 	prev := ""
-	for i, s := range out {
-		names := markedNames(s)
-		if names != "" && names == prev {
+	for i, key := range keys {
+		if key == "" {
+			continue
+		}
+		if key == prev {
 			r := p.newRenderer(items[i], "bibliography")
 			r.namesAs = &sub
 			out[i] = r.render(p.style.bibliography.child("layout")).s
 		}
-		prev = names
+		prev = key
 	}
-}
-
-// markedNames returns the names marked in a rendered entry.
-func markedNames(s string) string {
-	start := strings.IndexRune(s, mNamesOn)
-	end := strings.IndexRune(s, mNamesOff)
-	if start < 0 || end < start {
-		return ""
-	}
-	return s[start+len(string(mNamesOn)) : end]
 }
 
 // sortItems sorts items by the keys of a sort element: variables or

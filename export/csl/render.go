@@ -38,9 +38,24 @@ type renderer struct {
 	// options.
 	substituteFor *node
 	namesMarked   bool    // the first names of a bibliography entry are marked
+	namesKey      string  // what the marked names compare by (markNames)
+	unkeyed       bool    // names rendered now are not compared (markNames)
+	lastShown     []Name  // the names the last list showed
 	namesAs       *string // what the first names render as instead (subsequent-author-substitute)
 	dateVar       string  // the date variable being rendered
 	suffixPlaced  bool    // the implicit year suffix has been placed
+
+	// disambiguation: the configuration the names follow (and, probing,
+	// record what they showed), the lists of names rendered so far and the
+	// one being rendered, each list's number of names (probing), and the
+	// disambiguate="true" tests met and passed
+	request      *ambigConfig
+	probing      bool
+	nameset      int
+	curNameset   int
+	maxNames     []int
+	disambTests  int
+	disambPassed int
 }
 
 // renderChildren renders the children of n and joins them with its
@@ -273,9 +288,12 @@ func (r *renderer) condition(kind, v string) bool {
 	case "locator":
 		return r.item.Var("label") == v || (v == "page" && r.item.Var("locator") != "" && r.item.Var("label") == "")
 	case "position":
+		if r.probing { // citeproc-js judges ambiguity on a later citation
+			return v == "subsequent" || v == "near-note"
+		}
 		return v == "first" && r.mode == "citation"
 	case "disambiguate":
-		return r.item.Var("disambiguate") == "true" && v == "true"
+		return v == "true" && r.passDisambiguate()
 	}
 	return false
 }

@@ -112,7 +112,7 @@ func applyCase(s, tc, lang string) string {
 	case "capitalize-first", "sentence":
 		done := false
 		return mapWords(s, func(w string, _ int) string {
-			if done {
+			if done || !strings.ContainsFunc(w, unicode.IsLetter) { // "3., Aktualisierte" (as citeproc-js)
 				return w
 			}
 			done = true
@@ -137,13 +137,21 @@ func titleCase(s string) string {
 	first, afterPunct := true, false
 	command := false      // the word follows a backslash: a TeX command (\it), kept as typed
 	var before rune = ' ' // the character before the word
-	flush := func() {
+	// rest is what follows the word: a single letter before a hyphen is
+	// part of a longer word, capitalised if all of it is lower case ("X-Ray"
+	// but "e-Science", as citeproc-js)
+	flush := func(rest string) {
 		if w.Len() == 0 {
 			return
 		}
 		word := w.String()
 		w.Reset()
-		capitalise := first || afterPunct || (utf8.RuneCountInString(word) > 1 && !stopWords[word])
+		compound := false
+		if strings.HasPrefix(rest, "-") {
+			tail, _, _ := strings.Cut(rest, " ")
+			compound = strings.ToLower(tail) == tail
+		}
+		capitalise := first || afterPunct || ((utf8.RuneCountInString(word) > 1 || compound) && !stopWords[word])
 		// as citeproc-js: a word glued to what comes before ("issued" in
 		// "Extra=issued", "th" in "4(^th)"), one that starts with a digit
 		// ("3rd") and a French elision ("l’addition") stay as written
@@ -155,7 +163,7 @@ func titleCase(s string) string {
 		b.WriteString(word)
 		first, afterPunct, command = false, false, false
 	}
-	for _, r := range s {
+	for i, r := range s {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\'' || r == '’' || unicode.Is(unicode.Mn, r) {
 			if w.Len() == 0 {
 				before = lastRune(b.String())
@@ -163,14 +171,14 @@ func titleCase(s string) string {
 			w.WriteRune(r)
 			continue
 		}
-		flush()
+		flush(s[i:])
 		if r == ':' || r == '?' || r == '!' {
 			afterPunct = true
 		}
 		command = r == '\\'
 		b.WriteRune(r)
 	}
-	flush()
+	flush("")
 	return b.String()
 }
 

@@ -50,10 +50,18 @@ func TestTitleCase(t *testing.T) {
 		"rare-earth magnets without heavy rare earths": "Rare-Earth Magnets without Heavy Rare Earths",
 		"the DNA of iPhones: a study":                  "The DNA of iPhones: A Study",
 		"a tale of two cities":                         "A Tale of Two Cities",
+		// a single letter joined by a hyphen is a word of its own only
+		// when the compound is all lower case (as citeproc-js)
+		"surface doses of x-ray beams in b cells": "Surface Doses of X-Ray Beams in b Cells",
+		"conference on e-Science":                 "Conference on e-Science",
 	} {
 		if got := titleCase(in); got != want {
 			t.Errorf("titleCase(%q) = %q, want %q", in, got, want)
 		}
+	}
+	// capitalize-first capitalises the first word with letters
+	if got := applyCase("3., aktualisierte Auflage", "capitalize-first", "de"); got != "3., Aktualisierte Auflage" {
+		t.Errorf("capitalize-first: %q", got)
 	}
 	// text marked nocase in the data keeps its case
 	if got := textCase(richText(`the <span class="nocase">iPhone</span> and ebola`), "title", "en"); plain(got) != "The iPhone and Ebola" {
@@ -70,6 +78,11 @@ func TestPageRanges(t *testing.T) {
 		{"42-45", "minimal-two", "42–45"},
 		{"e9612", "chicago", "e9612"},
 		{"15-10", "expanded", "15–10"},
+		// as citeproc-js: without a format a short end stays short, and a
+		// range from a page to itself is not shortened
+		{"1204-22", "", "1204–22"},
+		{"1204-1222", "", "1204–1222"},
+		{"294-294", "minimal-two", "294–294"},
 	} {
 		if got := pageRange(tc.in, tc.format, nil); got != tc.want {
 			t.Errorf("pageRange(%q, %s) = %q, want %q", tc.in, tc.format, got, tc.want)
