@@ -1,7 +1,9 @@
 package catalog
 
 import (
+	"math/rand/v2"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -64,6 +66,33 @@ func TestIDFromKey(t *testing.T) {
 		"tolkien:single": "tolkien-single", "Иванов2020": "", "张三": "", ":::": "", "": "", "a--b": "a--b"} {
 		if got := IDFromKey(key); got != want {
 			t.Errorf("IDFromKey(%q) = %q, want %q", key, got, want)
+		}
+	}
+}
+
+// TestValidIDIsItsPattern: ValidID, read byte by byte, says what the
+// pattern ^[a-z0-9][a-z0-9._-]{0,127}$ says, on ids made of the letters
+// that matter.
+func TestValidIDIsItsPattern(t *testing.T) {
+	pattern := regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,127}$`)
+	alphabet := []byte("az09._-A:é ")
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, id := range []string{strings.Repeat("a", 128), strings.Repeat("a", 129), "a-", "-a", "0", ""} {
+		if ValidID(id) != pattern.MatchString(id) {
+			t.Errorf("ValidID(%q) = %v", id, ValidID(id))
+		}
+	}
+	for range 20000 {
+		b := make([]byte, rng.IntN(132))
+		for i := range b {
+			b[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		id := string(b)
+		if ValidID(id) != pattern.MatchString(id) {
+			t.Fatalf("ValidID(%q) = %v, the pattern says %v", id, ValidID(id), !ValidID(id))
+		}
+		if got := IDFromKey(id); got != "" && !pattern.MatchString(got) {
+			t.Fatalf("IDFromKey(%q) = %q, not an id", id, got)
 		}
 	}
 }

@@ -10,7 +10,6 @@ import (
 )
 
 var (
-	idPattern   = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,127}$`)
 	keyPattern  = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
 	orcidShape  = regexp.MustCompile(`^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$`)
 	doiPattern  = regexp.MustCompile(`^10\.\d{4,9}/\S+$`)
@@ -18,7 +17,20 @@ var (
 )
 
 // ValidID reports whether id may name a record or an event.
-func ValidID(id string) bool { return idPattern.MatchString(id) }
+// (^[a-z0-9][a-z0-9._-]{0,127}$, read byte by byte: every import asks it
+// of every item.)
+func ValidID(id string) bool {
+	if len(id) == 0 || len(id) > 128 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || i > 0 && (c == '.' || c == '_' || c == '-')) {
+			return false
+		}
+	}
+	return true
+}
 
 // IDFromKey makes a record id of another tool's key (a BibTeX key, a RIS
 // or CSL-JSON id), the same way every time: lower case, each run of
@@ -26,6 +38,9 @@ func ValidID(id string) bool { return idPattern.MatchString(id) }
 // hyphen. "" when nothing usable is left, or the key has letters of other
 // scripts (the import then makes an id from the title).
 func IDFromKey(key string) string {
+	if ValidID(key) && strings.Trim(key, "-._") == key { // most keys are ids already
+		return key
+	}
 	for _, r := range key {
 		if r > 0x7f && unicode.IsLetter(r) { // "Иванов2020" is not "2020": the title makes the id
 			return ""

@@ -88,8 +88,9 @@ func malformed(line int, format string, args ...any) error {
 // abstracts are wrapped). A file that cannot be read is EMALFORMED with
 // the line of the problem.
 func Read(data []byte) ([]catalog.ImportItem, error) {
-	// room for the references, up to 16,384 at first
-	items := make([]catalog.ImportItem, 0, min(bytes.Count(data, []byte("\nER  -"))+1, 1<<14))
+	// room for the references counted (an item is 900 bytes: at most one
+	// for each 256 bytes of the file, however many "ER" lines it has)
+	items := make([]catalog.ImportItem, 0, min(bytes.Count(data, []byte("\nER  -"))+1, len(data)/256+1))
 	err := Stream(bytes.NewReader(data), func(it catalog.ImportItem) error {
 		items = append(items, it)
 		return nil
@@ -120,18 +121,17 @@ func Stream(r io.Reader, yield func(catalog.ImportItem) error) error {
 // readEntries reads the references of a RIS file from r, a line at a
 // time, handing each to emit as its ER line ends it.
 func readEntries(r io.Reader, emit func(*risEntry) error) error {
-	lines := recordio.NewLineReader(r)
+	lines := recordio.NewStringLines(r)
 	var cur *risEntry
-	prevShort := false // the line before was short: a line break after it, not wrapping
+	prev := "" // the line before: a short one ends with a line break, a long one was wrapped
 	for {
-		buf, no, err := lines.Next()
+		line, no, err := lines.Next()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
 			return err
 		}
-		line := strings.TrimSuffix(strings.TrimSuffix(string(buf), "\n"), "\r")
 		tag, value, isTag := tagLine(strings.TrimRight(line, " \t"))
 		if !isTag {
 			tag, value, isTag = tagLine(line)
@@ -162,7 +162,7 @@ func readEntries(r io.Reader, emit func(*risEntry) error) error {
 			switch {
 			case last[0] == "KW": // AGRIS and others: a keyword a line
 				cur.tags = append(cur.tags, [2]string{"KW", strings.TrimSpace(line)})
-			case prevShort && !strings.HasPrefix(line, " "): // after a short line: a line break
+			case shorterThanWrap(prev) && !strings.HasPrefix(line, " "): // after a short line: a line break
 				last[1] += "\n" + strings.TrimSpace(line)
 			default: // a long value wrapped
 				last[1] += continuation(last[1], line)
@@ -170,7 +170,7 @@ func readEntries(r io.Reader, emit func(*risEntry) error) error {
 		default:
 			return malformed(no, "%q is not a RIS tag line (\"XX  - value\")", truncate(line, 40))
 		}
-		prevShort = shorterThanWrap(line)
+		prev = line
 	}
 	if cur != nil {
 		return malformed(cur.line, "the reference started here does not end with ER")
