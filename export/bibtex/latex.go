@@ -34,6 +34,12 @@ func decodeLaTeX(s string) string { return decode(s, false) }
 // bold, small capitals, superscripts and subscripts likewise.
 func decodeRich(s string) string { return decode(s, true) }
 
+// The tags of text whose case is kept.
+const (
+	nocaseOpen  = `<span class="nocase">`
+	nocaseClose = "</span>"
+)
+
 // styleCommands are the TeX commands that set their argument in a style
 // (\textit{x}), and the markup tags they become.
 var styleCommands = map[string][2]string{
@@ -65,6 +71,8 @@ func decodeText(s string, rich bool) string {
 	rs := []rune(s)
 	var b strings.Builder
 	var closers []string // by open brace: the tags its closing brace ends
+	var protects []bool  // by open brace: it keeps its text's case (a nocase span)
+	protected := 0       // open braces that keep case
 	pending := ""        // the closer of a style command whose argument comes next
 	for i := 0; i < len(rs); i++ {
 		r := rs[i]
@@ -84,12 +92,23 @@ func decodeText(s string, rich bool) string {
 			}
 			i = end
 		case rich && r == '{':
-			closers = append(closers, pending)
+			// braces around text, not a command's argument nor a special
+			// character ({\"o}), keep its case: "{DNA}", "{p53}", "{{Random
+			// Walk}}" (as BibTeX, and as Zotero reads them)
+			protect := pending == "" && protected == 0 && i+1 < len(rs) && rs[i+1] != '\\' && rs[i+1] != '}'
+			if protect {
+				b.WriteString(nocaseOpen)
+				pending, protected = nocaseClose, protected+1
+			}
+			closers, protects = append(closers, pending), append(protects, protect)
 			pending = ""
 		case rich && r == '}':
 			if n := len(closers); n > 0 {
 				b.WriteString(closers[n-1])
-				closers = closers[:n-1]
+				if protects[n-1] {
+					protected--
+				}
+				closers, protects = closers[:n-1], protects[:n-1]
 			}
 		case r == '\\' && i+1 < len(rs):
 			i = command(rs, i+1, &b)

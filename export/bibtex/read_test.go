@@ -28,7 +28,7 @@ func TestRead(t *testing.T) {
 		t.Fatalf("items: %d, lines %d %d", len(items), items[0].Line, items[1].Line)
 	}
 	a := items[0].Record
-	want := catalog.Record{ID: "aldoshin2025", Kind: catalog.KindArticle, Title: "Приветственное слово: AI – and more",
+	want := catalog.Record{ID: "aldoshin2025", Kind: catalog.KindArticle, Title: `<span class="nocase">Приветственное</span> слово: <span class="nocase">AI</span> – and more`,
 		Language: "ru", Date: "2025-06", Pages: "10-20", Keywords: []string{"наука", "科学", "cooperation"},
 		Source: catalog.Source{ContainerTitle: "Russian Academy of Sciences Journal", CitationKey: "Aldoshin2025"},
 		Contributors: []catalog.Contributor{
@@ -88,16 +88,20 @@ func TestDecodeLaTeX(t *testing.T) {
 }
 
 // Titles keep their styles as markup: the command forms, the switch forms
-// inside a group, nested, and a brace left open.
+// inside a group, nested, and a brace left open; braces around text keep
+// its case (a nocase span, as Zotero reads them), once however deep, but
+// not those of a special character ({\'e}) nor empty ones.
 func TestDecodeRichTitles(t *testing.T) {
 	for in, want := range map[string]string{
 		`Nerve fibres of \textit{Xenopus laevis}`:                    "Nerve fibres of <i>Xenopus laevis</i>",
 		`{\it In vivo} and \emph {in situ} \textbf{bold}`:            "<i>In vivo</i> and <i>in situ</i> <b>bold</b>",
 		`{\bf Bold \em and italic} after`:                            "<b>Bold <i>and italic</i></b> after",
 		`H\textsubscript{2}O, m\textsuperscript{2}, \textsc{Unesco}`: `H<sub>2</sub>O, m<sup>2</sup>, <span style="font-variant:small-caps;">Unesco</span>`,
-		`\textit{Caf\'{e} {DNA} open`:                                "<i>Café DNA open</i>",
+		`\textit{Caf\'{e} {DNA} open`:                                `<i>Café <span class="nocase">DNA</span> open</i>`,
 		`\it outside a group, \item`:                                 "outside a group,",
-		`Plain {Protected} text`:                                     "Plain Protected text",
+		`Plain {Protected} text`:                                     `Plain <span class="nocase">Protected</span> text`,
+		`The {{Problem}} of {\"o}-{}-x {$\beta$} cells`:              `The <span class="nocase">Problem</span> of ö--x <span class="nocase">β</span> cells`,
+		`{The role of {p53} and {\em in vivo}}`:                      `<span class="nocase">The role of p53 and <i>in vivo</i></span>`,
 	} {
 		if got := decodeRich(in); got != want {
 			t.Errorf("decodeRich(%q) = %q, want %q", in, got, want)

@@ -57,11 +57,22 @@ func escapeRich(s string) string {
 		return Escape(s)
 	}
 	var b strings.Builder
+	var opened []int // where each open style's text starts
 	for _, t := range markup.Tokens(s) {
 		switch t.Kind {
 		case markup.Open:
 			b.WriteString(latexStyles[t.Style])
+			opened = append(opened, b.Len())
 		case markup.Close:
+			start := opened[len(opened)-1]
+			opened = opened[:len(opened)-1]
+			if t.Style == markup.NoCase && strings.HasPrefix(b.String()[start:], `\`) {
+				// "{\textit{x}}" would read back as a command's group: a
+				// second pair of braces keeps the case ("{{\textit{x}}}")
+				text := b.String()
+				b.Reset()
+				b.WriteString(text[:start] + "{" + text[start:] + "}")
+			}
 			b.WriteString("}")
 		default:
 			if r, _ := utf8.DecodeRuneInString(t.Text); unicode.IsSpace(r) {

@@ -307,6 +307,7 @@ func entriesAgreement(t *testing.T, style, itemsFile string, itemsJSON []byte, s
 	if dir := os.Getenv("ANNALS_CSL_DUMP"); dir != "" { // every entry, ours and citeproc-js's, for reading side by side
 		_ = os.WriteFile(filepath.Join(dir, style+".ours.txt"), []byte(strings.Join(got, "\n")+"\n"), 0o644)
 		_ = os.WriteFile(filepath.Join(dir, style+".citeproc.txt"), []byte(strings.Join(want, "\n")+"\n"), 0o644)
+		_ = os.WriteFile(filepath.Join(dir, "items.json"), itemsJSON, 0o644)
 	}
 	shown := 0
 	for i := range got {

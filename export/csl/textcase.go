@@ -147,7 +147,7 @@ func titleCase(s string) string {
 		word := w.String()
 		w.Reset()
 		compound := false
-		if strings.HasPrefix(rest, "-") {
+		if strings.HasPrefix(rest, "-") && word[0] < utf8.RuneSelf { // not "β-Cyclodextrin"
 			tail, _, _ := strings.Cut(rest, " ")
 			compound = strings.ToLower(tail) == tail
 		}
@@ -174,6 +174,9 @@ func titleCase(s string) string {
 		flush(s[i:])
 		if r == ':' || r == '?' || r == '!' {
 			afterPunct = true
+		}
+		if r == placeholder { // text kept as written counts as a word ("AI and the…", as citeproc-js)
+			first, afterPunct = false, false
 		}
 		command = r == '\\'
 		b.WriteRune(r)

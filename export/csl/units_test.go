@@ -63,9 +63,17 @@ func TestTitleCase(t *testing.T) {
 	if got := applyCase("3., aktualisierte Auflage", "capitalize-first", "de"); got != "3., Aktualisierte Auflage" {
 		t.Errorf("capitalize-first: %q", got)
 	}
-	// text marked nocase in the data keeps its case
-	if got := textCase(richText(`the <span class="nocase">iPhone</span> and ebola`), "title", "en"); plain(got) != "The iPhone and Ebola" {
-		t.Errorf("nocase: %q", plain(got))
+	// text marked nocase in the data keeps its case, and counts as a word
+	// (the stop word after it stays lower case, as citeproc-js)
+	for in, want := range map[string]string{
+		`the <span class="nocase">iPhone</span> and ebola`:         "The iPhone and Ebola",
+		`<span class="nocase">AI</span> and the future of banking`: "AI and the Future of Banking",
+		`aging: <span class="nocase">What We Fear</span> and more`: "Aging: What We Fear and More",
+		"release of ibuprofen in β-cyclodextrin":                   "Release of Ibuprofen in β-Cyclodextrin",
+	} {
+		if got := textCase(richText(in), "title", "en"); plain(got) != want {
+			t.Errorf("title case of %q: %q, want %q", in, plain(got), want)
+		}
 	}
 }
 

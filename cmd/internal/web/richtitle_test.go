@@ -76,3 +76,32 @@ func TestRichTitles(t *testing.T) {
 		t.Errorf("Dublin Core:\n%s", dc)
 	}
 }
+
+// TestCaseProtectingBraces: BibTeX's braces that keep a word's case ({p53})
+// are kept (a nocase span): a style that sets titles in title case leaves
+// the word as written, the page shows the words alone, and the BibTeX
+// export writes the braces back.
+func TestCaseProtectingBraces(t *testing.T) {
+	e := newPagesEnv(t)
+	bib := `@article{lane1992, title = {The role of {p53} in {DNA} repair}, author = {Lane, David}, journal = {Nature}, year = 1992}`
+	if r := e.do("POST", "/api/v1/import?format=bibtex", e.librarian, []byte(bib)); r.status != http.StatusOK {
+		t.Fatalf("import: %d %s", r.status, r.body)
+	}
+	got := e.do("GET", "/api/v1/records/lane1992", e.librarian, nil)
+	var draft map[string]any
+	got.json(t, &draft)
+	draft["status"] = "published"
+	if put := e.do("PUT", "/api/v1/records/lane1992", e.librarian, mustJSON(t, draft), "If-Match: "+got.header.Get("ETag")); put.status != http.StatusOK {
+		t.Fatalf("publish: %d %s", put.status, put.body)
+	}
+	e.catchUp()
+	_, page := get(t, browserClient(t), e.url+"/records/lane1992?style=chicago-author-date")
+	for _, want := range []string{"<h1>The role of p53 in DNA repair</h1>", "“The Role of p53 in DNA Repair.”"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the record page lacks %s\n%s", want, between(page, `class="cite"`, "</div>"))
+		}
+	}
+	if bibtex := string(e.do("GET", "/api/v1/records/lane1992?format=bibtex", "", nil).body); !strings.Contains(bibtex, "title = {The role of {p53} in {DNA} repair}") {
+		t.Errorf("BibTeX:\n%s", bibtex)
+	}
+}
