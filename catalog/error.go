@@ -30,6 +30,10 @@ const (
 type FieldError struct {
 	Field   string `json:"field"`
 	Message string `json:"message"`
+	// Format and Args are what Message was written from (in English), for
+	// pages that say it in their own language.
+	Format string `json:"-"`
+	Args   []any  `json:"-"`
 }
 
 func (e FieldError) String() string {

@@ -130,7 +130,7 @@ func canonicalLanguage(tag string) string {
 type fieldErrors []FieldError
 
 func (fe *fieldErrors) add(field, format string, args ...any) {
-	*fe = append(*fe, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+	*fe = append(*fe, FieldError{Field: field, Message: fmt.Sprintf(format, args...), Format: format, Args: args})
 }
 
 // text checks a free-text field: valid UTF-8, length in characters, and no

@@ -145,3 +145,59 @@ func (l Lang) Num(n any) string {
 	}
 	return s
 }
+
+// FieldMessage says a validation message in the language: the language's
+// message for its English format (key "invalid:" and the format), its
+// arguments written as the English format writes them ({0}, {1}...); the
+// English message when the language has none.
+func (l Lang) FieldMessage(fe catalog.FieldError) string {
+	msg, ok := l.w.msgs[l.Code]["invalid:"+fe.Format]
+	if fe.Format == "" || !ok {
+		return fe.Message
+	}
+	for i, a := range formatArgs(fe.Format, fe.Args) {
+		msg = strings.ReplaceAll(msg, "{"+strconv.Itoa(i)+"}", a)
+	}
+	return msg
+}
+
+// formatArgs writes each argument with its verb in a Printf format ("%q",
+// "%d", "%04X").
+func formatArgs(format string, args []any) []string {
+	var out []string
+	for i := 0; i < len(format) && len(out) < len(args); i++ {
+		if format[i] != '%' {
+			continue
+		}
+		j := i + 1
+		for j < len(format) && !(format[j] >= 'a' && format[j] <= 'z' || format[j] >= 'A' && format[j] <= 'Z' || format[j] == '%') {
+			j++
+		}
+		if j >= len(format) {
+			break
+		}
+		if format[j] != '%' {
+			out = append(out, fmt.Sprintf(format[i:j+1], args[len(out)]))
+		}
+		i = j
+	}
+	return out
+}
+
+// RoleCode reads a contributor's role as a person may type it: its code
+// ("author") or its name in any interface language ("автор", "作者",
+// "Speaker"); anything else is returned as typed, for validation to name.
+func (w *Words) RoleCode(s string) string {
+	s = strings.TrimSpace(s)
+	for _, role := range catalog.Roles() {
+		if strings.EqualFold(s, role) {
+			return role
+		}
+		for _, lang := range Languages() {
+			if strings.EqualFold(s, w.In(lang).Role(role)) {
+				return role
+			}
+		}
+	}
+	return s
+}

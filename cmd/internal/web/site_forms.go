@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/annals/annals/catalog"
+	"github.com/annals/annals/catalog/i18n"
 )
 
 // The librarian's forms write lists one item per line: contributors as
@@ -26,7 +27,9 @@ type recordForm struct {
 	Version                                                                   int
 }
 
-func formFromRecord(r *catalog.Record) recordForm {
+// formFromRecord fills the form from a record, roles named in the page's
+// language.
+func formFromRecord(r *catalog.Record, say i18n.Lang) recordForm {
 	f := recordForm{ID: r.ID, Kind: string(r.Kind), Status: string(r.Status), Title: r.Title, Language: r.Language,
 		Abstract: r.Abstract, Date: r.Date, Event: r.Event, Session: r.Session, Keywords: strings.Join(r.Keywords, ", "),
 		DOI: r.Identifiers.DOI, URL: r.Identifiers.URL, Publisher: r.Publisher, Place: r.Place, Note: r.Note,
@@ -44,7 +47,11 @@ func formFromRecord(r *catalog.Record) recordForm {
 		if name == "" {
 			name = strings.TrimSuffix(c.Family+", "+c.Given, ", ")
 		}
-		lines = append(lines, strings.TrimRight(strings.Join([]string{name, c.Role, c.Affiliation, c.Country}, "; "), "; "))
+		role := c.Role
+		if role != "" {
+			role = say.Role(role)
+		}
+		lines = append(lines, strings.TrimRight(strings.Join([]string{name, role, c.Affiliation, c.Country}, "; "), "; "))
 	}
 	f.Contributors = strings.Join(lines, "\n")
 	for _, t := range r.Topics {
@@ -79,8 +86,9 @@ func lines(s string) []string {
 }
 
 // record builds the record the form describes, keeping from old (the
-// record edited, or nil) what the form does not show.
-func (f recordForm) record(old *catalog.Record) catalog.Record {
+// record edited, or nil) what the form does not show; roleCode reads a
+// role as typed (a code or its name in any interface language).
+func (f recordForm) record(old *catalog.Record, roleCode func(string) string) catalog.Record {
 	r := catalog.Record{ID: f.ID, Kind: catalog.Kind(f.Kind), Status: catalog.Status(f.Status), Title: f.Title,
 		Language: f.Language, Abstract: f.Abstract, Date: f.Date, Event: f.Event, Session: f.Session,
 		Publisher: f.Publisher, Place: f.Place, Note: f.Note, Series: f.Series, Number: f.Number, Pages: f.Pages}
@@ -117,7 +125,7 @@ func (f recordForm) record(old *catalog.Record) catalog.Record {
 			parts = append(parts, "")
 		}
 		name := strings.TrimSpace(parts[0])
-		c := catalog.Contributor{Role: strings.TrimSpace(parts[1]), Affiliation: strings.TrimSpace(parts[2]),
+		c := catalog.Contributor{Role: roleCode(parts[1]), Affiliation: strings.TrimSpace(parts[2]),
 			Country: strings.ToUpper(strings.TrimSpace(parts[3]))}
 		if family, given, ok := strings.Cut(name, ","); ok {
 			c.Family, c.Given = strings.TrimSpace(family), strings.TrimSpace(given)
@@ -154,9 +162,9 @@ func fieldOfPath(path string) string {
 	return m[1]
 }
 
-// fieldErrors groups a validation error's messages by form field; the
-// messages that fit no field go under "".
-func fieldErrors(err error) map[string][]string {
+// fieldErrors groups a validation error's messages by form field, said in
+// the page's language; the messages that fit no field go under "".
+func fieldErrors(err error, say i18n.Lang) map[string][]string {
 	out := map[string][]string{}
 	ce, ok := err.(*catalog.Error)
 	if !ok {
@@ -168,7 +176,7 @@ func fieldErrors(err error) map[string][]string {
 	}
 	for _, fe := range ce.Fields {
 		f := fieldOfPath(fe.Field)
-		msg := fe.Message
+		msg := say.FieldMessage(fe)
 		if strings.Contains(fe.Field, "[") { // which line of a list
 			msg = fe.Field + ": " + msg
 		}

@@ -94,7 +94,7 @@ func (st *site) recordForm(c echo.Context) error {
 	if err != nil {
 		return st.fail(c, err)
 	}
-	return st.renderRecordForm(c, http.StatusOK, false, formFromRecord(r), nil)
+	return st.renderRecordForm(c, http.StatusOK, false, formFromRecord(r, st.words.In(st.lang(c))), nil)
 }
 
 func (st *site) saveRecord(c echo.Context) error {
@@ -113,7 +113,7 @@ func (st *site) saveRecord(c echo.Context) error {
 		}
 		f.ID = id
 	}
-	r := f.record(old)
+	r := f.record(old, st.words.RoleCode)
 	if isNew {
 		err = st.cfg.Store.CreateRecord(ctx, &r)
 	} else {
@@ -126,7 +126,7 @@ func (st *site) saveRecord(c echo.Context) error {
 			if catalog.ErrorCode(err) == catalog.EPRECONDITION {
 				status = http.StatusPreconditionFailed
 			}
-			return st.renderRecordForm(c, status, isNew, f, fieldErrors(err))
+			return st.renderRecordForm(c, status, isNew, f, fieldErrors(err, st.words.In(st.lang(c))))
 		}
 		return st.fail(c, err)
 	}
@@ -181,7 +181,7 @@ func (st *site) saveEvent(c echo.Context) error {
 		if code := catalog.ErrorCode(err); code == catalog.EINVALID || code == catalog.ECONFLICT || code == catalog.EPRECONDITION {
 			v := st.newView(c, "")
 			v.Nav, v.NoIndex, v.Title = "librarian", true, v.T("lib.newEvent")
-			return st.render(c, http.StatusUnprocessableEntity, "event_form", eventFormPage{view: v, New: old == nil, F: f, Errors: fieldErrors(err)})
+			return st.render(c, http.StatusUnprocessableEntity, "event_form", eventFormPage{view: v, New: old == nil, F: f, Errors: fieldErrors(err, v.say)})
 		}
 		return st.fail(c, err)
 	}

@@ -2,6 +2,8 @@ package web
 
 import (
 	"bytes"
+	"html"
+	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -261,5 +263,66 @@ func TestSignOutEndsTheSessionOnTheServer(t *testing.T) {
 	thief.Jar.SetCookies(u, []*http.Cookie{{Name: sessionCookie, Value: copied.Value, Path: "/"}})
 	if resp, _ := get(t, thief, e.url+"/librarian/"); resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/sign-in") {
 		t.Errorf("a cookie copied before signing out still opens the librarian's pages: %d", resp.StatusCode)
+	}
+}
+
+// TestFormErrorsSpeakThePageLanguage: the record form's validation messages
+// are said in the page's language (they were English on Russian and
+// Chinese pages), each under its field.
+func TestFormErrorsSpeakThePageLanguage(t *testing.T) {
+	e := newPagesEnv(t)
+	c := browserClient(t)
+	signIn(t, c, e.url, e.librarian)
+	for lang, want := range map[string][]string{
+		"ru": {"обязательное поле", `"2025-13-45": дата должна иметь вид YYYY, YYYY-MM или YYYY-MM-DD`},
+		"zh": {"必填", `"2025-13-45" 应为 YYYY、YYYY-MM 或 YYYY-MM-DD 格式的真实日期`},
+		"en": {"is required", `"2025-13-45" must be YYYY, YYYY-MM or YYYY-MM-DD and a real calendar date`},
+	} {
+		_, page := get(t, c, e.url+"/librarian/records/new?lang="+lang)
+		csrf := csrfRe.FindStringSubmatch(page)[1]
+		r, err := c.PostForm(e.url+"/librarian/records/new", url.Values{"csrf": {csrf}, "kind": {"report"}, "title": {""},
+			"date": {"2025-13-45"}, "contributors": {"Петров, Иван; author"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(r.Body)
+		r.Body.Close()
+		page = html.UnescapeString(string(body))
+		if r.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("%s: %d", lang, r.StatusCode)
+		}
+		for _, w := range want {
+			if !strings.Contains(page, w) {
+				t.Errorf("%s: the form does not say %q\n%s", lang, w, between(page, `class="field invalid"`, "</form>"))
+			}
+		}
+	}
+}
+
+// TestFormRolesInThePageLanguage: a role typed in the page's language
+// ("докладчик") is saved as its code, and the edit form names roles in
+// the page's language.
+func TestFormRolesInThePageLanguage(t *testing.T) {
+	e := newPagesEnv(t)
+	c := browserClient(t)
+	signIn(t, c, e.url, e.librarian)
+	_, page := get(t, c, e.url+"/librarian/records/new?lang=ru")
+	csrf := csrfRe.FindStringSubmatch(page)[1]
+	r, err := c.PostForm(e.url+"/librarian/records/new", url.Values{"csrf": {csrf}, "id": {"roles-ru"}, "kind": {"presentation"},
+		"title": {"Роли по-русски"}, "contributors": {"Петров, Иван; Докладчик\nСидорова, Анна; председатель\nWang, Li; author"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Body.Close()
+	var rec struct {
+		Contributors []struct{ Family, Role string }
+	}
+	e.do("GET", "/api/v1/records/roles-ru", e.librarian, nil).json(t, &rec)
+	if len(rec.Contributors) != 3 || rec.Contributors[0].Role != "speaker" || rec.Contributors[1].Role != "chair" || rec.Contributors[2].Role != "author" {
+		t.Fatalf("saved %+v (form answered %d)", rec.Contributors, r.StatusCode)
+	}
+	_, page = get(t, c, e.url+"/librarian/records/roles-ru/edit?lang=zh")
+	if !strings.Contains(html.UnescapeString(page), "Петров, Иван; 报告人") {
+		t.Errorf("the Chinese edit form does not name the role in Chinese:\n%s", between(page, `name="contributors"`, "</textarea>"))
 	}
 }
