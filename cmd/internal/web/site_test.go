@@ -274,7 +274,7 @@ func TestFormErrorsSpeakThePageLanguage(t *testing.T) {
 	c := browserClient(t)
 	signIn(t, c, e.url, e.librarian)
 	for lang, want := range map[string][]string{
-		"ru": {"обязательное поле", `"2025-13-45": дата должна иметь вид YYYY, YYYY-MM или YYYY-MM-DD`},
+		"ru": {"обязательное поле", `"2025-13-45": дата должна иметь вид ГГГГ, ГГГГ-ММ или ГГГГ-ММ-ДД`},
 		"zh": {"必填", `"2025-13-45" 应为 YYYY、YYYY-MM 或 YYYY-MM-DD 格式的真实日期`},
 		"en": {"is required", `"2025-13-45" must be YYYY, YYYY-MM or YYYY-MM-DD and a real calendar date`},
 	} {
