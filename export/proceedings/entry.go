@@ -327,7 +327,7 @@ func styledSpans(spans []csl.Span) []typeset.Span {
 		case sp.Italic:
 			style = typeset.Italic
 		}
-		out[i] = typeset.Span{Text: sp.Text, Style: style}
+		out[i] = typeset.Span{Text: sp.Text, Style: style, Variant: variantOf(sp.Sup, sp.Sub, sp.SmallCaps)}
 	}
 	return out
 }

@@ -201,3 +201,60 @@ func TestProceedingsSpeakTheirLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestScriptsAndSmallCapitals: a title's subscripts and superscripts are
+// set smaller, lowered and raised (H₂O, 10⁵), and its small capitals as
+// smaller capitals, in the heading and in the citation (they printed as
+// the text around them).
+func TestScriptsAndSmallCapitals(t *testing.T) {
+	r := catalog.Record{ID: "water", Kind: catalog.KindArticle, Status: catalog.StatusPublished, Language: "en",
+		Title:        `Water: H<sub>2</sub>O at 10<sup>5</sup> Pa in <span style="font-variant:small-caps;">Unesco</span> sites`,
+		Contributors: []catalog.Contributor{{Family: "Hutchinson", Given: "N. A."}}, Date: "1970"}
+	d := &proceedings.Document{Title: "Scripts", Sections: proceedings.Arrange(nil, []catalog.Record{r}, "Outputs"),
+		Style: proceedingstest.Style(t, "apa"), Generated: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}
+	path := renderToFile(t, d)
+	var doc struct {
+		Pages []struct {
+			Fonts []struct {
+				ID   string  `xml:"id,attr"`
+				Size float64 `xml:"size,attr"`
+			} `xml:"fontspec"`
+			Texts []struct {
+				Top   float64 `xml:"top,attr"`
+				Font  string  `xml:"font,attr"`
+				Inner string  `xml:",innerxml"`
+			} `xml:"text"`
+		} `xml:"page"`
+	}
+	if err := xml.Unmarshal([]byte(run(t, "pdftohtml", "-xml", "-i", "-stdout", "-q", path)), &doc); err != nil {
+		t.Fatal(err)
+	}
+	type placed struct{ top, size float64 }
+	seen := map[string][]placed{} // text -> where it was set
+	sizes := map[string]float64{}
+	for _, p := range doc.Pages {
+		for _, f := range p.Fonts {
+			sizes[f.ID] = f.Size
+		}
+		for _, tx := range p.Texts {
+			text := chardata(tx.Inner)
+			seen[text] = append(seen[text], placed{tx.Top, sizes[tx.Font]})
+		}
+	}
+	// the heading: "Water: H", then "2" lower and smaller, "O at 10", "5"
+	// higher and smaller
+	head, sub, mid, sup := seen["Water: H"], seen["2"], seen["O at 10"], seen["5"]
+	if len(head) == 0 || len(sub) == 0 || len(mid) == 0 || len(sup) == 0 {
+		t.Fatalf("the heading is not set in pieces: %v", seen)
+	}
+	if !(sub[0].size < head[0].size && sub[0].top > head[0].top) {
+		t.Errorf("the subscript %+v beside %+v", sub[0], head[0])
+	}
+	if !(sup[0].size < mid[0].size && sup[0].top < mid[0].top) {
+		t.Errorf("the superscript %+v beside %+v", sup[0], mid[0])
+	}
+	text := run(t, "pdftotext", "-enc", "UTF-8", path, "-")
+	if !strings.Contains(text, "H2O at 105 Pa in UNESCO sites") {
+		t.Errorf("the title as printed:\n%s", text)
+	}
+}

@@ -173,8 +173,8 @@ func (w *writer) drawLine(l typeset.Line, x, baseline, size float64) {
 		return
 	}
 	for _, p := range l.Pieces {
-		w.setFont(p.Face, size)
-		w.pdf.Text(x+p.X, baseline, p.Text)
+		w.setFont(p.Face, p.Size(size))
+		w.pdf.Text(x+p.X, baseline-p.Rise*size, p.Text)
 	}
 }
 
@@ -250,17 +250,18 @@ func (w *writer) drawJustified(l typeset.Line, x, baseline, size, width float64)
 	per := extra / float64(gaps)
 	seen := 0
 	for _, p := range l.Pieces {
-		w.setFont(p.Face, size)
+		at := p.Size(size)
+		w.setFont(p.Face, at)
 		offset := 0.0
 		for i, word := range strings.Split(p.Text, " ") {
 			if i > 0 {
 				seen++
-				offset += p.Face.Width(" ", size)
+				offset += p.Face.Width(" ", at)
 			}
 			if word != "" {
-				w.pdf.Text(x+p.X+offset+per*float64(seen), baseline, word)
+				w.pdf.Text(x+p.X+offset+per*float64(seen), baseline-p.Rise*size, word)
 			}
-			offset += p.Face.Width(word, size)
+			offset += p.Face.Width(word, at)
 		}
 	}
 }

@@ -152,6 +152,9 @@ func (s *Set) Faces() []*Face {
 type Run struct {
 	Face *Face
 	Text string
+	// Scale and Rise set the run smaller and raised or lowered (a
+	// variant's: see Piece); 0 for text on the line.
+	Scale, Rise float64
 }
 
 // MissingGlyphError says that no font of the set can draw a character.
@@ -216,13 +219,13 @@ func (s *Set) Runs(text string, style Style) ([]Run, error) {
 		}
 		if f != cur {
 			if cur != nil {
-				runs = append(runs, Run{cur, text[start:i]})
+				runs = append(runs, Run{Face: cur, Text: text[start:i]})
 			}
 			cur, start = f, i
 		}
 	}
 	if cur != nil {
-		runs = append(runs, Run{cur, text[start:]})
+		runs = append(runs, Run{Face: cur, Text: text[start:]})
 	}
 	return runs, nil
 }

@@ -162,13 +162,14 @@ func (s *Set) LayoutIn(lang, text string, style Style, size, width float64) ([]L
 // parts; a word with anything but letters inside is not broken.
 func hyphenate(a *atom, room, size float64, p *Patterns) (head, tail *atom) {
 	type char struct {
-		face *Face
-		r    rune
+		face        *Face
+		r           rune
+		scale, rise float64
 	}
 	var cs []char
 	for _, sg := range a.segs {
 		for _, r := range sg.text {
-			cs = append(cs, char{sg.face, r})
+			cs = append(cs, char{sg.face, r, sg.scale, sg.rise})
 		}
 	}
 	start, end := 0, len(cs)
@@ -190,15 +191,15 @@ func hyphenate(a *atom, room, size float64, p *Patterns) (head, tail *atom) {
 		at := start + points[i]
 		head = &atom{}
 		for _, c := range cs[:at] {
-			head.add(c.face, string(c.r), size)
+			head.addScaled(c.face, string(c.r), size, c.scale, c.rise)
 		}
-		head.add(cs[at-1].face, "-", size)
+		head.addScaled(cs[at-1].face, "-", size, cs[at-1].scale, cs[at-1].rise)
 		if head.width > room {
 			continue
 		}
 		tail = &atom{space: a.space}
 		for _, c := range cs[at:] {
-			tail.add(c.face, string(c.r), size)
+			tail.addScaled(c.face, string(c.r), size, c.scale, c.rise)
 		}
 		return head, tail
 	}

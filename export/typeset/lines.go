@@ -13,6 +13,20 @@ type Piece struct {
 	Text  string
 	X     float64
 	Width float64
+	// Scale is the piece's size as a share of the line's (0 for the
+	// line's own), Rise how far its baseline is raised, as a share of the
+	// line's size (a superscript's, negative for a subscript's).
+	Scale, Rise float64
+}
+
+// Size is the size the piece is set in, on a line set in size.
+func (p Piece) Size(size float64) float64 { return size * scaleOf(p.Scale) }
+
+func scaleOf(scale float64) float64 {
+	if scale == 0 {
+		return 1
+	}
+	return scale
 }
 
 // Line is one line of a laid-out paragraph.
@@ -47,20 +61,22 @@ type atom struct {
 	space float64 // the width of the space after it, 0 without one
 }
 
-// seg is a measured part of an atom in one face.
+// seg is a measured part of an atom in one face, at one scale and rise.
 type seg struct {
-	face  *Face
-	text  string
-	width float64
+	face        *Face
+	text        string
+	width       float64
+	scale, rise float64
 }
 
-func (a *atom) add(f *Face, s string, size float64) {
-	w := f.Width(s, size)
-	if n := len(a.segs); n > 0 && a.segs[n-1].face == f {
+// addScaled adds text set at a share of size, raised by a share of it.
+func (a *atom) addScaled(f *Face, s string, size, scale, rise float64) {
+	w := f.Width(s, size*scaleOf(scale))
+	if n := len(a.segs); n > 0 && a.segs[n-1].face == f && a.segs[n-1].scale == scale && a.segs[n-1].rise == rise {
 		a.segs[n-1].text += s
 		a.segs[n-1].width += w
 	} else {
-		a.segs = append(a.segs, seg{f, s, w})
+		a.segs = append(a.segs, seg{f, s, w, scale, rise})
 	}
 	a.width += w
 }
@@ -102,7 +118,7 @@ func atoms(runs []Run, size float64) []*atom {
 				cur = &atom{}
 				out = append(out, cur)
 			}
-			cur.add(run.Face, string(r), size)
+			cur.addScaled(run.Face, string(r), size, run.Scale, run.Rise)
 			glueNext = strings.ContainsRune(noEnd, r)
 			if isCJK(r) {
 				cur = nil // a line may break after a CJK character
@@ -120,10 +136,68 @@ func (s *Set) Layout(text string, style Style, size, width float64) ([]Line, err
 	return s.LayoutSpans([]Span{{Text: text, Style: style}}, size, width)
 }
 
-// Span is a run of text in one style.
+// Span is a run of text in one style and variant.
 type Span struct {
-	Text  string
-	Style Style
+	Text    string
+	Style   Style
+	Variant Variant
+}
+
+// Variant is how a span sits among the text around it.
+type Variant uint8
+
+// The variants: on the line, raised and smaller, lowered and smaller, or
+// in small capitals (lower-case letters as smaller capitals: the faces
+// have no small capitals of their own).
+const (
+	Normal Variant = iota
+	Superscript
+	Subscript
+	SmallCaps
+)
+
+// The shares of the size and of the rise of the variants.
+const (
+	scriptScale    = 0.65
+	superRise      = 0.35
+	subRise        = -0.15
+	smallCapsScale = 0.78
+)
+
+// varied sets runs in a variant.
+func varied(runs []Run, v Variant) []Run {
+	switch v {
+	case Superscript, Subscript:
+		rise := superRise
+		if v == Subscript {
+			rise = subRise
+		}
+		for i := range runs {
+			runs[i].Scale, runs[i].Rise = scriptScale, rise
+		}
+	case SmallCaps:
+		var out []Run
+		for _, r := range runs {
+			start, lower := 0, false
+			for i, c := range r.Text {
+				if l := unicode.IsLower(c); l != lower && i > start {
+					out = append(out, smallCapsRun(r.Face, r.Text[start:i], lower))
+					start = i
+				}
+				lower = unicode.IsLower(c)
+			}
+			out = append(out, smallCapsRun(r.Face, r.Text[start:], lower))
+		}
+		return out
+	}
+	return runs
+}
+
+func smallCapsRun(f *Face, text string, lower bool) Run {
+	if !lower {
+		return Run{Face: f, Text: text}
+	}
+	return Run{Face: f, Text: strings.ToUpper(text), Scale: smallCapsScale}
 }
 
 // LayoutSpans breaks text made of spans in several styles (a citation
@@ -162,7 +236,7 @@ func (s *Set) layoutSpans(spans []Span, size, width float64, patterns *Patterns)
 		if err != nil {
 			return nil, err
 		}
-		runs = append(runs, rs...)
+		runs = append(runs, varied(rs, sp.Variant)...)
 		afterSpace = strings.HasSuffix(text, " ")
 	}
 	return layoutRuns(runs, size, width, patterns), nil
@@ -228,12 +302,12 @@ func cut(a *atom, size, width float64) []*atom {
 	cur := &atom{}
 	for _, sg := range a.segs {
 		for _, r := range sg.text {
-			w := sg.face.Width(string(r), size)
+			w := sg.face.Width(string(r), size*scaleOf(sg.scale))
 			if cur.width > 0 && cur.width+w > width {
 				out = append(out, cur)
 				cur = &atom{}
 			}
-			cur.add(sg.face, string(r), size)
+			cur.addScaled(sg.face, string(r), size, sg.scale, sg.rise)
 		}
 	}
 	cur.space = a.space
@@ -258,7 +332,7 @@ func makeLine(atoms []*atom) Line {
 			}
 			// a face's own space was measured for the gap, so a piece in
 			// the same face can carry it as text
-			if n := len(l.Pieces); n > 0 && l.Pieces[n-1].Face == sg.face {
+			if n := len(l.Pieces); n > 0 && l.Pieces[n-1].Face == sg.face && l.Pieces[n-1].Scale == sg.scale && l.Pieces[n-1].Rise == sg.rise {
 				p := &l.Pieces[n-1]
 				if lead > 0 {
 					p.Text += " "
@@ -266,7 +340,7 @@ func makeLine(atoms []*atom) Line {
 				p.Text += sg.text
 				p.Width += lead + sg.width
 			} else {
-				l.Pieces = append(l.Pieces, Piece{Face: sg.face, Text: sg.text, X: x + lead, Width: sg.width})
+				l.Pieces = append(l.Pieces, Piece{Face: sg.face, Text: sg.text, X: x + lead, Width: sg.width, Scale: sg.scale, Rise: sg.rise})
 			}
 			x += lead + sg.width
 		}
