@@ -28,7 +28,8 @@
   var picker = document.querySelector("select[data-citation-style]");
   if (picker) {
     picker.addEventListener("change", function () {
-      location.assign("?style=" + encodeURIComponent(picker.value) + "#cite");
+      var loc = picker.form && picker.form.elements.locator ? picker.form.elements.locator.value.trim() : "";
+      location.assign("?style=" + encodeURIComponent(picker.value) + (loc ? "&locator=" + encodeURIComponent(loc) : "") + "#cite");
     });
   }
   // follow an export job

@@ -3,6 +3,7 @@ package csl
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -236,4 +237,20 @@ func (it *Item) hasVar(name string) bool {
 		return it.dates[name] != nil
 	}
 	return it.vars[name] != ""
+}
+
+// locatorLabels are the kinds of locator CSL names (its locator terms).
+var locatorLabels = []string{"act", "appendix", "article-locator", "book", "canon", "chapter", "column", "elocation",
+	"equation", "figure", "folio", "issue", "line", "note", "opus", "page", "paragraph", "part", "rule", "scene",
+	"section", "sub-verbo", "supplement", "table", "timestamp", "title-locator", "verse", "version", "volume"}
+
+// LocatorLabels are the kinds of locator a citation may point at ("page",
+// "chapter", "figure"...).
+func LocatorLabels() []string { return slices.Clone(locatorLabels) }
+
+// SetLocator points an item's citation at a place in it: "12" or "12–14",
+// of a kind of LocatorLabels ("" for page).
+func (it *Item) SetLocator(locator, label string) {
+	it.SetVar("locator", locator)
+	it.SetVar("label", label)
 }

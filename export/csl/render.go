@@ -191,9 +191,9 @@ func (r *renderer) renderText(n *node) result {
 			r.suppress(name)
 		}
 		res.filled = 1
-		if name == "page" {
-			v = pageRange(v, r.style.root.get("page-range-format"), r.locale)
-		} else if numericVars[name] {
+		if name == "page" || name == "locator" && (r.item.Var("label") == "" || r.item.Var("label") == "page") {
+			v = pageRange(v, r.style.root.get("page-range-format"), r.locale) // a page cited: "12–14", as citeproc-js
+		} else if numericVars[name] || name == "locator" {
 			v = numberRange(v)
 		}
 		if name == "URL" || name == "DOI" {

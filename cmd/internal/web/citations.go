@@ -6,7 +6,10 @@ import (
 	"mime"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/annals/annals/catalog"
 	"github.com/annals/annals/export"
@@ -73,7 +76,11 @@ func (s *Server) citationStyle(styleID, locale string) (string, *csl.Processor, 
 // (mode=citation), as text or HTML, or both in JSON (Accept:
 // application/json).
 func (s *Server) recordCitation(c echo.Context) error {
-	q, err := query(c, "style", "locale", "format", "mode")
+	q, err := query(c, "style", "locale", "format", "mode", "locator", "label")
+	if err != nil {
+		return err
+	}
+	locator, label, err := citationLocator(q.Get("locator"), q.Get("label"))
 	if err != nil {
 		return err
 	}
@@ -106,7 +113,7 @@ func (s *Server) recordCitation(c echo.Context) error {
 	h := c.Response().Header()
 	h.Set("Content-Language", p.Locale())
 	h.Set("Vary", "Accept")
-	parts := []string{styleID, p.Locale(), format, mode}
+	parts := []string{styleID, p.Locale(), format, mode, locator, label}
 	if acceptsJSON(c) {
 		parts = append(parts, "json") // the same citation, another representation
 	}
@@ -124,6 +131,7 @@ func (s *Server) recordCitation(c echo.Context) error {
 	if entries := p.Bibliography([]*csl.Item{item}, format); len(entries) > 0 {
 		ref.Bibliography = entries[0]
 	}
+	item.SetLocator(locator, label) // the in-text citation's page (the reference has none)
 	ref.Citation = p.Citation([]*csl.Item{item}, format)
 	if acceptsJSON(c) {
 		return c.JSON(http.StatusOK, ref)
@@ -136,6 +144,25 @@ func (s *Server) recordCitation(c echo.Context) error {
 		return c.HTML(http.StatusOK, body)
 	}
 	return c.String(http.StatusOK, body)
+}
+
+// citationLocator checks where an in-text citation points: a locator
+// ("12", "12-14", "iv") of up to 64 characters without control characters,
+// and its kind, one of CSL's locator labels (page when there is a locator
+// and no label).
+func citationLocator(locator, label string) (string, string, error) {
+	locator = strings.TrimSpace(locator)
+	switch {
+	case utf8.RuneCountInString(locator) > 64:
+		return "", "", badParam("locator", "is longer than 64 characters; give the page or place cited, such as 12 or 12-14")
+	case strings.ContainsFunc(locator, unicode.IsControl):
+		return "", "", badParam("locator", "contains a control character")
+	case label != "" && !slices.Contains(csl.LocatorLabels(), label):
+		return "", "", badParam("label", fmt.Sprintf("%q is not a locator label; use one of %s", label, strings.Join(csl.LocatorLabels(), ", ")))
+	case label != "" && locator == "":
+		return "", "", badParam("label", "needs a locator: the page or place cited")
+	}
+	return locator, label, nil
 }
 
 // acceptsJSON reports whether the request's Accept header names JSON.

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html"
 	"net/http"
 	"net/url"
 	"os"
@@ -70,6 +71,24 @@ func TestRecordCitation(t *testing.T) {
 	if r := get("?mode=citation"); string(r.body) != "(Алдошин, 2025)" {
 		t.Errorf("APA citation: %s", r.body)
 	}
+	// pointing at a page or another place: the in-text form says it, in the
+	// style's words; the reference does not
+	for query, want := range map[string]string{
+		"?mode=citation&locator=12":                                               "(Алдошин, 2025, p. 12)",
+		"?mode=citation&locator=12-14":                                            "(Алдошин, 2025, pp. 12–14)",
+		"?mode=citation&locator=3&label=chapter":                                  "(Алдошин, 2025, Chapter 3)",
+		"?mode=citation&locator=3-5&label=chapter":                                "(Алдошин, 2025, Chapters 3–5)",
+		"?mode=citation&locator=12&style=chicago-author-date":                     "(Алдошин 2025, 12)",
+		"?mode=citation&locator=12&style=apa&locale=ru-RU":                        "(Алдошин, 2025, с. 12)",
+		"?mode=citation&locator=7&label=figure&style=modern-language-association": "(Алдошин, fig. 7)",
+	} {
+		if r := get(query); string(r.body) != want {
+			t.Errorf("%s: %q, want %q", query, r.body, want)
+		}
+	}
+	if r := get("?locator=12"); strings.Contains(string(r.body), "12") {
+		t.Errorf("the reference shows the locator: %s", r.body)
+	}
 	// GOST writes Russian by default
 	r = get("?style=gost-r-7-0-5-2008")
 	if r.header.Get("Content-Language") != "ru-RU" || !strings.HasPrefix(string(r.body), "1. Алдошин С. М. Приветственное слово // 2025.") {
@@ -115,6 +134,10 @@ func TestRecordCitationBadRequests(t *testing.T) {
 		{"/api/v1/records/jinan-2025-aldoshin/citation?mode=footnote", 400, "mode"},
 		{"/api/v1/records/jinan-2025-aldoshin/citation?colour=red", 400, "colour"},
 		{"/api/v1/records/jinan-2025-aldoshin/citation?style=apa&style=ieee", 400, "style"},
+		{"/api/v1/records/jinan-2025-aldoshin/citation?locator=12&label=pages", 400, "label"},
+		{"/api/v1/records/jinan-2025-aldoshin/citation?label=page", 400, "label"},
+		{"/api/v1/records/jinan-2025-aldoshin/citation?locator=" + strings.Repeat("1", 65), 400, "locator"},
+		{"/api/v1/records/jinan-2025-aldoshin/citation?locator=" + url.QueryEscape("1\x00"), 400, "locator"},
 		{"/api/v1/records/no-such-record/citation", 404, ""},
 		{"/api/v1/records/jinan-2025-draft/citation", 404, ""},
 	} {
@@ -130,5 +153,23 @@ func TestRecordCitationBadRequests(t *testing.T) {
 	// a librarian sees the draft's citation
 	if r := e.do("GET", "/api/v1/records/jinan-2025-draft/citation", e.librarian, nil); r.status != 200 {
 		t.Errorf("draft for a librarian: %d %s", r.status, r.body)
+	}
+}
+
+// TestRecordPageCitesAPage: the record page's citation box takes a page
+// (?locator=, a field beside the style) and its in-text citation points
+// there, in the style chosen; the reference does not change.
+func TestRecordPageCitesAPage(t *testing.T) {
+	e := newPagesEnv(t)
+	c := browserClient(t)
+	_, page := get(t, c, e.url+"/records/jinan-2025-aldoshin?style=apa&locator=12-14")
+	for _, want := range []string{`name="locator" value="12-14"`, "(Алдошин, 2025, pp. 12–14)"} {
+		if !strings.Contains(html.UnescapeString(page), want) {
+			t.Errorf("the page lacks %s\n%s", want, between(page, `class="cite"`, "</section>"))
+		}
+	}
+	_, page = get(t, c, e.url+"/records/jinan-2025-aldoshin?style=apa&locator="+url.QueryEscape(strings.Repeat("9", 80)))
+	if box := between(page, `class="cite"`, "</section>"); strings.Contains(box, "999999999") || !strings.Contains(box, "(Алдошин, 2025)") {
+		t.Errorf("a locator too long is used:\n%s", box)
 	}
 }

@@ -36,6 +36,7 @@ type recordPage struct {
 	KeywordLinks []pageLink // each keyword, linked to a search by it
 	Styles       []csl.StyleInfo
 	Style        string
+	Locator      string // the page cited (?locator=), shown in the in-text citation
 	Reference    template.HTML
 	InText       template.HTML
 	NoteStyle    bool // the style cites in footnotes: InText is a note
@@ -174,7 +175,8 @@ func (st *site) recordPage(c echo.Context) error {
 }
 
 // citation fills the citation box in the style asked for (?style=), APA
-// by default.
+// by default, the in-text citation pointing at the page asked for
+// (?locator=) when there is one.
 func (st *site) citation(c echo.Context, p *recordPage) {
 	lib := st.cfg.Styles
 	if lib == nil {
@@ -195,6 +197,10 @@ func (st *site) citation(c echo.Context, p *recordPage) {
 	}
 	if refs := proc.Bibliography([]*csl.Item{item}, "html"); len(refs) > 0 {
 		p.Reference = template.HTML(refs[0]) // the processor escapes the data
+	}
+	if locator, _, err := citationLocator(c.QueryParam("locator"), ""); err == nil {
+		p.Locator = locator
+		item.SetLocator(locator, "")
 	}
 	p.InText = template.HTML(proc.Citation([]*csl.Item{item}, "html"))
 	for _, info := range p.Styles {
