@@ -62,10 +62,20 @@ func (r *renderer) givenLevel(n Name, index int, opts map[string]string) int {
 	if r.sorting {
 		return 0
 	}
+	_, hasInitials := opts["initialize-with"]
+	base := givenFull // what the style shows by default (initials, if it has initialize-with, even with initialize="false", as citeproc-js)
+	switch {
+	case opts["form"] == "short":
+		base = 0
+	case hasInitials:
+		base = givenInitials
+	}
 	level := 0
-	if r.mode == "citation" {
-		if l := r.item.givenNames[nameKey(n)]; l > 0 {
-			if rule := r.style.citation.get("givenname-disambiguation-rule"); !strings.HasPrefix(rule, "primary-name") || index == 0 {
+	if l := r.item.givenNames[nameKey(n)]; l > 0 {
+		if rule := r.style.citation.get("givenname-disambiguation-rule"); !strings.HasPrefix(rule, "primary-name") || index == 0 {
+			// a global rule's expansion shows in the bibliography too where
+			// it goes beyond the style's ("Alver, Morten O", as typed)
+			if r.mode == "citation" || l > base {
 				level = l
 			}
 		}
@@ -73,17 +83,9 @@ func (r *renderer) givenLevel(n Name, index int, opts map[string]string) int {
 	if r.request == nil || !r.byCiteGivens() {
 		return level
 	}
-	_, hasInitials := opts["initialize-with"]
 	asked := r.request.given(r.curNameset, index)
 	if asked == givenInitials && (!hasInitials || n.Given == "") {
 		asked = givenFull
-	}
-	base := givenFull // what the style shows by default (initials, if it has initialize-with, even with initialize="false", as citeproc-js)
-	switch {
-	case opts["form"] == "short":
-		base = 0
-	case hasInitials:
-		base = givenInitials
 	}
 	if r.probing && n.Given != "" {
 		r.request.pad()

@@ -80,7 +80,8 @@ func initials(given, with string, initialize, hyphenInitials bool) string {
 	var b strings.Builder
 	prevInitial := false
 	for _, word := range strings.Fields(given) {
-		for h, part := range splitHyphens(word) {
+		parts := splitHyphens(word)
+		for h, part := range parts {
 			// "А.В" written without a space is two initials
 			subparts := strings.Split(part, ".")
 			for k, p := range subparts {
@@ -106,9 +107,12 @@ func initials(given, with string, initialize, hyphenInitials bool) string {
 				}
 				switch {
 				case b.Len() == 0:
-				case h > 0 && k == firstNonEmpty(subparts) && (hyphenInitials || !initial):
+				case h > 0 && k == firstNonEmpty(subparts) && (hyphenInitials || !initial) &&
+					(initialize || !strings.HasSuffix(parts[h-1], ".")):
 					// "J.-P."; without initialize-with-hyphen the initials of
-					// "Xiao-Lun" are two initials ("X L"), as citeproc-js writes them
+					// "Xiao-Lun" are two initials ("X L"), and initials typed
+					// with their hyphen, "P.-G.", are normalised to "P. G." where
+					// the style does not initialise, as citeproc-js writes them
 					b.WriteByte('-')
 				case closeUp && prevInitial && initial:
 				default:

@@ -18,6 +18,12 @@ func TestInitials(t *testing.T) {
 		{"E-mail", ". ", true, "E."},
 		{"Әсел", ". ", true, "Ә."},
 		{"(бакалавриат)", ". ", true, "(бакалавриат)"},
+		// initials typed with their hyphen: kept where the style
+		// initialises, normalised to "P. G." where it only normalises (as
+		// citeproc-js writes them)
+		{"P.-G.", ". ", true, "P.-G."},
+		{"P.-G.", ". ", false, "P. G."},
+		{"Jean-Paul", ". ", false, "Jean-Paul"},
 	} {
 		if got := initials(tc.given, tc.with, tc.initialize, true); got != tc.want {
 			t.Errorf("initials(%q, %q, %v) = %q, want %q", tc.given, tc.with, tc.initialize, got, tc.want)
