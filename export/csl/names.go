@@ -457,8 +457,26 @@ func (r *renderer) renderNameList(names []Name, nameNode, etAlNode *node, opts m
 }
 
 // renderNames renders a names element: each variable's list with its
-// label, or, if all are empty, the first substitute that renders.
+// label, or, if all are empty, the first substitute that renders. In a
+// citation asked for its author alone, or without it (a narrative
+// citation's two halves), the first names element that renders is kept
+// aside, or left out.
 func (r *renderer) renderNames(n *node) result {
+	outer := r.namesDepth == 0
+	r.namesDepth++
+	res := r.namesElement(n)
+	r.namesDepth--
+	if outer && r.cite != citeWhole && !r.authorDone && res.s != "" && r.mode == "citation" && !r.sorting {
+		r.authorDone, r.authorText = true, res.s
+		if r.cite == citeWithoutAuthor {
+			return result{called: res.called}
+		}
+	}
+	return res
+}
+
+// namesElement renders a names element (renderNames).
+func (r *renderer) namesElement(n *node) result {
 	if parent := r.substituteFor; parent != nil && parent != n && len(n.children) == 0 && n.get("variable") != "" {
 		// a bare <names> in a substitute, however deep, takes the options
 		// of the names it substitutes for (CSL 1.0.2, cs:substitute)

@@ -166,6 +166,45 @@ func (p *Processor) Citation(items []*Item, format string) string {
 	return s
 }
 
+// citePart is what of a citation is rendered.
+type citePart uint8
+
+const (
+	citeWhole citePart = iota
+	citeAuthorOnly
+	citeWithoutAuthor
+)
+
+// NarrativeCitation cites an item in the running text: its authors as the
+// style names them in a citation, then the rest of the citation without
+// them — "Алдошин (2025)" in APA, "Алдошин (12)" in MLA with a locator —
+// as Zotero composes it from citeproc-js's author-only and suppress-author
+// cites. A note style, or one whose citation names no one (numeric
+// styles), gets its ordinary citation.
+func (p *Processor) NarrativeCitation(it *Item, format string) string {
+	d := p.NewDocument([]*Item{it})
+	if p.style.Class == "note" { // a note is not part of a sentence
+		s, _ := d.Citation(format, it.ID)
+		return s
+	}
+	layout := p.style.citation.child("layout")
+	author := p.newRenderer(it, "citation")
+	author.cite = citeAuthorOnly
+	author.renderChildren(layout, "")
+	if !visible(plain(author.authorText)) {
+		s, _ := d.Citation(format, it.ID)
+		return s
+	}
+	rest := p.newRenderer(it, "citation")
+	rest.cite = citeWithoutAuthor
+	restText := rest.renderChildren(layout, "").s
+	out := finish(author.authorText, p.locale, format == formatHTML)
+	if visible(plain(restText)) {
+		out += " " + finish(rest.decorate(layout, restText), p.locale, format == formatHTML)
+	}
+	return out
+}
+
 // Document is a set of items cited together: numbered in bibliography
 // order and disambiguated once, then rendered as a bibliography or as
 // citations of some of them. A document owns its items.

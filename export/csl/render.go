@@ -49,6 +49,13 @@ type renderer struct {
 	// record what they showed), the lists of names rendered so far and the
 	// one being rendered, each list's number of names (probing), and the
 	// disambiguate="true" tests met and passed
+	// a narrative citation's halves: the author alone, or the citation
+	// without it (renderNames)
+	cite       citePart
+	namesDepth int
+	authorDone bool
+	authorText string
+
 	request      *ambigConfig
 	probing      bool
 	nameset      int

@@ -46,6 +46,7 @@ type citationText struct {
 	Format       string `json:"format"`
 	Bibliography string `json:"bibliography"`
 	Citation     string `json:"citation"`
+	Narrative    string `json:"narrative"` // the citation in a sentence: Алдошин (2025)
 }
 
 // citationStyle is the processor of the style and locale a request names
@@ -100,9 +101,9 @@ func (s *Server) recordCitation(c echo.Context) error {
 	switch mode {
 	case "":
 		mode = "bibliography"
-	case "bibliography", "citation":
+	case "bibliography", "citation", "narrative":
 	default:
-		return badParam("mode", fmt.Sprintf("%q is not a mode; use bibliography (the reference) or citation (the in-text form)", mode))
+		return badParam("mode", fmt.Sprintf("%q is not a mode; use bibliography (the reference), citation (the in-text form) or narrative (the in-text form in a sentence)", mode))
 	}
 	r, err := s.findVisibleRecord(c, c.Param("id"))
 	if err != nil {
@@ -133,12 +134,16 @@ func (s *Server) recordCitation(c echo.Context) error {
 	}
 	item.SetLocator(locator, label) // the in-text citation's page (the reference has none)
 	ref.Citation = p.Citation([]*csl.Item{item}, format)
+	ref.Narrative = p.NarrativeCitation(item, format)
 	if acceptsJSON(c) {
 		return c.JSON(http.StatusOK, ref)
 	}
 	body := ref.Bibliography
-	if mode == "citation" {
+	switch mode {
+	case "citation":
 		body = ref.Citation
+	case "narrative":
+		body = ref.Narrative
 	}
 	if format == "html" {
 		return c.HTML(http.StatusOK, body)

@@ -86,6 +86,9 @@ func TestRecordCitation(t *testing.T) {
 			t.Errorf("%s: %q, want %q", query, r.body, want)
 		}
 	}
+	if r := get("?mode=narrative&locator=12"); string(r.body) != "Алдошин (2025, p. 12)" {
+		t.Errorf("narrative: %q", r.body)
+	}
 	if r := get("?locator=12"); strings.Contains(string(r.body), "12") {
 		t.Errorf("the reference shows the locator: %s", r.body)
 	}
@@ -111,7 +114,8 @@ func TestRecordCitation(t *testing.T) {
 	r = get("?style=chicago-author-date", "Accept: application/json")
 	var j citationText
 	r.json(t, &j)
-	if j.Style != "chicago-author-date" || j.Locale != "en-US" || j.Citation != "(Алдошин 2025)" || !strings.HasPrefix(j.Bibliography, "Алдошин, Сергей Михайлович. 2025.") {
+	if j.Style != "chicago-author-date" || j.Locale != "en-US" || j.Citation != "(Алдошин 2025)" || j.Narrative != "Алдошин (2025)" ||
+		!strings.HasPrefix(j.Bibliography, "Алдошин, Сергей Михайлович. 2025.") {
 		t.Errorf("JSON: %+v", j)
 	}
 }
@@ -163,7 +167,7 @@ func TestRecordPageCitesAPage(t *testing.T) {
 	e := newPagesEnv(t)
 	c := browserClient(t)
 	_, page := get(t, c, e.url+"/records/jinan-2025-aldoshin?style=apa&locator=12-14")
-	for _, want := range []string{`name="locator" value="12-14"`, "(Алдошин, 2025, pp. 12–14)"} {
+	for _, want := range []string{`name="locator" value="12-14"`, "(Алдошин, 2025, pp. 12–14)", "In a sentence: <span id=\"narrative\">Алдошин (2025, pp. 12–14)</span>"} {
 		if !strings.Contains(html.UnescapeString(page), want) {
 			t.Errorf("the page lacks %s\n%s", want, between(page, `class="cite"`, "</section>"))
 		}

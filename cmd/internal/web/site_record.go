@@ -39,7 +39,8 @@ type recordPage struct {
 	Locator      string // the page cited (?locator=), shown in the in-text citation
 	Reference    template.HTML
 	InText       template.HTML
-	NoteStyle    bool // the style cites in footnotes: InText is a note
+	Narrative    template.HTML // the in-text citation in a sentence, where it differs
+	NoteStyle    bool          // the style cites in footnotes: InText is a note
 	Downloads    []pageLink
 	Files        []pageFile
 	Labels       []string // file labels, for the upload form
@@ -207,6 +208,9 @@ func (st *site) citation(c echo.Context, p *recordPage) {
 		if info.ID == p.Style && info.Class == "note" {
 			p.NoteStyle = true
 		}
+	}
+	if n := template.HTML(proc.NarrativeCitation(item, "html")); n != p.InText {
+		p.Narrative = n
 	}
 	if strings.TrimSpace(string(p.Reference)) == "" {
 		// a style whose bibliography leaves this kind out (Chicago notes
