@@ -39,9 +39,7 @@ type disambiguator struct {
 
 // run tells a group apart; each item ends with its configuration.
 func (d *disambiguator) run(group []*Item) {
-	if !d.start(group) {
-		return
-	}
+	d.start(group)
 	d.initGivens = true
 	// each step grows the configuration or shortens a list, but a guard
 	// keeps odd data from looping
@@ -63,7 +61,7 @@ func (d *disambiguator) run(group []*Item) {
 // start renders each item of the group with the configuration the first
 // one leaves, orders them by how many names they have, and sets the
 // limits of the steps.
-func (d *disambiguator) start(group []*Item) bool {
+func (d *disambiguator) start(group []*Item) {
 	p := d.p
 	maxNames := map[*Item]string{}
 	first := group[0]
@@ -106,7 +104,6 @@ func (d *disambiguator) start(group []*Item) bool {
 	if d.opts.addGiven && d.opts.rule == "by-cite" {
 		d.givensMax = givenFull
 	}
-	return true
 }
 
 func joinInts(ns []int) string {
