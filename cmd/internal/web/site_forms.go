@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/annals/annals/catalog"
@@ -147,6 +148,10 @@ func (f recordForm) record(old *catalog.Record, roleCode func(string) string) ca
 	return r
 }
 
+// linePathRe matches the path of a list the forms write one item a line
+// (contributors[1].role) and gives the list and the index.
+var linePathRe = regexp.MustCompile(`^(contributors|translations|sessions)\[(\d+)\]`)
+
 // fieldOfPath maps a validation error's field path to the form field that
 // shows it: contributors[1].family -> contributors, identifiers.doi -> doi.
 var fieldPathRe = regexp.MustCompile(`^([a-z_]+)(?:\[\d+\])?(?:\.([a-z_]+))?`)
@@ -177,7 +182,10 @@ func fieldErrors(err error, say i18n.Lang) map[string][]string {
 	for _, fe := range ce.Fields {
 		f := fieldOfPath(fe.Field)
 		msg := say.FieldMessage(fe)
-		if strings.Contains(fe.Field, "[") { // which line of a list
+		if m := linePathRe.FindStringSubmatch(fe.Field); m != nil { // which line of a list a form writes a line each
+			n, _ := strconv.Atoi(m[2])
+			msg = say.T("form.line", n+1, msg)
+		} else if strings.Contains(fe.Field, "[") {
 			msg = fe.Field + ": " + msg
 		}
 		out[f] = append(out[f], msg)

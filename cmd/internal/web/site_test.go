@@ -274,14 +274,14 @@ func TestFormErrorsSpeakThePageLanguage(t *testing.T) {
 	c := browserClient(t)
 	signIn(t, c, e.url, e.librarian)
 	for lang, want := range map[string][]string{
-		"ru": {"обязательное поле", `"2025-13-45": дата должна иметь вид ГГГГ, ГГГГ-ММ или ГГГГ-ММ-ДД`},
-		"zh": {"必填", `"2025-13-45" 应为 YYYY、YYYY-MM 或 YYYY-MM-DD 格式的真实日期`},
-		"en": {"is required", `"2025-13-45" must be YYYY, YYYY-MM or YYYY-MM-DD and a real calendar date`},
+		"ru": {"обязательное поле", `"2025-13-45": дата должна иметь вид ГГГГ, ГГГГ-ММ или ГГГГ-ММ-ДД`, `строка 2: "поэт" — не роль`},
+		"zh": {"必填", `"2025-13-45" 应为 YYYY、YYYY-MM 或 YYYY-MM-DD 格式的真实日期`, `第 2 行："поэт" 不是角色`},
+		"en": {"is required", `"2025-13-45" must be YYYY, YYYY-MM or YYYY-MM-DD and a real calendar date`, `line 2: "поэт" is not a role`},
 	} {
 		_, page := get(t, c, e.url+"/librarian/records/new?lang="+lang)
 		csrf := csrfRe.FindStringSubmatch(page)[1]
 		r, err := c.PostForm(e.url+"/librarian/records/new", url.Values{"csrf": {csrf}, "kind": {"report"}, "title": {""},
-			"date": {"2025-13-45"}, "contributors": {"Петров, Иван; author"}})
+			"date": {"2025-13-45"}, "contributors": {"Петров, Иван; author\nСидоров, Пётр; поэт"}})
 		if err != nil {
 			t.Fatal(err)
 		}
