@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"strings"
+	"unsafe"
 )
 
 // LineReader reads a file a line at a time for the readers that stream:
@@ -56,32 +57,62 @@ func (l *LineReader) Next() ([]byte, int, error) {
 }
 
 // StringLines reads a file a line at a time as strings, for the readers
-// whose values can share the file's text: the file is read in chunks of
-// whole lines, each checked as UTF-8 and made a string once, so a line
-// costs no copy of its own (the values cut from it keep their chunk in
-// memory for as long as they live). Lines come without their line break
-// (a "\r" before it is dropped), the first without a byte order mark.
+// whose values can share the file's text: a goroutine of its own reads the
+// file ahead in chunks of whole lines, checks each as UTF-8 and makes it a
+// string once (its own buffer, never written again, so without a copy);
+// a line costs no copy of its own (the values cut from it keep their chunk
+// in memory for as long as they live). Lines come without their line
+// break (a "\r" before it is dropped), the first without a byte order
+// mark. Close stops the reading when the lines are not all wanted.
 type StringLines struct {
-	r     io.Reader
-	buf   []byte // read, not yet made a chunk
-	chunk string
-	pos   int // in chunk
-	line  int
-	eof   bool
+	chunks <-chan stringChunk
+	stop   chan struct{}
+	chunk  string
+	pos    int // in chunk
+	line   int
+	err    error
+	closed bool
 }
 
-// stringChunk is how much is read at a time.
-const stringChunk = 1 << 20
+// stringChunk is a chunk of whole lines read ahead, or why reading stopped.
+type stringChunk struct {
+	text string
+	err  error
+}
+
+// chunkSize is how much is read at a time.
+const chunkSize = 1 << 20
 
 // NewStringLines reads r.
-func NewStringLines(r io.Reader) *StringLines { return &StringLines{r: r} }
+func NewStringLines(r io.Reader) *StringLines {
+	chunks, stop := make(chan stringChunk, 2), make(chan struct{})
+	go readChunks(r, chunks, stop)
+	return &StringLines{chunks: chunks, stop: stop}
+}
+
+// Close stops reading ahead; Next then gives io.EOF.
+func (l *StringLines) Close() {
+	if !l.closed {
+		l.closed = true
+		close(l.stop)
+	}
+}
 
 // Next gives the next line and its number (from 1); io.EOF once every
 // line was given.
 func (l *StringLines) Next() (string, int, error) {
-	if l.pos >= len(l.chunk) {
-		if err := l.fill(); err != nil {
-			return "", 0, err
+	for l.pos >= len(l.chunk) {
+		if l.err != nil {
+			return "", 0, l.err
+		}
+		c, ok := <-l.chunks
+		switch {
+		case l.closed || !ok:
+			l.err = io.EOF
+		case c.err != nil:
+			l.err = c.err
+		default:
+			l.chunk, l.pos = c.text, 0
 		}
 	}
 	rest := l.chunk[l.pos:]
@@ -95,46 +126,61 @@ func (l *StringLines) Next() (string, int, error) {
 	return strings.TrimSuffix(rest[:end], "\r"), l.line, nil
 }
 
-// fill makes the next chunk of whole lines: what is read up to its last
-// line break (all of it at the end of the file).
-func (l *StringLines) fill() error {
-	for {
-		if i := bytes.LastIndexByte(l.buf, '\n'); i >= 0 || (l.eof && len(l.buf) > 0) {
-			cut := len(l.buf)
-			if i >= 0 && !l.eof {
-				cut = i + 1
-			}
-			data := l.buf[:cut]
-			if l.line == 0 && l.chunk == "" {
-				data = bytes.TrimPrefix(data, []byte("\ufeff"))
-			}
-			if err := CheckUTF8At(data, l.line+1); err != nil {
-				return err
-			}
-			l.chunk, l.pos = string(data), 0
-			l.buf = append(l.buf[:0], l.buf[cut:]...)
-			if l.chunk == "" {
-				continue
-			}
-			return nil
+// readChunks reads r in chunks of whole lines (all that is left at the
+// end of the file), each checked as UTF-8, and sends them until the file
+// ends (the channel is closed), an error (sent) or stop.
+func readChunks(r io.Reader, chunks chan<- stringChunk, stop <-chan struct{}) {
+	defer close(chunks)
+	send := func(c stringChunk) bool {
+		select {
+		case chunks <- c:
+			return true
+		case <-stop:
+			return false
 		}
-		if l.eof {
-			return io.EOF
+	}
+	var left []byte // the start of a line read with the chunk before
+	line := 1       // the number of the chunk's first line
+	first := true
+	for eof := false; !eof; {
+		// a buffer of its own for each chunk: its string points into it
+		buf := make([]byte, len(left), len(left)+chunkSize)
+		copy(buf, left)
+		for {
+			n, err := io.ReadFull(r, buf[len(buf):cap(buf)])
+			buf = buf[:len(buf)+n]
+			if err == io.EOF || err == io.ErrUnexpectedEOF {
+				eof = true
+				break
+			}
+			if err != nil {
+				send(stringChunk{err: err})
+				return
+			}
+			if bytes.LastIndexByte(buf, '\n') >= 0 {
+				break
+			}
+			// a line longer than the buffer: room for more of it
+			grown := make([]byte, len(buf), 2*cap(buf))
+			copy(grown, buf)
+			buf = grown
 		}
-		// read more: a chunk's worth, or more for a line longer than that
-		start := len(l.buf)
-		if cap(l.buf)-start < stringChunk {
-			grown := make([]byte, start, 2*start+stringChunk)
-			copy(grown, l.buf)
-			l.buf = grown
+		cut := len(buf)
+		if !eof {
+			cut = bytes.LastIndexByte(buf, '\n') + 1
 		}
-		n, err := io.ReadFull(l.r, l.buf[start:start+stringChunk])
-		l.buf = l.buf[:start+n]
-		switch {
-		case err == io.EOF || err == io.ErrUnexpectedEOF:
-			l.eof = true
-		case err != nil:
-			return err
+		data := buf[:cut]
+		left = append([]byte(nil), buf[cut:]...)
+		if first {
+			data, first = bytes.TrimPrefix(data, []byte("\ufeff")), false
+		}
+		if err := CheckUTF8At(data, line); err != nil {
+			send(stringChunk{err: err})
+			return
+		}
+		line += bytes.Count(data, []byte("\n"))
+		if len(data) > 0 && !send(stringChunk{text: unsafe.String(&data[0], len(data))}) {
+			return
 		}
 	}
 }

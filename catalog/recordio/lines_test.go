@@ -38,7 +38,7 @@ func readStringLines(t *testing.T, text string, slow bool) ([]string, error) {
 // without a byte order mark, the last without a line break, empty lines,
 // and lines longer than a chunk whole.
 func TestStringLines(t *testing.T) {
-	long := strings.Repeat("ж", stringChunk) // 2 MiB: longer than a chunk
+	long := strings.Repeat("ж", chunkSize) // 2 MiB: longer than a chunk
 	for name, tc := range map[string]struct {
 		text string
 		want []string
@@ -65,7 +65,7 @@ func TestStringLines(t *testing.T) {
 // TestStringLinesNameTheLineOfBadUTF8: invalid UTF-8 is an error naming
 // its line, in any chunk.
 func TestStringLinesNameTheLineOfBadUTF8(t *testing.T) {
-	filler := strings.Repeat(strings.Repeat("x", 99)+"\n", stringChunk/100+10) // past the first chunk
+	filler := strings.Repeat(strings.Repeat("x", 99)+"\n", chunkSize/100+10) // past the first chunk
 	n := strings.Count(filler, "\n")
 	_, err := readStringLines(t, filler+"ok\nbad \xff here\n", false)
 	if err == nil || !strings.Contains(err.Error(), "Line "+strconv.Itoa(n+2)+", column 5") {

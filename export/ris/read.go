@@ -91,6 +91,8 @@ func Read(data []byte) ([]catalog.ImportItem, error) {
 	// room for the references counted (an item is 900 bytes: at most one
 	// for each 256 bytes of the file, however many "ER" lines it has)
 	items := make([]catalog.ImportItem, 0, min(bytes.Count(data, []byte("\nER  -"))+1, len(data)/256+1))
+	// (read through a reader, the copying of the file into strings overlaps
+	// the parse: faster than making it one string first)
 	err := Stream(bytes.NewReader(data), func(it catalog.ImportItem) error {
 		items = append(items, it)
 		return nil
@@ -105,10 +107,16 @@ func Read(data []byte) ([]catalog.ImportItem, error) {
 // over each reference's item when its ER is read: memory holds the
 // reference being read, not the file. It stops at yield's first error.
 func Stream(r io.Reader, yield func(catalog.ImportItem) error) error {
+	return stream(recordio.NewStringLines(r), yield)
+}
+
+// stream is Stream over lines however read.
+func stream(lines *recordio.StringLines, yield func(catalog.ImportItem) error) error {
+	defer lines.Close()
 	n := 0
 	// the references are read in a goroutine of their own, ahead of making
 	// records of them
-	err := recordio.ReadAhead(func(emit func(*risEntry) error) error { return readEntries(r, emit) }, func(e *risEntry) error {
+	err := recordio.ReadAhead(func(emit func(*risEntry) error) error { return readEntries(lines, emit) }, func(e *risEntry) error {
 		n++
 		return yield(catalog.ImportItem{Index: n - 1, Line: e.line, Record: record(e), Files: entryFiles(e)})
 	})
@@ -118,10 +126,9 @@ func Stream(r io.Reader, yield func(catalog.ImportItem) error) error {
 	return err
 }
 
-// readEntries reads the references of a RIS file from r, a line at a
+// readEntries reads the references of a RIS file from its lines, one at a
 // time, handing each to emit as its ER line ends it.
-func readEntries(r io.Reader, emit func(*risEntry) error) error {
-	lines := recordio.NewStringLines(r)
+func readEntries(lines *recordio.StringLines, emit func(*risEntry) error) error {
 	var cur *risEntry
 	prev := "" // the line before: a short one ends with a line break, a long one was wrapped
 	for {
@@ -221,21 +228,38 @@ func record(e *risEntry) catalog.Record {
 		r.Kind = k
 	}
 	r.ID = catalog.IDFromKey(e.first("ID"))
-	add := func(tags []string, role string) {
-		for _, v := range tags {
-			family, given, _ := strings.Cut(v, ",")
-			c := catalog.Contributor{Family: strings.TrimSpace(family), Given: strings.TrimSpace(given), Role: role}
-			// an organisation, with or without a comma in its name
-			// ("Institute for Art and Architecture, Academy of Fine Arts Vienna")
-			if strings.ContainsAny(c.Family, " ") && looksLikeOrganisation(v) {
-				c.Literal, c.Family, c.Given = strings.TrimSpace(v), "", ""
-			}
-			r.Contributors = append(r.Contributors, c)
+	// the names, tag by tag (all AU, then A1...), into a list made once
+	people := 0
+	for _, t := range e.tags {
+		if t[1] != "" && (t[0][0] == 'A' && t[0][1] >= '1' && t[0][1] <= '4' || t[0] == "AU" || t[0] == "ED") {
+			people++
 		}
 	}
-	add(append(append(e.all("AU"), e.all("A1")...), e.all("A3")...), catalog.RoleAuthor)
-	add(append(e.all("ED"), e.all("A2")...), catalog.RoleEditor)
-	add(e.all("A4"), catalog.RoleTranslator)
+	r.Contributors = make([]catalog.Contributor, 0, people)
+	add := func(role string, tags ...string) {
+		for _, tag := range tags {
+			for _, t := range e.tags {
+				if !sameTag(t[0], tag) || t[1] == "" {
+					continue
+				}
+				v := t[1]
+				family, given, _ := strings.Cut(v, ",")
+				c := catalog.Contributor{Family: strings.TrimSpace(family), Given: strings.TrimSpace(given), Role: role}
+				// an organisation, with or without a comma in its name
+				// ("Institute for Art and Architecture, Academy of Fine Arts Vienna")
+				if strings.ContainsAny(c.Family, " ") && looksLikeOrganisation(v) {
+					c.Literal, c.Family, c.Given = strings.TrimSpace(v), "", ""
+				}
+				r.Contributors = append(r.Contributors, c)
+			}
+		}
+	}
+	add(catalog.RoleAuthor, "AU", "A1", "A3")
+	add(catalog.RoleEditor, "ED", "A2")
+	add(catalog.RoleTranslator, "A4")
+	if len(r.Contributors) == 0 {
+		r.Contributors = nil // as before: no names, no list
+	}
 	r.Date = risDateToISO(e.first("DA", "Y1"), e.first("PY"))
 	r.Publisher = e.first("PB")
 	r.Place = e.first("C1", "CY")
@@ -412,6 +436,9 @@ func looksLikeOrganisation(s string) bool {
 // risDateToISO reads RIS dates ("2025/06/04/", "2025/06//", "2025") and
 // returns YYYY, YYYY-MM or YYYY-MM-DD.
 func risDateToISO(da, py string) string {
+	if da == "" && py == "" {
+		return ""
+	}
 	parts := strings.Split(strings.TrimSpace(da), "/")
 	if len(parts) == 0 || len(parts[0]) != 4 {
 		parts = strings.Split(strings.TrimSpace(py), "/")
