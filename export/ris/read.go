@@ -6,6 +6,7 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/annals/annals/catalog"
@@ -45,6 +46,10 @@ func tagLine(line string) (tag, value string, ok bool) {
 	}
 	return line[:2], rest[1:], true
 }
+
+// entries are references' tag lists for reuse: a reference's record keeps
+// its values, not the list (less garbage, as a large import is parsed).
+var entries = sync.Pool{New: func() any { return &risEntry{tags: make([][2]string, 0, 24)} }}
 
 // risEntry is one reference's tags in order.
 type risEntry struct {
@@ -118,7 +123,9 @@ func stream(lines *recordio.StringLines, yield func(catalog.ImportItem) error) e
 	// records of them
 	err := recordio.ReadAhead(func(emit func(*risEntry) error) error { return readEntries(lines, emit) }, func(e *risEntry) error {
 		n++
-		return yield(catalog.ImportItem{Index: n - 1, Line: e.line, Record: record(e), Files: entryFiles(e)})
+		it := catalog.ImportItem{Index: n - 1, Line: e.line, Record: record(e), Files: entryFiles(e)}
+		entries.Put(e) // the item keeps the values, not the tag list
+		return yield(it)
 	})
 	if err == nil && n == 0 {
 		return &catalog.Error{Code: catalog.EMALFORMED, Message: "The file has no RIS references (they start with \"TY  - \")."}
@@ -148,8 +155,8 @@ func readEntries(lines *recordio.StringLines, emit func(*risEntry) error) error 
 			if cur != nil {
 				return malformed(no, "a new reference starts (TY) before the one from line %d ends with ER", cur.line)
 			}
-			cur = &risEntry{line: no, tags: make([][2]string, 1, 24)}
-			cur.tags[0] = [2]string{"TY", strings.TrimSpace(value)}
+			cur = entries.Get().(*risEntry)
+			cur.line, cur.tags = no, append(cur.tags[:0], [2]string{"TY", strings.TrimSpace(value)})
 		case isTag && tag == "ER":
 			if cur == nil {
 				return malformed(no, "ER ends a reference that was not started with TY")
