@@ -32,6 +32,11 @@ func ReadAhead[T any](read func(emit func(T) error) error, use func(T) error) er
 		}()
 		batch := make([]T, 0, aheadBatch)
 		send := func() bool {
+			select { // stopped: no more, even with room in the channel (a select picks at random)
+			case <-stop:
+				return false
+			default:
+			}
 			select {
 			case batches <- batch:
 				batch = make([]T, 0, aheadBatch)

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"io"
 	"strings"
-	"unsafe"
 )
 
 // LineReader reads a file a line at a time for the readers that stream:
@@ -58,9 +57,10 @@ func (l *LineReader) Next() ([]byte, int, error) {
 
 // StringLines reads a file a line at a time as strings, for the readers
 // whose values can share the file's text: a goroutine of its own reads the
-// file ahead in chunks of whole lines, checks each as UTF-8 and makes it a
-// string once (its own buffer, never written again, so without a copy);
-// a line costs no copy of its own (the values cut from it keep their chunk
+// file ahead in chunks of whole lines into one buffer, checks each chunk as
+// UTF-8 and makes it a string once (a string's memory is not cleared
+// before the copy, a new buffer's would be: measurably faster); a line
+// costs no copy of its own (the values cut from it keep their chunk
 // in memory for as long as they live). Lines come without their line
 // break (a "\r" before it is dropped), the first without a byte order
 // mark. Close stops the reading when the lines are not all wanted.
@@ -139,14 +139,16 @@ func readChunks(r io.Reader, chunks chan<- stringChunk, stop <-chan struct{}) {
 			return false
 		}
 	}
-	var left []byte // the start of a line read with the chunk before
-	line := 1       // the number of the chunk's first line
+	buf := make([]byte, 0, chunkSize) // read into, again and again: each chunk's string is a copy
+	line := 1                         // the number of the chunk's first line
 	first := true
 	for eof := false; !eof; {
-		// a buffer of its own for each chunk: its string points into it
-		buf := make([]byte, len(left), len(left)+chunkSize)
-		copy(buf, left)
 		for {
+			if cap(buf)-len(buf) < chunkSize/2 { // a line longer than the buffer: room for more of it
+				grown := make([]byte, len(buf), 2*cap(buf))
+				copy(grown, buf)
+				buf = grown
+			}
 			n, err := io.ReadFull(r, buf[len(buf):cap(buf)])
 			buf = buf[:len(buf)+n]
 			if err == io.EOF || err == io.ErrUnexpectedEOF {
@@ -160,17 +162,12 @@ func readChunks(r io.Reader, chunks chan<- stringChunk, stop <-chan struct{}) {
 			if bytes.LastIndexByte(buf, '\n') >= 0 {
 				break
 			}
-			// a line longer than the buffer: room for more of it
-			grown := make([]byte, len(buf), 2*cap(buf))
-			copy(grown, buf)
-			buf = grown
 		}
 		cut := len(buf)
 		if !eof {
 			cut = bytes.LastIndexByte(buf, '\n') + 1
 		}
 		data := buf[:cut]
-		left = append([]byte(nil), buf[cut:]...)
 		if first {
 			data, first = bytes.TrimPrefix(data, []byte("\ufeff")), false
 		}
@@ -179,7 +176,9 @@ func readChunks(r io.Reader, chunks chan<- stringChunk, stop <-chan struct{}) {
 			return
 		}
 		line += bytes.Count(data, []byte("\n"))
-		if len(data) > 0 && !send(stringChunk{text: unsafe.String(&data[0], len(data))}) {
+		text := string(data) // a string's memory is not cleared first, a new buffer's would be
+		buf = buf[:copy(buf, buf[cut:])]
+		if len(text) > 0 && !send(stringChunk{text: text}) {
 			return
 		}
 	}
