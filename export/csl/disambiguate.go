@@ -9,8 +9,8 @@ import (
 // items whose citations read the same form a group, and the group is
 // worked through with one configuration that only ever grows — a given
 // name expanded, then one more name shown, name by name (by-cite
-// givenname rule), then the disambiguate="true" condition, then year
-// suffixes. After each step the group is split by whether each item
+// givenname rule), then year suffixes, then the disambiguate="true"
+// condition (citeproc-js's order, which puts suffixes first). After each step the group is split by whether each item
 // still reads as the first one; an item that reads alone keeps the
 // configuration that made it so. The global givenname rules (all-names,
 // primary-name...) expand names from a register of every name first.
