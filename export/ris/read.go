@@ -47,10 +47,6 @@ func tagLine(line string) (tag, value string, ok bool) {
 	return line[:2], rest[1:], true
 }
 
-// entries are references' tag lists for reuse: a reference's record keeps
-// its values, not the list (less garbage, as a large import is parsed).
-var entries = sync.Pool{New: func() any { return &risEntry{tags: make([][2]string, 0, 24)} }}
-
 // risEntry is one reference's tags in order.
 type risEntry struct {
 	line int
@@ -119,12 +115,15 @@ func Stream(r io.Reader, yield func(catalog.ImportItem) error) error {
 func stream(lines *recordio.StringLines, yield func(catalog.ImportItem) error) error {
 	defer lines.Close()
 	n := 0
+	// a reference's tag list is used again once its record is made (the
+	// record keeps the values, not the list): less garbage in a large import
+	entries := &sync.Pool{New: func() any { return &risEntry{tags: make([][2]string, 0, 24)} }}
 	// the references are read in a goroutine of their own, ahead of making
 	// records of them
-	err := recordio.ReadAhead(func(emit func(*risEntry) error) error { return readEntries(lines, emit) }, func(e *risEntry) error {
+	err := recordio.ReadAhead(func(emit func(*risEntry) error) error { return readEntries(lines, entries, emit) }, func(e *risEntry) error {
 		n++
 		it := catalog.ImportItem{Index: n - 1, Line: e.line, Record: record(e), Files: entryFiles(e)}
-		entries.Put(e) // the item keeps the values, not the tag list
+		entries.Put(e)
 		return yield(it)
 	})
 	if err == nil && n == 0 {
@@ -134,8 +133,9 @@ func stream(lines *recordio.StringLines, yield func(catalog.ImportItem) error) e
 }
 
 // readEntries reads the references of a RIS file from its lines, one at a
-// time, handing each to emit as its ER line ends it.
-func readEntries(lines *recordio.StringLines, emit func(*risEntry) error) error {
+// time, in tag lists taken from entries, handing each to emit as its ER
+// line ends it.
+func readEntries(lines *recordio.StringLines, entries *sync.Pool, emit func(*risEntry) error) error {
 	var cur *risEntry
 	prev := "" // the line before: a short one ends with a line break, a long one was wrapped
 	for {

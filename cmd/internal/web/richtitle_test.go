@@ -18,18 +18,7 @@ func TestRichTitles(t *testing.T) {
   journal = {Journal of \emph{Physiology}},
   year = 1970, volume = 208, pages = {279--289}
 }`
-	if r := e.do("POST", "/api/v1/import?format=bibtex", e.librarian, []byte(bib)); r.status != http.StatusOK {
-		t.Fatalf("import: %d %s", r.status, r.body)
-	}
-	// an imported record is a draft: publish it, the title sent back as it came
-	got := e.do("GET", "/api/v1/records/hutchinson1970", e.librarian, nil)
-	var draft map[string]any
-	got.json(t, &draft)
-	draft["status"] = "published"
-	if put := e.do("PUT", "/api/v1/records/hutchinson1970", e.librarian, mustJSON(t, draft), "If-Match: "+got.header.Get("ETag")); put.status != http.StatusOK {
-		t.Fatalf("publish: %d %s", put.status, put.body)
-	}
-	e.catchUp()
+	importPublished(t, e, bib, "hutchinson1970")
 	const title = "Conduction velocity in nerve fibres of <i>Xenopus laevis</i> and <b>H<sub>2</sub>O</b>"
 	const plain = "Conduction velocity in nerve fibres of Xenopus laevis and H2O"
 	var rec struct {
@@ -84,17 +73,7 @@ func TestRichTitles(t *testing.T) {
 func TestCaseProtectingBraces(t *testing.T) {
 	e := newPagesEnv(t)
 	bib := `@article{lane1992, title = {The role of {p53} in {DNA} repair}, author = {Lane, David}, journal = {Nature}, year = 1992}`
-	if r := e.do("POST", "/api/v1/import?format=bibtex", e.librarian, []byte(bib)); r.status != http.StatusOK {
-		t.Fatalf("import: %d %s", r.status, r.body)
-	}
-	got := e.do("GET", "/api/v1/records/lane1992", e.librarian, nil)
-	var draft map[string]any
-	got.json(t, &draft)
-	draft["status"] = "published"
-	if put := e.do("PUT", "/api/v1/records/lane1992", e.librarian, mustJSON(t, draft), "If-Match: "+got.header.Get("ETag")); put.status != http.StatusOK {
-		t.Fatalf("publish: %d %s", put.status, put.body)
-	}
-	e.catchUp()
+	importPublished(t, e, bib, "lane1992")
 	_, page := get(t, browserClient(t), e.url+"/records/lane1992?style=chicago-author-date")
 	for _, want := range []string{"<h1>The role of p53 in DNA repair</h1>", "“The Role of p53 in DNA Repair.”"} {
 		if !strings.Contains(page, want) {
@@ -104,4 +83,21 @@ func TestCaseProtectingBraces(t *testing.T) {
 	if bibtex := string(e.do("GET", "/api/v1/records/lane1992?format=bibtex", "", nil).body); !strings.Contains(bibtex, "title = {The role of {p53} in {DNA} repair}") {
 		t.Errorf("BibTeX:\n%s", bibtex)
 	}
+}
+
+// importPublished imports a BibTeX entry and publishes the record it makes
+// (an imported record is a draft), its title sent back as it came.
+func importPublished(t *testing.T, e *env, bib, id string) {
+	t.Helper()
+	if r := e.do("POST", "/api/v1/import?format=bibtex", e.librarian, []byte(bib)); r.status != http.StatusOK {
+		t.Fatalf("import: %d %s", r.status, r.body)
+	}
+	got := e.do("GET", "/api/v1/records/"+id, e.librarian, nil)
+	var draft map[string]any
+	got.json(t, &draft)
+	draft["status"] = "published"
+	if put := e.do("PUT", "/api/v1/records/"+id, e.librarian, mustJSON(t, draft), "If-Match: "+got.header.Get("ETag")); put.status != http.StatusOK {
+		t.Fatalf("publish: %d %s", put.status, put.body)
+	}
+	e.catchUp()
 }
