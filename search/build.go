@@ -359,7 +359,9 @@ func buildQuery(clauses []Clause, filters filterSet, isContent wordFilter, expan
 		must = append(must, textMust...)
 	}
 	must = append(must, filters.must...)
-	mustNot = append(mustNot, filters.mustNot...)
+	if filters.hide != nil && !filters.statusByTable {
+		mustNot = append(mustNot, filters.hide)
+	}
 	if len(must) == 0 {
 		must = append(must, bleve.NewMatchAllQuery())
 	}

@@ -192,15 +192,30 @@ func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
 		}
 		from = (r.Page - 1) * size
 	}
-	req := bleve.NewSearchRequestOptions(buildQuery(clauses, filters, isContent, expansion, fulltextQuery(byRecord)), size, from, false)
+	// the facet table checks each match's status, unless it cannot be
+	// used (then the search is made again with Bleve's exclusion)
+	filters.statusByTable = !ix.tables.off
+	fulltext := fulltextQuery(byRecord)
+	req := bleve.NewSearchRequestOptions(buildQuery(clauses, filters, isContent, expansion, fulltext), size, from, false)
 	order, err := sortOrder(r.Sort)
 	if err != nil {
 		return nil, err
 	}
 	counter := &facetCounter{cache: &ix.tables, count: !r.NoFacets}
+	if filters.statusByTable {
+		counter.hidden = filters.hidden
+	}
 	if r.Sort == SortTitle && !ix.tables.off {
 		counter.title = newTitleSort(r.SortLanguage)
 		order = search.SortOrder{counter.title, order[1]}
+	}
+	if r.After == "" && !ix.tables.off && !r.countOnly {
+		// ties broken by the table's order of ids, not by reading every
+		// match's id; a search after a cursor uses Bleve's (see idSort)
+		if byID, ok := order[len(order)-1].(*search.SortDocID); ok {
+			counter.ids = &idSort{ranks: new([]uint32), desc: byID.Desc}
+			order = append(slices.Clone(order[:len(order)-1]), counter.ids)
+		}
 	}
 	if r.countOnly {
 		// its hits are not read: an order that needs neither a field's
@@ -222,7 +237,7 @@ func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
 		req.Score = bleve.ScoreNone // the order does not depend on it
 	}
 	sctx := ctx
-	if counter.count || counter.title != nil {
+	if counter.needsTable() || counter.title != nil || counter.ids != nil {
 		sctx = counter.withTables(ctx)
 	}
 	res, err := bi.SearchInContext(sctx, req)
@@ -230,8 +245,14 @@ func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
 		return nil, fmt.Errorf("search: %w", err)
 	}
 	found, counted := counter.result()
-	if counter.err != nil || (counter.count && !counted) {
-		// The snapshot could not be tabled: sort and count the Bleve way.
+	if counted && counter.hidden != nil {
+		res.Total = counter.total // Bleve's counts the matches the table hid
+	}
+	if counter.err != nil || (counter.needsTable() && !counted) {
+		// The snapshot could not be tabled: exclude, sort and count the
+		// Bleve way.
+		filters.statusByTable = false
+		req.Query = buildQuery(clauses, filters, isContent, expansion, fulltext)
 		plain, _ := sortOrder(r.Sort)
 		req.SortByCustom(plain)
 		if counter.count {
@@ -324,17 +345,24 @@ func badFilter(name, msg string) error {
 		Fields: []catalog.FieldError{{Field: name, Message: msg}}}
 }
 
-// filterSet is what filters ask of every hit: queries it must match and
-// queries it must not.
+// filterSet is what filters ask of every hit: queries it must match, and
+// statuses it must not have.
 type filterSet struct {
-	must, mustNot []query.Query
-	from          Filters // what they were made of
+	must []query.Query
+	from Filters // what they were made of
+	// hidden are the "status=…" terms of the statuses the search may not
+	// show, and hide the query that excludes them; buildQuery leaves it
+	// out when statusByTable, the search's facet table then checking
+	// each match's status (Bleve's exclusion cost half of a typical
+	// search's time).
+	hidden        []string
+	hide          query.Query
+	statusByTable bool
 }
 
 // filterQueries turns filters into queries.
 func filterQueries(f Filters) (filterSet, error) {
 	var out []query.Query
-	var excluded []query.Query
 	for _, kv := range []struct {
 		field  string
 		values []string
@@ -354,14 +382,16 @@ func filterQueries(f Filters) (filterSet, error) {
 	// Nearly every record is published, so a search excludes the
 	// statuses it may not see (a short list to skip) rather than requiring
 	// the ones it may (a list as long as the catalogue to walk).
-	var hidden []string
+	var hidden, hiddenTerms []string
 	for _, s := range catalog.RecordStatuses() {
 		if !slices.Contains(statuses, s) {
 			hidden = append(hidden, string(s))
+			hiddenTerms = append(hiddenTerms, facetTerm(fStatus, string(s)))
 		}
 	}
+	var hide query.Query
 	if len(hidden) > 0 {
-		excluded = append(excluded, termsQuery(fStatus, hidden, strings.TrimSpace))
+		hide = termsQuery(fStatus, hidden, strings.TrimSpace)
 	}
 	if f.Contributor != "" {
 		var words []query.Query
@@ -396,7 +426,7 @@ func filterQueries(f Filters) (filterSet, error) {
 		q.SetField(fDate)
 		out = append(out, q)
 	}
-	return filterSet{must: out, mustNot: excluded, from: f}, nil
+	return filterSet{must: out, from: f, hidden: hiddenTerms, hide: hide}, nil
 }
 
 func sortOrder(name string) (search.SortOrder, error) {
@@ -436,7 +466,7 @@ func encodeAfter(sortName string, order search.SortOrder, last *search.DocumentM
 		switch o.(type) {
 		case *search.SortScore:
 			after[i] = strconv.FormatFloat(last.Score, 'g', -1, 64)
-		case *search.SortDocID:
+		case *search.SortDocID, *idSort:
 			after[i] = last.ID
 		default:
 			after[i] = last.Sort[i]

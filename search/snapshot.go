@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -33,6 +34,10 @@ type snapshotTable struct {
 	// titleKeys holds each document's title sort key, read the first time
 	// a search of this snapshot sorts by title.
 	titleKeys []string
+	// idRanks holds each document's place among the snapshot's live
+	// documents in the order of their ids, read the first time a search
+	// of this snapshot breaks ties by id (see idSort).
+	idRanks []uint32
 }
 
 // errNoSnapshotTable says there is no table for a snapshot: its document
@@ -50,16 +55,19 @@ func docNumber(id index.IndexInternalID) (uint64, bool) {
 }
 
 // eachLiveDoc calls fn for every live document of r, in document number
-// order, with its number and a function that visits its values of field.
+// order, with its number and a function that visits its values of field
+// (of no field when field is empty).
 func eachLiveDoc(r index.IndexReader, field string, fn func(d uint64, values func(index.DocValueVisitor) error) error) error {
 	ids, err := r.DocIDReaderAll()
 	if err != nil {
 		return err
 	}
 	defer ids.Close()
-	dv, err := r.DocValueReader([]string{field})
-	if err != nil {
-		return err
+	var dv index.DocValueReader
+	if field != "" {
+		if dv, err = r.DocValueReader([]string{field}); err != nil {
+			return err
+		}
 	}
 	for {
 		id, err := ids.Next()
@@ -166,6 +174,62 @@ func (c *snapshotCache) titleKeysFor(r index.IndexReader) ([]string, error) {
 	return keys, nil
 }
 
+// idRanksFor returns the id ranks of snapshot r by document number,
+// reading them if r is new or not yet searched with an id tie-break.
+func (c *snapshotCache) idRanksFor(r index.IndexReader) ([]uint32, error) {
+	t, err := c.tableFor(r)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if t.idRanks != nil {
+		return t.idRanks, nil
+	}
+	ranks, err := readIDRanks(r, len(t.start)-1)
+	if err != nil {
+		return nil, err
+	}
+	t.idRanks = ranks
+	return ranks, nil
+}
+
+// readIDRanks numbers the live documents of r in the order of their ids
+// (as Bleve's id sort compares them) and returns each one's number by
+// document number.
+func readIDRanks(r index.IndexReader, docs int) ([]uint32, error) {
+	type numbered struct {
+		doc uint32
+		id  string
+	}
+	all := make([]numbered, 0, docs)
+	err := eachLiveDoc(r, "", func(d uint64, _ func(index.DocValueVisitor) error) error {
+		if d >= uint64(docs) {
+			return errNoSnapshotTable
+		}
+		id, err := r.ExternalID(docInternalID(d))
+		if err != nil {
+			return err
+		}
+		all = append(all, numbered{uint32(d), id})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(all, func(a, b numbered) int { return strings.Compare(a.id, b.id) })
+	ranks := make([]uint32, docs)
+	for i, n := range all {
+		ranks[n.doc] = uint32(i)
+	}
+	return ranks, nil
+}
+
+// docInternalID is the inverse of docNumber.
+func docInternalID(d uint64) index.IndexInternalID {
+	return binary.BigEndian.AppendUint64(make(index.IndexInternalID, 0, 8), d)
+}
+
 // readTitleKeys reads the title sort key of every live document of r.
 func readTitleKeys(r index.IndexReader, docs int) ([]string, error) {
 	keys := make([]string, docs)
@@ -181,89 +245,24 @@ func readTitleKeys(r index.IndexReader, docs int) ([]string, error) {
 	return keys, nil
 }
 
-// titleSort orders matches by title like a Bleve sort on the title key
-// field, but takes each match's key from the snapshot's table instead of
-// decoding its doc values.
-type titleSort struct {
-	keys *[]string // shared by copies; filled when the collector starts
-	desc bool
-	// rank replaces a key's script byte (scriptLatin, scriptCyrillic,
-	// scriptHan, in that order) so that the interface language's script
-	// sorts first.
-	rank [3]byte
-}
-
-// newTitleSort sorts by title with lang's script first: Cyrillic in
-// Russian (as GOST bibliographies are ordered), Han in Chinese (as GB/T
-// 7714's are), Latin otherwise; the other scripts follow in the order
-// Latin, Cyrillic, Han.
-func newTitleSort(lang string) *titleSort {
-	// rank[i] is the byte that replaces scriptLatin+i: the identity keeps
-	// the keys as Bleve's own sort on the field sees them.
-	s := &titleSort{keys: new([]string), rank: [3]byte{scriptLatin, scriptCyrillic, scriptHan}}
-	switch lang {
-	case "ru":
-		s.rank = [3]byte{scriptCyrillic, scriptLatin, scriptHan}
-	case "zh":
-		s.rank = [3]byte{scriptCyrillic, scriptHan, scriptLatin}
-	}
-	return s
-}
-
-// UpdateVisitor is not used: the sort reads no fields.
-func (s *titleSort) UpdateVisitor(string, []byte) {}
-
-// Value is the match's title key; a match without one sorts last.
-func (s *titleSort) Value(d *search.DocumentMatch) string {
-	keys := *s.keys
-	if n, ok := docNumber(d.IndexInternalID); ok && n < uint64(len(keys)) && keys[n] != "" {
-		k := keys[n]
-		if i := int(k[0]) - scriptLatin; i >= 0 && i < len(s.rank) && s.rank[i] != k[0] {
-			return string(s.rank[i]) + k[1:]
-		}
-		return k
-	}
-	if s.desc {
-		return search.LowTerm
-	}
-	return search.HighTerm
-}
-
-// DecodeValue returns the key as it is.
-func (s *titleSort) DecodeValue(v string) string { return v }
-
-// Descending reports the direction.
-func (s *titleSort) Descending() bool { return s.desc }
-
-// RequiresDocID is false: the key comes by document number.
-func (s *titleSort) RequiresDocID() bool { return false }
-
-// RequiresScoring is false.
-func (s *titleSort) RequiresScoring() bool { return false }
-
-// RequiresFields is empty: no doc values are visited.
-func (s *titleSort) RequiresFields() []string { return nil }
-
-// Reverse flips the direction.
-func (s *titleSort) Reverse() { s.desc = !s.desc }
-
-// Copy shares the keys.
-func (s *titleSort) Copy() search.SearchSort {
-	return &titleSort{keys: s.keys, desc: s.desc, rank: s.rank}
-}
-
 // facetCounter counts the facet values of one search's matches.
 type facetCounter struct {
-	cache  *snapshotCache
-	count  bool       // count facets
-	title  *titleSort // if not nil, the search's title sort, to give its keys
+	cache *snapshotCache
+	count bool       // count facets
+	title *titleSort // if not nil, the search's title sort, to give its keys
+	ids   *idSort    // if not nil, the search's id tie-break, to give its ranks
+	// hidden are the "status=…" terms of the statuses the search may not
+	// show: matches that have one are dropped (nil: Bleve's query
+	// excludes them).
+	hidden []string
+	total  uint64 // the matches not dropped
 	table  *snapshotTable
 	counts []uint32
 	err    error
 }
 
 // withTables returns ctx set up so that, when Bleve's collector starts,
-// fc gives the title sort its keys, and so that the collector hands every
+// fc gives the title sort its keys and the id tie-break its ranks, and so that the collector hands every
 // match to fc before ranking it.
 func (fc *facetCounter) withTables(ctx context.Context) context.Context {
 	var handler search.MakeDocumentMatchHandler = func(sctx *search.SearchContext) (search.DocumentMatchHandler, bool, error) {
@@ -279,7 +278,15 @@ func (fc *facetCounter) withTables(ctx context.Context) context.Context {
 			}
 			*fc.title.keys = keys
 		}
-		if !fc.count {
+		if fc.ids != nil {
+			ranks, err := fc.cache.idRanksFor(sctx.IndexReader)
+			if err != nil {
+				fc.err = err
+				return rank, loadID, nil
+			}
+			*fc.ids.ranks = ranks
+		}
+		if !fc.needsTable() {
 			return rank, loadID, nil
 		}
 		t, err := fc.cache.tableFor(sctx.IndexReader)
@@ -288,19 +295,43 @@ func (fc *facetCounter) withTables(ctx context.Context) context.Context {
 			return rank, loadID, nil
 		}
 		fc.table, fc.counts = t, make([]uint32, len(t.terms))
+		hide := t.valuesNamed(fc.hidden)
 		last := uint64(len(t.start) - 1)
 		return func(d *search.DocumentMatch) error {
-			if d != nil {
-				if n, ok := docNumber(d.IndexInternalID); ok && n < last {
-					for _, v := range t.values[t.start[n]:t.start[n+1]] {
-						fc.counts[v]++
-					}
+			if d == nil {
+				return rank(d)
+			}
+			if n, ok := docNumber(d.IndexInternalID); ok && n < last {
+				values := t.values[t.start[n]:t.start[n+1]]
+				if hide != nil && slices.ContainsFunc(values, func(v uint32) bool { return hide[v] }) {
+					sctx.DocumentMatchPool.Put(d)
+					return nil
+				}
+				for _, v := range values {
+					fc.counts[v]++
 				}
 			}
+			fc.total++
 			return rank(d)
 		}, loadID, nil
 	}
 	return context.WithValue(ctx, search.MakeDocumentMatchHandlerKey, handler)
+}
+
+// needsTable says whether the search counts facets or drops hidden
+// statuses from the table.
+func (fc *facetCounter) needsTable() bool { return fc.count || fc.hidden != nil }
+
+// valuesNamed marks the value numbers of terms (nil for no terms).
+func (t *snapshotTable) valuesNamed(terms []string) []bool {
+	if len(terms) == 0 {
+		return nil
+	}
+	marked := make([]bool, len(t.terms))
+	for v, term := range t.terms {
+		marked[v] = slices.Contains(terms, term)
+	}
+	return marked
 }
 
 // result returns the counts as named facets, or false if the table could

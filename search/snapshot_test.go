@@ -11,8 +11,9 @@ import (
 )
 
 // TestFacetTableCountsAsBleveDoes compares the facets counted from the
-// per-snapshot table, and results sorted by title with the table's keys,
-// with Bleve's own facet counting and sorting, on an index of
+// per-snapshot table, the statuses it hides, results sorted by title with
+// its keys and ties broken by its order of ids, with Bleve's own facet
+// counting, exclusion and sorting, on an index of
 // several segments with deleted and re-indexed documents, before and after
 // changes, with filters, statuses and on later pages.
 func TestFacetTableCountsAsBleveDoes(t *testing.T) {
@@ -28,6 +29,10 @@ func TestFacetTableCountsAsBleveDoes(t *testing.T) {
 		{Query: "energy", Sort: SortDateDesc},
 		{Query: "", Filters: Filters{Kind: []string{"presentation"}, Year: []string{"2025"}}},
 		{Query: "", Filters: Filters{Statuses: []catalog.Status{catalog.StatusDraft, catalog.StatusPublished}}},
+		// numbered pages: ties broken by the table's order of ids
+		{Query: "", Page: 3}, {Query: "energy", Page: 2}, {Query: "", Sort: SortDateDesc, Page: 4},
+		{Query: "технология", Sort: SortTitle, Page: 2},
+		{Query: "energy", Page: 2, Filters: Filters{Statuses: []catalog.Status{catalog.StatusWithdrawn, catalog.StatusDraft}}},
 	}
 	compare := func(stage string) {
 		t.Helper()
