@@ -313,6 +313,10 @@ func personQuery(words []string) query.Query {
 // nil, matches the records with a page that has the query's words
 // (fulltextQuery): such a record matches the words and phrases by its
 // files alone; text: clauses are matched by files only.
+//
+// Filters narrow what the words find without changing its order (Bleve's
+// filter: a quarter of the cost of a conjunction with the words, which
+// also scored them); with no words they are what is searched.
 func buildQuery(clauses []Clause, filters filterSet, isContent wordFilter, expansion, fulltext query.Query) query.Query {
 	var must, should, mustNot, textMust []query.Query
 	var free []Clause
@@ -353,15 +357,36 @@ func buildQuery(clauses []Clause, filters filterSet, isContent wordFilter, expan
 	default:
 		must = append(must, textMust...)
 	}
-	must = append(must, filters.must...)
-	if filters.hide != nil && !filters.statusByTable {
-		mustNot = append(mustNot, filters.hide)
+	filter := slices.Clone(filters.must)
+	switch {
+	case !filters.byTable:
+		filter = append(filter, filters.chosen...)
+		if filters.hide != nil {
+			mustNot = append(mustNot, filters.hide)
+		}
+	case len(filters.chosen) > 1:
+		// the table counts a match that misses one facet's choice in
+		// that facet: only those that miss two or more can be left out
+		some := bleve.NewDisjunctionQuery(filters.chosen...)
+		some.SetMin(float64(len(filters.chosen) - 1))
+		filter = append(filter, some)
+	}
+	if len(must) == 0 {
+		// no words: the filters find the matches
+		must, filter = filter, nil
 	}
 	if len(must) == 0 {
 		must = append(must, bleve.NewMatchAllQuery())
 	}
 	b := bleve.NewBooleanQuery()
 	b.AddMust(must...)
+	switch len(filter) {
+	case 0:
+	case 1:
+		b.Filter = filter[0] // matched, not scored: a filter does not rank
+	default:
+		b.Filter = bleve.NewConjunctionQuery(filter...)
+	}
 	if len(should) > 0 {
 		b.AddShould(should...)
 	}

@@ -9,13 +9,11 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/annals/annals/catalog"
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
-	"github.com/blevesearch/bleve/v2/search/query"
 )
 
 // Filters narrow a search. Each holds the values accepted for a field (any
@@ -194,7 +192,7 @@ func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
 	}
 	// the facet table checks each match's status, unless it cannot be
 	// used (then the search is made again with Bleve's exclusion)
-	filters.statusByTable = !ix.tables.off
+	filters.byTable = !ix.tables.off
 	fulltext := fulltextQuery(byRecord)
 	req := bleve.NewSearchRequestOptions(buildQuery(clauses, filters, isContent, expansion, fulltext), size, from, false)
 	order, err := sortOrder(r.Sort)
@@ -202,8 +200,8 @@ func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
 		return nil, err
 	}
 	counter := &facetCounter{cache: &ix.tables, count: !r.NoFacets}
-	if filters.statusByTable {
-		counter.hidden = filters.hidden
+	if filters.byTable {
+		counter.hidden, counter.chosen = filters.hidden, filters.chosenTerms
 	}
 	if r.Sort == SortTitle && !ix.tables.off {
 		counter.title = newTitleSort(r.SortLanguage)
@@ -233,8 +231,11 @@ func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
 		}
 		req.SearchAfter = after
 	}
-	if r.Sort != "" && r.Sort != SortRelevance && !r.countOnly {
-		req.Score = bleve.ScoreNone // the order does not depend on it
+	if (r.Sort != "" && r.Sort != SortRelevance || len(clauses) == 0) && !r.countOnly {
+		// the order does not depend on scores, or there are none: the
+		// filters of a search without words do not rank it (its matches
+		// come in the order of their ids)
+		req.Score = bleve.ScoreNone
 	}
 	sctx := ctx
 	if counter.needsTable() || counter.title != nil || counter.ids != nil {
@@ -245,13 +246,13 @@ func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
 		return nil, fmt.Errorf("search: %w", err)
 	}
 	found, counted := counter.result()
-	if counted && counter.hidden != nil {
-		res.Total = counter.total // Bleve's counts the matches the table hid
+	if counted && filters.byTable {
+		res.Total = counter.total // Bleve's counts the matches the table dropped
 	}
 	if counter.err != nil || (counter.needsTable() && !counted) {
 		// The snapshot could not be tabled: exclude, sort and count the
 		// Bleve way.
-		filters.statusByTable = false
+		filters.byTable = false
 		req.Query = buildQuery(clauses, filters, isContent, expansion, fulltext)
 		plain, _ := sortOrder(r.Sort)
 		req.SortByCustom(plain)
@@ -270,7 +271,7 @@ func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
 	if r.Page > 0 && r.After == "" {
 		out.Page = r.Page
 	}
-	if !r.NoFacets && !r.countOnly {
+	if !r.NoFacets && !r.countOnly && !filters.byTable {
 		if err := ix.countDisjunctive(ctx, r, out.Facets); err != nil {
 			return nil, err
 		}
@@ -288,29 +289,23 @@ func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
 // countDisjunctive counts each facet that has values chosen as if its own
 // choice were off, the others on: the values a person can add to a choice
 // (ORed) stay in sight with their counts, where counting with the choice
-// on would leave only the chosen ones.
+// on would leave only the chosen ones. This is the Bleve way, a search more
+// for each such facet; a search with a facet table counts them as it goes
+// (see filterSet).
 func (ix *Index) countDisjunctive(ctx context.Context, r Request, found map[string][]FacetValue) error {
-	for _, f := range []struct {
-		name   string
-		values func(*Filters) *[]string
-	}{{fKind, func(f *Filters) *[]string { return &f.Kind }}, {fTopic, func(f *Filters) *[]string { return &f.Topic }},
-		{fCountry, func(f *Filters) *[]string { return &f.Country }}, {fLanguage, func(f *Filters) *[]string { return &f.Language }},
-		{fYear, func(f *Filters) *[]string { return &f.Year }}, {fEvent, func(f *Filters) *[]string { return &f.Event }},
-		{fSession, func(f *Filters) *[]string { return &f.Session }}, {fLabel, func(f *Filters) *[]string { return &f.Label }}} {
-		if len(*f.values(&r.Filters)) == 0 {
-			continue
-		}
+	for _, c := range facetChoices(&r.Filters) {
 		other := r
-		other.Filters.Kind, other.Filters.Topic, other.Filters.Country = slices.Clone(r.Filters.Kind), slices.Clone(r.Filters.Topic), slices.Clone(r.Filters.Country)
-		other.Filters.Language, other.Filters.Year, other.Filters.Event = slices.Clone(r.Filters.Language), slices.Clone(r.Filters.Year), slices.Clone(r.Filters.Event)
-		other.Filters.Session, other.Filters.Label = slices.Clone(r.Filters.Session), slices.Clone(r.Filters.Label)
-		*f.values(&other.Filters) = nil
+		for _, o := range facetChoices(&other.Filters) {
+			if o.name == c.name {
+				*o.values = nil
+			}
+		}
 		other.Size, other.After, other.Page, other.Sort, other.countOnly = 1, "", 0, SortDate, true
 		res, err := ix.search(ctx, other)
 		if err != nil {
 			return err
 		}
-		found[f.name] = res.Facets[f.name]
+		found[c.name] = res.Facets[c.name]
 	}
 	return nil
 }
@@ -323,110 +318,6 @@ func contentWords(bi bleve.Index) wordFilter {
 		an := m.AnalyzerNamed(analyzerOf[familyByScript(word)])
 		return an == nil || len(an.Analyze([]byte(word))) > 0
 	}
-}
-
-// termsQuery matches records with any of values (written the index's way
-// by norm) for a facet or the status.
-func termsQuery(field string, values []string, norm func(string) string) query.Query {
-	var qs []query.Query
-	for _, v := range values {
-		q := bleve.NewTermQuery(facetTerm(field, norm(v)))
-		q.SetField(fFacets)
-		qs = append(qs, q)
-	}
-	if len(qs) == 1 {
-		return qs[0]
-	}
-	return bleve.NewDisjunctionQuery(qs...)
-}
-
-func badFilter(name, msg string) error {
-	return &catalog.Error{Code: catalog.EMALFORMED, Message: "A filter has a bad value.",
-		Fields: []catalog.FieldError{{Field: name, Message: msg}}}
-}
-
-// filterSet is what filters ask of every hit: queries it must match, and
-// statuses it must not have.
-type filterSet struct {
-	must []query.Query
-	from Filters // what they were made of
-	// hidden are the "status=…" terms of the statuses the search may not
-	// show, and hide the query that excludes them; buildQuery leaves it
-	// out when statusByTable, the search's facet table then checking
-	// each match's status (Bleve's exclusion cost half of a typical
-	// search's time).
-	hidden        []string
-	hide          query.Query
-	statusByTable bool
-}
-
-// filterQueries turns filters into queries.
-func filterQueries(f Filters) (filterSet, error) {
-	var out []query.Query
-	for _, kv := range []struct {
-		field  string
-		values []string
-	}{{fKind, f.Kind}, {fEvent, f.Event}, {fSession, f.Session}, {fTopic, f.Topic}, {fCountry, f.Country},
-		{fLanguage, f.Language}, {fYear, f.Year}, {fLabel, f.Label}} {
-		if len(kv.values) > 0 {
-			out = append(out, termsQuery(kv.field, kv.values, keywordFields[kv.field]))
-		}
-	}
-	if f.HasFulltext {
-		out = append(out, termsQuery(fFulltext, []string{"yes"}, strings.TrimSpace))
-	}
-	statuses := f.Statuses
-	if len(statuses) == 0 {
-		statuses = []catalog.Status{catalog.StatusPublished}
-	}
-	// Nearly every record is published, so a search excludes the
-	// statuses it may not see (a short list to skip) rather than requiring
-	// the ones it may (a list as long as the catalogue to walk).
-	var hidden, hiddenTerms []string
-	for _, s := range catalog.RecordStatuses() {
-		if !slices.Contains(statuses, s) {
-			hidden = append(hidden, string(s))
-			hiddenTerms = append(hiddenTerms, facetTerm(fStatus, string(s)))
-		}
-	}
-	var hide query.Query
-	if len(hidden) > 0 {
-		hide = termsQuery(fStatus, hidden, strings.TrimSpace)
-	}
-	if f.Contributor != "" {
-		var words []query.Query
-		for _, w := range strings.Fields(f.Contributor) {
-			forms := []query.Query{}
-			for _, text := range append([]string{w}, LatinForms(w)...) {
-				q := bleve.NewMatchQuery(text)
-				q.SetField(fNames)
-				q.SetOperator(query.MatchQueryOperatorAnd)
-				forms = append(forms, q)
-			}
-			words = append(words, bleve.NewDisjunctionQuery(forms...))
-		}
-		out = append(out, bleve.NewConjunctionQuery(words...))
-	}
-	if f.From != "" || f.To != "" {
-		for name, d := range map[string]string{"from": f.From, "to": f.To} {
-			if d != "" && !catalog.ValidDate(d) {
-				return filterSet{}, badFilter(name, fmt.Sprintf("%q must be YYYY, YYYY-MM or YYYY-MM-DD", d))
-			}
-		}
-		// Dates are ISO strings, which sort as dates; "to" takes in every
-		// date that starts with it ("2025" takes in "2025-12-31").
-		var min, max string
-		if f.From != "" {
-			min = f.From
-		}
-		if f.To != "" {
-			max = f.To + "\uffff"
-		}
-		q := bleve.NewTermRangeQuery(min, max)
-		q.SetField(fDate)
-		out = append(out, q)
-	}
-	return filterSet{must: out, from: f, hidden: hiddenTerms, hide: hide}, nil
 }
 
 func sortOrder(name string) (search.SortOrder, error) {

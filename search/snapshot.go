@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"math/bits"
 	"slices"
 	"sort"
 	"strings"
@@ -255,6 +256,10 @@ type facetCounter struct {
 	// show: matches that have one are dropped (nil: Bleve's query
 	// excludes them).
 	hidden []string
+	// chosen are the "facet=value" terms of the facet values chosen, one
+	// list per facet (a match must have one of each list's); nil: Bleve's
+	// query asks for them.
+	chosen [][]string
 	total  uint64 // the matches not dropped
 	table  *snapshotTable
 	counts []uint32
@@ -295,7 +300,7 @@ func (fc *facetCounter) withTables(ctx context.Context) context.Context {
 			return rank, loadID, nil
 		}
 		fc.table, fc.counts = t, make([]uint32, len(t.terms))
-		hide := t.valuesNamed(fc.hidden)
+		check := t.newChecker(fc.hidden, fc.chosen)
 		last := uint64(len(t.start) - 1)
 		return func(d *search.DocumentMatch) error {
 			if d == nil {
@@ -303,12 +308,24 @@ func (fc *facetCounter) withTables(ctx context.Context) context.Context {
 			}
 			if n, ok := docNumber(d.IndexInternalID); ok && n < last {
 				values := t.values[t.start[n]:t.start[n+1]]
-				if hide != nil && slices.ContainsFunc(values, func(v uint32) bool { return hide[v] }) {
+				missed, hidden := check.missed(values)
+				if missed != 0 || hidden {
+					// a match that misses one facet's choice only is
+					// counted in that facet, as if its choice were off
+					if f := check.onlyFacet(missed); f >= 0 && !hidden && fc.count {
+						for _, v := range values {
+							if check.facetOf[v] == f {
+								fc.counts[v]++
+							}
+						}
+					}
 					sctx.DocumentMatchPool.Put(d)
 					return nil
 				}
-				for _, v := range values {
-					fc.counts[v]++
+				if fc.count {
+					for _, v := range values {
+						fc.counts[v]++
+					}
 				}
 			}
 			fc.total++
@@ -318,20 +335,59 @@ func (fc *facetCounter) withTables(ctx context.Context) context.Context {
 	return context.WithValue(ctx, search.MakeDocumentMatchHandlerKey, handler)
 }
 
-// needsTable says whether the search counts facets or drops hidden
-// statuses from the table.
-func (fc *facetCounter) needsTable() bool { return fc.count || fc.hidden != nil }
+// needsTable says whether the search counts facets or filters matches
+// with the table.
+func (fc *facetCounter) needsTable() bool { return fc.count || fc.hidden != nil || fc.chosen != nil }
 
-// valuesNamed marks the value numbers of terms (nil for no terms).
-func (t *snapshotTable) valuesNamed(terms []string) []bool {
-	if len(terms) == 0 {
-		return nil
-	}
-	marked := make([]bool, len(t.terms))
+// checker tells, from a document's value numbers, the facet choices it
+// misses and whether its status is hidden.
+type checker struct {
+	hides   []bool // by value number: a hidden status
+	choice  []int8 // by value number: the chosen facet it is a value chosen of, or -1
+	facetOf []int8 // by value number: the chosen facet it is a value of, or -1
+	all     uint8  // a bit for each chosen facet
+}
+
+// newChecker numbers the table's values for a search's hidden statuses and
+// chosen facets (at most eight).
+func (t *snapshotTable) newChecker(hidden []string, chosen [][]string) *checker {
+	c := &checker{hides: make([]bool, len(t.terms)), choice: make([]int8, len(t.terms)), facetOf: make([]int8, len(t.terms))}
+	c.all = uint8(1<<len(chosen) - 1)
 	for v, term := range t.terms {
-		marked[v] = slices.Contains(terms, term)
+		c.hides[v] = slices.Contains(hidden, term)
+		c.choice[v], c.facetOf[v] = -1, -1
+		name, _, _ := strings.Cut(term, "=")
+		for f, terms := range chosen {
+			if n, _, _ := strings.Cut(terms[0], "="); n == name {
+				c.facetOf[v] = int8(f)
+			}
+			if slices.Contains(terms, term) {
+				c.choice[v] = int8(f)
+			}
+		}
 	}
-	return marked
+	return c
+}
+
+// missed returns a bit for each chosen facet none of values is a chosen
+// value of, and whether one of them is a hidden status.
+func (c *checker) missed(values []uint32) (missed uint8, hidden bool) {
+	var have uint8
+	for _, v := range values {
+		hidden = hidden || c.hides[v]
+		if f := c.choice[v]; f >= 0 {
+			have |= 1 << f
+		}
+	}
+	return c.all &^ have, hidden
+}
+
+// onlyFacet is the facet whose bit is the only one set in missed, or -1.
+func (c *checker) onlyFacet(missed uint8) int8 {
+	if missed == 0 || missed&(missed-1) != 0 {
+		return -1
+	}
+	return int8(bits.TrailingZeros8(missed))
 }
 
 // result returns the counts as named facets, or false if the table could
