@@ -364,6 +364,10 @@ func buildQuery(clauses []Clause, filters filterSet, isContent wordFilter, expan
 		if filters.hide != nil {
 			mustNot = append(mustNot, filters.hide)
 		}
+	case filters.browsing(clauses):
+		// one facet browsed: its choice finds the matches (the table
+		// counts the facet over every document)
+		filter = append(filter, filters.chosen[0])
 	case len(filters.chosen) > 1:
 		// the table counts a match that misses one facet's choice in
 		// that facet: only those that miss two or more can be left out
@@ -379,7 +383,11 @@ func buildQuery(clauses []Clause, filters filterSet, isContent wordFilter, expan
 		must = append(must, bleve.NewMatchAllQuery())
 	}
 	b := bleve.NewBooleanQuery()
-	b.AddMust(must...)
+	if len(must) == 1 {
+		b.Must = must[0] // not wrapped in a conjunction of one
+	} else {
+		b.AddMust(must...)
+	}
 	switch len(filter) {
 	case 0:
 	case 1:

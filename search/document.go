@@ -77,7 +77,7 @@ func newDocumenter() *documenter {
 // index do (the collation's own order for Han is by radical and stroke).
 // The key's first byte is the script of the title's first letter
 // (scriptLatin, scriptCyrillic, scriptHan): a title sort puts the
-// interface language's script first (see titleSort).
+// interface language's script first (see keySort).
 func (d *documenter) sortKey(title string) string {
 	if r := []rune(title); len(r) > 64 {
 		title = string(r[:64])

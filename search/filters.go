@@ -37,6 +37,12 @@ type filterSet struct {
 	from    Filters // what they were made of
 }
 
+// browsing says whether a search of clauses with these filters only browses
+// one facet's choice: no words, no other filters (see facetCounter).
+func (fs *filterSet) browsing(clauses []Clause) bool {
+	return fs.byTable && len(clauses) == 0 && len(fs.must) == 0 && len(fs.chosen) == 1
+}
+
 // facetChoices lists the facets of f with values chosen, in FacetNames'
 // order.
 func facetChoices(f *Filters) []struct {

@@ -201,17 +201,23 @@ func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
 	}
 	counter := &facetCounter{cache: &ix.tables, count: !r.NoFacets}
 	if filters.byTable {
-		counter.hidden, counter.chosen = filters.hidden, filters.chosenTerms
+		counter.hidden, counter.chosen, counter.browsing = filters.hidden, filters.chosenTerms, filters.browsing(clauses)
 	}
-	if r.Sort == SortTitle && !ix.tables.off {
-		counter.title = newTitleSort(r.SortLanguage)
-		order = search.SortOrder{counter.title, order[1]}
+	switch {
+	case ix.tables.off || r.countOnly:
+	case r.Sort == SortTitle:
+		counter.sorted = newTitleSort(r.SortLanguage)
+	case r.Sort == SortDate || r.Sort == SortDateDesc:
+		counter.sorted = newDateSort(r.Sort == SortDateDesc)
+	}
+	if counter.sorted != nil {
+		order = search.SortOrder{counter.sorted, order[1]}
 	}
 	if r.After == "" && !ix.tables.off && !r.countOnly {
 		// ties broken by the table's order of ids, not by reading every
 		// match's id; a search after a cursor uses Bleve's (see idSort)
 		if byID, ok := order[len(order)-1].(*search.SortDocID); ok {
-			counter.ids = &idSort{ranks: new([]uint32), desc: byID.Desc}
+			counter.ids = &idSort{ranks: new(string), desc: byID.Desc}
 			order = append(slices.Clone(order[:len(order)-1]), counter.ids)
 		}
 	}
@@ -238,7 +244,7 @@ func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
 		req.Score = bleve.ScoreNone
 	}
 	sctx := ctx
-	if counter.needsTable() || counter.title != nil || counter.ids != nil {
+	if counter.needsTable() || counter.sorted != nil || counter.ids != nil {
 		sctx = counter.withTables(ctx)
 	}
 	res, err := bi.SearchInContext(sctx, req)

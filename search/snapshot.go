@@ -1,18 +1,15 @@
 package search
 
 import (
-	"context"
+	"bytes"
 	"encoding/binary"
 	"errors"
-	"math/bits"
+	"math"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/blevesearch/bleve/v2/search"
-	"github.com/blevesearch/bleve/v2/search/collector"
 	index "github.com/blevesearch/bleve_index_api"
 )
 
@@ -32,13 +29,20 @@ type snapshotTable struct {
 	terms  []string          // value number → "facet=value"
 	start  []uint32          // document number d has values[start[d]:start[d+1]]
 	values []uint32
-	// titleKeys holds each document's title sort key, read the first time
-	// a search of this snapshot sorts by title.
-	titleKeys []string
+	// keys holds, by field, each document's value of the fields searches
+	// of this snapshot have been sorted by (see keySort).
+	keys map[string][]string
 	// idRanks holds each document's place among the snapshot's live
-	// documents in the order of their ids, read the first time a search
-	// of this snapshot breaks ties by id (see idSort).
-	idRanks []uint32
+	// documents in the order of their ids, four bytes big-endian by
+	// document number, read the first time a search of this snapshot
+	// breaks ties by id (see idSort).
+	idRanks string
+	// status is the value number of each document's status (noStatus
+	// for none).
+	status []uint32
+	// visible holds, by the statuses hidden, every facet value's count
+	// over the documents not hidden (see facetCounter.browsing).
+	visible map[string][]uint32
 }
 
 // errNoSnapshotTable says there is no table for a snapshot: its document
@@ -89,6 +93,7 @@ func eachLiveDoc(r index.IndexReader, field string, fn func(d uint64, values fun
 func buildSnapshotTable(r index.IndexReader) (*snapshotTable, error) {
 	t := &snapshotTable{reader: r}
 	numbers := map[string]uint32{}
+	statusPrefix := []byte(facetTerm(fStatus, ""))
 	visit := func(_ string, term []byte) {
 		n, ok := numbers[string(term)]
 		if !ok {
@@ -97,6 +102,9 @@ func buildSnapshotTable(r index.IndexReader) (*snapshotTable, error) {
 			numbers[t.terms[n]] = n
 		}
 		t.values = append(t.values, n)
+		if bytes.HasPrefix(term, statusPrefix) {
+			t.status[len(t.status)-1] = n
+		}
 	}
 	err := eachLiveDoc(r, fFacets, func(d uint64, values func(index.DocValueVisitor) error) error {
 		if d < uint64(len(t.start)) || d > 1<<32-2 {
@@ -104,6 +112,7 @@ func buildSnapshotTable(r index.IndexReader) (*snapshotTable, error) {
 		}
 		for uint64(len(t.start)) <= d {
 			t.start = append(t.start, uint32(len(t.values)))
+			t.status = append(t.status, noStatus)
 		}
 		return values(visit)
 	})
@@ -155,41 +164,44 @@ func (c *snapshotCache) tableFor(r index.IndexReader) (*snapshotTable, error) {
 	return t, nil
 }
 
-// titleKeysFor returns the title sort keys of snapshot r by document
-// number, reading them if r is new or not yet sorted by title.
-func (c *snapshotCache) titleKeysFor(r index.IndexReader) ([]string, error) {
+// keysFor returns the values of field of snapshot r by document number,
+// reading them if r is new or not yet sorted by field.
+func (c *snapshotCache) keysFor(r index.IndexReader, field string) ([]string, error) {
 	t, err := c.tableFor(r)
 	if err != nil {
 		return nil, err
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if t.titleKeys != nil {
-		return t.titleKeys, nil
+	if keys, ok := t.keys[field]; ok {
+		return keys, nil
 	}
-	keys, err := readTitleKeys(r, len(t.start)-1)
+	keys, err := readKeys(r, field, len(t.start)-1)
 	if err != nil {
 		return nil, err
 	}
-	t.titleKeys = keys
+	if t.keys == nil {
+		t.keys = map[string][]string{}
+	}
+	t.keys[field] = keys
 	return keys, nil
 }
 
 // idRanksFor returns the id ranks of snapshot r by document number,
 // reading them if r is new or not yet searched with an id tie-break.
-func (c *snapshotCache) idRanksFor(r index.IndexReader) ([]uint32, error) {
+func (c *snapshotCache) idRanksFor(r index.IndexReader) (string, error) {
 	t, err := c.tableFor(r)
 	if err != nil {
-		return nil, err
+		return "", err
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if t.idRanks != nil {
+	if t.idRanks != "" {
 		return t.idRanks, nil
 	}
 	ranks, err := readIDRanks(r, len(t.start)-1)
 	if err != nil {
-		return nil, err
+		return "", err
 	}
 	t.idRanks = ranks
 	return ranks, nil
@@ -197,8 +209,9 @@ func (c *snapshotCache) idRanksFor(r index.IndexReader) ([]uint32, error) {
 
 // readIDRanks numbers the live documents of r in the order of their ids
 // (as Bleve's id sort compares them) and returns each one's number by
-// document number.
-func readIDRanks(r index.IndexReader, docs int) ([]uint32, error) {
+// document number, four bytes big-endian each: a sort value is a slice of
+// the string, not a string made for every match.
+func readIDRanks(r index.IndexReader, docs int) (string, error) {
 	type numbered struct {
 		doc uint32
 		id  string
@@ -216,25 +229,29 @@ func readIDRanks(r index.IndexReader, docs int) ([]uint32, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return "", err
 	}
 	slices.SortFunc(all, func(a, b numbered) int { return strings.Compare(a.id, b.id) })
-	ranks := make([]uint32, docs)
+	ranks := make([]byte, 4*docs)
 	for i, n := range all {
-		ranks[n.doc] = uint32(i)
+		binary.BigEndian.PutUint32(ranks[4*n.doc:], uint32(i))
 	}
-	return ranks, nil
+	return string(ranks), nil
 }
+
+// noStatus is the status value number of a document without one.
+const noStatus = math.MaxUint32
 
 // docInternalID is the inverse of docNumber.
 func docInternalID(d uint64) index.IndexInternalID {
 	return binary.BigEndian.AppendUint64(make(index.IndexInternalID, 0, 8), d)
 }
 
-// readTitleKeys reads the title sort key of every live document of r.
-func readTitleKeys(r index.IndexReader, docs int) ([]string, error) {
+// readKeys reads the value of field (one at most) of every live document
+// of r.
+func readKeys(r index.IndexReader, field string, docs int) ([]string, error) {
 	keys := make([]string, docs)
-	err := eachLiveDoc(r, fTitleKey, func(d uint64, values func(index.DocValueVisitor) error) error {
+	err := eachLiveDoc(r, field, func(d uint64, values func(index.DocValueVisitor) error) error {
 		if d >= uint64(docs) {
 			return errNoSnapshotTable
 		}
@@ -246,195 +263,32 @@ func readTitleKeys(r index.IndexReader, docs int) ([]string, error) {
 	return keys, nil
 }
 
-// facetCounter counts the facet values of one search's matches.
-type facetCounter struct {
-	cache *snapshotCache
-	count bool       // count facets
-	title *titleSort // if not nil, the search's title sort, to give its keys
-	ids   *idSort    // if not nil, the search's id tie-break, to give its ranks
-	// hidden are the "status=…" terms of the statuses the search may not
-	// show: matches that have one are dropped (nil: Bleve's query
-	// excludes them).
-	hidden []string
-	// chosen are the "facet=value" terms of the facet values chosen, one
-	// list per facet (a match must have one of each list's); nil: Bleve's
-	// query asks for them.
-	chosen [][]string
-	total  uint64 // the matches not dropped
-	table  *snapshotTable
-	counts []uint32
-	err    error
-}
-
-// withTables returns ctx set up so that, when Bleve's collector starts,
-// fc gives the title sort its keys and the id tie-break its ranks, and so that the collector hands every
-// match to fc before ranking it.
-func (fc *facetCounter) withTables(ctx context.Context) context.Context {
-	var handler search.MakeDocumentMatchHandler = func(sctx *search.SearchContext) (search.DocumentMatchHandler, bool, error) {
-		rank, loadID, err := collector.MakeTopNDocumentMatchHandler(sctx)
-		if err != nil || rank == nil {
-			return rank, loadID, err
-		}
-		if fc.title != nil {
-			keys, err := fc.cache.titleKeysFor(sctx.IndexReader)
-			if err != nil {
-				fc.err = err
-				return rank, loadID, nil
-			}
-			*fc.title.keys = keys
-		}
-		if fc.ids != nil {
-			ranks, err := fc.cache.idRanksFor(sctx.IndexReader)
-			if err != nil {
-				fc.err = err
-				return rank, loadID, nil
-			}
-			*fc.ids.ranks = ranks
-		}
-		if !fc.needsTable() {
-			return rank, loadID, nil
-		}
-		t, err := fc.cache.tableFor(sctx.IndexReader)
-		if err != nil {
-			fc.err = err
-			return rank, loadID, nil
-		}
-		fc.table, fc.counts = t, make([]uint32, len(t.terms))
-		check := t.newChecker(fc.hidden, fc.chosen)
-		last := uint64(len(t.start) - 1)
-		return func(d *search.DocumentMatch) error {
-			if d == nil {
-				return rank(d)
-			}
-			if n, ok := docNumber(d.IndexInternalID); ok && n < last {
-				values := t.values[t.start[n]:t.start[n+1]]
-				missed, hidden := check.missed(values)
-				if missed != 0 || hidden {
-					// a match that misses one facet's choice only is
-					// counted in that facet, as if its choice were off
-					if f := check.onlyFacet(missed); f >= 0 && !hidden && fc.count {
-						for _, v := range values {
-							if check.facetOf[v] == f {
-								fc.counts[v]++
-							}
-						}
-					}
-					sctx.DocumentMatchPool.Put(d)
-					return nil
-				}
-				if fc.count {
-					for _, v := range values {
-						fc.counts[v]++
-					}
-				}
-			}
-			fc.total++
-			return rank(d)
-		}, loadID, nil
+// visibleCounts returns the count of each value of table t over its
+// documents whose status is not one of hidden, counting them the first
+// time.
+func (c *snapshotCache) visibleCounts(t *snapshotTable, hidden []string) []uint32 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	key := strings.Join(hidden, "\x00")
+	if counts, ok := t.visible[key]; ok {
+		return counts
 	}
-	return context.WithValue(ctx, search.MakeDocumentMatchHandlerKey, handler)
-}
-
-// needsTable says whether the search counts facets or filters matches
-// with the table.
-func (fc *facetCounter) needsTable() bool { return fc.count || fc.hidden != nil || fc.chosen != nil }
-
-// checker tells, from a document's value numbers, the facet choices it
-// misses and whether its status is hidden.
-type checker struct {
-	hides   []bool // by value number: a hidden status
-	choice  []int8 // by value number: the chosen facet it is a value chosen of, or -1
-	facetOf []int8 // by value number: the chosen facet it is a value of, or -1
-	all     uint8  // a bit for each chosen facet
-}
-
-// newChecker numbers the table's values for a search's hidden statuses and
-// chosen facets (at most eight).
-func (t *snapshotTable) newChecker(hidden []string, chosen [][]string) *checker {
-	c := &checker{hides: make([]bool, len(t.terms)), choice: make([]int8, len(t.terms)), facetOf: make([]int8, len(t.terms))}
-	c.all = uint8(1<<len(chosen) - 1)
+	hides := make([]bool, len(t.terms))
 	for v, term := range t.terms {
-		c.hides[v] = slices.Contains(hidden, term)
-		c.choice[v], c.facetOf[v] = -1, -1
-		name, _, _ := strings.Cut(term, "=")
-		for f, terms := range chosen {
-			if n, _, _ := strings.Cut(terms[0], "="); n == name {
-				c.facetOf[v] = int8(f)
-			}
-			if slices.Contains(terms, term) {
-				c.choice[v] = int8(f)
-			}
+		hides[v] = slices.Contains(hidden, term)
+	}
+	counts := make([]uint32, len(t.terms))
+	for d := range len(t.start) - 1 {
+		if s := t.status[d]; s != noStatus && hides[s] {
+			continue
+		}
+		for _, v := range t.values[t.start[d]:t.start[d+1]] {
+			counts[v]++
 		}
 	}
-	return c
-}
-
-// missed returns a bit for each chosen facet none of values is a chosen
-// value of, and whether one of them is a hidden status.
-func (c *checker) missed(values []uint32) (missed uint8, hidden bool) {
-	var have uint8
-	for _, v := range values {
-		hidden = hidden || c.hides[v]
-		if f := c.choice[v]; f >= 0 {
-			have |= 1 << f
-		}
+	if t.visible == nil {
+		t.visible = map[string][]uint32{}
 	}
-	return c.all &^ have, hidden
-}
-
-// onlyFacet is the facet whose bit is the only one set in missed, or -1.
-func (c *checker) onlyFacet(missed uint8) int8 {
-	if missed == 0 || missed&(missed-1) != 0 {
-		return -1
-	}
-	return int8(bits.TrailingZeros8(missed))
-}
-
-// result returns the counts as named facets, or false if the table could
-// not be used.
-func (fc *facetCounter) result() (map[string][]FacetValue, bool) {
-	if fc.err != nil || fc.table == nil {
-		return nil, false
-	}
-	var counted []termCount
-	for v, n := range fc.counts {
-		if n > 0 {
-			counted = append(counted, termCount{fc.table.terms[v], int(n)})
-		}
-	}
-	return namedFacets(counted), true
-}
-
-// termCount is a "facet=value" term and how many matches have it.
-type termCount struct {
-	term  string
-	count int
-}
-
-// namedFacets splits counted "facet=value" terms into the named facets,
-// each with its facetSize commonest values, commonest first.
-func namedFacets(counted []termCount) map[string][]FacetValue {
-	out := make(map[string][]FacetValue, len(FacetNames))
-	for _, name := range FacetNames {
-		out[name] = []FacetValue{}
-	}
-	for _, tc := range counted {
-		name, value, ok := strings.Cut(tc.term, "=")
-		if _, known := out[name]; ok && known {
-			out[name] = append(out[name], FacetValue{Value: value, Count: tc.count})
-		}
-	}
-	for name, values := range out {
-		sort.SliceStable(values, func(i, j int) bool {
-			if values[i].Count != values[j].Count {
-				return values[i].Count > values[j].Count
-			}
-			return values[i].Value < values[j].Value
-		})
-		if len(values) > facetSize {
-			values = values[:facetSize]
-		}
-		out[name] = values
-	}
-	return out
+	t.visible[key] = counts
+	return counts
 }

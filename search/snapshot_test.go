@@ -29,9 +29,12 @@ func TestFacetTableCountsAsBleveDoes(t *testing.T) {
 		{Query: "energy", Sort: SortDateDesc},
 		{Query: "", Filters: Filters{Kind: []string{"presentation"}, Year: []string{"2025"}}},
 		{Query: "", Filters: Filters{Statuses: []catalog.Status{catalog.StatusDraft, catalog.StatusPublished}}},
+		// one facet browsed: counted over every document the search may show
+		{Query: "", Filters: Filters{Kind: []string{"presentation"}}},
+		{Query: "", Sort: SortTitle, Filters: Filters{Year: []string{"2025"}, Statuses: []catalog.Status{catalog.StatusDraft}}},
 		// numbered pages: ties broken by the table's order of ids
 		{Query: "", Page: 3}, {Query: "energy", Page: 2}, {Query: "", Sort: SortDateDesc, Page: 4},
-		{Query: "технология", Sort: SortTitle, Page: 2},
+		{Query: "технология", Sort: SortTitle, Page: 2}, {Query: "материалы", Sort: SortDate}, {Query: "", Sort: SortDate, Page: 3},
 		{Query: "energy", Page: 2, Filters: Filters{Statuses: []catalog.Status{catalog.StatusWithdrawn, catalog.StatusDraft}}},
 	}
 	compare := func(stage string) {

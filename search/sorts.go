@@ -4,15 +4,17 @@ import (
 	"github.com/blevesearch/bleve/v2/search"
 )
 
-// titleSort orders matches by title like a Bleve sort on the title key
-// field, but takes each match's key from the snapshot's table instead of
-// decoding its doc values.
-type titleSort struct {
-	keys *[]string // shared by copies; filled when the collector starts
-	desc bool
-	// rank replaces a key's script byte (scriptLatin, scriptCyrillic,
-	// scriptHan, in that order) so that the interface language's script
-	// sorts first.
+// keySort orders matches by a field's value like a Bleve sort on the
+// field, but takes each match's value from the snapshot's table (read the
+// first time a search of the snapshot sorts by it) instead of decoding
+// its doc values: the title key (fTitleKey) or the date (fDate).
+type keySort struct {
+	field string
+	keys  *[]string // shared by copies; filled when the collector starts
+	desc  bool
+	// rank, in a title sort, replaces a key's script byte (scriptLatin,
+	// scriptCyrillic, scriptHan, in that order) so that the interface
+	// language's script sorts first; zero in a date sort.
 	rank [3]byte
 }
 
@@ -20,10 +22,10 @@ type titleSort struct {
 // Russian (as GOST bibliographies are ordered), Han in Chinese (as GB/T
 // 7714's are), Latin otherwise; the other scripts follow in the order
 // Latin, Cyrillic, Han.
-func newTitleSort(lang string) *titleSort {
+func newTitleSort(lang string) *keySort {
 	// rank[i] is the byte that replaces scriptLatin+i: the identity keeps
 	// the keys as Bleve's own sort on the field sees them.
-	s := &titleSort{keys: new([]string), rank: [3]byte{scriptLatin, scriptCyrillic, scriptHan}}
+	s := &keySort{field: fTitleKey, keys: new([]string), rank: [3]byte{scriptLatin, scriptCyrillic, scriptHan}}
 	switch lang {
 	case "ru":
 		s.rank = [3]byte{scriptCyrillic, scriptLatin, scriptHan}
@@ -33,15 +35,20 @@ func newTitleSort(lang string) *titleSort {
 	return s
 }
 
-// UpdateVisitor is not used: the sort reads no fields.
-func (s *titleSort) UpdateVisitor(string, []byte) {}
+// newDateSort sorts by date, undated records last.
+func newDateSort(desc bool) *keySort {
+	return &keySort{field: fDate, keys: new([]string), desc: desc}
+}
 
-// Value is the match's title key; a match without one sorts last.
-func (s *titleSort) Value(d *search.DocumentMatch) string {
+// UpdateVisitor is not used: the sort reads no fields.
+func (s *keySort) UpdateVisitor(string, []byte) {}
+
+// Value is the match's key; a match without one sorts last.
+func (s *keySort) Value(d *search.DocumentMatch) string {
 	keys := *s.keys
 	if n, ok := docNumber(d.IndexInternalID); ok && n < uint64(len(keys)) && keys[n] != "" {
 		k := keys[n]
-		if i := int(k[0]) - scriptLatin; i >= 0 && i < len(s.rank) && s.rank[i] != k[0] {
+		if i := int(k[0]) - scriptLatin; s.rank[0] != 0 && i >= 0 && i < len(s.rank) && s.rank[i] != k[0] {
 			return string(s.rank[i]) + k[1:]
 		}
 		return k
@@ -53,26 +60,26 @@ func (s *titleSort) Value(d *search.DocumentMatch) string {
 }
 
 // DecodeValue returns the key as it is.
-func (s *titleSort) DecodeValue(v string) string { return v }
+func (s *keySort) DecodeValue(v string) string { return v }
 
 // Descending reports the direction.
-func (s *titleSort) Descending() bool { return s.desc }
+func (s *keySort) Descending() bool { return s.desc }
 
 // RequiresDocID is false: the key comes by document number.
-func (s *titleSort) RequiresDocID() bool { return false }
+func (s *keySort) RequiresDocID() bool { return false }
 
 // RequiresScoring is false.
-func (s *titleSort) RequiresScoring() bool { return false }
+func (s *keySort) RequiresScoring() bool { return false }
 
 // RequiresFields is empty: no doc values are visited.
-func (s *titleSort) RequiresFields() []string { return nil }
+func (s *keySort) RequiresFields() []string { return nil }
 
 // Reverse flips the direction.
-func (s *titleSort) Reverse() { s.desc = !s.desc }
+func (s *keySort) Reverse() { s.desc = !s.desc }
 
 // Copy shares the keys.
-func (s *titleSort) Copy() search.SearchSort {
-	return &titleSort{keys: s.keys, desc: s.desc, rank: s.rank}
+func (s *keySort) Copy() search.SearchSort {
+	return &keySort{field: s.field, keys: s.keys, desc: s.desc, rank: s.rank}
 }
 
 // idSort breaks ties between matches by their ids like Bleve's id sort,
@@ -82,7 +89,7 @@ func (s *titleSort) Copy() search.SearchSort {
 // mean nothing in another snapshot: a cursor holds the last hit's id and
 // a search after one breaks its ties with Bleve's id sort.
 type idSort struct {
-	ranks *[]uint32 // shared by copies; filled when the collector starts
+	ranks *string // four bytes by document number; shared by copies, set when the collector starts
 	desc  bool
 }
 
@@ -92,9 +99,8 @@ func (s *idSort) UpdateVisitor(string, []byte) {}
 // Value is the match's place in the order of ids, four bytes big-endian.
 func (s *idSort) Value(d *search.DocumentMatch) string {
 	ranks := *s.ranks
-	if n, ok := docNumber(d.IndexInternalID); ok && n < uint64(len(ranks)) {
-		r := ranks[n]
-		return string([]byte{byte(r >> 24), byte(r >> 16), byte(r >> 8), byte(r)})
+	if n, ok := docNumber(d.IndexInternalID); ok && n < uint64(len(ranks)/4) {
+		return ranks[4*n : 4*n+4]
 	}
 	if s.desc {
 		return search.LowTerm
