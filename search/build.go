@@ -262,7 +262,7 @@ func freeText(words []Clause, isContent wordFilter) (must query.Query, should []
 		titles = append(titles, t)
 	}
 	should = append(should, bleve.NewDisjunctionQuery(titles...))
-	if person := personQuery(plain); person != nil {
+	if person := personQuery(plain, boostPerson); person != nil {
 		should = append(should, person)
 	}
 	for _, w := range plain {
@@ -279,8 +279,9 @@ func freeText(words []Clause, isContent wordFilter) (must query.Query, should []
 // personQuery matches the records with a contributor whose names hold
 // every one of the words (as typed, or each in its Latin forms: "Zhang
 // Tian", "张天", "Алдошин"); nil for no words or more than four (a name is
-// not that long).
-func personQuery(words []string) query.Query {
+// not that long). Its weight is on its word queries: Bleve ignores the
+// boost of a compound query.
+func personQuery(words []string, boost float64) query.Query {
 	if len(words) == 0 || len(words) > 4 {
 		return nil
 	}
@@ -291,18 +292,24 @@ func personQuery(words []string) query.Query {
 			q := bleve.NewMatchQuery(form)
 			q.SetField(fNames)
 			q.SetOperator(query.MatchQueryOperatorAnd)
+			q.SetBoost(boost)
 			forms = append(forms, q)
 		}
-		each = append(each, bleve.NewDisjunctionQuery(forms...))
+		each = append(each, oneOrAny(forms))
 	}
-	var q query.Query = bleve.NewConjunctionQuery(each...)
 	if len(each) == 1 {
-		q = each[0]
+		return each[0]
 	}
-	b := bleve.NewBooleanQuery()
-	b.AddMust(q)
-	b.SetBoost(boostPerson)
-	return b
+	return bleve.NewConjunctionQuery(each...)
+}
+
+// oneOrAny is the query that matches any of qs: the one query itself, not
+// a disjunction of one (which costs Bleve a searcher more per match).
+func oneOrAny(qs []query.Query) query.Query {
+	if len(qs) == 1 {
+		return qs[0]
+	}
+	return bleve.NewDisjunctionQuery(qs...)
 }
 
 // buildQuery combines clauses and filters. Phrases and field clauses must
