@@ -37,8 +37,9 @@ type facetCounter struct {
 }
 
 // withTables returns ctx set up so that, when Bleve's collector starts,
-// fc gives the title or date sort its keys and the id tie-break its ranks, and so that the collector hands every
-// match to fc before ranking it.
+// fc gives the title or date sort its keys and the id tie-break its
+// ranks, and so that the collector hands every match to fc before ranking
+// it (see keep).
 func (fc *facetCounter) withTables(ctx context.Context) context.Context {
 	var handler search.MakeDocumentMatchHandler = func(sctx *search.SearchContext) (search.DocumentMatchHandler, bool, error) {
 		rank, loadID, err := collector.MakeTopNDocumentMatchHandler(sctx)
@@ -73,37 +74,45 @@ func (fc *facetCounter) withTables(ctx context.Context) context.Context {
 		check := t.newChecker(fc.hidden, fc.chosen)
 		last := uint64(len(t.start) - 1)
 		return func(d *search.DocumentMatch) error {
-			if d == nil {
-				return rank(d)
-			}
-			if n, ok := docNumber(d.IndexInternalID); ok && n < last {
-				values := t.values[t.start[n]:t.start[n+1]]
-				hidden := t.status[n] != noStatus && check.hides[t.status[n]]
-				missed := check.missed(values)
-				if missed != 0 || hidden {
-					// a match that misses one facet's choice only is
-					// counted in that facet, as if its choice were off
-					if f := check.onlyFacet(missed); f >= 0 && !hidden && fc.count {
-						for _, v := range values {
-							if check.facetOf[v] == f {
-								fc.counts[v]++
-							}
-						}
-					}
+			if d != nil {
+				if n, ok := docNumber(d.IndexInternalID); ok && n < last && !fc.keep(check, n) {
 					sctx.DocumentMatchPool.Put(d)
 					return nil
 				}
-				if fc.count {
-					for _, v := range values {
-						fc.counts[v]++
-					}
-				}
+				fc.total++
 			}
-			fc.total++
 			return rank(d)
 		}, loadID, nil
 	}
 	return context.WithValue(ctx, search.MakeDocumentMatchHandlerKey, handler)
+}
+
+// keep says whether document n, a match of the search's query, is one of
+// its matches (a status it may show, a value of each facet chosen), and
+// counts its facet values: all of them if it is, those of the one facet
+// whose choice it misses if that is all it misses (as if that choice were
+// off).
+func (fc *facetCounter) keep(check *checker, n uint64) bool {
+	t := fc.table
+	values := t.values[t.start[n]:t.start[n+1]]
+	hidden := t.status[n] != noStatus && check.hides[t.status[n]]
+	missed := check.missed(values)
+	if missed != 0 || hidden {
+		if f := check.onlyFacet(missed); f >= 0 && !hidden && fc.count {
+			for _, v := range values {
+				if check.facetOf[v] == f {
+					fc.counts[v]++
+				}
+			}
+		}
+		return false
+	}
+	if fc.count {
+		for _, v := range values {
+			fc.counts[v]++
+		}
+	}
+	return true
 }
 
 // needsTable says whether the search counts facets or filters matches

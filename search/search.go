@@ -190,8 +190,9 @@ func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
 		}
 		from = (r.Page - 1) * size
 	}
-	// the facet table checks each match's status, unless it cannot be
-	// used (then the search is made again with Bleve's exclusion)
+	// the facet table checks each match's status and facet choices,
+	// unless it cannot be used (then the search is made again with them
+	// in Bleve's query: see filterSet)
 	filters.byTable = !ix.tables.off
 	fulltext := fulltextQuery(byRecord)
 	req := bleve.NewSearchRequestOptions(buildQuery(clauses, filters, isContent, expansion, fulltext), size, from, false)
