@@ -39,7 +39,9 @@ type facetCounter struct {
 // withTables returns ctx set up so that, when Bleve's collector starts,
 // fc gives the title or date sort its keys and the id tie-break its
 // ranks, and so that the collector hands every match to fc before ranking
-// it (see keep).
+// it (see keep). Without a table for the snapshot the collector stops
+// before it reads a match, with fc.err set: the search is then made the
+// Bleve way.
 func (fc *facetCounter) withTables(ctx context.Context) context.Context {
 	var handler search.MakeDocumentMatchHandler = func(sctx *search.SearchContext) (search.DocumentMatchHandler, bool, error) {
 		rank, loadID, err := collector.MakeTopNDocumentMatchHandler(sctx)
@@ -50,7 +52,7 @@ func (fc *facetCounter) withTables(ctx context.Context) context.Context {
 			keys, err := fc.cache.keysFor(sctx.IndexReader, fc.sorted.field)
 			if err != nil {
 				fc.err = err
-				return rank, loadID, nil
+				return nil, false, err
 			}
 			*fc.sorted.keys = keys
 		}
@@ -58,7 +60,7 @@ func (fc *facetCounter) withTables(ctx context.Context) context.Context {
 			ranks, err := fc.cache.idRanksFor(sctx.IndexReader)
 			if err != nil {
 				fc.err = err
-				return rank, loadID, nil
+				return nil, false, err
 			}
 			*fc.ids.ranks = ranks
 		}
@@ -68,7 +70,7 @@ func (fc *facetCounter) withTables(ctx context.Context) context.Context {
 		t, err := fc.cache.tableFor(sctx.IndexReader)
 		if err != nil {
 			fc.err = err
-			return rank, loadID, nil
+			return nil, false, err
 		}
 		fc.table, fc.counts = t, make([]uint32, len(t.terms))
 		check := t.newChecker(fc.hidden, fc.chosen)

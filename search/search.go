@@ -249,7 +249,7 @@ func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
 		sctx = counter.withTables(ctx)
 	}
 	res, err := bi.SearchInContext(sctx, req)
-	if err != nil {
+	if err != nil && counter.err == nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
 	found, counted := counter.result()
