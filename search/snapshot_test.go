@@ -2,7 +2,9 @@ package search
 
 import (
 	"context"
+	"fmt"
 	"reflect"
+	"sync"
 	"testing"
 	"time"
 
@@ -194,5 +196,56 @@ func TestTablesWaitWhileTheIndexChangesFast(t *testing.T) {
 	}
 	if e.index.tables.table == first {
 		t.Error("no new table once the last was old enough")
+	}
+}
+
+// TestConcurrentSearchesShareTables runs searches that build and read the
+// same snapshot's table (facets, statuses, id ties, title and date keys,
+// browse counts) from several goroutines at once; each answer must equal
+// the one the same search gives alone.
+func TestConcurrentSearchesShareTables(t *testing.T) {
+	e := newEnv(t)
+	catalogtest.MustCreateEvent(t, e.store)
+	e.load(catalogtest.NewGenerator(5).Records(800))
+	requests := []Request{
+		{Query: "energy"}, {Query: "", Sort: SortTitle, SortLanguage: "ru"}, {Query: "технология", Sort: SortDateDesc},
+		{Query: "", Filters: Filters{Kind: []string{"report"}}}, {Query: "人工智能", Page: 2},
+		{Query: "", Filters: Filters{Year: []string{"2025"}, Kind: []string{"presentation", "speech"}}},
+		{Query: "materials", Sort: SortDate, Filters: Filters{Statuses: []catalog.Status{catalog.StatusDraft, catalog.StatusPublished}}},
+	}
+	ctx := context.Background()
+	want := make([]*Result, len(requests))
+	for i, r := range requests {
+		res, err := e.index.Search(ctx, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[i] = res
+	}
+	e.index.tables.mu.Lock()
+	e.index.tables.table = nil // the goroutines build the table and its keys again, together
+	e.index.tables.mu.Unlock()
+	errs := make(chan error, 4*len(requests))
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range requests {
+				i := (k + g) % len(requests)
+				got, err := e.index.Search(ctx, requests[i])
+				switch {
+				case err != nil:
+					errs <- err
+				case got.Total != want[i].Total || !reflect.DeepEqual(got.Hits, want[i].Hits) || !reflect.DeepEqual(got.Facets, want[i].Facets):
+					errs <- fmt.Errorf("%+v: the answer differs from the same search alone", requests[i])
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
 	}
 }
