@@ -373,8 +373,7 @@ func TestImportAfterPreview(t *testing.T) {
 	t.Cleanup(other.Close)
 	c := browserClient(t)
 	signIn(t, c, e.url, e.librarian)
-	_, page := get(t, c, e.url+"/librarian/import")
-	csrf := csrfRe.FindStringSubmatch(page)[1]
+	csrf := formToken(t, c, e.url+"/librarian/import")
 	_, previewPage := uploadImport(t, c, e.url+"/librarian/import?lang=en", csrf, "preview", "talks.bib",
 		[]byte("@inproceedings{kept, title={Квантовые сенсоры}, author={Петров, Иван}, year={2025}}\n"))
 	preview := []byte(previewPage)
@@ -537,8 +536,7 @@ func TestImportPageListsWhatNeedsAttention(t *testing.T) {
 	e := newEnvWith(t, func(c *Config) { c.Site, c.SessionKey = assets.FS(), []byte(strings.Repeat("k", 32)) })
 	c := browserClient(t)
 	signIn(t, c, e.url, e.librarian)
-	_, page := get(t, c, e.url+"/librarian/import")
-	csrf := csrfRe.FindStringSubmatch(page)[1]
+	csrf := formToken(t, c, e.url+"/librarian/import")
 	var bib strings.Builder
 	for i := range 120 {
 		fmt.Fprintf(&bib, "@article{ok%d, title = {Статья %d}, author = {Иванов, И.}, year = {2025}}\n", i, i)

@@ -62,9 +62,7 @@ func TestFailedSignInsAreRateLimited(t *testing.T) {
 	e.server.failures.burst = 2
 	c := browserClient(t)
 	for i := range 3 {
-		_, page := get(t, c, e.url+"/sign-in")
-		m := csrfRe.FindStringSubmatch(page)
-		resp, err := c.PostForm(e.url+"/sign-in", url.Values{"csrf": {m[1]}, "token": {"annals_GUESS"}, "next": {"/librarian/"}})
+		resp, err := c.PostForm(e.url+"/sign-in", url.Values{"csrf": {formToken(t, c, e.url+"/sign-in")}, "token": {"annals_GUESS"}, "next": {"/librarian/"}})
 		if err != nil {
 			t.Fatal(err)
 		}

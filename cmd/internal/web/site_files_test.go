@@ -130,8 +130,7 @@ func TestLibrarianImportsAZipWithFiles(t *testing.T) {
 	})
 	c := browserClient(t)
 	signIn(t, c, e.url, e.librarian)
-	_, page := get(t, c, e.url+"/librarian/import")
-	csrf := csrfRe.FindStringSubmatch(page)[1]
+	csrf := formToken(t, c, e.url+"/librarian/import")
 	post := func(name string, content []byte) (int, string) {
 		return uploadImport(t, c, e.url+"/librarian/import", csrf, "import", name, content)
 	}

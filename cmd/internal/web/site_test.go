@@ -49,15 +49,21 @@ func get(t *testing.T, c *http.Client, u string, headers ...string) (*http.Respo
 
 var csrfRe = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 
+// formToken reads the CSRF token of the form on the page at u.
+func formToken(t *testing.T, c *http.Client, u string) string {
+	t.Helper()
+	_, page := get(t, c, u)
+	m := csrfRe.FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("no CSRF token on %s", u)
+	}
+	return m[1]
+}
+
 // signIn signs a client in with a token.
 func signIn(t *testing.T, c *http.Client, base, token string) {
 	t.Helper()
-	_, page := get(t, c, base+"/sign-in")
-	m := csrfRe.FindStringSubmatch(page)
-	if m == nil {
-		t.Fatal("no CSRF token on the sign-in page")
-	}
-	resp, err := c.PostForm(base+"/sign-in", url.Values{"csrf": {m[1]}, "token": {token}, "next": {"/librarian/"}})
+	resp, err := c.PostForm(base+"/sign-in", url.Values{"csrf": {formToken(t, c, base+"/sign-in")}, "token": {token}, "next": {"/librarian/"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,8 +137,7 @@ func TestLibrarianPagesNeedASessionAndCSRF(t *testing.T) {
 		t.Errorf("without a session: %d %s", resp.StatusCode, resp.Header.Get("Location"))
 	}
 	// a bad token
-	_, page := get(t, c, e.url+"/sign-in")
-	csrf := csrfRe.FindStringSubmatch(page)[1]
+	csrf := formToken(t, c, e.url+"/sign-in")
 	r, _ := c.PostForm(e.url+"/sign-in", url.Values{"csrf": {csrf}, "token": {"annals_wrong"}})
 	if r.StatusCode != http.StatusUnauthorized {
 		t.Errorf("a bad token: %d", r.StatusCode)
@@ -150,8 +155,7 @@ func TestLibrarianPagesNeedASessionAndCSRF(t *testing.T) {
 		}
 	}
 	// a cross-site form is refused even with the token
-	_, page = get(t, c, e.url+"/librarian/records/new")
-	csrf = csrfRe.FindStringSubmatch(page)[1]
+	csrf = formToken(t, c, e.url+"/librarian/records/new")
 	req, _ := http.NewRequest("POST", e.url+"/librarian/records/new", strings.NewReader(url.Values{"csrf": {csrf}, "title": {"x"}}.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Origin", "https://evil.example")
@@ -174,8 +178,7 @@ func TestImportPreviewWritesNothing(t *testing.T) {
 	e := newPagesEnv(t)
 	c := browserClient(t)
 	signIn(t, c, e.url, e.librarian)
-	_, page := get(t, c, e.url+"/librarian/import")
-	csrf := csrfRe.FindStringSubmatch(page)[1]
+	csrf := formToken(t, c, e.url+"/librarian/import")
 	before, _ := e.store.CountRecords(t.Context())
 	post := func(action, name, content string) (int, string) {
 		return uploadImport(t, c, e.url+"/librarian/import", csrf, action, name, []byte(content))
@@ -278,8 +281,7 @@ func TestFormErrorsSpeakThePageLanguage(t *testing.T) {
 		"zh": {"必填", `"2025-13-45" 应为 YYYY、YYYY-MM 或 YYYY-MM-DD 格式的真实日期`, `第 2 行："поэт" 不是角色`},
 		"en": {"is required", `"2025-13-45" must be YYYY, YYYY-MM or YYYY-MM-DD and a real calendar date`, `line 2: "поэт" is not a role`},
 	} {
-		_, page := get(t, c, e.url+"/librarian/records/new?lang="+lang)
-		csrf := csrfRe.FindStringSubmatch(page)[1]
+		csrf := formToken(t, c, e.url+"/librarian/records/new?lang="+lang)
 		r, err := c.PostForm(e.url+"/librarian/records/new", url.Values{"csrf": {csrf}, "kind": {"report"}, "title": {""},
 			"date": {"2025-13-45"}, "contributors": {"Петров, Иван; author\nСидоров, Пётр; поэт"}})
 		if err != nil {
@@ -287,7 +289,7 @@ func TestFormErrorsSpeakThePageLanguage(t *testing.T) {
 		}
 		body, _ := io.ReadAll(r.Body)
 		r.Body.Close()
-		page = html.UnescapeString(string(body))
+		page := html.UnescapeString(string(body))
 		if r.StatusCode != http.StatusUnprocessableEntity {
 			t.Fatalf("%s: %d", lang, r.StatusCode)
 		}
@@ -306,8 +308,7 @@ func TestFormRolesInThePageLanguage(t *testing.T) {
 	e := newPagesEnv(t)
 	c := browserClient(t)
 	signIn(t, c, e.url, e.librarian)
-	_, page := get(t, c, e.url+"/librarian/records/new?lang=ru")
-	csrf := csrfRe.FindStringSubmatch(page)[1]
+	csrf := formToken(t, c, e.url+"/librarian/records/new?lang=ru")
 	r, err := c.PostForm(e.url+"/librarian/records/new", url.Values{"csrf": {csrf}, "id": {"roles-ru"}, "kind": {"presentation"},
 		"title": {"Роли по-русски"}, "contributors": {"Петров, Иван; Докладчик\nСидорова, Анна; председатель\nWang, Li; author"}})
 	if err != nil {
@@ -321,7 +322,7 @@ func TestFormRolesInThePageLanguage(t *testing.T) {
 	if len(rec.Contributors) != 3 || rec.Contributors[0].Role != "speaker" || rec.Contributors[1].Role != "chair" || rec.Contributors[2].Role != "author" {
 		t.Fatalf("saved %+v (form answered %d)", rec.Contributors, r.StatusCode)
 	}
-	_, page = get(t, c, e.url+"/librarian/records/roles-ru/edit?lang=zh")
+	_, page := get(t, c, e.url+"/librarian/records/roles-ru/edit?lang=zh")
 	if !strings.Contains(html.UnescapeString(page), "Петров, Иван; 报告人") {
 		t.Errorf("the Chinese edit form does not name the role in Chinese:\n%s", between(page, `name="contributors"`, "</textarea>"))
 	}
