@@ -135,17 +135,23 @@ type checker struct {
 func (t *snapshotTable) newChecker(hidden []string, chosen [][]string) *checker {
 	c := &checker{hides: make([]bool, len(t.terms)), choice: make([]int8, len(t.terms)), facetOf: make([]int8, len(t.terms))}
 	c.all = uint8(1<<len(chosen) - 1)
+	facets, values := map[string]int8{}, map[string]int8{}
+	for f, terms := range chosen {
+		name, _, _ := strings.Cut(terms[0], "=")
+		facets[name] = int8(f)
+		for _, term := range terms {
+			values[term] = int8(f)
+		}
+	}
 	for v, term := range t.terms {
-		c.hides[v] = slices.Contains(hidden, term)
+		c.hides[v] = slices.Contains(hidden, term) // a status or two
 		c.choice[v], c.facetOf[v] = -1, -1
 		name, _, _ := strings.Cut(term, "=")
-		for f, terms := range chosen {
-			if n, _, _ := strings.Cut(terms[0], "="); n == name {
-				c.facetOf[v] = int8(f)
-			}
-			if slices.Contains(terms, term) {
-				c.choice[v] = int8(f)
-			}
+		if f, ok := facets[name]; ok {
+			c.facetOf[v] = f
+		}
+		if f, ok := values[term]; ok {
+			c.choice[v] = f
 		}
 	}
 	return c

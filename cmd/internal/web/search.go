@@ -22,6 +22,10 @@ import (
 var searchParams = []string{"q", "kind", "event", "session", "topic", "country", "language", "contributor",
 	"year", "from", "to", "status", "sort", "size", "after", "page", "format", "label", "has_fulltext", "locale"}
 
+// maxFilterValues bounds the values of one filter (kind=a,b,...): more
+// than a facet shows, far fewer than would slow a search.
+const maxFilterValues = 100
+
 // parseSearch reads a search request from query parameters. It is separate
 // from the handler so that what a URL means can be tested without HTTP.
 // Filters take several values separated by commas (kind=report,speech).
@@ -39,6 +43,12 @@ func parseSearch(q url.Values, canSeeUnpublished bool) (search.Request, error) {
 	f := &r.Filters
 	f.Kind, f.Event, f.Session, f.Topic = list("kind"), list("event"), list("session"), list("topic")
 	f.Country, f.Language, f.Year, f.Label = list("country"), list("language"), list("year"), list("label")
+	for name, values := range map[string][]string{"kind": f.Kind, "event": f.Event, "session": f.Session, "topic": f.Topic,
+		"country": f.Country, "language": f.Language, "year": f.Year, "label": f.Label} {
+		if len(values) > maxFilterValues {
+			return r, badParam(name, fmt.Sprintf("has %d values; a filter takes at most %d", len(values), maxFilterValues))
+		}
+	}
 	for _, l := range f.Label {
 		if !slices.Contains(catalog.FileLabels(), l) {
 			return r, badParam("label", fmt.Sprintf("%q is not a label of files; use %s", l, strings.Join(catalog.FileLabels(), ", ")))

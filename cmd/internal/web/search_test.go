@@ -134,16 +134,17 @@ func TestSearchNeverFails(t *testing.T) {
 		}
 	}
 	for query, field := range map[string]string{
-		"q=colour:red":    "q",
-		"size=1000":       "size",
-		"sort=random":     "sort",
-		"kind=poster":     "kind",
-		"year=twenty":     "year",
-		"from=2025-02-30": "from",
-		"after=xyz":       "after",
-		"format=pdf":      "format",
-		"qq=ai":           "qq",
-		"q=%FF":           "q",
+		"q=colour:red":                       "q",
+		"size=1000":                          "size",
+		"sort=random":                        "sort",
+		"kind=poster":                        "kind",
+		"year=twenty":                        "year",
+		"from=2025-02-30":                    "from",
+		"after=xyz":                          "after",
+		"format=pdf":                         "format",
+		"qq=ai":                              "qq",
+		"q=%FF":                              "q",
+		"topic=" + strings.Repeat("t,", 101): "topic",
 	} {
 		r := e.do("GET", "/api/v1/search?"+query, "", nil)
 		if r.status != http.StatusBadRequest {
