@@ -97,7 +97,7 @@ func (fc *facetCounter) withTables(ctx context.Context) context.Context {
 func (fc *facetCounter) keep(check *checker, n uint64) bool {
 	t := fc.table
 	values := t.values[t.start[n]:t.start[n+1]]
-	hidden := t.status[n] != noStatus && check.hides[t.status[n]]
+	hidden := t.hidden(n, check.hides)
 	missed := check.missed(values)
 	if missed != 0 || hidden {
 		if f := check.onlyFacet(missed); f >= 0 && !hidden && fc.count {

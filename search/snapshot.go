@@ -1,7 +1,6 @@
 package search
 
 import (
-	"bytes"
 	"encoding/binary"
 	"errors"
 	"math"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	index "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
 // Counting facets and sorting by a field the way Bleve does decodes every
@@ -38,7 +38,7 @@ type snapshotTable struct {
 	// breaks ties by id (see idSort).
 	idRanks string
 	// status is the value number of each document's status (noStatus
-	// for none).
+	// for none, deletedDoc for a deleted document).
 	status []uint32
 	// visible holds, by the statuses hidden, every facet value's count
 	// over the documents not hidden (see facetCounter.browsing).
@@ -89,40 +89,6 @@ func eachLiveDoc(r index.IndexReader, field string, fn func(d uint64, values fun
 	}
 }
 
-// buildSnapshotTable reads the facet values of every live document of r.
-func buildSnapshotTable(r index.IndexReader) (*snapshotTable, error) {
-	t := &snapshotTable{reader: r}
-	numbers := map[string]uint32{}
-	statusPrefix := []byte(facetTerm(fStatus, ""))
-	visit := func(_ string, term []byte) {
-		n, ok := numbers[string(term)]
-		if !ok {
-			n = uint32(len(t.terms))
-			t.terms = append(t.terms, string(term))
-			numbers[t.terms[n]] = n
-		}
-		t.values = append(t.values, n)
-		if bytes.HasPrefix(term, statusPrefix) {
-			t.status[len(t.status)-1] = n
-		}
-	}
-	err := eachLiveDoc(r, fFacets, func(d uint64, values func(index.DocValueVisitor) error) error {
-		if d < uint64(len(t.start)) || d > 1<<32-2 {
-			return errNoSnapshotTable
-		}
-		for uint64(len(t.start)) <= d {
-			t.start = append(t.start, uint32(len(t.values)))
-			t.status = append(t.status, noStatus)
-		}
-		return values(visit)
-	})
-	if err != nil {
-		return nil, err
-	}
-	t.start = append(t.start, uint32(len(t.values)))
-	return t, nil
-}
-
 // snapshotCache keeps the table of the newest snapshot searched.
 type snapshotCache struct {
 	mu        sync.Mutex
@@ -130,6 +96,11 @@ type snapshotCache struct {
 	builtAt   time.Time     // when table was built
 	buildTook time.Duration // and how long that took
 	off       bool          // count the Bleve way (for tests that compare the two)
+	// numbers and terms are the dictionary of facet values the tables
+	// share; segments the tables of the newest table's segments.
+	numbers  map[string]uint32
+	terms    []string
+	segments map[segment.Segment]*segmentTable
 }
 
 // tableRebuildSpacing bounds the time spent building tables: a new one is
@@ -156,7 +127,7 @@ func (c *snapshotCache) tableFor(r index.IndexReader) (*snapshotTable, error) {
 		return nil, errNoSnapshotTable
 	}
 	start := time.Now()
-	t, err := buildSnapshotTable(r)
+	t, err := c.buildTable(r)
 	if err != nil {
 		return nil, err
 	}
@@ -199,7 +170,7 @@ func (c *snapshotCache) idRanksFor(r index.IndexReader) (string, error) {
 	if t.idRanks != "" {
 		return t.idRanks, nil
 	}
-	ranks, err := readIDRanks(r, len(t.start)-1)
+	ranks, err := c.idRanks(r)
 	if err != nil {
 		return "", err
 	}
@@ -207,45 +178,8 @@ func (c *snapshotCache) idRanksFor(r index.IndexReader) (string, error) {
 	return ranks, nil
 }
 
-// readIDRanks numbers the live documents of r in the order of their ids
-// (as Bleve's id sort compares them) and returns each one's number by
-// document number, four bytes big-endian each: a sort value is a slice of
-// the string, not a string made for every match.
-func readIDRanks(r index.IndexReader, docs int) (string, error) {
-	type numbered struct {
-		doc uint32
-		id  string
-	}
-	all := make([]numbered, 0, docs)
-	err := eachLiveDoc(r, "", func(d uint64, _ func(index.DocValueVisitor) error) error {
-		if d >= uint64(docs) {
-			return errNoSnapshotTable
-		}
-		id, err := r.ExternalID(docInternalID(d))
-		if err != nil {
-			return err
-		}
-		all = append(all, numbered{uint32(d), id})
-		return nil
-	})
-	if err != nil {
-		return "", err
-	}
-	slices.SortFunc(all, func(a, b numbered) int { return strings.Compare(a.id, b.id) })
-	ranks := make([]byte, 4*docs)
-	for i, n := range all {
-		binary.BigEndian.PutUint32(ranks[4*n.doc:], uint32(i))
-	}
-	return string(ranks), nil
-}
-
 // noStatus is the status value number of a document without one.
 const noStatus = math.MaxUint32
-
-// docInternalID is the inverse of docNumber.
-func docInternalID(d uint64) index.IndexInternalID {
-	return binary.BigEndian.AppendUint64(make(index.IndexInternalID, 0, 8), d)
-}
 
 // readKeys reads the value of field (one at most) of every live document
 // of r.
@@ -279,7 +213,7 @@ func (c *snapshotCache) visibleCounts(t *snapshotTable, hidden []string) []uint3
 	}
 	counts := make([]uint32, len(t.terms))
 	for d := range len(t.start) - 1 {
-		if s := t.status[d]; s != noStatus && hides[s] {
+		if t.hidden(uint64(d), hides) {
 			continue
 		}
 		for _, v := range t.values[t.start[d]:t.start[d+1]] {
@@ -291,4 +225,11 @@ func (c *snapshotCache) visibleCounts(t *snapshotTable, hidden []string) []uint3
 	}
 	t.visible[key] = counts
 	return counts
+}
+
+// hidden says whether document d is deleted or has a status marked in
+// hides.
+func (t *snapshotTable) hidden(d uint64, hides []bool) bool {
+	s := t.status[d]
+	return s == deletedDoc || s != noStatus && hides[s]
 }
