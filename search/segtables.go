@@ -29,6 +29,9 @@ type segmentTable struct {
 	// byID lists the segment's documents in the order of their ids, read
 	// the first time a search breaks ties by id.
 	byID []idDoc
+	// keys holds, by field, each document's value of the fields searches
+	// have been sorted by (see keySort), read the first time.
+	keys map[string][]string
 }
 
 // idDoc is a document's id and its number in its segment.
@@ -178,6 +181,57 @@ func (c *snapshotCache) idRanks(r index.IndexReader) (string, error) {
 		}
 	}
 	return string(ranks), nil
+}
+
+// stitchKeys returns the values of field (one at most) of every document
+// of snapshot r, by document number, reading those of each segment the
+// first time. c.mu is held.
+func (c *snapshotCache) stitchKeys(r index.IndexReader, field string) ([]string, error) {
+	segs, ok := segmentsOf(r)
+	if !ok {
+		return nil, errNoSnapshotTable
+	}
+	var out []string
+	for _, ss := range segs {
+		st := c.segments[ss.Segment()]
+		if st == nil {
+			return nil, errNoSnapshotTable // forgotten by a newer table meanwhile
+		}
+		keys, ok := st.keys[field]
+		if !ok {
+			var err error
+			if keys, err = readSegmentKeys(ss.Segment(), field); err != nil {
+				return nil, err
+			}
+			if st.keys == nil {
+				st.keys = map[string][]string{}
+			}
+			st.keys[field] = keys
+		}
+		out = append(out, keys...)
+	}
+	return out, nil
+}
+
+// readSegmentKeys reads the value of field (one at most) of every document
+// of seg.
+func readSegmentKeys(seg segment.Segment, field string) ([]string, error) {
+	dv, ok := seg.(segment.DocValueVisitable)
+	if !ok {
+		return nil, errNoSnapshotTable
+	}
+	keys := make([]string, seg.Count())
+	var d uint64
+	visit := func(_ string, term []byte) { keys[d] = string(term) }
+	var state segment.DocVisitState
+	fields := []string{field}
+	for d = range uint64(len(keys)) {
+		var err error
+		if state, err = dv.VisitDocValues(d, fields, visit, state); err != nil {
+			return nil, err
+		}
+	}
+	return keys, nil
 }
 
 // readIDs lists the documents of seg in the order of their ids.

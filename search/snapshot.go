@@ -59,36 +59,6 @@ func docNumber(id index.IndexInternalID) (uint64, bool) {
 	return binary.BigEndian.Uint64(id), true
 }
 
-// eachLiveDoc calls fn for every live document of r, in document number
-// order, with its number and a function that visits its values of field
-// (of no field when field is empty).
-func eachLiveDoc(r index.IndexReader, field string, fn func(d uint64, values func(index.DocValueVisitor) error) error) error {
-	ids, err := r.DocIDReaderAll()
-	if err != nil {
-		return err
-	}
-	defer ids.Close()
-	var dv index.DocValueReader
-	if field != "" {
-		if dv, err = r.DocValueReader([]string{field}); err != nil {
-			return err
-		}
-	}
-	for {
-		id, err := ids.Next()
-		if err != nil || id == nil {
-			return err
-		}
-		d, ok := docNumber(id)
-		if !ok {
-			return errNoSnapshotTable
-		}
-		if err := fn(d, func(v index.DocValueVisitor) error { return dv.VisitDocValues(id, v) }); err != nil {
-			return err
-		}
-	}
-}
-
 // snapshotCache keeps the table of the newest snapshot searched.
 type snapshotCache struct {
 	mu        sync.Mutex
@@ -104,13 +74,13 @@ type snapshotCache struct {
 }
 
 // tableRebuildSpacing bounds the time spent building tables: a new one is
-// built only once the last is this many times as old as it took to build
-// (34 ms at 100,000 records, so at most one every 170 ms, a fifth of a
-// core at worst). While the index changes faster than that (a stream of
-// edits, an import), the searches between two tables count and sort the
-// Bleve way instead of each paying for a new table. Measured at 100,000
-// records with a write every 50 ms, a table for every new snapshot made
-// the median search 46 ms; Bleve's counting takes 18 (BENCHMARKS.md).
+// built only once the last is this many times as old as it took to build.
+// A table whose segments are known is stitched in about 1 ms at 100,000
+// records; one that reads them all (the first, or after large merges)
+// takes about 40, and the searches of the next 200 ms count and sort the
+// Bleve way instead of each paying for one. (Before tables were kept by
+// segment, a write every 50 ms with a table for every new snapshot made
+// the median search 46 ms; BENCHMARKS.md.)
 const tableRebuildSpacing = 5
 
 // tableFor returns the table of snapshot r, building it if r is new.
@@ -147,7 +117,7 @@ func (c *snapshotCache) keysFor(r index.IndexReader, field string) ([]string, er
 	if keys, ok := t.keys[field]; ok {
 		return keys, nil
 	}
-	keys, err := readKeys(r, field, len(t.start)-1)
+	keys, err := c.stitchKeys(r, field)
 	if err != nil {
 		return nil, err
 	}
@@ -180,22 +150,6 @@ func (c *snapshotCache) idRanksFor(r index.IndexReader) (string, error) {
 
 // noStatus is the status value number of a document without one.
 const noStatus = math.MaxUint32
-
-// readKeys reads the value of field (one at most) of every live document
-// of r.
-func readKeys(r index.IndexReader, field string, docs int) ([]string, error) {
-	keys := make([]string, docs)
-	err := eachLiveDoc(r, field, func(d uint64, values func(index.DocValueVisitor) error) error {
-		if d >= uint64(docs) {
-			return errNoSnapshotTable
-		}
-		return values(func(_ string, term []byte) { keys[d] = string(term) })
-	})
-	if err != nil {
-		return nil, err
-	}
-	return keys, nil
-}
 
 // visibleCounts returns the count of each value of table t over its
 // documents whose status is not one of hidden, counting them the first
