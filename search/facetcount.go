@@ -3,7 +3,6 @@ package search
 import (
 	"context"
 	"math/bits"
-	"slices"
 	"sort"
 	"strings"
 
@@ -133,7 +132,7 @@ type checker struct {
 // newChecker numbers the table's values for a search's hidden statuses and
 // chosen facets (at most eight).
 func (t *snapshotTable) newChecker(hidden []string, chosen [][]string) *checker {
-	c := &checker{hides: make([]bool, len(t.terms)), choice: make([]int8, len(t.terms)), facetOf: make([]int8, len(t.terms))}
+	c := &checker{hides: t.marked(hidden), choice: make([]int8, len(t.terms)), facetOf: make([]int8, len(t.terms))}
 	c.all = uint8(1<<len(chosen) - 1)
 	facets, values := map[string]int8{}, map[string]int8{}
 	for f, terms := range chosen {
@@ -144,7 +143,6 @@ func (t *snapshotTable) newChecker(hidden []string, chosen [][]string) *checker 
 		}
 	}
 	for v, term := range t.terms {
-		c.hides[v] = slices.Contains(hidden, term) // a status or two
 		c.choice[v], c.facetOf[v] = -1, -1
 		name, _, _ := strings.Cut(term, "=")
 		if f, ok := facets[name]; ok {

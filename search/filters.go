@@ -95,7 +95,7 @@ func filterQueries(f Filters) (filterSet, error) {
 		fs.hide = termsQuery(fStatus, hidden, strings.TrimSpace)
 	}
 	if f.Contributor != "" {
-		fs.must = append(fs.must, contributorQuery(f.Contributor))
+		fs.must = append(fs.must, nameQuery(strings.Fields(f.Contributor), 1))
 	}
 	if f.From != "" || f.To != "" {
 		q, err := datesQuery(f.From, f.To)
@@ -105,23 +105,6 @@ func filterQueries(f Filters) (filterSet, error) {
 		fs.must = append(fs.must, q)
 	}
 	return fs, nil
-}
-
-// contributorQuery matches records with a contributor whose names have
-// every word of name, as written or in its Latin forms.
-func contributorQuery(name string) query.Query {
-	var words []query.Query
-	for _, w := range strings.Fields(name) {
-		forms := []query.Query{}
-		for _, text := range append([]string{w}, LatinForms(w)...) {
-			q := bleve.NewMatchQuery(text)
-			q.SetField(fNames)
-			q.SetOperator(query.MatchQueryOperatorAnd)
-			forms = append(forms, q)
-		}
-		words = append(words, bleve.NewDisjunctionQuery(forms...))
-	}
-	return bleve.NewConjunctionQuery(words...)
 }
 
 // datesQuery matches records dated from from to to (either may be empty).

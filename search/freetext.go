@@ -142,14 +142,21 @@ func freeText(words []Clause, isContent wordFilter) (must query.Query, should []
 }
 
 // personQuery matches the records with a contributor whose names hold
-// every one of the words (as typed, or each in its Latin forms: "Zhang
-// Tian", "张天", "Алдошин"); nil for no words or more than four (a name is
-// not that long). Its weight is on its word queries: Bleve ignores the
-// boost of a compound query.
+// every one of the words (see nameQuery); nil for no words or more than
+// four (a name is not that long).
 func personQuery(words []string, boost float64) query.Query {
 	if len(words) == 0 || len(words) > 4 {
 		return nil
 	}
+	return nameQuery(words, boost)
+}
+
+// nameQuery matches the records with a contributor whose names hold every
+// one of the words, as typed or each in its Latin forms ("Zhang Tian",
+// "张天", "Алдошин"): the person clause of free words, and the contributor
+// filter. Its weight is on its word queries: Bleve ignores the boost of a
+// compound query.
+func nameQuery(words []string, boost float64) query.Query {
 	var each []query.Query
 	for _, w := range words {
 		forms := []query.Query{}

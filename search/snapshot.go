@@ -45,11 +45,11 @@ type snapshotTable struct {
 	visible map[string][]uint32
 }
 
-// errNoSnapshotTable says there is no table for a snapshot: its document
-// numbers are not laid out as the table expects, or the index is changing
-// too fast for one to be worth building. The search then counts and sorts
-// the Bleve way.
-var errNoSnapshotTable = errors.New("search: index document numbers are not sequential")
+// errNoSnapshotTable says there is no table for a snapshot: the reader is
+// not a Scorch snapshot, a segment cannot be read as the table reads it,
+// or the index is changing too fast for one to be worth building. The
+// search then counts and sorts the Bleve way.
+var errNoSnapshotTable = errors.New("search: no facet table for this index snapshot")
 
 // docNumber decodes Scorch's internal id: a big-endian document number.
 func docNumber(id index.IndexInternalID) (uint64, bool) {
@@ -161,10 +161,7 @@ func (c *snapshotCache) visibleCounts(t *snapshotTable, hidden []string) []uint3
 	if counts, ok := t.visible[key]; ok {
 		return counts
 	}
-	hides := make([]bool, len(t.terms))
-	for v, term := range t.terms {
-		hides[v] = slices.Contains(hidden, term)
-	}
+	hides := t.marked(hidden)
 	counts := make([]uint32, len(t.terms))
 	for d := range len(t.start) - 1 {
 		if t.hidden(uint64(d), hides) {
@@ -179,6 +176,15 @@ func (c *snapshotCache) visibleCounts(t *snapshotTable, hidden []string) []uint3
 	}
 	t.visible[key] = counts
 	return counts
+}
+
+// marked marks the value numbers of terms (a status or two).
+func (t *snapshotTable) marked(terms []string) []bool {
+	marks := make([]bool, len(t.terms))
+	for v, term := range t.terms {
+		marks[v] = slices.Contains(terms, term)
+	}
+	return marks
 }
 
 // hidden says whether document d is deleted or has a status marked in
